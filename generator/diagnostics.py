@@ -1,0 +1,85 @@
+"""Located problems in a spec: collected as values, reported together."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Literal
+
+Level = Literal["error", "warning", "info"]
+
+
+@dataclass(frozen=True, slots=True)
+class Diagnostic:
+    level: Level
+    file: str
+    pointer: str
+    message: str
+    hint: str = ""
+    line: int | None = None
+    column: int | None = None
+
+    def place(self) -> str:
+        where = self.file
+        if self.line is not None:
+            where += f":{self.line}"
+            if self.column is not None:
+                where += f":{self.column}"
+        if self.pointer:
+            where += f" at #{self.pointer}"
+        return where
+
+    def render(self) -> str:
+        text = f"{self.level}: {self.place()}: {self.message}"
+        if self.hint:
+            text += f" ({self.hint})"
+        return text
+
+
+@dataclass(slots=True)
+class Diagnostics:
+    """A collector passed down the pipeline; stages add to it and carry on."""
+
+    items: list[Diagnostic] = field(default_factory=list)
+
+    def add(
+        self, level: Level, file: str, pointer: str, message: str, hint: str = ""
+    ) -> None:
+        self.items.append(Diagnostic(level, file, pointer, message, hint))
+
+    def error(self, file: str, pointer: str, message: str, hint: str = "") -> None:
+        self.add("error", file, pointer, message, hint)
+
+    def warning(self, file: str, pointer: str, message: str, hint: str = "") -> None:
+        self.add("warning", file, pointer, message, hint)
+
+    def info(self, file: str, pointer: str, message: str, hint: str = "") -> None:
+        self.add("info", file, pointer, message, hint)
+
+    def failing(self, strict: bool) -> list[Diagnostic]:
+        """The diagnostics that stop generation: errors, and warnings when strict."""
+        levels = {"error", "warning"} if strict else {"error"}
+        return [d for d in self.items if d.level in levels]
+
+
+class SpecError(Exception):
+    """Generation cannot continue; carries the located diagnostics that say why."""
+
+    def __init__(self, diagnostics: list[Diagnostic]) -> None:
+        self.diagnostics = diagnostics
+        super().__init__("\n".join(d.render() for d in diagnostics))
+
+
+def fail(file: str, pointer: str, message: str, hint: str = "") -> SpecError:
+    return SpecError([Diagnostic("error", file, pointer, message, hint)])
+
+
+def escape_pointer_token(token: str) -> str:
+    return token.replace("~", "~0").replace("/", "~1")
+
+
+def unescape_pointer_token(token: str) -> str:
+    return token.replace("~1", "/").replace("~0", "~")
+
+
+def join_pointer(pointer: str, *tokens: str | int) -> str:
+    return pointer + "".join("/" + escape_pointer_token(str(t)) for t in tokens)

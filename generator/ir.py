@@ -1,0 +1,186 @@
+"""The intermediate model: what the SDK offers, free of spec dicts.
+
+Named things (models, enums, aliases) are referred to by `key`, the location of
+their schema in the spec; `naming` gives each key its Python name.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Literal, TypeAlias
+
+PrimitiveKind = Literal[
+    "str", "int", "float", "bool", "datetime", "date", "time", "timedelta",
+    "uuid", "bytes", "decimal",
+]
+
+
+@dataclass(frozen=True, slots=True)
+class Primitive:
+    kind: PrimitiveKind
+
+
+@dataclass(frozen=True, slots=True)
+class AnyValue:
+    pass
+
+
+@dataclass(frozen=True, slots=True)
+class ListOf:
+    item: TypeRef
+
+
+@dataclass(frozen=True, slots=True)
+class DictOf:
+    value: TypeRef
+
+
+@dataclass(frozen=True, slots=True)
+class Nullable:
+    inner: TypeRef
+
+
+@dataclass(frozen=True, slots=True)
+class UnionOf:
+    variants: tuple[TypeRef, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class ModelRef:
+    key: str
+
+
+@dataclass(frozen=True, slots=True)
+class EnumRef:
+    key: str
+
+
+@dataclass(frozen=True, slots=True)
+class TupleOf:
+    items: tuple[TypeRef, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class LiteralOf:
+    values: tuple[str | int | float | bool | None, ...]
+
+
+TypeRef: TypeAlias = (
+    Primitive | AnyValue | ListOf | DictOf | Nullable | UnionOf | ModelRef | EnumRef | LiteralOf | TupleOf
+)
+
+
+@dataclass(frozen=True, slots=True)
+class Field:
+    wire_name: str
+    py_name: str
+    type: TypeRef
+    required: bool
+    description: str
+    has_default: bool = False
+    default: object = None
+    read_only: bool = False
+    write_only: bool = False
+    deprecated: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class Model:
+    key: str
+    wanted_name: str
+    mangled_key: bool  # the key is a FastAPI module path; the name came from `title`
+    inline: bool  # an inline schema, named after where it sits
+    fields: tuple[Field, ...]
+    extra: TypeRef | None  # type of additional properties, None when forbidden
+    description: str
+    pointer: str
+    name: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class Enum:
+    key: str
+    wanted_name: str
+    mangled_key: bool
+    inline: bool
+    values: tuple[str | int | float | bool, ...]
+    description: str
+    pointer: str
+    name: str = ""
+
+
+Location = Literal["path", "query", "header", "cookie"]
+
+
+@dataclass(frozen=True, slots=True)
+class Param:
+    wire_name: str
+    py_name: str
+    location: Location
+    type: TypeRef
+    required: bool
+    description: str
+    style: str = ""
+    explode: bool = True
+    deprecated: bool = False
+
+
+BodyKind = Literal["json", "form", "multipart", "binary", "text"]
+
+
+@dataclass(frozen=True, slots=True)
+class Body:
+    kind: BodyKind
+    content_type: str
+    type: TypeRef
+    required: bool
+    description: str
+    fields: tuple[Field, ...]  # set when an object body is flattened into keywords
+    file_fields: tuple[str, ...] = ()  # wire names of multipart parts that carry files
+
+
+ResponseKind = Literal["json", "binary", "text", "empty"]
+
+
+@dataclass(frozen=True, slots=True)
+class Response:
+    status: str  # "200", "4XX", "default"
+    kind: ResponseKind
+    content_type: str
+    type: TypeRef | None
+    description: str
+
+
+@dataclass(frozen=True, slots=True)
+class Operation:
+    method: str
+    path: str
+    operation_id: str
+    name: str
+    summary: str
+    description: str
+    deprecated: bool
+    params: tuple[Param, ...]
+    body: Body | None
+    responses: tuple[Response, ...]
+    pointer: str
+    resource: str
+
+
+@dataclass(frozen=True, slots=True)
+class Resource:
+    name: str  # attribute on the client: cluster_triggers
+    class_name: str  # ClusterTriggers
+    module: str  # resources/<module>.py
+    operations: tuple[Operation, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class Api:
+    title: str
+    version: str
+    description: str
+    servers: tuple[str, ...]
+    resources: tuple[Resource, ...]
+    models: tuple[Model, ...]
+    enums: tuple[Enum, ...]

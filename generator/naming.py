@@ -1,0 +1,350 @@
+"""Every Python identifier sdkforge emits is chosen here, once.
+
+Rules (all independent of spec order):
+- identifiers are valid, non-keyword, ASCII Python names; wire names survive as aliases;
+- class names come from component keys, or from `title` when the key is a mangled
+  FastAPI module path; colliding classes merge when structurally identical and are
+  otherwise qualified by the distinguishing part of their keys;
+- method names come from operationId with FastAPI's path-and-method suffix removed.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import keyword
+import re
+import unicodedata
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import replace
+
+from . import ir
+
+MAX_IDENTIFIER = 80
+
+# Names the generated modules import or define; a class may not take them.
+RESERVED_CLASS_NAMES = frozenset(
+    {
+        "Any", "Annotated", "BaseModel", "Field", "Literal", "TypeAlias", "List", "Dict",
+        "Optional", "Union", "Client", "AsyncClient", "Response", "NotGiven", "NOT_GIVEN",
+        "datetime", "date", "time", "timedelta", "UUID", "Decimal", "IO", "Mapping",
+        "Sequence", "Iterable", "TYPE_CHECKING", "LENIENT", "Timeout", "Headers", "Query",
+        "Body", "FileTypes", "annotations",
+    }
+)
+
+# Attributes of pydantic's BaseModel that a field must not shadow.
+RESERVED_FIELD_NAMES = frozenset(
+    {
+        "dict", "json", "copy", "parse_obj", "parse_raw", "parse_file", "from_orm",
+        "construct", "schema", "schema_json", "validate", "update_forward_refs",
+        "model_config", "model_fields", "model_computed_fields", "model_extra",
+        "model_fields_set", "model_construct", "model_copy", "model_dump",
+        "model_dump_json", "model_json_schema", "model_parametrized_name",
+        "model_post_init", "model_rebuild", "model_validate", "model_validate_json",
+        "model_validate_strings", "self",
+        # Names the annotations of a model module use: a field may not shadow them.
+        "str", "int", "float", "bool", "bytes", "list", "dict", "tuple", "datetime", "uuid",
+        "decimal", "Any", "Literal", "Annotated", "LENIENT", "Field", "BaseModel",
+    }
+)
+
+# Keyword arguments every generated method takes; spec parameters may not take them.
+RESERVED_KWARGS = frozenset({"extra_headers", "extra_query", "extra_body", "timeout", "self", "body"})
+
+# Attributes of the generated client; resources may not take them.
+RESERVED_RESOURCE_NAMES = frozenset(
+    {
+        "base_url", "timeout", "max_retries", "default_headers", "close", "request",
+        "with_options", "copy", "models", "errors", "self",
+    }
+)
+
+_WORD = re.compile(r"[A-Z]+\d*(?=[A-Z][a-z])|[A-Z]?[a-z]+\d*|[A-Z]+\d*|\d+[a-z]*")
+
+
+def _ascii(text: str) -> str:
+    return unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode("ascii")
+
+
+def words(text: str) -> list[str]:
+    """Split any spelling (camelCase, kebab-case, Title Case, snake_case) into words."""
+    return _WORD.findall(_ascii(text).replace("'", ""))
+
+
+def _cap(text: str, limit: int = MAX_IDENTIFIER) -> str:
+    if len(text) <= limit:
+        return text
+    digest = hashlib.sha1(text.encode()).hexdigest()[:8]
+    return f"{text[: limit - 9].rstrip('_')}_{digest}"
+
+
+def snake(text: str) -> str:
+    """A snake_case identifier: "Cluster Triggers" -> cluster_triggers."""
+    name = "_".join(w.lower() for w in words(text))
+    if not name:
+        name = "unnamed"
+    if name[0].isdigit():
+        name = f"n{name}"
+    if keyword.iskeyword(name) or keyword.issoftkeyword(name):
+        name += "_"
+    return _cap(name)
+
+
+def pascal(text: str) -> str:
+    """A PascalCase class name that keeps inner capitals: TriggerHistoryResponse."""
+    parts = words(text)
+    name = "".join(w[:1].upper() + w[1:] for w in parts)
+    if not name:
+        name = "Unnamed"
+    if name[0].isdigit():
+        name = f"Model{name}"
+    return _cap(name)
+
+
+def py_name(wire: str) -> str:
+    """A field or parameter name: the wire name when it is already a plain Python name."""
+    if wire.isidentifier() and wire.isascii() and not wire.startswith("_"):
+        name = wire
+        if keyword.iskeyword(name) or keyword.issoftkeyword(name):
+            name += "_"
+        return _cap(name)
+    return snake(wire)
+
+
+def field_name(wire: str) -> str:
+    name = py_name(wire)
+    return name + "_" if name in RESERVED_FIELD_NAMES else name
+
+
+def unique_names(items: Sequence[tuple[str, str]], taken: Iterable[str] = ()) -> dict[str, str]:
+    """Give each (id, wanted) a distinct name; exact wire matches win, then id order.
+
+    Losers get trailing underscores, so the result depends only on the set of items.
+    """
+    used = set(taken)
+    result: dict[str, str] = {}
+    ordered = sorted(items, key=lambda item: (item[1] != item[0], item[0]))
+    for ident, wanted in ordered:
+        name = wanted
+        while name in used:
+            name += "_"
+        used.add(name)
+        result[ident] = name
+    return result
+
+
+# ---------------------------------------------------------------- operations
+
+def method_name(operation_id: str, method: str, path: str) -> str:
+    """`get_trigger_history_v1_clusters_triggers__trigger_id__history_post` -> get_trigger_history."""
+    if not operation_id:
+        return snake(f"{method} {path}")
+    suffix = re.sub(r"\W", "_", path) + "_" + method.lower()
+    if operation_id.endswith(suffix) and len(operation_id) > len(suffix):
+        return snake(operation_id[: -len(suffix)])
+    return snake(operation_id)
+
+
+def resource_name(tags: Sequence[object], path: str) -> str:
+    """The first non-empty tag; else the first path segment that is not a version or a parameter."""
+    for tag in tags[:1]:
+        if isinstance(tag, str) and words(tag):
+            return _resource_safe(snake(tag))
+    for segment in path.split("/"):
+        if segment and not segment.startswith("{") and not re.fullmatch(r"v\d+(\.\d+)*", segment):
+            return _resource_safe(snake(segment))
+    return "default"
+
+
+def _resource_safe(name: str) -> str:
+    return name + "_resource" if name in RESERVED_RESOURCE_NAMES else name
+
+
+def package_name(title: str) -> str:
+    """"Mixpeek API" -> mixpeek."""
+    parts = [w.lower() for w in words(title)]
+    while len(parts) > 1 and parts[-1] in ("api", "openapi", "service", "rest"):
+        parts.pop()
+    name = "_".join(parts) or "client"
+    if name[0].isdigit():
+        name = f"api_{name}"
+    if keyword.iskeyword(name):
+        name += "_api"
+    return _cap(name, 60)
+
+
+def client_name(package: str) -> str:
+    return pascal(package)
+
+
+# ---------------------------------------------------------------- classes
+
+def preferred_class_name(key: str, title: object) -> tuple[str, bool]:
+    """The name a named schema asks for, and whether its key was a mangled module path."""
+    last = key.rsplit("/", 1)[-1]
+    mangled = "__" in last
+    if mangled:
+        short = last.rsplit("__", 1)[-1]
+        base = title if isinstance(title, str) and words(title) else short
+        # FastAPI's `-Input` / `-Output` twins share a title; the key keeps them apart.
+        variant = re.search(r"-(Input|Output)$", short)
+        if variant and not base.endswith(variant.group(1)):
+            base += variant.group(1)
+    else:
+        base = last
+    name = pascal(base)
+    if name in RESERVED_CLASS_NAMES:
+        name += "Model"
+    return name, mangled
+
+
+def _qualifiers(key: str) -> list[str]:
+    """Module-path segments of a mangled key, nearest to the name first."""
+    last = key.rsplit("/", 1)[-1]
+    segments = last.split("__")[:-1]
+    generic = {"models", "model", "schemas", "schema", "api", "shared", "app", "src", "core"}
+    return [s for s in reversed(segments) if s.lower() not in generic] or list(reversed(segments))
+
+
+def resolve_class_names(
+    wanted: Mapping[str, tuple[str, bool, int]],
+    fingerprint: Callable[[str], str],
+) -> dict[str, str]:
+    """Assign final class names. `wanted[key] = (name, mangled, tier)`; tier 0 wins over 1.
+
+    Returns key -> name; structurally identical colliding schemas share one name.
+    """
+    groups: dict[str, list[str]] = {}
+    for key, (name, _, _) in wanted.items():
+        groups.setdefault(name, []).append(key)
+    result: dict[str, str] = {}
+    for name, keys in sorted(groups.items()):
+        if len(keys) == 1:
+            result[keys[0]] = name
+            continue
+        # Structurally identical schemas merge into one class.
+        by_shape: dict[str, list[str]] = {}
+        for key in keys:
+            by_shape.setdefault(fingerprint(key), []).append(key)
+        if len(by_shape) == 1:
+            for key in keys:
+                result[key] = name
+            continue
+        top = min(wanted[k][2] for k in keys)
+        plain = [k for k in keys if wanted[k][2] == top and not wanted[k][1]]
+        keeps = plain[0] if len(plain) == 1 else None
+        for shape_keys in by_shape.values():
+            if keeps in shape_keys:
+                for key in shape_keys:
+                    result[key] = name
+        others = sorted(k for k in keys if k not in result)
+        result.update(_qualify(name, others, wanted))
+    return _dedupe(result, fingerprint)
+
+
+def _qualify(name: str, keys: list[str], wanted: Mapping[str, tuple[str, bool, int]]) -> dict[str, str]:
+    quals = {k: _qualifiers(k) if wanted[k][1] else [] for k in keys}
+    depth = max((len(q) for q in quals.values()), default=0)
+    for k in range(1, depth + 1):
+        names = {key: pascal("_".join(reversed(q[:k]))) + name if q else name for key, q in quals.items()}
+        if len(set(names.values())) == len(names):
+            return names
+    # Not distinguishable by module path (inline schemas, identical paths): a stable digest.
+    return {key: name + hashlib.sha1(key.encode()).hexdigest()[:6].upper() for key in keys}
+
+
+def _dedupe(names: dict[str, str], fingerprint: Callable[[str], str]) -> dict[str, str]:
+    """A qualified name may land on another schema's name; settle that by key digest."""
+    shapes: dict[str, set[str]] = {}
+    for key, name in names.items():
+        shapes.setdefault(name, set()).add(fingerprint(key))
+    return {
+        key: name if len(shapes[name]) == 1 else name + hashlib.sha1(key.encode()).hexdigest()[:6].upper()
+        for key, name in names.items()
+    }
+
+
+def module_names(class_names: Iterable[str]) -> dict[str, str]:
+    """Model module file names: snake_case, capped, disambiguated by a digest of the class."""
+    wanted = {name: snake(name)[:60].rstrip("_") for name in class_names}
+    counts: dict[str, int] = {}
+    for module in wanted.values():
+        counts[module] = counts.get(module, 0) + 1
+    return {
+        name: module if counts[module] == 1 else f"{module}_{hashlib.sha1(name.encode()).hexdigest()[:6]}"
+        for name, module in wanted.items()
+    }
+
+
+# ---------------------------------------------------------------- the naming stage
+
+RESERVED_METHOD_NAMES = frozenset({"with_raw_response", "with_streaming_response"})
+
+
+def assign(api: ir.Api) -> ir.Api:
+    """Final names: classes for models and enums, collision-free methods per resource."""
+    named = {m.key: m for m in api.models} | {e.key: e for e in api.enums}
+    wanted = {key: (item.wanted_name, item.mangled_key, 1 if item.inline else 0) for key, item in named.items()}
+    names = resolve_class_names(wanted, lambda key: _fingerprint(named[key]))
+    return replace(
+        api,
+        models=tuple(_unshadow(replace(m, name=names[m.key]), set(names.values())) for m in api.models),
+        enums=tuple(replace(e, name=names[e.key]) for e in api.enums),
+        resources=tuple(replace(r, operations=_method_names(r.operations)) for r in api.resources),
+    )
+
+
+def _unshadow(model: ir.Model, class_names: set[str]) -> ir.Model:
+    """A field named like a class would shadow it inside the model's annotations."""
+    if not any(f.py_name in class_names for f in model.fields):
+        return model
+    taken = {f.py_name for f in model.fields} | class_names
+    fields = []
+    for f in model.fields:
+        name = f.py_name
+        if name in class_names:
+            while name in taken:
+                name += "_"
+            taken.add(name)
+        fields.append(replace(f, py_name=name))
+    return replace(model, fields=tuple(fields))
+
+
+def _fingerprint(item: ir.Model | ir.Enum) -> str:
+    if isinstance(item, ir.Model):
+        return repr([(f.wire_name, f.type, f.required) for f in item.fields])
+    return repr(("enum", item.values))
+
+
+def _method_names(operations: tuple[ir.Operation, ...]) -> tuple[ir.Operation, ...]:
+    """Methods that would share a name are qualified by the path segments that tell them
+    apart (then by HTTP method); the rule looks only at the colliding operations."""
+    groups: dict[str, list[ir.Operation]] = {}
+    for op in operations:
+        groups.setdefault(op.name, []).append(op)
+    renamed: dict[int, str] = {}
+    for name, ops in groups.items():
+        if len(ops) == 1 and name not in RESERVED_METHOD_NAMES:
+            continue
+        segments = [_static_segments(op.path) for op in ops]
+        shared = set.intersection(*(set(s) for s in segments)) if len(ops) > 1 else set()
+        taken = set(name.split("_"))
+        extras = [
+            [w for s in segs if s not in shared for w in snake(s).split("_") if w not in taken]
+            for segs in segments
+        ]
+        plain_one = sum(1 for e in extras if not e) == 1 and name not in RESERVED_METHOD_NAMES
+        for op, extra in zip(ops, extras):
+            if extra:
+                renamed[id(op)] = snake("_".join([name, *extra]))
+            elif not plain_one:
+                renamed[id(op)] = f"{name}_{op.method}"
+    final = [replace(op, name=renamed.get(id(op), op.name)) for op in operations]
+    counts: dict[str, int] = {}
+    for op in final:
+        counts[op.name] = counts.get(op.name, 0) + 1
+    return tuple(replace(op, name=f"{op.name}_{op.method}") if counts[op.name] > 1 else op for op in final)
+
+
+def _static_segments(path: str) -> list[str]:
+    return [s for s in path.split("/") if s and not s.startswith("{") and not re.fullmatch(r"v\d+", s)]

@@ -1,0 +1,211 @@
+"""Stage 4b: paths -> operations grouped into resources."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from typing import Any
+
+from . import ir, naming
+from .diagnostics import Diagnostics, join_pointer
+from .resolve import Location, Resolved
+from .schemas import SchemaBuilder
+
+HTTP_METHODS = ("get", "put", "post", "delete", "options", "head", "patch", "trace")
+_LOCATIONS: tuple[ir.Location, ...] = ("path", "query", "header", "cookie")
+
+
+def body_kind(content_type: str) -> ir.BodyKind | None:
+    media = content_type.split(";", 1)[0].strip().lower()
+    if media == "application/json" or media.endswith("+json") or media == "*/*":
+        return "json"
+    if media == "application/x-www-form-urlencoded":
+        return "form"
+    if media == "multipart/form-data":
+        return "multipart"
+    if media.startswith("text/"):
+        return "text"
+    if media:
+        return "binary"
+    return None
+
+
+_BODY_PREFERENCE: dict[ir.BodyKind, int] = {"json": 0, "form": 1, "multipart": 2, "binary": 3, "text": 4}
+
+
+class OperationBuilder:
+    def __init__(self, resolved: Resolved, schemas: SchemaBuilder, diagnostics: Diagnostics) -> None:
+        self.resolved = resolved
+        self.schemas = schemas
+        self.diagnostics = diagnostics
+
+    def build_all(self) -> list[ir.Operation]:
+        paths = self.resolved.root.data.get("paths") or {}
+        operations: list[ir.Operation] = []
+        if not isinstance(paths, dict):
+            return operations
+        for path, item in paths.items():
+            item_loc = Location("", join_pointer("/paths", str(path)))
+            item, item_loc = self.resolved.deref(item, item_loc)
+            if not isinstance(item, dict):
+                continue
+            for method in HTTP_METHODS:
+                op = item.get(method)
+                if isinstance(op, dict):
+                    loc = Location(item_loc.file, join_pointer(item_loc.pointer, method))
+                    operations.append(self._operation(str(path), method, op, item, loc))
+        return operations
+
+    # ---------------------------------------------------------------- one operation
+    def _operation(self, path: str, method: str, op: dict[str, Any], item: dict[str, Any], loc: Location) -> ir.Operation:
+        raw_id = op.get("operationId")
+        operation_id = raw_id if isinstance(raw_id, str) else ""
+        name = naming.method_name(operation_id, method, path)
+        hint = naming.pascal(name)
+        taken: set[str] = set(naming.RESERVED_KWARGS)
+        params = self._params(self._merged_params(item, op, loc), hint, taken)
+        body = self._body(op, loc, hint, taken)
+        return ir.Operation(
+            method=method, path=path, operation_id=operation_id, name=name,
+            summary=_text(op.get("summary")), description=_text(op.get("description")),
+            deprecated=op.get("deprecated") is True, params=params,
+            body=body, responses=self._responses(op, loc, hint), pointer=loc.pointer,
+            resource=naming.resource_name(op.get("tags") or [], path),
+        )
+
+    def _merged_params(self, item: dict[str, Any], op: dict[str, Any], loc: Location) -> list[tuple[dict[str, Any], Location]]:
+        """Path-level parameters, overridden by operation-level ones with the same name and place."""
+        merged: dict[tuple[str, str], tuple[dict[str, Any], Location]] = {}
+        item_loc = Location(loc.file, loc.pointer.rsplit("/", 1)[0])
+        for source, source_loc in ((item, item_loc), (op, loc)):
+            for index, raw in enumerate(source.get("parameters") or []):
+                node, at = self.resolved.deref(raw, Location(source_loc.file, join_pointer(source_loc.pointer, "parameters", index)))
+                if isinstance(node, dict) and isinstance(node.get("name"), str) and node.get("in") in _LOCATIONS:
+                    merged[(node["name"], node["in"])] = (node, at)
+        return list(merged.values())
+
+    def _params(self, raw: list[tuple[dict[str, Any], Location]], hint: str, taken: set[str]) -> tuple[ir.Param, ...]:
+        # Python names: path first, then query, header, cookie, then body fields; losers of a
+        # clash take their location as a prefix, so the rule does not depend on spec order.
+        ordered = sorted(raw, key=lambda r: (_LOCATIONS.index(r[0]["in"]), r[0]["name"]))
+        names = [_claim(naming.py_name(node["name"]), node["in"], taken) for node, _ in ordered]
+        params: list[ir.Param] = []
+        for (node, at), py in zip(ordered, names):
+            schema = node.get("schema")
+            if schema is None and isinstance(node.get("content"), dict) and node["content"]:
+                first = next(iter(node["content"]))
+                schema = (node["content"][first] or {}).get("schema")
+                at = Location(at.file, join_pointer(at.pointer, "content", first))
+            location: ir.Location = node["in"]
+            params.append(ir.Param(
+                wire_name=node["name"], py_name=py, location=location,
+                type=self.schemas.type_of(schema if schema is not None else {}, Location(at.file, join_pointer(at.pointer, "schema")), hint + naming.pascal(node["name"])),
+                required=location == "path" or node.get("required") is True,
+                description=_text(node.get("description")),
+                style=str(node.get("style") or ""),
+                explode=bool(node["explode"]) if isinstance(node.get("explode"), bool) else node.get("style", "form") == "form",
+                deprecated=node.get("deprecated") is True,
+            ))
+        return tuple(params)
+
+    # ---------------------------------------------------------------- bodies
+    def _body(self, op: dict[str, Any], loc: Location, hint: str, taken: set[str]) -> ir.Body | None:
+        raw = op.get("requestBody")
+        if raw is None:
+            return None
+        node, at = self.resolved.deref(raw, Location(loc.file, join_pointer(loc.pointer, "requestBody")))
+        content = node.get("content") if isinstance(node, dict) else None
+        if not isinstance(content, dict) or not content:
+            return None
+        choices = [(ct, body_kind(ct)) for ct in content]
+        usable = sorted((_BODY_PREFERENCE[k], ct, k) for ct, k in choices if k is not None)
+        if not usable:
+            return None
+        _, content_type, kind = usable[0]
+        media = content[content_type] or {}
+        schema_loc = Location(at.file, join_pointer(at.pointer, "content", content_type, "schema"))
+        schema = media.get("schema") if isinstance(media, dict) else None
+        if kind == "binary":
+            body_type: ir.TypeRef = ir.Primitive("bytes")
+        elif kind == "text":
+            body_type = ir.Primitive("str")
+        else:
+            body_type = self.schemas.type_of(schema if schema is not None else {}, schema_loc, hint + "Body")
+        required = isinstance(node, dict) and node.get("required") is True
+        fields: tuple[ir.Field, ...] = ()
+        if isinstance(body_type, ir.ModelRef) and kind in ("json", "form", "multipart"):
+            model = self.schemas.models[body_type.key]
+            fields = _request_fields(model.fields, required, taken)
+        files = tuple(f.wire_name for f in fields if _is_file(f.type)) if kind == "multipart" else ()
+        return ir.Body(
+            kind=kind, content_type=content_type, type=body_type, required=required,
+            description=_text(node.get("description")) if isinstance(node, dict) else "",
+            fields=fields, file_fields=files,
+        )
+
+    # ---------------------------------------------------------------- responses
+    def _responses(self, op: dict[str, Any], loc: Location, hint: str) -> tuple[ir.Response, ...]:
+        raw = op.get("responses")
+        result: list[ir.Response] = []
+        if not isinstance(raw, dict):
+            return ()
+        for status, response in raw.items():
+            status = str(status)
+            node, at = self.resolved.deref(response, Location(loc.file, join_pointer(loc.pointer, "responses", status)))
+            if not isinstance(node, dict):
+                continue
+            content = node.get("content")
+            description = _text(node.get("description"))
+            if not isinstance(content, dict) or not content:
+                result.append(ir.Response(status, "empty", "", None, description))
+                continue
+            content_type = _preferred_response_type(list(content))
+            kind = body_kind(content_type)
+            media = content[content_type] or {}
+            schema = media.get("schema") if isinstance(media, dict) else None
+            if kind == "json":
+                suffix = "Response" if status.startswith("2") else f"Error{status.upper()}"
+                rtype: ir.TypeRef = self.schemas.type_of(
+                    schema if schema is not None else {},
+                    Location(at.file, join_pointer(at.pointer, "content", content_type, "schema")),
+                    hint + suffix,
+                )
+                result.append(ir.Response(status, "json", content_type, rtype, description))
+            elif kind == "text":
+                result.append(ir.Response(status, "text", content_type, ir.Primitive("str"), description))
+            else:
+                result.append(ir.Response(status, "binary", content_type, ir.Primitive("bytes"), description))
+        return tuple(result)
+
+
+def _claim(name: str, location: str, taken: set[str]) -> str:
+    if name in taken:
+        name = f"{location}_{name}"
+    while name in taken:
+        name += "_"
+    taken.add(name)
+    return name
+
+
+def _request_fields(fields: tuple[ir.Field, ...], body_required: bool, taken: set[str]) -> tuple[ir.Field, ...]:
+    """Fields a caller may send as keywords: readOnly ones dropped, all optional when the
+    body is, each renamed if it clashes with a parameter or a per-call option."""
+    kept = [f for f in fields if not f.read_only]
+    names = {f.wire_name: _claim(f.py_name, "body", taken) for f in sorted(kept, key=lambda f: f.py_name)}
+    return tuple(replace(f, py_name=names[f.wire_name], required=f.required and body_required) for f in kept)
+
+
+def _is_file(t: ir.TypeRef) -> bool:
+    if isinstance(t, ir.Nullable):
+        return _is_file(t.inner)
+    if isinstance(t, ir.ListOf):
+        return _is_file(t.item)
+    return t == ir.Primitive("bytes")
+
+
+def _preferred_response_type(content_types: list[str]) -> str:
+    order = {"json": 0, "text": 2, "binary": 1, "form": 3, "multipart": 3}
+    return min(content_types, key=lambda ct: (order.get(body_kind(ct) or "binary", 4), ct))
+
+
+def _text(value: object) -> str:
+    return value.strip() if isinstance(value, str) else ""

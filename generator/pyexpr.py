@@ -1,0 +1,180 @@
+"""Python source fragments computed from the IR: type expressions, literals, docstrings.
+
+Nothing from a spec reaches generated code except through these functions (escaped
+literals and docstrings) or through `naming` (sanitised identifiers).
+"""
+
+from __future__ import annotations
+
+import math
+import textwrap
+import unicodedata
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from typing import assert_never
+
+from . import ir
+
+_PRIMITIVES: dict[ir.PrimitiveKind, tuple[str, str | None]] = {
+    "str": ("str", None),
+    "int": ("int", None),
+    "float": ("float", None),
+    "bool": ("bool", None),
+    "datetime": ("datetime.datetime", "datetime"),
+    "date": ("datetime.date", "datetime"),
+    "time": ("datetime.time", "datetime"),
+    "timedelta": ("datetime.timedelta", "datetime"),
+    "uuid": ("uuid.UUID", "uuid"),
+    "bytes": ("bytes", None),
+    "decimal": ("decimal.Decimal", "decimal"),
+}
+
+
+@dataclass(slots=True)
+class TypeWriter:
+    """Writes type expressions, remembering what they need imported.
+
+    `ref` turns a named key into the expression that names it where the code lives
+    (a bare class in a model module, `_models.Name` in a resource module).
+    """
+
+    ref: Callable[[str], str]
+    lenient_enums: bool
+    modules: set[str] = field(default_factory=set)
+    typing: set[str] = field(default_factory=set)
+    keys: set[str] = field(default_factory=set)
+    uses_lenient: bool = False
+
+    def expr(self, t: ir.TypeRef) -> str:
+        if isinstance(t, ir.Primitive):
+            text, module = _PRIMITIVES[t.kind]
+            if module:
+                self.modules.add(module)
+            return text
+        if isinstance(t, ir.AnyValue):
+            self.typing.add("Any")
+            return "Any"
+        if isinstance(t, ir.ListOf):
+            return f"list[{self.expr(t.item)}]"
+        if isinstance(t, ir.TupleOf):
+            return f"tuple[{', '.join(self.expr(i) for i in t.items)}]"
+        if isinstance(t, ir.DictOf):
+            return f"dict[str, {self.expr(t.value)}]"
+        if isinstance(t, ir.Nullable):
+            inner = self.expr(t.inner)
+            return inner if inner.endswith("| None") or inner == "None" or inner == "Any" else f"{inner} | None"
+        if isinstance(t, ir.UnionOf):
+            parts: list[str] = []
+            for v in t.variants:
+                text = self.expr(v)
+                if text not in parts:
+                    parts.append(text)
+            if "Any" in parts:
+                return "Any"
+            return " | ".join(parts)
+        if isinstance(t, ir.ModelRef):
+            self.keys.add(t.key)
+            return self.ref(t.key)
+        if isinstance(t, ir.EnumRef):
+            self.keys.add(t.key)
+            name = self.ref(t.key)
+            if self.lenient_enums:
+                self.typing.add("Annotated")
+                self.uses_lenient = True
+                return f"Annotated[{name}, LENIENT]"
+            return name
+        if isinstance(t, ir.LiteralOf):
+            if t.values == (None,):
+                return "None"
+            self.typing.add("Literal")
+            return f"Literal[{', '.join(literal(v) for v in t.values)}]"
+        assert_never(t)
+
+
+def literal(value: object) -> str:
+    """A Python literal for JSON data; raises ValueError for what has none."""
+    if value is None or isinstance(value, bool):
+        return repr(value)
+    if isinstance(value, int):
+        return repr(value)
+    if isinstance(value, float):
+        if math.isnan(value) or math.isinf(value):
+            raise ValueError("no literal for a non-finite float")
+        return repr(value)
+    if isinstance(value, str):
+        return repr(value)
+    if isinstance(value, list):
+        return "[" + ", ".join(literal(v) for v in value) + "]"
+    if isinstance(value, dict):
+        return "{" + ", ".join(f"{literal(str(k))}: {literal(v)}" for k, v in value.items()) + "}"
+    raise ValueError(f"no literal for {type(value).__name__}")
+
+
+def fits(t: ir.TypeRef, value: object, enums: Mapping[str, ir.Enum]) -> bool:
+    """Whether a JSON default is a valid value of the Python type (so mypy accepts it)."""
+    if isinstance(t, ir.Nullable):
+        return value is None or fits(t.inner, value, enums)
+    if isinstance(t, ir.AnyValue):
+        return True
+    if isinstance(t, ir.Primitive):
+        if t.kind == "str":
+            return isinstance(value, str)
+        if t.kind == "int":
+            return isinstance(value, int) and not isinstance(value, bool)
+        if t.kind == "float":
+            return isinstance(value, (int, float)) and not isinstance(value, bool)
+        if t.kind == "bool":
+            return isinstance(value, bool)
+        return False
+    if isinstance(t, ir.LiteralOf):
+        return any(type(v) is type(value) and v == value for v in t.values)
+    if isinstance(t, ir.EnumRef):
+        enum = enums.get(t.key)
+        return enum is not None and any(type(v) is type(value) and v == value for v in enum.values)
+    if isinstance(t, ir.ListOf):
+        return isinstance(value, list) and all(fits(t.item, v, enums) for v in value)
+    if isinstance(t, ir.DictOf):
+        return isinstance(value, dict) and all(fits(t.value, v, enums) for v in value.values())
+    if isinstance(t, ir.UnionOf):
+        return any(fits(v, value, enums) for v in t.variants)
+    return False
+
+
+def _clean(text: str) -> str:
+    """Drop control and bidi-override characters; keep newlines and tabs as spaces."""
+    out = []
+    for ch in text.replace("\r\n", "\n").replace("\r", "\n"):
+        if ch == "\n":
+            out.append(ch)
+        elif ch == "\t":
+            out.append(" ")
+        elif unicodedata.category(ch) in ("Cc", "Cf", "Cs", "Co", "Cn"):
+            continue
+        else:
+            out.append(ch)
+    return "".join(out)
+
+
+def doc_lines(text: str, width: int = 80) -> list[str]:
+    """Spec prose as wrapped lines, paragraphs kept, safe inside a triple-quoted string."""
+    text = _clean(text).replace("\\", "\\\\").replace('"""', '\\"\\"\\"')
+    lines: list[str] = []
+    for paragraph in text.strip().split("\n\n"):
+        body = " ".join(line.strip() for line in paragraph.splitlines() if line.strip())
+        if lines:
+            lines.append("")
+        lines.extend(textwrap.wrap(body, width=width, break_long_words=False, break_on_hyphens=False) or [""])
+    if lines and lines[-1].endswith('"'):
+        lines[-1] += " "
+    return lines
+
+
+def docstring(text: str, indent: str, width: int = 80) -> str:
+    """A complete docstring literal for the given prose ("" when there is none)."""
+    lines = doc_lines(text, width)
+    if not lines or lines == [""]:
+        return ""
+    if len(lines) == 1:
+        return f'"""{lines[0]}"""'
+    body = "\n".join((indent + line) if line else "" for line in lines[1:])
+    return f'"""{lines[0]}\n{body}\n{indent}"""'

@@ -1,0 +1,176 @@
+"""Stage 3: the `$ref` graph.
+
+Checks every reference once (local pointers, nested `$defs`, refs to refs, relative
+files confined to the spec's folder) and offers `deref` to later stages. Recursive
+schemas are fine: references are followed lazily, one hop chain at a time.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+from urllib.parse import unquote
+
+from .diagnostics import Diagnostics, join_pointer, unescape_pointer_token
+from .load import Document, load
+
+
+@dataclass(frozen=True, slots=True)
+class Location:
+    """A node's place: the file (relative to the spec's folder; "" for the spec) and pointer."""
+
+    file: str
+    pointer: str
+
+    @property
+    def key(self) -> str:
+        return f"{self.file}#{self.pointer}"
+
+
+@dataclass(slots=True)
+class Resolved:
+    root: Document
+    documents: dict[str, Document] = field(default_factory=dict)
+
+    def display_file(self, file: str) -> str:
+        return self.documents[file].name
+
+    def get(self, loc: Location) -> Any:
+        node = self.documents[loc.file].data
+        for token in _tokens(loc.pointer):
+            if isinstance(node, dict) and token in node:
+                node = node[token]
+            elif isinstance(node, list) and token.isdigit() and int(token) < len(node):
+                node = node[int(token)]
+            else:
+                raise KeyError(loc.key)
+        return node
+
+    def target(self, ref: str, at: Location) -> Location:
+        """Where a `$ref` written at `at` points (no existence check)."""
+        file_part, _, fragment = ref.partition("#")
+        pointer = unquote(fragment)
+        if not file_part:
+            return Location(at.file, pointer)
+        base = Path(at.file).parent if at.file else Path()
+        return Location(str(Path(_normalise(base / file_part))), pointer)
+
+    def deref(self, node: Any, loc: Location) -> tuple[Any, Location]:
+        """Follow `$ref` chains from `node` to the first node that is not a pure reference."""
+        seen: set[str] = set()
+        while isinstance(node, dict) and isinstance(node.get("$ref"), str):
+            if loc.key in seen:
+                break
+            seen.add(loc.key)
+            loc = self.target(node["$ref"], loc)
+            node = self.get(loc)
+        return node, loc
+
+
+def _tokens(pointer: str) -> list[str]:
+    if not pointer:
+        return []
+    return [unescape_pointer_token(t) for t in pointer.split("/")[1:]]
+
+
+def _normalise(path: Path) -> str:
+    parts: list[str] = []
+    for part in path.parts:
+        if part == "..":
+            if parts and parts[-1] != "..":
+                parts.pop()
+            else:
+                parts.append("..")
+        elif part != ".":
+            parts.append(part)
+    return "/".join(parts)
+
+
+def resolve(root: Document, diagnostics: Diagnostics) -> Resolved:
+    """Load referenced files and report every reference that does not resolve."""
+    resolved = Resolved(root=root, documents={"": root})
+    base_dir = root.path.resolve().parent
+    pending: list[tuple[Any, Location]] = [(root.data, Location("", ""))]
+    visited_files = {""}
+    while pending:
+        data, loc = pending.pop()
+        for ref, at in _iter_refs(data, loc):
+            _check_ref(resolved, ref, at, base_dir, diagnostics, pending, visited_files)
+    return resolved
+
+
+def _iter_refs(node: Any, loc: Location) -> list[tuple[str, Location]]:
+    found: list[tuple[str, Location]] = []
+    stack: list[tuple[Any, str]] = [(node, loc.pointer)]
+    while stack:
+        current, pointer = stack.pop()
+        if isinstance(current, dict):
+            ref = current.get("$ref")
+            if isinstance(ref, str):
+                found.append((ref, Location(loc.file, pointer)))
+            for key, value in current.items():
+                if isinstance(value, (dict, list)):
+                    stack.append((value, join_pointer(pointer, str(key))))
+        elif isinstance(current, list):
+            for index, value in enumerate(current):
+                if isinstance(value, (dict, list)):
+                    stack.append((value, join_pointer(pointer, index)))
+    found.sort(key=lambda item: item[1].pointer)
+    return found
+
+
+def _check_ref(
+    resolved: Resolved,
+    ref: str,
+    at: Location,
+    base_dir: Path,
+    diagnostics: Diagnostics,
+    pending: list[tuple[Any, Location]],
+    visited_files: set[str],
+) -> None:
+    file = resolved.display_file(at.file)
+    where = join_pointer(at.pointer, "$ref")
+    if "://" in ref.split("#", 1)[0]:
+        diagnostics.error(
+            file, where, f"remote reference {ref!r} is not allowed",
+            "download the document next to the spec and reference it by relative path",
+        )
+        return
+    target = resolved.target(ref, at)
+    if target.file and target.file not in resolved.documents:
+        if target.file.startswith("..") or Path(ref.split("#", 1)[0]).is_absolute():
+            diagnostics.error(
+                file, where, f"reference {ref!r} leaves the spec's folder",
+                "references may only point to files inside the folder holding the spec",
+            )
+            return
+        path = base_dir / target.file
+        if not path.resolve().is_relative_to(base_dir):
+            diagnostics.error(file, where, f"reference {ref!r} leaves the spec's folder (through a link)")
+            return
+        try:
+            resolved.documents[target.file] = load(path)
+        except Exception as exc:  # a SpecError: re-locate it at the reference
+            message = str(exc).split(": ", 1)[-1]
+            diagnostics.error(file, where, f"reference {ref!r} points to a file that cannot be used: {message}")
+            return
+    if target.file not in visited_files:
+        visited_files.add(target.file)
+        pending.append((resolved.documents[target.file].data, Location(target.file, "")))
+    try:
+        node = resolved.get(target)
+    except KeyError:
+        diagnostics.error(
+            file, where, f"reference {ref!r} does not resolve: nothing at that pointer",
+            "check the spelling of the component name",
+        )
+        return
+    if isinstance(node, dict) and isinstance(node.get("$ref"), str):
+        try:
+            final, final_loc = resolved.deref(node, target)
+        except KeyError:
+            return  # the broken link in the chain is reported at its own place
+        if isinstance(final, dict) and isinstance(final.get("$ref"), str):
+            diagnostics.error(file, where, f"reference {ref!r} is part of a cycle of references that never reaches a schema")
+

@@ -1,0 +1,314 @@
+"""Stage 4a: JSON Schemas -> IR types, models and enums.
+
+Named schemas (targets of `$ref`) that are objects become models and those with
+`enum` become enums; everything else is inlined as a type expression. Inline object
+schemas with properties become models named after where they sit.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from . import ir, naming
+from .diagnostics import Diagnostics, join_pointer
+from .resolve import Location, Resolved
+
+_STRING_FORMATS: dict[str, ir.PrimitiveKind] = {
+    "date-time": "datetime",
+    "date": "date",
+    "time": "time",
+    "duration": "timedelta",
+    "uuid": "uuid",
+    "binary": "bytes",
+    "decimal": "decimal",
+}
+_SCALARS = (str, int, float, bool)
+
+
+def is_null_schema(node: Any) -> bool:
+    if not isinstance(node, dict):
+        return False
+    t = node.get("type")
+    if t == "null" or t == ["null"]:
+        return True
+    return node.get("enum") == [None] or ("const" in node and node["const"] is None)
+
+
+class SchemaBuilder:
+    """Turns schemas into IR types, collecting named models and enums as it goes."""
+
+    def __init__(self, resolved: Resolved, version: str, diagnostics: Diagnostics) -> None:
+        self.resolved = resolved
+        self.version = version
+        self.diagnostics = diagnostics
+        self.models: dict[str, ir.Model] = {}
+        self.enums: dict[str, ir.Enum] = {}
+        self._building: set[str] = set()
+        self._inlining: set[str] = set()
+
+    # ------------------------------------------------------------ diagnostics
+    def _warn(self, loc: Location, message: str, hint: str = "") -> None:
+        self.diagnostics.warning(self.resolved.display_file(loc.file), loc.pointer, message, hint)
+
+    # ------------------------------------------------------------ entry point
+    def type_of(self, node: Any, loc: Location, hint: str) -> ir.TypeRef:
+        if node is True or node == {}:
+            return ir.AnyValue()
+        if not isinstance(node, dict):
+            if node is False:
+                self._warn(loc, "schema `false` accepts nothing; typed as Any")
+            else:
+                self._warn(loc, f"schema is a {type(node).__name__}, not an object; typed as Any")
+            return ir.AnyValue()
+        if isinstance(node.get("$ref"), str):
+            inner = self._named(node, loc)
+            return ir.Nullable(inner) if node.get("nullable") is True else inner
+        base = self._type_without_nullable(node, loc, hint)
+        if node.get("nullable") is True and not isinstance(base, ir.Nullable):
+            return ir.Nullable(base)
+        return base
+
+    # ------------------------------------------------------------ references
+    def _named(self, node: dict[str, Any], loc: Location) -> ir.TypeRef:
+        target, target_loc = self.resolved.deref(node, loc)
+        key = target_loc.key
+        if key in self.models or key in self._building:
+            return ir.ModelRef(key)
+        if key in self.enums:
+            return ir.EnumRef(key)
+        if not isinstance(target, dict):
+            return self.type_of(target, target_loc, "Schema")
+        title = target.get("title")
+        name, mangled = naming.preferred_class_name(target_loc.pointer or target_loc.file, title)
+        if self._is_enum(target) and not is_null_schema(target):
+            return self._enum(target, target_loc, name, tier=0, mangled=mangled)
+        if self._is_model(target):
+            return self._model(target, target_loc, name, tier=0, mangled=mangled)
+        if key in self._inlining:
+            self._warn(target_loc, "recursive schema that is not an object; the recursion is typed as Any")
+            return ir.AnyValue()
+        self._inlining.add(key)
+        try:
+            return self.type_of(target, target_loc, name)
+        finally:
+            self._inlining.discard(key)
+
+    # ------------------------------------------------------------ classification
+    @staticmethod
+    def _is_enum(node: dict[str, Any]) -> bool:
+        values = node.get("enum")
+        return isinstance(values, list) and bool(values) and all(
+            v is None or isinstance(v, _SCALARS) for v in values
+        )
+
+    def _is_model(self, node: dict[str, Any]) -> bool:
+        if isinstance(node.get("properties"), dict) and node["properties"]:
+            return True
+        if isinstance(node.get("allOf"), list) and len(node["allOf"]) > 1:
+            return True
+        t = node.get("type")
+        return t == "object" and not any(k in node for k in ("anyOf", "oneOf", "allOf")) and (
+            "additionalProperties" not in node or node.get("additionalProperties") is False
+        ) and "title" in node
+
+    # ------------------------------------------------------------ structure
+    def _type_without_nullable(self, node: dict[str, Any], loc: Location, hint: str) -> ir.TypeRef:
+        if "const" in node:
+            value = node["const"]
+            if value is None:
+                return ir.LiteralOf((None,))
+            if isinstance(value, _SCALARS):
+                return ir.LiteralOf((value,))
+            self._warn(loc, "`const` with a structured value; typed as Any")
+            return ir.AnyValue()
+        if self._is_enum(node):
+            values = tuple(node["enum"])
+            non_null = tuple(v for v in values if v is not None)
+            if not non_null:
+                return ir.LiteralOf((None,))
+            base: ir.TypeRef = ir.LiteralOf(non_null)
+            return ir.Nullable(base) if len(non_null) < len(values) else base
+        for keyword in ("anyOf", "oneOf"):
+            if isinstance(node.get(keyword), list) and node[keyword]:
+                return self._union(node, keyword, loc, hint)
+        if isinstance(node.get("allOf"), list) and node["allOf"]:
+            return self._all_of(node, loc, hint)
+        if "not" in node and len(node) <= 3:
+            self._warn(loc, "`not` cannot be expressed as a Python type; typed as Any")
+            return ir.AnyValue()
+        types = node.get("type")
+        if isinstance(types, list):
+            listed = [t for t in types if t != "null"]
+            type_variants: tuple[ir.TypeRef, ...] = tuple(
+                self._single_type({**node, "type": t}, t, loc, hint) for t in listed
+            ) or (ir.LiteralOf((None,)),)
+            inner = type_variants[0] if len(type_variants) == 1 else ir.UnionOf(_unique(type_variants))
+            return ir.Nullable(inner) if "null" in types and listed else inner
+        return self._single_type(node, types, loc, hint)
+
+    def _single_type(self, node: dict[str, Any], t: Any, loc: Location, hint: str) -> ir.TypeRef:
+        if t is None:
+            if isinstance(node.get("properties"), dict) or "additionalProperties" in node:
+                t = "object"
+            elif "items" in node or "prefixItems" in node:
+                t = "array"
+            else:
+                return ir.AnyValue()
+        if t == "string":
+            fmt = node.get("format")
+            if node.get("contentEncoding") == "base64" or fmt == "byte":
+                return ir.Primitive("str")
+            return ir.Primitive(_STRING_FORMATS.get(fmt, "str") if isinstance(fmt, str) else "str")
+        if t == "integer":
+            return ir.Primitive("int")
+        if t == "number":
+            return ir.Primitive("decimal" if node.get("format") == "decimal" else "float")
+        if t == "boolean":
+            return ir.Primitive("bool")
+        if t == "null":
+            return ir.LiteralOf((None,))
+        if t == "array":
+            return self._array(node, loc, hint)
+        if t == "object":
+            return self._object(node, loc, hint)
+        self._warn(loc, f"unknown type {t!r}; typed as Any")
+        return ir.AnyValue()
+
+    def _array(self, node: dict[str, Any], loc: Location, hint: str) -> ir.TypeRef:
+        prefix = node.get("prefixItems")
+        if isinstance(prefix, list) and prefix and node.get("items") in (None, False):
+            return ir.TupleOf(tuple(
+                self.type_of(item, _at(loc, "prefixItems", i), f"{hint}Item{i + 1}")
+                for i, item in enumerate(prefix)
+            ))
+        items = node.get("items")
+        if items is None:
+            return ir.ListOf(ir.AnyValue())
+        return ir.ListOf(self.type_of(items, _at(loc, "items"), f"{hint}Item"))
+
+    def _object(self, node: dict[str, Any], loc: Location, hint: str) -> ir.TypeRef:
+        if self._is_model(node):
+            return self._model(node, loc, naming.pascal(hint), tier=1, mangled=False)
+        extra = node.get("additionalProperties")
+        if isinstance(extra, dict) and extra:
+            return ir.DictOf(self.type_of(extra, _at(loc, "additionalProperties"), f"{hint}Value"))
+        if "patternProperties" in node:
+            self._warn(loc, "`patternProperties` are not checked; typed as a dict of Any")
+        return ir.DictOf(ir.AnyValue())
+
+    def _union(self, node: dict[str, Any], keyword: str, loc: Location, hint: str) -> ir.TypeRef:
+        options = node[keyword]
+        nullable = any(is_null_schema(o) for o in options)
+        variants: list[ir.TypeRef] = []
+        for index, option in enumerate(options):
+            if is_null_schema(option):
+                continue
+            title = option.get("title") if isinstance(option, dict) else None
+            sub_hint = title if isinstance(title, str) and naming.words(title) else f"{hint}Variant{index + 1}"
+            variants.append(self.type_of(option, _at(loc, keyword, index), sub_hint))
+        unique = _unique(variants)
+        if not unique:
+            return ir.LiteralOf((None,))
+        inner = unique[0] if len(unique) == 1 else ir.UnionOf(unique)
+        return ir.Nullable(inner) if nullable and not isinstance(inner, ir.Nullable) else inner
+
+    def _all_of(self, node: dict[str, Any], loc: Location, hint: str) -> ir.TypeRef:
+        parts = node["allOf"]
+        own = {k: v for k, v in node.items() if k not in ("allOf", "description", "title", "default", "examples", "example")}
+        if len(parts) == 1 and not own.get("properties"):
+            return self.type_of(parts[0], _at(loc, "allOf", 0), hint)
+        return self._model(node, loc, naming.pascal(hint), tier=1, mangled=False)
+
+    # ------------------------------------------------------------ named things
+    def _enum(self, node: dict[str, Any], loc: Location, name: str, tier: int, mangled: bool) -> ir.TypeRef:
+        key = loc.key
+        values = tuple(v for v in node["enum"] if v is not None)
+        self.enums[key] = ir.Enum(
+            key=key, wanted_name=name, mangled_key=mangled, inline=tier == 1, values=_unique_values(values),
+            description=_text(node.get("description")), pointer=loc.pointer,
+        )
+        ref: ir.TypeRef = ir.EnumRef(key)
+        return ir.Nullable(ref) if None in node["enum"] else ref
+
+    def _model(self, node: dict[str, Any], loc: Location, name: str, tier: int, mangled: bool) -> ir.TypeRef:
+        key = loc.key
+        if key in self.models or key in self._building:
+            return ir.ModelRef(key)
+        self._building.add(key)
+        try:
+            properties, required, description = self._collect_properties(node, loc)
+            wanted = [(wire, naming.field_name(wire)) for wire in properties]
+            py_names = naming.unique_names(wanted)
+            fields = tuple(
+                self._field(wire, schema, at, wire in required, py_names[wire], name)
+                for wire, (schema, at) in properties.items()
+            )
+        finally:
+            self._building.discard(key)
+        extra_node = node.get("additionalProperties")
+        extra: ir.TypeRef | None = None if extra_node is False else ir.AnyValue()
+        self.models[key] = ir.Model(
+            key=key, wanted_name=name, mangled_key=mangled, inline=tier == 1, fields=fields, extra=extra,
+            description=description, pointer=loc.pointer,
+        )
+        return ir.ModelRef(key)
+
+    def _collect_properties(
+        self, node: dict[str, Any], loc: Location
+    ) -> tuple[dict[str, tuple[Any, Location]], set[str], str]:
+        """Own properties plus those of every `allOf` member, in order, later ones winning."""
+        properties: dict[str, tuple[Any, Location]] = {}
+        required: set[str] = set()
+        description = _text(node.get("description"))
+        for index, part in enumerate(node.get("allOf") or []):
+            target, target_loc = self.resolved.deref(part, _at(loc, "allOf", index))
+            if isinstance(target, dict):
+                props, req, desc = self._collect_properties(target, target_loc)
+                properties.update(props)
+                required |= req
+                description = description or desc
+        own = node.get("properties")
+        if isinstance(own, dict):
+            for wire, schema in own.items():
+                properties[str(wire)] = (schema, _at(loc, "properties", str(wire)))
+        listed = node.get("required")
+        if isinstance(listed, list):
+            required |= {r for r in listed if isinstance(r, str)}
+        return properties, required, description
+
+    def _field(self, wire: str, schema: Any, loc: Location, required: bool, py: str, owner: str) -> ir.Field:
+        field_type = self.type_of(schema, loc, owner + naming.pascal(wire))
+        info = schema if isinstance(schema, dict) else {}
+        description = _text(info.get("description"))
+        has_default = "default" in info and not required
+        return ir.Field(
+            wire_name=wire, py_name=py, type=field_type, required=required,
+            description=description, has_default=has_default,
+            default=info.get("default") if has_default else None,
+            read_only=info.get("readOnly") is True, write_only=info.get("writeOnly") is True,
+            deprecated=info.get("deprecated") is True,
+        )
+
+
+def _at(loc: Location, *tokens: str | int) -> Location:
+    return Location(loc.file, join_pointer(loc.pointer, *tokens))
+
+
+def _unique(variants: list[ir.TypeRef] | tuple[ir.TypeRef, ...]) -> tuple[ir.TypeRef, ...]:
+    seen: list[ir.TypeRef] = []
+    for v in variants:
+        if v not in seen:
+            seen.append(v)
+    return tuple(seen)
+
+
+def _unique_values(values: tuple[Any, ...]) -> tuple[str | int | float | bool, ...]:
+    seen: list[str | int | float | bool] = []
+    for v in values:
+        if not any(type(v) is type(s) and v == s for s in seen):
+            seen.append(v)
+    return tuple(seen)
+
+
+def _text(value: object) -> str:
+    return value.strip() if isinstance(value, str) else ""

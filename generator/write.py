@@ -1,0 +1,112 @@
+"""Stage 8: put the files on disk atomically, or compare them with what is there.
+
+The output folder is swapped in whole: the new tree is written next to it, then
+renamed into place, so a failure at any point leaves the previous output untouched.
+A manifest records what sdkforge wrote; a non-empty folder without one is refused.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import shutil
+import tempfile
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+
+from . import __version__
+
+MANIFEST = ".sdkforge-manifest.json"
+
+
+class OutputError(Exception):
+    """The output folder cannot be used; the message says why and what to do."""
+
+
+@dataclass(frozen=True, slots=True)
+class Staleness:
+    added: tuple[str, ...]
+    removed: tuple[str, ...]
+    changed: tuple[str, ...]
+
+    @property
+    def stale(self) -> bool:
+        return bool(self.added or self.removed or self.changed)
+
+
+def _sha256(text: str) -> str:
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+def with_manifest(files: Mapping[str, str], spec_sha256: str, options: Mapping[str, object]) -> dict[str, str]:
+    manifest = {
+        "generator": "sdkforge",
+        "generator_version": __version__,
+        "spec_sha256": spec_sha256,
+        "options": dict(sorted(options.items())),
+        "files": {path: _sha256(text) for path, text in sorted(files.items())},
+    }
+    return {**files, MANIFEST: json.dumps(manifest, indent=2, sort_keys=True) + "\n"}
+
+
+def check_output_folder(out: Path, force: bool = False) -> None:
+    if out.exists() and not out.is_dir():
+        raise OutputError(f"{out} exists and is not a folder; choose another output path")
+    resolved = out.resolve()
+    if resolved == Path(resolved.anchor) or resolved == Path.home().resolve():
+        raise OutputError(f"refusing to write into {resolved}: choose a dedicated output folder")
+    if out.is_dir() and any(out.iterdir()) and not (out / MANIFEST).is_file() and not force:
+        raise OutputError(
+            f"{out} is not empty and was not written by sdkforge (no {MANIFEST}); "
+            "choose an empty folder, or pass --force to replace it"
+        )
+
+
+def write(out: Path, files: Mapping[str, str], force: bool = False) -> None:
+    """Replace `out` with exactly `files`, atomically."""
+    check_output_folder(out, force)
+    parent = out.resolve().parent
+    try:
+        parent.mkdir(parents=True, exist_ok=True)
+        staging = Path(tempfile.mkdtemp(prefix=f".{out.name}.sdkforge-", dir=parent))
+    except OSError as exc:
+        raise OutputError(f"cannot create the output folder next to {out}: {exc.strerror or exc}") from None
+    backup = parent / f"{staging.name}-previous"
+    try:
+        for rel, text in sorted(files.items()):
+            target = staging / rel
+            target.parent.mkdir(parents=True, exist_ok=True)
+            with open(target, "w", encoding="utf-8", newline="\n") as handle:
+                handle.write(text)
+        os.chmod(staging, 0o755)
+        if out.exists():
+            os.replace(out, backup)
+        try:
+            os.replace(staging, out)
+        except OSError:
+            if backup.exists():
+                os.replace(backup, out)
+            raise
+    except OSError as exc:
+        shutil.rmtree(staging, ignore_errors=True)
+        raise OutputError(f"cannot write the output folder {out}: {exc.strerror or exc}") from None
+    shutil.rmtree(backup, ignore_errors=True)
+
+
+def compare(out: Path, files: Mapping[str, str]) -> Staleness:
+    """What differs between `files` and the folder on disk (generated files only)."""
+    on_disk: dict[str, str] = {}
+    if out.is_dir():
+        for path in out.rglob("*"):
+            if path.is_file() and "__pycache__" not in path.parts:
+                rel = path.relative_to(out).as_posix()
+                try:
+                    on_disk[rel] = path.read_text(encoding="utf-8")
+                except (OSError, UnicodeDecodeError):
+                    on_disk[rel] = ""
+    added = tuple(sorted(set(files) - set(on_disk)))
+    removed = tuple(sorted(set(on_disk) - set(files)))
+    changed = tuple(sorted(p for p in set(files) & set(on_disk) if files[p] != on_disk[p]))
+    return Staleness(added, removed, changed)
