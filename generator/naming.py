@@ -264,9 +264,13 @@ def _dedupe(names: dict[str, str], fingerprint: Callable[[str], str]) -> dict[st
     }
 
 
+def _module_safe(name: str) -> str:
+    return name + "_" if keyword.iskeyword(name) or keyword.issoftkeyword(name) else name
+
+
 def module_names(class_names: Iterable[str]) -> dict[str, str]:
     """Model module file names: snake_case, capped, disambiguated by a digest of the class."""
-    wanted = {name: snake(name)[:60].rstrip("_") for name in class_names}
+    wanted = {name: _module_safe(snake(name)[:60].rstrip("_")) for name in class_names}
     counts: dict[str, int] = {}
     for module in wanted.values():
         counts[module] = counts.get(module, 0) + 1

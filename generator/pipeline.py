@@ -5,7 +5,7 @@ share every step with `generate`."""
 from __future__ import annotations
 
 import hashlib
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from . import naming
@@ -24,13 +24,17 @@ class Generated:
     files: dict[str, str]
     diagnostics: list[Diagnostic]
     package: str
+    client: str
 
 
 def generate(spec: Path, *, package: str | None = None, strict: bool = False) -> Generated:
     """Run every stage up to formatting; raise SpecError with located diagnostics on failure."""
     diagnostics = Diagnostics()
     document = load(spec)
-    version = check_version(document)
+    try:
+        version = check_version(document)
+    except SpecError as exc:
+        raise SpecError(_located(document, exc.diagnostics)) from None
     resolved = resolve(document, diagnostics)
     _stop_on_failures(document, diagnostics, strict=False)
     validate(document, version, diagnostics)
@@ -42,7 +46,9 @@ def generate(spec: Path, *, package: str | None = None, strict: bool = False) ->
     files = format_files(render(api, options))
     spec_hash = hashlib.sha256(document.text.encode("utf-8")).hexdigest()
     files = with_manifest(files, spec_hash, {"package": options.package, "client": options.client})
-    return Generated(files=files, diagnostics=_located(document, diagnostics.items), package=package_name)
+    return Generated(
+        files=files, diagnostics=_located(document, diagnostics.items), package=package_name, client=options.client
+    )
 
 
 def _stop_on_failures(document: Document, diagnostics: Diagnostics, strict: bool) -> None:
@@ -53,8 +59,6 @@ def _stop_on_failures(document: Document, diagnostics: Diagnostics, strict: bool
 
 def _located(document: Document, items: list[Diagnostic], limit: int = 50) -> list[Diagnostic]:
     """Add line numbers to the first diagnostics of the root file (positions cost a re-parse)."""
-    from dataclasses import replace
-
     result = []
     for index, item in enumerate(items):
         if index < limit and item.file == document.name and item.pointer and item.line is None:

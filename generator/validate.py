@@ -7,6 +7,7 @@ the rest are errors. `--strict` turns warnings into errors later, in the pipelin
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from .diagnostics import Diagnostics, fail, join_pointer
@@ -48,6 +49,8 @@ def validate(doc: Document, version: str, diagnostics: Diagnostics) -> None:
         for error in validator_cls(doc.data, base_uri=base_uri).iter_errors():
             pointer = join_pointer("", *[str(p) for p in getattr(error, "absolute_path", ())])
             message = _message(error)
+            if not pointer:
+                pointer = _operation_pointer(message)
             if (pointer, message) in seen:
                 continue
             seen.add((pointer, message))
@@ -59,6 +62,15 @@ def validate(doc: Document, version: str, diagnostics: Diagnostics) -> None:
         diagnostics.error(doc.name, "", "the validator gave up: the document nests too deeply")
     except Exception as exc:  # the validator crashing on odd input is still a finding
         diagnostics.warning(doc.name, "", f"openapi-spec-validator could not finish: {type(exc).__name__}: {exc}")
+
+
+_OPERATION = re.compile(r"'(get|put|post|delete|options|head|patch|trace)' operation in '([^']+)'")
+
+
+def _operation_pointer(message: str) -> str:
+    """The validator's own checks name the operation only in prose; recover its pointer."""
+    found = _OPERATION.search(message)
+    return join_pointer("", "paths", found.group(2), found.group(1)) if found else ""
 
 
 def _message(error: Any) -> str:

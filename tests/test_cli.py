@@ -1,0 +1,179 @@
+"""The command line: exit codes, located one-paragraph errors, untouched output on failure."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+SEED = ROOT / "specs" / "mixpeek-trigger-history.yaml"
+SHARED = ROOT.parent / "shared" / "specs"
+
+
+def run(*args: str | Path) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "generator.cli", *map(str, args)],
+        capture_output=True, text=True, cwd=ROOT, timeout=300,
+    )
+
+
+def snapshot(folder: Path) -> dict[str, bytes]:
+    return {p.relative_to(folder).as_posix(): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+@pytest.fixture
+def existing_output(tmp_path: Path) -> Path:
+    out = tmp_path / "client"
+    result = run("generate", SEED, "-o", out, "-q")
+    assert result.returncode == 0, result.stderr
+    return out
+
+
+def assert_clean_failure(result: subprocess.CompletedProcess[str], code: int, *needles: str) -> None:
+    assert result.returncode == code, (result.returncode, result.stderr)
+    assert "Traceback" not in result.stderr
+    for needle in needles:
+        assert needle in result.stderr, (needle, result.stderr)
+
+
+def test_generate_writes_package_readme_and_manifest(tmp_path: Path) -> None:
+    out = tmp_path / "client"
+    result = run("generate", SEED, "-o", out)
+    assert result.returncode == 0, result.stderr
+    assert (out / "mixpeek" / "__init__.py").is_file()
+    assert (out / "mixpeek" / "py.typed").is_file()
+    assert (out / "README.md").read_text().count("get_trigger_history") >= 1
+    assert (out / ".sdkforge-manifest.json").is_file()
+    assert "wrote" in result.stdout
+
+
+def test_package_name_option(tmp_path: Path) -> None:
+    out = tmp_path / "client"
+    assert run("generate", SEED, "-o", out, "--package-name", "acme-sdk").returncode == 0
+    assert (out / "acme_sdk" / "_client.py").read_text().count("class AcmeSdk(") == 1
+
+
+def test_check_passes_when_current_and_fails_when_stale(existing_output: Path) -> None:
+    assert run("check", SEED, "-o", existing_output).returncode == 0
+    target = existing_output / "mixpeek" / "models" / "error_detail.py"
+    target.write_text(target.read_text() + "# edited\n")
+    (existing_output / "mixpeek" / "models" / "trigger_history_request.py").unlink()
+    (existing_output / "mixpeek" / "stray.py").write_text("")
+    result = run("check", SEED, "-o", existing_output)
+    assert_clean_failure(result, 1, "stale", "changed: mixpeek/models/error_detail.py",
+                         "added: mixpeek/models/trigger_history_request.py", "removed: mixpeek/stray.py")
+
+
+def test_missing_file(existing_output: Path) -> None:
+    before = snapshot(existing_output)
+    result = run("generate", ROOT / "specs" / "nope.yaml", "-o", existing_output)
+    assert_clean_failure(result, 1, "nope.yaml", "not found")
+    assert snapshot(existing_output) == before
+
+
+def test_unreadable_file(tmp_path: Path, existing_output: Path) -> None:
+    if os.geteuid() == 0:
+        spec = tmp_path  # root reads everything; a folder is unreadable as a spec all the same
+    else:
+        spec = tmp_path / "locked.yaml"
+        spec.write_text(SEED.read_text())
+        spec.chmod(0)
+    before = snapshot(existing_output)
+    result = run("generate", spec, "-o", existing_output)
+    assert_clean_failure(result, 1, str(spec))
+    assert snapshot(existing_output) == before
+
+
+def test_malformed_yaml_names_line_and_column(tmp_path: Path, existing_output: Path) -> None:
+    spec = tmp_path / "bad.yaml"
+    spec.write_text("openapi: 3.1.0\ninfo:\n  title: x\n  version: '1'\npaths: {\n  /a: [\n")
+    before = snapshot(existing_output)
+    result = run("generate", spec, "-o", existing_output)
+    assert_clean_failure(result, 1, "bad.yaml", "malformed YAML", "line")
+    assert snapshot(existing_output) == before
+
+
+def test_malformed_json(tmp_path: Path) -> None:
+    spec = tmp_path / "bad.json"
+    spec.write_text('{"openapi": "3.1.0",\n "info": }')
+    assert_clean_failure(run("generate", spec, "-o", tmp_path / "out"), 1, "bad.json", "malformed JSON", "line 2")
+    assert not (tmp_path / "out").exists()
+
+
+def test_not_an_openapi_document(tmp_path: Path, existing_output: Path) -> None:
+    spec = tmp_path / "compose.yaml"
+    spec.write_text("services:\n  web:\n    image: nginx\n")
+    before = snapshot(existing_output)
+    assert_clean_failure(run("generate", spec, "-o", existing_output), 1, "compose.yaml", "not an OpenAPI document")
+    assert snapshot(existing_output) == before
+
+
+def test_swagger_2_is_refused_clearly(tmp_path: Path) -> None:
+    spec = SHARED / "public" / "oai-v2.0-petstore.yaml"
+    result = run("generate", spec, "-o", tmp_path / "out")
+    assert_clean_failure(result, 1, "Swagger 2.0", "not OpenAPI 3", "#/swagger")
+    assert not (tmp_path / "out").exists()
+
+
+def test_dangling_ref_names_pointer_and_line(tmp_path: Path, existing_output: Path) -> None:
+    spec = tmp_path / "dangling.yaml"
+    spec.write_text(SEED.read_text().replace("#/components/schemas/ErrorDetail", "#/components/schemas/ErrorDetials"))
+    before = snapshot(existing_output)
+    result = run("generate", spec, "-o", existing_output)
+    assert_clean_failure(result, 1, "dangling.yaml", "ErrorDetials", "does not resolve",
+                         "#/components/schemas/ErrorResponse/properties/error/$ref")
+    assert ":" + str(SEED.read_text().splitlines().index("          $ref: '#/components/schemas/ErrorDetail'") + 1) in result.stderr
+    assert snapshot(existing_output) == before
+
+
+def test_invalid_spec_is_an_error_with_its_place(tmp_path: Path, existing_output: Path) -> None:
+    spec = tmp_path / "invalid.yaml"
+    spec.write_text(SEED.read_text().replace("        '200':\n          description: Successful Response\n",
+                                             "        '200':\n          descriptio: Successful Response\n"))
+    before = snapshot(existing_output)
+    result = run("generate", spec, "-o", existing_output)
+    assert_clean_failure(result, 1, "invalid.yaml", "responses/200")
+    assert snapshot(existing_output) == before
+
+
+def test_duplicate_required_entry_is_a_warning_and_strict_makes_it_an_error(tmp_path: Path) -> None:
+    spec = tmp_path / "dup.yaml"
+    spec.write_text(SEED.read_text().replace("        - trigger_id\n        - executions\n",
+                                             "        - trigger_id\n        - trigger_id\n        - executions\n"))
+    lenient = run("generate", spec, "-o", tmp_path / "out")
+    assert lenient.returncode == 0, lenient.stderr
+    assert "warning:" in lenient.stderr and "required" in lenient.stderr
+    strict = run("generate", spec, "-o", tmp_path / "strict", "--strict")
+    assert_clean_failure(strict, 1, "warning:", "required")
+    assert not (tmp_path / "strict").exists()
+
+
+def test_output_path_that_is_a_file(tmp_path: Path) -> None:
+    target = tmp_path / "a-file"
+    target.write_text("keep me")
+    assert_clean_failure(run("generate", SEED, "-o", target), 2, "not a folder")
+    assert target.read_text() == "keep me"
+
+
+def test_non_empty_foreign_output_folder_is_refused(tmp_path: Path) -> None:
+    out = tmp_path / "src"
+    out.mkdir()
+    (out / "mine.py").write_text("x = 1\n")
+    assert_clean_failure(run("generate", SEED, "-o", out), 2, "not written by sdkforge", "--force")
+    assert snapshot(out) == {"mine.py": b"x = 1\n"}
+
+
+def test_unwritable_output_parent(tmp_path: Path) -> None:
+    blocker = tmp_path / "file"
+    blocker.write_text("")
+    result = run("generate", SEED, "-o", blocker / "out")
+    assert_clean_failure(result, 2, "out")
+
+
+def test_bad_usage_exits_2() -> None:
+    assert run("generate", SEED).returncode == 2
+    assert run("frobnicate").returncode == 2

@@ -1,0 +1,114 @@
+"""Naming rules: valid identifiers, FastAPI mangling undone, collisions settled without spec order."""
+
+from __future__ import annotations
+
+import json
+import random
+from pathlib import Path
+
+import pytest
+
+from generator import naming
+from generator.pipeline import generate
+
+
+@pytest.mark.parametrize(
+    ("wire", "expected"),
+    [("user-id", "user_id"), ("from", "from_"), ("1st", "n1st"), ("X-Namespace", "x_namespace"),
+     ("camelCase", "camelCase"), ("_private", "private"), ("Über", "uber"), ("", "unnamed"), ("a" * 200, None)],
+)
+def test_py_name_is_always_a_plain_identifier(wire: str, expected: str | None) -> None:
+    name = naming.py_name(wire)
+    assert name.isidentifier() and name.isascii() and not name.startswith("_")
+    assert len(name) <= naming.MAX_IDENTIFIER
+    if expected is not None:
+        assert name == expected
+
+
+def test_field_names_avoid_basemodel_attributes_and_annotation_names() -> None:
+    assert naming.field_name("model_dump") == "model_dump_"
+    assert naming.field_name("json") == "json_"
+    assert naming.field_name("datetime") == "datetime_"
+    assert naming.field_name("type") == "type"
+
+
+@pytest.mark.parametrize(
+    ("operation_id", "method", "path", "expected"),
+    [
+        ("get_trigger_history_v1_clusters_triggers__trigger_id__history_post", "post",
+         "/v1/clusters/triggers/{trigger_id}/history", "get_trigger_history"),
+        ("listPets", "get", "/pets", "list_pets"),
+        ("", "get", "/pets/{petId}", "get_pets_pet_id"),
+    ],
+)
+def test_method_names(operation_id: str, method: str, path: str, expected: str) -> None:
+    assert naming.method_name(operation_id, method, path) == expected
+
+
+def test_resource_names() -> None:
+    assert naming.resource_name(["Cluster Triggers", "Other"], "/x") == "cluster_triggers"
+    assert naming.resource_name([], "/v1/widgets/{id}") == "widgets"
+    assert naming.resource_name([""], "/v2/{id}/gadgets") == "gadgets"
+    assert naming.resource_name(["close"], "/x") == "close_resource"
+
+
+def test_package_and_client_names() -> None:
+    assert naming.package_name("Mixpeek API") == "mixpeek"
+    assert naming.client_name("mixpeek") == "Mixpeek"
+    assert naming.package_name("Swagger Petstore") == "swagger_petstore"
+    assert naming.package_name("2048 Game Service") == "api_2048_game"
+
+
+def _spec(schemas: dict[str, object], paths: dict[str, object] | None = None) -> str:
+    return json.dumps({"openapi": "3.1.0", "info": {"title": "T", "version": "1"},
+                       "paths": paths or {}, "components": {"schemas": schemas}})
+
+
+def _classes(tmp_path: Path, text: str) -> set[str]:
+    spec = tmp_path / "spec.json"
+    spec.write_text(text)
+    init = generate(spec).files["t/models/__init__.py"]
+    return {line.split('"')[1] for line in init.splitlines() if line.startswith('    "') and line.endswith('",')}
+
+
+def _obj(**props: str) -> dict[str, object]:
+    return {"type": "object", "properties": {k: {"type": v} for k, v in props.items()}}
+
+
+def test_mangled_keys_use_titles_and_collisions_are_qualified_without_order(tmp_path: Path) -> None:
+    schemas: dict[str, object] = {
+        "shared__clusters__models__TriggerHistoryResponse": {**_obj(a="string"), "title": "TriggerHistoryResponse"},
+        "api__analytics__buckets__models__TimeRange": {**_obj(start="string"), "title": "TimeRange"},
+        "api__analytics__clusters__models__TimeRange": {**_obj(end="string"), "title": "TimeRange"},
+        "Thing-Input": _obj(x="string"),
+        "Thing-Output": _obj(x="string", y="integer"),
+        "shared__x__models__Config-Input": {**_obj(a="string"), "title": "Config"},
+        "shared__x__models__Config-Output": {**_obj(b="string"), "title": "Config"},
+        "api__one__models__Same": {**_obj(z="string"), "title": "Same"},
+        "api__two__models__Same": {**_obj(z="string"), "title": "Same"},
+    }
+    expected = {"TriggerHistoryResponse", "BucketsTimeRange", "ClustersTimeRange", "ThingInput", "ThingOutput",
+                "ConfigInput", "ConfigOutput", "Same"}
+    assert _classes(tmp_path, _spec(schemas)) == expected
+    keys = list(schemas)
+    random.Random(7).shuffle(keys)
+    assert _classes(tmp_path, _spec({k: schemas[k] for k in keys})) == expected
+    # A bump that adds an unrelated schema renames nothing.
+    assert _classes(tmp_path, _spec({**schemas, "Other": _obj(q="string")})) == expected | {"Other"}
+
+
+def test_colliding_method_names_are_qualified_by_their_paths(tmp_path: Path) -> None:
+    def op(op_id: str) -> dict[str, object]:
+        return {"tags": ["Analytics"], "operationId": op_id, "responses": {"204": {"description": "ok"}},
+                "parameters": [{"name": "id", "in": "path", "required": True, "schema": {"type": "string"}}]}
+
+    paths = {
+        "/v1/analytics/clusters/{id}/failures": {"get": op("get_failure_analysis_v1_analytics_clusters__id__failures_get")},
+        "/v1/analytics/collections/{id}/failures": {"get": op("get_failure_analysis_v1_analytics_collections__id__failures_get")},
+        "/v1/analytics/summary/{id}": {"get": op("get_summary_v1_analytics_summary__id__get")},
+    }
+    spec = tmp_path / "spec.json"
+    spec.write_text(_spec({}, paths))
+    code = generate(spec).files["t/resources/analytics.py"]
+    for name in ("get_failure_analysis_clusters", "get_failure_analysis_collections", "get_summary"):
+        assert f"    def {name}(" in code

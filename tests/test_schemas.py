@@ -1,0 +1,198 @@
+"""Schema constructs, each through a tiny inline spec that is generated, imported and used."""
+
+from __future__ import annotations
+
+import datetime
+import json
+import uuid
+from collections.abc import Callable
+from pathlib import Path
+from types import ModuleType
+
+import pydantic
+import pytest
+
+Make = Callable[[str, str], ModuleType]
+
+HEAD = """
+openapi: 3.1.0
+info: {title: Shapes, version: '1'}
+servers: [{url: 'https://shapes.example'}]
+paths: {}
+"""
+
+
+def test_three_spellings_of_nullable_and_independent_required(make_client: Make) -> None:
+    pkg = make_client(HEAD + """
+components:
+  schemas:
+    Thing:
+      type: object
+      required: [req_nullable, req_plain]
+      properties:
+        req_nullable: {anyOf: [{type: string}, {type: 'null'}]}
+        req_plain: {type: string}
+        opt_type_list: {type: [integer, 'null']}
+        opt_plain: {type: integer}
+""", "shapes_nullable")
+    Thing = pkg.models.Thing
+    fields = Thing.model_fields
+    assert fields["req_nullable"].is_required() and fields["req_plain"].is_required()
+    assert not fields["opt_type_list"].is_required()
+    thing = Thing.model_validate({"req_nullable": None, "req_plain": "x"})
+    assert thing.req_nullable is None
+    with pytest.raises(pydantic.ValidationError):
+        Thing.model_validate({"req_plain": "x"})  # required even though nullable
+    assert thing.to_dict() == {"req_nullable": None, "req_plain": "x"}  # unset optionals omitted
+    assert Thing(req_nullable="a", req_plain="b", opt_type_list=None).to_dict()["opt_type_list"] is None
+
+
+def test_openapi_30_nullable(make_client: Make) -> None:
+    pkg = make_client("""
+openapi: 3.0.3
+info: {title: Old, version: '1'}
+paths: {}
+components:
+  schemas:
+    Pet:
+      type: object
+      required: [name]
+      properties:
+        name: {type: string, nullable: true}
+        owner: {$ref: '#/components/schemas/Owner'}
+    Owner:
+      type: object
+      properties:
+        id: {type: integer, format: int64}
+""", "shapes_old")
+    pet = pkg.models.Pet.model_validate({"name": None, "owner": {"id": 3}})
+    assert pet.name is None and pet.owner.id == 3
+
+
+def test_formats_defaults_enums_const_and_extra_fields(make_client: Make) -> None:
+    pkg = make_client(HEAD + """
+components:
+  schemas:
+    Status: {type: string, enum: [active, paused]}
+    Event:
+      type: object
+      required: [at, id, kind]
+      properties:
+        at: {type: string, format: date-time}
+        day: {type: string, format: date}
+        id: {type: string, format: uuid}
+        blob: {type: string, format: binary}
+        kind: {const: event}
+        status: {$ref: '#/components/schemas/Status'}
+        limit: {type: integer, default: 50}
+        tags: {type: array, items: {type: string}, default: [a, b]}
+        meta: {type: object, additionalProperties: {type: integer}}
+        anything: {}
+""", "shapes_formats")
+    Event = pkg.models.Event
+    event = Event.model_validate({
+        "at": "2024-05-01T10:00:00Z", "day": "2024-05-01", "id": "6f1c7c1e-8d8a-4bb5-a0a5-3d8d2bd6b0a1",
+        "kind": "event", "status": "archived", "meta": {"a": 1}, "new_field": True,
+    })
+    assert isinstance(event.at, datetime.datetime) and isinstance(event.day, datetime.date)
+    assert isinstance(event.id, uuid.UUID)
+    assert event.status == "archived"  # an enum value the spec does not know yet is kept
+    assert event.limit == 50 and event.tags == ["a", "b"]
+    assert event.model_extra == {"new_field": True}
+    with pytest.raises(pydantic.ValidationError):
+        Event.model_validate({"at": "2024-05-01T10:00:00Z", "id": str(uuid.uuid4()), "kind": "other"})
+    assert pkg.models.Status.__args__ == ("active", "paused")  # type: ignore[attr-defined]
+
+
+def test_refs_into_nested_defs_refs_to_refs_and_recursion(make_client: Make) -> None:
+    pkg = make_client(HEAD + """
+components:
+  schemas:
+    Tree:
+      type: object
+      properties:
+        label: {type: string}
+        children: {type: array, items: {$ref: '#/components/schemas/Tree'}}
+        leaf: {$ref: '#/components/schemas/Container/$defs/Leaf'}
+        alias: {$ref: '#/components/schemas/TreeAlias'}
+    TreeAlias: {$ref: '#/components/schemas/Tree'}
+    Container:
+      type: object
+      properties:
+        x: {type: integer}
+      $defs:
+        Leaf:
+          type: object
+          properties:
+            weight: {type: number}
+    A:
+      type: object
+      properties:
+        b: {$ref: '#/components/schemas/B'}
+    B:
+      type: object
+      properties:
+        a: {$ref: '#/components/schemas/A'}
+""", "shapes_refs")
+    tree = pkg.models.Tree.model_validate(
+        {"label": "root", "children": [{"label": "kid", "children": []}], "leaf": {"weight": 1.5}, "alias": {"label": "again"}}
+    )
+    assert tree.children[0].label == "kid"
+    assert tree.leaf.weight == 1.5 and type(tree.alias) is pkg.models.Tree
+    assert pkg.models.A.model_validate({"b": {"a": {"b": None}}}).b.a.b is None
+    assert pkg.models.A.__module__ == pkg.models.B.__module__  # mutually recursive: one module
+
+
+def test_inline_objects_are_named_after_their_place(make_client: Make) -> None:
+    pkg = make_client(HEAD + """
+components:
+  schemas:
+    Order:
+      type: object
+      properties:
+        shipping:
+          type: object
+          properties:
+            city: {type: string}
+        lines:
+          type: array
+          items:
+            type: object
+            properties:
+              sku: {type: string}
+""", "shapes_inline")
+    order = pkg.models.Order.model_validate({"shipping": {"city": "Oslo"}, "lines": [{"sku": "x"}]})
+    assert type(order.shipping).__name__ == "OrderShipping"
+    assert type(order.lines[0]).__name__ == "OrderLinesItem"
+
+
+def test_hostile_names_and_descriptions_stay_data(make_client: Make, tmp_path: Path) -> None:
+    marker = tmp_path / "pwned"
+    payload = f'""" + __import__("os").system("touch {marker}") + """ \\'
+    spec = {
+        "openapi": "3.1.0",
+        "info": {"title": "Shapes", "version": "1", "description": payload},
+        "paths": {},
+        "components": {"schemas": {"class": {
+            "type": "object",
+            "description": payload + '"',
+            "properties": {
+                "from": {"type": "string"},
+                "user-id": {"type": "string"},
+                "user_id": {"type": "string"},
+                "1st": {"type": "string"},
+                "model_dump": {"type": "string"},
+                "str": {"type": "string", "description": "{% raw %}{{ x }}\u202e"},
+                "{{ jinja }}": {"type": "string", "description": "'''"},
+                "default_trap": {"type": "string", "default": payload},
+            },
+        }}},
+    }
+    pkg = make_client(json.dumps(spec), "shapes_hostile")
+    model = pkg.models.Class
+    data = model.model_validate({"from": "a", "user-id": "b", "user_id": "c", "1st": "d", "model_dump": "e", "str": "f"})
+    assert (data.from_, data.user_id, data.n1st, data.model_dump_, data.str_) == ("a", "c", "d", "e", "f")
+    assert data.user_id_ == "b"
+    assert data.default_trap == payload
+    assert data.to_dict()["user-id"] == "b"
+    assert not marker.exists()
