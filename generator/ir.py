@@ -11,7 +11,7 @@ from typing import Literal, TypeAlias
 
 PrimitiveKind = Literal[
     "str", "int", "float", "bool", "datetime", "date", "time", "timedelta",
-    "uuid", "bytes", "decimal",
+    "uuid", "bytes", "decimal", "file",
 ]
 
 

@@ -111,6 +111,11 @@ def py_name(wire: str) -> str:
     return snake(wire)
 
 
+def param_name(wire: str) -> str:
+    """Parameters are snake_case keywords: `X-Request-Id` -> x_request_id, `pageSize` -> page_size."""
+    return snake(wire)
+
+
 def field_name(wire: str) -> str:
     name = py_name(wire)
     return name + "_" if name in RESERVED_FIELD_NAMES else name

@@ -87,7 +87,7 @@ class OperationBuilder:
         # Python names: path first, then query, header, cookie, then body fields; losers of a
         # clash take their location as a prefix, so the rule does not depend on spec order.
         ordered = sorted(raw, key=lambda r: (_LOCATIONS.index(r[0]["in"]), r[0]["name"]))
-        names = [_claim(naming.py_name(node["name"]), node["in"], taken) for node, _ in ordered]
+        names = [_claim(naming.param_name(node["name"]), node["in"], taken) for node, _ in ordered]
         params: list[ir.Param] = []
         for (node, at), py in zip(ordered, names):
             schema = node.get("schema")

@@ -27,6 +27,7 @@ _PRIMITIVES: dict[ir.PrimitiveKind, tuple[str, str | None]] = {
     "uuid": ("uuid.UUID", "uuid"),
     "bytes": ("bytes", None),
     "decimal": ("decimal.Decimal", "decimal"),
+    "file": ("FileTypes", None),  # the runtime's upload type, imported by every resource module
 }
 
 

@@ -94,6 +94,7 @@ class ResourceView:
     imports: tuple[str, ...]
     methods: tuple[MethodView, ...]
     uses_models: bool
+    uses_files: bool
 
 
 # ------------------------------------------------------------------ entry point
@@ -235,6 +236,7 @@ def _resource_view(resource: ir.Resource, names: dict[str, str], enums: dict[str
     return ResourceView(
         attribute=resource.name, class_name=resource.class_name, module=resource.module,
         imports=tuple(imports), methods=methods, uses_models=bool(writer.keys),
+        uses_files=any("FileTypes" in a.annotation for m in methods for a in m.keyword),
     )
 
 
@@ -255,8 +257,9 @@ def _method(op: ir.Operation, writer: TypeWriter, names: dict[str, str]) -> Meth
     for p in other:
         annotation, default = _arg_type(p.type, writer, p.required)
         args.append((p.required, ArgView(p.py_name, annotation, default)))
+    files = body.file_fields if body is not None else ()
     for f in body_fields:
-        annotation, default = _arg_type(f.type, writer, f.required)
+        annotation, default = _arg_type(_file_type(f.type) if f.wire_name in files else f.type, writer, f.required)
         args.append((f.required, ArgView(f.py_name, annotation, default)))
     body_arg = "body" if body is not None and not body_fields else ""
     if body is not None and body_arg:
@@ -282,10 +285,10 @@ def _method(op: ir.Operation, writer: TypeWriter, names: dict[str, str]) -> Meth
         call.append(("body_kind", literal(body.kind)))
         if body_fields:
             plain = [(f.wire_name, f.py_name) for f in body_fields if f.wire_name not in body.file_fields]
-            files = [(f.wire_name, f.py_name) for f in body_fields if f.wire_name in body.file_fields]
+            parts = [(f.wire_name, f.py_name) for f in body_fields if f.wire_name in body.file_fields]
             call.append(("body", _mapping(plain)))
-            if files:
-                call.append(("files", _mapping(files)))
+            if parts:
+                call.append(("files", _mapping(parts)))
         elif body_arg:
             call.append(("body", body_arg))
         call.append(("content_type", literal(body.content_type)))
@@ -300,6 +303,15 @@ def _method(op: ir.Operation, writer: TypeWriter, names: dict[str, str]) -> Meth
         docstring_lines=tuple(_method_doc(op, path_params, other, body_fields, body_arg, body)),
         deprecated=op.deprecated, call_args=tuple(call), returns_value=returns != "None",
     )
+
+
+def _file_type(t: ir.TypeRef) -> ir.TypeRef:
+    """Multipart file parts take bytes, a binary file object or (filename, content[, type])."""
+    if isinstance(t, ir.Nullable):
+        return ir.Nullable(_file_type(t.inner))
+    if isinstance(t, ir.ListOf):
+        return ir.ListOf(_file_type(t.item))
+    return ir.Primitive("file")
 
 
 def _mapping(items: Iterable[tuple[str, str]]) -> str:

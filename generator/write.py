@@ -1,8 +1,9 @@
 """Stage 8: put the files on disk atomically, or compare them with what is there.
 
-The output folder is swapped in whole: the new tree is written next to it, then
-renamed into place, so a failure at any point leaves the previous output untouched.
-A manifest records what sdkforge wrote; a non-empty folder without one is refused.
+The output folder is swapped in whole: the new tree is written next to it (with the
+files sdkforge did not write carried over as hard links), then renamed into place, so
+a failure at any point leaves the previous output untouched. A manifest records what
+sdkforge wrote; a non-empty folder without one is refused unless forced.
 """
 
 from __future__ import annotations
@@ -64,8 +65,17 @@ def check_output_folder(out: Path, force: bool = False) -> None:
         )
 
 
+def owned_files(out: Path) -> set[str]:
+    """The files the previous run wrote, from its manifest (empty when there is none)."""
+    try:
+        manifest = json.loads((out / MANIFEST).read_text(encoding="utf-8"))
+        return set(manifest["files"]) | {MANIFEST}
+    except (OSError, ValueError, KeyError, TypeError):
+        return set()
+
+
 def write(out: Path, files: Mapping[str, str], force: bool = False) -> None:
-    """Replace `out` with exactly `files`, atomically."""
+    """Replace what sdkforge wrote in `out` with `files`, atomically; keep everything else."""
     check_output_folder(out, force)
     parent = out.resolve().parent
     try:
@@ -75,6 +85,8 @@ def write(out: Path, files: Mapping[str, str], force: bool = False) -> None:
         raise OutputError(f"cannot create the output folder next to {out}: {exc.strerror or exc}") from None
     backup = parent / f"{staging.name}-previous"
     try:
+        if out.is_dir() and not force:
+            _keep_foreign_files(out, staging, owned_files(out) | set(files))
         for rel, text in sorted(files.items()):
             target = staging / rel
             target.parent.mkdir(parents=True, exist_ok=True)
@@ -95,18 +107,34 @@ def write(out: Path, files: Mapping[str, str], force: bool = False) -> None:
     shutil.rmtree(backup, ignore_errors=True)
 
 
+def _keep_foreign_files(out: Path, staging: Path, ours: set[str]) -> None:
+    """Carry files sdkforge did not write (a user's own modules, caches) into the new tree."""
+    for path in sorted(out.rglob("*")):
+        rel = path.relative_to(out).as_posix()
+        if path.is_dir() or rel in ours:
+            continue
+        target = staging / rel
+        target.parent.mkdir(parents=True, exist_ok=True)
+        try:
+            os.link(path, target)
+        except OSError:
+            shutil.copy2(path, target)
+
+
 def compare(out: Path, files: Mapping[str, str]) -> Staleness:
-    """What differs between `files` and the folder on disk (generated files only)."""
-    on_disk: dict[str, str] = {}
-    if out.is_dir():
-        for path in out.rglob("*"):
-            if path.is_file() and "__pycache__" not in path.parts:
-                rel = path.relative_to(out).as_posix()
-                try:
-                    on_disk[rel] = path.read_text(encoding="utf-8")
-                except (OSError, UnicodeDecodeError):
-                    on_disk[rel] = ""
-    added = tuple(sorted(set(files) - set(on_disk)))
-    removed = tuple(sorted(set(on_disk) - set(files)))
-    changed = tuple(sorted(p for p in set(files) & set(on_disk) if files[p] != on_disk[p]))
-    return Staleness(added, removed, changed)
+    """What differs between `files` and the folder on disk; files sdkforge did not write are ignored."""
+    added: list[str] = []
+    changed: list[str] = []
+    for rel, text in sorted(files.items()):
+        path = out / rel
+        try:
+            current = path.read_text(encoding="utf-8")
+        except FileNotFoundError:
+            added.append(rel)
+            continue
+        except (OSError, UnicodeDecodeError):
+            current = None
+        if current != text:
+            changed.append(rel)
+    removed = sorted(rel for rel in owned_files(out) - set(files) if (out / rel).exists())
+    return Staleness(tuple(added), tuple(removed), tuple(changed))

@@ -62,10 +62,28 @@ def test_check_passes_when_current_and_fails_when_stale(existing_output: Path) -
     target = existing_output / "mixpeek" / "models" / "error_detail.py"
     target.write_text(target.read_text() + "# edited\n")
     (existing_output / "mixpeek" / "models" / "trigger_history_request.py").unlink()
-    (existing_output / "mixpeek" / "stray.py").write_text("")
     result = run("check", SEED, "-o", existing_output)
     assert_clean_failure(result, 1, "stale", "changed: mixpeek/models/error_detail.py",
-                         "added: mixpeek/models/trigger_history_request.py", "removed: mixpeek/stray.py")
+                         "added: mixpeek/models/trigger_history_request.py")
+
+
+def test_files_sdkforge_did_not_write_are_kept_and_ignored_by_check(existing_output: Path) -> None:
+    (existing_output / "mixpeek" / "_custom.py").write_text("MINE = 1\n")
+    (existing_output / "conftest.py").write_text("")
+    assert run("check", SEED, "-o", existing_output).returncode == 0
+    assert run("generate", SEED, "-o", existing_output, "-q").returncode == 0
+    assert (existing_output / "mixpeek" / "_custom.py").read_text() == "MINE = 1\n"
+    assert (existing_output / "conftest.py").exists()
+
+
+def test_a_file_no_longer_generated_is_removed_and_reported(existing_output: Path, tmp_path: Path) -> None:
+    smaller = tmp_path / "smaller.yaml"
+    smaller.write_text(SEED.read_text().replace("    ValidationError:\n", "    ValidationErrorGone:\n")
+                       .replace("#/components/schemas/ValidationError'", "#/components/schemas/ValidationErrorGone'"))
+    result = run("check", smaller, "-o", existing_output)
+    assert_clean_failure(result, 1, "removed: mixpeek/models/validation_error.py")
+    assert run("generate", smaller, "-o", existing_output, "-q").returncode == 0
+    assert not (existing_output / "mixpeek" / "models" / "validation_error.py").exists()
 
 
 def test_missing_file(existing_output: Path) -> None:

@@ -127,6 +127,20 @@ def _query_items(query: Mapping[str, object]) -> list[tuple[str, str | int | flo
     return items
 
 
+def _form_fields(body: object) -> dict[str, str | list[str]]:
+    """Form and multipart fields as text: scalars as in a query, objects as JSON."""
+    data = to_jsonable(body) if isinstance(body, Mapping) else {}
+    fields: dict[str, str | list[str]] = {}
+    for key, value in data.items():
+        if value is None:
+            continue
+        if isinstance(value, list):
+            fields[key] = [json.dumps(v) if isinstance(v, (dict, list)) else _scalar(v) for v in value]
+        else:
+            fields[key] = json.dumps(value) if isinstance(value, dict) else _scalar(value)
+    return fields
+
+
 def _check_header(name: str, value: str) -> None:
     for part, what in ((name, "name"), (value, "value")):
         if "\r" in part or "\n" in part:
@@ -172,13 +186,12 @@ class BaseClient:
         return httpx.URL(base + path)
 
     def _build_request(self, http: httpx.Client | httpx.AsyncClient, call: Call) -> httpx.Request:
-        headers: dict[str, str] = {"User-Agent": self.user_agent}
+        # Later sources win whatever the case of the header name: built-in < client < call < extra.
+        headers = httpx.Headers({"User-Agent": self.user_agent})
         if call.response_kind == "json":
             headers["Accept"] = "application/json"
         headers.update(self.default_headers)
-        for name, value in call.headers.items():
-            if not isinstance(value, NotGiven) and value is not None:
-                headers[name] = _scalar(value)
+        headers.update({k: _scalar(v) for k, v in call.headers.items() if not isinstance(v, NotGiven) and v is not None})
         headers.update(call.extra_headers or {})
         for name, value in headers.items():
             _check_header(name, value)
@@ -193,15 +206,14 @@ class BaseClient:
         if call.body_kind == "json" and not isinstance(body, NotGiven):
             kwargs["content"] = json.dumps(to_jsonable(body), separators=(",", ":"), ensure_ascii=False).encode()
             headers.setdefault("Content-Type", call.content_type or "application/json")
-        elif call.body_kind in ("form", "multipart") and not isinstance(body, NotGiven):
-            data = to_jsonable(body) if isinstance(body, Mapping) else {}
-            kwargs["data"] = {k: v if isinstance(v, (str, list)) else json.dumps(v) if isinstance(v, dict) else _scalar(v)
-                              for k, v in data.items() if v is not None}
-            files = _files(call.files)
-            if files:
-                kwargs["files"] = files
-            elif call.body_kind == "multipart":
-                kwargs["files"] = {}
+        elif call.body_kind == "form" and not isinstance(body, NotGiven):
+            kwargs["data"] = _form_fields(body)
+        elif call.body_kind == "multipart":
+            plain = _form_fields(body) if not isinstance(body, NotGiven) else {}
+            parts: list[tuple[str, Any]] = [
+                (name, (None, item)) for name, value in plain.items() for item in (value if isinstance(value, list) else [value])
+            ]
+            kwargs["files"] = parts + _files(call.files)
         elif call.body_kind in ("binary", "text") and not isinstance(body, NotGiven):
             kwargs["content"] = body.encode() if isinstance(body, str) else body
             headers.setdefault("Content-Type", call.content_type)
