@@ -1,20 +1,35 @@
 """Stage 2: is this an OpenAPI 3.x document, and what is wrong with it?
 
-Findings of openapi-spec-validator become located diagnostics. Problems that leave
-the meaning clear (a duplicated `required` entry, an unknown keyword) are warnings;
-the rest are errors. `--strict` turns warnings into errors later, in the pipeline.
+Findings of openapi-spec-validator become located diagnostics. Its per-schema checks
+report paths relative to the schema they look at; sdkforge wraps those checks to put
+every finding at its place in the document. Problems that leave the meaning clear (a
+duplicated `required` entry, a `default` that does not match its schema, a keyword the
+generator does not read) are warnings; the rest are errors. `--strict` turns warnings
+into errors later, in the pipeline.
 """
 
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from typing import Any
+
+from openapi_spec_validator import OpenAPIV30SpecValidator, OpenAPIV31SpecValidator
+from openapi_spec_validator.validation import keywords
 
 from .diagnostics import Diagnostics, fail, join_pointer
 from .load import Document
 
 # jsonschema validator keywords whose failures leave a spec's meaning clear.
-_LENIENT = {"uniqueItems", "additionalProperties", "unevaluatedProperties"}
+_LENIENT_VALIDATORS = {"uniqueItems", "additionalProperties", "unevaluatedProperties"}
+# Schema keywords the generator does not read: a malformed one changes no Python type.
+_LENIENT_KEYWORDS = {
+    "exclusiveMinimum", "exclusiveMaximum", "minimum", "maximum", "multipleOf", "pattern",
+    "minLength", "maxLength", "minItems", "maxItems", "minProperties", "maxProperties",
+    "$recursiveAnchor", "$recursiveRef", "$dynamicAnchor", "$comment", "example", "examples",
+    "externalDocs", "xml", "contentMediaType", "contentEncoding", "$schema", "$id",
+}
+_MARK = "\x00sdkforge:"
 
 
 def check_version(doc: Document) -> str:
@@ -38,23 +53,48 @@ def check_version(doc: Document) -> str:
     raise fail(doc.name, "/openapi", f"unsupported OpenAPI version {version!r}; sdkforge reads 3.0 and 3.1")
 
 
+def _locating(cls: type[Any], kind: str) -> type[Any]:
+    """A keyword validator that puts the place of the node it checked into each finding.
+
+    openapi-spec-validator re-creates errors on the way out, keeping only their standard
+    fields, so the place travels in the error's path behind a marker token.
+    """
+
+    class Locating(cls):  # type: ignore[misc]  # openapi-spec-validator's classes are untyped
+        def __call__(self, node: Any, *args: Any, **kwargs: Any) -> Iterator[Any]:
+            for error in super().__call__(node, *args, **kwargs):
+                path = getattr(error, "relative_path", None)
+                if path is not None and not any(str(p).startswith(_MARK) for p in path):
+                    base = [str(p) for p in getattr(node, "parts", ())]
+                    path.extendleft(reversed([f"{_MARK}{kind}:{len(base)}", *base]))
+                yield error
+
+    Locating.__name__ = f"Locating{cls.__name__}"
+    return Locating
+
+
+def _validator_class(version: str) -> type[Any]:
+    base = OpenAPIV31SpecValidator if version == "3.1" else OpenAPIV30SpecValidator
+    wrapped = dict(base.keyword_validators)
+    wrapped["default"] = _locating(wrapped["default"], "default")
+    wrapped["schema"] = _locating(wrapped["schema"], "schema")
+    return type(f"Sdkforge{base.__name__}", (base,), {"keyword_validators": wrapped})
+
+
+_VALIDATORS = {"3.0": _validator_class("3.0"), "3.1": _validator_class("3.1")}
+
+
 def validate(doc: Document, version: str, diagnostics: Diagnostics) -> None:
     """Run openapi-spec-validator over the root document and record its findings."""
-    from openapi_spec_validator import OpenAPIV30SpecValidator, OpenAPIV31SpecValidator
-
-    validator_cls = OpenAPIV31SpecValidator if version == "3.1" else OpenAPIV30SpecValidator
-    base_uri = doc.path.resolve().as_uri()
     seen: set[tuple[str, str]] = set()
     try:
-        for error in validator_cls(doc.data, base_uri=base_uri).iter_errors():
-            pointer = join_pointer("", *[str(p) for p in getattr(error, "absolute_path", ())])
+        for error in _VALIDATORS[version](doc.data, base_uri=doc.path.resolve().as_uri()).iter_errors():
+            pointer, lenient = _place(error)
             message = _message(error)
-            if not pointer:
-                pointer = _operation_pointer(message)
             if (pointer, message) in seen:
                 continue
             seen.add((pointer, message))
-            if getattr(error, "validator", None) in _LENIENT:
+            if lenient:
                 diagnostics.warning(doc.name, pointer, message)
             else:
                 diagnostics.error(doc.name, pointer, message)
@@ -62,6 +102,26 @@ def validate(doc: Document, version: str, diagnostics: Diagnostics) -> None:
         diagnostics.error(doc.name, "", "the validator gave up: the document nests too deeply")
     except Exception as exc:  # the validator crashing on odd input is still a finding
         diagnostics.warning(doc.name, "", f"openapi-spec-validator could not finish: {type(exc).__name__}: {exc}")
+
+
+def _place(error: Any) -> tuple[str, bool]:
+    """The finding's JSON pointer in the document, and whether it is only a warning."""
+    parts = [str(p) for p in getattr(error, "absolute_path", ())]
+    marked = [i for i, p in enumerate(parts) if p.startswith(_MARK)]
+    if marked:
+        kind, _, size = parts[marked[-1]][len(_MARK):].partition(":")
+        base, inner = parts[marked[-1] + 1 :][: int(size)], parts[marked[-1] + 1 + int(size) :]
+        if kind == "default":
+            return join_pointer("", *base, "default", *inner), True
+        parts = base + inner
+    pointer = join_pointer("", *parts) or _operation_pointer(str(getattr(error, "message", "")))
+    keyword = parts[-1] if parts else ""
+    lenient = (
+        getattr(error, "validator", None) in _LENIENT_VALIDATORS
+        or keyword in _LENIENT_KEYWORDS
+        or type(error).__name__ == "ExtraParametersError"
+    )
+    return pointer, lenient
 
 
 _OPERATION = re.compile(r"'(get|put|post|delete|options|head|patch|trace)' operation in '([^']+)'")
@@ -77,4 +137,5 @@ def _message(error: Any) -> str:
     text = str(getattr(error, "message", error))
     if len(text) > 300:
         text = text[:297] + "..."
-    return f"invalid OpenAPI: {text}"
+    default = any(str(p).startswith(_MARK + "default:") for p in getattr(error, "absolute_path", ()))
+    return ("`default` does not match its schema: " if default else "invalid OpenAPI: ") + text
