@@ -17,10 +17,18 @@ def build(resolved: Resolved, version: str, diagnostics: Diagnostics) -> ir.Api:
     operations = OperationBuilder(resolved, schemas, diagnostics).build_all()
     # Every component schema becomes a model or enum even when no operation uses it.
     components = (data.get("components") or {}).get("schemas") or {}
+    aliases: list[ir.Alias] = []
     if isinstance(components, dict):
-        for key in components:
+        for key, node in components.items():
             pointer = "/components/schemas/" + str(key).replace("~", "~0").replace("/", "~1")
-            schemas.type_of({"$ref": "#" + pointer}, Location("", ""), "Schema")
+            target = schemas.type_of({"$ref": "#" + pointer}, Location("", ""), "Schema")
+            if _worth_a_name(target):
+                name, mangled = naming.preferred_class_name(pointer, node.get("title") if isinstance(node, dict) else None)
+                description = node.get("description") if isinstance(node, dict) else None
+                aliases.append(ir.Alias(
+                    key="#" + pointer, wanted_name=name, mangled_key=mangled, target=target,
+                    description=description.strip() if isinstance(description, str) else "", pointer=pointer,
+                ))
     for note in ("webhooks", "callbacks"):
         if data.get(note):
             diagnostics.info(resolved.root.name, f"/{note}", f"`{note}` are not part of the client and were skipped")
@@ -35,7 +43,14 @@ def build(resolved: Resolved, version: str, diagnostics: Diagnostics) -> ir.Api:
         resources=_group(operations),
         models=tuple(sorted(schemas.models.values(), key=lambda m: m.key)),
         enums=tuple(sorted(schemas.enums.values(), key=lambda e: e.key)),
+        aliases=tuple(aliases),
     )
+
+
+def _worth_a_name(t: ir.TypeRef) -> bool:
+    """Unions, lists, dicts and tuples get an importable alias; models, enums and scalars need none."""
+    inner = t.inner if isinstance(t, ir.Nullable) else t
+    return isinstance(inner, (ir.UnionOf, ir.ListOf, ir.DictOf, ir.TupleOf))
 
 
 def _group(operations: list[ir.Operation]) -> tuple[ir.Resource, ...]:

@@ -41,8 +41,17 @@ class Nullable:
 
 
 @dataclass(frozen=True, slots=True)
+class Discriminator:
+    """The property whose wire value says which model of a union a payload is."""
+
+    property: str
+    tags: tuple[tuple[str, str], ...]  # (wire value, model key), sorted
+
+
+@dataclass(frozen=True, slots=True)
 class UnionOf:
     variants: tuple[TypeRef, ...]
+    discriminator: Discriminator | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -63,6 +72,7 @@ class TupleOf:
 @dataclass(frozen=True, slots=True)
 class LiteralOf:
     values: tuple[str | int | float | bool | None, ...]
+    open: bool = False  # an `enum` of several values: responses may bring values added later
 
 
 TypeRef: TypeAlias = (
@@ -107,6 +117,22 @@ class Enum:
     description: str
     pointer: str
     name: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class Alias:
+    """A named component schema that is not an object or an enum (a union, a list...).
+
+    References to it are inlined; the alias only gives users a name to import."""
+
+    key: str
+    wanted_name: str
+    mangled_key: bool
+    target: TypeRef
+    description: str
+    pointer: str
+    name: str = ""
+    inline: bool = False
 
 
 Location = Literal["path", "query", "header", "cookie"]
@@ -184,3 +210,4 @@ class Api:
     resources: tuple[Resource, ...]
     models: tuple[Model, ...]
     enums: tuple[Enum, ...]
+    aliases: tuple[Alias, ...] = ()

@@ -292,13 +292,16 @@ RESERVED_METHOD_NAMES = frozenset({"with_raw_response", "with_streaming_response
 
 def assign(api: ir.Api) -> ir.Api:
     """Final names: classes for models and enums, collision-free methods per resource."""
-    named = {m.key: m for m in api.models} | {e.key: e for e in api.enums}
+    named: dict[str, ir.Model | ir.Enum | ir.Alias] = (
+        {m.key: m for m in api.models} | {e.key: e for e in api.enums} | {a.key: a for a in api.aliases}
+    )
     wanted = {key: (item.wanted_name, item.mangled_key, 1 if item.inline else 0) for key, item in named.items()}
     names = resolve_class_names(wanted, lambda key: _fingerprint(named[key]))
     return replace(
         api,
         models=tuple(_unshadow(replace(m, name=names[m.key]), set(names.values())) for m in api.models),
         enums=tuple(replace(e, name=names[e.key]) for e in api.enums),
+        aliases=tuple(replace(a, name=names[a.key]) for a in api.aliases),
         resources=tuple(replace(r, operations=_method_names(r.operations)) for r in api.resources),
     )
 
@@ -319,9 +322,11 @@ def _unshadow(model: ir.Model, class_names: set[str]) -> ir.Model:
     return replace(model, fields=tuple(fields))
 
 
-def _fingerprint(item: ir.Model | ir.Enum) -> str:
+def _fingerprint(item: ir.Model | ir.Enum | ir.Alias) -> str:
     if isinstance(item, ir.Model):
         return repr([(f.wire_name, f.type, f.required) for f in item.fields])
+    if isinstance(item, ir.Alias):
+        return repr(("alias", item.target))
     return repr(("enum", item.values))
 
 

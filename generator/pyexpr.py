@@ -40,11 +40,14 @@ class TypeWriter:
     """
 
     ref: Callable[[str], str]
+    names: Mapping[str, str]
     lenient_enums: bool
+    plain: bool = False  # no Annotated metadata: for annotations mypy reads and cast() targets
     modules: set[str] = field(default_factory=set)
     typing: set[str] = field(default_factory=set)
     keys: set[str] = field(default_factory=set)
     uses_lenient: bool = False
+    uses_discriminator: bool = False
 
     def expr(self, t: ir.TypeRef) -> str:
         if isinstance(t, ir.Primitive):
@@ -64,6 +67,8 @@ class TypeWriter:
         if isinstance(t, ir.Nullable):
             inner = self.expr(t.inner)
             return inner if inner.endswith("| None") or inner == "None" or inner == "Any" else f"{inner} | None"
+        if isinstance(t, ir.UnionOf) and t.discriminator is not None and not self.plain:
+            return self._discriminated(t, t.discriminator)
         if isinstance(t, ir.UnionOf):
             parts: list[str] = []
             for v in t.variants:
@@ -79,7 +84,7 @@ class TypeWriter:
         if isinstance(t, ir.EnumRef):
             self.keys.add(t.key)
             name = self.ref(t.key)
-            if self.lenient_enums:
+            if self.lenient_enums and not self.plain:
                 self.typing.add("Annotated")
                 self.uses_lenient = True
                 return f"Annotated[{name}, LENIENT]"
@@ -88,8 +93,23 @@ class TypeWriter:
             if t.values == (None,):
                 return "None"
             self.typing.add("Literal")
-            return f"Literal[{', '.join(literal(v) for v in t.values)}]"
+            text = f"Literal[{', '.join(literal(v) for v in t.values)}]"
+            if t.open and self.lenient_enums and not self.plain:
+                self.typing.add("Annotated")
+                self.uses_lenient = True
+                return f"Annotated[{text}, LENIENT]"
+            return text
         assert_never(t)
+
+
+    def _discriminated(self, t: ir.UnionOf, d: ir.Discriminator) -> str:
+        """`Annotated[Annotated[A, Tag("A")] | ..., discriminate("type", {"a": "A"})]`: typed as
+        `A | ...`, parsed by looking at the discriminating property first."""
+        self.typing.add("Annotated")
+        self.uses_discriminator = True
+        variants = [f"Annotated[{self.expr(v)}, Tag({literal(self.names[v.key])})]" for v in t.variants if isinstance(v, ir.ModelRef)]
+        tags = "{" + ", ".join(f"{literal(value)}: {literal(self.names[key])}" for value, key in d.tags) + "}"
+        return f"Annotated[{' | '.join(variants)}, discriminate({literal(d.property)}, {tags})]"
 
 
 def literal(value: object) -> str:

@@ -52,7 +52,7 @@ class ClassView:
 
 
 @dataclass(frozen=True, slots=True)
-class EnumView:
+class AliasView:
     name: str
     expr: str
     docstring: str
@@ -62,7 +62,7 @@ class EnumView:
 class ModelModuleView:
     module: str
     imports: tuple[str, ...]
-    enums: tuple[EnumView, ...]
+    enums: tuple[AliasView, ...]
     classes: tuple[ClassView, ...]
     rebuild: tuple[str, ...]
 
@@ -95,6 +95,7 @@ class ResourceView:
     methods: tuple[MethodView, ...]
     uses_models: bool
     uses_files: bool
+    uses_discriminator: bool
 
 
 # ------------------------------------------------------------------ entry point
@@ -111,6 +112,7 @@ def render(api: ir.Api, options: Options) -> dict[str, str]:
     modules = assign_modules(api)
     names = {m.key: m.name for m in api.models} | {e.key: e.name for e in api.enums}
     enums = {e.key: e for e in api.enums}
+    exported_names = names | {a.key: a.name for a in api.aliases}
     pkg = options.package
     files: dict[str, str] = {}
     for target, source in STATIC_RUNTIME.items():
@@ -118,7 +120,7 @@ def render(api: ir.Api, options: Options) -> dict[str, str]:
     files[f"{pkg}/py.typed"] = ""
 
     model_views = _model_modules(api, modules, names, enums)
-    exported = sorted({(names[k], modules[k]) for k in names})
+    exported = sorted({(exported_names[k], modules[k]) for k in exported_names})
     resources = [_resource_view(r, names, enums) for r in api.resources]
     common = {"api": api, "options": options, "resources": resources, "exported": exported,
               "title_doc": doc_lines(api.title)[0] if doc_lines(api.title) else "API",
@@ -147,9 +149,9 @@ def render(api: ir.Api, options: Options) -> dict[str, str]:
 def _model_modules(
     api: ir.Api, modules: dict[str, str], names: dict[str, str], enums: dict[str, ir.Enum]
 ) -> list[ModelModuleView]:
-    members: dict[str, list[ir.Model | ir.Enum]] = {}
+    members: dict[str, list[ir.Model | ir.Enum | ir.Alias]] = {}
     emitted: set[str] = set()
-    items: list[ir.Model | ir.Enum] = [*api.models, *api.enums]
+    items: list[ir.Model | ir.Enum | ir.Alias] = [*api.models, *api.enums, *api.aliases]
     for item in sorted(items, key=lambda i: (i.name, i.key)):
         if item.name in emitted:
             continue  # structurally identical schemas merged into one class
@@ -157,14 +159,14 @@ def _model_modules(
         members.setdefault(modules[item.key], []).append(item)
     views = []
     for module, items in sorted(members.items()):
-        writer = TypeWriter(ref=lambda key: names[key], lenient_enums=True)
+        writer = TypeWriter(ref=lambda key: names[key], names=names, lenient_enums=True)
         enum_views = []
         class_views = []
         uses_field = False
         for item in items:
-            if isinstance(item, ir.Enum):
-                expr = writer.expr(ir.LiteralOf(item.values))
-                enum_views.append(EnumView(item.name, expr, docstring(item.description, "")))
+            if isinstance(item, (ir.Enum, ir.Alias)):
+                expr = writer.expr(ir.LiteralOf(item.values) if isinstance(item, ir.Enum) else item.target)
+                enum_views.append(AliasView(item.name, expr, docstring(item.description, "")))
                 continue
             fields = []
             for f in item.fields:
@@ -207,8 +209,13 @@ def _model_imports(
     typing_names = set(writer.typing) | ({"TypeAlias"} if has_enums else set())
     if typing_names:
         stdlib.append(f"from typing import {', '.join(sorted(typing_names))}")
-    third = ["from pydantic import Field"] if uses_field else []
-    runtime = (["BaseModel"] if has_classes else []) + (["LENIENT"] if writer.uses_lenient else [])
+    pydantic_names = (["Field"] if uses_field else []) + (["Tag"] if writer.uses_discriminator else [])
+    third = [f"from pydantic import {', '.join(pydantic_names)}"] if pydantic_names else []
+    runtime = (
+        (["BaseModel"] if has_classes else [])
+        + (["LENIENT"] if writer.uses_lenient else [])
+        + (["discriminate"] if writer.uses_discriminator else [])
+    )
     local = [f"from .._runtime._models import {', '.join(runtime)}"] if runtime else []
     local += [f"from .{module} import {name}" for module, name in foreign]
     return _grouped(stdlib, third, local)
@@ -227,16 +234,21 @@ def _grouped(*groups: list[str]) -> tuple[str, ...]:
 # ------------------------------------------------------------------ resources
 
 def _resource_view(resource: ir.Resource, names: dict[str, str], enums: dict[str, ir.Enum]) -> ResourceView:
-    writer = TypeWriter(ref=lambda key: f"_models.{names[key]}", lenient_enums=False)
-    methods = tuple(_method(op, writer, names) for op in resource.operations)
-    imports = [f"import {m}" for m in sorted(writer.modules | ({"warnings"} if any(m.deprecated for m in methods) else set()))]
-    typing_names = sorted(writer.typing | ({"cast"} if any(m.returns_value for m in methods) else set()))
+    writer = TypeWriter(ref=lambda key: f"_models.{names[key]}", names=names, lenient_enums=False, plain=True)
+    runtime = TypeWriter(ref=lambda key: f"_models.{names[key]}", names=names, lenient_enums=False)
+    methods = tuple(_method(op, writer, runtime) for op in resource.operations)
+    deprecated = {"warnings"} if any(m.deprecated for m in methods) else set()
+    imports = [f"import {m}" for m in sorted(writer.modules | runtime.modules | deprecated)]
+    typing_names = sorted(writer.typing | runtime.typing | ({"cast"} if any(m.returns_value for m in methods) else set()))
     if typing_names:
         imports.append(f"from typing import {', '.join(typing_names)}")
+    if runtime.uses_discriminator:
+        imports.extend(["", "from pydantic import Tag"])
     return ResourceView(
         attribute=resource.name, class_name=resource.class_name, module=resource.module,
-        imports=tuple(imports), methods=methods, uses_models=bool(writer.keys),
+        imports=tuple(imports), methods=methods, uses_models=bool(writer.keys | runtime.keys),
         uses_files=any("FileTypes" in a.annotation for m in methods for a in m.keyword),
+        uses_discriminator=runtime.uses_discriminator,
     )
 
 
@@ -247,7 +259,8 @@ def _arg_type(t: ir.TypeRef, writer: TypeWriter, required: bool) -> tuple[str, s
     return f"{annotation} | NotGiven", "NOT_GIVEN"
 
 
-def _method(op: ir.Operation, writer: TypeWriter, names: dict[str, str]) -> MethodView:
+def _method(op: ir.Operation, writer: TypeWriter, runtime: TypeWriter) -> MethodView:
+    """`writer` spells the types mypy reads; `runtime` the ones pydantic parses with."""
     path_params = sorted((p for p in op.params if p.location == "path"), key=lambda p: op.path.find("{" + p.wire_name + "}"))
     positional = tuple(ArgView(p.py_name, writer.expr(p.type), "") for p in path_params)
     other = [p for p in op.params if p.location != "path"]
@@ -268,9 +281,9 @@ def _method(op: ir.Operation, writer: TypeWriter, names: dict[str, str]) -> Meth
     keyword = [a for req, a in args if req] + [a for req, a in args if not req]
 
     success = [r for r in op.responses if r.status.startswith("2")] or [r for r in op.responses if r.status == "default"]
-    returns, kind, cast_expr = _returns(success, writer)
+    returns, kind, cast_expr = _returns(success, writer, runtime)
     error_items = [
-        (r.status.upper(), writer.expr(r.type))
+        (r.status.upper(), runtime.expr(r.type))
         for r in op.responses
         if r.type is not None and r.kind == "json" and not r.status.startswith("2") and (r.status[0] in "45" or r.status == "default")
     ]
@@ -318,7 +331,8 @@ def _mapping(items: Iterable[tuple[str, str]]) -> str:
     return "{" + ", ".join(f"{literal(wire)}: {py}" for wire, py in items) + "}"
 
 
-def _returns(success: list[ir.Response], writer: TypeWriter) -> tuple[str, str, str]:
+def _returns(success: list[ir.Response], writer: TypeWriter, runtime: TypeWriter) -> tuple[str, str, str]:
+    """The return annotation, the response kind, and the type the runtime parses into."""
     typed = [r for r in success if r.kind != "empty"]
     if not typed:
         return "None", "empty", "None"
@@ -326,10 +340,9 @@ def _returns(success: list[ir.Response], writer: TypeWriter) -> tuple[str, str, 
     if kinds == {"json"}:
         variants = tuple(r.type for r in typed if r.type is not None)
         t: ir.TypeRef = variants[0] if len(set(variants)) == 1 else ir.UnionOf(tuple(dict.fromkeys(variants)))
-        expr = writer.expr(t)
         if any(r.kind == "empty" for r in success):
-            expr = expr if expr.endswith("| None") or expr == "Any" else f"{expr} | None"
-        return expr, "json", expr
+            t = ir.Nullable(t)
+        return writer.expr(t), "json", runtime.expr(t)
     kind = "text" if kinds == {"text"} else "binary"
     return ("str" if kind == "text" else "bytes"), kind, "None"
 

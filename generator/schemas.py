@@ -126,7 +126,7 @@ class SchemaBuilder:
             non_null = tuple(v for v in values if v is not None)
             if not non_null:
                 return ir.LiteralOf((None,))
-            base: ir.TypeRef = ir.LiteralOf(non_null)
+            base: ir.TypeRef = ir.LiteralOf(non_null, open=len(non_null) > 1)
             return ir.Nullable(base) if len(non_null) < len(values) else base
         for keyword in ("anyOf", "oneOf"):
             if isinstance(node.get(keyword), list) and node[keyword]:
@@ -209,8 +209,58 @@ class SchemaBuilder:
         unique = _unique(variants)
         if not unique:
             return ir.LiteralOf((None,))
-        inner = unique[0] if len(unique) == 1 else ir.UnionOf(unique)
+        inner = unique[0] if len(unique) == 1 else ir.UnionOf(unique, self._discriminator(node, unique, loc))
         return ir.Nullable(inner) if nullable and not isinstance(inner, ir.Nullable) else inner
+
+    def _discriminator(
+        self, node: dict[str, Any], variants: tuple[ir.TypeRef, ...], loc: Location
+    ) -> ir.Discriminator | None:
+        """Wire values of `discriminator.propertyName` for each model of the union.
+
+        From the explicit `mapping`, else the variant's own single-valued `const`/`enum`
+        for that property, else (as the spec says) the variant's schema name.
+        """
+        spec = node.get("discriminator")
+        if not isinstance(spec, dict) or not isinstance(spec.get("propertyName"), str):
+            return None
+        prop = spec["propertyName"]
+        at = _at(loc, "discriminator")
+        if not all(isinstance(v, ir.ModelRef) for v in variants):
+            self._warn(at, "a discriminator over variants that are not all objects is ignored; the union is matched by shape")
+            return None
+        keys = [v.key for v in variants if isinstance(v, ir.ModelRef)]
+        tags: dict[str, str] = {}
+        mapping = spec.get("mapping")
+        for value, ref in (mapping.items() if isinstance(mapping, dict) else ()):
+            if not isinstance(ref, str):
+                continue
+            target = ref if "#" in ref or "/" in ref or ref.endswith((".yaml", ".yml", ".json")) else f"#/components/schemas/{ref}"
+            try:
+                _, target_loc = self.resolved.deref({"$ref": target}, at)
+            except KeyError:
+                self._warn(at, f"discriminator mapping {value!r} points to {ref!r}, which does not resolve")
+                continue
+            if target_loc.key in keys:
+                tags[str(value)] = target_loc.key
+        for key in keys:
+            if key in tags.values():
+                continue
+            own = self._property_values(key, prop)
+            for value in own or [key.rsplit("/", 1)[-1]]:
+                tags.setdefault(str(value), key)
+        return ir.Discriminator(prop, tuple(sorted(tags.items())))
+
+    def _property_values(self, key: str, prop: str) -> list[object]:
+        model = self.models.get(key)
+        for f in model.fields if model else ():
+            if f.wire_name != prop:
+                continue
+            t = f.type.inner if isinstance(f.type, ir.Nullable) else f.type
+            if isinstance(t, ir.LiteralOf):
+                return [v for v in t.values if v is not None]
+            if isinstance(t, ir.EnumRef) and t.key in self.enums:
+                return list(self.enums[t.key].values)
+        return []
 
     def _all_of(self, node: dict[str, Any], loc: Location, hint: str) -> ir.TypeRef:
         parts = node["allOf"]
@@ -280,12 +330,16 @@ class SchemaBuilder:
         field_type = self.type_of(schema, loc, owner + naming.pascal(wire))
         info = schema if isinstance(schema, dict) else {}
         description = _text(info.get("description"))
+        # A readOnly field is absent from requests and a writeOnly one from responses, so a
+        # model used for both cannot require either.
+        read_only, write_only = info.get("readOnly") is True, info.get("writeOnly") is True
+        required = required and not (read_only or write_only)
         has_default = "default" in info and not required
         return ir.Field(
             wire_name=wire, py_name=py, type=field_type, required=required,
             description=description, has_default=has_default,
             default=info.get("default") if has_default else None,
-            read_only=info.get("readOnly") is True, write_only=info.get("writeOnly") is True,
+            read_only=read_only, write_only=write_only,
             deprecated=info.get("deprecated") is True,
         )
 

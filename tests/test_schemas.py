@@ -196,3 +196,59 @@ def test_hostile_names_and_descriptions_stay_data(make_client: Make, tmp_path: P
     assert data.default_trap == payload
     assert data.to_dict()["user-id"] == "b"
     assert not marker.exists()
+
+
+def test_discriminated_unions_pick_the_right_model(make_client: Make) -> None:
+    pkg = make_client(HEAD + """
+components:
+  schemas:
+    Cat:
+      type: object
+      required: [pet_type]
+      properties:
+        pet_type: {type: string}
+        meows: {type: boolean}
+    Dog:
+      type: object
+      required: [pet_type]
+      properties:
+        pet_type: {type: string}
+        barks: {type: boolean}
+    Text:
+      type: object
+      properties:
+        type: {type: string, enum: [text]}
+        value: {type: string}
+    Image:
+      type: object
+      properties:
+        type: {const: image}
+        value: {type: string}
+    Owner:
+      type: object
+      properties:
+        mapped:
+          oneOf: [{$ref: '#/components/schemas/Cat'}, {$ref: '#/components/schemas/Dog'}]
+          discriminator:
+            propertyName: pet_type
+            mapping: {kitty: '#/components/schemas/Cat', puppy: Dog}
+        by_name:
+          oneOf: [{$ref: '#/components/schemas/Cat'}, {$ref: '#/components/schemas/Dog'}]
+          discriminator: {propertyName: pet_type}
+        by_const:
+          type: array
+          items:
+            anyOf: [{$ref: '#/components/schemas/Text'}, {$ref: '#/components/schemas/Image'}]
+            discriminator: {propertyName: type}
+""", "shapes_unions")
+    m = pkg.models
+    owner = m.Owner.model_validate({
+        "mapped": {"pet_type": "puppy", "meows": True},  # shape says Cat, the mapping says Dog
+        "by_name": {"pet_type": "Cat", "barks": True},
+        "by_const": [{"type": "image", "value": "a"}, {"type": "text", "value": "b"}],
+    })
+    assert type(owner.mapped) is m.Dog and type(owner.by_name) is m.Cat
+    assert [type(x) for x in owner.by_const] == [m.Image, m.Text]
+    assert type(m.Owner(mapped=m.Cat(pet_type="kitty")).mapped) is m.Cat  # an instance is its own tag
+    with pytest.raises(pydantic.ValidationError):
+        m.Owner.model_validate({"mapped": {"pet_type": "parrot"}})

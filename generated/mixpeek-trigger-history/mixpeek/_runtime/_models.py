@@ -3,6 +3,8 @@
 
 from __future__ import annotations
 
+import json
+from collections.abc import Mapping
 from typing import Any
 
 import pydantic
@@ -46,3 +48,15 @@ def _keep_unknown(value: Any, handler: pydantic.ValidatorFunctionWrapHandler) ->
 
 
 LENIENT = pydantic.WrapValidator(_keep_unknown)
+
+
+def discriminate(prop: str, tags: Mapping[str, str]) -> pydantic.Discriminator:
+    """Choose a union's model by the wire value of `prop` (a model instance is its own class)."""
+
+    def pick(value: Any) -> str | None:
+        if isinstance(value, Mapping):
+            raw = value.get(prop)
+            return tags.get(raw if isinstance(raw, str) else json.dumps(raw))
+        return type(value).__name__
+
+    return pydantic.Discriminator(pick)
