@@ -9,12 +9,14 @@ from .diagnostics import Diagnostics
 from .operations import OperationBuilder
 from .resolve import Location, Resolved
 from .schemas import SchemaBuilder
+from .security import auth_schemes
 
 
 def build(resolved: Resolved, version: str, diagnostics: Diagnostics) -> ir.Api:
     data: dict[str, Any] = resolved.root.data
     schemas = SchemaBuilder(resolved, version, diagnostics)
-    operations = OperationBuilder(resolved, schemas, diagnostics).build_all()
+    auth = auth_schemes(data, resolved.root.name, diagnostics)
+    operations = OperationBuilder(resolved, schemas, diagnostics, {scheme.name for scheme in auth}).build_all()
     # Every component schema becomes a model or enum even when no operation uses it.
     components = (data.get("components") or {}).get("schemas") or {}
     aliases: list[ir.Alias] = []
@@ -38,13 +40,24 @@ def build(resolved: Resolved, version: str, diagnostics: Diagnostics) -> ir.Api:
         version=str(info.get("version") or ""),
         description=str(info.get("description") or "").strip(),
         servers=tuple(
-            str(s["url"]) for s in data.get("servers") or [] if isinstance(s, dict) and isinstance(s.get("url"), str)
+            _server_url(s) for s in data.get("servers") or [] if isinstance(s, dict) and isinstance(s.get("url"), str)
         ),
         resources=_group(operations),
         models=tuple(sorted(schemas.models.values(), key=lambda m: m.key)),
         enums=tuple(sorted(schemas.enums.values(), key=lambda e: e.key)),
         aliases=tuple(aliases),
+        auth=auth,
     )
+
+
+def _server_url(server: dict[str, Any]) -> str:
+    """The server URL with each `{variable}` replaced by its default."""
+    url = str(server["url"])
+    variables = server.get("variables")
+    for name, spec in (variables.items() if isinstance(variables, dict) else ()):
+        if isinstance(spec, dict) and spec.get("default") is not None:
+            url = url.replace("{" + str(name) + "}", str(spec["default"]))
+    return url
 
 
 def _worth_a_name(t: ir.TypeRef) -> bool:

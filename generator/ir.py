@@ -163,6 +163,7 @@ class Body:
     description: str
     fields: tuple[Field, ...]  # set when an object body is flattened into keywords
     file_fields: tuple[str, ...] = ()  # wire names of multipart parts that carry files
+    content_types: tuple[str, ...] = ()  # every content type the caller may choose, default first
 
 
 ResponseKind = Literal["json", "binary", "text", "empty"]
@@ -174,6 +175,20 @@ class Response:
     kind: ResponseKind
     content_type: str
     type: TypeRef | None
+    description: str
+
+
+AuthKind = Literal["bearer", "basic", "header", "query", "cookie"]
+
+
+@dataclass(frozen=True, slots=True)
+class AuthScheme:
+    """A security scheme as the client offers it: constructor arguments with env fallbacks."""
+
+    name: str  # the scheme's key under components.securitySchemes
+    kind: AuthKind
+    wire_name: str  # the header, query parameter or cookie carrying the credential
+    args: tuple[str, ...]  # client arguments: (api_key,) or (username, password)
     description: str
 
 
@@ -191,6 +206,7 @@ class Operation:
     responses: tuple[Response, ...]
     pointer: str
     resource: str
+    security: tuple[str, ...] = ()  # names of the schemes whose credentials this operation sends
 
 
 @dataclass(frozen=True, slots=True)
@@ -211,3 +227,4 @@ class Api:
     models: tuple[Model, ...]
     enums: tuple[Enum, ...]
     aliases: tuple[Alias, ...] = ()
+    auth: tuple[AuthScheme, ...] = ()

@@ -49,7 +49,9 @@ RESERVED_FIELD_NAMES = frozenset(
 )
 
 # Keyword arguments every generated method takes; spec parameters may not take them.
-RESERVED_KWARGS = frozenset({"extra_headers", "extra_query", "extra_body", "timeout", "self", "body"})
+RESERVED_KWARGS = frozenset(
+    {"extra_headers", "extra_query", "extra_body", "timeout", "self", "body", "content_type"}
+)
 
 # Attributes of the generated client; resources may not take them.
 RESERVED_RESOURCE_NAMES = frozenset(

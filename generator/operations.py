@@ -9,6 +9,7 @@ from . import ir, naming
 from .diagnostics import Diagnostics, join_pointer
 from .resolve import Location, Resolved
 from .schemas import SchemaBuilder
+from .security import operation_security
 
 HTTP_METHODS = ("get", "put", "post", "delete", "options", "head", "patch", "trace")
 _LOCATIONS: tuple[ir.Location, ...] = ("path", "query", "header", "cookie")
@@ -33,10 +34,13 @@ _BODY_PREFERENCE: dict[ir.BodyKind, int] = {"json": 0, "form": 1, "multipart": 2
 
 
 class OperationBuilder:
-    def __init__(self, resolved: Resolved, schemas: SchemaBuilder, diagnostics: Diagnostics) -> None:
+    def __init__(
+        self, resolved: Resolved, schemas: SchemaBuilder, diagnostics: Diagnostics, auth_schemes: set[str]
+    ) -> None:
         self.resolved = resolved
         self.schemas = schemas
         self.diagnostics = diagnostics
+        self.auth_schemes = auth_schemes
 
     def build_all(self) -> list[ir.Operation]:
         paths = self.resolved.root.data.get("paths") or {}
@@ -64,12 +68,18 @@ class OperationBuilder:
         taken: set[str] = set(naming.RESERVED_KWARGS)
         params = self._params(self._merged_params(item, op, loc), hint, taken)
         body = self._body(op, loc, hint, taken)
+        if op.get("callbacks"):
+            self.diagnostics.info(
+                self.resolved.display_file(loc.file), join_pointer(loc.pointer, "callbacks"),
+                "`callbacks` describe requests the API makes to you; they are not part of the client and were skipped",
+            )
         return ir.Operation(
             method=method, path=path, operation_id=operation_id, name=name,
             summary=_text(op.get("summary")), description=_text(op.get("description")),
             deprecated=op.get("deprecated") is True, params=params,
             body=body, responses=self._responses(op, loc, hint), pointer=loc.pointer,
             resource=naming.resource_name(op.get("tags") or [], path),
+            security=operation_security(op, self.resolved.root.data, self.auth_schemes),
         )
 
     def _merged_params(self, item: dict[str, Any], op: dict[str, Any], loc: Location) -> list[tuple[dict[str, Any], Location]]:
@@ -122,6 +132,12 @@ class OperationBuilder:
             return None
         _, content_type, kind = usable[0]
         media = content[content_type] or {}
+        # Other structured content types with the same schema are the caller's to choose.
+        same_schema = [
+            ct for _, ct, k in usable
+            if k in ("json", "form", "multipart") and kind in ("json", "form", "multipart")
+            and isinstance(content[ct], dict) and (content[ct] or {}).get("schema") == (media or {}).get("schema")
+        ]
         schema_loc = Location(at.file, join_pointer(at.pointer, "content", content_type, "schema"))
         schema = media.get("schema") if isinstance(media, dict) else None
         if kind == "binary":
@@ -140,6 +156,7 @@ class OperationBuilder:
             kind=kind, content_type=content_type, type=body_type, required=required,
             description=_text(node.get("description")) if isinstance(node, dict) else "",
             fields=fields, file_fields=files,
+            content_types=tuple(same_schema) if len(same_schema) > 1 else (),
         )
 
     # ---------------------------------------------------------------- responses

@@ -84,6 +84,7 @@ class MethodView:
     deprecated: bool
     call_args: tuple[tuple[str, str], ...]  # keyword -> expression for runtime Call(...)
     returns_value: bool
+    chooses_content_type: bool
 
 
 @dataclass(frozen=True, slots=True)
@@ -96,6 +97,7 @@ class ResourceView:
     uses_models: bool
     uses_files: bool
     uses_discriminator: bool
+    uses_content_types: bool
 
 
 # ------------------------------------------------------------------ entry point
@@ -123,6 +125,7 @@ def render(api: ir.Api, options: Options) -> dict[str, str]:
     exported = sorted({(exported_names[k], modules[k]) for k in exported_names})
     resources = [_resource_view(r, names, enums) for r in api.resources]
     common = {"api": api, "options": options, "resources": resources, "exported": exported,
+              "auth_args": _auth_args(api.auth, pkg), "auth_schemes": _auth_schemes(api.auth, pkg),
               "title_doc": doc_lines(api.title)[0] if doc_lines(api.title) else "API",
               "base_url": literal(api.servers[0] if api.servers else ""),
               "base_url_doc": (doc_lines(api.servers[0]) or ["(none)"])[0] if api.servers else "(none)",
@@ -142,6 +145,45 @@ def render(api: ir.Api, options: Options) -> dict[str, str]:
         files[f"{pkg}/resources/{resource_view.module}.py"] = resource_template.render(view=resource_view, options=options)
     files["README.md"] = env.get_template("README.md.jinja").render(common)
     return files
+
+
+# ------------------------------------------------------------------ auth
+
+@dataclass(frozen=True, slots=True)
+class AuthArgView:
+    name: str
+    env: str
+    doc: str
+
+
+@dataclass(frozen=True, slots=True)
+class AuthSchemeView:
+    scheme: str  # literal
+    kind: str  # literal
+    wire: str  # literal
+    secret: str  # expression
+
+
+def _env(arg: str, package: str) -> str:
+    return f"{package}_{arg}".upper()
+
+
+def _auth_args(schemes: tuple[ir.AuthScheme, ...], package: str) -> list[AuthArgView]:
+    views = []
+    for scheme in schemes:
+        where = {"bearer": "as a Bearer token", "basic": "for HTTP basic auth"}.get(scheme.kind, f"in the {scheme.wire_name!r} {scheme.kind}")
+        for arg in scheme.args:
+            views.append(AuthArgView(arg, _env(arg, package), doc_lines(f"{arg}: sent {where}; defaults to ${_env(arg, package)}.", 200)[0]))
+    return views
+
+
+def _auth_schemes(schemes: tuple[ir.AuthScheme, ...], package: str) -> list[AuthSchemeView]:
+    views = []
+    for scheme in schemes:
+        values = [f"_env({arg}, {literal(_env(arg, package))})" for arg in scheme.args]
+        secret = f"_basic({values[0]}, {values[1]})" if scheme.kind == "basic" else values[0]
+        views.append(AuthSchemeView(literal(scheme.name), literal(scheme.kind), literal(scheme.wire_name), secret))
+    return views
 
 
 # ------------------------------------------------------------------ models
@@ -249,6 +291,7 @@ def _resource_view(resource: ir.Resource, names: dict[str, str], enums: dict[str
         imports=tuple(imports), methods=methods, uses_models=bool(writer.keys | runtime.keys),
         uses_files=any("FileTypes" in a.annotation for m in methods for a in m.keyword),
         uses_discriminator=runtime.uses_discriminator,
+        uses_content_types=any(m.chooses_content_type for m in methods),
     )
 
 
@@ -279,6 +322,10 @@ def _method(op: ir.Operation, writer: TypeWriter, runtime: TypeWriter) -> Method
         annotation, default = _arg_type(body.type, writer, body.required)
         args.append((body.required, ArgView(body_arg, annotation, default)))
     keyword = [a for req, a in args if req] + [a for req, a in args if not req]
+    if body is not None and body.content_types:
+        writer.typing.add("Literal")
+        choices = ", ".join(literal(ct) for ct in body.content_types)
+        keyword.append(ArgView("content_type", f"Literal[{choices}]", literal(body.content_types[0])))
 
     success = [r for r in op.responses if r.status.startswith("2")] or [r for r in op.responses if r.status == "default"]
     returns, kind, cast_expr = _returns(success, writer, runtime)
@@ -294,8 +341,13 @@ def _method(op: ir.Operation, writer: TypeWriter, runtime: TypeWriter) -> Method
         items = [(p.wire_name, p.py_name) for p in other if p.location == location]
         if items:
             call.append((field_name, _mapping(items)))
+        styles = [(p.wire_name, p.style or "form", p.explode) for p in other if p.location == "query"]
+        if location == "query" and any((style, explode) != ("form", True) for _, style, explode in styles):
+            call.append(("query_styles", "{" + ", ".join(
+                f"{literal(wire)}: ({literal(style)}, {explode})" for wire, style, explode in styles
+                if (style, explode) != ("form", True)) + "}"))
     if body is not None:
-        call.append(("body_kind", literal(body.kind)))
+        call.append(("body_kind", "body_kind(content_type)" if body.content_types else literal(body.kind)))
         if body_fields:
             plain = [(f.wire_name, f.py_name) for f in body_fields if f.wire_name not in body.file_fields]
             parts = [(f.wire_name, f.py_name) for f in body_fields if f.wire_name in body.file_fields]
@@ -304,7 +356,9 @@ def _method(op: ir.Operation, writer: TypeWriter, runtime: TypeWriter) -> Method
                 call.append(("files", _mapping(parts)))
         elif body_arg:
             call.append(("body", body_arg))
-        call.append(("content_type", literal(body.content_type)))
+        call.append(("content_type", "content_type" if body.content_types else literal(body.content_type)))
+    if op.security:
+        call.append(("auth", "(" + ", ".join(literal(s) for s in op.security) + ",)"))
     call.append(("cast_to", cast_expr))
     call.append(("response_kind", literal(kind)))
     if error_items:
@@ -315,6 +369,7 @@ def _method(op: ir.Operation, writer: TypeWriter, runtime: TypeWriter) -> Method
         name=op.name, positional=positional, keyword=tuple(keyword), returns=returns,
         docstring_lines=tuple(_method_doc(op, path_params, other, body_fields, body_arg, body)),
         deprecated=op.deprecated, call_args=tuple(call), returns_value=returns != "None",
+        chooses_content_type=body is not None and bool(body.content_types),
     )
 
 

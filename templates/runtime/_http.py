@@ -9,6 +9,7 @@ reading responses, choosing retry delays) lives in `BaseClient`; `SyncAPIClient`
 from __future__ import annotations
 
 import asyncio
+import base64
 import datetime as _dt
 import email.utils
 import json
@@ -56,6 +57,7 @@ class Call:
     path: str
     path_params: Mapping[str, object] = field(default_factory=dict)
     query: Mapping[str, object] = field(default_factory=dict)
+    query_styles: Mapping[str, tuple[str, bool]] = field(default_factory=dict)
     headers: Mapping[str, object] = field(default_factory=dict)
     cookies: Mapping[str, object] = field(default_factory=dict)
     body_kind: BodyKind | None = None
@@ -65,10 +67,23 @@ class Call:
     cast_to: object = None
     response_kind: ResponseKind = "json"
     errors: Mapping[str, object] = field(default_factory=dict)
+    auth: tuple[str, ...] = ()  # security schemes whose credentials this request carries
     extra_headers: Headers | None = None
     extra_query: Query | None = None
     extra_body: Body | None = None
     timeout: Timeout | NotGiven = NOT_GIVEN
+
+
+def body_kind(content_type: str) -> BodyKind:
+    """How a request body of this content type is encoded."""
+    media = content_type.split(";", 1)[0].strip().lower()
+    if media == "application/json" or media.endswith("+json"):
+        return "json"
+    if media == "application/x-www-form-urlencoded":
+        return "form"
+    if media == "multipart/form-data":
+        return "multipart"
+    return "text" if media.startswith("text/") else "binary"
 
 
 # ------------------------------------------------------------------ encoding
@@ -115,13 +130,34 @@ def to_jsonable(value: object) -> Any:
     return value
 
 
-def _query_items(query: Mapping[str, object]) -> list[tuple[str, str | int | float | bool | None]]:
-    items: list[tuple[str, str | int | float | bool | None]] = []
+QueryValue = str | int | float | bool | None
+
+
+def _query_items(
+    query: Mapping[str, object], styles: Mapping[str, tuple[str, bool]] | None = None
+) -> list[tuple[str, QueryValue]]:
+    """Query pairs per OpenAPI `style`/`explode` (form and exploded unless told otherwise)."""
+    items: list[tuple[str, QueryValue]] = []
     for key, value in query.items():
         if isinstance(value, NotGiven) or value is None:
             continue
-        if isinstance(value, (list, tuple)):
-            items.extend((key, _scalar(v)) for v in value if v is not None)
+        style, explode = (styles or {}).get(key, ("form", True))
+        if isinstance(value, (pydantic.BaseModel, Mapping)):
+            data = to_jsonable(value)
+            pairs = [(str(k), _scalar(v)) for k, v in data.items() if v is not None]
+            if style == "deepObject":
+                items.extend((f"{key}[{k}]", v) for k, v in pairs)
+            elif explode:
+                items.extend(pairs)
+            else:
+                items.append((key, ",".join(f"{k},{v}" for k, v in pairs)))
+        elif isinstance(value, (list, tuple)):
+            texts = [_scalar(v) for v in value if v is not None]
+            if style == "form" and explode:
+                items.extend((key, text) for text in texts)
+            else:
+                separator = {"spaceDelimited": " ", "pipeDelimited": "|"}.get(style, ",")
+                items.append((key, separator.join(texts)))
         else:
             items.append((key, _scalar(value)))
     return items
@@ -174,6 +210,17 @@ class BaseClient:
         self.default_headers: dict[str, str] = dict(default_headers or {})
         for name, value in self.default_headers.items():
             _check_header(name, value)
+        self._credentials: dict[str, tuple[str, str, str]] = {}
+
+    def _set_credentials(self, credentials: Mapping[str, tuple[str, str, str | None]]) -> None:
+        """Remember each configured scheme as (kind, wire name, secret); unset ones are skipped."""
+        for scheme, (kind, wire, secret) in credentials.items():
+            if secret is None:
+                continue
+            _check_header(wire, secret)
+            if kind == "basic":
+                secret = base64.b64encode(secret.encode()).decode()
+            self._credentials[scheme] = (kind, wire, secret)
 
     @property
     def user_agent(self) -> str:
@@ -195,8 +242,18 @@ class BaseClient:
         headers.update(call.extra_headers or {})
         for name, value in headers.items():
             _check_header(name, value)
-        query = _query_items(call.query) + _query_items(call.extra_query or {})
+        query = _query_items(call.query, call.query_styles) + _query_items(call.extra_query or {})
         cookies = {k: _scalar(v) for k, v in call.cookies.items() if not isinstance(v, NotGiven) and v is not None}
+        for scheme in call.auth:
+            kind, wire, secret = self._credentials.get(scheme, ("", "", ""))
+            if kind in ("bearer", "basic"):
+                headers.setdefault("Authorization", f"{'Bearer' if kind == 'bearer' else 'Basic'} {secret}")
+            elif kind == "header":
+                headers.setdefault(wire, secret)
+            elif kind == "query":
+                query.append((wire, secret))
+            elif kind == "cookie":
+                cookies.setdefault(wire, secret)
         if cookies:
             headers["Cookie"] = "; ".join(f"{k}={quote(v, safe='')}" for k, v in cookies.items())
         kwargs: dict[str, Any] = {}

@@ -1,0 +1,73 @@
+"""Stage 4c: `securitySchemes` -> client arguments; `security` -> the schemes each operation uses."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from . import ir, naming
+from .diagnostics import Diagnostics, join_pointer
+
+# Client constructor arguments a credential may not take.
+_CLIENT_ARGS = {"base_url", "timeout", "max_retries", "default_headers", "http_client"}
+
+
+def auth_schemes(data: dict[str, Any], file: str, diagnostics: Diagnostics) -> tuple[ir.AuthScheme, ...]:
+    raw = (data.get("components") or {}).get("securitySchemes") or {}
+    found: list[tuple[str, ir.AuthKind, str, tuple[str, ...], str]] = []
+    for name, scheme in sorted(raw.items() if isinstance(raw, dict) else ()):
+        if not isinstance(scheme, dict):
+            continue
+        kind = _kind(scheme)
+        if kind is None:
+            diagnostics.warning(
+                file, join_pointer("/components/securitySchemes", name),
+                f"security scheme {name!r} ({scheme.get('type')}) is not supported; pass its credentials with default_headers",
+            )
+            continue
+        wire = str(scheme.get("name") or "Authorization") if kind in ("header", "query", "cookie") else "Authorization"
+        found.append((name, kind, wire, _wanted_args(kind, wire, scheme), str(scheme.get("description") or "").strip()))
+    # Schemes that want the same argument names are all named after their scheme keys instead.
+    counts: dict[str, int] = {}
+    for *_, args, _ in found:
+        for arg in args:
+            counts[arg] = counts.get(arg, 0) + 1
+    result = []
+    for name, kind, wire, args, description in found:
+        if any(counts[a] > 1 or a in _CLIENT_ARGS for a in args):
+            base = naming.snake(name)
+            args = (f"{base}_username", f"{base}_password") if kind == "basic" else (base,)
+        result.append(ir.AuthScheme(name, kind, wire, args, description))
+    return tuple(result)
+
+
+def _kind(scheme: dict[str, Any]) -> ir.AuthKind | None:
+    kind = scheme.get("type")
+    if kind == "http":
+        flavour = str(scheme.get("scheme", "")).lower()
+        return "bearer" if flavour == "bearer" else "basic" if flavour == "basic" else None
+    if kind == "apiKey":
+        where = scheme.get("in")
+        return where if where in ("header", "query", "cookie") else None
+    if kind in ("oauth2", "openIdConnect"):
+        return "bearer"
+    return None
+
+
+def _wanted_args(kind: ir.AuthKind, wire: str, scheme: dict[str, Any]) -> tuple[str, ...]:
+    if kind == "basic":
+        return ("username", "password")
+    if kind == "bearer":
+        return ("access_token",) if scheme.get("type") in ("oauth2", "openIdConnect") else ("api_key",)
+    name = naming.snake(wire)
+    return (name[2:] if name.startswith("x_") and len(name) > 2 else name,)
+
+
+def operation_security(op: dict[str, Any], data: dict[str, Any], known: set[str]) -> tuple[str, ...]:
+    """The schemes an operation may send: its own `security`, else the document's; none when empty."""
+    requirements = op["security"] if "security" in op else data.get("security")
+    names: list[str] = []
+    for requirement in requirements if isinstance(requirements, list) else ():
+        for name in requirement if isinstance(requirement, dict) else ():
+            if name in known and name not in names:
+                names.append(name)
+    return tuple(names)
