@@ -105,6 +105,7 @@ class Model:
     description: str
     pointer: str
     name: str = ""
+    base: str | None = None  # key of the model this one extends (allOf with one $ref)
 
 
 @dataclass(frozen=True, slots=True)

@@ -75,7 +75,10 @@ def assign_modules(api: ir.Api) -> dict[str, str]:
     names = {m.key: m.name for m in api.models} | {e.key: e.name for e in api.enums} | {a.key: a.name for a in api.aliases}
     graph: dict[str, list[str]] = {key: [] for key in names}
     for model in api.models:
-        graph[model.key] = sorted({k for f in model.fields for k in references(f.type) if k in names})
+        refs = {k for f in model.fields for k in references(f.type)}
+        refs |= set(references(model.extra)) if model.extra is not None else set()
+        refs |= {model.base} if model.base else set()
+        graph[model.key] = sorted(k for k in refs if k in names)
     by_class = naming.module_names(names.values())
     modules: dict[str, str] = {}
     for component in _components(graph):

@@ -47,6 +47,7 @@ class FieldView:
 @dataclass(frozen=True, slots=True)
 class ClassView:
     name: str
+    base: str
     docstring: str
     fields: tuple[FieldView, ...]
 
@@ -121,7 +122,7 @@ def render(api: ir.Api, options: Options) -> dict[str, str]:
         files[f"{pkg}/{target}"] = (TEMPLATES / source).read_text(encoding="utf-8")
     files[f"{pkg}/py.typed"] = ""
 
-    model_views = _model_modules(api, modules, names, enums)
+    model_views = _model_modules(api, modules, names, enums, {m.key: m for m in api.models})
     exported = sorted({(exported_names[k], modules[k]) for k in exported_names})
     resources = [_resource_view(r, names, enums) for r in api.resources]
     common = {"api": api, "options": options, "resources": resources, "exported": exported,
@@ -189,7 +190,7 @@ def _auth_schemes(schemes: tuple[ir.AuthScheme, ...], package: str) -> list[Auth
 # ------------------------------------------------------------------ models
 
 def _model_modules(
-    api: ir.Api, modules: dict[str, str], names: dict[str, str], enums: dict[str, ir.Enum]
+    api: ir.Api, modules: dict[str, str], names: dict[str, str], enums: dict[str, ir.Enum], models: dict[str, ir.Model]
 ) -> list[ModelModuleView]:
     members: dict[str, list[ir.Model | ir.Enum | ir.Alias]] = {}
     emitted: set[str] = set()
@@ -211,18 +212,48 @@ def _model_modules(
                 enum_views.append(AliasView(item.name, expr, docstring(item.description, "")))
                 continue
             fields = []
+            inherited = {f.wire_name for f in models[item.base].fields} if item.base else set()
             for f in item.fields:
+                if f.wire_name in inherited:
+                    continue
                 annotation, default, needs_field = _field(f, writer, enums)
                 uses_field = uses_field or needs_field
                 fields.append(FieldView(f.py_name, annotation, default, docstring(f.description, "    ")))
-            class_views.append(ClassView(item.name, docstring(item.description, "    "), tuple(fields)))
+            if item.extra is not None and not isinstance(item.extra, ir.AnyValue):
+                uses_field = True
+                extra = f"dict[str, {writer.expr(item.extra)}]"
+                fields.append(FieldView("__pydantic_extra__", extra, "Field(init=False)", '"""Properties the spec does not name, with their declared type."""'))
+            if item.base:
+                writer.keys.add(item.base)
+            base = names[item.base] if item.base else "BaseModel"
+            class_views.append(ClassView(item.name, base, docstring(item.description, "    "), tuple(fields)))
         own = {item.key for item in items} | {k for k in names if modules.get(k) == module}
         foreign = sorted({(modules[k], names[k]) for k in writer.keys if k not in own and modules[k] != module})
-        imports = _model_imports(writer, uses_field, bool(class_views), bool(enum_views), foreign)
+        imports = _model_imports(writer, uses_field, any(c.base == "BaseModel" for c in class_views), bool(enum_views), foreign)
+        class_views = _bases_first(class_views)
         recursive = len(class_views) > 1 or any(k in own and names[k] in {c.name for c in class_views} for k in writer.keys)
         rebuild = tuple(c.name for c in class_views) if recursive else ()
         views.append(ModelModuleView(module, imports, tuple(enum_views), tuple(class_views), rebuild))
     return views
+
+
+def _bases_first(classes: list[ClassView]) -> list[ClassView]:
+    """Within one module, a base class is defined before the classes extending it."""
+    by_name = {c.name: c for c in classes}
+    ordered: list[ClassView] = []
+    placed: set[str] = set()
+
+    def place(c: ClassView) -> None:
+        if c.name in placed:
+            return
+        placed.add(c.name)
+        if c.base in by_name:
+            place(by_name[c.base])
+        ordered.append(c)
+
+    for c in classes:
+        place(c)
+    return ordered
 
 
 def _field(f: ir.Field, writer: TypeWriter, enums: dict[str, ir.Enum]) -> tuple[str, str, bool]:

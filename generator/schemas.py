@@ -189,12 +189,7 @@ class SchemaBuilder:
     def _object(self, node: dict[str, Any], loc: Location, hint: str) -> ir.TypeRef:
         if self._is_model(node):
             return self._model(node, loc, naming.pascal(hint), tier=1, mangled=False)
-        extra = node.get("additionalProperties")
-        if isinstance(extra, dict) and extra:
-            return ir.DictOf(self.type_of(extra, _at(loc, "additionalProperties"), f"{hint}Value"))
-        if "patternProperties" in node:
-            self._warn(loc, "`patternProperties` are not checked; typed as a dict of Any")
-        return ir.DictOf(ir.AnyValue())
+        return ir.DictOf(self._extra(node, loc, hint) or ir.AnyValue())
 
     def _union(self, node: dict[str, Any], keyword: str, loc: Location, hint: str) -> ir.TypeRef:
         options = node[keyword]
@@ -286,6 +281,7 @@ class SchemaBuilder:
             return ir.ModelRef(key)
         self._building.add(key)
         try:
+            base = self._base(node, loc)
             properties, required, description = self._collect_properties(node, loc)
             wanted = [(wire, naming.field_name(wire)) for wire in properties]
             py_names = naming.unique_names(wanted)
@@ -293,15 +289,42 @@ class SchemaBuilder:
                 self._field(wire, schema, at, wire in required, py_names[wire], name)
                 for wire, (schema, at) in properties.items()
             )
+            extra = self._extra(node, loc, name)
         finally:
             self._building.discard(key)
-        extra_node = node.get("additionalProperties")
-        extra: ir.TypeRef | None = None if extra_node is False else ir.AnyValue()
+        if base is not None and not _extends_soundly(self.models[base], fields):
+            base = None
         self.models[key] = ir.Model(
             key=key, wanted_name=name, mangled_key=mangled, inline=tier == 1, fields=fields, extra=extra,
-            description=description, pointer=loc.pointer,
+            description=description, pointer=loc.pointer, base=base,
         )
         return ir.ModelRef(key)
+
+    def _base(self, node: dict[str, Any], loc: Location) -> str | None:
+        """The model an `allOf` extends: its one `$ref` member, when that is an object model."""
+        parts = node.get("allOf")
+        refs = [(i, p) for i, p in enumerate(parts if isinstance(parts, list) else []) if isinstance(p, dict) and "$ref" in p]
+        if len(refs) != 1:
+            return None
+        index, part = refs[0]
+        t = self.type_of(part, _at(loc, "allOf", index), "Base")
+        return t.key if isinstance(t, ir.ModelRef) and t.key in self.models else None
+
+    def _extra(self, node: dict[str, Any], loc: Location, name: str) -> ir.TypeRef | None:
+        """The type of properties the schema does not name: Any, a schema's type, or none."""
+        extra = node.get("additionalProperties")
+        types: list[ir.TypeRef] = []
+        if isinstance(extra, dict) and extra:
+            types.append(self.type_of(extra, _at(loc, "additionalProperties"), f"{name}Value"))
+        elif extra is not False:
+            return ir.AnyValue()  # absent, true or {}: anything goes
+        patterns = node.get("patternProperties")
+        for pattern, schema in (patterns.items() if isinstance(patterns, dict) else ()):
+            types.append(self.type_of(schema, _at(loc, "patternProperties", str(pattern)), f"{name}Value"))
+        unique = _unique(types)
+        if not unique:
+            return None
+        return unique[0] if len(unique) == 1 else ir.UnionOf(unique)
 
     def _collect_properties(
         self, node: dict[str, Any], loc: Location
@@ -342,6 +365,12 @@ class SchemaBuilder:
             read_only=read_only, write_only=write_only,
             deprecated=info.get("deprecated") is True,
         )
+
+
+def _extends_soundly(base: ir.Model, fields: tuple[ir.Field, ...]) -> bool:
+    """A subclass may only add fields: every inherited one must be exactly the base's."""
+    own = {f.wire_name: f for f in fields}
+    return all(own.get(f.wire_name) == f for f in base.fields)
 
 
 def _at(loc: Location, *tokens: str | int) -> Location:

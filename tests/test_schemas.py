@@ -252,3 +252,52 @@ components:
     assert type(m.Owner(mapped=m.Cat(pet_type="kitty")).mapped) is m.Cat  # an instance is its own tag
     with pytest.raises(pydantic.ValidationError):
         m.Owner.model_validate({"mapped": {"pet_type": "parrot"}})
+
+
+def test_all_of_extends_its_base_and_typed_extra_properties(make_client: Make) -> None:
+    pkg = make_client(HEAD + """
+components:
+  schemas:
+    Pet:
+      type: object
+      required: [name]
+      properties:
+        name: {type: string}
+    Dog:
+      allOf:
+        - $ref: '#/components/schemas/Pet'
+        - type: object
+          properties:
+            barks: {type: boolean}
+    Merged:
+      allOf:
+        - {type: object, properties: {a: {type: integer}}}
+        - {type: object, required: [b], properties: {b: {type: string}}}
+    Scores:
+      type: object
+      properties:
+        total: {type: integer}
+      additionalProperties: {type: integer}
+    Labels:
+      type: object
+      patternProperties:
+        '^x-': {type: string}
+      additionalProperties: false
+    Holder:
+      type: object
+      properties:
+        tags:
+          type: object
+          additionalProperties: {type: array, items: {type: string}}
+""", "shapes_allof")
+    m = pkg.models
+    dog = m.Dog.model_validate({"name": "Rex", "barks": True})
+    assert isinstance(dog, m.Pet) and dog.name == "Rex" and dog.barks is True
+    assert set(m.Merged.model_fields) == {"a", "b"} and m.Merged.model_fields["b"].is_required()
+    assert m.Scores.model_validate({"total": 3, "math": "7"}).model_extra == {"math": 7}
+    with pytest.raises(pydantic.ValidationError):
+        m.Scores.model_validate({"math": "seven"})
+    assert pydantic.TypeAdapter(m.Labels).validate_python({"x-a": "b"}) == {"x-a": "b"}  # an alias of dict[str, str]
+    with pytest.raises(pydantic.ValidationError):
+        pydantic.TypeAdapter(m.Labels).validate_python({"x-a": 1})
+    assert m.Holder.model_validate({"tags": {"a": ["b"]}}).tags == {"a": ["b"]}
