@@ -7,6 +7,7 @@ schemas with properties become models named after where they sit.
 
 from __future__ import annotations
 
+from pathlib import PurePosixPath
 from typing import Any
 
 from . import ir, naming
@@ -79,7 +80,8 @@ class SchemaBuilder:
         if not isinstance(target, dict):
             return self.type_of(target, target_loc, "Schema")
         title = target.get("title")
-        name, mangled = naming.preferred_class_name(target_loc.pointer or target_loc.file, title)
+        where = target_loc.pointer or PurePosixPath(target_loc.file).stem  # a whole file: its name
+        name, mangled = naming.preferred_class_name(where, title)
         if self._is_enum(target) and not is_null_schema(target):
             return self._enum(target, target_loc, name, tier=0, mangled=mangled)
         if self._is_model(target):
@@ -133,9 +135,8 @@ class SchemaBuilder:
                 return self._union(node, keyword, loc, hint)
         if isinstance(node.get("allOf"), list) and node["allOf"]:
             return self._all_of(node, loc, hint)
-        if "not" in node and len(node) <= 3:
-            self._warn(loc, "`not` cannot be expressed as a Python type; typed as Any")
-            return ir.AnyValue()
+        if "not" in node:
+            self._warn(_at(loc, "not"), "`not` cannot be expressed as a Python type; it is not checked (the rest of the schema is)")
         types = node.get("type")
         if isinstance(types, list):
             listed = [t for t in types if t != "null"]

@@ -301,3 +301,41 @@ components:
     with pytest.raises(pydantic.ValidationError):
         pydantic.TypeAdapter(m.Labels).validate_python({"x-a": 1})
     assert m.Holder.model_validate({"tags": {"a": ["b"]}}).tags == {"a": ["b"]}
+
+
+def test_refs_into_other_files_confined_to_the_spec_folder(tmp_path: Path) -> None:
+    from generator.diagnostics import SpecError
+    from generator.pipeline import generate
+
+    (tmp_path / "schemas").mkdir()
+    (tmp_path / "schemas" / "pet.yaml").write_text(
+        "type: object\nrequired: [name]\nproperties:\n  name: {type: string}\n"
+        "  owner: {$ref: '../common.yaml#/components/schemas/Owner'}\n"
+    )
+    (tmp_path / "common.yaml").write_text(
+        "components:\n  schemas:\n    Owner: {type: object, properties: {email: {type: string, format: email}}}\n"
+    )
+    main = tmp_path / "main.yaml"
+    main.write_text(HEAD.replace("paths: {}", """paths:
+  /pets:
+    get:
+      operationId: list_pets
+      responses:
+        '200':
+          description: ok
+          content:
+            application/json:
+              schema: {type: array, items: {$ref: 'schemas/pet.yaml'}}
+""") + "components: {}\n")
+    files = generate(main).files
+    assert "class Pet(BaseModel):" in files["shapes/models/pet.py"]
+    assert "owner: Owner | None = None" in files["shapes/models/pet.py"]
+    assert "-> list[_models.Pet]:" in files["shapes/resources/pets.py"]
+
+    outside = tmp_path / "inner"
+    outside.mkdir()
+    escaping = outside / "spec.yaml"
+    escaping.write_text(main.read_text().replace("schemas/pet.yaml", "../schemas/pet.yaml"))
+    with pytest.raises(SpecError) as failure:
+        generate(escaping)
+    assert "leaves the spec's folder" in str(failure.value)
