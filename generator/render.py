@@ -23,6 +23,7 @@ if not TEMPLATES.is_dir():  # running from a source checkout
 STATIC_RUNTIME = {
     "_runtime/_http.py": "runtime/_http.py",
     "_runtime/_models.py": "runtime/_models.py",
+    "_runtime/_response.py": "runtime/_response.py",
     "_runtime/_types.py": "runtime/_types.py",
     "errors.py": "runtime/errors.py",
 }
@@ -312,6 +313,7 @@ def _resource_view(resource: ir.Resource, names: dict[str, str], enums: dict[str
     methods = tuple(_method(op, writer, runtime) for op in resource.operations)
     deprecated = {"warnings"} if any(m.deprecated for m in methods) else set()
     imports = [f"import {m}" for m in sorted(writer.modules | runtime.modules | deprecated)]
+    imports.append("from functools import cached_property")
     typing_names = sorted(writer.typing | runtime.typing | ({"cast"} if any(m.returns_value for m in methods) else set()))
     if typing_names:
         imports.append(f"from typing import {', '.join(typing_names)}")

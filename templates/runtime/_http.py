@@ -12,6 +12,7 @@ import asyncio
 import base64
 import datetime as _dt
 import email.utils
+import functools
 import json
 import random
 import time
@@ -27,6 +28,7 @@ import pydantic
 
 from .. import errors
 from ._models import BaseModel
+from ._response import MODE, APIResponse, AsyncStreamedResponse, Mode, StreamedResponse
 from ._types import NOT_GIVEN, Body, FileTypes, Headers, NotGiven, Query, Timeout
 
 DEFAULT_TIMEOUT = httpx.Timeout(60.0, connect=5.0)
@@ -285,6 +287,14 @@ class BaseClient:
         )
 
     # ---------------------------------------------------------------- responses
+    def _finish(self, response: httpx.Response, call: Call, mode: Mode) -> Any:
+        """The parsed result, or in raw mode the response with a deferred parse."""
+        if mode == "raw":
+            if response.is_error:
+                raise self._status_error(response, call)
+            return APIResponse[Any](response, functools.partial(self._process, response, call))
+        return self._process(response, call)
+
     def _process(self, response: httpx.Response, call: Call) -> Any:
         if response.is_error:
             raise self._status_error(response, call)
@@ -406,9 +416,10 @@ class SyncAPIClient(BaseClient):
     def request(self, call: Call) -> Any:
         request = self._build_request(self._http, call)
         retries = self._max_retries(call)
+        mode = MODE.get()
         for attempt in range(retries + 1):
             try:
-                response = self._http.send(request)
+                response = self._http.send(request, stream=mode == "stream")
             except httpx.TimeoutException as exc:
                 if attempt < retries:
                     time.sleep(self._retry_delay(attempt, None))
@@ -423,7 +434,12 @@ class SyncAPIClient(BaseClient):
                 response.close()
                 time.sleep(self._retry_delay(attempt, response))
                 continue
-            return self._process(response, call)
+            if mode == "stream":
+                if response.is_error:
+                    response.read()
+                    raise self._status_error(response, call)
+                return StreamedResponse[Any](response, functools.partial(self._process, response, call))
+            return self._finish(response, call, mode)
         raise AssertionError("unreachable")  # pragma: no cover
 
     def close(self) -> None:
@@ -449,9 +465,10 @@ class AsyncAPIClient(BaseClient):
     async def request(self, call: Call) -> Any:
         request = self._build_request(self._http, call)
         retries = self._max_retries(call)
+        mode = MODE.get()
         for attempt in range(retries + 1):
             try:
-                response = await self._http.send(request)
+                response = await self._http.send(request, stream=mode == "stream")
             except httpx.TimeoutException as exc:
                 if attempt < retries:
                     await asyncio.sleep(self._retry_delay(attempt, None))
@@ -466,7 +483,12 @@ class AsyncAPIClient(BaseClient):
                 await response.aclose()
                 await asyncio.sleep(self._retry_delay(attempt, response))
                 continue
-            return self._process(response, call)
+            if mode == "stream":
+                if response.is_error:
+                    await response.aread()
+                    raise self._status_error(response, call)
+                return AsyncStreamedResponse[Any](response, functools.partial(self._process, response, call))
+            return self._finish(response, call, mode)
         raise AssertionError("unreachable")  # pragma: no cover
 
     async def close(self) -> None:

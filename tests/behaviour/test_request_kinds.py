@@ -8,6 +8,7 @@ from __future__ import annotations
 import email.parser
 import email.policy
 import io
+from pathlib import Path
 from collections.abc import Callable
 from types import ModuleType
 
@@ -113,3 +114,42 @@ def test_multipart_upload_from_bytes_file_object_and_tuple(make_client: Make, se
         got = parts(seen.body, content_type)
         assert got["file"] == (filename, b"\x89PNG")
         assert got["name"] == (None, b"cat") and got["count"] == (None, b"3")
+
+
+def test_raw_response_gives_status_and_headers(make_client: Make, server: LoopbackServer) -> None:
+    kinds = make_client(SPEC, "kinds_raw")
+    client = getattr(kinds, kinds.__all__[0])(base_url=server.url, max_retries=0)
+    server.reply(200, body="hello", headers={"X-Rate-Remaining": "41"})
+    raw = client.items.with_raw_response.get_item(3)
+    assert raw.status_code == 200 and raw.headers["x-rate-remaining"] == "41"
+    assert raw.parse() == "hello"
+    server.reply(404, json={"detail": "nope"})
+    try:
+        client.items.with_raw_response.get_item(4)
+    except kinds.NotFoundError as error:
+        assert error.body == {"detail": "nope"}
+    else:
+        raise AssertionError("a 404 must raise even in raw mode")
+
+
+def test_streamed_download_to_file_sync_and_async(make_client: Make, server: LoopbackServer, tmp_path: Path) -> None:
+    import asyncio
+
+    kinds = make_client(SPEC, "kinds_stream")
+    payload = bytes(range(256)) * 4096  # 1 MiB
+    server.reply(200, body=payload, content_type="application/octet-stream")
+    client = getattr(kinds, kinds.__all__[0])(base_url=server.url, max_retries=0)
+    with client.items.with_streaming_response.download_item(1) as response:
+        assert response.headers["content-type"] == "application/octet-stream"
+        assert response.write_to_file(tmp_path / "a.bin") == len(payload)
+    assert (tmp_path / "a.bin").read_bytes() == payload
+
+    async def run() -> bytes:
+        aclient = getattr(kinds, kinds.__all__[1])(base_url=server.url, max_retries=0)
+        async with await aclient.items.with_streaming_response.download_item(1) as streamed:
+            chunks = [chunk async for chunk in streamed.iter_bytes()]
+        await aclient.close()
+        return b"".join(chunks)
+
+    server.reply(200, body=payload, content_type="application/octet-stream")
+    assert asyncio.run(run()) == payload

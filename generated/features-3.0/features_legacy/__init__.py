@@ -5,6 +5,7 @@ from . import models
 from ._client import AsyncFeaturesLegacy, FeaturesLegacy
 from ._runtime._http import DEFAULT_MAX_RETRIES, DEFAULT_TIMEOUT
 from ._runtime._models import BaseModel
+from ._runtime._response import APIResponse, AsyncStreamedResponse, StreamedResponse
 from ._runtime._types import NOT_GIVEN, NotGiven
 from ._version import __version__
 from .errors import (
@@ -28,9 +29,11 @@ __all__ = [
     "AsyncFeaturesLegacy",
     "APIConnectionError",
     "APIError",
+    "APIResponse",
     "APIResponseValidationError",
     "APIStatusError",
     "APITimeoutError",
+    "AsyncStreamedResponse",
     "AuthenticationError",
     "BadRequestError",
     "BaseModel",
@@ -43,6 +46,7 @@ __all__ = [
     "NotGiven",
     "PermissionDeniedError",
     "RateLimitError",
+    "StreamedResponse",
     "UnprocessableEntityError",
     "__version__",
     "models",

@@ -2,9 +2,16 @@
 from __future__ import annotations
 
 import warnings
+from functools import cached_property
 from typing import cast
 
 from .._runtime._http import AsyncAPIClient, Call, SyncAPIClient
+from .._runtime._response import (
+    async_to_raw_response,
+    async_to_streamed_response,
+    to_raw_response,
+    to_streamed_response,
+)
 from .._runtime._types import NOT_GIVEN, Body, Headers, NotGiven, Query, Timeout
 
 __all__ = ["Admin", "AsyncAdmin"]
@@ -15,6 +22,16 @@ class Admin:
 
     def __init__(self, client: SyncAPIClient) -> None:
         self._client = client
+
+    @cached_property
+    def with_raw_response(self) -> AdminWithRawResponse:
+        """The same methods, returning the raw response (status, headers) with `.parse()`."""
+        return AdminWithRawResponse(self)
+
+    @cached_property
+    def with_streaming_response(self) -> AdminWithStreamingResponse:
+        """The same methods, returning a response whose body is streamed, not loaded."""
+        return AdminWithStreamingResponse(self)
 
     def empty_trash(
         self,
@@ -80,6 +97,16 @@ class AsyncAdmin:
     def __init__(self, client: AsyncAPIClient) -> None:
         self._client = client
 
+    @cached_property
+    def with_raw_response(self) -> AsyncAdminWithRawResponse:
+        """The same methods, returning the raw response (status, headers) with `.parse()`."""
+        return AsyncAdminWithRawResponse(self)
+
+    @cached_property
+    def with_streaming_response(self) -> AsyncAdminWithStreamingResponse:
+        """The same methods, returning a response whose body is streamed, not loaded."""
+        return AsyncAdminWithStreamingResponse(self)
+
     async def empty_trash(
         self,
         *,
@@ -136,3 +163,35 @@ class AsyncAdmin:
                 )
             ),
         )
+
+
+class AdminWithRawResponse:
+    """Each method returns an `APIResponse`: status, headers, and `.parse()` for the result."""
+
+    def __init__(self, resource: Admin) -> None:
+        self.empty_trash = to_raw_response(resource.empty_trash)
+        self.health = to_raw_response(resource.health)
+
+
+class AdminWithStreamingResponse:
+    """Each method returns a `StreamedResponse` whose body is read as you iterate it."""
+
+    def __init__(self, resource: Admin) -> None:
+        self.empty_trash = to_streamed_response(resource.empty_trash)
+        self.health = to_streamed_response(resource.health)
+
+
+class AsyncAdminWithRawResponse:
+    """Each method returns an `APIResponse`: status, headers, and `.parse()` for the result."""
+
+    def __init__(self, resource: AsyncAdmin) -> None:
+        self.empty_trash = async_to_raw_response(resource.empty_trash)
+        self.health = async_to_raw_response(resource.health)
+
+
+class AsyncAdminWithStreamingResponse:
+    """Each method returns a `AsyncStreamedResponse` whose body is read as you iterate it."""
+
+    def __init__(self, resource: AsyncAdmin) -> None:
+        self.empty_trash = async_to_streamed_response(resource.empty_trash)
+        self.health = async_to_streamed_response(resource.health)

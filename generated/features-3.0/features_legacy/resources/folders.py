@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import uuid
+from functools import cached_property
 from typing import Annotated, Literal, cast
 
 from pydantic import Tag
@@ -9,6 +10,12 @@ from pydantic import Tag
 from .. import models as _models
 from .._runtime._http import AsyncAPIClient, Call, SyncAPIClient
 from .._runtime._models import discriminate
+from .._runtime._response import (
+    async_to_raw_response,
+    async_to_streamed_response,
+    to_raw_response,
+    to_streamed_response,
+)
 from .._runtime._types import NOT_GIVEN, Body, Headers, NotGiven, Query, Timeout
 
 __all__ = ["Folders", "AsyncFolders"]
@@ -19,6 +26,16 @@ class Folders:
 
     def __init__(self, client: SyncAPIClient) -> None:
         self._client = client
+
+    @cached_property
+    def with_raw_response(self) -> FoldersWithRawResponse:
+        """The same methods, returning the raw response (status, headers) with `.parse()`."""
+        return FoldersWithRawResponse(self)
+
+    @cached_property
+    def with_streaming_response(self) -> FoldersWithStreamingResponse:
+        """The same methods, returning a response whose body is streamed, not loaded."""
+        return FoldersWithStreamingResponse(self)
 
     def get_folder(
         self,
@@ -131,6 +148,16 @@ class AsyncFolders:
     def __init__(self, client: AsyncAPIClient) -> None:
         self._client = client
 
+    @cached_property
+    def with_raw_response(self) -> AsyncFoldersWithRawResponse:
+        """The same methods, returning the raw response (status, headers) with `.parse()`."""
+        return AsyncFoldersWithRawResponse(self)
+
+    @cached_property
+    def with_streaming_response(self) -> AsyncFoldersWithStreamingResponse:
+        """The same methods, returning a response whose body is streamed, not loaded."""
+        return AsyncFoldersWithStreamingResponse(self)
+
     async def get_folder(
         self,
         folder_id: uuid.UUID,
@@ -234,3 +261,39 @@ class AsyncFolders:
                 )
             ),
         )
+
+
+class FoldersWithRawResponse:
+    """Each method returns an `APIResponse`: status, headers, and `.parse()` for the result."""
+
+    def __init__(self, resource: Folders) -> None:
+        self.get_folder = to_raw_response(resource.get_folder)
+        self.update_folder = to_raw_response(resource.update_folder)
+        self.list_entries = to_raw_response(resource.list_entries)
+
+
+class FoldersWithStreamingResponse:
+    """Each method returns a `StreamedResponse` whose body is read as you iterate it."""
+
+    def __init__(self, resource: Folders) -> None:
+        self.get_folder = to_streamed_response(resource.get_folder)
+        self.update_folder = to_streamed_response(resource.update_folder)
+        self.list_entries = to_streamed_response(resource.list_entries)
+
+
+class AsyncFoldersWithRawResponse:
+    """Each method returns an `APIResponse`: status, headers, and `.parse()` for the result."""
+
+    def __init__(self, resource: AsyncFolders) -> None:
+        self.get_folder = async_to_raw_response(resource.get_folder)
+        self.update_folder = async_to_raw_response(resource.update_folder)
+        self.list_entries = async_to_raw_response(resource.list_entries)
+
+
+class AsyncFoldersWithStreamingResponse:
+    """Each method returns a `AsyncStreamedResponse` whose body is read as you iterate it."""
+
+    def __init__(self, resource: AsyncFolders) -> None:
+        self.get_folder = async_to_streamed_response(resource.get_folder)
+        self.update_folder = async_to_streamed_response(resource.update_folder)
+        self.list_entries = async_to_streamed_response(resource.list_entries)

@@ -2,10 +2,17 @@
 from __future__ import annotations
 
 import uuid
+from functools import cached_property
 from typing import cast
 
 from .. import models as _models
 from .._runtime._http import AsyncAPIClient, Call, SyncAPIClient
+from .._runtime._response import (
+    async_to_raw_response,
+    async_to_streamed_response,
+    to_raw_response,
+    to_streamed_response,
+)
 from .._runtime._types import NOT_GIVEN, Body, Headers, NotGiven, Query, Timeout
 
 __all__ = ["Shares", "AsyncShares"]
@@ -16,6 +23,16 @@ class Shares:
 
     def __init__(self, client: SyncAPIClient) -> None:
         self._client = client
+
+    @cached_property
+    def with_raw_response(self) -> SharesWithRawResponse:
+        """The same methods, returning the raw response (status, headers) with `.parse()`."""
+        return SharesWithRawResponse(self)
+
+    @cached_property
+    def with_streaming_response(self) -> SharesWithStreamingResponse:
+        """The same methods, returning a response whose body is streamed, not loaded."""
+        return SharesWithStreamingResponse(self)
 
     def create_share(
         self,
@@ -63,6 +80,16 @@ class AsyncShares:
     def __init__(self, client: AsyncAPIClient) -> None:
         self._client = client
 
+    @cached_property
+    def with_raw_response(self) -> AsyncSharesWithRawResponse:
+        """The same methods, returning the raw response (status, headers) with `.parse()`."""
+        return AsyncSharesWithRawResponse(self)
+
+    @cached_property
+    def with_streaming_response(self) -> AsyncSharesWithStreamingResponse:
+        """The same methods, returning a response whose body is streamed, not loaded."""
+        return AsyncSharesWithStreamingResponse(self)
+
     async def create_share(
         self,
         *,
@@ -101,3 +128,31 @@ class AsyncShares:
                 )
             ),
         )
+
+
+class SharesWithRawResponse:
+    """Each method returns an `APIResponse`: status, headers, and `.parse()` for the result."""
+
+    def __init__(self, resource: Shares) -> None:
+        self.create_share = to_raw_response(resource.create_share)
+
+
+class SharesWithStreamingResponse:
+    """Each method returns a `StreamedResponse` whose body is read as you iterate it."""
+
+    def __init__(self, resource: Shares) -> None:
+        self.create_share = to_streamed_response(resource.create_share)
+
+
+class AsyncSharesWithRawResponse:
+    """Each method returns an `APIResponse`: status, headers, and `.parse()` for the result."""
+
+    def __init__(self, resource: AsyncShares) -> None:
+        self.create_share = async_to_raw_response(resource.create_share)
+
+
+class AsyncSharesWithStreamingResponse:
+    """Each method returns a `AsyncStreamedResponse` whose body is read as you iterate it."""
+
+    def __init__(self, resource: AsyncShares) -> None:
+        self.create_share = async_to_streamed_response(resource.create_share)

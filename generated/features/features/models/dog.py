@@ -29,5 +29,5 @@ class Dog(BaseModel):
     legacy_code: str | None = None
     """The code of the old shop system."""
     secret_note: str | None = None
-    breed: Any = None
+    breed: str | None = None
     good_boy: bool | None = None

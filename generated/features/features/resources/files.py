@@ -2,10 +2,17 @@
 from __future__ import annotations
 
 import uuid
+from functools import cached_property
 from typing import cast
 
 from .. import models as _models
 from .._runtime._http import AsyncAPIClient, Call, SyncAPIClient
+from .._runtime._response import (
+    async_to_raw_response,
+    async_to_streamed_response,
+    to_raw_response,
+    to_streamed_response,
+)
 from .._runtime._types import NOT_GIVEN, Body, FileTypes, Headers, NotGiven, Query, Timeout
 
 __all__ = ["Files", "AsyncFiles"]
@@ -16,6 +23,16 @@ class Files:
 
     def __init__(self, client: SyncAPIClient) -> None:
         self._client = client
+
+    @cached_property
+    def with_raw_response(self) -> FilesWithRawResponse:
+        """The same methods, returning the raw response (status, headers) with `.parse()`."""
+        return FilesWithRawResponse(self)
+
+    @cached_property
+    def with_streaming_response(self) -> FilesWithStreamingResponse:
+        """The same methods, returning a response whose body is streamed, not loaded."""
+        return FilesWithStreamingResponse(self)
 
     def upload_files(
         self,
@@ -88,6 +105,16 @@ class AsyncFiles:
     def __init__(self, client: AsyncAPIClient) -> None:
         self._client = client
 
+    @cached_property
+    def with_raw_response(self) -> AsyncFilesWithRawResponse:
+        """The same methods, returning the raw response (status, headers) with `.parse()`."""
+        return AsyncFilesWithRawResponse(self)
+
+    @cached_property
+    def with_streaming_response(self) -> AsyncFilesWithStreamingResponse:
+        """The same methods, returning a response whose body is streamed, not loaded."""
+        return AsyncFilesWithStreamingResponse(self)
+
     async def upload_files(
         self,
         *,
@@ -151,3 +178,35 @@ class AsyncFiles:
                 )
             ),
         )
+
+
+class FilesWithRawResponse:
+    """Each method returns an `APIResponse`: status, headers, and `.parse()` for the result."""
+
+    def __init__(self, resource: Files) -> None:
+        self.upload_files = to_raw_response(resource.upload_files)
+        self.download_file = to_raw_response(resource.download_file)
+
+
+class FilesWithStreamingResponse:
+    """Each method returns a `StreamedResponse` whose body is read as you iterate it."""
+
+    def __init__(self, resource: Files) -> None:
+        self.upload_files = to_streamed_response(resource.upload_files)
+        self.download_file = to_streamed_response(resource.download_file)
+
+
+class AsyncFilesWithRawResponse:
+    """Each method returns an `APIResponse`: status, headers, and `.parse()` for the result."""
+
+    def __init__(self, resource: AsyncFiles) -> None:
+        self.upload_files = async_to_raw_response(resource.upload_files)
+        self.download_file = async_to_raw_response(resource.download_file)
+
+
+class AsyncFilesWithStreamingResponse:
+    """Each method returns a `AsyncStreamedResponse` whose body is read as you iterate it."""
+
+    def __init__(self, resource: AsyncFiles) -> None:
+        self.upload_files = async_to_streamed_response(resource.upload_files)
+        self.download_file = async_to_streamed_response(resource.download_file)

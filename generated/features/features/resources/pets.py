@@ -5,6 +5,7 @@ import datetime
 import decimal
 import uuid
 import warnings
+from functools import cached_property
 from typing import Annotated, cast
 
 from pydantic import Tag
@@ -12,6 +13,12 @@ from pydantic import Tag
 from .. import models as _models
 from .._runtime._http import AsyncAPIClient, Call, SyncAPIClient
 from .._runtime._models import discriminate
+from .._runtime._response import (
+    async_to_raw_response,
+    async_to_streamed_response,
+    to_raw_response,
+    to_streamed_response,
+)
 from .._runtime._types import NOT_GIVEN, Body, Headers, NotGiven, Query, Timeout
 
 __all__ = ["Pets", "AsyncPets"]
@@ -22,6 +29,16 @@ class Pets:
 
     def __init__(self, client: SyncAPIClient) -> None:
         self._client = client
+
+    @cached_property
+    def with_raw_response(self) -> PetsWithRawResponse:
+        """The same methods, returning the raw response (status, headers) with `.parse()`."""
+        return PetsWithRawResponse(self)
+
+    @cached_property
+    def with_streaming_response(self) -> PetsWithStreamingResponse:
+        """The same methods, returning a response whose body is streamed, not loaded."""
+        return PetsWithStreamingResponse(self)
 
     def list_pets(
         self,
@@ -532,6 +549,16 @@ class AsyncPets:
     def __init__(self, client: AsyncAPIClient) -> None:
         self._client = client
 
+    @cached_property
+    def with_raw_response(self) -> AsyncPetsWithRawResponse:
+        """The same methods, returning the raw response (status, headers) with `.parse()`."""
+        return AsyncPetsWithRawResponse(self)
+
+    @cached_property
+    def with_streaming_response(self) -> AsyncPetsWithStreamingResponse:
+        """The same methods, returning a response whose body is streamed, not loaded."""
+        return AsyncPetsWithStreamingResponse(self)
+
     async def list_pets(
         self,
         *,
@@ -1033,3 +1060,75 @@ class AsyncPets:
                 timeout=timeout,
             )
         )
+
+
+class PetsWithRawResponse:
+    """Each method returns an `APIResponse`: status, headers, and `.parse()` for the result."""
+
+    def __init__(self, resource: Pets) -> None:
+        self.list_pets = to_raw_response(resource.list_pets)
+        self.create_pet = to_raw_response(resource.create_pet)
+        self.list_categories = to_raw_response(resource.list_categories)
+        self.search_pets = to_raw_response(resource.search_pets)
+        self.delete_pet = to_raw_response(resource.delete_pet)
+        self.get_pet = to_raw_response(resource.get_pet)
+        self.update_pet = to_raw_response(resource.update_pet)
+        self.book_appointment = to_raw_response(resource.book_appointment)
+        self.get_notes = to_raw_response(resource.get_notes)
+        self.set_notes = to_raw_response(resource.set_notes)
+        self.download_photo = to_raw_response(resource.download_photo)
+        self.upload_photo = to_raw_response(resource.upload_photo)
+
+
+class PetsWithStreamingResponse:
+    """Each method returns a `StreamedResponse` whose body is read as you iterate it."""
+
+    def __init__(self, resource: Pets) -> None:
+        self.list_pets = to_streamed_response(resource.list_pets)
+        self.create_pet = to_streamed_response(resource.create_pet)
+        self.list_categories = to_streamed_response(resource.list_categories)
+        self.search_pets = to_streamed_response(resource.search_pets)
+        self.delete_pet = to_streamed_response(resource.delete_pet)
+        self.get_pet = to_streamed_response(resource.get_pet)
+        self.update_pet = to_streamed_response(resource.update_pet)
+        self.book_appointment = to_streamed_response(resource.book_appointment)
+        self.get_notes = to_streamed_response(resource.get_notes)
+        self.set_notes = to_streamed_response(resource.set_notes)
+        self.download_photo = to_streamed_response(resource.download_photo)
+        self.upload_photo = to_streamed_response(resource.upload_photo)
+
+
+class AsyncPetsWithRawResponse:
+    """Each method returns an `APIResponse`: status, headers, and `.parse()` for the result."""
+
+    def __init__(self, resource: AsyncPets) -> None:
+        self.list_pets = async_to_raw_response(resource.list_pets)
+        self.create_pet = async_to_raw_response(resource.create_pet)
+        self.list_categories = async_to_raw_response(resource.list_categories)
+        self.search_pets = async_to_raw_response(resource.search_pets)
+        self.delete_pet = async_to_raw_response(resource.delete_pet)
+        self.get_pet = async_to_raw_response(resource.get_pet)
+        self.update_pet = async_to_raw_response(resource.update_pet)
+        self.book_appointment = async_to_raw_response(resource.book_appointment)
+        self.get_notes = async_to_raw_response(resource.get_notes)
+        self.set_notes = async_to_raw_response(resource.set_notes)
+        self.download_photo = async_to_raw_response(resource.download_photo)
+        self.upload_photo = async_to_raw_response(resource.upload_photo)
+
+
+class AsyncPetsWithStreamingResponse:
+    """Each method returns a `AsyncStreamedResponse` whose body is read as you iterate it."""
+
+    def __init__(self, resource: AsyncPets) -> None:
+        self.list_pets = async_to_streamed_response(resource.list_pets)
+        self.create_pet = async_to_streamed_response(resource.create_pet)
+        self.list_categories = async_to_streamed_response(resource.list_categories)
+        self.search_pets = async_to_streamed_response(resource.search_pets)
+        self.delete_pet = async_to_streamed_response(resource.delete_pet)
+        self.get_pet = async_to_streamed_response(resource.get_pet)
+        self.update_pet = async_to_streamed_response(resource.update_pet)
+        self.book_appointment = async_to_streamed_response(resource.book_appointment)
+        self.get_notes = async_to_streamed_response(resource.get_notes)
+        self.set_notes = async_to_streamed_response(resource.set_notes)
+        self.download_photo = async_to_streamed_response(resource.download_photo)
+        self.upload_photo = async_to_streamed_response(resource.upload_photo)

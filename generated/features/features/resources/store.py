@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import datetime
 import uuid
+from functools import cached_property
 from typing import Annotated, Literal, cast
 
 from pydantic import Tag
@@ -10,6 +11,12 @@ from pydantic import Tag
 from .. import models as _models
 from .._runtime._http import AsyncAPIClient, Call, SyncAPIClient, body_kind
 from .._runtime._models import discriminate
+from .._runtime._response import (
+    async_to_raw_response,
+    async_to_streamed_response,
+    to_raw_response,
+    to_streamed_response,
+)
 from .._runtime._types import NOT_GIVEN, Body, Headers, NotGiven, Query, Timeout
 
 __all__ = ["Store", "AsyncStore"]
@@ -20,6 +27,16 @@ class Store:
 
     def __init__(self, client: SyncAPIClient) -> None:
         self._client = client
+
+    @cached_property
+    def with_raw_response(self) -> StoreWithRawResponse:
+        """The same methods, returning the raw response (status, headers) with `.parse()`."""
+        return StoreWithRawResponse(self)
+
+    @cached_property
+    def with_streaming_response(self) -> StoreWithStreamingResponse:
+        """The same methods, returning a response whose body is streamed, not loaded."""
+        return StoreWithStreamingResponse(self)
 
     def get_inventory(
         self,
@@ -212,6 +229,16 @@ class AsyncStore:
     def __init__(self, client: AsyncAPIClient) -> None:
         self._client = client
 
+    @cached_property
+    def with_raw_response(self) -> AsyncStoreWithRawResponse:
+        """The same methods, returning the raw response (status, headers) with `.parse()`."""
+        return AsyncStoreWithRawResponse(self)
+
+    @cached_property
+    def with_streaming_response(self) -> AsyncStoreWithStreamingResponse:
+        """The same methods, returning a response whose body is streamed, not loaded."""
+        return AsyncStoreWithStreamingResponse(self)
+
     async def get_inventory(
         self,
         *,
@@ -395,3 +422,47 @@ class AsyncStore:
                 )
             ),
         )
+
+
+class StoreWithRawResponse:
+    """Each method returns an `APIResponse`: status, headers, and `.parse()` for the result."""
+
+    def __init__(self, resource: Store) -> None:
+        self.get_inventory = to_raw_response(resource.get_inventory)
+        self.place_order = to_raw_response(resource.place_order)
+        self.list_notifications = to_raw_response(resource.list_notifications)
+        self.create_payment = to_raw_response(resource.create_payment)
+        self.list_toys = to_raw_response(resource.list_toys)
+
+
+class StoreWithStreamingResponse:
+    """Each method returns a `StreamedResponse` whose body is read as you iterate it."""
+
+    def __init__(self, resource: Store) -> None:
+        self.get_inventory = to_streamed_response(resource.get_inventory)
+        self.place_order = to_streamed_response(resource.place_order)
+        self.list_notifications = to_streamed_response(resource.list_notifications)
+        self.create_payment = to_streamed_response(resource.create_payment)
+        self.list_toys = to_streamed_response(resource.list_toys)
+
+
+class AsyncStoreWithRawResponse:
+    """Each method returns an `APIResponse`: status, headers, and `.parse()` for the result."""
+
+    def __init__(self, resource: AsyncStore) -> None:
+        self.get_inventory = async_to_raw_response(resource.get_inventory)
+        self.place_order = async_to_raw_response(resource.place_order)
+        self.list_notifications = async_to_raw_response(resource.list_notifications)
+        self.create_payment = async_to_raw_response(resource.create_payment)
+        self.list_toys = async_to_raw_response(resource.list_toys)
+
+
+class AsyncStoreWithStreamingResponse:
+    """Each method returns a `AsyncStreamedResponse` whose body is read as you iterate it."""
+
+    def __init__(self, resource: AsyncStore) -> None:
+        self.get_inventory = async_to_streamed_response(resource.get_inventory)
+        self.place_order = async_to_streamed_response(resource.place_order)
+        self.list_notifications = async_to_streamed_response(resource.list_notifications)
+        self.create_payment = async_to_streamed_response(resource.create_payment)
+        self.list_toys = async_to_streamed_response(resource.list_toys)
