@@ -50,7 +50,7 @@ RESERVED_FIELD_NAMES = frozenset(
 
 # Keyword arguments every generated method takes; spec parameters may not take them.
 RESERVED_KWARGS = frozenset(
-    {"extra_headers", "extra_query", "extra_body", "timeout", "self", "body", "content_type"}
+    {"extra_headers", "extra_query", "extra_body", "timeout", "max_retries", "self", "body", "content_type"}
 )
 
 # Attributes of the generated client; resources may not take them.
@@ -64,8 +64,11 @@ RESERVED_RESOURCE_NAMES = frozenset(
 _WORD = re.compile(r"[A-Z]+\d*(?=[A-Z][a-z])|[A-Z]?[a-z]+\d*|[A-Z]+\d*|\d+[a-z]*")
 
 
+_TRANSLITERATE = str.maketrans({"ß": "ss", "æ": "ae", "Æ": "Ae", "ø": "o", "Ø": "O", "đ": "d", "ł": "l", "Ł": "L", "œ": "oe"})
+
+
 def _ascii(text: str) -> str:
-    return unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode("ascii")
+    return unicodedata.normalize("NFKD", text.translate(_TRANSLITERATE)).encode("ascii", "ignore").decode("ascii")
 
 
 def words(text: str) -> list[str]:

@@ -6,9 +6,13 @@ literals and docstrings) or through `naming` (sanitised identifiers).
 
 from __future__ import annotations
 
+import datetime
+import decimal
 import math
+import re
 import textwrap
 import unicodedata
+import uuid
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import assert_never
@@ -131,34 +135,72 @@ def literal(value: object) -> str:
     raise ValueError(f"no literal for {type(value).__name__}")
 
 
-def fits(t: ir.TypeRef, value: object, enums: Mapping[str, ir.Enum]) -> bool:
-    """Whether a JSON default is a valid value of the Python type (so mypy accepts it)."""
+def fits(t: ir.TypeRef, value: object, enums: Mapping[str, ir.Enum], coerce: bool = False) -> bool:
+    """Whether a JSON default is a valid value of the Python type, so mypy accepts it as is.
+
+    With `coerce`, strings that pydantic turns into dates, times, UUIDs, decimals or
+    durations also fit (the field then validates its default).
+    """
     if isinstance(t, ir.Nullable):
-        return value is None or fits(t.inner, value, enums)
+        return value is None or fits(t.inner, value, enums, coerce)
     if isinstance(t, ir.AnyValue):
         return True
     if isinstance(t, ir.Primitive):
-        if t.kind == "str":
-            return isinstance(value, str)
-        if t.kind == "int":
-            return isinstance(value, int) and not isinstance(value, bool)
-        if t.kind == "float":
-            return isinstance(value, (int, float)) and not isinstance(value, bool)
-        if t.kind == "bool":
-            return isinstance(value, bool)
-        return False
+        return _fits_primitive(t.kind, value, coerce)
     if isinstance(t, ir.LiteralOf):
         return any(type(v) is type(value) and v == value for v in t.values)
     if isinstance(t, ir.EnumRef):
         enum = enums.get(t.key)
         return enum is not None and any(type(v) is type(value) and v == value for v in enum.values)
     if isinstance(t, ir.ListOf):
-        return isinstance(value, list) and all(fits(t.item, v, enums) for v in value)
+        return isinstance(value, list) and all(fits(t.item, v, enums, coerce) for v in value)
     if isinstance(t, ir.DictOf):
-        return isinstance(value, dict) and all(fits(t.value, v, enums) for v in value.values())
+        return isinstance(value, dict) and all(fits(t.value, v, enums, coerce) for v in value.values())
     if isinstance(t, ir.UnionOf):
-        return any(fits(v, value, enums) for v in t.variants)
+        return any(fits(v, value, enums, coerce) for v in t.variants)
     return False
+
+
+_ISO_DURATION = re.compile(r"-?P(?!$)(\d+(\.\d+)?[YMWD])*(T(?!$)(\d+(\.\d+)?[HMS])*)?")
+
+
+def _fits_primitive(kind: ir.PrimitiveKind, value: object, coerce: bool) -> bool:
+    if kind in ("str", "bool"):
+        return isinstance(value, str if kind == "str" else bool)
+    if isinstance(value, bool):
+        return False
+    if kind == "int":
+        return isinstance(value, int)
+    if kind == "float":
+        return isinstance(value, (int, float))
+    if not coerce:
+        return False
+    if kind == "decimal":
+        return isinstance(value, (int, float)) or isinstance(value, str) and _parses(decimal.Decimal, value)
+    if not isinstance(value, str):
+        return False
+    parsers: dict[str, Callable[[str], object]] = {
+        "datetime": lambda v: datetime.datetime.fromisoformat(v.replace("Z", "+00:00")),
+        "date": datetime.date.fromisoformat,
+        "time": datetime.time.fromisoformat,
+        "uuid": uuid.UUID,
+        "timedelta": _duration,
+    }
+    return kind in parsers and _parses(parsers[kind], value)
+
+
+def _duration(value: str) -> object:
+    if not _ISO_DURATION.fullmatch(value):
+        raise ValueError(f"not an ISO 8601 duration: {value!r}")
+    return value
+
+
+def _parses(parser: Callable[[str], object], value: str) -> bool:
+    try:
+        parser(value)
+    except (ValueError, ArithmeticError):
+        return False
+    return True
 
 
 def _clean(text: str) -> str:

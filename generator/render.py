@@ -6,6 +6,7 @@ docstrings, literals); templates only loop and look up.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
@@ -87,6 +88,8 @@ class MethodView:
     call_args: tuple[tuple[str, str], ...]  # keyword -> expression for runtime Call(...)
     returns_value: bool
     chooses_content_type: bool
+    readme_call: str  # get_pet(pet_id, name=...)
+    readme_returns: str  # models.Pet
 
 
 @dataclass(frozen=True, slots=True)
@@ -213,10 +216,10 @@ def _model_modules(
                 enum_views.append(AliasView(item.name, expr, docstring(item.description, "")))
                 continue
             fields = []
-            inherited = {f.wire_name for f in models[item.base].fields} if item.base else set()
+            inherited = list(models[item.base].fields) if item.base else []
             for f in item.fields:
-                if f.wire_name in inherited:
-                    continue
+                if f in inherited:
+                    continue  # declared by the base class exactly like this
                 annotation, default, needs_field = _field(f, writer, enums)
                 uses_field = uses_field or needs_field
                 fields.append(FieldView(f.py_name, annotation, default, docstring(f.description, "    ")))
@@ -264,6 +267,12 @@ def _field(f: ir.Field, writer: TypeWriter, enums: dict[str, ir.Enum]) -> tuple[
         default = ""
     elif f.has_default and fits(f.type, f.default, enums):
         default = literal(f.default)
+    elif f.has_default and fits(f.type, f.default, enums, coerce=True):
+        # A date, UUID, decimal... written as JSON: pydantic turns it into the field's type.
+        args = [f"default={literal(f.default)}", "validate_default=True"]
+        if alias:
+            args += [f"validation_alias={literal(f.wire_name)}", f"serialization_alias={literal(f.wire_name)}"]
+        return annotation, f"Field({', '.join(args)})", True
     else:
         default = "None"
         if not annotation.endswith("| None") and annotation not in ("Any", "None"):
@@ -363,7 +372,7 @@ def _method(op: ir.Operation, writer: TypeWriter, runtime: TypeWriter) -> Method
     success = [r for r in op.responses if r.status.startswith("2")] or [r for r in op.responses if r.status == "default"]
     returns, kind, cast_expr = _returns(success, writer, runtime)
     error_items = [
-        (r.status.upper(), runtime.expr(r.type))
+        (r.status if r.status == "default" else r.status.upper(), runtime.expr(r.type))
         for r in op.responses
         if r.type is not None and r.kind == "json" and not r.status.startswith("2") and (r.status[0] in "45" or r.status == "default")
     ]
@@ -396,14 +405,21 @@ def _method(op: ir.Operation, writer: TypeWriter, runtime: TypeWriter) -> Method
     call.append(("response_kind", literal(kind)))
     if error_items:
         call.append(("errors", "{" + ", ".join(f"{literal(s)}: {e}" for s, e in error_items) + "}"))
-    for extra in ("extra_headers", "extra_query", "extra_body", "timeout"):
+    for extra in ("extra_headers", "extra_query", "extra_body", "timeout", "max_retries"):
         call.append((extra, extra))
     return MethodView(
         name=op.name, positional=positional, keyword=tuple(keyword), returns=returns,
         docstring_lines=tuple(_method_doc(op, path_params, other, body_fields, body_arg, body)),
         deprecated=op.deprecated, call_args=tuple(call), returns_value=returns != "None",
         chooses_content_type=body is not None and bool(body.content_types),
+        readme_returns=_public(returns),
+        readme_call=f"{op.name}({', '.join([a.name for a in positional] + [f'{a.name}=...' for a in keyword if not a.default])})",
     )
+
+
+def _public(annotation: str) -> str:
+    """How users spell a type: `models.Pet`, not the resource module's private `_models.Pet`."""
+    return re.sub(r"\b_models\.", "models.", annotation)
 
 
 def _file_type(t: ir.TypeRef) -> ir.TypeRef:

@@ -369,9 +369,30 @@ class SchemaBuilder:
 
 
 def _extends_soundly(base: ir.Model, fields: tuple[ir.Field, ...]) -> bool:
-    """A subclass may only add fields: every inherited one must be exactly the base's."""
+    """A subclass may add fields and narrow inherited ones (`pet_type: str` to `Literal["cat"]`,
+    optional to required), never widen or rename them."""
     own = {f.wire_name: f for f in fields}
-    return all(own.get(f.wire_name) == f for f in base.fields)
+    for inherited in base.fields:
+        mine = own.get(inherited.wire_name)
+        if mine is None or mine.py_name != inherited.py_name:
+            return False
+        if mine != inherited and not (_narrows(inherited.type, mine.type) and (mine.required or not inherited.required)):
+            return False
+    return True
+
+
+def _narrows(base: ir.TypeRef, child: ir.TypeRef) -> bool:
+    if base == child or isinstance(base, ir.AnyValue):
+        return True
+    if isinstance(base, ir.Nullable):
+        inner = child.inner if isinstance(child, ir.Nullable) else child
+        return _narrows(base.inner, inner)
+    if isinstance(child, ir.LiteralOf) and isinstance(base, ir.Primitive):
+        python = {"str": str, "int": int, "float": float, "bool": bool}.get(base.kind)
+        return python is not None and all(type(v) is python for v in child.values)
+    if isinstance(child, ir.LiteralOf) and isinstance(base, ir.LiteralOf):
+        return set(child.values) <= set(base.values)
+    return False
 
 
 def _at(loc: Location, *tokens: str | int) -> Location:

@@ -586,7 +586,7 @@ def test_extra_headers_query_and_body_reach_the_wire(
 
     req = only_request(server)
     assert req.header_values("X-Trace-Id") == ["abc-123"]
-    assert req.raw_path == HISTORY_PATH + "?debug=1&tags=a&tags=b+c"
+    assert req.raw_path == HISTORY_PATH + "?debug=1&tags=a&tags=b%20c"
     assert req.query == [("debug", "1"), ("tags", "a"), ("tags", "b c")]
     assert json.loads(req.body) == {"limit": 3, "include_errors": True, "since": "2024-01-01"}
     assert req.header_values("Content-Type") == ["application/json"]

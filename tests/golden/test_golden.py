@@ -45,3 +45,15 @@ def test_two_processes_with_different_hash_seeds_write_identical_bytes(tmp_path:
         trees.append({p.relative_to(out).as_posix(): p.read_bytes() for p in sorted(out.rglob("*")) if p.is_file()})
     assert trees[0] == trees[1]
     assert len(trees[0]) > 10
+
+
+def test_golden_packages_pass_mypy_strict() -> None:
+    outputs = sorted(p for p in (ROOT / "generated").iterdir() if p.is_dir())
+    packages = [pkg.name for out in outputs for pkg in out.iterdir() if (pkg / "__init__.py").is_file()]
+    assert len(packages) == len(outputs) >= 3
+    done = subprocess.run(
+        [sys.executable, "-m", "mypy", "--strict", "--cache-dir=/dev/null", *sum((["-p", p] for p in packages), [])],
+        capture_output=True, text=True, timeout=600,
+        env={"MYPYPATH": ":".join(str(o) for o in outputs), "PATH": "/usr/bin:/bin"},
+    )
+    assert done.returncode == 0, done.stdout[-5000:]

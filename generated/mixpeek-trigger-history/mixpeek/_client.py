@@ -9,7 +9,14 @@ from typing import TYPE_CHECKING
 
 import httpx
 
-from ._runtime._http import DEFAULT_MAX_RETRIES, DEFAULT_TIMEOUT, AsyncAPIClient, SyncAPIClient
+from ._runtime._http import (
+    DEFAULT_MAX_RETRIES,
+    DEFAULT_TIMEOUT,
+    INITIAL_RETRY_DELAY,
+    MAX_RETRY_DELAY,
+    AsyncAPIClient,
+    SyncAPIClient,
+)
 from ._runtime._types import Timeout
 from ._version import __title__, __version__
 
@@ -33,13 +40,20 @@ class Mixpeek(SyncAPIClient):
         base_url: where the API lives; defaults to $MIXPEEK_BASE_URL, then https://api.mixpeek.com.
         timeout: seconds (or an `httpx.Timeout`) for each request; per-call `timeout` overrides it.
         max_retries: how often a failed request (connection error, timeout, 408, 409, 429, 5xx)
-            is retried, with exponential backoff and jitter.
+            is retried, with exponential backoff and jitter; per-call `max_retries` overrides it.
         default_headers: headers sent with every request.
+        default_query: query parameters sent with every request.
         http_client: an `httpx.Client` to send requests with, e.g. to set proxies; you close it.
+        retry_base_delay: seconds before the first retry, doubled each time (with jitter).
+        retry_max_delay: the longest wait between two attempts (a `Retry-After` of up to 60 s
+            is honoured as sent).
+        idempotency_header: the header carrying a key that stays the same across the retries of
+            one POST or PATCH call, so the server can drop duplicates; None sends none.
     """
 
     _package = __title__
     _version = __version__
+    _resource_names = ("cluster_triggers",)
 
     def __init__(
         self,
@@ -48,14 +62,22 @@ class Mixpeek(SyncAPIClient):
         timeout: Timeout = DEFAULT_TIMEOUT,
         max_retries: int = DEFAULT_MAX_RETRIES,
         default_headers: Mapping[str, str] | None = None,
+        default_query: Mapping[str, object] | None = None,
         http_client: httpx.Client | None = None,
+        retry_base_delay: float = INITIAL_RETRY_DELAY,
+        retry_max_delay: float = MAX_RETRY_DELAY,
+        idempotency_header: str | None = "Idempotency-Key",
     ) -> None:
         super().__init__(
             base_url=_base_url(base_url),
             timeout=timeout,
             max_retries=max_retries,
             default_headers=default_headers,
+            default_query=default_query,
             http_client=http_client,
+            retry_base_delay=retry_base_delay,
+            retry_max_delay=retry_max_delay,
+            idempotency_header=idempotency_header,
         )
 
     @cached_property
@@ -81,6 +103,7 @@ class AsyncMixpeek(AsyncAPIClient):
 
     _package = __title__
     _version = __version__
+    _resource_names = ("cluster_triggers",)
 
     def __init__(
         self,
@@ -89,14 +112,22 @@ class AsyncMixpeek(AsyncAPIClient):
         timeout: Timeout = DEFAULT_TIMEOUT,
         max_retries: int = DEFAULT_MAX_RETRIES,
         default_headers: Mapping[str, str] | None = None,
+        default_query: Mapping[str, object] | None = None,
         http_client: httpx.AsyncClient | None = None,
+        retry_base_delay: float = INITIAL_RETRY_DELAY,
+        retry_max_delay: float = MAX_RETRY_DELAY,
+        idempotency_header: str | None = "Idempotency-Key",
     ) -> None:
         super().__init__(
             base_url=_base_url(base_url),
             timeout=timeout,
             max_retries=max_retries,
             default_headers=default_headers,
+            default_query=default_query,
             http_client=http_client,
+            retry_base_delay=retry_base_delay,
+            retry_max_delay=retry_max_delay,
+            idempotency_header=idempotency_header,
         )
 
     @cached_property

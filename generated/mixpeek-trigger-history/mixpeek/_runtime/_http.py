@@ -10,17 +10,21 @@ from __future__ import annotations
 
 import asyncio
 import base64
+import copy
+import logging
+import os
 import datetime as _dt
 import email.utils
 import functools
 import json
 import random
+import re
 import time
 import uuid
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal
-from typing import IO, Any, Literal, cast
+from typing import IO, Any, Literal, Self, cast
 from urllib.parse import quote
 
 import httpx
@@ -32,6 +36,7 @@ from ._response import MODE, APIResponse, AsyncStreamedResponse, Mode, StreamedR
 from ._types import NOT_GIVEN, Body, FileTypes, Headers, NotGiven, Query, Timeout
 
 DEFAULT_TIMEOUT = httpx.Timeout(60.0, connect=5.0)
+RETRY_COUNT_HEADER = "X-Retry-Count"
 DEFAULT_MAX_RETRIES = 2
 INITIAL_RETRY_DELAY = 0.5
 MAX_RETRY_DELAY = 8.0
@@ -41,6 +46,8 @@ ResponseKind = Literal["json", "binary", "text", "empty"]
 BodyKind = Literal["json", "form", "multipart", "binary", "text"]
 
 _ADAPTERS: dict[object, pydantic.TypeAdapter[Any]] = {}
+
+log = logging.getLogger(__name__.split(".")[0])
 
 
 def _adapter(cast_to: Any) -> pydantic.TypeAdapter[Any]:
@@ -74,6 +81,7 @@ class Call:
     extra_query: Query | None = None
     extra_body: Body | None = None
     timeout: Timeout | NotGiven = NOT_GIVEN
+    max_retries: int | NotGiven = NOT_GIVEN
 
 
 def body_kind(content_type: str) -> BodyKind:
@@ -105,65 +113,96 @@ def encode_path(template: str, params: Mapping[str, object]) -> str:
 def _scalar(value: object) -> str:
     if isinstance(value, bool):
         return "true" if value else "false"
+    if isinstance(value, _dt.datetime) and value.utcoffset() == _dt.timedelta(0):
+        return value.isoformat().replace("+00:00", "Z")
     if isinstance(value, (_dt.datetime, _dt.date, _dt.time)):
         return value.isoformat()
     if isinstance(value, _dt.timedelta):
-        return f"PT{value.total_seconds():g}S"
+        return iso_duration(value)
     return str(value)
 
 
+def iso_duration(value: _dt.timedelta) -> str:
+    """An ISO 8601 duration: timedelta(hours=1, minutes=30) -> "PT1H30M"."""
+    total = value.total_seconds()
+    sign, total = ("-" if total < 0 else ""), abs(total)
+    days, rest = divmod(total, 86400)
+    hours, rest = divmod(rest, 3600)
+    minutes, seconds = divmod(rest, 60)
+    clock = (f"{int(hours)}H" if hours else "") + (f"{int(minutes)}M" if minutes else "")
+    if seconds or not (days or clock):
+        clock += f"{seconds:g}S"
+    return f"{sign}P" + (f"{int(days)}D" if days else "") + (f"T{clock}" if clock else "")
+
+
+_DECIMAL = "\x00sdkforge-decimal:"
+
+
 def to_jsonable(value: object) -> Any:
-    """Plain JSON data from models, dates, UUIDs and containers; `NOT_GIVEN` entries dropped."""
-    if isinstance(value, BaseModel):
-        return value.to_dict()
+    """Plain JSON data from models, dates, UUIDs and containers; `NOT_GIVEN` entries dropped.
+
+    Decimals become marked strings that `dump_json` writes as exact JSON numbers.
+    """
     if isinstance(value, pydantic.BaseModel):
-        return value.model_dump(mode="json", by_alias=True, exclude_unset=True)
+        return to_jsonable(value.model_dump(mode="python", by_alias=True, exclude_unset=True))
     if isinstance(value, Mapping):
         return {str(k): to_jsonable(v) for k, v in value.items() if not isinstance(v, NotGiven)}
     if isinstance(value, (list, tuple)):
         return [to_jsonable(v) for v in value]
-    if isinstance(value, (_dt.datetime, _dt.date, _dt.time)):
-        return value.isoformat()
-    if isinstance(value, _dt.timedelta):
-        return value.total_seconds()
-    if isinstance(value, (uuid.UUID, Decimal)):
+    if isinstance(value, (_dt.datetime, _dt.date, _dt.time, _dt.timedelta)):
+        return _scalar(value)
+    if isinstance(value, Decimal):
+        return _DECIMAL + str(value) if value.is_finite() else str(value)
+    if isinstance(value, uuid.UUID):
         return str(value)
     if isinstance(value, bytes):
         return value.decode("latin-1")
     return value
 
 
-QueryValue = str | int | float | bool | None
+def dump_json(value: object) -> bytes:
+    text = json.dumps(to_jsonable(value), separators=(",", ":"), ensure_ascii=False)
+    if _DECIMAL in text or "\\u0000sdkforge-decimal:" in text:
+        text = re.sub(r'"(?:\x00|\\u0000)sdkforge-decimal:([-+0-9.eE]+)"', r"\1", text)
+    return text.encode()
 
 
-def _query_items(
+def _encode(text: str) -> str:
+    return quote(text, safe="")
+
+
+def _query_string(
     query: Mapping[str, object], styles: Mapping[str, tuple[str, bool]] | None = None
-) -> list[tuple[str, QueryValue]]:
-    """Query pairs per OpenAPI `style`/`explode` (form and exploded unless told otherwise)."""
-    items: list[tuple[str, QueryValue]] = []
+) -> list[str]:
+    """Encoded `name=value` pairs per OpenAPI `style`/`explode` (form and exploded unless told
+    otherwise). Each value is percent-encoded on its own, so delimiters stay literal."""
+    pairs: list[str] = []
     for key, value in query.items():
         if isinstance(value, NotGiven) or value is None:
             continue
         style, explode = (styles or {}).get(key, ("form", True))
+        name = _encode(key)
         if isinstance(value, (pydantic.BaseModel, Mapping)):
             data = to_jsonable(value)
-            pairs = [(str(k), _scalar(v)) for k, v in data.items() if v is not None]
+            fields = [
+                (_encode(str(k)), _encode(_scalar(v))) for k, v in data.items() if v is not None
+            ]
             if style == "deepObject":
-                items.extend((f"{key}[{k}]", v) for k, v in pairs)
+                pairs.extend(f"{name}[{k}]={v}" for k, v in fields)
             elif explode:
-                items.extend(pairs)
+                pairs.extend(f"{k}={v}" for k, v in fields)
             else:
-                items.append((key, ",".join(f"{k},{v}" for k, v in pairs)))
+                pairs.append(f"{name}=" + ",".join(f"{k},{v}" for k, v in fields))
         elif isinstance(value, (list, tuple)):
-            texts = [_scalar(v) for v in value if v is not None]
+            texts = [_encode(_scalar(v)) for v in value if v is not None]
             if style == "form" and explode:
-                items.extend((key, text) for text in texts)
+                pairs.extend(f"{name}={text}" for text in texts)
             else:
-                separator = {"spaceDelimited": " ", "pipeDelimited": "|"}.get(style, ",")
-                items.append((key, separator.join(texts)))
+                separator = {"spaceDelimited": "%20", "pipeDelimited": "|"}.get(style, ",")
+                pairs.append(f"{name}={separator.join(texts)}")
         else:
-            items.append((key, _scalar(value)))
-    return items
+            pairs.append(f"{name}={_encode(_scalar(value))}")
+    return pairs
 
 
 def _form_fields(body: object) -> dict[str, str | list[str]]:
@@ -199,6 +238,8 @@ class BaseClient:
     _package: str = "client"
     _version: str = "0"
 
+    _resource_names: tuple[str, ...] = ()  # cached resource attributes, dropped by with_options
+
     def __init__(
         self,
         *,
@@ -206,6 +247,10 @@ class BaseClient:
         timeout: Timeout,
         max_retries: int,
         default_headers: Mapping[str, str] | None,
+        default_query: Mapping[str, object] | None = None,
+        retry_base_delay: float = INITIAL_RETRY_DELAY,
+        retry_max_delay: float = MAX_RETRY_DELAY,
+        idempotency_header: str | None = "Idempotency-Key",
     ) -> None:
         if max_retries < 0:
             raise ValueError("max_retries must be 0 or more")
@@ -220,7 +265,41 @@ class BaseClient:
         self.default_headers: dict[str, str] = dict(default_headers or {})
         for name, value in self.default_headers.items():
             _check_header(name, value)
+        self.default_query: dict[str, object] = dict(default_query or {})
+        self.retry_base_delay = retry_base_delay
+        self.retry_max_delay = retry_max_delay
+        self.idempotency_header = idempotency_header
         self._credentials: dict[str, tuple[str, str, str]] = {}
+        _configure_logging(self._package)
+
+    def with_options(
+        self,
+        *,
+        max_retries: int | None = None,
+        timeout: Timeout | NotGiven = NOT_GIVEN,
+        default_headers: Mapping[str, str] | None = None,
+    ) -> Self:
+        """A copy of this client with other settings, sharing its connection pool."""
+        clone = copy.copy(self)
+        for name in self._resource_names:
+            clone.__dict__.pop(name, None)  # resources are bound to the client that made them
+        clone._owns_http = False
+        if max_retries is not None:
+            if max_retries < 0:
+                raise ValueError("max_retries must be 0 or more")
+            clone.max_retries = max_retries
+        if not isinstance(timeout, NotGiven):
+            clone.timeout = timeout
+        if default_headers is not None:
+            for name, value in default_headers.items():
+                _check_header(name, value)
+            clone.default_headers = {**self.default_headers, **default_headers}
+        return clone
+
+    _owns_http: bool = False
+
+    def __repr__(self) -> str:
+        return f"<{type(self).__name__} base_url={str(self.base_url)!r}>"  # never the credentials
 
     def _set_credentials(self, credentials: Mapping[str, tuple[str, str, str | None]]) -> None:
         """Remember each configured scheme as (kind, wire name, secret); unset ones are skipped."""
@@ -256,9 +335,15 @@ class BaseClient:
             }
         )
         headers.update(call.extra_headers or {})
+        if self.idempotency_header and call.method.lower() in ("post", "patch"):
+            headers.setdefault(self.idempotency_header, f"sdkforge-retry-{uuid.uuid4()}")
         for name, value in headers.items():
             _check_header(name, value)
-        query = _query_items(call.query, call.query_styles) + _query_items(call.extra_query or {})
+        query = (
+            _query_string(self.default_query)
+            + _query_string(call.query, call.query_styles)
+            + _query_string(call.extra_query or {})
+        )
         cookies = {
             k: _scalar(v)
             for k, v in call.cookies.items()
@@ -273,7 +358,7 @@ class BaseClient:
             elif kind == "header":
                 headers.setdefault(wire, secret)
             elif kind == "query":
-                query.append((wire, secret))
+                query.append(f"{_encode(wire)}={_encode(secret)}")
             elif kind == "cookie":
                 cookies.setdefault(wire, secret)
         if cookies:
@@ -283,9 +368,7 @@ class BaseClient:
         if call.extra_body:
             body = {**(body if isinstance(body, Mapping) else {}), **call.extra_body}
         if call.body_kind == "json" and not isinstance(body, NotGiven):
-            kwargs["content"] = json.dumps(
-                to_jsonable(body), separators=(",", ":"), ensure_ascii=False
-            ).encode()
+            kwargs["content"] = dump_json(body)
             headers.setdefault("Content-Type", call.content_type or "application/json")
         elif call.body_kind == "form" and not isinstance(body, NotGiven):
             kwargs["data"] = _form_fields(body)
@@ -298,13 +381,22 @@ class BaseClient:
             ]
             kwargs["files"] = parts + _files(call.files)
         elif call.body_kind in ("binary", "text") and not isinstance(body, NotGiven):
-            kwargs["content"] = body.encode() if isinstance(body, str) else body
-            headers.setdefault("Content-Type", call.content_type)
+            if isinstance(body, str):
+                kwargs["content"] = body.encode()
+                media = (
+                    call.content_type
+                    if "charset" in call.content_type
+                    else f"{call.content_type}; charset=utf-8"
+                )
+                headers.setdefault("Content-Type", media)
+            else:
+                kwargs["content"] = body
+                headers.setdefault("Content-Type", call.content_type)
         timeout = self.timeout if isinstance(call.timeout, NotGiven) else call.timeout
+        url = self._url(encode_path(call.path, call.path_params))
         return http.build_request(
             call.method.upper(),
-            self._url(encode_path(call.path, call.path_params)),
-            params=query,
+            url.copy_with(query="&".join(query).encode("ascii")) if query else url,
             headers=headers,
             timeout=timeout,
             **kwargs,
@@ -379,11 +471,34 @@ class BaseClient:
             after = _retry_after(response.headers)
             if after is not None and 0 <= after <= MAX_RETRY_AFTER:
                 return after
-        delay = min(INITIAL_RETRY_DELAY * 2.0**attempt, MAX_RETRY_DELAY)
+        delay = min(self.retry_base_delay * 2.0**attempt, self.retry_max_delay)
         return delay * (1 - 0.25 * random.random())
 
     def _max_retries(self, call: Call) -> int:
-        return self.max_retries
+        return self.max_retries if isinstance(call.max_retries, NotGiven) else call.max_retries
+
+    def _log(self, request: httpx.Request, attempt: int, started: float, outcome: str) -> None:
+        if log.isEnabledFor(logging.INFO):
+            url = request.url.copy_with(query=None)  # query strings may carry credentials
+            elapsed = (time.monotonic() - started) * 1000
+            log.info(
+                "%s %s -> %s (attempt %d, %.0f ms)",
+                request.method,
+                url,
+                outcome,
+                attempt + 1,
+                elapsed,
+            )
+
+
+def _configure_logging(package: str) -> None:
+    """`<PACKAGE>_LOG=info` (or debug) prints one line per request attempt to stderr."""
+    level = os.environ.get(f"{package.upper()}_LOG", "").upper()
+    if level in ("DEBUG", "INFO") and not log.handlers:
+        handler = logging.StreamHandler()
+        handler.setFormatter(logging.Formatter("%(asctime)s %(name)s %(levelname)s %(message)s"))
+        log.addHandler(handler)
+        log.setLevel(level)
 
 
 def _retry_after(headers: httpx.Headers) -> float | None:
@@ -431,43 +546,36 @@ def _file(value: object) -> FileTypes:
 
 
 class SyncAPIClient(BaseClient):
-    def __init__(
-        self,
-        *,
-        base_url: str | httpx.URL,
-        timeout: Timeout,
-        max_retries: int,
-        default_headers: Mapping[str, str] | None,
-        http_client: httpx.Client | None,
-    ) -> None:
-        super().__init__(
-            base_url=base_url,
-            timeout=timeout,
-            max_retries=max_retries,
-            default_headers=default_headers,
-        )
+    def __init__(self, *, http_client: httpx.Client | None, **options: Any) -> None:
+        super().__init__(**options)
         self._owns_http = http_client is None
-        self._http = http_client or httpx.Client(timeout=timeout, follow_redirects=True)
+        self._http = http_client or httpx.Client(timeout=self.timeout, follow_redirects=True)
 
     def request(self, call: Call) -> Any:
         request = self._build_request(self._http, call)
         retries = self._max_retries(call)
         mode = MODE.get()
         for attempt in range(retries + 1):
+            request.headers[RETRY_COUNT_HEADER] = str(attempt)
+            started = time.monotonic()
             try:
                 response = self._http.send(request, stream=mode == "stream")
             except httpx.TimeoutException as exc:
+                self._log(request, attempt, started, "timeout")
                 if attempt < retries:
                     time.sleep(self._retry_delay(attempt, None))
                     continue
                 raise errors.APITimeoutError(request=request) from exc
             except httpx.TransportError as exc:
+                self._log(request, attempt, started, type(exc).__name__)
+                self._log(request, attempt, started, type(exc).__name__)
                 if attempt < retries:
                     time.sleep(self._retry_delay(attempt, None))
                     continue
                 raise errors.APIConnectionError(
                     f"Connection error: {exc}", request=request
                 ) from exc
+            self._log(request, attempt, started, str(response.status_code))
             if attempt < retries and self._should_retry(response):
                 response.close()
                 time.sleep(self._retry_delay(attempt, response))
@@ -489,32 +597,22 @@ class SyncAPIClient(BaseClient):
 
 
 class AsyncAPIClient(BaseClient):
-    def __init__(
-        self,
-        *,
-        base_url: str | httpx.URL,
-        timeout: Timeout,
-        max_retries: int,
-        default_headers: Mapping[str, str] | None,
-        http_client: httpx.AsyncClient | None,
-    ) -> None:
-        super().__init__(
-            base_url=base_url,
-            timeout=timeout,
-            max_retries=max_retries,
-            default_headers=default_headers,
-        )
+    def __init__(self, *, http_client: httpx.AsyncClient | None, **options: Any) -> None:
+        super().__init__(**options)
         self._owns_http = http_client is None
-        self._http = http_client or httpx.AsyncClient(timeout=timeout, follow_redirects=True)
+        self._http = http_client or httpx.AsyncClient(timeout=self.timeout, follow_redirects=True)
 
     async def request(self, call: Call) -> Any:
         request = self._build_request(self._http, call)
         retries = self._max_retries(call)
         mode = MODE.get()
         for attempt in range(retries + 1):
+            request.headers[RETRY_COUNT_HEADER] = str(attempt)
+            started = time.monotonic()
             try:
                 response = await self._http.send(request, stream=mode == "stream")
             except httpx.TimeoutException as exc:
+                self._log(request, attempt, started, "timeout")
                 if attempt < retries:
                     await asyncio.sleep(self._retry_delay(attempt, None))
                     continue
@@ -526,6 +624,7 @@ class AsyncAPIClient(BaseClient):
                 raise errors.APIConnectionError(
                     f"Connection error: {exc}", request=request
                 ) from exc
+            self._log(request, attempt, started, str(response.status_code))
             if attempt < retries and self._should_retry(response):
                 await response.aclose()
                 await asyncio.sleep(self._retry_delay(attempt, response))

@@ -44,6 +44,7 @@ class ClusterTriggers:
         extra_query: Query | None = None,
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
     ) -> _models.TriggerHistoryResponse:
         """Get Trigger Execution History
 
@@ -56,7 +57,7 @@ class ClusterTriggers:
             status_filter: Filter by execution status
 
         Per-call options: extra_headers, extra_query and extra_body are merged into the
-        request; timeout overrides the client's timeout.
+        request; timeout and max_retries override the client's.
         """
         return cast(
             _models.TriggerHistoryResponse,
@@ -82,6 +83,7 @@ class ClusterTriggers:
                     extra_query=extra_query,
                     extra_body=extra_body,
                     timeout=timeout,
+                    max_retries=max_retries,
                 )
             ),
         )
@@ -114,6 +116,7 @@ class AsyncClusterTriggers:
         extra_query: Query | None = None,
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
     ) -> _models.TriggerHistoryResponse:
         """Get Trigger Execution History
 
@@ -126,7 +129,7 @@ class AsyncClusterTriggers:
             status_filter: Filter by execution status
 
         Per-call options: extra_headers, extra_query and extra_body are merged into the
-        request; timeout overrides the client's timeout.
+        request; timeout and max_retries override the client's.
         """
         return cast(
             _models.TriggerHistoryResponse,
@@ -152,6 +155,7 @@ class AsyncClusterTriggers:
                     extra_query=extra_query,
                     extra_body=extra_body,
                     timeout=timeout,
+                    max_retries=max_retries,
                 )
             ),
         )
