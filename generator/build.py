@@ -9,7 +9,7 @@ from .diagnostics import Diagnostics
 from .operations import OperationBuilder
 from .resolve import Location, Resolved
 from .schemas import SchemaBuilder
-from .security import auth_schemes
+from .security import auth_schemes, lift_shared_headers
 
 
 def build(resolved: Resolved, version: str, diagnostics: Diagnostics) -> ir.Api:
@@ -17,6 +17,7 @@ def build(resolved: Resolved, version: str, diagnostics: Diagnostics) -> ir.Api:
     schemas = SchemaBuilder(resolved, version, diagnostics)
     auth = auth_schemes(data, resolved.root.name, diagnostics)
     operations = OperationBuilder(resolved, schemas, diagnostics, {scheme.name for scheme in auth}).build_all()
+    operations, auth = lift_shared_headers(operations, auth, _header_texts(data))
     # Every component schema becomes a model or enum even when no operation uses it.
     components = (data.get("components") or {}).get("schemas") or {}
     aliases: list[ir.Alias] = []
@@ -58,6 +59,30 @@ def _server_url(server: dict[str, Any]) -> str:
         if isinstance(spec, dict) and spec.get("default") is not None:
             url = url.replace("{" + str(name) + "}", str(spec["default"]))
     return url
+
+
+def _header_texts(data: dict[str, Any]) -> dict[str, str]:
+    """Everything written about each header parameter (descriptions, examples), by lowercased name."""
+    texts: dict[str, list[str]] = {}
+
+    def visit(params: object) -> None:
+        for p in params if isinstance(params, list) else ():
+            if isinstance(p, dict) and p.get("in") == "header" and isinstance(p.get("name"), str):
+                raw_schema = p.get("schema")
+                schema: dict[str, Any] = raw_schema if isinstance(raw_schema, dict) else {}
+                found = [p.get("description"), p.get("example"), p.get("examples"), schema.get("description"),
+                         schema.get("examples"), schema.get("example")]
+                texts.setdefault(p["name"].lower(), []).append(" ".join(str(x) for x in found if x))
+
+    components = (data.get("components") or {}).get("parameters") or {}
+    visit(list(components.values()) if isinstance(components, dict) else [])
+    for item in (data.get("paths") or {}).values():
+        if isinstance(item, dict):
+            visit(item.get("parameters"))
+            for op in item.values():
+                if isinstance(op, dict):
+                    visit(op.get("parameters"))
+    return {name: " ".join(parts) for name, parts in texts.items()}
 
 
 def _worth_a_name(t: ir.TypeRef) -> bool:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import Any
 
 from . import ir, naming
@@ -71,3 +72,47 @@ def operation_security(op: dict[str, Any], data: dict[str, Any], known: set[str]
             if name in known and name not in names:
                 names.append(name)
     return tuple(names)
+
+
+def lift_shared_headers(
+    operations: list[ir.Operation], auth: tuple[ir.AuthScheme, ...], examples: dict[str, str]
+) -> tuple[list[ir.Operation], tuple[ir.AuthScheme, ...]]:
+    """Header parameters most operations take become client settings (with env fallbacks).
+
+    An `Authorization` header described as a Bearer token becomes `api_key`; `X-Foo` becomes
+    `foo`. The parameters leave the method signatures; `extra_headers` still overrides them.
+    `examples` maps a lowercased header name to the text (descriptions, examples) it came with.
+    """
+    counts: dict[str, list[ir.Param]] = {}
+    for op in operations:
+        for p in op.params:
+            if p.location == "header":
+                counts.setdefault(p.wire_name.lower(), []).append(p)
+    threshold = max(2, (len(operations) + 1) // 2)
+    taken = {arg for scheme in auth for arg in scheme.args} | _CLIENT_ARGS
+    lifted: dict[str, ir.AuthScheme] = {}
+    for lowered, params in sorted(counts.items()):
+        if len(params) < threshold:
+            continue
+        wire = min(p.wire_name for p in params)
+        bearer = lowered == "authorization" and "bearer" in examples.get(lowered, "").lower()
+        arg = "api_key" if bearer else _wanted_args("header", wire, {})[0]
+        if arg in taken or not arg.isidentifier():
+            arg = naming.snake(f"header {wire}")
+        taken.add(arg)
+        description = next((p.description for p in params if p.description), "")
+        lifted[lowered] = ir.AuthScheme(f"header:{wire}", "bearer" if bearer else "header", wire, (arg,), description)
+    if not lifted:
+        return operations, auth
+    result = []
+    for op in operations:
+        shared = [p for p in op.params if p.location == "header" and p.wire_name.lower() in lifted]
+        if not shared:
+            result.append(op)
+            continue
+        result.append(replace(
+            op,
+            params=tuple(p for p in op.params if p not in shared),
+            security=op.security + tuple(lifted[p.wire_name.lower()].name for p in shared),
+        ))
+    return result, auth + tuple(lifted[k] for k in sorted(lifted))

@@ -8,9 +8,11 @@ from __future__ import annotations
 import email.parser
 import email.policy
 import io
-from pathlib import Path
 from collections.abc import Callable
+from pathlib import Path
 from types import ModuleType
+
+import pytest
 
 from .server import LoopbackServer
 
@@ -153,3 +155,52 @@ def test_streamed_download_to_file_sync_and_async(make_client: Make, server: Loo
 
     server.reply(200, body=payload, content_type="application/octet-stream")
     assert asyncio.run(run()) == payload
+
+
+LIFTED = """
+openapi: 3.1.0
+info: {title: Lifted, version: '1'}
+paths:
+  /a:
+    get:
+      operationId: get_a
+      parameters:
+        - {name: Authorization, in: header, description: 'Bearer token, e.g. Bearer sk_123', schema: {type: string}}
+        - {name: X-Tenant, in: header, required: true, schema: {type: string}}
+      responses: {'204': {description: ok}}
+  /b:
+    get:
+      operationId: get_b
+      parameters:
+        - {name: authorization, in: header, schema: {type: string}}
+        - {name: X-Tenant, in: header, schema: {type: string}}
+        - {name: X-Trace, in: header, schema: {type: string}}
+      responses: {'204': {description: ok}}
+  /c:
+    get:
+      operationId: get_c
+      responses: {'204': {description: ok}}
+"""
+
+
+def test_shared_header_parameters_become_client_settings(
+    make_client: Make, server: LoopbackServer, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    lifted = make_client(LIFTED, "lifted")
+    client_cls = getattr(lifted, lifted.__all__[0])
+    assert "x_tenant" not in client_cls.__init__.__code__.co_varnames  # lifted as `tenant`
+    monkeypatch.setenv("LIFTED_TENANT", "acme")
+    client = client_cls(base_url=server.url, api_key="Bearer sk_1", max_retries=0)
+    for call in (client.a.get_a, client.b.get_b):
+        server.reply(204)
+        call()
+        seen = server.requests[-1]
+        assert seen.header_values("Authorization") == ["Bearer sk_1"]
+        assert seen.header_values("X-Tenant") == ["acme"]
+    server.reply(204)
+    client.b.get_b(x_trace="t1", extra_headers={"X-Tenant": "other"})  # a rare header stays a keyword
+    assert server.requests[-1].header_values("X-Tenant") == ["other"]
+    assert server.requests[-1].header("X-Trace") == "t1"
+    server.reply(204)
+    client.c.get_c()  # the operation never took the headers: none are sent
+    assert server.requests[-1].header("Authorization") is None and server.requests[-1].header("X-Tenant") is None

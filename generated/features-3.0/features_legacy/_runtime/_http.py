@@ -309,6 +309,8 @@ class BaseClient:
             _check_header(wire, secret)
             if kind == "basic":
                 secret = base64.b64encode(secret.encode()).decode()
+            elif kind == "bearer" and secret[:7].lower() == "bearer ":
+                secret = secret[7:]  # given with its scheme: send it once
             self._credentials[scheme] = (kind, wire, secret)
 
     @property
