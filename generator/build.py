@@ -9,6 +9,7 @@ from .diagnostics import Diagnostics
 from .operations import OperationBuilder
 from .resolve import Location, Resolved
 from .schemas import SchemaBuilder
+from .pagination import detect_all
 from .security import auth_schemes, lift_shared_headers
 
 
@@ -18,6 +19,7 @@ def build(resolved: Resolved, version: str, diagnostics: Diagnostics) -> ir.Api:
     auth = auth_schemes(data, resolved.root.name, diagnostics)
     operations = OperationBuilder(resolved, schemas, diagnostics, {scheme.name for scheme in auth}).build_all()
     operations, auth = lift_shared_headers(operations, auth, _header_texts(data))
+    operations = detect_all(operations, schemas.models)
     # Every component schema becomes a model or enum even when no operation uses it.
     components = (data.get("components") or {}).get("schemas") or {}
     aliases: list[ir.Alias] = []

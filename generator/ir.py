@@ -179,6 +179,20 @@ class Response:
     description: str
 
 
+@dataclass(frozen=True, slots=True)
+class Pagination:
+    """How to ask for the next page of an operation's result, and where its items are."""
+
+    style: Literal["offset", "page", "cursor"]
+    location: Literal["query", "body"]  # where the offset / page / cursor parameter goes
+    param: str  # its wire name
+    items: str  # Python name of the response field holding the page's items
+    item_type: TypeRef
+    model: str  # key of the response model
+    total: str | None = None  # Python name of the response field with the total count
+    cursor: tuple[str, ...] = ()  # Python attribute path to the next cursor in the response
+
+
 AuthKind = Literal["bearer", "basic", "header", "query", "cookie"]
 
 
@@ -208,6 +222,7 @@ class Operation:
     pointer: str
     resource: str
     security: tuple[str, ...] = ()  # names of the schemes whose credentials this operation sends
+    pagination: Pagination | None = None
 
 
 @dataclass(frozen=True, slots=True)

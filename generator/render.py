@@ -24,6 +24,7 @@ if not TEMPLATES.is_dir():  # running from a source checkout
 STATIC_RUNTIME = {
     "_runtime/_http.py": "runtime/_http.py",
     "_runtime/_models.py": "runtime/_models.py",
+    "_runtime/_pagination.py": "runtime/_pagination.py",
     "_runtime/_response.py": "runtime/_response.py",
     "_runtime/_types.py": "runtime/_types.py",
     "errors.py": "runtime/errors.py",
@@ -52,6 +53,7 @@ class ClassView:
     base: str
     docstring: str
     fields: tuple[FieldView, ...]
+    page_item: str = ""  # the item type when this model is a page of a list call
 
 
 @dataclass(frozen=True, slots=True)
@@ -103,6 +105,7 @@ class ResourceView:
     uses_files: bool
     uses_discriminator: bool
     uses_content_types: bool
+    uses_pagination: bool
 
 
 # ------------------------------------------------------------------ entry point
@@ -196,6 +199,10 @@ def _auth_schemes(schemes: tuple[ir.AuthScheme, ...], package: str) -> list[Auth
 def _model_modules(
     api: ir.Api, modules: dict[str, str], names: dict[str, str], enums: dict[str, ir.Enum], models: dict[str, ir.Model]
 ) -> list[ModelModuleView]:
+    pages: dict[str, ir.TypeRef] = {}
+    for op in sorted((op for r in api.resources for op in r.operations), key=lambda o: (o.resource, o.name)):
+        if op.pagination is not None:
+            pages.setdefault(op.pagination.model, op.pagination.item_type)
     members: dict[str, list[ir.Model | ir.Enum | ir.Alias]] = {}
     emitted: set[str] = set()
     items: list[ir.Model | ir.Enum | ir.Alias] = [*api.models, *api.enums, *api.aliases]
@@ -230,10 +237,12 @@ def _model_modules(
             if item.base:
                 writer.keys.add(item.base)
             base = names[item.base] if item.base else "BaseModel"
-            class_views.append(ClassView(item.name, base, docstring(item.description, "    "), tuple(fields)))
+            page_item = writer.expr(pages[item.key]) if item.key in pages else ""
+            class_views.append(ClassView(item.name, base, docstring(item.description, "    "), tuple(fields), page_item))
         own = {item.key for item in items} | {k for k in names if modules.get(k) == module}
         foreign = sorted({(modules[k], names[k]) for k in writer.keys if k not in own and modules[k] != module})
-        imports = _model_imports(writer, uses_field, any(c.base == "BaseModel" for c in class_views), bool(enum_views), foreign)
+        imports = _model_imports(writer, uses_field, any(c.base == "BaseModel" for c in class_views), bool(enum_views), foreign,
+                                 any(c.page_item for c in class_views))
         class_views = _bases_first(class_views)
         recursive = len(class_views) > 1 or any(k in own and names[k] in {c.name for c in class_views} for k in writer.keys)
         rebuild = tuple(c.name for c in class_views) if recursive else ()
@@ -285,11 +294,12 @@ def _field(f: ir.Field, writer: TypeWriter, enums: dict[str, ir.Enum]) -> tuple[
 
 
 def _model_imports(
-    writer: TypeWriter, uses_field: bool, has_classes: bool, has_enums: bool, foreign: list[tuple[str, str]]
+    writer: TypeWriter, uses_field: bool, has_classes: bool, has_enums: bool, foreign: list[tuple[str, str]],
+    pages: bool = False,
 ) -> tuple[str, ...]:
     """Import lines in three groups (standard library, pydantic, the package), "" between."""
     stdlib = [f"import {m}" for m in sorted(writer.modules)]
-    typing_names = set(writer.typing) | ({"TypeAlias"} if has_enums else set())
+    typing_names = set(writer.typing) | ({"TypeAlias"} if has_enums else set()) | ({"Self"} if pages else set())
     if typing_names:
         stdlib.append(f"from typing import {', '.join(sorted(typing_names))}")
     pydantic_names = (["Field"] if uses_field else []) + (["Tag"] if writer.uses_discriminator else [])
@@ -300,6 +310,8 @@ def _model_imports(
         + (["discriminate"] if writer.uses_discriminator else [])
     )
     local = [f"from .._runtime._models import {', '.join(runtime)}"] if runtime else []
+    if pages:
+        local.append("from .._runtime._pagination import PageItems, anext_page, has_next_page, next_page")
     local += [f"from .{module} import {name}" for module, name in foreign]
     return _grouped(stdlib, third, local)
 
@@ -334,6 +346,7 @@ def _resource_view(resource: ir.Resource, names: dict[str, str], enums: dict[str
         uses_files=any("FileTypes" in a.annotation for m in methods for a in m.keyword),
         uses_discriminator=runtime.uses_discriminator,
         uses_content_types=any(m.chooses_content_type for m in methods),
+        uses_pagination=any(op.pagination is not None for op in resource.operations),
     )
 
 
@@ -399,6 +412,14 @@ def _method(op: ir.Operation, writer: TypeWriter, runtime: TypeWriter) -> Method
         elif body_arg:
             call.append(("body", body_arg))
         call.append(("content_type", "content_type" if body.content_types else literal(body.content_type)))
+    if op.pagination is not None:
+        pg = op.pagination
+        spec = [literal(pg.style), literal(pg.location), literal(pg.param), literal(pg.items)]
+        if pg.total:
+            spec.append(f"total={literal(pg.total)}")
+        if pg.cursor:
+            spec.append(f"cursor=({', '.join(literal(c) for c in pg.cursor)},)")
+        call.append(("pagination", f"PageSpec({', '.join(spec)})"))
     if op.security:
         call.append(("auth", "(" + ", ".join(literal(s) for s in op.security) + ",)"))
     call.append(("cast_to", cast_expr))

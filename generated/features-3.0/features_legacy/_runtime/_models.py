@@ -27,6 +27,8 @@ class BaseModel(pydantic.BaseModel):
         arbitrary_types_allowed=True,
     )
 
+    _page_state: Any = pydantic.PrivateAttr(default=None)  # set on pages of list calls
+
     def to_dict(self) -> dict[str, Any]:
         """The model as JSON-ready data with wire names; unset fields are left out."""
         return self.model_dump(mode="json", by_alias=True, exclude_unset=True)

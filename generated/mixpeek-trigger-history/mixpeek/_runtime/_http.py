@@ -32,6 +32,7 @@ import pydantic
 
 from .. import errors
 from ._models import BaseModel
+from ._pagination import PageSpec, PageState
 from ._response import MODE, APIResponse, AsyncStreamedResponse, Mode, StreamedResponse
 from ._types import NOT_GIVEN, Body, FileTypes, Headers, NotGiven, Query, Timeout
 
@@ -77,6 +78,7 @@ class Call:
     response_kind: ResponseKind = "json"
     errors: Mapping[str, object] = field(default_factory=dict)
     auth: tuple[str, ...] = ()  # security schemes whose credentials this request carries
+    pagination: PageSpec | None = None
     extra_headers: Headers | None = None
     extra_query: Query | None = None
     extra_body: Body | None = None
@@ -431,7 +433,7 @@ class BaseClient:
                 body=response.text,
             ) from None
         try:
-            return _adapter(call.cast_to).validate_python(raw)
+            result = _adapter(call.cast_to).validate_python(raw)
         except pydantic.ValidationError as exc:
             raise errors.APIResponseValidationError(
                 f"the response does not match the spec: {exc.error_count()} problem(s); the first: "
@@ -439,6 +441,11 @@ class BaseClient:
                 response=response,
                 body=raw,
             ) from None
+        if call.pagination is not None and isinstance(result, BaseModel):
+            result._page_state = PageState(
+                cast("SyncAPIClient | AsyncAPIClient", self), call, call.pagination
+            )
+        return result
 
     def _status_error(self, response: httpx.Response, call: Call) -> errors.APIStatusError:
         status = response.status_code

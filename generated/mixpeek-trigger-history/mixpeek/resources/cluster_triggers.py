@@ -6,6 +6,7 @@ from typing import cast
 
 from .. import models as _models
 from .._runtime._http import AsyncAPIClient, Call, SyncAPIClient
+from .._runtime._pagination import PageSpec
 from .._runtime._response import (
     async_to_raw_response,
     async_to_streamed_response,
@@ -69,6 +70,7 @@ class ClusterTriggers:
                     body_kind="json",
                     body={"offset": offset, "limit": limit, "status_filter": status_filter},
                     content_type="application/json",
+                    pagination=PageSpec("offset", "body", "offset", "executions", total="total"),
                     cast_to=_models.TriggerHistoryResponse,
                     response_kind="json",
                     errors={
@@ -141,6 +143,7 @@ class AsyncClusterTriggers:
                     body_kind="json",
                     body={"offset": offset, "limit": limit, "status_filter": status_filter},
                     content_type="application/json",
+                    pagination=PageSpec("offset", "body", "offset", "executions", total="total"),
                     cast_to=_models.TriggerHistoryResponse,
                     response_kind="json",
                     errors={

@@ -1,0 +1,118 @@
+"""Pagination of the seed's history call (offset/limit in the JSON body, `total` and
+`executions` in the response) and of a cursor-paged list, against the loopback server."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Callable
+from types import ModuleType
+
+import mixpeek
+
+from .server import LoopbackServer, RecordedRequest, Reply
+
+TOTAL = 1234
+PAGE = 100
+
+
+def history_page(request: RecordedRequest) -> Reply:
+    body = request.json()
+    offset, limit = body.get("offset", 0), body.get("limit", 50)
+    items = [
+        {"job_id": f"job_{i}", "triggered_at": "2024-05-01T12:00:00Z", "status": "completed"}
+        for i in range(offset, min(offset + limit, TOTAL))
+    ]
+    return Reply(200, json={"trigger_id": "trg_1", "executions": items, "total": TOTAL, "offset": offset, "limit": limit})
+
+
+def same_page_forever(request: RecordedRequest) -> Reply:
+    items = [{"job_id": f"job_{i}", "triggered_at": "2024-05-01T12:00:00Z", "status": "ok"} for i in range(PAGE)]
+    return Reply(200, json={"trigger_id": "trg_1", "executions": items, "total": 10**9, "offset": 0, "limit": PAGE})
+
+
+def test_iterates_every_history_item_in_order_sync(server: LoopbackServer) -> None:
+    server.default = history_page
+    client = mixpeek.Mixpeek(base_url=server.url, max_retries=0)
+    first = client.cluster_triggers.get_trigger_history("trg_1", limit=PAGE)
+    assert len(first.executions) == PAGE and first.has_next_page()
+    jobs = [item.job_id for item in first.iter_all()]
+    assert jobs == [f"job_{i}" for i in range(TOTAL)]
+    assert len(server.requests) == 13  # 12 full pages and one of 34, no request past the total
+    assert [r.json().get("offset", 0) for r in server.requests] == list(range(0, TOTAL, PAGE))
+    assert all(r.json()["limit"] == PAGE for r in server.requests)
+    second = first.next_page()
+    assert second.offset == PAGE and second.executions[0].job_id == f"job_{PAGE}"
+
+
+def test_iterates_every_history_item_in_order_async(server: LoopbackServer) -> None:
+    server.default = history_page
+
+    async def run() -> list[str]:
+        async with mixpeek.AsyncMixpeek(base_url=server.url, max_retries=0) as client:
+            first = await client.cluster_triggers.get_trigger_history("trg_1", limit=PAGE)
+            second = await first.anext_page()
+            assert second.executions[0].job_id == f"job_{PAGE}"
+            return [item.job_id async for item in first.iter_all()]
+
+    assert asyncio.run(run()) == [f"job_{i}" for i in range(TOTAL)]
+
+
+def test_stops_on_a_server_that_repeats_the_same_page(server: LoopbackServer) -> None:
+    server.default = same_page_forever
+    client = mixpeek.Mixpeek(base_url=server.url, max_retries=0)
+    first = client.cluster_triggers.get_trigger_history("trg_1", limit=PAGE)
+    assert len(list(first.iter_all())) == PAGE
+    assert len(server.requests) == 2  # the second page repeated the first: stop there
+
+
+CURSOR_SPEC = """
+openapi: 3.1.0
+info: {title: Cursors, version: '1'}
+paths:
+  /things/list:
+    post:
+      operationId: list_things
+      parameters:
+        - {name: limit, in: query, schema: {type: integer}}
+        - {name: cursor, in: query, schema: {anyOf: [{type: string}, {type: 'null'}]}}
+      responses:
+        '200':
+          description: ok
+          content:
+            application/json:
+              schema: {$ref: '#/components/schemas/ThingList'}
+components:
+  schemas:
+    ThingList:
+      type: object
+      required: [results, pagination]
+      properties:
+        results: {type: array, items: {$ref: '#/components/schemas/Thing'}}
+        pagination: {$ref: '#/components/schemas/Pagination'}
+    Thing:
+      type: object
+      properties:
+        id: {type: integer}
+    Pagination:
+      type: object
+      properties:
+        next_cursor: {anyOf: [{type: string}, {type: 'null'}]}
+"""
+
+
+def test_cursor_in_a_nested_pagination_object(
+    make_client: Callable[[str, str], ModuleType], server: LoopbackServer
+) -> None:
+    pkg = make_client(CURSOR_SPEC, "cursors")
+
+    def page(request: RecordedRequest) -> Reply:
+        start = int(dict(request.query).get("cursor", "0"))
+        nxt = str(start + 3) if start + 3 < 10 else None
+        return Reply(200, json={"results": [{"id": i} for i in range(start, min(start + 3, 10))],
+                                "pagination": {"next_cursor": nxt}})
+
+    server.default = page
+    client = getattr(pkg, pkg.__all__[0])(base_url=server.url, max_retries=0)
+    first = client.things.list_things(limit=3)
+    assert [t.id for t in first.iter_all()] == list(range(10))
+    assert [dict(r.query).get("cursor") for r in server.requests] == [None, "3", "6", "9"]
