@@ -204,3 +204,14 @@ def test_shared_header_parameters_become_client_settings(
     server.reply(204)
     client.c.get_c()  # the operation never took the headers: none are sent
     assert server.requests[-1].header("Authorization") is None and server.requests[-1].header("X-Tenant") is None
+
+
+def test_multipart_upload_from_a_path(make_client: Make, server: LoopbackServer, tmp_path: Path) -> None:
+    kinds = make_client(SPEC, "kinds_path_upload")
+    client = getattr(kinds, kinds.__all__[0])(base_url=server.url, max_retries=0)
+    photo = tmp_path / "cat photo.png"
+    photo.write_bytes(b"\x89PNG-path")
+    server.reply(204)
+    client.items.upload(file=photo, name="cat")
+    seen = server.requests[-1]
+    assert parts(seen.body, seen.header("Content-Type") or "")["file"] == ("cat photo.png", b"\x89PNG-path")

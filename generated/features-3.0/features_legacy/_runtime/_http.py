@@ -542,13 +542,25 @@ def _files(files: Mapping[str, object]) -> list[tuple[str, Any]]:
 
 
 def _file(value: object) -> FileTypes:
+    """What httpx takes for one part: (filename, bytes or binary file[, content type])."""
     if isinstance(value, tuple):
-        return cast(FileTypes, value)  # (filename, content[, content type]), as httpx takes it
+        name, content, *rest = value
+        return cast(FileTypes, (name, _content(content), *rest))
     if isinstance(value, bytes):
         return ("upload", value)
+    if isinstance(value, os.PathLike):
+        path = os.fspath(value)
+        return (os.path.basename(path), _content(value))
     name = getattr(value, "name", None)
     filename = name.rsplit("/", 1)[-1] if isinstance(name, str) else "upload"
     return (filename, cast(IO[bytes], value))
+
+
+def _content(content: object) -> bytes | IO[bytes]:
+    if isinstance(content, os.PathLike):
+        with open(os.fspath(content), "rb") as handle:
+            return handle.read()
+    return cast("bytes | IO[bytes]", content)
 
 
 # ------------------------------------------------------------------ sync and async
