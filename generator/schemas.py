@@ -21,7 +21,6 @@ _STRING_FORMATS: dict[str, ir.PrimitiveKind] = {
     "duration": "timedelta",
     "uuid": "uuid",
     "binary": "bytes",
-    "decimal": "decimal",
 }
 _SCALARS = (str, int, float, bool)
 

@@ -274,6 +274,8 @@ class BaseClient:
         for name in self._resource_names:
             clone.__dict__.pop(name, None)  # resources are bound to the client that made them
         clone._owns_http = False
+        clone.default_headers = dict(self.default_headers)
+        clone.default_query = dict(self.default_query)
         if max_retries is not None:
             if max_retries < 0:
                 raise ValueError("max_retries must be 0 or more")
@@ -283,7 +285,7 @@ class BaseClient:
         if default_headers is not None:
             for name, value in default_headers.items():
                 _check_header(name, value)
-            clone.default_headers = {**self.default_headers, **default_headers}
+            clone.default_headers.update(default_headers)
         return clone
 
     _owns_http: bool = False
@@ -325,10 +327,12 @@ class BaseClient:
             headers.setdefault(self.idempotency_header, f"sdkforge-retry-{uuid.uuid4()}")
         for name, value in headers.items():
             _check_header(name, value)
+        # Later sources replace a parameter of the same name: client < call < extra_query.
+        extra = dict(call.extra_query or {})
         query = (
-            _query_string(self.default_query)
-            + _query_string(call.query, call.query_styles)
-            + _query_string(call.extra_query or {})
+            _query_string({k: v for k, v in self.default_query.items() if k not in call.query and k not in extra})
+            + _query_string({k: v for k, v in call.query.items() if k not in extra}, call.query_styles)
+            + _query_string(extra)
         )
         cookies = {k: _scalar(v) for k, v in call.cookies.items() if not isinstance(v, NotGiven) and v is not None}
         for scheme in call.auth:
@@ -543,7 +547,6 @@ class SyncAPIClient(BaseClient):
                 raise errors.APITimeoutError(request=request) from exc
             except httpx.TransportError as exc:
                 self._log(request, attempt, started, type(exc).__name__)
-                self._log(request, attempt, started, type(exc).__name__)
                 if attempt < retries:
                     time.sleep(self._retry_delay(attempt, None))
                     continue
@@ -589,6 +592,7 @@ class AsyncAPIClient(BaseClient):
                     continue
                 raise errors.APITimeoutError(request=request) from exc
             except httpx.TransportError as exc:
+                self._log(request, attempt, started, type(exc).__name__)
                 if attempt < retries:
                     await asyncio.sleep(self._retry_delay(attempt, None))
                     continue

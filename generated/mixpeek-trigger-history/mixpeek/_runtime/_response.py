@@ -112,7 +112,15 @@ class AsyncStreamedResponse(APIResponse[R]):
         return written
 
     async def aparse(self) -> R:
+        """Read the rest of the body and parse it."""
         await self.http_response.aread()
+        return super().parse()
+
+    def parse(self) -> R:
+        if not self.http_response.is_stream_consumed:
+            raise RuntimeError(
+                "the body of a streamed async response is not read yet: use `await response.aparse()`"
+            )
         return super().parse()
 
     async def close(self) -> None:
