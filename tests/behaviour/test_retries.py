@@ -1,0 +1,465 @@
+"""Retries of the generated `mixpeek` seed client, with every fault injected by the server.
+
+Each test runs for `mixpeek.Mixpeek` and for `mixpeek.AsyncMixpeek` against
+`client.cluster_triggers.get_trigger_history(...)` (a POST). Nothing in the client is patched:
+statuses, `Retry-After` headers, dropped connections and slow answers all come from
+`server.LoopbackServer`. Backoff delays are kept tiny through the client's `retry_base_delay`
+and `retry_max_delay`; only the `Retry-After` tests wait for as long as the server asks.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import email.utils
+import json
+import time
+from collections.abc import Callable, Iterator
+from typing import Any
+
+import httpx
+import pytest
+
+import mixpeek
+from mixpeek import models
+
+from .server import LoopbackServer, RecordedRequest, Reply
+
+HISTORY_PATH = "/v1/clusters/triggers/trg_1/history"
+HISTORY = {"trigger_id": "trg_1", "executions": [], "total": 0, "offset": 0, "limit": 50}
+FAST_RETRY = {"retry_base_delay": 0.01, "retry_max_delay": 0.02}
+
+
+def error_payload(status: int, message: str = "something went wrong") -> dict[str, Any]:
+    return {"success": False, "status": status, "error": {"message": message, "type": "SomeError"}}
+
+
+# ------------------------------------------------------------------ one API for both clients
+
+
+class Harness:
+    """Runs calls of either client kind: `h.run(h.client.cluster_triggers.get_trigger_history(...))`.
+
+    For the sync client the call has already happened when `run` gets its value; for the async
+    client `run` awaits the coroutine on one event loop kept for the whole test.
+    """
+
+    def __init__(self, kind: str, **kwargs: Any) -> None:
+        self.kind = kind
+        self._runner = asyncio.Runner() if kind == "async" else None
+        self._closed = False
+        self.client: Any = self.run(self._make(kwargs))
+
+    async def _amake(self, kwargs: dict[str, Any]) -> mixpeek.AsyncMixpeek:
+        return mixpeek.AsyncMixpeek(**kwargs)
+
+    def _make(self, kwargs: dict[str, Any]) -> Any:
+        return mixpeek.Mixpeek(**kwargs) if self._runner is None else self._amake(kwargs)
+
+    def run(self, value: Any) -> Any:
+        return value if self._runner is None else self._runner.run(value)
+
+    def history(self, *args: Any, client: Any = None, **kwargs: Any) -> Any:
+        target = self.client if client is None else client
+        return self.run(target.cluster_triggers.get_trigger_history(*args, **kwargs))
+
+    def close_client(self, client: Any) -> None:
+        self.run(client.close())
+
+    def close(self) -> None:
+        if self._closed:
+            return
+        self._closed = True
+        try:
+            self.run(self.client.close())
+        finally:
+            if self._runner is not None:
+                self._runner.close()
+
+
+@pytest.fixture(params=["sync", "async"])
+def kind(request: pytest.FixtureRequest) -> str:
+    return str(request.param)
+
+
+@pytest.fixture
+def make_client(kind: str, server: LoopbackServer) -> Iterator[Callable[..., Harness]]:
+    """A client of this test's kind aimed at the server: 2 retries, tiny backoff, 5 s timeout."""
+    made: list[Harness] = []
+
+    def make(**kwargs: Any) -> Harness:
+        kwargs.setdefault("base_url", server.url)
+        kwargs.setdefault("max_retries", 2)
+        kwargs.setdefault("timeout", 5.0)
+        for name, value in FAST_RETRY.items():
+            kwargs.setdefault(name, value)
+        harness = Harness(kind, **kwargs)
+        made.append(harness)
+        return harness
+
+    yield make
+    for harness in made:
+        harness.close()
+
+
+def gap(first: RecordedRequest, second: RecordedRequest) -> float:
+    return second.received_at - first.received_at
+
+
+# ------------------------------------------------------------------ Retry-After
+
+
+def test_429_retry_after_seconds_is_honoured(
+    make_client: Callable[..., Harness], server: LoopbackServer
+) -> None:
+    """`Retry-After: 1` makes the client wait a whole second, not its 10 ms backoff."""
+    server.reply(429, json=error_payload(429), headers={"Retry-After": "1"})
+    server.reply(200, json=HISTORY)
+
+    result = make_client().history("trg_1", limit=5)
+
+    assert type(result) is models.TriggerHistoryResponse
+    assert len(server.requests) == 2
+    assert 0.95 <= gap(*server.requests) < 2.5, gap(*server.requests)
+    assert server.requests[0].body == server.requests[1].body == b'{"limit":5}'
+
+
+def test_429_retry_after_http_date_is_honoured(
+    make_client: Callable[..., Harness], server: LoopbackServer
+) -> None:
+    """`Retry-After` as an HTTP date 1.5 s ahead (whole seconds: 0.5 to 1.5 s from now)."""
+    expected: list[float] = []
+
+    def throttled(request: RecordedRequest) -> Reply:
+        now = time.time()
+        date = email.utils.formatdate(now + 1.5, usegmt=True)
+        when = email.utils.parsedate_to_datetime(date).timestamp()
+        expected.append(when - now)
+        return Reply(429, json=error_payload(429), headers={"Retry-After": date})
+
+    server.enqueue(throttled)
+    server.reply(200, json=HISTORY)
+
+    result = make_client().history("trg_1")
+
+    assert result.trigger_id == "trg_1"
+    assert len(server.requests) == 2
+    (wait,) = expected
+    assert 0.5 <= wait <= 1.5
+    assert wait - 0.1 <= gap(*server.requests) < wait + 1.0, (wait, gap(*server.requests))
+
+
+def test_429_retry_after_ms_is_honoured(
+    make_client: Callable[..., Harness], server: LoopbackServer
+) -> None:
+    server.reply(429, json=error_payload(429), headers={"retry-after-ms": "250"})
+    server.reply(200, json=HISTORY)
+
+    make_client().history("trg_1")
+
+    assert len(server.requests) == 2
+    assert 0.24 <= gap(*server.requests) < 0.9, gap(*server.requests)
+
+
+def test_retry_after_ms_wins_over_retry_after(
+    make_client: Callable[..., Harness], server: LoopbackServer
+) -> None:
+    server.reply(429, json=error_payload(429), headers={"retry-after-ms": "20", "Retry-After": "30"})
+    server.reply(200, json=HISTORY)
+
+    make_client().history("trg_1")
+
+    assert len(server.requests) == 2
+    assert 0.019 <= gap(*server.requests) < 0.5, gap(*server.requests)
+
+
+# ------------------------------------------------------------------ retried failures
+
+
+def test_503_twice_then_200_counts_attempts_in_x_retry_count(
+    make_client: Callable[..., Harness], server: LoopbackServer
+) -> None:
+    server.reply(503, json=error_payload(503))
+    server.reply(503, body="overloaded")
+    server.reply(200, json=HISTORY)
+    server.reply(200, json=HISTORY)  # one more than 1 + max_retries: never reached
+
+    result = make_client(max_retries=2).history("trg_1", offset=3)
+
+    assert result.trigger_id == "trg_1"
+    assert len(server.requests) == 3
+    assert server.pending == 1
+    assert [r.header_values("X-Retry-Count") for r in server.requests] == [["0"], ["1"], ["2"]]
+    assert {r.raw_path for r in server.requests} == {HISTORY_PATH}
+    assert {r.body for r in server.requests} == {b'{"offset":3}'}
+
+
+@pytest.mark.parametrize("action", ["reset", "close"])
+def test_dropped_connection_then_200_succeeds_after_a_retry(
+    make_client: Callable[..., Harness], server: LoopbackServer, action: str
+) -> None:
+    server.reply(200, json=HISTORY, action=action)
+    server.reply(200, json=HISTORY)
+
+    result = make_client().history("trg_1", limit=2)
+
+    assert result.trigger_id == "trg_1"
+    assert len(server.requests) == 2
+    assert server.requests[1].header("X-Retry-Count") == "1"
+    assert json.loads(server.requests[1].body) == {"limit": 2}
+
+
+def test_read_timeout_then_200_succeeds_after_a_retry(
+    make_client: Callable[..., Harness], server: LoopbackServer
+) -> None:
+    server.reply(200, json=HISTORY, delay=3.0)  # longer than the timeout; woken when the server stops
+    server.reply(200, json=HISTORY)
+    client = make_client(timeout=0.2)
+
+    started = time.monotonic()
+    result = client.history("trg_1")
+    elapsed = time.monotonic() - started
+
+    assert result.trigger_id == "trg_1"
+    assert len(server.requests) == 2
+    assert 0.15 <= elapsed < 1.5, elapsed
+    assert server.requests[1].header("X-Retry-Count") == "1"
+
+
+def test_retries_exhausted_raise_the_last_response(
+    make_client: Callable[..., Harness], server: LoopbackServer
+) -> None:
+    for attempt in (1, 2, 3):
+        server.reply(500, json=error_payload(500, f"down, attempt {attempt}"))
+    server.reply(200, json=HISTORY)  # never reached
+
+    with pytest.raises(mixpeek.InternalServerError) as info:
+        make_client(max_retries=2).history("trg_1")
+
+    assert info.value.status_code == 500
+    assert type(info.value.body) is models.ErrorResponse
+    assert info.value.body.error.message == "down, attempt 3"
+    assert info.value.response.json()["error"]["message"] == "down, attempt 3"
+    assert len(server.requests) == 3
+    assert server.pending == 1
+
+
+@pytest.mark.parametrize(
+    ("status", "error_class"), [(400, mixpeek.BadRequestError), (404, mixpeek.NotFoundError)]
+)
+def test_client_errors_are_not_retried(
+    make_client: Callable[..., Harness],
+    server: LoopbackServer,
+    status: int,
+    error_class: type[mixpeek.APIStatusError],
+) -> None:
+    server.reply(status, json=error_payload(status))
+    server.reply(200, json=HISTORY)  # must not be reached
+
+    with pytest.raises(error_class):
+        make_client(max_retries=2).history("trg_1")
+
+    assert len(server.requests) == 1
+    assert server.pending == 1
+
+
+# ------------------------------------------------------------------ idempotency keys
+
+
+def test_post_keeps_one_idempotency_key_across_its_retries(
+    make_client: Callable[..., Harness], server: LoopbackServer
+) -> None:
+    server.reply(503, json=error_payload(503))
+    server.reply(200, json=HISTORY, action="reset")
+    server.reply(200, json=HISTORY)
+    server.reply(200, json=HISTORY)
+    client = make_client()
+
+    client.history("trg_1")
+    client.history("trg_1")
+
+    assert len(server.requests) == 4
+    keys = [r.header_values("Idempotency-Key") for r in server.requests]
+    assert all(len(k) == 1 and k[0] for k in keys), keys
+    first_call, second_call = {k[0] for k in keys[:3]}, {k[0] for k in keys[3:]}
+    assert len(first_call) == 1, keys  # the same key on every attempt of one call
+    assert first_call != second_call  # a new key for a new call
+
+
+def test_idempotency_header_none_sends_no_key(
+    make_client: Callable[..., Harness], server: LoopbackServer
+) -> None:
+    server.reply(503, json=error_payload(503))
+    server.reply(200, json=HISTORY)
+
+    make_client(idempotency_header=None).history("trg_1")
+
+    assert len(server.requests) == 2
+    for request in server.requests:
+        assert not [name for name, _ in request.headers if "idempotency" in name.lower()]
+
+
+def test_custom_idempotency_header_name(
+    make_client: Callable[..., Harness], server: LoopbackServer
+) -> None:
+    server.reply(503, json=error_payload(503))
+    server.reply(200, json=HISTORY)
+
+    make_client(idempotency_header="X-Request-Key").history("trg_1")
+
+    assert len(server.requests) == 2
+    keys = [r.header_values("X-Request-Key") for r in server.requests]
+    assert len(keys[0]) == 1 and keys[0][0] and keys[0] == keys[1], keys
+    assert all(r.header("Idempotency-Key") is None for r in server.requests)
+
+
+def test_caller_supplied_idempotency_key_is_kept_on_every_attempt(
+    make_client: Callable[..., Harness], server: LoopbackServer
+) -> None:
+    server.reply(503, json=error_payload(503))
+    server.reply(200, json=HISTORY)
+
+    make_client().history("trg_1", extra_headers={"idempotency-key": "mine-1"})
+
+    assert [r.header_values("Idempotency-Key") for r in server.requests] == [["mine-1"], ["mine-1"]]
+
+
+# ------------------------------------------------------------------ per-call and copied options
+
+
+def test_per_call_max_retries_zero_overrides_the_client(
+    make_client: Callable[..., Harness], server: LoopbackServer
+) -> None:
+    server.reply(503, json=error_payload(503))
+    server.reply(200, json=HISTORY)
+
+    with pytest.raises(mixpeek.InternalServerError):
+        make_client(max_retries=2).history("trg_1", max_retries=0)
+
+    assert len(server.requests) == 1
+    assert server.pending == 1
+
+
+def test_per_call_max_retries_can_raise_the_clients(
+    make_client: Callable[..., Harness], server: LoopbackServer
+) -> None:
+    server.reply(503, json=error_payload(503))
+    server.reply(200, json=HISTORY)
+
+    make_client(max_retries=0).history("trg_1", max_retries=1)
+
+    assert len(server.requests) == 2
+
+
+def test_with_options_max_retries_copy_shares_the_pool_and_leaves_the_original(
+    make_client: Callable[..., Harness], server: LoopbackServer
+) -> None:
+    harness = make_client(max_retries=2)
+    original = harness.client
+    copy = original.with_options(max_retries=0)
+
+    assert type(copy) is type(original)
+    assert copy is not original
+    assert copy._http is original._http
+    assert (copy.max_retries, original.max_retries) == (0, 2)
+
+    server.reply(200, json=HISTORY)
+    harness.history("trg_1")  # the original opens the pool's connection
+
+    server.reply(503, json=error_payload(503))
+    server.reply(200, json=HISTORY)  # not reached by the copy
+    with pytest.raises(mixpeek.InternalServerError):
+        harness.history("trg_1", client=copy)
+    assert len(server.requests) == 2
+
+    harness.history("trg_1")  # the original takes the 200 the copy left
+    server.reply(503, json=error_payload(503))  # and still retries
+    server.reply(200, json=HISTORY)
+    harness.history("trg_1")
+    assert len(server.requests) == 5
+    assert [r.header("X-Retry-Count") for r in server.requests] == ["0", "0", "0", "0", "1"]
+
+    # One keep-alive connection served the original and the copy.
+    assert server.connections_opened == 1
+    assert len({r.connection_id for r in server.requests}) == 1
+
+    # Closing the copy does not close the pool it borrowed.
+    harness.close_client(copy)
+    server.reply(200, json=HISTORY)
+    assert harness.history("trg_1").trigger_id == "trg_1"
+
+
+def test_with_options_timeout_applies_to_the_copy_only(
+    make_client: Callable[..., Harness], server: LoopbackServer
+) -> None:
+    harness = make_client(max_retries=0, timeout=5.0)
+    fast = harness.client.with_options(timeout=0.2)
+
+    server.reply(200, json=HISTORY, delay=3.0)
+    started = time.monotonic()
+    with pytest.raises(mixpeek.APITimeoutError):
+        harness.history("trg_1", client=fast)
+    assert 0.15 <= time.monotonic() - started < 1.5
+
+    server.reply(200, json=HISTORY, delay=0.4)  # too slow for the copy, fine for the original
+    assert harness.history("trg_1").trigger_id == "trg_1"
+    assert harness.client.timeout == 5.0
+    assert len(server.requests) == 2
+
+
+# ------------------------------------------------------------------ x-should-retry
+
+
+def test_x_should_retry_false_stops_a_retryable_status(
+    make_client: Callable[..., Harness], server: LoopbackServer
+) -> None:
+    server.reply(503, json=error_payload(503), headers={"x-should-retry": "false"})
+    server.reply(200, json=HISTORY)
+
+    with pytest.raises(mixpeek.InternalServerError) as info:
+        make_client(max_retries=2).history("trg_1")
+
+    assert info.value.status_code == 503
+    assert len(server.requests) == 1
+    assert server.pending == 1
+
+
+def test_x_should_retry_true_retries_a_400(
+    make_client: Callable[..., Harness], server: LoopbackServer
+) -> None:
+    server.reply(400, json=error_payload(400), headers={"x-should-retry": "true"})
+    server.reply(200, json=HISTORY)
+
+    result = make_client(max_retries=2).history("trg_1")
+
+    assert result.trigger_id == "trg_1"
+    assert len(server.requests) == 2
+
+
+def test_no_retry_after_the_last_attempt_even_when_told_to(
+    make_client: Callable[..., Harness], server: LoopbackServer
+) -> None:
+    server.reply(400, json=error_payload(400), headers={"x-should-retry": "true"})
+    server.reply(400, json=error_payload(400, "again"), headers={"x-should-retry": "true"})
+    server.reply(200, json=HISTORY)  # never reached with max_retries=1
+
+    with pytest.raises(mixpeek.BadRequestError) as info:
+        make_client(max_retries=1).history("trg_1")
+
+    assert info.value.body.error.message == "again"
+    assert len(server.requests) == 2
+
+
+def test_http_client_supplied_by_caller_gets_the_retries_too(
+    kind: str, server: LoopbackServer
+) -> None:
+    """Retries live in the SDK, not in an httpx transport the caller may replace."""
+    server.reply(503, json=error_payload(503))
+    server.reply(200, json=HISTORY)
+    http: Any = httpx.Client() if kind == "sync" else httpx.AsyncClient()
+    harness = Harness(kind, base_url=server.url, max_retries=1, http_client=http, **FAST_RETRY)
+    try:
+        assert harness.history("trg_1").trigger_id == "trg_1"
+    finally:
+        harness.run(http.close() if kind == "sync" else http.aclose())
+        harness.close()
+    assert len(server.requests) == 2
