@@ -229,7 +229,8 @@ def _model_modules(
                     continue  # declared by the base class exactly like this
                 annotation, default, needs_field = _field(f, writer, enums)
                 uses_field = uses_field or needs_field
-                fields.append(FieldView(f.py_name, annotation, default, docstring(f.description, "    ")))
+                text = f"Deprecated. {f.description}".strip() if f.deprecated else f.description
+                fields.append(FieldView(f.py_name, annotation, default, docstring(text, "    ")))
             if item.extra is not None and not isinstance(item.extra, ir.AnyValue):
                 uses_field = True
                 extra = f"dict[str, {writer.expr(item.extra)}]"

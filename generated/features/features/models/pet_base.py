@@ -27,5 +27,5 @@ class PetBase(BaseModel):
     location: tuple[float, float] | None = None
     """Where the pet is kept, as latitude and longitude."""
     legacy_code: str | None = None
-    """The code of the old shop system."""
+    """Deprecated. The code of the old shop system."""
     secret_note: str | None = None
