@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from . import ir, naming
+from .config import Config
 from .diagnostics import Diagnostics
 from .operations import OperationBuilder
 from .resolve import Location, Resolved
@@ -13,13 +14,19 @@ from .pagination import detect_all
 from .security import auth_schemes, lift_shared_headers
 
 
-def build(resolved: Resolved, version: str, diagnostics: Diagnostics) -> ir.Api:
+def build(resolved: Resolved, version: str, diagnostics: Diagnostics, config: Config | None = None) -> ir.Api:
+    config = config or Config()
     data: dict[str, Any] = resolved.root.data
     schemas = SchemaBuilder(resolved, version, diagnostics)
     auth = auth_schemes(data, resolved.root.name, diagnostics)
     operations = OperationBuilder(resolved, schemas, diagnostics, {scheme.name for scheme in auth}).build_all()
-    operations, auth = lift_shared_headers(operations, auth, _header_texts(data))
-    operations = detect_all(operations, schemas.models)
+    operations, auth = lift_shared_headers(operations, auth, _header_texts(data), config.headers)
+
+    def report(op: ir.Operation, message: str) -> None:
+        diagnostics.warning(resolved.root.name, op.pointer, f"{op.operation_id or op.name}: {message}",
+                            "fix [tool.sdkforge.pagination] in pyproject.toml")
+
+    operations = detect_all(operations, schemas.models, config.pagination, report)
     # Every component schema becomes a model or enum even when no operation uses it.
     components = (data.get("components") or {}).get("schemas") or {}
     aliases: list[ir.Alias] = []

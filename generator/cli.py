@@ -9,6 +9,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from . import __version__
+from .config import ConfigError, load_config
 from .diagnostics import Diagnostic, SpecError
 from .format import FormatError
 from .pipeline import generate
@@ -29,10 +30,14 @@ def _parser() -> argparse.ArgumentParser:
         ("check", "exit 1 when OUT is not what `generate` would write"),
     ):
         sub = commands.add_parser(name, help=text, description=text)
-        sub.add_argument("spec", type=Path, metavar="SPEC", help="OpenAPI document (.yaml, .yml or .json)")
-        sub.add_argument("-o", "--output", type=Path, required=True, metavar="OUT", help="output folder")
+        sub.add_argument("spec", type=Path, nargs="?", metavar="SPEC",
+                         help="OpenAPI document (.yaml, .yml or .json); default: `spec` in [tool.sdkforge]")
+        sub.add_argument("-o", "--output", type=Path, metavar="OUT", help="output folder; default: `output` in [tool.sdkforge]")
         sub.add_argument("--package-name", help="Python package name (default: from info.title)")
-        sub.add_argument("--strict", action="store_true", help="treat warnings as errors")
+        sub.add_argument("--client-name", help="client class name (default: from the package name)")
+        sub.add_argument("--strict", action="store_true", default=None, help="treat warnings as errors")
+        sub.add_argument("--config", type=Path, metavar="PYPROJECT",
+                         help="read [tool.sdkforge] from this file (default: ./pyproject.toml when it has one)")
         if name == "generate":
             sub.add_argument("--force", action="store_true", help="replace a non-empty folder sdkforge did not write")
             sub.add_argument("-q", "--quiet", action="store_true", help="print errors only")
@@ -48,13 +53,27 @@ def _report(diagnostics: Sequence[Diagnostic], quiet: bool) -> None:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    args = _parser().parse_args(argv)
+    parser = _parser()
+    args = parser.parse_args(argv)
     started = time.perf_counter()
     quiet = bool(getattr(args, "quiet", False))
     try:
+        config = load_config(args.config)
+    except ConfigError as exc:
+        print(f"sdkforge: {exc}", file=sys.stderr)
+        return EXIT_USAGE
+    args.spec = args.spec or config.spec
+    args.output = args.output or config.output
+    if args.spec is None or args.output is None:
+        parser.error("give SPEC and -o OUT, or set `spec` and `output` under [tool.sdkforge] in pyproject.toml")
+    strict = config.strict if args.strict is None else args.strict
+    try:
         if args.command == "generate":
             check_output_folder(args.output, args.force)
-        result = generate(args.spec, package=args.package_name, strict=args.strict)
+        result = generate(
+            args.spec, package=args.package_name or config.package_name, strict=strict,
+            client=args.client_name or config.client_name, config=config,
+        )
         _report(result.diagnostics, quiet)
         if args.command == "check":
             state = compare(args.output, result.files)

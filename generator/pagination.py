@@ -6,11 +6,12 @@ offset, page number or cursor goes and which response field holds the items.
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import replace
 from typing import Literal
 
 from . import ir
+from .config import PageOverride
 
 _OFFSET = ("offset", "skip", "start")
 _PAGE = ("page", "page_number", "pageNumber")
@@ -21,8 +22,68 @@ _TOTAL = ("total", "total_count", "totalCount", "count")
 PAGE_METHODS = frozenset({"has_next_page", "next_page", "anext_page", "iter_all"})
 
 
-def detect_all(operations: Sequence[ir.Operation], models: Mapping[str, ir.Model]) -> list[ir.Operation]:
-    return [replace(op, pagination=detect(op, models)) for op in operations]
+def detect_all(
+    operations: Sequence[ir.Operation],
+    models: Mapping[str, ir.Model],
+    overrides: Mapping[str, PageOverride | None],
+    report: Callable[[ir.Operation, str], None],
+) -> list[ir.Operation]:
+    """Detect each operation's paging; a config entry (by operationId or method name) wins."""
+    result = []
+    for op in operations:
+        key = op.operation_id if op.operation_id in overrides else op.name
+        if key in overrides:
+            override = overrides[key]
+            paging = _configured(op, models, override, report) if override is not None else None
+        else:
+            paging = detect(op, models)
+        result.append(replace(op, pagination=paging))
+    return result
+
+
+def _configured(
+    op: ir.Operation, models: Mapping[str, ir.Model], override: PageOverride, report: Callable[[ir.Operation, str], None]
+) -> ir.Pagination | None:
+    success = [r for r in op.responses if r.status.startswith("2") and r.kind == "json"]
+    model = models.get(success[0].type.key) if len(success) == 1 and isinstance(success[0].type, ir.ModelRef) else None
+    if model is None:
+        report(op, "the pagination configured for it needs a JSON object response")
+        return None
+    where = _parameters(op)
+    items = next((f for f in model.fields if override.items in (f.wire_name, f.py_name)), None)
+    item_type = items.type.inner if items is not None and isinstance(items.type, ir.Nullable) else items.type if items else None
+    if override.param not in where or items is None or not isinstance(item_type, ir.ListOf):
+        report(op, f"the pagination configured for it names a parameter ({override.param!r}) or items field "
+                   f"({override.items!r}) the operation does not have")
+        return None
+    cursor = _path(model, models, override.cursor)
+    total = _path(model, models, (override.total,)) if override.total else ()
+    if override.cursor and not cursor:
+        report(op, f"the configured cursor path {'.'.join(override.cursor)!r} is not in the response")
+        return None
+    return ir.Pagination(override.style, where[override.param], override.param, items.py_name, item_type.item,
+                         model.key, total[0] if total else None, cursor)
+
+
+def _path(model: ir.Model, models: Mapping[str, ir.Model], names: Sequence[str]) -> tuple[str, ...]:
+    """Python attribute names along a path of wire (or Python) field names, () when it breaks."""
+    result: list[str] = []
+    current: ir.Model | None = model
+    for name in names:
+        found = next((f for f in current.fields if name in (f.wire_name, f.py_name)), None) if current else None
+        if found is None:
+            return ()
+        result.append(found.py_name)
+        t = found.type.inner if isinstance(found.type, ir.Nullable) else found.type
+        current = models.get(t.key) if isinstance(t, ir.ModelRef) else None
+    return tuple(result)
+
+
+def _parameters(op: ir.Operation) -> dict[str, Literal["query", "body"]]:
+    where: dict[str, Literal["query", "body"]] = {p.wire_name: "query" for p in op.params if p.location == "query"}
+    if op.body is not None and op.body.kind == "json":
+        where.update({f.wire_name: "body" for f in op.body.fields})
+    return where
 
 
 def detect(op: ir.Operation, models: Mapping[str, ir.Model]) -> ir.Pagination | None:
@@ -36,9 +97,7 @@ def detect(op: ir.Operation, models: Mapping[str, ir.Model]) -> ir.Pagination | 
     items, item_type = found
     if {f.py_name for f in model.fields} & PAGE_METHODS:
         return None  # the model's own fields take the names the page methods need
-    where: dict[str, Literal["query", "body"]] = {p.wire_name: "query" for p in op.params if p.location == "query"}
-    if op.body is not None and op.body.kind == "json":
-        where.update({f.wire_name: "body" for f in op.body.fields})
+    where = _parameters(op)
     total = next((f.py_name for f in model.fields if f.wire_name in _TOTAL and _is_int(f.type)), None)
     cursor_param = next((name for name in _CURSOR if name in where), None)
     path = _cursor_path(model, models) if cursor_param else ()

@@ -10,6 +10,7 @@ from pathlib import Path
 
 from . import naming
 from .build import build
+from .config import Config
 from .diagnostics import Diagnostic, Diagnostics, SpecError
 from .format import format_files
 from .load import Document, load
@@ -27,7 +28,14 @@ class Generated:
     client: str
 
 
-def generate(spec: Path, *, package: str | None = None, strict: bool = False) -> Generated:
+def generate(
+    spec: Path,
+    *,
+    package: str | None = None,
+    strict: bool = False,
+    client: str | None = None,
+    config: Config | None = None,
+) -> Generated:
     """Run every stage up to formatting; raise SpecError with located diagnostics on failure."""
     diagnostics = Diagnostics()
     document = load(spec)
@@ -39,10 +47,10 @@ def generate(spec: Path, *, package: str | None = None, strict: bool = False) ->
     _stop_on_failures(document, diagnostics, strict=False)
     validate(document, version, diagnostics)
     _stop_on_failures(document, diagnostics, strict)
-    api = naming.assign(build(resolved, version, diagnostics))
+    api = naming.assign(build(resolved, version, diagnostics, config))
     _stop_on_failures(document, diagnostics, strict)
     package_name = naming.snake(package) if package else naming.package_name(api.title)
-    options = Options(package=package_name, client=naming.client_name(package_name))
+    options = Options(package=package_name, client=naming.pascal(client) if client else naming.client_name(package_name))
     files = format_files(render(api, options))
     spec_hash = hashlib.sha256(document.text.encode("utf-8")).hexdigest()
     files = with_manifest(files, spec_hash, {"package": options.package, "client": options.client})

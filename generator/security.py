@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import replace
 from typing import Any
 
@@ -75,14 +76,19 @@ def operation_security(op: dict[str, Any], data: dict[str, Any], known: set[str]
 
 
 def lift_shared_headers(
-    operations: list[ir.Operation], auth: tuple[ir.AuthScheme, ...], examples: dict[str, str]
+    operations: list[ir.Operation],
+    auth: tuple[ir.AuthScheme, ...],
+    examples: dict[str, str],
+    overrides: Mapping[str, str | None] | None = None,
 ) -> tuple[list[ir.Operation], tuple[ir.AuthScheme, ...]]:
     """Header parameters most operations take become client settings (with env fallbacks).
 
     An `Authorization` header described as a Bearer token becomes `api_key`; `X-Foo` becomes
     `foo`. The parameters leave the method signatures; `extra_headers` still overrides them.
-    `examples` maps a lowercased header name to the text (descriptions, examples) it came with.
+    `examples` maps a lowercased header name to the text (descriptions, examples) it came with;
+    `overrides` (from the config) names the argument of a header, or keeps it per call (None).
     """
+    overrides = overrides or {}
     counts: dict[str, list[ir.Param]] = {}
     for op in operations:
         for p in op.params:
@@ -92,12 +98,13 @@ def lift_shared_headers(
     taken = {arg for scheme in auth for arg in scheme.args} | _CLIENT_ARGS
     lifted: dict[str, ir.AuthScheme] = {}
     for lowered, params in sorted(counts.items()):
-        if len(params) < threshold:
+        configured = overrides.get(lowered, "")
+        if configured is None or (len(params) < threshold and not configured):
             continue
         wire = min(p.wire_name for p in params)
         bearer = lowered == "authorization" and "bearer" in examples.get(lowered, "").lower()
-        arg = "api_key" if bearer else _wanted_args("header", wire, {})[0]
-        if arg in taken or not arg.isidentifier():
+        arg = configured or ("api_key" if bearer else _wanted_args("header", wire, {})[0])
+        if not configured and (arg in taken or not arg.isidentifier()):
             arg = naming.snake(f"header {wire}")
         taken.add(arg)
         description = next((p.description for p in params if p.description), "")

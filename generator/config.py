@@ -1,0 +1,156 @@
+"""Options from `[tool.sdkforge]` in pyproject.toml; command-line flags override them.
+
+    [tool.sdkforge]
+    spec = "openapi.yaml"
+    output = "clients/acme"
+    package-name = "acme"
+    client-name = "Acme"
+    strict = true
+
+    [tool.sdkforge.headers]          # header parameters as client settings
+    "X-Namespace" = "namespace"      # lift it, as this argument (env ACME_NAMESPACE)
+    "X-Request-Id" = false           # never lift it: it stays a method parameter
+
+    [tool.sdkforge.pagination.list_things]   # by operationId or method name
+    style = "cursor"                 # offset | page | cursor
+    param = "cursor"                 # the request parameter carrying it
+    items = "results"                # the response field with the items
+    cursor = "pagination.next_cursor"
+    total = "total"
+
+A pagination entry set to `false` turns detection off for that operation.
+Unknown keys are errors that name the key.
+"""
+
+from __future__ import annotations
+
+import tomllib
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Literal
+
+_TOP = {"spec", "output", "package-name", "client-name", "strict", "headers", "pagination"}
+_PAGE_KEYS = {"style", "param", "items", "cursor", "total"}
+
+
+class ConfigError(Exception):
+    """The configuration cannot be used; the message names the file and the key."""
+
+
+@dataclass(frozen=True, slots=True)
+class PageOverride:
+    style: Literal["offset", "page", "cursor"]
+    param: str
+    items: str
+    cursor: tuple[str, ...] = ()
+    total: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Config:
+    spec: Path | None = None
+    output: Path | None = None
+    package_name: str | None = None
+    client_name: str | None = None
+    strict: bool = False
+    headers: Mapping[str, str | None] = field(default_factory=dict)  # lowercased wire name -> argument
+    pagination: Mapping[str, PageOverride | None] = field(default_factory=dict)
+
+
+def load_config(path: Path | None) -> Config:
+    """Read `[tool.sdkforge]` from `path` (default: ./pyproject.toml when it has that table)."""
+    explicit = path is not None
+    path = path or Path("pyproject.toml")
+    try:
+        data = tomllib.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        if explicit:
+            raise ConfigError(f"{path}: config file not found") from None
+        return Config()
+    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
+        raise ConfigError(f"{path}: cannot read the configuration: {exc}") from None
+    table = data.get("tool", {}).get("sdkforge")
+    if table is None:
+        if explicit:
+            raise ConfigError(f"{path}: there is no [tool.sdkforge] table")
+        return Config()
+    return _parse(table, path)
+
+
+def _parse(table: Any, path: Path) -> Config:
+    where = f"{path}: [tool.sdkforge]"
+    if not isinstance(table, dict):
+        raise ConfigError(f"{where} must be a table")
+    unknown = sorted(set(table) - _TOP)
+    if unknown:
+        raise ConfigError(f"{where}: unknown key {unknown[0]!r} (known: {', '.join(sorted(_TOP))})")
+    base = path.parent
+    return Config(
+        spec=base / _str(table, "spec", where) if "spec" in table else None,
+        output=base / _str(table, "output", where) if "output" in table else None,
+        package_name=_str(table, "package-name", where) if "package-name" in table else None,
+        client_name=_str(table, "client-name", where) if "client-name" in table else None,
+        strict=_bool(table, "strict", where) if "strict" in table else False,
+        headers=_headers(table.get("headers", {}), f"{where}.headers"),
+        pagination=_pagination(table.get("pagination", {}), f"{where}.pagination"),
+    )
+
+
+def _str(table: Mapping[str, Any], key: str, where: str) -> str:
+    value = table[key]
+    if not isinstance(value, str) or not value:
+        raise ConfigError(f"{where}: {key!r} must be a non-empty string")
+    return value
+
+
+def _bool(table: Mapping[str, Any], key: str, where: str) -> bool:
+    value = table[key]
+    if not isinstance(value, bool):
+        raise ConfigError(f"{where}: {key!r} must be true or false")
+    return value
+
+
+def _headers(table: Any, where: str) -> dict[str, str | None]:
+    if not isinstance(table, dict):
+        raise ConfigError(f"{where} must be a table")
+    result: dict[str, str | None] = {}
+    for wire, arg in table.items():
+        if arg is False:
+            result[wire.lower()] = None
+        elif isinstance(arg, str) and arg.isidentifier() and not arg.startswith("_"):
+            result[wire.lower()] = arg
+        else:
+            raise ConfigError(f"{where}: {wire!r} must be a Python argument name or false")
+    return result
+
+
+def _pagination(table: Any, where: str) -> dict[str, PageOverride | None]:
+    if not isinstance(table, dict):
+        raise ConfigError(f"{where} must be a table")
+    result: dict[str, PageOverride | None] = {}
+    for operation, entry in table.items():
+        here = f"{where}.{operation}"
+        if entry is False:
+            result[operation] = None
+            continue
+        if not isinstance(entry, dict):
+            raise ConfigError(f"{here} must be a table or false")
+        unknown = sorted(set(entry) - _PAGE_KEYS)
+        if unknown:
+            raise ConfigError(f"{here}: unknown key {unknown[0]!r} (known: {', '.join(sorted(_PAGE_KEYS))})")
+        style = entry.get("style")
+        if style not in ("offset", "page", "cursor"):
+            raise ConfigError(f"{here}: 'style' must be offset, page or cursor")
+        for key in ("param", "items"):
+            if not isinstance(entry.get(key), str):
+                raise ConfigError(f"{here}: {key!r} is required (a string)")
+        cursor = entry.get("cursor", "")
+        if style == "cursor" and not (isinstance(cursor, str) and cursor):
+            raise ConfigError(f"{here}: a cursor style needs 'cursor', the dotted path to the next cursor")
+        total = entry.get("total")
+        result[operation] = PageOverride(
+            style, entry["param"], entry["items"], tuple(cursor.split(".")) if cursor else (),
+            total if isinstance(total, str) else None,
+        )
+    return result

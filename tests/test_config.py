@@ -1,0 +1,109 @@
+"""[tool.sdkforge] in pyproject.toml: options, header lifting and pagination overrides."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from generator.config import ConfigError, load_config
+from generator.pipeline import generate
+
+ROOT = Path(__file__).resolve().parent.parent
+SEED = ROOT / "specs" / "mixpeek-trigger-history.yaml"
+
+SPEC = """
+openapi: 3.1.0
+info: {title: Configured, version: '1'}
+paths:
+  /things:
+    get:
+      operationId: list_things
+      parameters:
+        - {name: X-Namespace, in: header, schema: {type: string}}
+        - {name: X-Request-Id, in: header, schema: {type: string}}
+        - {name: marker, in: query, schema: {type: string}}
+      responses:
+        '200':
+          description: ok
+          content:
+            application/json:
+              schema:
+                type: object
+                properties:
+                  things: {type: array, items: {type: string}}
+                  meta: {type: object, properties: {next_marker: {type: string}}}
+  /other:
+    get:
+      operationId: get_other
+      parameters:
+        - {name: X-Request-Id, in: header, schema: {type: string}}
+      responses: {'204': {description: ok}}
+"""
+
+
+def write(tmp_path: Path, toml: str) -> Path:
+    (tmp_path / "spec.yaml").write_text(SPEC)
+    config = tmp_path / "pyproject.toml"
+    config.write_text(toml)
+    return config
+
+
+def test_headers_are_renamed_kept_or_lifted_and_pagination_is_declared(tmp_path: Path) -> None:
+    config = load_config(write(tmp_path, """
+[tool.sdkforge]
+spec = "spec.yaml"
+output = "out"
+package-name = "conf"
+client-name = "ConfClient"
+
+[tool.sdkforge.headers]
+"X-Namespace" = "tenant"
+"X-Request-Id" = false
+
+[tool.sdkforge.pagination.list_things]
+style = "cursor"
+param = "marker"
+items = "things"
+cursor = "meta.next_marker"
+"""))
+    assert config.spec == tmp_path / "spec.yaml" and config.output == tmp_path / "out"
+    files = generate(config.spec, package=config.package_name, client=config.client_name, config=config).files
+    client = files["conf/_client.py"]
+    assert "class ConfClient(SyncAPIClient):" in client
+    assert "tenant: str | None = None" in client and "CONF_TENANT" in client
+    resource = files["conf/resources/things.py"]
+    assert "x_request_id: str | NotGiven = NOT_GIVEN" in resource  # kept as a parameter although shared
+    assert "x_namespace" not in resource
+    assert 'PageSpec("cursor","query","marker","things",cursor=("meta","next_marker"' in "".join(resource.split())
+
+
+def test_pagination_can_be_turned_off(tmp_path: Path) -> None:
+    config = load_config(write(tmp_path, '[tool.sdkforge]\n[tool.sdkforge.pagination]\nlist_things = false\n'))
+    assert "PageSpec" not in generate(tmp_path / "spec.yaml", config=config).files["configured/resources/things.py"]
+
+
+@pytest.mark.parametrize(("toml", "needle"), [
+    ('[tool.sdkforge]\nstrikt = true\n', "unknown key 'strikt'"),
+    ('[tool.sdkforge.headers]\n"X-A" = 3\n', "'X-A' must be a Python argument name or false"),
+    ('[tool.sdkforge.pagination.x]\nstyle = "cursor"\nparam = "c"\nitems = "i"\n', "needs 'cursor'"),
+    ('[tool.sdkforge.pagination.x]\nstyle = "offset"\nparam = "o"\nitems = "i"\nsize = 3\n', "unknown key 'size'"),
+])
+def test_bad_configuration_names_the_key(tmp_path: Path, toml: str, needle: str) -> None:
+    with pytest.raises(ConfigError, match=needle.replace("(", r"\(").replace(")", r"\)")):
+        load_config(write(tmp_path, toml))
+
+
+def test_cli_reads_the_config_and_flags_override_it(tmp_path: Path) -> None:
+    write(tmp_path, '[tool.sdkforge]\nspec = "spec.yaml"\noutput = "out"\npackage-name = "from_config"\n')
+    run = [sys.executable, "-m", "generator.cli", "generate", "-q"]
+    env = {"PYTHONPATH": str(ROOT), "PATH": "/usr/bin:/bin"}
+    assert subprocess.run(run, cwd=tmp_path, env=env, capture_output=True).returncode == 0
+    assert (tmp_path / "out" / "from_config" / "__init__.py").is_file()
+    done = subprocess.run([*run, "--package-name", "flagged"], cwd=tmp_path, env=env, capture_output=True)
+    assert done.returncode == 0 and (tmp_path / "out" / "flagged" / "__init__.py").is_file()
+    (tmp_path / "pyproject.toml").write_text("[tool.sdkforge]\nnope = 1\n")
+    bad = subprocess.run(run, cwd=tmp_path, env=env, capture_output=True, text=True)
+    assert bad.returncode == 2 and "unknown key 'nope'" in bad.stderr and "Traceback" not in bad.stderr
