@@ -16,7 +16,7 @@ from .config import PageOverride
 _OFFSET = ("offset", "skip", "start")
 _PAGE = ("page", "page_number", "pageNumber")
 _CURSOR = ("cursor", "after", "starting_after", "page_token", "pageToken", "next_token", "continuation_token")
-_NEXT_CURSOR = ("next_cursor", "nextCursor", "next_page_token", "nextPageToken", "next_token", "cursor", "after")
+_NEXT_CURSOR = ("next_cursor", "nextCursor", "next_page_token", "nextPageToken", "next_token", "cursor", "after", "last_id")
 _ITEMS = ("data", "items", "results", "records", "entries", "executions", "objects")
 _TOTAL = ("total", "total_count", "totalCount", "count")
 PAGE_METHODS = frozenset({"has_next_page", "next_page", "anext_page", "iter_all"})

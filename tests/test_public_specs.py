@@ -115,3 +115,8 @@ def test_openai_tools_and_messages_parse_into_the_right_model(openai: ModuleType
 def test_an_enum_value_added_later_does_not_fail(openai: ModuleType) -> None:
     tool = openai.models.WebSearchTool.model_validate({"type": "web_search", "search_context_size": "extreme"})
     assert tool.search_context_size == "extreme"
+
+
+def test_openai_lists_page_with_after_and_last_id(openai: ModuleType) -> None:
+    page = openai.models.ListAssistantsResponse
+    assert callable(page.iter_all) and callable(page.has_next_page)
