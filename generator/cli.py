@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 import time
 from collections.abc import Sequence
@@ -95,6 +96,17 @@ def main(argv: Sequence[str] | None = None) -> int:
         return EXIT_USAGE
     except FormatError as exc:
         print(f"sdkforge: internal error: {exc}; please report it with the spec", file=sys.stderr)
+        return EXIT_SPEC
+    except RecursionError:
+        print(f"sdkforge: {args.spec}: the spec nests schemas too deeply to generate; nothing was written.",
+              file=sys.stderr)
+        return EXIT_SPEC
+    except Exception as exc:  # a bug in sdkforge: say so plainly; SDKFORGE_DEBUG=1 shows the traceback
+        if os.environ.get("SDKFORGE_DEBUG"):
+            raise
+        print(f"sdkforge: internal error ({type(exc).__name__}: {exc}) while generating {args.spec}; "
+              "nothing was written. Please report it with the spec (SDKFORGE_DEBUG=1 shows details).",
+              file=sys.stderr)
         return EXIT_SPEC
     if not quiet:
         elapsed = time.perf_counter() - started
