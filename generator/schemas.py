@@ -83,7 +83,7 @@ class SchemaBuilder:
         name, mangled = naming.preferred_class_name(where, title)
         if self._is_enum(target) and not is_null_schema(target):
             return self._enum(target, target_loc, name, tier=0, mangled=mangled)
-        if self._is_model(target):
+        if self._is_model(target, target_loc):
             return self._model(target, target_loc, name, tier=0, mangled=mangled)
         if key in self._inlining:
             self._warn(target_loc, "recursive schema that is not an object; the recursion is typed as Any")
@@ -102,11 +102,11 @@ class SchemaBuilder:
             v is None or isinstance(v, _SCALARS) for v in values
         )
 
-    def _is_model(self, node: dict[str, Any]) -> bool:
+    def _is_model(self, node: dict[str, Any], loc: Location) -> bool:
         if isinstance(node.get("properties"), dict) and node["properties"]:
             return True
         if isinstance(node.get("allOf"), list) and len(node["allOf"]) > 1:
-            return True
+            return self._all_of_objects(node, loc)
         t = node.get("type")
         return t == "object" and not any(k in node for k in ("anyOf", "oneOf", "allOf")) and (
             "additionalProperties" not in node or node.get("additionalProperties") is False
@@ -187,7 +187,7 @@ class SchemaBuilder:
         return ir.ListOf(self.type_of(items, _at(loc, "items"), f"{hint}Item"))
 
     def _object(self, node: dict[str, Any], loc: Location, hint: str) -> ir.TypeRef:
-        if self._is_model(node):
+        if self._is_model(node, loc):
             return self._model(node, loc, naming.pascal(hint), tier=1, mangled=False)
         return ir.DictOf(self._extra(node, loc, hint) or ir.AnyValue())
 
@@ -262,7 +262,30 @@ class SchemaBuilder:
         own = {k: v for k, v in node.items() if k not in ("allOf", "description", "title", "default", "examples", "example")}
         if len(parts) == 1 and not own.get("properties"):
             return self.type_of(parts[0], _at(loc, "allOf", 0), hint)
-        return self._model(node, loc, naming.pascal(hint), tier=1, mangled=False)
+        if self._all_of_objects(node, loc):
+            return self._model(node, loc, naming.pascal(hint), tier=1, mangled=False)
+        # `allOf: [{type: string}, {format: date}]`: the constraints of one value, merged.
+        merged: dict[str, Any] = {}
+        for index, part in enumerate(parts):
+            target, _ = self.resolved.deref(part, _at(loc, "allOf", index))
+            if isinstance(target, dict):
+                merged.update({k: v for k, v in target.items() if k != "allOf"})
+        merged.update({k: v for k, v in node.items() if k != "allOf"})
+        return self._type_without_nullable(merged, loc, hint)
+
+    def _all_of_objects(self, node: dict[str, Any], loc: Location) -> bool:
+        """Whether an `allOf` combines objects (a model) rather than constraints on one value."""
+        for index, part in enumerate(node.get("allOf") or []):
+            try:
+                target, _ = self.resolved.deref(part, _at(loc, "allOf", index))
+            except KeyError:  # a dangling reference is reported by `resolve`
+                continue
+            if isinstance(target, dict) and (
+                target.get("type") == "object" or "properties" in target or "allOf" in target
+                or "additionalProperties" in target
+            ):
+                return True
+        return isinstance(node.get("properties"), dict) or node.get("type") == "object"
 
     # ------------------------------------------------------------ named things
     def _enum(self, node: dict[str, Any], loc: Location, name: str, tier: int, mangled: bool) -> ir.TypeRef:

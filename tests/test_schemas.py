@@ -339,3 +339,20 @@ def test_refs_into_other_files_confined_to_the_spec_folder(tmp_path: Path) -> No
     with pytest.raises(SpecError) as failure:
         generate(escaping)
     assert "leaves the spec's folder" in str(failure.value)
+
+
+def test_all_of_constraints_on_one_value_stay_that_value(make_client: Make) -> None:
+    pkg = make_client(HEAD + """
+components:
+  schemas:
+    Day:
+      allOf: [{type: string}, {format: date}]
+    Event:
+      type: object
+      properties:
+        day: {$ref: '#/components/schemas/Day'}
+        count: {allOf: [{type: integer}, {minimum: 1}]}
+""", "shapes_constraints")
+    event = pkg.models.Event.model_validate({"day": "2024-02-03", "count": 3})
+    assert event.day == datetime.date(2024, 2, 3) and event.count == 3
+    assert not hasattr(pkg.models, "Day") or not isinstance(pkg.models.Day, type)
