@@ -4,7 +4,8 @@ Rules (all independent of spec order):
 - identifiers are valid, non-keyword, ASCII Python names; wire names survive as aliases;
 - class names come from component keys, or from `title` when the key is a mangled
   FastAPI module path; colliding classes merge when structurally identical and are
-  otherwise qualified by the distinguishing part of their keys;
+  otherwise qualified by the distinguishing part of their keys, except the one plain
+  (unmangled) key, or else the shape shared by most of them, which keeps the name;
 - method names come from operationId with FastAPI's path-and-method suffix removed.
 """
 
@@ -243,6 +244,12 @@ def resolve_class_names(
         top = min(wanted[k][2] for k in keys)
         plain = [k for k in keys if wanted[k][2] == top and not wanted[k][1]]
         keeps = plain[0] if len(plain) == 1 else None
+        if keeps is None:
+            # The shape most of the colliding schemas share keeps the plain name, so a bump that
+            # adds one more, different schema of that name renames nothing that existed.
+            sizes = sorted((len(v) for v in by_shape.values()), reverse=True)
+            if sizes[0] > 1 and sizes[0] > sizes[1]:
+                keeps = next(v for v in by_shape.values() if len(v) == sizes[0])[0]
         for shape_keys in by_shape.values():
             if keeps in shape_keys:
                 for key in shape_keys:

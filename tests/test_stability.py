@@ -1,0 +1,49 @@
+"""Names survive spec bumps: across the real Mixpeek versions, every class and method that exists
+in two consecutive versions (same schema key / operationId) keeps its name and its module."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from generator import naming
+from generator.build import build
+from generator.diagnostics import Diagnostics
+from generator.load import load
+from generator.modules import assign_modules
+from generator.resolve import resolve
+
+MIXPEEK = Path(__file__).resolve().parent.parent.parent / "shared" / "specs" / "mixpeek"
+BUMPS = [("2025-12-19", "2026-01-03"), ("2026-01-03", "2026-01-20")]
+
+Facts = tuple[dict[str, tuple[str, str]], dict[str, tuple[str, str]], dict[str, str]]
+
+
+def facts(version: str) -> Facts:
+    path = MIXPEEK / f"openapi-{version}.json"
+    diagnostics = Diagnostics()
+    api = naming.assign(build(resolve(load(path), diagnostics), "3.1", diagnostics))
+    modules = assign_modules(api)
+    named = [*api.models, *api.enums]
+    classes = {item.key: (item.name, modules[item.key]) for item in named}
+    methods = {op.operation_id: (resource.name, op.name) for resource in api.resources for op in resource.operations}
+    raw = json.loads(path.read_text())
+    tags = {op["operationId"]: (op.get("tags") or [""])[0]
+            for item in raw["paths"].values() for op in item.values() if isinstance(op, dict) and "operationId" in op}
+    return classes, methods, tags
+
+
+@pytest.mark.parametrize(("old", "new"), BUMPS)
+def test_bump_renames_nothing_that_stays(old: str, new: str) -> None:
+    (classes_a, methods_a, tags_a), (classes_b, methods_b, tags_b) = facts(old), facts(new)
+    shared = classes_a.keys() & classes_b.keys()
+    assert len(shared) > 100
+    assert {k: (classes_a[k], classes_b[k]) for k in shared if classes_a[k] != classes_b[k]} == {}
+    ops = methods_a.keys() & methods_b.keys()
+    assert len(ops) > 50
+    assert {k: (methods_a[k][1], methods_b[k][1]) for k in ops if methods_a[k][1] != methods_b[k][1]} == {}
+    # An operation changes resource only when the spec changed its tag.
+    moved = {k for k in ops if methods_a[k][0] != methods_b[k][0]}
+    assert all(tags_a[k] != tags_b[k] for k in moved)
