@@ -6,7 +6,7 @@ from typing import Any
 
 from . import ir, naming
 from .config import Config
-from .diagnostics import Diagnostics
+from .diagnostics import Diagnostics, join_pointer
 from .operations import OperationBuilder
 from .resolve import Location, Resolved
 from .schemas import SchemaBuilder
@@ -32,7 +32,7 @@ def build(resolved: Resolved, version: str, diagnostics: Diagnostics, config: Co
     aliases: list[ir.Alias] = []
     if isinstance(components, dict):
         for key, node in components.items():
-            pointer = "/components/schemas/" + str(key).replace("~", "~0").replace("/", "~1")
+            pointer = join_pointer("/components/schemas", str(key))
             target = schemas.type_of({"$ref": "#" + pointer}, Location("", ""), "Schema")
             if _worth_a_name(target):
                 name, mangled = naming.preferred_class_name(pointer, node.get("title") if isinstance(node, dict) else None)
