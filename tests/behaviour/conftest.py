@@ -22,3 +22,9 @@ def server() -> Iterator[LoopbackServer]:
     """A fresh scripted server for each test, stopped (connections dropped) afterwards."""
     with LoopbackServer() as srv:
         yield srv
+
+
+@pytest.fixture(params=["sync", "async"])
+def kind(request: pytest.FixtureRequest) -> str:
+    """Each test using it runs once with the sync client and once with the async one."""
+    return str(request.param)

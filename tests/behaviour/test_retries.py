@@ -9,7 +9,6 @@ and `retry_max_delay`; only the `Retry-After` tests wait for as long as the serv
 
 from __future__ import annotations
 
-import asyncio
 import email.utils
 import json
 import time
@@ -22,6 +21,7 @@ import pytest
 import mixpeek
 from mixpeek import models
 
+from .harness import Harness, harnesses
 from .server import LoopbackServer, RecordedRequest, Reply
 
 HISTORY_PATH = "/v1/clusters/triggers/trg_1/history"
@@ -33,72 +33,11 @@ def error_payload(status: int, message: str = "something went wrong") -> dict[st
     return {"success": False, "status": status, "error": {"message": message, "type": "SomeError"}}
 
 
-# ------------------------------------------------------------------ one API for both clients
-
-
-class Harness:
-    """Runs calls of either client kind: `h.run(h.client.cluster_triggers.get_trigger_history(...))`.
-
-    For the sync client the call has already happened when `run` gets its value; for the async
-    client `run` awaits the coroutine on one event loop kept for the whole test.
-    """
-
-    def __init__(self, kind: str, **kwargs: Any) -> None:
-        self.kind = kind
-        self._runner = asyncio.Runner() if kind == "async" else None
-        self._closed = False
-        self.client: Any = self.run(self._make(kwargs))
-
-    async def _amake(self, kwargs: dict[str, Any]) -> mixpeek.AsyncMixpeek:
-        return mixpeek.AsyncMixpeek(**kwargs)
-
-    def _make(self, kwargs: dict[str, Any]) -> Any:
-        return mixpeek.Mixpeek(**kwargs) if self._runner is None else self._amake(kwargs)
-
-    def run(self, value: Any) -> Any:
-        return value if self._runner is None else self._runner.run(value)
-
-    def history(self, *args: Any, client: Any = None, **kwargs: Any) -> Any:
-        target = self.client if client is None else client
-        return self.run(target.cluster_triggers.get_trigger_history(*args, **kwargs))
-
-    def close_client(self, client: Any) -> None:
-        self.run(client.close())
-
-    def close(self) -> None:
-        if self._closed:
-            return
-        self._closed = True
-        try:
-            self.run(self.client.close())
-        finally:
-            if self._runner is not None:
-                self._runner.close()
-
-
-@pytest.fixture(params=["sync", "async"])
-def kind(request: pytest.FixtureRequest) -> str:
-    return str(request.param)
-
-
 @pytest.fixture
 def make_client(kind: str, server: LoopbackServer) -> Iterator[Callable[..., Harness]]:
     """A client of this test's kind aimed at the server: 2 retries, tiny backoff, 5 s timeout."""
-    made: list[Harness] = []
-
-    def make(**kwargs: Any) -> Harness:
-        kwargs.setdefault("base_url", server.url)
-        kwargs.setdefault("max_retries", 2)
-        kwargs.setdefault("timeout", 5.0)
-        for name, value in FAST_RETRY.items():
-            kwargs.setdefault(name, value)
-        harness = Harness(kind, **kwargs)
-        made.append(harness)
-        return harness
-
-    yield make
-    for harness in made:
-        harness.close()
+    with harnesses(kind, server, max_retries=2, timeout=5.0, **FAST_RETRY) as make:
+        yield make
 
 
 def gap(first: RecordedRequest, second: RecordedRequest) -> float:

@@ -23,6 +23,7 @@ import pytest
 import mixpeek
 from mixpeek import models
 
+from .harness import Harness, harnesses
 from .server import LoopbackServer
 
 GENERATED = Path(__file__).resolve().parents[2] / "generated" / "mixpeek-trigger-history"
@@ -45,61 +46,11 @@ def error_payload(status: int, message: str = "no access") -> dict[str, Any]:
     return {"success": False, "status": status, "error": {"message": message, "type": "AuthError"}}
 
 
-# ------------------------------------------------------------------ one API for both clients
-
-
-class Harness:
-    """`h.run(<call>)` returns the sync call's value, or awaits the async one on one loop."""
-
-    def __init__(self, kind: str, **kwargs: Any) -> None:
-        self.kind = kind
-        self._runner = asyncio.Runner() if kind == "async" else None
-        self._closed = False
-        self.client: Any = self.run(self._make(kwargs))
-
-    async def _amake(self, kwargs: dict[str, Any]) -> mixpeek.AsyncMixpeek:
-        return mixpeek.AsyncMixpeek(**kwargs)
-
-    def _make(self, kwargs: dict[str, Any]) -> Any:
-        return mixpeek.Mixpeek(**kwargs) if self._runner is None else self._amake(kwargs)
-
-    def run(self, value: Any) -> Any:
-        return value if self._runner is None else self._runner.run(value)
-
-    def history(self, *args: Any, **kwargs: Any) -> Any:
-        return self.run(self.client.cluster_triggers.get_trigger_history(*args, **kwargs))
-
-    def close(self) -> None:
-        if self._closed:
-            return
-        self._closed = True
-        try:
-            self.run(self.client.close())
-        finally:
-            if self._runner is not None:
-                self._runner.close()
-
-
-@pytest.fixture(params=["sync", "async"])
-def kind(request: pytest.FixtureRequest) -> str:
-    return str(request.param)
-
-
 @pytest.fixture
 def make_client(kind: str, server: LoopbackServer) -> Iterator[Callable[..., Harness]]:
-    made: list[Harness] = []
-
-    def make(**kwargs: Any) -> Harness:
-        kwargs.setdefault("base_url", server.url)
-        kwargs.setdefault("max_retries", 0)
-        kwargs.setdefault("timeout", 5.0)
-        harness = Harness(kind, **kwargs)
-        made.append(harness)
-        return harness
-
-    yield make
-    for harness in made:
-        harness.close()
+    """A client of this test's kind aimed at the server: no retries, 5 s timeout."""
+    with harnesses(kind, server, max_retries=0, timeout=5.0) as make:
+        yield make
 
 
 # ------------------------------------------------------------------ User-Agent and default_query

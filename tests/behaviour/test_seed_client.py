@@ -128,11 +128,6 @@ class AsyncHarness:
 Harness = SyncHarness | AsyncHarness
 
 
-@pytest.fixture(params=["sync", "async"])
-def kind(request: pytest.FixtureRequest) -> str:
-    return str(request.param)
-
-
 @pytest.fixture
 def make_client(kind: str, server: LoopbackServer) -> Iterator[Callable[..., Harness]]:
     """Build a client of this test's kind aimed at the server (no retries, 5 s timeout)."""
