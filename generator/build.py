@@ -14,10 +14,10 @@ from .pagination import detect_all
 from .security import auth_schemes, lift_shared_headers
 
 
-def build(resolved: Resolved, version: str, diagnostics: Diagnostics, config: Config | None = None) -> ir.Api:
+def build(resolved: Resolved, diagnostics: Diagnostics, config: Config | None = None) -> ir.Api:
     config = config or Config()
     data: dict[str, Any] = resolved.root.data
-    schemas = SchemaBuilder(resolved, version, diagnostics)
+    schemas = SchemaBuilder(resolved, diagnostics)
     auth = auth_schemes(data, resolved.root.name, diagnostics)
     operations = OperationBuilder(resolved, schemas, diagnostics, {scheme.name for scheme in auth}).build_all()
     operations, auth = lift_shared_headers(operations, auth, _header_texts(data), config.headers)
@@ -36,10 +36,9 @@ def build(resolved: Resolved, version: str, diagnostics: Diagnostics, config: Co
             target = schemas.type_of({"$ref": "#" + pointer}, Location("", ""), "Schema")
             if _worth_a_name(target):
                 name, mangled = naming.preferred_class_name(pointer, node.get("title") if isinstance(node, dict) else None)
-                description = node.get("description") if isinstance(node, dict) else None
                 aliases.append(ir.Alias(
                     key="#" + pointer, wanted_name=name, mangled_key=mangled, target=target,
-                    description=description.strip() if isinstance(description, str) else "", pointer=pointer,
+                    description=ir.spec_text(node.get("description") if isinstance(node, dict) else None), pointer=pointer,
                 ))
     for note in ("webhooks", "callbacks"):
         if data.get(note):
@@ -96,7 +95,7 @@ def _header_texts(data: dict[str, Any]) -> dict[str, str]:
 
 def _worth_a_name(t: ir.TypeRef) -> bool:
     """Unions, lists, dicts and tuples get an importable alias; models, enums and scalars need none."""
-    inner = t.inner if isinstance(t, ir.Nullable) else t
+    inner = ir.non_null(t)
     return isinstance(inner, (ir.UnionOf, ir.ListOf, ir.DictOf, ir.TupleOf))
 
 

@@ -80,6 +80,16 @@ TypeRef: TypeAlias = (
 )
 
 
+def non_null(t: TypeRef) -> TypeRef:
+    """The type without its `None`: `X` for `Nullable(X)`, else `t` itself."""
+    return t.inner if isinstance(t, Nullable) else t
+
+
+def spec_text(value: object) -> str:
+    """Prose from the spec (a description, a summary), stripped; "" when absent or not text."""
+    return value.strip() if isinstance(value, str) else ""
+
+
 @dataclass(frozen=True, slots=True)
 class Field:
     wire_name: str

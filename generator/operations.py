@@ -75,7 +75,7 @@ class OperationBuilder:
             )
         return ir.Operation(
             method=method, path=path, operation_id=operation_id, name=name,
-            summary=_text(op.get("summary")), description=_text(op.get("description")),
+            summary=ir.spec_text(op.get("summary")), description=ir.spec_text(op.get("description")),
             deprecated=op.get("deprecated") is True, params=params,
             body=body, responses=self._responses(op, loc, hint), pointer=loc.pointer,
             resource=naming.resource_name(op.get("tags") or [], path),
@@ -110,7 +110,7 @@ class OperationBuilder:
                 wire_name=node["name"], py_name=py, location=location,
                 type=self.schemas.type_of(schema if schema is not None else {}, Location(at.file, join_pointer(at.pointer, "schema")), hint + naming.pascal(node["name"])),
                 required=location == "path" or node.get("required") is True,
-                description=_text(node.get("description")),
+                description=ir.spec_text(node.get("description")),
                 style=str(node.get("style") or ""),
                 explode=bool(node["explode"]) if isinstance(node.get("explode"), bool) else node.get("style", "form") == "form",
                 deprecated=node.get("deprecated") is True,
@@ -154,7 +154,7 @@ class OperationBuilder:
         files = tuple(f.wire_name for f in fields if _is_file(f.type)) if kind == "multipart" else ()
         return ir.Body(
             kind=kind, content_type=content_type, type=body_type, required=required,
-            description=_text(node.get("description")) if isinstance(node, dict) else "",
+            description=ir.spec_text(node.get("description")) if isinstance(node, dict) else "",
             fields=fields, file_fields=files,
             content_types=tuple(same_schema) if len(same_schema) > 1 else (),
         )
@@ -171,7 +171,7 @@ class OperationBuilder:
             if not isinstance(node, dict):
                 continue
             content = node.get("content")
-            description = _text(node.get("description"))
+            description = ir.spec_text(node.get("description"))
             if not isinstance(content, dict) or not content:
                 result.append(ir.Response(status, "empty", "", None, description))
                 continue
@@ -222,7 +222,3 @@ def _is_file(t: ir.TypeRef) -> bool:
 def _preferred_response_type(content_types: list[str]) -> str:
     order = {"json": 0, "text": 2, "binary": 1, "form": 3, "multipart": 3}
     return min(content_types, key=lambda ct: (order.get(body_kind(ct) or "binary", 4), ct))
-
-
-def _text(value: object) -> str:
-    return value.strip() if isinstance(value, str) else ""

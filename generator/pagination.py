@@ -51,7 +51,7 @@ def _configured(
         return None
     where = _parameters(op)
     items = next((f for f in model.fields if override.items in (f.wire_name, f.py_name)), None)
-    item_type = items.type.inner if items is not None and isinstance(items.type, ir.Nullable) else items.type if items else None
+    item_type = ir.non_null(items.type) if items is not None else None
     if override.param not in where or items is None or not isinstance(item_type, ir.ListOf):
         report(op, f"the pagination configured for it names a parameter ({override.param!r}) or items field "
                    f"({override.items!r}) the operation does not have")
@@ -74,7 +74,7 @@ def _path(model: ir.Model, models: Mapping[str, ir.Model], names: Sequence[str])
         if found is None:
             return ()
         result.append(found.py_name)
-        t = found.type.inner if isinstance(found.type, ir.Nullable) else found.type
+        t = ir.non_null(found.type)
         current = models.get(t.key) if isinstance(t, ir.ModelRef) else None
     return tuple(result)
 
@@ -115,7 +115,7 @@ def _items_field(model: ir.Model) -> tuple[ir.Field, ir.TypeRef] | None:
     """The list the page is about: a conventionally named one, else the only list."""
     lists = []
     for f in model.fields:
-        t = f.type.inner if isinstance(f.type, ir.Nullable) else f.type
+        t = ir.non_null(f.type)
         if isinstance(t, ir.ListOf):
             lists.append((f, t.item))
     named = [(f, t) for f, t in lists if f.wire_name in _ITEMS]
@@ -131,7 +131,7 @@ def _cursor_path(model: ir.Model, models: Mapping[str, ir.Model], depth: int = 0
             return (f.py_name,)
     if depth == 0:
         for f in model.fields:
-            t = f.type.inner if isinstance(f.type, ir.Nullable) else f.type
+            t = ir.non_null(f.type)
             if isinstance(t, ir.ModelRef) and t.key in models:
                 inner = _cursor_path(models[t.key], models, depth + 1)
                 if inner:
@@ -140,8 +140,8 @@ def _cursor_path(model: ir.Model, models: Mapping[str, ir.Model], depth: int = 0
 
 
 def _is_int(t: ir.TypeRef) -> bool:
-    return (t.inner if isinstance(t, ir.Nullable) else t) == ir.Primitive("int")
+    return ir.non_null(t) == ir.Primitive("int")
 
 
 def _is_str(t: ir.TypeRef) -> bool:
-    return (t.inner if isinstance(t, ir.Nullable) else t) == ir.Primitive("str")
+    return ir.non_null(t) == ir.Primitive("str")

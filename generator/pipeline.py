@@ -47,7 +47,7 @@ def generate(
     _stop_on_failures(document, diagnostics, strict=False)
     validate(document, version, diagnostics)
     _stop_on_failures(document, diagnostics, strict)
-    api = naming.assign(build(resolved, version, diagnostics, config))
+    api = naming.assign(build(resolved, diagnostics, config))
     _stop_on_failures(document, diagnostics, strict)
     package_name = naming.snake(package) if package else naming.package_name(api.title)
     options = Options(package=package_name, client=naming.pascal(client) if client else naming.client_name(package_name))

@@ -37,9 +37,8 @@ def is_null_schema(node: Any) -> bool:
 class SchemaBuilder:
     """Turns schemas into IR types, collecting named models and enums as it goes."""
 
-    def __init__(self, resolved: Resolved, version: str, diagnostics: Diagnostics) -> None:
+    def __init__(self, resolved: Resolved, diagnostics: Diagnostics) -> None:
         self.resolved = resolved
-        self.version = version
         self.diagnostics = diagnostics
         self.models: dict[str, ir.Model] = {}
         self.enums: dict[str, ir.Enum] = {}
@@ -250,7 +249,7 @@ class SchemaBuilder:
         for f in model.fields if model else ():
             if f.wire_name != prop:
                 continue
-            t = f.type.inner if isinstance(f.type, ir.Nullable) else f.type
+            t = ir.non_null(f.type)
             if isinstance(t, ir.LiteralOf):
                 return [v for v in t.values if v is not None]
             if isinstance(t, ir.EnumRef) and t.key in self.enums:
@@ -293,7 +292,7 @@ class SchemaBuilder:
         values = tuple(v for v in node["enum"] if v is not None)
         self.enums[key] = ir.Enum(
             key=key, wanted_name=name, mangled_key=mangled, inline=tier == 1, values=_unique_values(values),
-            description=_text(node.get("description")), pointer=loc.pointer,
+            description=ir.spec_text(node.get("description")), pointer=loc.pointer,
         )
         ref: ir.TypeRef = ir.EnumRef(key)
         return ir.Nullable(ref) if None in node["enum"] else ref
@@ -355,7 +354,7 @@ class SchemaBuilder:
         """Own properties plus those of every `allOf` member, in order, later ones winning."""
         properties: dict[str, tuple[Any, Location]] = {}
         required: set[str] = set()
-        description = _text(node.get("description"))
+        description = ir.spec_text(node.get("description"))
         for index, part in enumerate(node.get("allOf") or []):
             target, target_loc = self.resolved.deref(part, _at(loc, "allOf", index))
             if isinstance(target, dict):
@@ -375,7 +374,7 @@ class SchemaBuilder:
     def _field(self, wire: str, schema: Any, loc: Location, required: bool, py: str, owner: str) -> ir.Field:
         field_type = self.type_of(schema, loc, owner + naming.pascal(wire))
         info = schema if isinstance(schema, dict) else {}
-        description = _text(info.get("description"))
+        description = ir.spec_text(info.get("description"))
         # A readOnly field is absent from requests and a writeOnly one from responses, so a
         # model used for both cannot require either.
         read_only, write_only = info.get("readOnly") is True, info.get("writeOnly") is True
@@ -407,7 +406,7 @@ def _narrows(base: ir.TypeRef, child: ir.TypeRef) -> bool:
     if base == child or isinstance(base, ir.AnyValue):
         return True
     if isinstance(base, ir.Nullable):
-        inner = child.inner if isinstance(child, ir.Nullable) else child
+        inner = ir.non_null(child)
         return _narrows(base.inner, inner)
     if isinstance(child, ir.LiteralOf) and isinstance(base, ir.Primitive):
         python = {"str": str, "int": int, "float": float, "bool": bool}.get(base.kind)
@@ -435,7 +434,3 @@ def _unique_values(values: tuple[Any, ...]) -> tuple[str | int | float | bool, .
         if not any(type(v) is type(s) and v == s for s in seen):
             seen.append(v)
     return tuple(seen)
-
-
-def _text(value: object) -> str:
-    return value.strip() if isinstance(value, str) else ""

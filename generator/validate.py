@@ -15,7 +15,6 @@ from collections.abc import Iterator
 from typing import Any
 
 from openapi_spec_validator import OpenAPIV30SpecValidator, OpenAPIV31SpecValidator
-from openapi_spec_validator.validation import keywords
 
 from .diagnostics import Diagnostics, fail, join_pointer
 from .load import Document

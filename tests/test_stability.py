@@ -24,7 +24,7 @@ Facts = tuple[dict[str, tuple[str, str]], dict[str, tuple[str, str]], dict[str, 
 def facts(version: str) -> Facts:
     path = MIXPEEK / f"openapi-{version}.json"
     diagnostics = Diagnostics()
-    api = naming.assign(build(resolve(load(path), diagnostics), "3.1", diagnostics))
+    api = naming.assign(build(resolve(load(path), diagnostics), diagnostics))
     modules = assign_modules(api)
     named = [*api.models, *api.enums]
     classes = {item.key: (item.name, modules[item.key]) for item in named}
