@@ -60,8 +60,8 @@ class APITimeoutError(APIConnectionError):
         super().__init__(message, request=request)
 
 
-class APIResponseValidationError(APIError):
-    """A successful response whose body does not match the spec; `body` holds the raw data."""
+class _ResponseError(APIError):
+    """An error that came with a response: its status, the response and its body."""
 
     response: httpx.Response
     status_code: int
@@ -74,22 +74,16 @@ class APIResponseValidationError(APIError):
         self.body = body
 
 
-class APIStatusError(APIError):
+class APIResponseValidationError(_ResponseError):
+    """A successful response whose body does not match the spec; `body` holds the raw data."""
+
+
+class APIStatusError(_ResponseError):
     """The API answered with a 4xx or 5xx status.
 
     `body` is the response parsed into the spec's schema for that status when it
     matches; otherwise the decoded JSON, or the text when the body is not JSON.
     """
-
-    response: httpx.Response
-    status_code: int
-    body: Any
-
-    def __init__(self, message: str, *, response: httpx.Response, body: Any) -> None:
-        super().__init__(message, request=response.request)
-        self.response = response
-        self.status_code = response.status_code
-        self.body = body
 
 
 class BadRequestError(APIStatusError):
