@@ -495,6 +495,37 @@ class BaseClient:
         delay = min(self.retry_base_delay * 2.0**attempt, self.retry_max_delay)
         return delay * (1 - 0.25 * random.random())
 
+    def _after_failure(
+        self,
+        request: httpx.Request,
+        exc: httpx.TransportError,
+        attempt: int,
+        retries: int,
+        started: float,
+    ) -> float:
+        """The wait before the next attempt after a transport failure; raises when none is left."""
+        timed_out = isinstance(exc, httpx.TimeoutException)
+        self._log(request, attempt, started, "timeout" if timed_out else type(exc).__name__)
+        if attempt < retries:
+            return self._retry_delay(attempt, None)
+        if timed_out:
+            raise errors.APITimeoutError(request=request) from exc
+        raise errors.APIConnectionError(f"Connection error: {exc}", request=request) from exc
+
+    def _after_response(
+        self,
+        request: httpx.Request,
+        response: httpx.Response,
+        attempt: int,
+        retries: int,
+        started: float,
+    ) -> float | None:
+        """The wait before retrying this response, or None to keep it."""
+        self._log(request, attempt, started, str(response.status_code))
+        if attempt < retries and self._should_retry(response):
+            return self._retry_delay(attempt, response)
+        return None
+
     def _max_retries(self, call: Call) -> int:
         return self.max_retries if isinstance(call.max_retries, NotGiven) else call.max_retries
 
@@ -593,24 +624,13 @@ class SyncAPIClient(BaseClient):
             started = time.monotonic()
             try:
                 response = self._http.send(request, stream=mode == "stream")
-            except httpx.TimeoutException as exc:
-                self._log(request, attempt, started, "timeout")
-                if attempt < retries:
-                    time.sleep(self._retry_delay(attempt, None))
-                    continue
-                raise errors.APITimeoutError(request=request) from exc
-            except httpx.TransportError as exc:
-                self._log(request, attempt, started, type(exc).__name__)
-                if attempt < retries:
-                    time.sleep(self._retry_delay(attempt, None))
-                    continue
-                raise errors.APIConnectionError(
-                    f"Connection error: {exc}", request=request
-                ) from exc
-            self._log(request, attempt, started, str(response.status_code))
-            if attempt < retries and self._should_retry(response):
+            except httpx.TransportError as exc:  # timeouts included
+                time.sleep(self._after_failure(request, exc, attempt, retries, started))
+                continue
+            delay = self._after_response(request, response, attempt, retries, started)
+            if delay is not None:
                 response.close()
-                time.sleep(self._retry_delay(attempt, response))
+                time.sleep(delay)
                 continue
             if mode == "stream":
                 if response.is_error:
@@ -643,24 +663,13 @@ class AsyncAPIClient(BaseClient):
             started = time.monotonic()
             try:
                 response = await self._http.send(request, stream=mode == "stream")
-            except httpx.TimeoutException as exc:
-                self._log(request, attempt, started, "timeout")
-                if attempt < retries:
-                    await asyncio.sleep(self._retry_delay(attempt, None))
-                    continue
-                raise errors.APITimeoutError(request=request) from exc
-            except httpx.TransportError as exc:
-                self._log(request, attempt, started, type(exc).__name__)
-                if attempt < retries:
-                    await asyncio.sleep(self._retry_delay(attempt, None))
-                    continue
-                raise errors.APIConnectionError(
-                    f"Connection error: {exc}", request=request
-                ) from exc
-            self._log(request, attempt, started, str(response.status_code))
-            if attempt < retries and self._should_retry(response):
+            except httpx.TransportError as exc:  # timeouts included
+                await asyncio.sleep(self._after_failure(request, exc, attempt, retries, started))
+                continue
+            delay = self._after_response(request, response, attempt, retries, started)
+            if delay is not None:
                 await response.aclose()
-                await asyncio.sleep(self._retry_delay(attempt, response))
+                await asyncio.sleep(delay)
                 continue
             if mode == "stream":
                 if response.is_error:
