@@ -1,23 +1,34 @@
-"""The `sdkforge` command: generate and check."""
+"""The `sdkforge` command: generate, check and diff."""
 
 from __future__ import annotations
 
 import argparse
+import datetime
 import os
 import sys
 import time
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 
 from . import __version__
-from .config import ConfigError, load_config
+from .config import Config, ConfigError, load_config
 from .diagnostics import Diagnostic, SpecError
-from .format import FormatError
-from .pipeline import generate
+from .diff import Report, compare as compare_surfaces, render_json, render_markdown, render_text
+from .format import FormatCache, FormatError, FormatStats, default_cache_dir
+from .manifest import known_formatting
+from .pipeline import Generated, analyse, generate, valid_version
+from .render import TemplateProblem
+from .surface import SURFACE_FILE, Surface
 from .write import OutputError, check_output_folder, compare, write
 
 EXIT_OK, EXIT_SPEC, EXIT_USAGE = 0, 1, 2
 MAX_SHOWN = 40
+
+
+def _version(text: str) -> str:
+    if not valid_version(text):
+        raise argparse.ArgumentTypeError(f"{text!r} is not a Python package version (PEP 440), e.g. 1.2.0")
+    return text.strip()
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -34,15 +45,38 @@ def _parser() -> argparse.ArgumentParser:
         sub.add_argument("spec", type=Path, nargs="?", metavar="SPEC",
                          help="OpenAPI document (.yaml, .yml or .json); default: `spec` in [tool.sdkforge]")
         sub.add_argument("-o", "--output", type=Path, metavar="OUT", help="output folder; default: `output` in [tool.sdkforge]")
-        sub.add_argument("--package-name", help="Python package name (default: from info.title)")
-        sub.add_argument("--client-name", help="client class name (default: from the package name)")
+        _naming_options(sub)
         sub.add_argument("--strict", action="store_true", default=None, help="treat warnings as errors")
-        sub.add_argument("--config", type=Path, metavar="PYPROJECT",
-                         help="read [tool.sdkforge] from this file (default: ./pyproject.toml when it has one)")
+        sub.add_argument("--templates", type=Path, metavar="DIR",
+                         help="templates overriding the built-in ones by relative path (the rest stay built-in)")
+        sub.add_argument("--meta", action="store_true", default=None,
+                         help="also write a pyproject.toml, so `pip install OUT` installs the package")
+        sub.add_argument("--package-version", type=_version, metavar="VERSION",
+                         help="the version --meta writes (default: info.version)")
+        sub.add_argument("--cache-dir", type=Path, metavar="DIR",
+                         help=f"formatted-file cache (default: $SDKFORGE_CACHE_DIR or {default_cache_dir()})")
+        sub.add_argument("--no-cache", action="store_true", help="do not read or write the formatted-file cache")
         if name == "generate":
-            sub.add_argument("--force", action="store_true", help="replace a non-empty folder sdkforge did not write")
+            sub.add_argument("--force", action="store_true",
+                             help="write into a non-empty folder sdkforge did not write, and over generated files edited by hand")
+            sub.add_argument("--changelog", type=Path, metavar="FILE",
+                             help="append the API changes since the previous generation to FILE (markdown)")
             sub.add_argument("-q", "--quiet", action="store_true", help="print errors only")
+    text = "the change in the generated Python API from OLD_SPEC to NEW_SPEC"
+    sub = commands.add_parser("diff", help=text, description=text + ": breaking changes first, then additions, then docs")
+    sub.add_argument("old", type=Path, metavar="OLD_SPEC")
+    sub.add_argument("new", type=Path, metavar="NEW_SPEC")
+    sub.add_argument("--format", choices=("text", "markdown", "json"), default="text", help="report format (default: text)")
+    sub.add_argument("--fail-on-breaking", action="store_true", help="exit 1 when there are breaking changes")
+    _naming_options(sub)
     return parser
+
+
+def _naming_options(sub: argparse.ArgumentParser) -> None:
+    sub.add_argument("--package-name", help="Python package name (default: from info.title)")
+    sub.add_argument("--client-name", help="client class name (default: from the package name)")
+    sub.add_argument("--config", type=Path, metavar="PYPROJECT",
+                     help="read [tool.sdkforge] from this file (default: ./pyproject.toml when it has one)")
 
 
 def _report(diagnostics: Sequence[Diagnostic], quiet: bool) -> None:
@@ -56,62 +90,129 @@ def _report(diagnostics: Sequence[Diagnostic], quiet: bool) -> None:
 def main(argv: Sequence[str] | None = None) -> int:
     parser = _parser()
     args = parser.parse_args(argv)
-    started = time.perf_counter()
-    quiet = bool(getattr(args, "quiet", False))
     try:
         config = load_config(args.config)
     except ConfigError as exc:
         print(f"sdkforge: {exc}", file=sys.stderr)
         return EXIT_USAGE
-    args.spec = args.spec or config.spec
-    args.output = args.output or config.output
-    if args.spec is None or args.output is None:
-        parser.error("give SPEC and -o OUT, or set `spec` and `output` under [tool.sdkforge] in pyproject.toml")
-    strict = config.strict if args.strict is None else args.strict
+    subject = str(getattr(args, "spec", None) or getattr(args, "new", None) or config.spec or "the spec")
     try:
-        if args.command == "generate":
-            check_output_folder(args.output, args.force)
-        result = generate(
-            args.spec, package=args.package_name or config.package_name, strict=strict,
-            client=args.client_name or config.client_name, config=config,
-        )
-        _report(result.diagnostics, quiet)
-        if args.command == "check":
-            state = compare(args.output, result.files)
-            if state.stale:
-                print(f"{args.output} is stale: run `sdkforge generate` (or `make generate`)", file=sys.stderr)
-                for label, paths in (("added", state.added), ("removed", state.removed), ("changed", state.changed)):
-                    for path in paths[:MAX_SHOWN]:
-                        print(f"  {label}: {path}", file=sys.stderr)
-                return EXIT_SPEC
-            print(f"{args.output} is up to date ({len(result.files)} files)")
-            return EXIT_OK
-        write(args.output, result.files, force=args.force)
+        if args.command == "diff":
+            return _diff(args, config)
+        return _generate_or_check(parser, args, config)
     except SpecError as exc:
         _report(exc.diagnostics, quiet=False)
-        print(f"sdkforge: {args.spec}: generation stopped; nothing was written.", file=sys.stderr)
+        print(f"sdkforge: {subject}: stopped; nothing was written.", file=sys.stderr)
         return EXIT_SPEC
-    except OutputError as exc:
+    except (OutputError, TemplateProblem) as exc:
         print(f"sdkforge: {exc}", file=sys.stderr)
         return EXIT_USAGE
     except FormatError as exc:
-        print(f"sdkforge: internal error: {exc}; please report it with the spec", file=sys.stderr)
+        hint = "check your --templates" if getattr(args, "templates", None) or config.templates else \
+            "please report it with the spec"
+        print(f"sdkforge: {exc}; nothing was written ({hint})", file=sys.stderr)
         return EXIT_SPEC
     except RecursionError:
-        print(f"sdkforge: {args.spec}: the spec nests schemas too deeply to generate; nothing was written.",
+        print(f"sdkforge: {subject}: the spec nests schemas too deeply to generate; nothing was written.",
               file=sys.stderr)
         return EXIT_SPEC
     except Exception as exc:  # a bug in sdkforge: say so plainly; SDKFORGE_DEBUG=1 shows the traceback
         if os.environ.get("SDKFORGE_DEBUG"):
             raise
-        print(f"sdkforge: internal error ({type(exc).__name__}: {exc}) while generating {args.spec}; "
+        print(f"sdkforge: internal error ({type(exc).__name__}: {exc}) while working on {subject}; "
               "nothing was written. Please report it with the spec (SDKFORGE_DEBUG=1 shows details).",
               file=sys.stderr)
         return EXIT_SPEC
+
+
+def _generate_or_check(parser: argparse.ArgumentParser, args: argparse.Namespace, config: Config) -> int:
+    started = time.perf_counter()
+    quiet = bool(getattr(args, "quiet", False))
+    spec: Path | None = args.spec or config.spec
+    out: Path | None = args.output or config.output
+    if spec is None or out is None:
+        parser.error("give SPEC and -o OUT, or set `spec` and `output` under [tool.sdkforge] in pyproject.toml")
+    if args.command == "generate":
+        check_output_folder(out, args.force)
+    cache = None if args.no_cache else FormatCache(args.cache_dir or config.cache_dir or default_cache_dir())
+    stats = FormatStats()
+    result = generate(
+        spec, package=args.package_name or config.package_name, client=args.client_name or config.client_name,
+        strict=config.strict if args.strict is None else args.strict, config=config,
+        templates=args.templates or config.templates, meta=config.meta if args.meta is None else args.meta,
+        package_version=args.package_version or config.package_version, cache=cache,
+        known=known_formatting(out) if out.is_dir() else None, stats=stats,
+    )
+    _report(result.diagnostics, quiet)
+    if cache is not None and cache.problem and not quiet:
+        print(f"sdkforge: note: {cache.problem}; going on without it", file=sys.stderr)
+    if args.command == "check":
+        return _check(out, result)
+    changelog: Path | None = args.changelog or config.changelog
+    previous = _previous_surface(out) if changelog is not None else None
+    write(out, result.files, force=args.force)
+    if changelog is not None:
+        _append_changelog(changelog, previous, result.surface)
     if not quiet:
         elapsed = time.perf_counter() - started
-        print(f"wrote {len(result.files)} files for package `{result.package}` to {args.output} in {elapsed:.1f}s")
+        print(f"wrote {len(result.files)} files for package `{result.package}` to {out} in {elapsed:.1f}s "
+              f"(black ran on {stats.formatted}; {stats.reused} unchanged, {stats.cached} from the cache)")
     return EXIT_OK
+
+
+def _check(out: Path, result: Generated) -> int:
+    state = compare(out, result.files, result.options)
+    if not state.stale:
+        print(f"{out} is up to date ({len(result.files)} files)")
+        return EXIT_OK
+    print(f"{out} is stale: run `sdkforge generate` (or `make generate`)", file=sys.stderr)
+    for reason in state.reasons:
+        print(f"  {reason}", file=sys.stderr)
+    for label, paths in (("added", state.added), ("removed", state.removed), ("changed", state.changed)):
+        for path in paths[:MAX_SHOWN]:
+            print(f"  {label}: {path}", file=sys.stderr)
+        if len(paths) > MAX_SHOWN:
+            print(f"  ... and {len(paths) - MAX_SHOWN} more {label}", file=sys.stderr)
+    return EXIT_SPEC
+
+
+def _previous_surface(out: Path) -> Surface | None:
+    try:
+        return Surface.from_json((out / SURFACE_FILE).read_text(encoding="utf-8"))
+    except (OSError, ValueError, TypeError, KeyError):
+        return None
+
+
+def _append_changelog(path: Path, previous: Surface | None, current: Surface) -> None:
+    today = datetime.date.today().isoformat()
+    if previous is None:
+        methods = sum(1 for e in current.entries.values() if e.kind == "method")
+        models = len({e.symbol for e in current.entries.values() if e.kind == "model"})
+        title = f"{current.title} {current.version}".strip()
+        text = f"## {title} ({today})\n\nFirst generation: {methods} methods, {models} models.\n"
+    else:
+        report = compare_surfaces(previous, current)
+        if not report.changes:
+            return
+        text = render_markdown(report).replace("\n", f" ({today})\n", 1)
+    try:
+        existing = path.read_text(encoding="utf-8") if path.exists() else ""
+        separator = "" if not existing else ("\n" if existing.endswith("\n") else "\n\n")
+        with open(path, "a", encoding="utf-8", newline="\n") as handle:
+            handle.write(separator + text)
+    except (OSError, UnicodeDecodeError) as exc:
+        raise OutputError(f"the output was written, but the changelog {path} could not be: {exc}") from None
+
+
+def _diff(args: argparse.Namespace, config: Config) -> int:
+    def surface_of(spec: Path) -> Surface:
+        return analyse(spec, package=args.package_name or config.package_name,
+                       client=args.client_name or config.client_name, config=config).surface
+
+    report: Report = compare_surfaces(surface_of(args.old), surface_of(args.new))
+    renderers: dict[str, Callable[[Report], str]] = {"text": render_text, "markdown": render_markdown, "json": render_json}
+    sys.stdout.write(renderers[args.format](report))
+    return EXIT_SPEC if args.fail_on_breaking and report.breaking else EXIT_OK
 
 
 if __name__ == "__main__":  # pragma: no cover

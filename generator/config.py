@@ -6,6 +6,11 @@
     package-name = "acme"
     client-name = "Acme"
     strict = true
+    templates = "sdk-templates"      # override built-in templates by relative path
+    meta = true                      # write a pyproject.toml for the generated package
+    package-version = "1.2.0"        # its version (default: info.version)
+    changelog = "CHANGELOG.md"       # append the API changes of every regeneration
+    cache-dir = ".cache/sdkforge"    # formatted-file cache (default: the user cache folder)
 
     [tool.sdkforge.headers]          # header parameters as client settings
     "X-Namespace" = "namespace"      # lift it, as this argument (env ACME_NAMESPACE)
@@ -30,7 +35,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal
 
-_TOP = {"spec", "output", "package-name", "client-name", "strict", "headers", "pagination"}
+_TOP = {
+    "spec", "output", "package-name", "client-name", "strict", "headers", "pagination",
+    "templates", "meta", "package-version", "changelog", "cache-dir",
+}
 _PAGE_KEYS = {"style", "param", "items", "cursor", "total"}
 
 
@@ -56,6 +64,11 @@ class Config:
     strict: bool = False
     headers: Mapping[str, str | None] = field(default_factory=dict)  # lowercased wire name -> argument
     pagination: Mapping[str, PageOverride | None] = field(default_factory=dict)
+    templates: Path | None = None
+    meta: bool = False
+    package_version: str | None = None
+    changelog: Path | None = None
+    cache_dir: Path | None = None
 
 
 def load_config(path: Path | None) -> Config:
@@ -94,6 +107,11 @@ def _parse(table: Any, path: Path) -> Config:
         strict=_bool(table, "strict", where) if "strict" in table else False,
         headers=_headers(table.get("headers", {}), f"{where}.headers"),
         pagination=_pagination(table.get("pagination", {}), f"{where}.pagination"),
+        templates=base / _str(table, "templates", where) if "templates" in table else None,
+        meta=_bool(table, "meta", where) if "meta" in table else False,
+        package_version=_str(table, "package-version", where) if "package-version" in table else None,
+        changelog=base / _str(table, "changelog", where) if "changelog" in table else None,
+        cache_dir=base / _str(table, "cache-dir", where) if "cache-dir" in table else None,
     )
 
 

@@ -1,41 +1,148 @@
-"""Stage 7: black, in-process, on the second core too when there is much to format."""
+"""Stage 7: black, in-process, on the second core too when there is much to format.
+
+Formatting is the slowest stage, and after a spec bump most files render exactly as
+before, so black only sees text it has not formatted already:
+- `known` gives the formatted text of files whose rendered text is unchanged since the
+  previous run (read back from the output folder, vouched for by its manifest);
+- `FormatCache` keeps formatted text by the hash of the rendered text, black's version and
+  its mode, in the user cache folder (or one the user names), for every project alike.
+"""
 
 from __future__ import annotations
 
+import hashlib
+import importlib.metadata
 import os
-from collections.abc import Mapping
+import tempfile
+from collections.abc import Callable, Mapping
 from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass, field
+from pathlib import Path
 
 import black
 
 MODE = black.Mode(target_versions={black.mode.TargetVersion.PY311}, line_length=100)
+FORMATTER = f"black {importlib.metadata.version('black')} line-length {MODE.line_length}"
 _PARALLEL_FROM = 64
 
 
 class FormatError(Exception):
-    """Generated code black could not parse: a bug in sdkforge, reported with the file."""
+    """Generated code black could not parse, reported with the file."""
+
+
+def source_hash(text: str) -> str:
+    """The hash of a file's text before formatting, as the manifest records it."""
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+def default_cache_dir() -> Path:
+    """$SDKFORGE_CACHE_DIR, else $XDG_CACHE_HOME/sdkforge, else ~/.cache/sdkforge."""
+    if os.environ.get("SDKFORGE_CACHE_DIR"):
+        return Path(os.environ["SDKFORGE_CACHE_DIR"])
+    base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
+    return Path(base) / "sdkforge"
+
+
+@dataclass(slots=True)
+class FormatCache:
+    """Formatted text by content hash. A cache that cannot be read or written is skipped,
+    never an error: `problem` says why, once."""
+
+    root: Path
+    problem: str = ""
+    hits: int = 0
+    misses: int = 0
+    _folder: Path = field(init=False)
+
+    def __post_init__(self) -> None:
+        self._folder = self.root / "format-v1"
+
+    def _path(self, text: str) -> Path:
+        key = hashlib.sha256(f"{FORMATTER}\0{text}".encode("utf-8")).hexdigest()
+        return self._folder / key[:2] / key[2:]
+
+    def get(self, text: str) -> str | None:
+        if self.problem:
+            return None
+        try:
+            result = self._path(text).read_text(encoding="utf-8")
+        except FileNotFoundError:
+            self.misses += 1
+            return None
+        except (OSError, UnicodeDecodeError) as exc:
+            self.problem = f"cannot read the format cache in {self.root}: {exc}"
+            return None
+        self.hits += 1
+        return result
+
+    def put(self, text: str, formatted: str) -> None:
+        if self.problem:
+            return
+        target = self._path(text)
+        try:
+            target.parent.mkdir(parents=True, exist_ok=True)
+            handle, temp = tempfile.mkstemp(dir=target.parent, prefix=".tmp-")
+            with os.fdopen(handle, "w", encoding="utf-8", newline="\n") as out:
+                out.write(formatted)
+            os.replace(temp, target)  # atomic: a concurrent reader sees all of it or nothing
+        except OSError as exc:
+            self.problem = f"cannot write the format cache in {self.root}: {exc.strerror or exc}"
 
 
 def _format_one(item: tuple[str, str]) -> tuple[str, str, str]:
     path, text = item
-    if not path.endswith(".py"):
-        return path, text, ""
     try:
         return path, black.format_str(text, mode=MODE), ""
     except Exception as exc:  # black.InvalidInput and friends
         return path, text, f"{type(exc).__name__}: {exc}"
 
 
-def format_files(files: Mapping[str, str]) -> dict[str, str]:
-    items = sorted(files.items())
+Known = Callable[[str, str], str | None]  # (path, rendered text) -> formatted text, when known
+
+
+@dataclass(slots=True)
+class FormatStats:
+    reused: int = 0  # unchanged since the previous run, read back from the output folder
+    cached: int = 0  # found in the format cache
+    formatted: int = 0  # run through black
+
+
+def format_files(
+    files: Mapping[str, str], cache: FormatCache | None = None, known: Known | None = None,
+    stats: FormatStats | None = None,
+) -> dict[str, str]:
+    """Format every .py file of `files`; black runs only on text neither `known` nor `cache` has."""
+    stats = stats if stats is not None else FormatStats()
+    result: dict[str, str] = {}
+    todo: list[tuple[str, str]] = []
+    for path, text in sorted(files.items()):
+        if not path.endswith(".py"):
+            result[path] = text
+            continue
+        done = known(path, text) if known is not None else None
+        if done is not None:
+            stats.reused += 1
+        elif cache is not None:
+            done = cache.get(text)
+            stats.cached += done is not None
+        if done is None:
+            todo.append((path, text))
+        else:
+            result[path] = done
+    stats.formatted = len(todo)
     workers = min(2, os.cpu_count() or 1)
-    if len(items) >= _PARALLEL_FROM and workers > 1:
+    if len(todo) >= _PARALLEL_FROM and workers > 1:
         with ProcessPoolExecutor(max_workers=workers) as pool:
-            results = list(pool.map(_format_one, items, chunksize=16))
+            formatted = list(pool.map(_format_one, todo, chunksize=16))
     else:
-        results = [_format_one(item) for item in items]
-    failures = [(path, problem) for path, _, problem in results if problem]
+        formatted = [_format_one(item) for item in todo]
+    failures = [(path, problem) for path, _, problem in formatted if problem]
     if failures:
         path, problem = failures[0]
-        raise FormatError(f"sdkforge produced Python that black cannot read in {path}: {problem}")
-    return {path: text for path, text, _ in results}
+        raise FormatError(f"black cannot read the generated {path}: {problem}")
+    rendered = dict(todo)
+    for path, text, _ in formatted:
+        result[path] = text
+        if cache is not None:
+            cache.put(rendered[path], text)
+    return dict(sorted(result.items()))

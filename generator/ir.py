@@ -102,6 +102,7 @@ class Field:
     read_only: bool = False
     write_only: bool = False
     deprecated: bool = False
+    pointer: str = ""  # where the property is declared: file#/json/pointer ("" file for the spec)
 
 
 @dataclass(frozen=True, slots=True)
@@ -160,6 +161,7 @@ class Param:
     style: str = ""
     explode: bool = True
     deprecated: bool = False
+    pointer: str = ""  # where the parameter is declared: file#/json/pointer
 
 
 BodyKind = Literal["json", "form", "multipart", "binary", "text"]

@@ -113,7 +113,7 @@ class OperationBuilder:
                 description=ir.spec_text(node.get("description")),
                 style=str(node.get("style") or ""),
                 explode=bool(node["explode"]) if isinstance(node.get("explode"), bool) else node.get("style", "form") == "form",
-                deprecated=node.get("deprecated") is True,
+                deprecated=node.get("deprecated") is True, pointer=at.key,
             ))
         return tuple(params)
 

@@ -1,23 +1,34 @@
 """The pipeline of DESIGN.md §2, top to bottom: load, validate, resolve, build, name,
 render, format. `write` (or `compare`) is left to the caller, so dry runs and `check`
-share every step with `generate`."""
+share every step with `generate`; `analyse` stops after naming, for `diff`."""
 
 from __future__ import annotations
 
 import hashlib
+import re
 from dataclasses import dataclass, replace
 from pathlib import Path
 
-from . import naming
+from . import ir, naming
 from .build import build
 from .config import Config
 from .diagnostics import Diagnostic, Diagnostics, SpecError
-from .format import format_files
+from .format import FormatCache, FormatStats, Known, format_files
 from .load import Document, load
-from .render import Options, render
+from .manifest import with_manifest
+from .render import Meta, Options, render, template_digest
 from .resolve import resolve
+from .surface import SURFACE_FILE, Surface, surface
 from .validate import check_version, validate
-from .write import with_manifest
+
+
+@dataclass(frozen=True, slots=True)
+class Analysed:
+    api: ir.Api  # named: every Python identifier chosen
+    options: Options
+    document: Document
+    diagnostics: list[Diagnostic]
+    surface: Surface
 
 
 @dataclass(frozen=True, slots=True)
@@ -26,18 +37,16 @@ class Generated:
     diagnostics: list[Diagnostic]
     package: str
     client: str
+    surface: Surface
+    options: dict[str, object]  # as the manifest records them
 
 
-def generate(
-    spec: Path,
-    *,
-    package: str | None = None,
-    strict: bool = False,
-    client: str | None = None,
-    config: Config | None = None,
-) -> Generated:
-    """Run every stage up to formatting; raise SpecError with located diagnostics on failure."""
-    diagnostics = Diagnostics()
+def analyse(
+    spec: Path, *, package: str | None = None, strict: bool = False, client: str | None = None,
+    config: Config | None = None, extra: Diagnostics | None = None,
+) -> Analysed:
+    """Every stage up to naming; raise SpecError with located diagnostics on failure."""
+    diagnostics = extra or Diagnostics()
     document = load(spec)
     try:
         version = check_version(document)
@@ -51,12 +60,81 @@ def generate(
     _stop_on_failures(document, diagnostics, strict)
     package_name = naming.snake(package) if package else naming.package_name(api.title)
     options = Options(package=package_name, client=naming.pascal(client) if client else naming.client_name(package_name))
-    files = format_files(render(api, options))
+    return Analysed(api, options, document, diagnostics.items, surface(api, options.package, options.client))
+
+
+def generate(
+    spec: Path,
+    *,
+    package: str | None = None,
+    strict: bool = False,
+    client: str | None = None,
+    config: Config | None = None,
+    templates: Path | None = None,
+    meta: bool = False,
+    package_version: str | None = None,
+    cache: FormatCache | None = None,
+    known: Known | None = None,
+    stats: FormatStats | None = None,
+) -> Generated:
+    """Every stage up to formatting. `cache` and `known` (formatted text of files the previous
+    run rendered the same) spare black the files it has formatted before."""
+    diagnostics = Diagnostics()
+    analysed = analyse(spec, package=package, strict=strict, client=client, config=config, extra=diagnostics)
+    api, options, document = analysed.api, analysed.options, analysed.document
+    if meta:
+        version = package_version or _package_version(api.version, document.name, diagnostics)
+        _stop_on_failures(document, diagnostics, strict)
+        options = replace(options, meta=Meta(version=version))
+    options = replace(options, templates=templates)
+    rendered = render(api, options)
+    rendered[SURFACE_FILE] = analysed.surface.to_json()
+    files = format_files(rendered, cache, known, stats)
     spec_hash = hashlib.sha256(document.text.encode("utf-8")).hexdigest()
-    files = with_manifest(files, spec_hash, {"package": options.package, "client": options.client})
+    recorded = _recorded_options(options, config)
+    files = with_manifest(files, rendered, spec_hash, recorded)
     return Generated(
-        files=files, diagnostics=_located(document, diagnostics.items), package=package_name, client=options.client
+        files=files, diagnostics=_located(document, diagnostics.items), package=options.package,
+        client=options.client, surface=analysed.surface, options=recorded,
     )
+
+
+def _recorded_options(options: Options, config: Config | None) -> dict[str, object]:
+    """What the output depends on besides the spec and sdkforge's version: `check` compares them."""
+    recorded: dict[str, object] = {"package": options.package, "client": options.client}
+    if options.templates is not None:
+        recorded["templates"] = template_digest(options.templates)
+    if options.meta is not None:
+        recorded["meta"] = options.meta.version
+    if config is not None and config.headers:
+        recorded["headers"] = {k: v for k, v in sorted(config.headers.items())}
+    if config is not None and config.pagination:
+        recorded["pagination"] = {k: repr(v) for k, v in sorted(config.pagination.items())}
+    return recorded
+
+
+# PEP 440 public versions (its appendix's pattern, without local versions).
+_PEP440 = re.compile(
+    r"v?(?:\d+!)?\d+(?:\.\d+)*(?:[-_.]?(?:a|b|c|rc|alpha|beta|pre|preview)[-_.]?\d*)?"
+    r"(?:-\d+|[-_.]?(?:post|rev|r)[-_.]?\d*)?(?:[-_.]?dev[-_.]?\d*)?",
+    re.IGNORECASE,
+)
+
+
+def valid_version(text: str) -> bool:
+    """Whether `text` is a PEP 440 public version (what pip accepts as a package version)."""
+    return _PEP440.fullmatch(text.strip()) is not None
+
+
+def _package_version(version: str, file: str, diagnostics: Diagnostics) -> str:
+    text = version.strip()
+    if valid_version(text):
+        return text[1:] if text[:1] in "vV" else text
+    diagnostics.warning(
+        file, "/info/version", f"info.version {text[:40]!r} is not a Python package version (PEP 440); "
+        "the package is versioned 0.0.0", "pass --package-version",
+    )
+    return "0.0.0"
 
 
 def _stop_on_failures(document: Document, diagnostics: Diagnostics, strict: bool) -> None:

@@ -6,6 +6,7 @@ docstrings, literals); templates only loop and look up.
 
 from __future__ import annotations
 
+import hashlib
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -31,23 +32,92 @@ STATIC_RUNTIME = {
 }
 
 
+class TemplateProblem(Exception):
+    """A custom template is missing, unreadable or does not render; the message names it."""
+
+
+@dataclass(frozen=True, slots=True)
+class Meta:
+    """Packaging metadata: with it, the output folder is a pip-installable project."""
+
+    version: str
+
+
 @dataclass(frozen=True, slots=True)
 class Options:
     package: str
     client: str
+    templates: Path | None = None  # templates that override the built-in ones, by relative path
+    meta: Meta | None = None
 
 
-# ------------------------------------------------------------------ entry point
+# ------------------------------------------------------------------ templates
 
-def render(api: ir.Api, options: Options) -> dict[str, str]:
-    env = jinja2.Environment(
-        loader=jinja2.FileSystemLoader(str(TEMPLATES)),
+def builtin_templates() -> list[str]:
+    return sorted(p.relative_to(TEMPLATES).as_posix() for p in TEMPLATES.rglob("*") if p.is_file()
+                  and "__pycache__" not in p.parts and p.name != "__init__.py")
+
+
+def custom_templates(folder: Path) -> list[str]:
+    """The templates in `folder`; each overrides the built-in one at the same relative path.
+    Files whose names start with `_` are partials for `{% include %}` and override nothing;
+    any other file must match a built-in template, so a misspelt name is an error."""
+    if not folder.is_dir():
+        raise TemplateProblem(f"--templates {folder}: not a folder")
+    found = sorted(p.relative_to(folder).as_posix() for p in folder.rglob("*") if p.is_file())
+    known = set(builtin_templates())
+    stray = [name for name in found if name not in known and not Path(name).name.startswith("_")]
+    if stray:
+        raise TemplateProblem(
+            f"--templates {folder}: {stray[0]} overrides no built-in template (partials start with `_`); "
+            f"the built-in templates are: {', '.join(sorted(known))}"
+        )
+    return found
+
+
+def template_digest(folder: Path) -> str:
+    """A digest of the custom templates, so `check` notices when they change."""
+    digest = hashlib.sha256()
+    for name in custom_templates(folder):
+        digest.update(name.encode() + b"\0" + (folder / name).read_bytes() + b"\0")
+    return digest.hexdigest()[:16]
+
+
+def _environment(custom: Path | None) -> jinja2.Environment:
+    loaders: list[jinja2.BaseLoader] = []
+    if custom is not None:
+        custom_templates(custom)
+        loaders.append(jinja2.FileSystemLoader(str(custom)))
+    loaders.append(jinja2.FileSystemLoader(str(TEMPLATES)))
+    return jinja2.Environment(
+        loader=jinja2.ChoiceLoader(loaders),
         undefined=jinja2.StrictUndefined,
         trim_blocks=True,
         lstrip_blocks=True,
         keep_trailing_newline=True,
         autoescape=False,
     )
+
+
+# ------------------------------------------------------------------ entry point
+
+def render(api: ir.Api, options: Options) -> dict[str, str]:
+    env = _environment(options.templates)
+    try:
+        return _render(env, api, options)
+    except jinja2.TemplateSyntaxError as exc:
+        raise TemplateProblem(f"template {exc.filename or exc.name}, line {exc.lineno}: {exc.message}") from None
+    except (jinja2.TemplateError, OSError, UnicodeDecodeError) as exc:
+        where = f" in {options.templates}" if options.templates is not None else ""
+        raise TemplateProblem(f"a template{where} does not render: {type(exc).__name__}: {exc}") from None
+
+
+def _source(env: jinja2.Environment, name: str) -> str:
+    assert env.loader is not None
+    return env.loader.get_source(env, name)[0]
+
+
+def _render(env: jinja2.Environment, api: ir.Api, options: Options) -> dict[str, str]:
     modules = assign_modules(api)
     names = {m.key: m.name for m in api.models} | {e.key: e.name for e in api.enums}
     enums = {e.key: e for e in api.enums}
@@ -55,7 +125,7 @@ def render(api: ir.Api, options: Options) -> dict[str, str]:
     pkg = options.package
     files: dict[str, str] = {}
     for target, source in STATIC_RUNTIME.items():
-        files[f"{pkg}/{target}"] = (TEMPLATES / source).read_text(encoding="utf-8")
+        files[f"{pkg}/{target}"] = _source(env, source)
     files[f"{pkg}/py.typed"] = ""
 
     model_views = model_modules(api, modules, names, enums, {m.key: m for m in api.models})
@@ -66,7 +136,9 @@ def render(api: ir.Api, options: Options) -> dict[str, str]:
               "title_doc": doc_lines(api.title)[0] if doc_lines(api.title) else "API",
               "base_url": literal(api.servers[0] if api.servers else ""),
               "base_url_doc": (doc_lines(api.servers[0]) or ["(none)"])[0] if api.servers else "(none)",
-              "version": literal(api.version), "package_literal": literal(pkg)}
+              "version": literal(api.version), "package_literal": literal(pkg),
+              "meta": options.meta, "distribution": pkg.replace("_", "-"),
+              "description_toml": _toml_string(f"A typed Python client for {api.title or pkg}")}
 
     files[f"{pkg}/__init__.py"] = env.get_template("package_init.py.jinja").render(common)
     files[f"{pkg}/_version.py"] = env.get_template("version.py.jinja").render(common)
@@ -81,7 +153,17 @@ def render(api: ir.Api, options: Options) -> dict[str, str]:
     for view in resources:
         files[f"{pkg}/resources/{view.module}.py"] = resource_template.render(view=view, options=options)
     files["README.md"] = env.get_template("README.md.jinja").render(common)
+    if options.meta is not None:
+        files["pyproject.toml"] = env.get_template("pyproject.toml.jinja").render(
+            common, package_version=_toml_string(options.meta.version))
     return files
+
+
+def _toml_string(text: str) -> str:
+    """A TOML basic string: spec text stays data."""
+    escaped = text.replace("\\", "\\\\").replace('"', '\\"')
+    return '"' + "".join(ch if ch.isprintable() else (f"\\u{ord(ch):04x}" if ord(ch) <= 0xFFFF else f"\\U{ord(ch):08x}")
+                         for ch in escaped) + '"'
 
 
 # ------------------------------------------------------------------ auth

@@ -385,7 +385,7 @@ class SchemaBuilder:
             description=description, has_default=has_default,
             default=info.get("default") if has_default else None,
             read_only=read_only, write_only=write_only,
-            deprecated=info.get("deprecated") is True,
+            deprecated=info.get("deprecated") is True, pointer=loc.key,
         )
 
 

@@ -2,14 +2,14 @@
 
 The output folder is swapped in whole: the new tree is written next to it (with the
 files sdkforge did not write carried over as hard links), then renamed into place, so
-a failure at any point leaves the previous output untouched. A manifest records what
-sdkforge wrote; a non-empty folder without one is refused unless forced.
+a failure at any point leaves the previous output untouched. Only files the previous
+manifest lists are ever replaced or deleted; one of those edited by hand since is
+reported and kept unless forced. A non-empty folder without a manifest is refused unless
+forced, and even then only the files sdkforge generates are written over.
 """
 
 from __future__ import annotations
 
-import hashlib
-import json
 import os
 import shutil
 import tempfile
@@ -18,12 +18,27 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from . import __version__
+from .manifest import MANIFEST, edited_files, read_manifest
 
-MANIFEST = ".sdkforge-manifest.json"
+MAX_LISTED = 20
 
 
 class OutputError(Exception):
     """The output folder cannot be used; the message says why and what to do."""
+
+
+class EditedFilesError(OutputError):
+    """Generated files were edited by hand since sdkforge wrote them."""
+
+    def __init__(self, out: Path, paths: list[str]) -> None:
+        self.paths = paths
+        listed = "".join(f"\n  edited: {p}" for p in paths[:MAX_LISTED])
+        more = f"\n  ... and {len(paths) - MAX_LISTED} more" if len(paths) > MAX_LISTED else ""
+        super().__init__(
+            f"{out}: {len(paths)} generated file(s) changed since sdkforge wrote them; nothing was written."
+            f"{listed}{more}\nMove your changes into a module of your own (sdkforge never touches files it did "
+            "not write), or pass --force to overwrite them."
+        )
 
 
 @dataclass(frozen=True, slots=True)
@@ -31,25 +46,11 @@ class Staleness:
     added: tuple[str, ...]
     removed: tuple[str, ...]
     changed: tuple[str, ...]
+    reasons: tuple[str, ...] = ()  # a different generator version or options
 
     @property
     def stale(self) -> bool:
-        return bool(self.added or self.removed or self.changed)
-
-
-def _sha256(text: str) -> str:
-    return hashlib.sha256(text.encode("utf-8")).hexdigest()
-
-
-def with_manifest(files: Mapping[str, str], spec_sha256: str, options: Mapping[str, object]) -> dict[str, str]:
-    manifest = {
-        "generator": "sdkforge",
-        "generator_version": __version__,
-        "spec_sha256": spec_sha256,
-        "options": dict(sorted(options.items())),
-        "files": {path: _sha256(text) for path, text in sorted(files.items())},
-    }
-    return {**files, MANIFEST: json.dumps(manifest, indent=2, sort_keys=True) + "\n"}
+        return bool(self.added or self.removed or self.changed or self.reasons)
 
 
 def check_output_folder(out: Path, force: bool = False) -> None:
@@ -61,22 +62,27 @@ def check_output_folder(out: Path, force: bool = False) -> None:
     if out.is_dir() and any(out.iterdir()) and not (out / MANIFEST).is_file() and not force:
         raise OutputError(
             f"{out} is not empty and was not written by sdkforge (no {MANIFEST}); "
-            "choose an empty folder, or pass --force to replace it"
+            "choose an empty folder, or pass --force to generate into it anyway (its other files are kept)"
         )
 
 
 def owned_files(out: Path) -> set[str]:
     """The files the previous run wrote, from its manifest (empty when there is none)."""
-    try:
-        manifest = json.loads((out / MANIFEST).read_text(encoding="utf-8"))
-        return set(manifest["files"]) | {MANIFEST}
-    except (OSError, ValueError, KeyError, TypeError):
-        return set()
+    manifest = read_manifest(out)
+    return set(manifest.files) | {MANIFEST} if manifest is not None else set()
 
 
 def write(out: Path, files: Mapping[str, str], force: bool = False) -> None:
-    """Replace what sdkforge wrote in `out` with `files`, atomically; keep everything else."""
+    """Replace what sdkforge wrote in `out` with `files`, atomically; keep everything else.
+
+    Raises EditedFilesError, before touching anything, when a file the previous run wrote
+    was edited since and would be replaced or deleted (unless `force`)."""
     check_output_folder(out, force)
+    manifest = read_manifest(out) if out.is_dir() else None
+    if manifest is not None and not force:
+        edited = [p for p in edited_files(out, manifest) if p not in files or _differs(out / p, files[p])]
+        if edited:
+            raise EditedFilesError(out, edited)
     parent = out.resolve().parent
     try:
         parent.mkdir(parents=True, exist_ok=True)
@@ -85,7 +91,7 @@ def write(out: Path, files: Mapping[str, str], force: bool = False) -> None:
         raise OutputError(f"cannot create the output folder next to {out}: {exc.strerror or exc}") from None
     backup = parent / f"{staging.name}-previous"
     try:
-        if out.is_dir() and not force:
+        if out.is_dir():
             _keep_foreign_files(out, staging, owned_files(out) | set(files))
         for rel, text in sorted(files.items()):
             target = staging / rel
@@ -121,8 +127,17 @@ def _keep_foreign_files(out: Path, staging: Path, ours: set[str]) -> None:
             shutil.copy2(path, target)
 
 
-def compare(out: Path, files: Mapping[str, str]) -> Staleness:
-    """What differs between `files` and the folder on disk; files sdkforge did not write are ignored."""
+def _differs(path: Path, text: str) -> bool:
+    try:
+        return path.read_bytes() != text.encode("utf-8")
+    except OSError:
+        return True
+
+
+def compare(out: Path, files: Mapping[str, str], options: Mapping[str, object] | None = None) -> Staleness:
+    """What differs between `files` and the folder on disk; files sdkforge did not write are
+    ignored. With `options`, an output written by another sdkforge version or with other
+    options is stale too, whatever its files say."""
     added: list[str] = []
     changed: list[str] = []
     for rel, text in sorted(files.items()):
@@ -137,4 +152,18 @@ def compare(out: Path, files: Mapping[str, str]) -> Staleness:
         if current != text:
             changed.append(rel)
     removed = sorted(rel for rel in owned_files(out) - set(files) if (out / rel).exists())
-    return Staleness(tuple(added), tuple(removed), tuple(changed))
+    reasons: list[str] = []
+    manifest = read_manifest(out)
+    if manifest is not None and options is not None:
+        if manifest.generator_version != __version__:
+            reasons.append(f"written by sdkforge {manifest.generator_version or '(unknown)'}; this is sdkforge {__version__}")
+        for key in sorted(set(manifest.options) | set(options)):
+            before, now = manifest.options.get(key), options.get(key)
+            if before != now:
+                reasons.append(f"generated with option {key}={_shown(before)}; now {key}={_shown(now)}")
+    return Staleness(tuple(added), tuple(removed), tuple(changed), tuple(reasons))
+
+
+def _shown(value: object) -> str:
+    text = repr(value) if not isinstance(value, str) else value
+    return text if len(text) <= 60 else text[:57] + "..."

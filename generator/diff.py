@@ -1,0 +1,218 @@
+"""What a spec bump changes in the generated Python API, from two surfaces.
+
+Changes are breaking (a caller's code may stop working or type-checking), additive (new
+things to use), or documentation only. Whether a type change breaks depends on which way
+data flows: a parameter may widen (accept more) safely, a response field may narrow
+(promise more) safely; a model used both ways may do neither.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable, Mapping
+from dataclasses import asdict, dataclass, replace
+from typing import Literal
+
+from .surface import Entry, Surface
+
+Severity = Literal["breaking", "additive", "docs"]
+SEVERITIES: tuple[Severity, ...] = ("breaking", "additive", "docs")
+HEADINGS = {"breaking": "Breaking changes", "additive": "Additions", "docs": "Documentation changes"}
+
+_KIND_WORDS = {
+    "client-arg": "client argument", "resource": "resource", "method": "method", "param": "parameter",
+    "model": "model", "field": "field", "enum": "enum", "value": "enum value", "alias": "type alias",
+}
+
+
+@dataclass(frozen=True, slots=True)
+class Change:
+    severity: Severity
+    kind: str  # the entry kind: method, param, field...
+    symbol: str  # the Python symbol a caller uses (the new one, or the old one when removed)
+    what: str  # what happened to it, in words
+    pointer: str  # where the spec says so (the new spec, or the old one when removed)
+
+
+@dataclass(frozen=True, slots=True)
+class Report:
+    old: Surface
+    new: Surface
+    changes: tuple[Change, ...]
+
+    def count(self, severity: Severity) -> int:
+        return sum(1 for c in self.changes if c.severity == severity)
+
+    @property
+    def breaking(self) -> bool:
+        return self.count("breaking") > 0
+
+
+def compare(old: Surface, new: Surface) -> Report:
+    old_entries = _follow_operations(old.entries, new.entries)
+    new_entries = dict(new.entries)
+    changes: list[Change] = []
+    for identity, before in old_entries.items():
+        after = new_entries.get(identity)
+        if after is None:
+            if before.parent not in old_entries or before.parent in new_entries:
+                changes.append(_removed(before))
+        else:
+            changes.extend(_changed(before, after, _usage(old_entries, new_entries, before, after)))
+    for identity, after in new_entries.items():
+        if identity not in old_entries and (after.parent not in new_entries or after.parent in old_entries):
+            changes.append(_added(after, _usage(old_entries, new_entries, None, after)))
+    unique = {(c.severity, c.symbol, c.what): c for c in changes}  # merged models appear once per schema key
+    order = {s: i for i, s in enumerate(SEVERITIES)}
+    ordered = sorted(unique.values(), key=lambda c: (order[c.severity], c.symbol, c.what))
+    return Report(old, new, tuple(ordered))
+
+
+def _follow_operations(old: Mapping[str, Entry], new: Mapping[str, Entry]) -> dict[str, Entry]:
+    """Old entries, with an operation whose operationId changed but whose endpoint did not
+    (and its parameters) filed under the new identity, so it reads as renamed, not replaced."""
+    gone = {e.endpoint: k for k, e in old.items() if e.kind == "method" and k not in new}
+    came = {e.endpoint: k for k, e in new.items() if e.kind == "method" and k not in old}
+    moves = {gone[endpoint]: came[endpoint] for endpoint in gone.keys() & came.keys()}
+    if not moves:
+        return dict(old)
+    result: dict[str, Entry] = {}
+    for identity, entry in old.items():
+        prefix, _, rest = identity.partition("/")
+        if prefix in moves:
+            identity = moves[prefix] + (f"/{rest}" if rest else "")
+        if entry.parent in moves:
+            entry = replace(entry, parent=moves[entry.parent])
+        result[identity] = entry
+    return result
+
+
+def _usage(old: Mapping[str, Entry], new: Mapping[str, Entry], before: Entry | None, after: Entry) -> str:
+    """How the model owning a field is used, in either version: "in", "out", "in+out"."""
+    uses = set()
+    for entries, entry in ((old, before), (new, after)):
+        if entry is not None and entry.parent in entries:
+            uses.update(entries[entry.parent].usage.split("+"))
+    return "+".join(sorted(u for u in uses if u))
+
+
+def _label(entry: Entry) -> str:
+    return _KIND_WORDS[entry.kind]
+
+
+def _type(members: Iterable[str]) -> str:
+    items = sorted(members, key=lambda m: (m == "None", m))
+    return " | ".join(items) or "None"
+
+
+def _removed(entry: Entry) -> Change:
+    return Change("breaking", entry.kind, entry.symbol, f"{_label(entry)} removed", entry.pointer)
+
+
+def _added(entry: Entry, usage: str) -> Change:
+    label = _label(entry)
+    if entry.kind == "param" and entry.required:
+        return Change("breaking", entry.kind, entry.symbol, f"new required {label}: every call must pass it", entry.pointer)
+    if entry.kind == "field" and entry.required and "in" in usage:
+        return Change("breaking", entry.kind, entry.symbol, f"new required {label}: building the model needs it", entry.pointer)
+    return Change("additive", entry.kind, entry.symbol, f"{label} added", entry.pointer)
+
+
+def _changed(before: Entry, after: Entry, usage: str) -> list[Change]:
+    label = _label(after)
+    at = after.pointer
+    found: list[Change] = []
+
+    def add(severity: Severity, what: str) -> None:
+        found.append(Change(severity, after.kind, after.symbol, what, at))
+
+    if before.name != after.name:
+        add("breaking", f"{label} renamed from {before.symbol}")
+    elif before.kind == "method" and before.parent != after.parent:
+        add("breaking", f"{label} moved from {before.symbol}")
+    nullable_only = before.required != after.required and set(before.type) ^ set(after.type) == {"None"}
+    if before.type != after.type and not nullable_only:
+        add(_type_severity(after.kind, set(before.type), set(after.type), usage),
+            f"type changed from {_type(before.type)} to {_type(after.type)}")
+    if before.required != after.required:
+        if after.required:
+            breaks = after.kind == "param" or (after.kind == "field" and "in" in usage)
+            add("breaking" if breaks else "additive", f"{label} became required")
+        else:
+            breaks = after.kind == "field" and "out" in usage
+            add("breaking" if breaks else "additive",
+                f"{label} became optional" + (": responses may leave it out (None)" if breaks else ""))
+    if before.position != after.position and after.position >= 0 and before.position >= 0:
+        add("breaking", f"positional argument moved from place {before.position + 1} to {after.position + 1}")
+    if before.deprecated != after.deprecated:
+        add("docs", "now deprecated" if after.deprecated else "no longer deprecated")
+    if before.doc != after.doc:
+        add("docs", "description changed" if after.doc and before.doc else
+            ("description added" if after.doc else "description removed"))
+    return found
+
+
+def _type_severity(kind: str, before: set[str], after: set[str], usage: str) -> Severity:
+    widened, narrowed = after > before, after < before
+    if kind == "param":
+        return "additive" if widened else "breaking"
+    if kind == "method":  # the return type: callers handle what it returns
+        return "additive" if narrowed else "breaking"
+    if kind == "field":
+        if widened and "out" not in usage:
+            return "additive"
+        if narrowed and "in" not in usage:
+            return "additive"
+    return "breaking"
+
+
+# ------------------------------------------------------------------ reports
+
+def _title(surface: Surface) -> str:
+    return f"{surface.title} {surface.version}".strip() or surface.package
+
+
+def render_text(report: Report) -> str:
+    lines = [f"{_title(report.old)} -> {_title(report.new)}"]
+    for severity in SEVERITIES:
+        items = [c for c in report.changes if c.severity == severity]
+        if items:
+            lines += ["", f"{HEADINGS[severity]} ({len(items)}):"]
+            lines += [f"  {c.symbol}: {c.what}  [{c.pointer}]" for c in items]
+    lines += ["", _summary(report)]
+    return "\n".join(lines) + "\n"
+
+
+def render_markdown(report: Report, heading: str = "##") -> str:
+    lines = [f"{heading} {_md(_title(report.old))} -> {_md(_title(report.new))}", "", _summary(report)]
+    for severity in SEVERITIES:
+        items = [c for c in report.changes if c.severity == severity]
+        if items:
+            lines += ["", f"{heading}# {HEADINGS[severity]}", ""]
+            lines += [f"- `{_code(c.symbol)}`: {_md(c.what)} (`{_code(c.pointer)}`)" for c in items]
+    return "\n".join(lines) + "\n"
+
+
+def render_json(report: Report) -> str:
+    data = {
+        "old": {"title": report.old.title, "version": report.old.version},
+        "new": {"title": report.new.title, "version": report.new.version},
+        "counts": {s: report.count(s) for s in SEVERITIES},
+        "changes": [asdict(c) for c in report.changes],
+    }
+    return json.dumps(data, indent=2) + "\n"
+
+
+def _summary(report: Report) -> str:
+    if not report.changes:
+        return "No changes to the Python API."
+    return ", ".join(f"{report.count(s)} {HEADINGS[s].lower()}" for s in SEVERITIES) + "."
+
+
+def _md(text: str) -> str:
+    """Spec text is data: keep it from forming markdown or HTML."""
+    return "".join("\\" + ch if ch in "\\`*_{}[]<>()#+!|" else ch for ch in text.replace("\n", " "))
+
+
+def _code(text: str) -> str:
+    return text.replace("`", "'").replace("\n", " ")

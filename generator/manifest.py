@@ -1,0 +1,113 @@
+"""The manifest in every output folder: what sdkforge wrote there, from what, and how.
+
+    {"generator": "sdkforge", "generator_version": "0.1.0", "formatter": "black 26.1.0 ...",
+     "spec_sha256": "...", "options": {...},
+     "files": {path: sha256 of the file as written},
+     "sources": {path: sha256 of its text before formatting}}
+
+`files` says which files sdkforge owns (only those are ever replaced or deleted) and
+whether someone edited one since; `sources` lets a later run skip black for every file
+whose rendered text did not change.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from . import __version__
+from .format import FORMATTER, Known, source_hash
+
+MANIFEST = ".sdkforge-manifest.json"
+
+
+def file_hash(text: str) -> str:
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+@dataclass(frozen=True, slots=True)
+class Manifest:
+    spec_sha256: str
+    options: Mapping[str, object]
+    files: Mapping[str, str]
+    sources: Mapping[str, str] = field(default_factory=dict)
+    generator_version: str = __version__
+    formatter: str = FORMATTER
+
+    def to_text(self) -> str:
+        data = {
+            "generator": "sdkforge",
+            "generator_version": self.generator_version,
+            "formatter": self.formatter,
+            "spec_sha256": self.spec_sha256,
+            "options": dict(sorted(self.options.items())),
+            "files": dict(sorted(self.files.items())),
+            "sources": dict(sorted(self.sources.items())),
+        }
+        return json.dumps(data, indent=2, sort_keys=True) + "\n"
+
+
+def with_manifest(files: Mapping[str, str], rendered: Mapping[str, str], spec_sha256: str,
+                  options: Mapping[str, object]) -> dict[str, str]:
+    """`files` plus the manifest describing them; `rendered` is their text before formatting."""
+    manifest = Manifest(
+        spec_sha256=spec_sha256, options=options,
+        files={path: file_hash(text) for path, text in files.items()},
+        sources={path: source_hash(rendered[path]) for path in files if path.endswith(".py")},
+    )
+    return {**files, MANIFEST: manifest.to_text()}
+
+
+def read_manifest(out: Path) -> Manifest | None:
+    """The manifest of `out`, or None when there is none or it cannot be read."""
+    try:
+        data = json.loads((out / MANIFEST).read_text(encoding="utf-8"))
+        files, sources, options = data["files"], data.get("sources", {}), data.get("options", {})
+        if not (isinstance(files, dict) and isinstance(sources, dict) and isinstance(options, dict)):
+            return None
+        return Manifest(
+            spec_sha256=str(data.get("spec_sha256", "")), options=options,
+            files={str(k): str(v) for k, v in files.items()}, sources={str(k): str(v) for k, v in sources.items()},
+            generator_version=str(data.get("generator_version", "")), formatter=str(data.get("formatter", "")),
+        )
+    except (OSError, ValueError, KeyError, TypeError, AttributeError):
+        return None
+
+
+def known_formatting(out: Path) -> Known | None:
+    """Formatted text of the files in `out` whose rendered text is unchanged, when the manifest
+    vouches for them (same formatter, the file on disk as it was written)."""
+    manifest = read_manifest(out)
+    if manifest is None or manifest.formatter != FORMATTER:
+        return None
+
+    def known(path: str, text: str) -> str | None:
+        if manifest.sources.get(path) != source_hash(text):
+            return None
+        try:
+            current = (out / path).read_text(encoding="utf-8")
+        except (OSError, UnicodeDecodeError):
+            return None
+        return current if file_hash(current) == manifest.files.get(path) else None
+
+    return known
+
+
+def edited_files(out: Path, manifest: Manifest) -> list[str]:
+    """Files sdkforge wrote into `out` that have been changed (or replaced) since."""
+    edited = []
+    for path, digest in sorted(manifest.files.items()):
+        target = out / path
+        try:
+            current = target.read_bytes()
+        except FileNotFoundError:
+            continue
+        except OSError:
+            edited.append(path)
+            continue
+        if hashlib.sha256(current).hexdigest() != digest:
+            edited.append(path)
+    return edited

@@ -1,0 +1,222 @@
+"""The Python API a generated package offers, as flat entries two versions can be compared by.
+
+Each entry has a stable identity (what it is in the spec: an operationId, a schema key, a
+property's wire name), the symbol a caller writes (`client.pets.list_pets(limit)`,
+`Pet.name`), and what a caller depends on: the members of its type, whether it is required,
+its place among positional arguments, a digest of its documentation.
+
+`diff` compares two surfaces. The output folder keeps the surface of the package it holds
+(`.sdkforge-api.json`), so the next generation can say what a spec bump changed without the
+old spec.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Iterator, Mapping
+from dataclasses import asdict, dataclass, field
+from typing import Any, Literal
+
+from . import ir
+from .pyexpr import TypeWriter
+from .resource_views import ArgView, resource_view
+
+SURFACE_FILE = ".sdkforge-api.json"
+FORMAT_VERSION = 1
+
+Kind = Literal["client-arg", "resource", "method", "param", "model", "field", "enum", "value", "alias"]
+Usage = Literal["", "in", "out", "in+out"]
+
+
+@dataclass(frozen=True, slots=True)
+class Entry:
+    kind: Kind
+    symbol: str  # what a caller writes: client.pets.list_pets(limit)
+    name: str  # the last part of the symbol: limit
+    pointer: str  # where the spec declares it: file#/json/pointer ("" file for the spec itself)
+    parent: str = ""  # identity of the entry it belongs to (a param's method, a field's model)
+    type: tuple[str, ...] = ()  # members of its type union, sorted; "None" when nullable
+    required: bool = False
+    position: int = -1  # place among the positional arguments
+    doc: str = ""  # digest of its description / summary
+    deprecated: bool = False
+    usage: Usage = ""  # models: sent in requests ("in"), read from responses ("out") or both
+    endpoint: str = ""  # methods: "GET /pets/{id}", to follow an operationId that changed
+
+
+@dataclass(frozen=True, slots=True)
+class Surface:
+    title: str
+    version: str
+    package: str
+    entries: Mapping[str, Entry] = field(default_factory=dict)  # identity -> entry
+
+    def to_json(self) -> str:
+        """One entry per line, sorted: small diffs in version control, cheap to read back."""
+        lines = [f"  {json.dumps(k)}: {json.dumps(_compact(e), sort_keys=True)}" for k, e in sorted(self.entries.items())]
+        head = json.dumps({"format": FORMAT_VERSION, "title": self.title, "version": self.version, "package": self.package})
+        return head[:-1] + ', "entries": {\n' + ",\n".join(lines) + "\n}}\n"
+
+    @staticmethod
+    def from_json(text: str) -> Surface:
+        """Raise ValueError when `text` is not a surface this version of sdkforge wrote."""
+        data = json.loads(text)
+        if not isinstance(data, dict) or data.get("format") != FORMAT_VERSION or not isinstance(data.get("entries"), dict):
+            raise ValueError("not an sdkforge API surface of a known format")
+        defaults = asdict(Entry("model", "", "", ""))
+        entries = {}
+        for identity, raw in data["entries"].items():
+            values = {**defaults, **raw}
+            values["type"] = tuple(values["type"])
+            entries[identity] = Entry(**values)
+        return Surface(str(data.get("title", "")), str(data.get("version", "")), str(data.get("package", "")), entries)
+
+
+def _compact(entry: Entry) -> dict[str, Any]:
+    defaults = asdict(Entry(entry.kind, "", "", ""))
+    return {k: v for k, v in asdict(entry).items() if k in ("kind", "symbol", "name", "pointer") or v != defaults[k]}
+
+
+def digest(*texts: str) -> str:
+    joined = "\n".join(t for t in texts if t)
+    return hashlib.sha256(joined.encode("utf-8")).hexdigest()[:12] if joined else ""
+
+
+def members(annotation: str) -> tuple[str, ...]:
+    """The members of a type union as written: `list[A | B] | None` -> ("None", "list[A | B]")."""
+    parts: list[str] = []
+    depth = 0
+    start = 0
+    for index, char in enumerate(annotation):
+        if char in "[(":
+            depth += 1
+        elif char in "])":
+            depth -= 1
+        elif char == "|" and depth == 0:
+            parts.append(annotation[start:index].strip())
+            start = index + 1
+    parts.append(annotation[start:].strip())
+    return tuple(sorted({p for p in parts if p and p != "NotGiven"}))
+
+
+def surface(api: ir.Api, package: str, client: str) -> Surface:
+    """The surface of the package `render` writes for `api` (names already assigned)."""
+    names = {m.key: m.name for m in api.models} | {e.key: e.name for e in api.enums} | {a.key: a.name for a in api.aliases}
+    enums = {e.key: e for e in api.enums}
+    writer = TypeWriter(ref=lambda key: names[key], names=names, lenient_enums=False, plain=True)
+    usage = _usage(api)
+    entries: dict[str, Entry] = {}
+    for scheme in api.auth:
+        for arg in scheme.args:
+            entries[f"client:{arg}"] = Entry("client-arg", f"{client}({arg})", arg, f"#/components/securitySchemes/{scheme.name}",
+                                             type=("str",), doc=digest(scheme.description))
+    for resource in api.resources:
+        res_id = f"resource:{resource.name}"
+        res_symbol = f"client.{resource.name}"
+        first = resource.operations[0].pointer if resource.operations else ""
+        entries[res_id] = Entry("resource", res_symbol, resource.name, _where(first))
+        view = resource_view(resource, names, enums)
+        methods = {m.name: m for m in view.methods}
+        for op in resource.operations:
+            method = methods[op.name]
+            op_id = f"operation:{op.operation_id or op.method.upper() + ' ' + op.path}"
+            symbol = f"{res_symbol}.{op.name}"
+            entries[op_id] = Entry(
+                "method", symbol, op.name, _where(op.pointer), parent=res_id, type=members(method.returns.replace("_models.", "")),
+                doc=digest(op.summary, op.description), deprecated=op.deprecated, endpoint=f"{op.method.upper()} {op.path}",
+            )
+            for identity, entry in _arguments(op, op_id, symbol, method.positional + method.keyword):
+                entries[identity] = entry
+    for model in api.models:
+        model_id = f"model:{model.key}"
+        entries[model_id] = Entry("model", model.name, model.name, model.key, doc=digest(model.description),
+                                  usage=usage.get(model.key, ""))
+        for f in model.fields:
+            entries[f"{model_id}/field:{f.wire_name}"] = Entry(
+                "field", f"{model.name}.{f.py_name}", f.py_name, f.pointer or model.key, parent=model_id,
+                type=members(writer.expr(f.type)), required=f.required, doc=digest(f.description), deprecated=f.deprecated,
+            )
+    for enum in api.enums:
+        enum_id = f"enum:{enum.key}"
+        entries[enum_id] = Entry("enum", enum.name, enum.name, enum.key, doc=digest(enum.description))
+        for value in enum.values:
+            shown = json.dumps(value)
+            entries[f"{enum_id}/value:{shown}"] = Entry("value", f"{enum.name}[{shown}]", shown, enum.key, parent=enum_id)
+    for alias in api.aliases:
+        entries[f"alias:{alias.key}"] = Entry("alias", alias.name, alias.name, alias.key, type=members(writer.expr(alias.target)),
+                                              doc=digest(alias.description))
+    return Surface(api.title, api.version, package, entries)
+
+
+def _arguments(op: ir.Operation, op_id: str, symbol: str, args: tuple[ArgView, ...]) -> Iterator[tuple[str, Entry]]:
+    """The method's arguments as callers pass them: spec parameters, flattened body fields, `body`."""
+    by_name: dict[str, tuple[str, str, str, bool]] = {}  # py name -> (identity, pointer, doc, deprecated)
+    for p in op.params:
+        by_name[p.py_name] = (f"{op_id}/param:{p.location}:{p.wire_name}", p.pointer or _where(op.pointer), p.description, p.deprecated)
+    if op.body is not None:
+        body_at = _where(f"{op.pointer}/requestBody")
+        for f in op.body.fields:
+            by_name[f.py_name] = (f"{op_id}/body:{f.wire_name}", f.pointer or body_at, f.description, f.deprecated)
+        if not op.body.fields:
+            by_name["body"] = (f"{op_id}/body", body_at, op.body.description, False)
+    positional = 0
+    for arg in args:
+        if arg.name not in by_name:
+            continue  # content_type: offered because the spec lists several, follows `body`
+        identity, pointer, doc, deprecated = by_name[arg.name]
+        is_positional = identity.startswith(f"{op_id}/param:path:")
+        yield identity, Entry(
+            "param", f"{symbol}({arg.name})", arg.name, pointer, parent=op_id,
+            type=members(arg.annotation.replace("_models.", "")), required=not arg.default,
+            position=positional if is_positional else -1, doc=digest(doc), deprecated=deprecated,
+        )
+        positional += is_positional
+
+
+def _where(pointer: str) -> str:
+    """Operations live in the spec's own file: their pointers as `#/paths/...`."""
+    return f"#{pointer}" if pointer.startswith("/") else pointer
+
+
+def _usage(api: ir.Api) -> dict[str, Usage]:
+    """Which models travel in requests, in responses, or both (through fields and bases)."""
+    models = {m.key: m for m in api.models}
+    seen: dict[str, set[str]] = {"in": set(), "out": set()}
+
+    def walk(t: ir.TypeRef | None, direction: str) -> None:
+        if t is None:
+            return
+        if isinstance(t, (ir.ListOf,)):
+            walk(t.item, direction)
+        elif isinstance(t, ir.DictOf):
+            walk(t.value, direction)
+        elif isinstance(t, ir.Nullable):
+            walk(t.inner, direction)
+        elif isinstance(t, (ir.UnionOf, ir.TupleOf)):
+            for v in (t.variants if isinstance(t, ir.UnionOf) else t.items):
+                walk(v, direction)
+        elif isinstance(t, ir.ModelRef) and t.key in models and t.key not in seen[direction]:
+            seen[direction].add(t.key)
+            model = models[t.key]
+            for f in model.fields:
+                walk(f.type, direction)
+            if model.extra is not None:
+                walk(model.extra, direction)
+            if model.base:
+                walk(ir.ModelRef(model.base), direction)
+
+    for resource in api.resources:
+        for op in resource.operations:
+            for p in op.params:
+                walk(p.type, "in")
+            if op.body is not None:
+                walk(op.body.type, "in")
+                for f in op.body.fields:
+                    walk(f.type, "in")
+            for r in op.responses:
+                walk(r.type, "out")
+    result: dict[str, Usage] = {}
+    for key in models:
+        result[key] = ("in+out" if key in seen["out"] else "in") if key in seen["in"] else ("out" if key in seen["out"] else "")
+    return result
