@@ -134,13 +134,16 @@ def _generate_or_check(parser: argparse.ArgumentParser, args: argparse.Namespace
         parser.error("give SPEC and -o OUT, or set `spec` and `output` under [tool.sdkforge] in pyproject.toml")
     if args.command == "generate":
         check_output_folder(out, args.force)
+    version = args.package_version or config.package_version
+    if version is not None and not valid_version(version):
+        raise OutputError(f"package-version {version!r} is not a Python package version (PEP 440), e.g. 1.2.0")
     cache = None if args.no_cache else FormatCache(args.cache_dir or config.cache_dir or default_cache_dir())
     stats = FormatStats()
     result = generate(
         spec, package=args.package_name or config.package_name, client=args.client_name or config.client_name,
         strict=config.strict if args.strict is None else args.strict, config=config,
         templates=args.templates or config.templates, meta=config.meta if args.meta is None else args.meta,
-        package_version=args.package_version or config.package_version, cache=cache,
+        package_version=version, cache=cache,
         known=known_formatting(out) if out.is_dir() else None, stats=stats,
     )
     _report(result.diagnostics, quiet)

@@ -55,17 +55,24 @@ def compare(old: Surface, new: Surface) -> Report:
     for identity, before in old_entries.items():
         after = new_entries.get(identity)
         if after is None:
-            if before.parent not in old_entries or before.parent in new_entries:
+            if not _part_of(before, old_entries, new_entries):
                 changes.append(_removed(before))
         else:
             changes.extend(_changed(before, after, _usage(old_entries, new_entries, before, after)))
     for identity, after in new_entries.items():
-        if identity not in old_entries and (after.parent not in new_entries or after.parent in old_entries):
+        if identity not in old_entries and not _part_of(after, new_entries, old_entries):
             changes.append(_added(after, _usage(old_entries, new_entries, None, after)))
     unique = {(c.severity, c.symbol, c.what): c for c in changes}  # merged models appear once per schema key
     order = {s: i for i, s in enumerate(SEVERITIES)}
     ordered = sorted(unique.values(), key=lambda c: (order[c.severity], c.symbol, c.what))
     return Report(old, new, tuple(ordered))
+
+
+def _part_of(entry: Entry, mine: Mapping[str, Entry], other: Mapping[str, Entry]) -> bool:
+    """Whether `entry` came or went with its parent (a method's parameters, a model's fields),
+    which the report names alone. A resource's methods are named one by one."""
+    parent = mine.get(entry.parent)
+    return parent is not None and parent.kind != "resource" and entry.parent not in other
 
 
 def _follow_operations(old: Mapping[str, Entry], new: Mapping[str, Entry]) -> dict[str, Entry]:

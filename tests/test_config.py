@@ -107,3 +107,43 @@ def test_cli_reads_the_config_and_flags_override_it(tmp_path: Path) -> None:
     (tmp_path / "pyproject.toml").write_text("[tool.sdkforge]\nnope = 1\n")
     bad = subprocess.run(run, cwd=tmp_path, env=env, capture_output=True, text=True)
     assert bad.returncode == 2 and "unknown key 'nope'" in bad.stderr and "Traceback" not in bad.stderr
+
+
+def test_workflow_options_come_from_the_config_and_flags_override_them(tmp_path: Path) -> None:
+    (tmp_path / "tpl").mkdir()
+    (tmp_path / "tpl" / "README.md.jinja").write_text("custom readme\n")
+    config = write(tmp_path, """
+[tool.sdkforge]
+spec = "spec.yaml"
+output = "out"
+templates = "tpl"
+meta = true
+package-version = "3.1.4"
+changelog = "CHANGES.md"
+cache-dir = "cache"
+""")
+    loaded = load_config(config)
+    assert loaded.templates == tmp_path / "tpl" and loaded.meta and loaded.package_version == "3.1.4"
+    assert loaded.changelog == tmp_path / "CHANGES.md" and loaded.cache_dir == tmp_path / "cache"
+    run = subprocess.run([sys.executable, "-m", "generator.cli", "generate", "--config", str(config), "-q"],
+                         capture_output=True, text=True, cwd=ROOT, timeout=300)
+    assert run.returncode == 0, run.stderr
+    out = tmp_path / "out"
+    assert (out / "README.md").read_text() == "custom readme\n"
+    assert 'version = "3.1.4"' in (out / "pyproject.toml").read_text()
+    assert (tmp_path / "CHANGES.md").read_text().startswith("## Configured 1")
+    assert any((tmp_path / "cache").rglob("*")), "the configured cache folder is used"
+    run = subprocess.run([sys.executable, "-m", "generator.cli", "generate", "--config", str(config), "-q",
+                          "--package-version", "4.0.0"], capture_output=True, text=True, cwd=ROOT, timeout=300)
+    assert run.returncode == 0, run.stderr
+    assert 'version = "4.0.0"' in (out / "pyproject.toml").read_text()
+
+
+@pytest.mark.parametrize(("toml", "needle"), [
+    ("meta = 'yes'", "'meta' must be true or false"),
+    ("templats = 'x'", "unknown key 'templats'"),
+    ("package-version = ''", "'package-version' must be a non-empty string"),
+])
+def test_bad_workflow_options_name_the_key(tmp_path: Path, toml: str, needle: str) -> None:
+    with pytest.raises(ConfigError, match=needle):
+        load_config(write(tmp_path, f"[tool.sdkforge]\n{toml}\n"))

@@ -1,0 +1,349 @@
+"""`sdkforge diff`: every kind of change on small spec pairs, the report formats, the exit
+code, and a sample of the real Mixpeek bump 2026-01-03 -> 2026-01-20 checked by reading the specs."""
+
+from __future__ import annotations
+
+import copy
+import json
+import re
+import subprocess
+import sys
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import pytest
+import yaml
+
+from generator import naming
+from generator.build import build
+from generator.diagnostics import Diagnostics
+from generator.diff import Change, compare, render_markdown, render_text
+from generator.load import load
+from generator.pipeline import analyse
+from generator.resolve import resolve
+from generator.surface import Surface, members, surface
+
+ROOT = Path(__file__).resolve().parent.parent
+MIXPEEK = ROOT.parent / "shared" / "specs" / "mixpeek"
+
+Spec = dict[str, Any]
+
+
+def base_spec() -> Spec:
+    pet = {
+        "type": "object", "required": ["id", "name"], "description": "A pet.",
+        "properties": {"id": {"type": "integer"}, "name": {"type": "string"}, "tag": {"type": "string"},
+                       "status": {"$ref": "#/components/schemas/Status"}},
+    }
+    new_pet = {"type": "object", "required": ["name"],
+               "properties": {"name": {"type": "string"}, "tag": {"type": "string"}}}
+    return {
+        "openapi": "3.1.0",
+        "info": {"title": "Zoo", "version": "1.0.0"},
+        "paths": {
+            "/pets": {
+                "get": {
+                    "operationId": "listPets", "tags": ["pets"], "summary": "List pets.",
+                    "parameters": [
+                        {"name": "limit", "in": "query", "schema": {"type": "integer"}, "description": "How many."},
+                        {"name": "status", "in": "query", "schema": {"$ref": "#/components/schemas/Status"}},
+                    ],
+                    "responses": {"200": {"description": "ok", "content": {"application/json": {
+                        "schema": {"type": "array", "items": {"$ref": "#/components/schemas/Pet"}}}}}},
+                },
+                "post": {
+                    "operationId": "createPet", "tags": ["pets"],
+                    "requestBody": {"required": True, "content": {"application/json": {
+                        "schema": {"$ref": "#/components/schemas/NewPet"}}}},
+                    "responses": {"201": {"description": "ok", "content": {"application/json": {
+                        "schema": {"$ref": "#/components/schemas/Pet"}}}}},
+                },
+            },
+            "/owners/{ownerId}/pets/{petId}": {
+                "get": {
+                    "operationId": "getPet", "tags": ["pets"],
+                    "parameters": [
+                        {"name": "ownerId", "in": "path", "required": True, "schema": {"type": "string"}},
+                        {"name": "petId", "in": "path", "required": True, "schema": {"type": "integer"}},
+                    ],
+                    "responses": {"200": {"description": "ok", "content": {"application/json": {
+                        "schema": {"$ref": "#/components/schemas/Pet"}}}}},
+                },
+            },
+        },
+        "components": {"schemas": {
+            "Pet": pet, "NewPet": new_pet,
+            "Status": {"type": "string", "enum": ["available", "sold"]},
+        }},
+    }
+
+
+def surface_of(spec: Spec, tmp_path: Path, name: str) -> Surface:
+    path = tmp_path / f"{name}.yaml"
+    path.write_text(yaml.safe_dump(spec, sort_keys=False), encoding="utf-8")
+    return analyse(path).surface
+
+
+def changes(tmp_path: Path, mutate: Callable[[Spec], None]) -> list[Change]:
+    old = base_spec()
+    new = copy.deepcopy(old)
+    mutate(new)
+    return list(compare(surface_of(old, tmp_path, "old"), surface_of(new, tmp_path, "new")).changes)
+
+
+def found(items: list[Change]) -> set[tuple[str, str, str]]:
+    return {(c.severity, c.symbol, c.what) for c in items}
+
+
+def op(spec: Spec, path: str, method: str) -> dict[str, Any]:
+    result: dict[str, Any] = spec["paths"][path][method]
+    return result
+
+
+def schemas(spec: Spec) -> dict[str, Any]:
+    result: dict[str, Any] = spec["components"]["schemas"]
+    return result
+
+
+def test_same_spec_has_no_changes(tmp_path: Path) -> None:
+    assert changes(tmp_path, lambda s: None) == []
+
+
+def test_removed_method_model_field_and_enum_value_are_breaking(tmp_path: Path) -> None:
+    def mutate(s: Spec) -> None:
+        del s["paths"]["/owners/{ownerId}/pets/{petId}"]
+        del schemas(s)["Pet"]["properties"]["tag"]
+        schemas(s)["Status"]["enum"] = ["available"]
+        op(s, "/pets", "get")["responses"]["200"]["content"]["application/json"]["schema"]["items"] = {"type": "string"}
+        schemas(s)["Pet"]["description"] = "A pet."  # unchanged
+    result = changes(tmp_path, mutate)
+    assert {("breaking", "client.pets.get_pet", "method removed"),
+            ("breaking", "Pet.tag", "field removed"),
+            ("breaking", 'Status["sold"]', "enum value removed")} <= found(result)
+    removed = next(c for c in result if c.symbol == "client.pets.get_pet")
+    assert removed.pointer == "#/paths/~1owners~1{ownerId}~1pets~1{petId}/get"
+    # The parameters of a removed method are not listed one by one.
+    assert not any(c.symbol.startswith("client.pets.get_pet(") for c in result)
+
+
+def test_removed_model_is_breaking(tmp_path: Path) -> None:
+    def mutate(s: Spec) -> None:
+        op(s, "/pets", "post")["requestBody"]["content"]["application/json"]["schema"] = {"type": "object"}
+        del schemas(s)["NewPet"]
+    result = changes(tmp_path, mutate)
+    assert ("breaking", "NewPet", "model removed") in found(result)
+    assert not any(c.symbol.startswith("NewPet.") for c in result)
+
+
+def test_renamed_operation_and_moved_method(tmp_path: Path) -> None:
+    def mutate(s: Spec) -> None:
+        op(s, "/pets", "get")["operationId"] = "findPets"
+        op(s, "/pets", "post")["tags"] = ["animals"]
+    result = found(changes(tmp_path, mutate))
+    assert ("breaking", "client.pets.find_pets", "method renamed from client.pets.list_pets") in result
+    assert ("breaking", "client.animals.create_pet", "method moved from client.pets.create_pet") in result
+    assert ("additive", "client.animals", "resource added") in result
+    # The parameters of the renamed method are the same parameters: no noise.
+    assert not any(symbol.startswith("client.pets.find_pets(") for _, symbol, _ in result)
+
+
+def test_removed_resource(tmp_path: Path) -> None:
+    def mutate(s: Spec) -> None:
+        for item in s["paths"].values():
+            for operation in item.values():
+                operation["tags"] = ["animals"]
+    result = found(changes(tmp_path, mutate))
+    assert ("breaking", "client.pets", "resource removed") in result
+    assert ("breaking", "client.animals.list_pets", "method moved from client.pets.list_pets") in result
+
+
+def test_parameters_required_added_and_types(tmp_path: Path) -> None:
+    def mutate(s: Spec) -> None:
+        params = op(s, "/pets", "get")["parameters"]
+        params[0]["required"] = True  # limit became required
+        params.append({"name": "owner", "in": "query", "required": True, "schema": {"type": "string"}})
+        params.append({"name": "sort", "in": "query", "schema": {"type": "string"}})
+        params[1]["schema"] = {"type": "integer"}  # status: enum -> int
+    result = found(changes(tmp_path, mutate))
+    assert ("breaking", "client.pets.list_pets(limit)", "parameter became required") in result
+    assert ("breaking", "client.pets.list_pets(owner)", "new required parameter: every call must pass it") in result
+    assert ("additive", "client.pets.list_pets(sort)", "parameter added") in result
+    assert ("breaking", "client.pets.list_pets(status)", "type changed from Status to int") in result
+
+
+def test_parameter_widened_is_additive(tmp_path: Path) -> None:
+    def mutate(s: Spec) -> None:
+        op(s, "/pets", "get")["parameters"][0]["schema"] = {"anyOf": [{"type": "integer"}, {"type": "string"}]}
+    result = found(changes(tmp_path, mutate))
+    assert result == {("additive", "client.pets.list_pets(limit)", "type changed from int to int | str")}
+
+
+def test_positional_arguments_reordered(tmp_path: Path) -> None:
+    def mutate(s: Spec) -> None:
+        s["paths"] = {("/pets/{petId}/owners/{ownerId}" if k.startswith("/owners") else k): v for k, v in s["paths"].items()}
+    result = found(changes(tmp_path, mutate))
+    assert ("breaking", "client.pets.get_pet(pet_id)", "positional argument moved from place 2 to 1") in result
+    assert ("breaking", "client.pets.get_pet(owner_id)", "positional argument moved from place 1 to 2") in result
+
+
+def test_fields_follow_the_direction_data_flows(tmp_path: Path) -> None:
+    def mutate(s: Spec) -> None:
+        schemas(s)["NewPet"]["required"] = ["name", "tag"]  # request model: breaking
+        schemas(s)["Pet"]["required"] = ["id", "name", "tag"]  # response model: a promise, additive
+        schemas(s)["Pet"]["properties"]["name"] = {"type": ["string", "null"]}  # response widened: breaking
+        schemas(s)["NewPet"]["properties"]["age"] = {"type": "integer"}
+        schemas(s)["NewPet"]["properties"]["species"] = {"type": "string"}
+        schemas(s)["NewPet"]["required"].append("species")  # a new required request field: breaking
+        schemas(s)["Pet"]["properties"]["id"] = {"type": "string"}  # changed: breaking
+    result = found(changes(tmp_path, mutate))
+    assert ("breaking", "NewPet.tag", "field became required") in result
+    assert ("additive", "Pet.tag", "field became required") in result
+    assert ("breaking", "Pet.name", "type changed from str to str | None") in result
+    assert ("additive", "NewPet.age", "field added") in result
+    assert ("breaking", "NewPet.species", "new required field: building the model needs it") in result
+    assert ("breaking", "Pet.id", "type changed from int to str") in result
+
+
+def test_field_became_optional_in_a_response_is_one_breaking_change(tmp_path: Path) -> None:
+    def mutate(s: Spec) -> None:
+        schemas(s)["Pet"]["required"] = ["id"]
+    result = changes(tmp_path, mutate)
+    assert found(result) == {("breaking", "Pet.name", "field became optional: responses may leave it out (None)")}
+    assert result[0].pointer == "#/components/schemas/Pet/properties/name"
+
+
+def test_response_type_changes(tmp_path: Path) -> None:
+    def mutate(s: Spec) -> None:
+        content = op(s, "/owners/{ownerId}/pets/{petId}", "get")["responses"]["200"]["content"]["application/json"]
+        content["schema"] = {"$ref": "#/components/schemas/NewPet"}
+    result = found(changes(tmp_path, mutate))
+    assert ("breaking", "client.pets.get_pet", "type changed from Pet to NewPet") in result
+
+
+def test_additions(tmp_path: Path) -> None:
+    def mutate(s: Spec) -> None:
+        s["paths"]["/toys"] = {"get": {"operationId": "listToys", "tags": ["toys"], "responses": {"204": {"description": "none"}}}}
+        schemas(s)["Toy"] = {"type": "object", "properties": {"name": {"type": "string"}}}
+        schemas(s)["Status"]["enum"] = ["available", "sold", "pending"]
+    result = found(changes(tmp_path, mutate))
+    assert {("additive", "client.toys", "resource added"), ("additive", "client.toys.list_toys", "method added"),
+            ("additive", "Toy", "model added"), ("additive", 'Status["pending"]', "enum value added")} <= result
+    assert all(severity == "additive" for severity, _, _ in result)
+    assert not any(symbol == "Toy.name" for _, symbol, _ in result)  # part of the new model
+
+
+def test_documentation_only_changes(tmp_path: Path) -> None:
+    def mutate(s: Spec) -> None:
+        op(s, "/pets", "get")["summary"] = "List every pet."
+        op(s, "/pets", "get")["parameters"][0]["description"] = "At most this many."
+        schemas(s)["Pet"]["description"] = "An animal."
+        op(s, "/pets", "post")["deprecated"] = True
+    result = found(changes(tmp_path, mutate))
+    assert result == {
+        ("docs", "client.pets.list_pets", "description changed"),
+        ("docs", "client.pets.list_pets(limit)", "description changed"),
+        ("docs", "Pet", "description changed"),
+        ("docs", "client.pets.create_pet", "now deprecated"),
+    }
+
+
+def test_report_orders_breaking_first_and_formats(tmp_path: Path) -> None:
+    def mutate(s: Spec) -> None:
+        del schemas(s)["Pet"]["properties"]["tag"]
+        schemas(s)["Status"]["enum"].append("pending")
+        schemas(s)["Pet"]["description"] = "An animal."
+    old, new = base_spec(), copy.deepcopy(base_spec())
+    mutate(new)
+    report = compare(surface_of(old, tmp_path, "old"), surface_of(new, tmp_path, "new"))
+    assert [c.severity for c in report.changes] == ["breaking", "additive", "docs"]
+    text = render_text(report)
+    assert text.index("Breaking changes (1)") < text.index("Additions (1)") < text.index("Documentation changes (1)")
+    assert "Pet.tag: field removed  [#/components/schemas/Pet/properties/tag]" in text
+    markdown = render_markdown(report)
+    assert "### Breaking changes" in markdown and "- `Pet.tag`: field removed" in markdown
+
+
+def test_markdown_keeps_spec_text_as_data(tmp_path: Path) -> None:
+    def mutate(s: Spec) -> None:
+        schemas(s)["Pet"]["properties"]["x`<script>*x*</script>`"] = {"type": "string"}
+        s["info"]["title"] = "Zoo <b>*bold*</b> [link](http://x)"
+    report = compare(surface_of(base_spec(), tmp_path, "old"), surface_of(mutate_copy(mutate), tmp_path, "new"))
+    markdown = render_markdown(report)
+    # Outside code spans nothing is markup; inside them a backtick cannot close the span early.
+    outside = re.sub(r"`[^`]*`", "", markdown)
+    assert "<" not in outside.replace("\\<", "") and "[link]" not in outside
+    assert "<script>" in markdown  # still readable, as code
+
+
+def mutate_copy(mutate: Callable[[Spec], None]) -> Spec:
+    spec = base_spec()
+    mutate(spec)
+    return spec
+
+
+def test_surface_round_trips_through_json(tmp_path: Path) -> None:
+    current = surface_of(base_spec(), tmp_path, "spec")
+    assert Surface.from_json(current.to_json()) == current
+    with pytest.raises(ValueError):
+        Surface.from_json('{"format": 99, "entries": {}}')
+
+
+def test_members_split_only_top_level_unions() -> None:
+    assert members("list[A | B] | None") == ("None", "list[A | B]")
+    assert members("dict[str, int | None] | NotGiven") == ("dict[str, int | None]",)
+
+
+def run(*args: str | Path) -> subprocess.CompletedProcess[str]:
+    return subprocess.run([sys.executable, "-m", "generator.cli", *map(str, args)],
+                          capture_output=True, text=True, cwd=ROOT, timeout=300)
+
+
+def test_cli_formats_and_fail_on_breaking(tmp_path: Path) -> None:
+    old, new = tmp_path / "old.yaml", tmp_path / "new.yaml"
+    old.write_text(yaml.safe_dump(base_spec()), encoding="utf-8")
+    changed = base_spec()
+    del schemas(changed)["Pet"]["properties"]["tag"]
+    new.write_text(yaml.safe_dump(changed), encoding="utf-8")
+    as_json = run("diff", old, new, "--format", "json")
+    assert as_json.returncode == 0, as_json.stderr
+    data = json.loads(as_json.stdout)
+    assert data["counts"] == {"breaking": 1, "additive": 0, "docs": 0}
+    assert data["changes"][0]["symbol"] == "Pet.tag"
+    failing = run("diff", old, new, "--fail-on-breaking")
+    assert failing.returncode == 1 and "Breaking changes (1)" in failing.stdout
+    assert run("diff", old, old, "--fail-on-breaking").returncode == 0
+    markdown = run("diff", old, new, "--format", "markdown")
+    assert markdown.stdout.startswith("## Zoo 1.0.0 -> Zoo 1.0.0")
+    broken = run("diff", old, tmp_path / "missing.yaml")
+    assert broken.returncode == 1 and "Traceback" not in broken.stderr
+
+
+def real_surface(version: str) -> Surface:
+    """The surface without validation (the slow part; the real specs are valid)."""
+    diagnostics = Diagnostics()
+    api = naming.assign(build(resolve(load(MIXPEEK / f"openapi-{version}.json"), diagnostics), diagnostics))
+    return surface(api, "mixpeek", "Mixpeek")
+
+
+@pytest.mark.slow
+def test_real_mixpeek_bump_report() -> None:
+    """Each expected entry was checked by reading the two specs (see the closing note of issue 5)."""
+    report = compare(real_surface("2026-01-03"), real_surface("2026-01-20"))
+    result = found(list(report.changes))
+    expected = {
+        # components.schemas.SmsConfig is gone, and NotificationChannel's enum lost "sms".
+        ("breaking", "SmsConfig", "model removed"),
+        ("breaking", 'NotificationChannel["sms"]', "enum value removed"),
+        # VectorIndex.name left `required` and became anyOf [string, null]; VectorIndex is a response model.
+        ("breaking", "VectorIndex.name", "field became optional: responses may leave it out (None)"),
+        # POST /v1/internal/batches/{batch_id}/trigger-tier/{tier_num} was removed.
+        ("breaking", "client.private.trigger_next_tier", "method removed"),
+        # POST /v1/private/organizations now answers OrganizationModel, not OrganizationModelResponse.
+        ("breaking", "client.private.create_organization_private",
+         "type changed from OrganizationModelResponse to OrganizationModel"),
+        # ClusterApplicationConfig gained optional `priority` (integer, default 0).
+        ("additive", "ClusterApplicationConfig.priority", "field added"),
+    }
+    assert expected <= result
+    assert report.count("breaking") < report.count("additive")

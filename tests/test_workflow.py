@@ -1,0 +1,234 @@
+"""The regenerate-on-every-bump loop: the manifest owns only what sdkforge wrote, edited files
+are refused, `check` notices other versions and options without running black, the format
+cache, `--changelog`, `--templates`, `--meta`."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import subprocess
+import sys
+import venv
+from pathlib import Path
+
+import pytest
+
+from generator import cli, format as format_stage
+from generator.manifest import MANIFEST
+
+ROOT = Path(__file__).resolve().parent.parent
+SEED = ROOT / "specs" / "mixpeek-trigger-history.yaml"
+FEATURES = ROOT / "specs" / "features.yaml"
+
+
+def sdkforge(capsys: pytest.CaptureFixture[str], *args: str | Path) -> tuple[int, str, str]:
+    code = cli.main([str(a) for a in args])
+    captured = capsys.readouterr()
+    return code, captured.out, captured.err
+
+
+@pytest.fixture
+def cache(tmp_path: Path) -> Path:
+    return tmp_path / "cache"
+
+
+def bumped_seed(tmp_path: Path) -> Path:
+    """The seed spec with one field more in the response and one enum value less."""
+    text = SEED.read_text(encoding="utf-8")
+    assert "total:" in text
+    spec = tmp_path / "bumped.yaml"
+    spec.write_text(text.replace("        total:\n", "        page_token:\n          type: string\n        total:\n", 1),
+                    encoding="utf-8")
+    return spec
+
+
+def test_foreign_files_survive_and_removed_modules_go(tmp_path: Path, capsys: pytest.CaptureFixture[str], cache: Path) -> None:
+    out = tmp_path / "out"
+    assert sdkforge(capsys, "generate", FEATURES, "-o", out, "--cache-dir", cache, "-q")[0] == 0
+    package = next(p for p in out.iterdir() if p.is_dir())
+    (package / "_custom.py").write_text("CUSTOM = 1\n")
+    (out / "conftest.py").write_text("# mine\n")
+    (package / "models" / "notes.txt").write_text("mine too\n")
+    # A smaller spec: most modules of the old package disappear.
+    assert sdkforge(capsys, "generate", SEED, "-o", out, "--package-name", package.name, "--cache-dir", cache, "-q")[0] == 0
+    assert (package / "_custom.py").read_text() == "CUSTOM = 1\n"
+    assert (out / "conftest.py").read_text() == "# mine\n"
+    assert (package / "models" / "notes.txt").is_file()
+    manifest = json.loads((out / MANIFEST).read_text())
+    on_disk = {p.relative_to(out).as_posix() for p in out.rglob("*") if p.is_file()}
+    assert on_disk == set(manifest["files"]) | {MANIFEST, f"{package.name}/_custom.py", "conftest.py",
+                                                f"{package.name}/models/notes.txt"}
+
+
+def test_edited_generated_file_is_reported_and_kept_unless_forced(tmp_path: Path, capsys: pytest.CaptureFixture[str],
+                                                                   cache: Path) -> None:
+    out = tmp_path / "out"
+    assert sdkforge(capsys, "generate", SEED, "-o", out, "--cache-dir", cache)[0] == 0
+    client = out / "mixpeek" / "_client.py"
+    client.write_text(client.read_text() + "# my fix\n")
+    before = {p: p.read_bytes() for p in out.rglob("*") if p.is_file()}
+    code, _, err = sdkforge(capsys, "generate", bumped_seed(tmp_path), "-o", out, "--cache-dir", cache)
+    assert code == 2
+    assert "mixpeek/_client.py" in err and "--force" in err and "nothing was written" in err
+    assert {p: p.read_bytes() for p in out.rglob("*") if p.is_file()} == before
+    # An edited file the run would leave exactly as it is on disk is not in the way.
+    code, _, err = sdkforge(capsys, "generate", bumped_seed(tmp_path), "-o", out, "--cache-dir", cache, "--force")
+    assert code == 0, err
+    assert "# my fix" not in client.read_text()
+
+
+def test_check_fails_on_other_options_or_generator_version(tmp_path: Path, capsys: pytest.CaptureFixture[str],
+                                                            cache: Path) -> None:
+    out = tmp_path / "out"
+    assert sdkforge(capsys, "generate", SEED, "-o", out, "--cache-dir", cache, "-q")[0] == 0
+    assert sdkforge(capsys, "check", SEED, "-o", out, "--cache-dir", cache)[0] == 0
+    code, _, err = sdkforge(capsys, "check", SEED, "-o", out, "--client-name", "Other", "--cache-dir", cache)
+    assert code == 1 and "generated with option client=Mixpeek; now client=Other" in err
+    manifest = json.loads((out / MANIFEST).read_text())
+    manifest["generator_version"] = "0.0.1"
+    (out / MANIFEST).write_text(json.dumps(manifest))
+    code, _, err = sdkforge(capsys, "check", SEED, "-o", out, "--cache-dir", cache)
+    assert code == 1 and "written by sdkforge 0.0.1" in err
+
+
+def test_check_runs_no_formatter_when_nothing_changed(tmp_path: Path, capsys: pytest.CaptureFixture[str],
+                                                       monkeypatch: pytest.MonkeyPatch) -> None:
+    out = tmp_path / "out"
+    assert sdkforge(capsys, "generate", FEATURES, "-o", out, "--no-cache", "-q")[0] == 0
+
+    def no_black(*args: object, **kwargs: object) -> str:
+        raise AssertionError("black ran")
+
+    monkeypatch.setattr(format_stage.black, "format_str", no_black)
+    code, stdout, err = sdkforge(capsys, "check", FEATURES, "-o", out, "--no-cache")
+    assert code == 0, err
+    assert "up to date" in stdout
+    # A file edited on disk is not vouched for by the manifest: it is formatted and found changed.
+    monkeypatch.undo()
+    target = next(out.rglob("_client.py"))
+    target.write_text(target.read_text() + "\n# edit\n")
+    code, _, err = sdkforge(capsys, "check", FEATURES, "-o", out, "--no-cache")
+    assert code == 1 and "changed: " in err and "_client.py" in err
+
+
+def test_format_cache_serves_a_second_output_and_a_bump(tmp_path: Path, capsys: pytest.CaptureFixture[str],
+                                                         cache: Path) -> None:
+    first, second = tmp_path / "first", tmp_path / "second"
+    code, stdout, _ = sdkforge(capsys, "generate", FEATURES, "-o", first, "--cache-dir", cache)
+    assert code == 0 and "black ran on 0;" not in stdout
+    code, stdout, _ = sdkforge(capsys, "generate", FEATURES, "-o", second, "--cache-dir", cache)
+    assert code == 0 and "black ran on 0; 0 unchanged" in stdout
+    files = lambda folder: {p.relative_to(folder): p.read_bytes() for p in folder.rglob("*") if p.is_file()}  # noqa: E731
+    assert files(first) == files(second)
+    # After a bump only the files whose rendered text changed go through black.
+    code, stdout, _ = sdkforge(capsys, "generate", bumped_seed(tmp_path), "-o", tmp_path / "seed", "--no-cache")
+    code, stdout, _ = sdkforge(capsys, "generate", SEED, "-o", tmp_path / "seed", "--no-cache")
+    assert code == 0
+    ran = int(stdout.split("black ran on ")[1].split(";")[0])
+    assert 1 <= ran <= 3, stdout
+
+
+def test_unusable_cache_is_skipped_with_a_note(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    blocker = tmp_path / "cache"
+    blocker.write_text("not a folder")
+    code, _, err = sdkforge(capsys, "generate", SEED, "-o", tmp_path / "out", "--cache-dir", blocker)
+    assert code == 0
+    assert "the format cache in" in err and "going on without it" in err
+
+
+def test_changelog_appends_each_bump(tmp_path: Path, capsys: pytest.CaptureFixture[str], cache: Path) -> None:
+    out, changelog = tmp_path / "out", tmp_path / "CHANGELOG.md"
+    changelog.write_text("# Changelog\n")
+    assert sdkforge(capsys, "generate", SEED, "-o", out, "--changelog", changelog, "--cache-dir", cache)[0] == 0
+    assert "First generation: 1 methods" in changelog.read_text()
+    assert sdkforge(capsys, "generate", bumped_seed(tmp_path), "-o", out, "--changelog", changelog,
+                    "--cache-dir", cache)[0] == 0
+    text = changelog.read_text()
+    assert text.startswith("# Changelog\n")
+    assert "### Additions" in text and "`TriggerHistoryResponse.page_token`: field added" in text
+    # Regenerating the same spec changes nothing, and says nothing.
+    assert sdkforge(capsys, "generate", bumped_seed(tmp_path), "-o", out, "--changelog", changelog,
+                    "--cache-dir", cache)[0] == 0
+    assert changelog.read_text() == text
+
+
+def test_custom_templates_override_by_relative_path(tmp_path: Path, capsys: pytest.CaptureFixture[str],
+                                                     cache: Path) -> None:
+    plain, custom = tmp_path / "plain", tmp_path / "custom"
+    templates = tmp_path / "templates"
+    (templates / "runtime").mkdir(parents=True)
+    (templates / "README.md.jinja").write_text("# {{ title_doc }} SDK\n{% include '_footer.jinja' %}\n")
+    (templates / "_footer.jinja").write_text("Maintained by the platform team.")
+    errors = (ROOT / "templates" / "runtime" / "errors.py").read_text()
+    (templates / "runtime" / "errors.py").write_text(errors + "\n\nCUSTOM_MARKER = True\n")
+    assert sdkforge(capsys, "generate", SEED, "-o", plain, "--cache-dir", cache, "-q")[0] == 0
+    code, _, err = sdkforge(capsys, "generate", SEED, "-o", custom, "--templates", templates, "--cache-dir", cache, "-q")
+    assert code == 0, err
+    assert (custom / "README.md").read_text() == "# Mixpeek API SDK\nMaintained by the platform team."  # trim_blocks eats the newline
+    assert "CUSTOM_MARKER = True" in (custom / "mixpeek" / "errors.py").read_text()
+    same = [p.relative_to(plain) for p in plain.rglob("*.py") if p.name != "errors.py"]
+    assert same and all((plain / p).read_bytes() == (custom / p).read_bytes() for p in same)
+    # check knows the templates changed.
+    (templates / "_footer.jinja").write_text("Maintained by someone else.")
+    code, _, err = sdkforge(capsys, "check", SEED, "-o", custom, "--templates", templates, "--cache-dir", cache)
+    assert code == 1 and "generated with option templates=" in err
+
+
+@pytest.mark.parametrize(("name", "text", "needle"), [
+    ("READMe.md.jinja", "x", "READMe.md.jinja overrides no built-in template"),
+    ("README.md.jinja", "{% for x in %}", "README.md.jinja, line 1"),
+    ("README.md.jinja", "{{ no_such_thing }}", "'no_such_thing' is undefined"),
+    ("runtime/errors.py", "def broken(:\n", "black cannot read the generated mixpeek/errors.py"),
+])
+def test_broken_templates_are_clear_errors(tmp_path: Path, capsys: pytest.CaptureFixture[str], name: str, text: str,
+                                            needle: str) -> None:
+    templates = tmp_path / "templates"
+    (templates / name).parent.mkdir(parents=True, exist_ok=True)
+    (templates / name).write_text(text)
+    code, _, err = sdkforge(capsys, "generate", SEED, "-o", tmp_path / "out", "--templates", templates, "--no-cache")
+    assert code in (1, 2) and needle in err, err
+    assert not (tmp_path / "out").exists()
+
+
+def test_meta_pyproject_and_version(tmp_path: Path, capsys: pytest.CaptureFixture[str], cache: Path) -> None:
+    import tomllib
+
+    out = tmp_path / "out"
+    assert sdkforge(capsys, "generate", SEED, "-o", out, "--meta", "--cache-dir", cache, "-q")[0] == 0
+    meta = tomllib.loads((out / "pyproject.toml").read_text())
+    assert meta["project"]["name"] == "mixpeek" and meta["project"]["version"] == "0.82"
+    assert any(d.startswith("httpx") for d in meta["project"]["dependencies"])
+    assert meta["tool"]["hatch"]["build"]["targets"]["wheel"]["packages"] == ["mixpeek"]
+    assert sdkforge(capsys, "generate", SEED, "-o", out, "--meta", "--package-version", "2.0.1",
+                    "--cache-dir", cache, "-q")[0] == 0
+    assert tomllib.loads((out / "pyproject.toml").read_text())["project"]["version"] == "2.0.1"
+    # Without --meta the pyproject.toml, which sdkforge wrote, goes again.
+    assert sdkforge(capsys, "generate", SEED, "-o", out, "--cache-dir", cache, "-q")[0] == 0
+    assert not (out / "pyproject.toml").exists()
+    odd = tmp_path / "odd.yaml"
+    odd.write_text(SEED.read_text().replace("version: '0.82'", "version: 'v2 (beta)'").replace(
+        'version: "0.82"', 'version: "v2 (beta)"'))
+    code, _, err = sdkforge(capsys, "generate", odd, "-o", tmp_path / "odd", "--meta", "--cache-dir", cache)
+    assert code == 0 and "is not a Python package version" in err and "#/info/version" in err
+    assert 'version = "0.0.0"' in (tmp_path / "odd" / "pyproject.toml").read_text()
+
+
+@pytest.mark.slow
+def test_meta_output_installs_with_pip_into_a_fresh_virtualenv(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    out = tmp_path / "out"
+    assert sdkforge(capsys, "generate", SEED, "-o", out, "--meta", "--no-cache", "-q")[0] == 0
+    env_dir = tmp_path / "venv"
+    venv.create(env_dir, with_pip=True)
+    python = env_dir / "bin" / "python"
+    environ = {k: v for k, v in os.environ.items() if k not in ("PYTHONPATH", "VIRTUAL_ENV")}
+    install = subprocess.run([str(python), "-m", "pip", "install", "--quiet", "--disable-pip-version-check", str(out)],
+                             capture_output=True, text=True, timeout=600, env=environ)
+    assert install.returncode == 0, install.stderr[-2000:]
+    probe = ("import importlib.resources, mixpeek; "
+             "assert importlib.resources.files('mixpeek').joinpath('py.typed').is_file(); "
+             "c = mixpeek.Mixpeek(base_url='http://127.0.0.1:1'); print(type(c).__name__, mixpeek.__file__)")
+    ran = subprocess.run([str(python), "-c", probe], capture_output=True, text=True, timeout=120, cwd=tmp_path, env=environ)
+    assert ran.returncode == 0, ran.stderr
+    assert ran.stdout.startswith("Mixpeek ") and str(env_dir) in ran.stdout
+    shutil.rmtree(env_dir)
