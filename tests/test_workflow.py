@@ -232,3 +232,24 @@ def test_meta_output_installs_with_pip_into_a_fresh_virtualenv(tmp_path: Path, c
     assert ran.returncode == 0, ran.stderr
     assert ran.stdout.startswith("Mixpeek ") and str(env_dir) in ran.stdout
     shutil.rmtree(env_dir)
+
+
+def test_pre_commit_hooks_run_from_the_project_config(tmp_path: Path, capsys: pytest.CaptureFixture[str],
+                                                       monkeypatch: pytest.MonkeyPatch) -> None:
+    import yaml
+
+    hooks = {h["id"]: h for h in yaml.safe_load((ROOT / ".pre-commit-hooks.yaml").read_text())}
+    assert set(hooks) == {"sdkforge-check", "sdkforge-generate"}
+    shutil.copy(SEED, tmp_path / "openapi.yaml")
+    (tmp_path / "pyproject.toml").write_text('[tool.sdkforge]\nspec = "openapi.yaml"\noutput = "sdk"\n')
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv("SDKFORGE_CACHE_DIR", str(tmp_path / "cache"))
+
+    def hook(name: str) -> int:
+        entry = hooks[name]["entry"].split()
+        assert entry[0] == "sdkforge" and hooks[name]["pass_filenames"] is False
+        return sdkforge(capsys, *entry[1:])[0]
+
+    assert hook("sdkforge-check") == 1  # nothing generated yet
+    assert hook("sdkforge-generate") == 0 and (tmp_path / "sdk" / "mixpeek" / "_client.py").is_file()
+    assert hook("sdkforge-check") == 0
