@@ -139,8 +139,14 @@ def _changed(before: Entry, after: Entry, usage: str) -> list[Change]:
         add("breaking", f"{label} moved from {before.symbol}")
     nullable_only = before.required != after.required and set(before.type) ^ set(after.type) == {"None"}
     if before.type != after.type and not nullable_only:
-        add(_type_severity(after.kind, set(before.type), set(after.type), usage),
-            f"type changed from {_type(before.type)} to {_type(after.type)}")
+        old_set, new_set = set(before.type), set(after.type)
+        if new_set > old_set:
+            text = f"type widened: now also {_type(new_set - old_set)}"
+        elif new_set < old_set:
+            text = f"type narrowed: no longer {_type(old_set - new_set)}"
+        else:
+            text = f"type changed from {_type(before.type)} to {_type(after.type)}"
+        add(_type_severity(after.kind, old_set, new_set, usage), text)
     if before.required != after.required:
         if after.required:
             breaks = after.kind == "param" or (after.kind == "field" and "in" in usage)
@@ -218,7 +224,7 @@ def _summary(report: Report) -> str:
 
 def _md(text: str) -> str:
     """Spec text is data: keep it from forming markdown or HTML."""
-    return "".join("\\" + ch if ch in "\\`*_{}[]<>()#+!|" else ch for ch in text.replace("\n", " "))
+    return "".join("\\" + ch if ch in "\\`*_[]<>" else ch for ch in text.replace("\n", " "))
 
 
 def _code(text: str) -> str:
