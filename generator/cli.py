@@ -14,7 +14,8 @@ from . import __version__
 from .config import Config, ConfigError, load_config
 from .diagnostics import Diagnostic, SpecError
 from .diff import Report, compare as compare_surfaces, render_json, render_markdown, render_text
-from .format import FormatCache, FormatError, FormatStats, default_cache_dir
+from .cache import Cache, default_cache_dir
+from .format import FormatError, FormatStats
 from .manifest import known_formatting
 from .pipeline import Generated, analyse, generate, valid_version
 from .render import TemplateProblem
@@ -54,8 +55,8 @@ def _parser() -> argparse.ArgumentParser:
         sub.add_argument("--package-version", type=_version, metavar="VERSION",
                          help="the version --meta writes (default: info.version)")
         sub.add_argument("--cache-dir", type=Path, metavar="DIR",
-                         help=f"formatted-file cache (default: $SDKFORGE_CACHE_DIR or {default_cache_dir()})")
-        sub.add_argument("--no-cache", action="store_true", help="do not read or write the formatted-file cache")
+                         help=f"cache of formatted files and validation results (default: $SDKFORGE_CACHE_DIR or {default_cache_dir()})")
+        sub.add_argument("--no-cache", action="store_true", help="do not read or write the cache")
         if name == "generate":
             sub.add_argument("--force", action="store_true",
                              help="write into a non-empty folder sdkforge did not write, and over generated files edited by hand")
@@ -137,7 +138,7 @@ def _generate_or_check(parser: argparse.ArgumentParser, args: argparse.Namespace
     version = args.package_version or config.package_version
     if version is not None and not valid_version(version):
         raise OutputError(f"package-version {version!r} is not a Python package version (PEP 440), e.g. 1.2.0")
-    cache = None if args.no_cache else FormatCache(args.cache_dir or config.cache_dir or default_cache_dir())
+    cache = None if args.no_cache else Cache(args.cache_dir or config.cache_dir or default_cache_dir())
     stats = FormatStats()
     result = generate(
         spec, package=args.package_name or config.package_name, client=args.client_name or config.client_name,
@@ -210,7 +211,9 @@ def _append_changelog(path: Path, previous: Surface | None, current: Surface) ->
 def _diff(args: argparse.Namespace, config: Config) -> int:
     def surface_of(spec: Path) -> Surface:
         return analyse(spec, package=args.package_name or config.package_name,
-                       client=args.client_name or config.client_name, config=config).surface
+                       client=args.client_name or config.client_name, config=config, cache=cache).surface
+
+    cache = Cache(config.cache_dir or default_cache_dir())
 
     report: Report = compare_surfaces(surface_of(args.old), surface_of(args.new))
     renderers: dict[str, Callable[[Report], str]] = {"text": render_text, "markdown": render_markdown, "json": render_json}

@@ -4,8 +4,8 @@ Formatting is the slowest stage, and after a spec bump most files render exactly
 before, so black only sees text it has not formatted already:
 - `known` gives the formatted text of files whose rendered text is unchanged since the
   previous run (read back from the output folder, vouched for by its manifest);
-- `FormatCache` keeps formatted text by the hash of the rendered text, black's version and
-  its mode, in the user cache folder (or one the user names), for every project alike.
+- the user cache (`cache.Cache`) keeps formatted text by the hash of the rendered text,
+  black's version and its mode, for every project alike.
 """
 
 from __future__ import annotations
@@ -13,17 +13,18 @@ from __future__ import annotations
 import hashlib
 import importlib.metadata
 import os
-import tempfile
 from collections.abc import Callable, Mapping
 from concurrent.futures import ProcessPoolExecutor
-from dataclasses import dataclass, field
-from pathlib import Path
+from dataclasses import dataclass
 
 import black
+
+from .cache import Cache
 
 MODE = black.Mode(target_versions={black.mode.TargetVersion.PY311}, line_length=100)
 FORMATTER = f"black {importlib.metadata.version('black')} line-length {MODE.line_length}"
 _PARALLEL_FROM = 64
+_NAMESPACE = "format-v1"
 
 
 class FormatError(Exception):
@@ -33,60 +34,6 @@ class FormatError(Exception):
 def source_hash(text: str) -> str:
     """The hash of a file's text before formatting, as the manifest records it."""
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
-
-
-def default_cache_dir() -> Path:
-    """$SDKFORGE_CACHE_DIR, else $XDG_CACHE_HOME/sdkforge, else ~/.cache/sdkforge."""
-    if os.environ.get("SDKFORGE_CACHE_DIR"):
-        return Path(os.environ["SDKFORGE_CACHE_DIR"])
-    base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
-    return Path(base) / "sdkforge"
-
-
-@dataclass(slots=True)
-class FormatCache:
-    """Formatted text by content hash. A cache that cannot be read or written is skipped,
-    never an error: `problem` says why, once."""
-
-    root: Path
-    problem: str = ""
-    hits: int = 0
-    misses: int = 0
-    _folder: Path = field(init=False)
-
-    def __post_init__(self) -> None:
-        self._folder = self.root / "format-v1"
-
-    def _path(self, text: str) -> Path:
-        key = hashlib.sha256(f"{FORMATTER}\0{text}".encode("utf-8")).hexdigest()
-        return self._folder / key[:2] / key[2:]
-
-    def get(self, text: str) -> str | None:
-        if self.problem:
-            return None
-        try:
-            result = self._path(text).read_text(encoding="utf-8")
-        except FileNotFoundError:
-            self.misses += 1
-            return None
-        except (OSError, UnicodeDecodeError) as exc:
-            self.problem = f"cannot read the format cache in {self.root}: {exc}"
-            return None
-        self.hits += 1
-        return result
-
-    def put(self, text: str, formatted: str) -> None:
-        if self.problem:
-            return
-        target = self._path(text)
-        try:
-            target.parent.mkdir(parents=True, exist_ok=True)
-            handle, temp = tempfile.mkstemp(dir=target.parent, prefix=".tmp-")
-            with os.fdopen(handle, "w", encoding="utf-8", newline="\n") as out:
-                out.write(formatted)
-            os.replace(temp, target)  # atomic: a concurrent reader sees all of it or nothing
-        except OSError as exc:
-            self.problem = f"cannot write the format cache in {self.root}: {exc.strerror or exc}"
 
 
 def _format_one(item: tuple[str, str]) -> tuple[str, str, str]:
@@ -108,7 +55,7 @@ class FormatStats:
 
 
 def format_files(
-    files: Mapping[str, str], cache: FormatCache | None = None, known: Known | None = None,
+    files: Mapping[str, str], cache: Cache | None = None, known: Known | None = None,
     stats: FormatStats | None = None,
 ) -> dict[str, str]:
     """Format every .py file of `files`; black runs only on text neither `known` nor `cache` has."""
@@ -123,7 +70,7 @@ def format_files(
         if done is not None:
             stats.reused += 1
         elif cache is not None:
-            done = cache.get(text)
+            done = cache.get(_NAMESPACE, FORMATTER + "\0" + text)
             stats.cached += done is not None
         if done is None:
             todo.append((path, text))
@@ -144,5 +91,5 @@ def format_files(
     for path, text, _ in formatted:
         result[path] = text
         if cache is not None:
-            cache.put(rendered[path], text)
+            cache.put(_NAMESPACE, FORMATTER + "\0" + rendered[path], text)
     return dict(sorted(result.items()))

@@ -59,6 +59,10 @@ def model_modules(
             continue  # structurally identical schemas merged into one class
         emitted.add(item.name)
         members.setdefault(modules[item.key], []).append(item)
+    keys_in: dict[str, set[str]] = {}
+    for key in names:
+        if key in modules:
+            keys_in.setdefault(modules[key], set()).add(key)
     views = []
     for module, items in sorted(members.items()):
         writer = TypeWriter(ref=lambda key: names[key], names=names, lenient_enums=True)
@@ -88,7 +92,7 @@ def model_modules(
             base = names[item.base] if item.base else "BaseModel"
             page_item = writer.expr(pages[item.key]) if item.key in pages else ""
             class_views.append(ClassView(item.name, base, docstring(item.description, "    "), tuple(fields), page_item))
-        own = {item.key for item in items} | {k for k in names if modules.get(k) == module}
+        own = {item.key for item in items} | keys_in.get(module, set())
         foreign = sorted({(modules[k], names[k]) for k in writer.keys if k not in own and modules[k] != module})
         imports = _model_imports(writer, uses_field, any(c.base == "BaseModel" for c in class_views), bool(enum_views), foreign,
                                  any(c.page_item for c in class_views))

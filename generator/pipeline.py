@@ -13,22 +13,26 @@ from . import ir, naming
 from .build import build
 from .config import Config
 from .diagnostics import Diagnostic, Diagnostics, SpecError
-from .format import FormatCache, FormatStats, Known, format_files
+from .cache import Cache
+from .format import FormatStats, Known, format_files
 from .load import Document, load
 from .manifest import with_manifest
 from .render import Meta, Options, render, template_digest
 from .resolve import resolve
 from .surface import SURFACE_FILE, Surface, surface
-from .validate import check_version, validate
+from .validate import Pending, check_version
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class Analysed:
     api: ir.Api  # named: every Python identifier chosen
     options: Options
     document: Document
-    diagnostics: list[Diagnostic]
+    diagnostics: Diagnostics  # resolve's findings, then validation's (once settled), then build's
     surface: Surface
+    validation: Pending
+    later: Diagnostics  # build's findings, reported after validation's
+    settled: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -43,10 +47,14 @@ class Generated:
 
 def analyse(
     spec: Path, *, package: str | None = None, strict: bool = False, client: str | None = None,
-    config: Config | None = None, extra: Diagnostics | None = None,
+    config: Config | None = None, cache: Cache | None = None, wait: bool = True,
 ) -> Analysed:
-    """Every stage up to naming; raise SpecError with located diagnostics on failure."""
-    diagnostics = extra or Diagnostics()
+    """Every stage up to naming; raise SpecError with located diagnostics on failure.
+
+    Validation runs beside building (in a second process for big specs) and its result is
+    cached by content; with `wait=False` the caller settles it later (`settle`), so the
+    pipeline can render and format meanwhile. Nothing is written before it is settled."""
+    diagnostics = Diagnostics()
     document = load(spec)
     try:
         version = check_version(document)
@@ -54,13 +62,34 @@ def analyse(
         raise SpecError(_located(document, exc.diagnostics)) from None
     resolved = resolve(document, diagnostics)
     _stop_on_failures(document, diagnostics, strict=False)
-    validate(document, version, diagnostics)
-    _stop_on_failures(document, diagnostics, strict)
-    api = naming.assign(build(resolved, diagnostics, config))
-    _stop_on_failures(document, diagnostics, strict)
+    related = "".join(f"\0{key}\0{doc.text}" for key, doc in sorted(resolved.documents.items()) if key)
+    validation = Pending(document, version, cache, related)
+    later = Diagnostics()
+    try:
+        api = naming.assign(build(resolved, later, config))
+    except Exception:
+        _settle(document, diagnostics, validation, later, strict)  # an invalid spec explains the failure
+        raise
     package_name = naming.snake(package) if package else naming.package_name(api.title)
     options = Options(package=package_name, client=naming.pascal(client) if client else naming.client_name(package_name))
-    return Analysed(api, options, document, diagnostics.items, surface(api, options.package, options.client))
+    analysed = Analysed(api, options, document, diagnostics, surface(api, options.package, options.client), validation, later)
+    if wait:
+        settle(analysed, strict)
+    return analysed
+
+
+def settle(analysed: Analysed, strict: bool) -> None:
+    """Wait for validation; raise SpecError when it, or the build, found what stops generation."""
+    if not analysed.settled:
+        analysed.settled = True
+        _settle(analysed.document, analysed.diagnostics, analysed.validation, analysed.later, strict)
+
+
+def _settle(document: Document, diagnostics: Diagnostics, validation: Pending, later: Diagnostics, strict: bool) -> None:
+    diagnostics.items.extend(validation.result())
+    _stop_on_failures(document, diagnostics, strict)
+    diagnostics.items.extend(later.items)
+    _stop_on_failures(document, diagnostics, strict)
 
 
 def generate(
@@ -73,23 +102,26 @@ def generate(
     templates: Path | None = None,
     meta: bool = False,
     package_version: str | None = None,
-    cache: FormatCache | None = None,
+    cache: Cache | None = None,
     known: Known | None = None,
     stats: FormatStats | None = None,
 ) -> Generated:
     """Every stage up to formatting. `cache` and `known` (formatted text of files the previous
     run rendered the same) spare black the files it has formatted before."""
-    diagnostics = Diagnostics()
-    analysed = analyse(spec, package=package, strict=strict, client=client, config=config, extra=diagnostics)
-    api, options, document = analysed.api, analysed.options, analysed.document
-    if meta:
-        version = package_version or _package_version(api.version, document.name, diagnostics)
-        _stop_on_failures(document, diagnostics, strict)
-        options = replace(options, meta=Meta(version=version))
-    options = replace(options, templates=templates)
-    rendered = render(api, options)
-    rendered[SURFACE_FILE] = analysed.surface.to_json()
-    files = format_files(rendered, cache, known, stats)
+    analysed = analyse(spec, package=package, strict=strict, client=client, config=config, cache=cache, wait=False)
+    api, options, document, diagnostics = analysed.api, analysed.options, analysed.document, analysed.diagnostics
+    try:
+        if meta:
+            version = package_version or _package_version(api.version, document.name, analysed.later)
+            options = replace(options, meta=Meta(version=version))
+        options = replace(options, templates=templates)
+        rendered = render(api, options)
+        rendered[SURFACE_FILE] = analysed.surface.to_json()
+        files = format_files(rendered, cache, known, stats)
+    except Exception:
+        settle(analysed, strict)  # an invalid spec explains the failure better
+        raise
+    settle(analysed, strict)
     spec_hash = hashlib.sha256(document.text.encode("utf-8")).hexdigest()
     recorded = _recorded_options(options, config)
     files = with_manifest(files, rendered, spec_hash, recorded)

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime
 import decimal
+import functools
 import math
 import re
 import textwrap
@@ -203,8 +204,14 @@ def _parses(parser: Callable[[str], object], value: str) -> bool:
     return True
 
 
+_ASCII_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
+
+
 def _clean(text: str) -> str:
     """Drop control and bidi-override characters; keep newlines and tabs as spaces."""
+    text = text.replace("\r\n", "\n").replace("\r", "\n").replace("\t", " ")
+    if text.isascii():  # the common case, without a look at every character's category
+        return _ASCII_CONTROL.sub("", text)
     out = []
     for ch in text.replace("\r\n", "\n").replace("\r", "\n"):
         if ch == "\n":
@@ -220,6 +227,11 @@ def _clean(text: str) -> str:
 
 def doc_lines(text: str, width: int = 80) -> list[str]:
     """Spec prose as wrapped lines, paragraphs kept, safe inside a triple-quoted string."""
+    return list(_doc_lines(text, width))
+
+
+@functools.lru_cache(maxsize=4096)
+def _doc_lines(text: str, width: int) -> tuple[str, ...]:
     text = _clean(text).replace("\\", "\\\\").replace('"""', '\\"\\"\\"')
     lines: list[str] = []
     for paragraph in text.strip().split("\n\n"):
@@ -229,7 +241,7 @@ def doc_lines(text: str, width: int = 80) -> list[str]:
         lines.extend(textwrap.wrap(body, width=width, break_long_words=False, break_on_hyphens=False) or [""])
     if lines and lines[-1].endswith('"'):
         lines[-1] += " "
-    return lines
+    return tuple(lines)
 
 
 def docstring(text: str, indent: str, width: int = 80) -> str:

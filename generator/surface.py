@@ -15,7 +15,7 @@ from __future__ import annotations
 import hashlib
 import json
 from collections.abc import Iterator, Mapping
-from dataclasses import asdict, dataclass, field
+from dataclasses import MISSING, asdict, dataclass, field, fields
 from typing import Any, Literal
 
 from . import ir
@@ -73,9 +73,18 @@ class Surface:
         return Surface(str(data.get("title", "")), str(data.get("version", "")), str(data.get("package", "")), entries)
 
 
+_FIELDS = tuple(f.name for f in fields(Entry))
+_DEFAULTS = {f.name: f.default for f in fields(Entry) if f.default is not MISSING}
+
+
 def _compact(entry: Entry) -> dict[str, Any]:
-    defaults = asdict(Entry(entry.kind, "", "", ""))
-    return {k: v for k, v in asdict(entry).items() if k in ("kind", "symbol", "name", "pointer") or v != defaults[k]}
+    """The entry without the fields that hold their defaults (tuples as lists, for JSON)."""
+    result: dict[str, Any] = {}
+    for name in _FIELDS:
+        value = getattr(entry, name)
+        if name not in _DEFAULTS or value != _DEFAULTS[name]:
+            result[name] = list(value) if isinstance(value, tuple) else value
+    return result
 
 
 def digest(*texts: str) -> str:

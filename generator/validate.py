@@ -10,13 +10,18 @@ into errors later, in the pipeline.
 
 from __future__ import annotations
 
+import functools
+import importlib.metadata
+import json
+import multiprocessing
 import re
 from collections.abc import Iterator
+from multiprocessing.connection import Connection
 from typing import Any
 
-from openapi_spec_validator import OpenAPIV30SpecValidator, OpenAPIV31SpecValidator
-
-from .diagnostics import Diagnostics, fail, join_pointer
+from . import __version__
+from .cache import Cache
+from .diagnostics import Diagnostic, Diagnostics, fail, join_pointer
 from .load import Document
 
 # jsonschema validator keywords whose failures leave a spec's meaning clear.
@@ -72,7 +77,11 @@ def _locating(cls: type[Any], kind: str) -> type[Any]:
     return Locating
 
 
+@functools.cache
 def _validator_class(version: str) -> type[Any]:
+    # Imported here: it costs half a second, and a run whose findings are cached never needs it.
+    from openapi_spec_validator import OpenAPIV30SpecValidator, OpenAPIV31SpecValidator
+
     base = OpenAPIV31SpecValidator if version == "3.1" else OpenAPIV30SpecValidator
     wrapped = dict(base.keyword_validators)
     wrapped["default"] = _locating(wrapped["default"], "default")
@@ -80,14 +89,94 @@ def _validator_class(version: str) -> type[Any]:
     return type(f"Sdkforge{base.__name__}", (base,), {"keyword_validators": wrapped})
 
 
-_VALIDATORS = {"3.0": _validator_class("3.0"), "3.1": _validator_class("3.1")}
+def _versions() -> str:
+    found = []
+    for package in ("openapi-spec-validator", "jsonschema", "jsonschema-rs", "jsonschema-path"):
+        try:
+            found.append(f"{package} {importlib.metadata.version(package)}")
+        except importlib.metadata.PackageNotFoundError:
+            found.append(f"{package} -")
+    return f"sdkforge {__version__}; " + ", ".join(found)
+
+
+_NAMESPACE = "validate-v1"
+_BACKGROUND_FROM = 256 * 1024  # bytes of spec; below it a second process costs more than it saves
+
+
+class Pending:
+    """Validation findings, computed from the cache, inline, or in a forked process that runs
+    on the second core while the pipeline builds, renders and formats; `result` waits."""
+
+    def __init__(self, doc: Document, version: str, cache: Cache | None, related: str = "", background: bool = True) -> None:
+        self._doc, self._version, self._cache = doc, version, cache
+        self._key = f"{_versions()}\0{version}\0{doc.name}\0{related}\0{doc.text}"
+        self._items: list[Diagnostic] | None = None
+        self._child: multiprocessing.process.BaseProcess | None = None
+        self._pipe: Connection | None = None
+        cached = cache.get(_NAMESPACE, self._key) if cache is not None else None
+        if cached is not None:
+            try:
+                self._items = [Diagnostic(str(level), str(file), str(pointer), str(message))  # type: ignore[arg-type]
+                               for level, file, pointer, message in json.loads(cached)]
+                return
+            except (ValueError, TypeError):
+                pass
+        if background and len(doc.text) >= _BACKGROUND_FROM and "fork" in multiprocessing.get_all_start_methods():
+            receive, send = multiprocessing.get_context("fork").Pipe(duplex=False)
+            self._child = multiprocessing.get_context("fork").Process(target=self._run_child, args=(send,), daemon=True)
+            self._child.start()
+            send.close()
+            self._pipe = receive
+        else:
+            self._items = self._store(self._validate())
+
+    def _validate(self) -> list[Diagnostic]:
+        found = Diagnostics()
+        validate(self._doc, self._version, found)
+        return found.items
+
+    def _run_child(self, send: Connection) -> None:
+        try:
+            send.send(("ok", self._validate()))
+        except BaseException as exc:  # reported by the parent as a finding
+            send.send(("crash", f"{type(exc).__name__}: {exc}"))
+        finally:
+            send.close()
+
+    def result(self) -> list[Diagnostic]:
+        if self._items is None:
+            self._items = self._store(self._collect())
+        return self._items
+
+    def _store(self, items: list[Diagnostic]) -> list[Diagnostic]:
+        """Cache the findings, unless the validator gave up (that may not happen next time)."""
+        if self._cache is not None and not any(d.message.startswith(_GAVE_UP) for d in items):
+            rows = [[d.level, d.file, d.pointer, d.message] for d in items]
+            self._cache.put(_NAMESPACE, self._key, json.dumps(rows))
+        return items
+
+    def _collect(self) -> list[Diagnostic]:
+        assert self._pipe is not None and self._child is not None
+        try:
+            status, payload = self._pipe.recv()
+        except (EOFError, OSError):
+            status, payload = "crash", f"the validator process ended with exit code {self._child.exitcode}"
+        finally:
+            self._pipe.close()
+            self._child.join()
+        if status == "ok":
+            return list(payload)
+        return [Diagnostic("warning", self._doc.name, "", f"{_GAVE_UP}: {payload}")]
+
+
+_GAVE_UP = "openapi-spec-validator could not finish"
 
 
 def validate(doc: Document, version: str, diagnostics: Diagnostics) -> None:
     """Run openapi-spec-validator over the root document and record its findings."""
     seen: set[tuple[str, str]] = set()
     try:
-        for error in _VALIDATORS[version](doc.data, base_uri=doc.path.resolve().as_uri()).iter_errors():
+        for error in _validator_class(version)(doc.data, base_uri=doc.path.resolve().as_uri()).iter_errors():
             pointer, lenient = _place(error)
             message = _message(error)
             if (pointer, message) in seen:
@@ -100,7 +189,7 @@ def validate(doc: Document, version: str, diagnostics: Diagnostics) -> None:
     except RecursionError:
         diagnostics.error(doc.name, "", "the validator gave up: the document nests too deeply")
     except Exception as exc:  # the validator crashing on odd input is still a finding
-        diagnostics.warning(doc.name, "", f"openapi-spec-validator could not finish: {type(exc).__name__}: {exc}")
+        diagnostics.warning(doc.name, "", f"{_GAVE_UP}: {type(exc).__name__}: {exc}")
 
 
 def _place(error: Any) -> tuple[str, bool]:

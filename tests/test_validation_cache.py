@@ -1,0 +1,93 @@
+"""Validation is paid for once per document: its findings are cached by content, and on big
+specs it runs in a second process while the pipeline builds, renders and formats."""
+
+from __future__ import annotations
+
+import json
+import os
+from pathlib import Path
+
+import pytest
+
+from generator import validate as validate_stage
+from generator.cache import Cache
+from generator.diagnostics import SpecError
+from generator.pipeline import generate
+
+ROOT = Path(__file__).resolve().parent.parent
+SEED = ROOT / "specs" / "mixpeek-trigger-history.yaml"
+
+
+@pytest.fixture
+def in_background(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Path:
+    """Validate every spec in the background, and note the process that validated."""
+    monkeypatch.setattr(validate_stage, "_BACKGROUND_FROM", 1)
+    original = validate_stage.validate
+    record = tmp_path / "validated-in"
+
+    def noting(*args: object) -> None:
+        record.write_text(str(os.getpid()))
+        original(*args)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(validate_stage, "validate", noting)
+    return record
+
+
+def big_spec(path: Path, broken: bool) -> Path:
+    """A valid 3.1 spec (or one with flaws)."""
+    schemas = {f"Thing{i}": {"type": "object", "properties": {"name": {"type": "string"}, "size": {"type": "integer"}}}
+               for i in range(12)}
+    if broken:
+        schemas["Thing7"]["properties"]["size"] = {"type": "integer", "minimum": "zero"}
+        schemas["Thing9"]["required"] = "name"  # an error: required must be a list
+    paths = {"/things": {"get": {"operationId": "listThings", "responses": {"200": {
+        "description": "ok", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Thing1"}}}}}}}}
+    spec = {"openapi": "3.1.0", "info": {"title": "Big", "version": "1"}, "paths": paths,
+            "components": {"schemas": schemas}}
+    path.write_text(json.dumps(spec), encoding="utf-8")
+    return path
+
+
+def test_findings_are_cached_by_content(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    cache = Cache(tmp_path / "cache")
+    first = generate(SEED, cache=cache)
+
+    def no_validation(*args: object) -> None:
+        raise AssertionError("validated again")
+
+    monkeypatch.setattr(validate_stage, "validate", no_validation)
+    second = generate(SEED, cache=Cache(tmp_path / "cache"))
+    assert second.files == first.files and second.diagnostics == first.diagnostics
+    # Another document (one byte differs) is validated afresh.
+    changed = tmp_path / "changed.yaml"
+    changed.write_text(SEED.read_text() + "\n", encoding="utf-8")
+    with pytest.raises(AssertionError, match="validated again"):
+        generate(changed, cache=Cache(tmp_path / "cache"))
+
+
+def test_background_validation_stops_generation_and_its_findings_are_cached(tmp_path: Path, in_background: Path) -> None:
+    spec = big_spec(tmp_path / "big.json", broken=True)
+    for attempt in range(2):  # the second time from the cache, with the same findings
+        with pytest.raises(SpecError) as caught:
+            generate(spec, cache=Cache(tmp_path / "cache"))
+        pointers = {d.pointer for d in caught.value.diagnostics if d.level == "error"}
+        assert "/components/schemas/Thing9/required" in pointers
+        if attempt == 0:
+            assert int(in_background.read_text()) != os.getpid()  # validated by a second process
+            in_background.unlink()
+    assert not in_background.exists()  # the second time it came from the cache
+    warnings = generate(big_spec(tmp_path / "ok.json", broken=False), cache=None).diagnostics
+    assert not [d for d in warnings if d.level == "error"]
+
+
+def test_background_validation_warnings_come_first_and_strict_fails(tmp_path: Path, in_background: Path) -> None:
+    spec = big_spec(tmp_path / "big.json", broken=True)
+    text = json.loads(spec.read_text())
+    del text["components"]["schemas"]["Thing9"]["required"]
+    spec.write_text(json.dumps(text))
+    result = generate(spec, cache=None)
+    assert int(in_background.read_text()) != os.getpid()
+    pointers = [d.pointer for d in result.diagnostics]
+    assert "/components/schemas/Thing7/properties/size/minimum" in pointers
+    with pytest.raises(SpecError):
+        generate(spec, strict=True, cache=None)
