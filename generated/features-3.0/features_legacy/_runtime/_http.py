@@ -8,7 +8,6 @@ reading responses, choosing retry delays) lives in `BaseClient`; `SyncAPIClient`
 
 from __future__ import annotations
 
-import asyncio
 import base64
 import copy
 import logging
@@ -31,7 +30,6 @@ import httpx
 import pydantic
 
 from .. import errors
-from ._models import BaseModel
 from ._pagination import PageSpec, PageState
 from ._response import MODE, APIResponse, AsyncStreamedResponse, Mode, StreamedResponse
 from ._types import NOT_GIVEN, Body, FileTypes, Headers, NotGiven, Query, Timeout
@@ -49,6 +47,14 @@ BodyKind = Literal["json", "form", "multipart", "binary", "text"]
 _ADAPTERS: dict[object, pydantic.TypeAdapter[Any]] = {}
 
 log = logging.getLogger(__name__.split(".")[0])
+
+
+def _models() -> Any:
+    """The runtime's model module, imported on first use: defining a pydantic model class
+    costs a tenth of a second, which `import <package>` should not pay."""
+    from . import _models as module
+
+    return module
 
 
 def _adapter(cast_to: Any) -> pydantic.TypeAdapter[Any]:
@@ -453,7 +459,7 @@ class BaseClient:
                 response=response,
                 body=raw,
             ) from None
-        if call.pagination is not None and isinstance(result, BaseModel):
+        if call.pagination is not None and isinstance(result, _models().BaseModel):
             result._page_state = PageState(
                 cast("SyncAPIClient | AsyncAPIClient", self), call, call.pagination
             )
@@ -609,11 +615,39 @@ def _content(content: object) -> bytes | IO[bytes]:
 # ------------------------------------------------------------------ sync and async
 
 
+async def _sleep(seconds: float) -> None:
+    import asyncio  # only async clients need it; importing it costs the sync ones ~10 ms
+
+    await asyncio.sleep(seconds)
+
+
+class _Pool:
+    """The httpx client, made on the first request (an SSL context and the HTTP/1.1 stack cost
+    more than importing the package), and shared by every `with_options` copy."""
+
+    __slots__ = ("client", "factory")
+
+    def __init__(self, client: Any, factory: Any) -> None:
+        self.client, self.factory = client, factory
+
+    def get(self) -> Any:
+        if self.client is None:
+            self.client = self.factory()
+        return self.client
+
+
 class SyncAPIClient(BaseClient):
     def __init__(self, *, http_client: httpx.Client | None, **options: Any) -> None:
         super().__init__(**options)
         self._owns_http = http_client is None
-        self._http = http_client or httpx.Client(timeout=self.timeout, follow_redirects=True)
+        timeout = self.timeout
+        self._pool = _Pool(
+            http_client, lambda: httpx.Client(timeout=timeout, follow_redirects=True)
+        )
+
+    @property
+    def _http(self) -> httpx.Client:
+        return cast(httpx.Client, self._pool.get())
 
     def request(self, call: Call) -> Any:
         request = self._build_request(self._http, call)
@@ -644,15 +678,22 @@ class SyncAPIClient(BaseClient):
 
     def close(self) -> None:
         """Close the connection pool (unless it was passed in by the caller)."""
-        if self._owns_http:
-            self._http.close()
+        if self._owns_http and self._pool.client is not None:
+            self._pool.client.close()
 
 
 class AsyncAPIClient(BaseClient):
     def __init__(self, *, http_client: httpx.AsyncClient | None, **options: Any) -> None:
         super().__init__(**options)
         self._owns_http = http_client is None
-        self._http = http_client or httpx.AsyncClient(timeout=self.timeout, follow_redirects=True)
+        timeout = self.timeout
+        self._pool = _Pool(
+            http_client, lambda: httpx.AsyncClient(timeout=timeout, follow_redirects=True)
+        )
+
+    @property
+    def _http(self) -> httpx.AsyncClient:
+        return cast(httpx.AsyncClient, self._pool.get())
 
     async def request(self, call: Call) -> Any:
         request = self._build_request(self._http, call)
@@ -664,12 +705,12 @@ class AsyncAPIClient(BaseClient):
             try:
                 response = await self._http.send(request, stream=mode == "stream")
             except httpx.TransportError as exc:  # timeouts included
-                await asyncio.sleep(self._after_failure(request, exc, attempt, retries, started))
+                await _sleep(self._after_failure(request, exc, attempt, retries, started))
                 continue
             delay = self._after_response(request, response, attempt, retries, started)
             if delay is not None:
                 await response.aclose()
-                await asyncio.sleep(delay)
+                await _sleep(delay)
                 continue
             if mode == "stream":
                 if response.is_error:
@@ -683,8 +724,8 @@ class AsyncAPIClient(BaseClient):
 
     async def close(self) -> None:
         """Close the connection pool (unless it was passed in by the caller)."""
-        if self._owns_http:
-            await self._http.aclose()
+        if self._owns_http and self._pool.client is not None:
+            await self._pool.client.aclose()
 
 
 __all__ = ["Call", "SyncAPIClient", "AsyncAPIClient", "DEFAULT_TIMEOUT", "DEFAULT_MAX_RETRIES"]
