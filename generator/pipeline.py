@@ -50,7 +50,8 @@ def generate(
     api = naming.assign(build(resolved, diagnostics, config))
     _stop_on_failures(document, diagnostics, strict)
     package_name = naming.snake(package) if package else naming.package_name(api.title)
-    options = Options(package=package_name, client=naming.pascal(client) if client else naming.client_name(package_name))
+    resource_classes = [r.class_name for r in api.resources]
+    options = Options(package=package_name, client=naming.client_name(client or package_name, resource_classes))
     files = format_files(render(api, options))
     spec_hash = hashlib.sha256(document.text.encode("utf-8")).hexdigest()
     files = with_manifest(files, spec_hash, {"package": options.package, "client": options.client})
