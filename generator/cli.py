@@ -37,6 +37,8 @@ def _parser() -> argparse.ArgumentParser:
         sub.add_argument("--package-name", help="Python package name (default: from info.title)")
         sub.add_argument("--client-name", help="client class name (default: from the package name)")
         sub.add_argument("--strict", action="store_true", default=None, help="treat warnings as errors")
+        sub.add_argument("--allow-remote-refs", action="store_true",
+                         help="fetch $refs to http(s) URLs (refused by default: a spec is untrusted input)")
         sub.add_argument("--config", type=Path, metavar="PYPROJECT",
                          help="read [tool.sdkforge] from this file (default: ./pyproject.toml when it has one)")
         if name == "generate":
@@ -74,6 +76,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         result = generate(
             args.spec, package=args.package_name or config.package_name, strict=strict,
             client=args.client_name or config.client_name, config=config,
+            allow_remote_refs=args.allow_remote_refs,
         )
         _report(result.diagnostics, quiet)
         if args.command == "check":

@@ -11,6 +11,7 @@ import json
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 import yaml
 
@@ -33,10 +34,11 @@ class Document:
     path: Path
     data: Any
     text: str
+    url: str = ""  # set for a document fetched over http(s)
 
     @property
     def name(self) -> str:
-        return str(self.path)
+        return self.url or str(self.path)
 
     def locate(self, pointer: str) -> tuple[int, int] | None:
         """1-based (line, column) of the node at `pointer`, or None if unknown."""
@@ -63,6 +65,19 @@ def load(path: Path) -> Document:
     text = decode(raw, name)
     data = parse(text, name, json_first=_looks_like_json(path, text))
     return Document(path=path, data=data, text=text)
+
+
+def load_remote(url: str) -> Document:
+    """Fetch and parse a document over http(s) (for `--allow-remote-refs`)."""
+    from .remote import RemoteError, fetch
+
+    try:
+        raw = fetch(url, max_spec_bytes(url))
+    except RemoteError as exc:
+        raise fail(url, "", str(exc)) from None
+    text = decode(raw, url)
+    path = Path(urlsplit(url).path or "remote")
+    return Document(path=path, data=parse(text, url, json_first=_looks_like_json(path, text)), text=text, url=url)
 
 
 def decode(raw: bytes, name: str) -> str:

@@ -35,6 +35,7 @@ def generate(
     strict: bool = False,
     client: str | None = None,
     config: Config | None = None,
+    allow_remote_refs: bool = False,
 ) -> Generated:
     """Run every stage up to formatting; raise SpecError with located diagnostics on failure."""
     diagnostics = Diagnostics()
@@ -43,9 +44,9 @@ def generate(
         version = check_version(document)
     except SpecError as exc:
         raise SpecError(_located(document, exc.diagnostics)) from None
-    resolved = resolve(document, diagnostics)
+    resolved = resolve(document, diagnostics, allow_remote=allow_remote_refs)
     _stop_on_failures(document, diagnostics, strict=False)
-    validate(document, version, diagnostics)
+    validate(document, version, diagnostics, resolved.documents)
     _stop_on_failures(document, diagnostics, strict)
     api = naming.assign(build(resolved, diagnostics, config))
     _stop_on_failures(document, diagnostics, strict)

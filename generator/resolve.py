@@ -7,14 +7,17 @@ schemas are fine: references are followed lazily, one hop chain at a time.
 
 from __future__ import annotations
 
+import functools
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
-from urllib.parse import unquote
+from urllib.parse import unquote, urljoin
 
-from .diagnostics import Diagnostics, join_pointer, unescape_pointer_token
-from .load import Document, load
+from .diagnostics import Diagnostics, SpecError, join_pointer, unescape_pointer_token
+from .load import Document, load, load_remote
+from .remote import is_url
 
 
 @dataclass(frozen=True, slots=True)
@@ -54,6 +57,8 @@ class Resolved:
         pointer = unquote(fragment)
         if not file_part:
             return Location(at.file, pointer)
+        if is_url(file_part) or is_url(at.file):
+            return Location(urljoin(at.file, file_part) if is_url(at.file) else file_part, pointer)
         base = Path(at.file).parent if at.file else Path()
         return Location(str(Path(_normalise(base / file_part))), pointer)
 
@@ -88,7 +93,7 @@ def _normalise(path: Path) -> str:
     return "/".join(parts)
 
 
-def resolve(root: Document, diagnostics: Diagnostics) -> Resolved:
+def resolve(root: Document, diagnostics: Diagnostics, allow_remote: bool = False) -> Resolved:
     """Load referenced files and report every reference that does not resolve."""
     resolved = Resolved(root=root, documents={"": root})
     base_dir = root.path.resolve().parent
@@ -98,7 +103,8 @@ def resolve(root: Document, diagnostics: Diagnostics) -> Resolved:
     while pending:
         data, loc = pending.pop()
         for ref, at in _iter_refs(data, loc):
-            if _check_ref(resolved, ref, at, base_dir, diagnostics, pending, visited_files) and _ALL_OF.search(at.pointer):
+            usable = _check_ref(resolved, ref, at, base_dir, diagnostics, pending, visited_files, allow_remote)
+            if usable and _ALL_OF.search(at.pointer):
                 all_of.append((ref, at))
     _report_all_of_cycles(resolved, all_of, diagnostics)
     return resolved
@@ -172,34 +178,50 @@ def _check_ref(
     diagnostics: Diagnostics,
     pending: list[tuple[Any, Location]],
     visited_files: set[str],
+    allow_remote: bool = False,
 ) -> bool:
     """Check one reference, loading the file it points into; False when it is unusable."""
     file = resolved.display_file(at.file)
     where = join_pointer(at.pointer, "$ref")
-    if "://" in ref.split("#", 1)[0]:
+    file_part = ref.split("#", 1)[0]
+    remote = bool(file_part) and (is_url(file_part) or is_url(at.file))
+    if remote and not allow_remote:
         diagnostics.error(
             file, where, f"remote reference {ref!r} is not allowed",
-            "download the document next to the spec and reference it by relative path",
+            "pass --allow-remote-refs to fetch it over http(s), or download the document next to the spec "
+            "and reference it by relative path",
         )
         return False
     target = resolved.target(ref, at)
     if target.file and target.file not in resolved.documents:
-        if target.file.startswith("..") or Path(ref.split("#", 1)[0]).is_absolute():
+        if remote:
+            loader: Callable[[], Document] = functools.partial(load_remote, target.file)
+        elif target.file.startswith("..") or Path(file_part).is_absolute():
             diagnostics.error(
                 file, where, f"reference {ref!r} leaves the spec's folder",
                 "references may only point to files inside the folder holding the spec",
             )
             return False
-        path = base_dir / target.file
-        if not path.resolve().is_relative_to(base_dir):
-            diagnostics.error(file, where, f"reference {ref!r} leaves the spec's folder (through a link)")
-            return False
+        else:
+            path = base_dir / target.file
+            if not path.resolve().is_relative_to(base_dir):
+                diagnostics.error(file, where, f"reference {ref!r} leaves the spec's folder (through a link)")
+                return False
+            loader = functools.partial(load, path)
         try:
-            resolved.documents[target.file] = load(path)
-        except Exception as exc:  # a SpecError: re-locate it at the reference
-            message = str(exc).split(": ", 1)[-1]
+            document = loader()
+        except SpecError as exc:  # re-locate it at the reference
+            message = "; ".join(d.message for d in exc.diagnostics)
             diagnostics.error(file, where, f"reference {ref!r} points to a file that cannot be used: {message}")
             return False
+        if not isinstance(document.data, (dict, list)):
+            diagnostics.error(
+                file, where, f"reference {ref!r} points to a file that is not a JSON or YAML document "
+                f"(it reads as a single {type(document.data).__name__})",
+                "references must point into a .json, .yaml or .yml file",
+            )
+            return False
+        resolved.documents[target.file] = document
     if target.file not in visited_files:
         visited_files.add(target.file)
         pending.append((resolved.documents[target.file].data, Location(target.file, "")))

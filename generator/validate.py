@@ -12,9 +12,12 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
+from collections.abc import Callable, Mapping
 from typing import Any
 
+from jsonschema_path import SchemaPath
 from openapi_spec_validator import OpenAPIV30SpecValidator, OpenAPIV31SpecValidator
+from openapi_spec_validator.settings import OpenAPISpecValidatorSettings
 
 from .diagnostics import Diagnostics, fail, join_pointer
 from .load import Document
@@ -83,11 +86,42 @@ def _validator_class(version: str) -> type[Any]:
 _VALIDATORS = {"3.0": _validator_class("3.0"), "3.1": _validator_class("3.1")}
 
 
-def validate(doc: Document, version: str, diagnostics: Diagnostics) -> None:
+def _offline(root: Document, documents: Mapping[str, Document]) -> dict[str, Callable[[str], Any]]:
+    """Reference handlers for the validator that serve only the documents `resolve` already
+    loaded and checked, so validation never reads another file or touches the network (a
+    `$id` could otherwise point the validator's own resolver anywhere)."""
+    base = root.path.resolve().parent
+    known: dict[str, Any] = {}
+    for key, document in documents.items():
+        if document.url:
+            known[document.url] = document.data
+        else:
+            path = base / key if key else root.path.resolve()
+            known[path.as_uri()] = known[path.resolve().as_uri()] = document.data
+
+    def serve(uri: str) -> Any:
+        found = known.get(uri.split("#", 1)[0], _MISSING)
+        if found is _MISSING:
+            raise LookupError(f"{uri} is not one of the documents sdkforge loaded")
+        return found
+
+    return {"<all_urls>": serve, "http": serve, "https": serve, "file": serve}
+
+
+_MISSING = object()
+
+
+def validate(doc: Document, version: str, diagnostics: Diagnostics,
+             documents: Mapping[str, Document] | None = None) -> None:
     """Run openapi-spec-validator over the root document and record its findings."""
     seen: set[tuple[str, str]] = set()
+    validator = _VALIDATORS[version]
     try:
-        for error in _VALIDATORS[version](doc.data, base_uri=doc.path.resolve().as_uri()).iter_errors():
+        schema = SchemaPath.from_dict(
+            doc.data, base_uri=doc.path.resolve().as_uri(), handlers=_offline(doc, documents or {"": doc}),
+            resolved_cache_maxsize=OpenAPISpecValidatorSettings().resolved_cache_maxsize,
+        )
+        for error in validator(schema, base_uri=doc.path.resolve().as_uri()).iter_errors():
             pointer, lenient = _place(error)
             message = _message(error)
             if (pointer, message) in seen:
