@@ -72,7 +72,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     strict = config.strict if args.strict is None else args.strict
     try:
         if args.command == "generate":
-            check_output_folder(args.output, args.force)
+            check_output_folder(args.output, args.force, spec=args.spec)
         result = generate(
             args.spec, package=args.package_name or config.package_name, strict=strict,
             client=args.client_name or config.client_name, config=config,
