@@ -22,6 +22,7 @@ import signal
 import subprocess
 import sys
 import traceback
+import unicodedata
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -40,6 +41,7 @@ WORKER = Path(__file__).with_name("import_worker.py")
 SPEC_TIMEOUT = 60  # seconds for one spec through generation; a hang is a failure
 
 Outcome = Literal["generated", "refused"]
+_BIDI = set("\u200e\u200f\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
 
 
 class FuzzFailure(AssertionError):
@@ -244,6 +246,9 @@ def cli_check(spec: Path, out: Path) -> Literal[0, 1]:
     )
     if "Traceback" in done.stderr or "internal error" in done.stderr:
         raise FuzzFailure("cli: traceback or internal error", f"{spec}:\n{done.stderr[-3000:]}")
+    raw = [c for c in done.stderr if (unicodedata.category(c) == "Cc" and c != "\n") or c in _BIDI]
+    if raw:
+        raise FuzzFailure("cli: raw control or bidi characters in the output", f"{spec}: {raw[:5]!r}")
     if done.returncode == 0:
         if not (out / ".sdkforge-manifest.json").is_file():
             raise FuzzFailure("cli: exit 0 without output", str(spec))
