@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed
 SPECS := $(wildcard specs/*.yaml)
 CONTRACT_DEPS := openapi-core==0.23.1 'werkzeug>=3,<4' 'isodate>=0.7,<1' 'more-itertools>=10'
 
-.PHONY: generate test check typecheck bench clean
+.PHONY: generate test check typecheck bench clean fuzz
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -36,6 +36,13 @@ typecheck: $(STAMP)
 test: $(STAMP)
 	$(BIN)/mypy
 	$(BIN)/python -m pytest -q
+
+# The long fuzz campaign over hostile specs (not part of `make test`, which runs a short fixed-seed
+# one): FUZZ_EXAMPLES specs, counts of generated / refused / failed, each distinct failure once.
+FUZZ_EXAMPLES ?= 3000
+FUZZ_SEED ?= 20260601
+fuzz: $(STAMP)
+	$(BIN)/python -m tests.fuzz.campaign --examples $(FUZZ_EXAMPLES) --seed $(FUZZ_SEED) --black-every 4
 
 clean:
 	rm -rf $(VENV) build *.egg-info .mypy_cache .pytest_cache

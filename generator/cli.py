@@ -57,6 +57,8 @@ def _parser() -> argparse.ArgumentParser:
         sub.add_argument("--cache-dir", type=Path, metavar="DIR",
                          help=f"cache of formatted files and validation results (default: $SDKFORGE_CACHE_DIR or {default_cache_dir()})")
         sub.add_argument("--no-cache", action="store_true", help="do not read or write the cache")
+        sub.add_argument("--allow-remote-refs", action="store_true",
+                         help="fetch $refs to http(s) URLs (refused by default: a spec is untrusted input)")
         if name == "generate":
             sub.add_argument("--force", action="store_true",
                              help="write into a non-empty folder sdkforge did not write, and over generated files edited by hand")
@@ -69,6 +71,7 @@ def _parser() -> argparse.ArgumentParser:
     sub.add_argument("new", type=Path, metavar="NEW_SPEC")
     sub.add_argument("--format", choices=("text", "markdown", "json"), default="text", help="report format (default: text)")
     sub.add_argument("--fail-on-breaking", action="store_true", help="exit 1 when there are breaking changes")
+    sub.add_argument("--allow-remote-refs", action="store_true", help="fetch $refs to http(s) URLs (refused by default)")
     _naming_options(sub)
     return parser
 
@@ -134,7 +137,7 @@ def _generate_or_check(parser: argparse.ArgumentParser, args: argparse.Namespace
     if spec is None or out is None:
         parser.error("give SPEC and -o OUT, or set `spec` and `output` under [tool.sdkforge] in pyproject.toml")
     if args.command == "generate":
-        check_output_folder(out, args.force)
+        check_output_folder(out, args.force, spec=spec)
     version = args.package_version or config.package_version
     if version is not None and not valid_version(version):
         raise OutputError(f"package-version {version!r} is not a Python package version (PEP 440), e.g. 1.2.0")
@@ -145,7 +148,7 @@ def _generate_or_check(parser: argparse.ArgumentParser, args: argparse.Namespace
         strict=config.strict if args.strict is None else args.strict, config=config,
         templates=args.templates or config.templates, meta=config.meta if args.meta is None else args.meta,
         package_version=version, cache=cache,
-        known=known_formatting(out) if out.is_dir() else None, stats=stats,
+        known=known_formatting(out) if out.is_dir() else None, stats=stats, allow_remote_refs=args.allow_remote_refs,
     )
     _report(result.diagnostics, quiet)
     if cache is not None and cache.problem and not quiet:
@@ -211,7 +214,8 @@ def _append_changelog(path: Path, previous: Surface | None, current: Surface) ->
 def _diff(args: argparse.Namespace, config: Config) -> int:
     def surface_of(spec: Path) -> Surface:
         return analyse(spec, package=args.package_name or config.package_name,
-                       client=args.client_name or config.client_name, config=config, cache=cache).surface
+                       client=args.client_name or config.client_name, config=config, cache=cache,
+                       allow_remote_refs=args.allow_remote_refs).surface
 
     cache = Cache(config.cache_dir or default_cache_dir())
 

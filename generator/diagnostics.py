@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from typing import Literal
 
@@ -29,10 +30,25 @@ class Diagnostic:
         return where
 
     def render(self) -> str:
-        text = f"{self.level}: {self.place()}: {self.message}"
+        """One report for a terminal: control and bidi characters from the spec are shown escaped,
+        so a hostile name cannot recolour, rewrite or forge lines of the output."""
+        text = f"{self.level}: {_printable(self.place(), keep_newlines=False)}: {_printable(self.message)}"
         if self.hint:
-            text += f" ({self.hint})"
+            text += f" ({_printable(self.hint)})"
         return text
+
+
+_UNPRINTABLE = re.compile("[\x00-\x1f\x7f-\x9f\u200e\u200f\u202a-\u202e\u2066-\u2069\u2028\u2029]")
+
+
+def _printable(text: str, keep_newlines: bool = True) -> str:
+    def escape(found: re.Match[str]) -> str:
+        char = found.group()
+        if keep_newlines and char == "\n":
+            return char
+        return f"\\x{ord(char):02x}" if ord(char) <= 0xFF else f"\\u{ord(char):04x}"
+
+    return _UNPRINTABLE.sub(escape, text)
 
 
 @dataclass(slots=True)

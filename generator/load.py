@@ -11,14 +11,22 @@ import json
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 import yaml
 
 from .diagnostics import fail, unescape_pointer_token
+from .limits import (
+    UniqueKeyLoader, DuplicateKey, check_shape, check_yaml_depth, duplicate_key_error, json_object,
+    max_spec_bytes, too_large,
+)
 
 _SafeLoader: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
-MAX_SPEC_BYTES = 64 * 1024 * 1024
+_BOMS = (
+    (b"\x00\x00\xfe\xff", "utf-32-be"), (b"\xff\xfe\x00\x00", "utf-32-le"),
+    (b"\xfe\xff", "utf-16-be"), (b"\xff\xfe", "utf-16-le"), (b"\xef\xbb\xbf", "utf-8"),
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -26,10 +34,11 @@ class Document:
     path: Path
     data: Any
     text: str
+    url: str = ""  # set for a document fetched over http(s)
 
     @property
     def name(self) -> str:
-        return str(self.path)
+        return self.url or str(self.path)
 
     def locate(self, pointer: str) -> tuple[int, int] | None:
         """1-based (line, column) of the node at `pointer`, or None if unknown."""
@@ -39,24 +48,52 @@ class Document:
 def load(path: Path) -> Document:
     """Read and parse one spec file; raise SpecError with the place on failure."""
     name = str(path)
+    limit = max_spec_bytes(name)
     try:
         if path.is_dir():
             raise fail(name, "", "is a folder, not a spec file", "pass the path of a .yaml or .json file")
-        raw = path.read_bytes()
+        with open(path, "rb") as handle:  # never more than the limit, whatever the file (or device) holds
+            raw = handle.read(limit + 1)
     except FileNotFoundError:
         raise fail(name, "", "spec file not found", "check the path") from None
     except PermissionError:
         raise fail(name, "", "spec file is not readable (permission denied)") from None
     except OSError as exc:
         raise fail(name, "", f"cannot read spec file: {exc.strerror or exc}") from None
-    if len(raw) > MAX_SPEC_BYTES:
-        raise fail(name, "", f"spec file is larger than {MAX_SPEC_BYTES} bytes")
-    try:
-        text = raw.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        raise fail(name, "", f"spec file is not valid UTF-8 (byte {exc.start})") from None
+    if len(raw) > limit:
+        raise too_large(name, path.stat().st_size if path.is_file() else len(raw), limit)
+    text = decode(raw, name)
     data = parse(text, name, json_first=_looks_like_json(path, text))
     return Document(path=path, data=data, text=text)
+
+
+def load_remote(url: str) -> Document:
+    """Fetch and parse a document over http(s) (for `--allow-remote-refs`)."""
+    from .remote import RemoteError, fetch
+
+    try:
+        raw = fetch(url, max_spec_bytes(url))
+    except RemoteError as exc:
+        raise fail(url, "", str(exc)) from None
+    text = decode(raw, url)
+    path = Path(urlsplit(url).path or "remote")
+    return Document(path=path, data=parse(text, url, json_first=_looks_like_json(path, text)), text=text, url=url)
+
+
+def decode(raw: bytes, name: str) -> str:
+    """UTF-8 (with or without a byte order mark), or UTF-16/32 announced by their BOM."""
+    encoding = next((codec for bom, codec in _BOMS if raw.startswith(bom)), "utf-8")
+    try:
+        text = raw.decode(encoding)
+    except UnicodeDecodeError as exc:
+        line = raw[: exc.start].count(b"\n") + 1
+        raise fail(name, "", f"spec file is not valid {encoding.upper()}: byte {exc.start} (line {line}) "
+                   f"cannot be decoded", "save the file as UTF-8") from None
+    text = text.removeprefix("\ufeff")
+    if "\x00" in text:  # YAML and JSON forbid raw NUL; escaped ones ("\\u0000") are fine
+        line = text[: text.index("\x00")].count("\n") + 1
+        raise fail(name, "", f"spec file contains a NUL character (line {line}); is it a binary file?")
+    return text
 
 
 def _looks_like_json(path: Path, text: str) -> bool:
@@ -68,17 +105,28 @@ def _looks_like_json(path: Path, text: str) -> bool:
 
 
 def parse(text: str, name: str, *, json_first: bool) -> Any:
+    data = _parse(text, name, json_first)
+    check_shape(data, name)
+    return data
+
+
+def _parse(text: str, name: str, json_first: bool) -> Any:
     if json_first:
         try:
-            return json.loads(text)
+            return json.loads(text, object_pairs_hook=json_object)
         except json.JSONDecodeError as exc:
             raise fail(
                 name, "", f"malformed JSON at line {exc.lineno}, column {exc.colno}: {exc.msg}"
             ) from None
         except RecursionError:
             raise fail(name, "", "document is nested too deeply") from None
+        except DuplicateKey:
+            raise duplicate_key_error(text, name) from None
     try:
-        return yaml.load(text, Loader=_SafeLoader)  # noqa: S506 - a safe loader
+        check_yaml_depth(text, name)
+        return yaml.load(text, Loader=UniqueKeyLoader)  # noqa: S506 - a safe loader
+    except DuplicateKey:
+        raise duplicate_key_error(text, name) from None
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         where = f" at line {mark.line + 1}, column {mark.column + 1}" if mark else ""

@@ -14,6 +14,7 @@ from __future__ import annotations
 import hashlib
 import keyword
 import re
+import sys
 import unicodedata
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import replace
@@ -61,6 +62,24 @@ RESERVED_RESOURCE_NAMES = frozenset(
         "with_options", "copy", "models", "errors", "self",
     }
 )
+
+# Names the package's `__init__` and `_client` import or define; the client classes may not take them.
+RESERVED_CLIENT_NAMES = frozenset(
+    {
+        "APIConnectionError", "APIError", "APIResponse", "APIResponseValidationError", "APIStatusError",
+        "APITimeoutError", "AsyncStreamedResponse", "AuthenticationError", "BadRequestError", "BaseModel",
+        "ConflictError", "InternalServerError", "NotFoundError", "PermissionDeniedError", "RateLimitError",
+        "StreamedResponse", "UnprocessableEntityError", "NotGiven", "SyncAPIClient", "AsyncAPIClient",
+        "Timeout", "Mapping", "TracebackType", "TYPE_CHECKING",
+    }
+)
+
+# A top-level package named like these would shadow them for the whole program (and for the
+# generated code itself, which imports httpx and pydantic).
+SHADOWED_MODULES = frozenset(sys.stdlib_module_names) | {
+    "httpx", "httpcore", "h11", "anyio", "sniffio", "idna", "certifi", "pydantic", "pydantic_core",
+    "typing_extensions", "typing_inspection", "annotated_types",
+}
 
 _WORD = re.compile(r"[A-Z]+\d*(?=[A-Z][a-z])|[A-Z]?[a-z]+\d*|[A-Z]+\d*|\d+[a-z]*")
 
@@ -179,13 +198,19 @@ def package_name(title: str) -> str:
     name = "_".join(parts) or "client"
     if name[0].isdigit():
         name = f"api_{name}"
-    if keyword.iskeyword(name):
+    if keyword.iskeyword(name) or name in SHADOWED_MODULES:
         name += "_api"
     return _cap(name, 60)
 
 
-def client_name(package: str) -> str:
-    return pascal(package)
+def client_name(wanted: str, resource_classes: Iterable[str] = ()) -> str:
+    """The client class: PascalCase of `wanted`, + "Client" while it (or its Async twin) would
+    clash with a runtime name or a resource class."""
+    name = pascal(wanted)
+    taken = RESERVED_CLIENT_NAMES | set(resource_classes)
+    while name in taken or f"Async{name}" in taken:
+        name += "Client"
+    return name
 
 
 # ---------------------------------------------------------------- classes

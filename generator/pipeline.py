@@ -47,7 +47,7 @@ class Generated:
 
 def analyse(
     spec: Path, *, package: str | None = None, strict: bool = False, client: str | None = None,
-    config: Config | None = None, cache: Cache | None = None, wait: bool = True,
+    config: Config | None = None, cache: Cache | None = None, wait: bool = True, allow_remote_refs: bool = False,
 ) -> Analysed:
     """Every stage up to naming; raise SpecError with located diagnostics on failure.
 
@@ -60,10 +60,9 @@ def analyse(
         version = check_version(document)
     except SpecError as exc:
         raise SpecError(_located(document, exc.diagnostics)) from None
-    resolved = resolve(document, diagnostics)
+    resolved = resolve(document, diagnostics, allow_remote=allow_remote_refs)
     _stop_on_failures(document, diagnostics, strict=False)
-    related = "".join(f"\0{key}\0{doc.text}" for key, doc in sorted(resolved.documents.items()) if key)
-    validation = Pending(document, version, cache, related)
+    validation = Pending(document, version, cache, resolved.documents)
     later = Diagnostics()
     try:
         api = naming.assign(build(resolved, later, config))
@@ -71,7 +70,8 @@ def analyse(
         _settle(document, diagnostics, validation, later, strict)  # an invalid spec explains the failure
         raise
     package_name = naming.snake(package) if package else naming.package_name(api.title)
-    options = Options(package=package_name, client=naming.pascal(client) if client else naming.client_name(package_name))
+    resource_classes = [r.class_name for r in api.resources]
+    options = Options(package=package_name, client=naming.client_name(client or package_name, resource_classes))
     analysed = Analysed(api, options, document, diagnostics, surface(api, options.package, options.client), validation, later)
     if wait:
         settle(analysed, strict)
@@ -105,10 +105,12 @@ def generate(
     cache: Cache | None = None,
     known: Known | None = None,
     stats: FormatStats | None = None,
+    allow_remote_refs: bool = False,
 ) -> Generated:
     """Every stage up to formatting. `cache` and `known` (formatted text of files the previous
     run rendered the same) spare black the files it has formatted before."""
-    analysed = analyse(spec, package=package, strict=strict, client=client, config=config, cache=cache, wait=False)
+    analysed = analyse(spec, package=package, strict=strict, client=client, config=config, cache=cache, wait=False,
+                       allow_remote_refs=allow_remote_refs)
     api, options, document, diagnostics = analysed.api, analysed.options, analysed.document, analysed.diagnostics
     try:
         if meta:

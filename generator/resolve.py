@@ -7,13 +7,17 @@ schemas are fine: references are followed lazily, one hop chain at a time.
 
 from __future__ import annotations
 
+import functools
+import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
-from urllib.parse import unquote
+from urllib.parse import unquote, urljoin
 
-from .diagnostics import Diagnostics, join_pointer, unescape_pointer_token
-from .load import Document, load
+from .diagnostics import Diagnostics, SpecError, join_pointer, unescape_pointer_token
+from .load import Document, load, load_remote
+from .remote import is_url
 
 
 @dataclass(frozen=True, slots=True)
@@ -53,6 +57,8 @@ class Resolved:
         pointer = unquote(fragment)
         if not file_part:
             return Location(at.file, pointer)
+        if is_url(file_part) or is_url(at.file):
+            return Location(urljoin(at.file, file_part) if is_url(at.file) else file_part, pointer)
         base = Path(at.file).parent if at.file else Path()
         return Location(str(Path(_normalise(base / file_part))), pointer)
 
@@ -87,17 +93,61 @@ def _normalise(path: Path) -> str:
     return "/".join(parts)
 
 
-def resolve(root: Document, diagnostics: Diagnostics) -> Resolved:
+def resolve(root: Document, diagnostics: Diagnostics, allow_remote: bool = False) -> Resolved:
     """Load referenced files and report every reference that does not resolve."""
     resolved = Resolved(root=root, documents={"": root})
     base_dir = root.path.resolve().parent
     pending: list[tuple[Any, Location]] = [(root.data, Location("", ""))]
     visited_files = {""}
+    all_of: list[tuple[str, Location]] = []
     while pending:
         data, loc = pending.pop()
         for ref, at in _iter_refs(data, loc):
-            _check_ref(resolved, ref, at, base_dir, diagnostics, pending, visited_files)
+            usable = _check_ref(resolved, ref, at, base_dir, diagnostics, pending, visited_files, allow_remote)
+            if usable and _ALL_OF.search(at.pointer):
+                all_of.append((ref, at))
+    _report_all_of_cycles(resolved, all_of, diagnostics)
     return resolved
+
+
+_ALL_OF = re.compile(r"/allOf/\d+$")
+
+
+def _report_all_of_cycles(resolved: Resolved, refs: list[tuple[str, Location]], diagnostics: Diagnostics) -> None:
+    """A schema whose `allOf` includes itself, directly or through others, has no finite meaning
+    (and sends validators into endless recursion): each such cycle is an error, reported once."""
+    edges: dict[str, list[tuple[str, Location]]] = {}
+    for ref, at in refs:
+        container = Location(at.file, _ALL_OF.sub("", at.pointer))
+        try:
+            _, included = resolved.deref({"$ref": ref}, at)
+        except KeyError:
+            continue
+        edges.setdefault(container.key, []).append((included.key, at))
+        inner = container.pointer  # an inline `allOf` member's own `allOf` belongs to its parent too
+        while _ALL_OF.search(inner):
+            outer = _ALL_OF.sub("", inner)
+            edges.setdefault(Location(at.file, outer).key, []).append((Location(at.file, inner).key, at))
+            inner = outer
+    reported: set[frozenset[str]] = set()
+    for start in sorted(edges):
+        stack: list[tuple[str, list[str], Location | None]] = [(start, [start], None)]
+        while stack:
+            node, path, first = stack.pop()
+            for target, at in edges.get(node, []):
+                where = first or at
+                if target == start:
+                    cycle = frozenset(path)
+                    if cycle not in reported:
+                        reported.add(cycle)
+                        chain = " -> ".join("#" + key.split("#", 1)[1] for key in [*path, start])
+                        diagnostics.error(
+                            resolved.display_file(where.file), join_pointer(where.pointer, "$ref"),
+                            f"`allOf` cycle: {chain}; a schema cannot include itself",
+                            "break the cycle: refer back with a property instead of `allOf`",
+                        )
+                elif target not in path and len(path) < 64:
+                    stack.append((target, [*path, target], where))
 
 
 def _iter_refs(node: Any, loc: Location) -> list[tuple[str, Location]]:
@@ -128,33 +178,50 @@ def _check_ref(
     diagnostics: Diagnostics,
     pending: list[tuple[Any, Location]],
     visited_files: set[str],
-) -> None:
+    allow_remote: bool = False,
+) -> bool:
+    """Check one reference, loading the file it points into; False when it is unusable."""
     file = resolved.display_file(at.file)
     where = join_pointer(at.pointer, "$ref")
-    if "://" in ref.split("#", 1)[0]:
+    file_part = ref.split("#", 1)[0]
+    remote = bool(file_part) and (is_url(file_part) or is_url(at.file))
+    if remote and not allow_remote:
         diagnostics.error(
             file, where, f"remote reference {ref!r} is not allowed",
-            "download the document next to the spec and reference it by relative path",
+            "pass --allow-remote-refs to fetch it over http(s), or download the document next to the spec "
+            "and reference it by relative path",
         )
-        return
+        return False
     target = resolved.target(ref, at)
     if target.file and target.file not in resolved.documents:
-        if target.file.startswith("..") or Path(ref.split("#", 1)[0]).is_absolute():
+        if remote:
+            loader: Callable[[], Document] = functools.partial(load_remote, target.file)
+        elif target.file.startswith("..") or Path(file_part).is_absolute():
             diagnostics.error(
                 file, where, f"reference {ref!r} leaves the spec's folder",
                 "references may only point to files inside the folder holding the spec",
             )
-            return
-        path = base_dir / target.file
-        if not path.resolve().is_relative_to(base_dir):
-            diagnostics.error(file, where, f"reference {ref!r} leaves the spec's folder (through a link)")
-            return
+            return False
+        else:
+            path = base_dir / target.file
+            if not path.resolve().is_relative_to(base_dir):
+                diagnostics.error(file, where, f"reference {ref!r} leaves the spec's folder (through a link)")
+                return False
+            loader = functools.partial(load, path)
         try:
-            resolved.documents[target.file] = load(path)
-        except Exception as exc:  # a SpecError: re-locate it at the reference
-            message = str(exc).split(": ", 1)[-1]
+            document = loader()
+        except SpecError as exc:  # re-locate it at the reference
+            message = "; ".join(d.message for d in exc.diagnostics)
             diagnostics.error(file, where, f"reference {ref!r} points to a file that cannot be used: {message}")
-            return
+            return False
+        if not isinstance(document.data, (dict, list)):
+            diagnostics.error(
+                file, where, f"reference {ref!r} points to a file that is not a JSON or YAML document "
+                f"(it reads as a single {type(document.data).__name__})",
+                "references must point into a .json, .yaml or .yml file",
+            )
+            return False
+        resolved.documents[target.file] = document
     if target.file not in visited_files:
         visited_files.add(target.file)
         pending.append((resolved.documents[target.file].data, Location(target.file, "")))
@@ -165,12 +232,14 @@ def _check_ref(
             file, where, f"reference {ref!r} does not resolve: nothing at that pointer",
             "check the spelling of the component name",
         )
-        return
+        return False
     if isinstance(node, dict) and isinstance(node.get("$ref"), str):
         try:
             final, final_loc = resolved.deref(node, target)
         except KeyError:
-            return  # the broken link in the chain is reported at its own place
+            return False  # the broken link in the chain is reported at its own place
         if isinstance(final, dict) and isinstance(final.get("$ref"), str):
             diagnostics.error(file, where, f"reference {ref!r} is part of a cycle of references that never reaches a schema")
+            return False
+    return True
 

@@ -31,7 +31,9 @@ def is_null_schema(node: Any) -> bool:
     t = node.get("type")
     if t == "null" or t == ["null"]:
         return True
-    return node.get("enum") == [None] or ("const" in node and node["const"] is None)
+    values = node.get("enum")
+    only_null = isinstance(values, list) and bool(values) and all(v is None for v in values)  # [null, null] too
+    return only_null or ("const" in node and node["const"] is None)
 
 
 class SchemaBuilder:

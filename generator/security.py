@@ -10,7 +10,18 @@ from . import ir, naming
 from .diagnostics import Diagnostics, join_pointer
 
 # Client constructor arguments a credential may not take.
-_CLIENT_ARGS = {"base_url", "timeout", "max_retries", "default_headers", "http_client"}
+_CLIENT_ARGS = {
+    "self", "base_url", "timeout", "max_retries", "default_headers", "default_query", "http_client",
+    "retry_base_delay", "retry_max_delay", "idempotency_header",
+}
+
+
+def _free(name: str, taken: set[str]) -> str:
+    """`name`, or `name_` (`name__`, ...) when another argument has it; remembered as taken."""
+    while name in taken:
+        name += "_"
+    taken.add(name)
+    return name
 
 
 def auth_schemes(data: dict[str, Any], file: str, diagnostics: Diagnostics) -> tuple[ir.AuthScheme, ...]:
@@ -34,10 +45,13 @@ def auth_schemes(data: dict[str, Any], file: str, diagnostics: Diagnostics) -> t
         for arg in args:
             counts[arg] = counts.get(arg, 0) + 1
     result = []
+    taken = set(_CLIENT_ARGS)
     for name, kind, wire, args, description in found:
         if any(counts[a] > 1 or a in _CLIENT_ARGS for a in args):
             base = naming.snake(name)
             args = (f"{base}_username", f"{base}_password") if kind == "basic" else (base,)
+        # Scheme keys that differ only in punctuation ("a-b", "a.b") still get distinct arguments.
+        args = tuple(_free(arg, taken) for arg in args)
         result.append(ir.AuthScheme(name, kind, wire, args, description))
     return tuple(result)
 
@@ -61,7 +75,8 @@ def _wanted_args(kind: ir.AuthKind, wire: str, scheme: dict[str, Any]) -> tuple[
     if kind == "bearer":
         return ("access_token",) if scheme.get("type") in ("oauth2", "openIdConnect") else ("api_key",)
     name = naming.snake(wire)
-    return (name[2:] if name.startswith("x_") and len(name) > 2 else name,)
+    short = name[2:]  # X-Api-Key -> api_key, unless that leaves a digit first or a keyword
+    return (short if name.startswith("x_") and naming.snake(short) == short else name,)
 
 
 def operation_security(op: dict[str, Any], data: dict[str, Any], known: set[str]) -> tuple[str, ...]:
@@ -105,7 +120,7 @@ def lift_shared_headers(
         bearer = lowered == "authorization" and "bearer" in examples.get(lowered, "").lower()
         arg = configured or ("api_key" if bearer else _wanted_args("header", wire, {})[0])
         if not configured and (arg in taken or not arg.isidentifier()):
-            arg = naming.snake(f"header {wire}")
+            arg = _free(naming.snake(f"header {wire}"), taken)
         taken.add(arg)
         description = next((p.description for p in params if p.description), "")
         lifted[lowered] = ir.AuthScheme(f"header:{wire}", "bearer" if bearer else "header", wire, (arg,), description)

@@ -15,7 +15,7 @@ import importlib.metadata
 import json
 import multiprocessing
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator, Mapping
 from multiprocessing.connection import Connection
 from typing import Any
 
@@ -107,8 +107,10 @@ class Pending:
     """Validation findings, computed from the cache, inline, or in a forked process that runs
     on the second core while the pipeline builds, renders and formats; `result` waits."""
 
-    def __init__(self, doc: Document, version: str, cache: Cache | None, related: str = "", background: bool = True) -> None:
-        self._doc, self._version, self._cache = doc, version, cache
+    def __init__(self, doc: Document, version: str, cache: Cache | None, documents: Mapping[str, Document] | None = None,
+                 background: bool = True) -> None:
+        self._doc, self._version, self._cache, self._documents = doc, version, cache, documents
+        related = "".join(f"\0{key}\0{d.text}" for key, d in sorted((documents or {}).items()) if key)
         self._key = f"{_versions()}\0{version}\0{doc.name}\0{related}\0{doc.text}"
         self._items: list[Diagnostic] | None = None
         self._child: multiprocessing.process.BaseProcess | None = None
@@ -132,7 +134,7 @@ class Pending:
 
     def _validate(self) -> list[Diagnostic]:
         found = Diagnostics()
-        validate(self._doc, self._version, found)
+        validate(self._doc, self._version, found, self._documents)
         return found.items
 
     def _run_child(self, send: Connection) -> None:
@@ -172,11 +174,46 @@ class Pending:
 _GAVE_UP = "openapi-spec-validator could not finish"
 
 
-def validate(doc: Document, version: str, diagnostics: Diagnostics) -> None:
+def _offline(root: Document, documents: Mapping[str, Document]) -> dict[str, Callable[[str], Any]]:
+    """Reference handlers for the validator that serve only the documents `resolve` already
+    loaded and checked, so validation never reads another file or touches the network (a
+    `$id` could otherwise point the validator's own resolver anywhere)."""
+    base = root.path.resolve().parent
+    known: dict[str, Any] = {}
+    for key, document in documents.items():
+        if document.url:
+            known[document.url] = document.data
+        else:
+            path = base / key if key else root.path.resolve()
+            known[path.as_uri()] = known[path.resolve().as_uri()] = document.data
+
+    def serve(uri: str) -> Any:
+        found = known.get(uri.split("#", 1)[0], _MISSING)
+        if found is _MISSING:
+            raise LookupError(f"{uri} is not one of the documents sdkforge loaded")
+        return found
+
+    return {"<all_urls>": serve, "http": serve, "https": serve, "file": serve}
+
+
+_MISSING = object()
+
+
+def validate(doc: Document, version: str, diagnostics: Diagnostics,
+             documents: Mapping[str, Document] | None = None) -> None:
     """Run openapi-spec-validator over the root document and record its findings."""
     seen: set[tuple[str, str]] = set()
     try:
-        for error in _validator_class(version)(doc.data, base_uri=doc.path.resolve().as_uri()).iter_errors():
+        # Imported here: they cost half a second, and a run whose findings are cached never needs them.
+        from jsonschema_path import SchemaPath
+        from openapi_spec_validator.settings import OpenAPISpecValidatorSettings
+
+        validator = _validator_class(version)
+        schema = SchemaPath.from_dict(
+            doc.data, base_uri=doc.path.resolve().as_uri(), handlers=_offline(doc, documents or {"": doc}),
+            resolved_cache_maxsize=OpenAPISpecValidatorSettings().resolved_cache_maxsize,
+        )
+        for error in validator(schema, base_uri=doc.path.resolve().as_uri()).iter_errors():
             pointer, lenient = _place(error)
             message = _message(error)
             if (pointer, message) in seen:

@@ -19,6 +19,7 @@ from pathlib import Path
 
 from . import __version__
 from .manifest import MANIFEST, edited_files, read_manifest
+from .outdir import BACKUP_SUFFIX, dangerous, recover, staging_prefix, swap_in
 
 MAX_LISTED = 20
 
@@ -53,12 +54,12 @@ class Staleness:
         return bool(self.added or self.removed or self.changed or self.reasons)
 
 
-def check_output_folder(out: Path, force: bool = False) -> None:
+def check_output_folder(out: Path, force: bool = False, spec: Path | None = None) -> None:
     if out.exists() and not out.is_dir():
         raise OutputError(f"{out} exists and is not a folder; choose another output path")
-    resolved = out.resolve()
-    if resolved == Path(resolved.anchor) or resolved == Path.home().resolve():
-        raise OutputError(f"refusing to write into {resolved}: choose a dedicated output folder")
+    reason = dangerous(out, spec)
+    if reason:
+        raise OutputError(f"refusing to write into {out.resolve()}: {reason}; choose a dedicated output folder")
     if out.is_dir() and any(out.iterdir()) and not (out / MANIFEST).is_file() and not force:
         raise OutputError(
             f"{out} is not empty and was not written by sdkforge (no {MANIFEST}); "
@@ -85,11 +86,12 @@ def write(out: Path, files: Mapping[str, str], force: bool = False) -> None:
             raise EditedFilesError(out, edited)
     parent = out.resolve().parent
     try:
+        recover(out)
         parent.mkdir(parents=True, exist_ok=True)
-        staging = Path(tempfile.mkdtemp(prefix=f".{out.name}.sdkforge-", dir=parent))
+        staging = Path(tempfile.mkdtemp(prefix=staging_prefix(out), dir=parent))
     except OSError as exc:
         raise OutputError(f"cannot create the output folder next to {out}: {exc.strerror or exc}") from None
-    backup = parent / f"{staging.name}-previous"
+    backup = parent / f"{staging.name}{BACKUP_SUFFIX}"
     try:
         if out.is_dir():
             _keep_foreign_files(out, staging, owned_files(out) | set(files))
@@ -99,14 +101,7 @@ def write(out: Path, files: Mapping[str, str], force: bool = False) -> None:
             with open(target, "w", encoding="utf-8", newline="\n") as handle:
                 handle.write(text)
         os.chmod(staging, 0o755)
-        if out.exists():
-            os.replace(out, backup)
-        try:
-            os.replace(staging, out)
-        except OSError:
-            if backup.exists():
-                os.replace(backup, out)
-            raise
+        swap_in(staging, out, backup)
     except OSError as exc:
         shutil.rmtree(staging, ignore_errors=True)
         raise OutputError(f"cannot write the output folder {out}: {exc.strerror or exc}") from None

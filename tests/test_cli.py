@@ -195,3 +195,15 @@ def test_unwritable_output_parent(tmp_path: Path) -> None:
 def test_bad_usage_exits_2() -> None:
     assert run("generate", SEED).returncode == 2
     assert run("frobnicate").returncode == 2
+
+
+def test_diagnostics_show_control_and_bidi_characters_from_the_spec_escaped(tmp_path: Path) -> None:
+    # A hostile path or name must not recolour the terminal, reorder text or forge report lines.
+    spec = tmp_path / "ansi.json"
+    spec.write_text('{"openapi": "3.1.0", "info": {"title": "x", "version": "1"}, "paths": {'
+                    '"/a\\u001b[31m\\nerror: all good\\u202e": {"get": {"responses": {"200": '
+                    '{"description": "ok", "content": {"application/json": {"schema": {"$ref": "#/nope"}}}}}}}}}')
+    result = run("generate", spec, "-o", tmp_path / "out")
+    assert_clean_failure(result, 1, "\\x1b[31m\\x0aerror: all good\\u202e")
+    assert "\x1b" not in result.stderr and "\u202e" not in result.stderr
+    assert not any(line.startswith("error: all good") for line in result.stderr.splitlines())

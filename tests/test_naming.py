@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import json
 import random
+from collections.abc import Callable
 from pathlib import Path
+from types import ModuleType
 
 import pytest
 
@@ -112,3 +114,40 @@ def test_colliding_method_names_are_qualified_by_their_paths(tmp_path: Path) -> 
     code = generate(spec).files["t/resources/analytics.py"]
     for name in ("get_failure_analysis_clusters", "get_failure_analysis_collections", "get_summary"):
         assert f"    def {name}(" in code
+
+
+@pytest.mark.parametrize(
+    ("title", "package"),
+    [("json", "json_api"), ("Email API", "email_api"), ("httpx", "httpx_api"), ("typing", "typing_api"),
+     ("class", "class_api"), ("Mixpeek API", "mixpeek")],
+)
+def test_package_names_never_shadow_the_standard_library_or_the_runtime_dependencies(title: str, package: str) -> None:
+    # Found by the fuzz campaign: a spec titled "json" made a package `json` that imported itself.
+    assert naming.package_name(title) == package
+
+
+@pytest.mark.parametrize(
+    ("wanted", "resources", "client"),
+    [("not_given", [], "NotGivenClient"), ("api", [], "Api"), ("sync_api", [], "SyncApi"),
+     ("pets", ["Pets"], "PetsClient"), ("APIError", [], "APIErrorClient"), ("APIClient", [], "APIClientClient"), ("mixpeek", ["ClusterTriggers"], "Mixpeek")],
+)
+def test_client_class_never_takes_a_runtime_or_resource_class_name(wanted: str, resources: list[str], client: str) -> None:
+    # Found by the fuzz campaign: a spec titled "NOT_GIVEN" named its client NotGiven, which the
+    # package's __init__ then shadowed with the runtime's sentinel class.
+    assert naming.client_name(wanted, resources) == client
+
+
+def test_a_spec_titled_like_a_runtime_name_still_builds_its_client(make_client: Callable[[str, str], ModuleType]) -> None:
+    spec = """
+    openapi: 3.1.0
+    info: {title: NOT_GIVEN, version: '1'}
+    paths:
+      /things:
+        get:
+          tags: [NotGiven]
+          responses: {'204': {description: none}}
+    """
+    pkg = make_client(spec, "not_given")
+    client = pkg.NotGivenClient(base_url="http://127.0.0.1:9")
+    assert type(client.not_given).__name__ == "NotGiven"
+    assert pkg.NotGiven is not pkg.NotGivenClient

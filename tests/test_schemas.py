@@ -356,3 +356,19 @@ components:
     event = pkg.models.Event.model_validate({"day": "2024-02-03", "count": 3})
     assert event.day == datetime.date(2024, 2, 3) and event.count == 3
     assert not hasattr(pkg.models, "Day") or not isinstance(pkg.models.Day, type)
+
+
+def test_an_enum_of_only_nulls_is_none_however_often_null_is_listed(make_client: Make) -> None:
+    # Found by the fuzz campaign: `enum: [null, null]` became an enum without members, `Literal[]`.
+    pkg = make_client(HEAD + """
+components:
+  schemas:
+    Nothing: {enum: [null, null, null]}
+    Holder:
+      type: object
+      properties:
+        nothing: {$ref: '#/components/schemas/Nothing'}
+""", "shapes_only_nulls")
+    assert pkg.models.Holder.model_validate({"nothing": None}).nothing is None
+    with pytest.raises(pydantic.ValidationError):
+        pkg.models.Holder.model_validate({"nothing": "x"})

@@ -229,12 +229,49 @@ def _form_fields(body: object) -> dict[str, str | list[str]]:
     return fields
 
 
+_HEADER_NAME = re.compile(r"[!#$%&'*+\-.^_`|~0-9A-Za-z]+")
+_HEADER_CONTROL = re.compile(r"[\x00-\x08\x0a-\x1f\x7f]")
+
+
 def _check_header(name: str, value: str) -> None:
+    """Refuse what would change the request's framing or be sent mangled: CR/LF anywhere, a name
+    that is not an HTTP token, control characters, or a value outside latin-1."""
     for part, what in ((name, "name"), (value, "value")):
         if "\r" in part or "\n" in part:
             raise ValueError(
                 f"header {what} for {name!r} contains a CR or LF character; refusing to send it"
             )
+    if not _HEADER_NAME.fullmatch(name):
+        raise ValueError(
+            f"header name {name!r} is not a valid HTTP header name; refusing to send it"
+        )
+    _check_header_value(name, value)
+
+
+def _encoded(headers: Mapping[str, str]) -> dict[bytes, bytes]:
+    """Checked headers as bytes, values in latin-1 (httpx would encode str values as ASCII)."""
+    result: dict[bytes, bytes] = {}
+    for name, value in headers.items():
+        _check_header(name, value)
+        result[name.encode("ascii")] = value.encode("latin-1")
+    return result
+
+
+def _check_header_value(name: str, value: str) -> None:
+    if "\r" in value or "\n" in value:
+        raise ValueError(
+            f"header value for {name!r} contains a CR or LF character; refusing to send it"
+        )
+    if _HEADER_CONTROL.search(value):
+        raise ValueError(
+            f"header value for {name!r} contains a control character; refusing to send it"
+        )
+    try:
+        value.encode("latin-1")
+    except UnicodeEncodeError:
+        raise ValueError(
+            f"header value for {name!r} has characters outside latin-1; percent-encode or base64 it first"
+        ) from None
 
 
 # ------------------------------------------------------------------ the core
@@ -316,7 +353,10 @@ class BaseClient:
         for scheme, (kind, wire, secret) in credentials.items():
             if secret is None:
                 continue
-            _check_header(wire, secret)
+            if kind == "header":
+                _check_header(wire, secret)
+            elif kind == "bearer":
+                _check_header_value(wire, secret)
             if kind == "basic":
                 secret = base64.b64encode(secret.encode()).decode()
             elif kind == "bearer" and secret[:7].lower() == "bearer ":
@@ -338,19 +378,19 @@ class BaseClient:
         headers = httpx.Headers({"User-Agent": self.user_agent})
         if call.response_kind == "json":
             headers["Accept"] = "application/json"
-        headers.update(self.default_headers)
+        headers.update(_encoded(self.default_headers))
         headers.update(
-            {
-                k: _scalar(v)
-                for k, v in call.headers.items()
-                if not isinstance(v, NotGiven) and v is not None
-            }
+            _encoded(
+                {
+                    k: _scalar(v)
+                    for k, v in call.headers.items()
+                    if not isinstance(v, NotGiven) and v is not None
+                }
+            )
         )
-        headers.update(call.extra_headers or {})
+        headers.update(_encoded(call.extra_headers or {}))
         if self.idempotency_header and call.method.lower() in ("post", "patch"):
             headers.setdefault(self.idempotency_header, f"sdkforge-retry-{uuid.uuid4()}")
-        for name, value in headers.items():
-            _check_header(name, value)
         # Later sources replace a parameter of the same name: client < call < extra_query.
         extra = dict(call.extra_query or {})
         query = (
@@ -373,12 +413,14 @@ class BaseClient:
         }
         for scheme in call.auth:
             kind, wire, secret = self._credentials.get(scheme, ("", "", ""))
-            if kind in ("bearer", "basic"):
-                headers.setdefault(
-                    "Authorization", f"{'Bearer' if kind == 'bearer' else 'Basic'} {secret}"
+            if kind in ("bearer", "basic") and "Authorization" not in headers:
+                headers.update(
+                    _encoded(
+                        {"Authorization": f"{'Bearer' if kind == 'bearer' else 'Basic'} {secret}"}
+                    )
                 )
-            elif kind == "header":
-                headers.setdefault(wire, secret)
+            elif kind == "header" and wire not in headers:
+                headers.update(_encoded({wire: secret}))
             elif kind == "query":
                 query.append(f"{_encode(wire)}={_encode(secret)}")
             elif kind == "cookie":

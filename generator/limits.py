@@ -1,0 +1,179 @@
+"""Limits on untrusted spec files: size, nesting depth, alias expansion, duplicate keys.
+
+`load` reads a spec through these checks before any later stage walks it:
+- a file larger than `max_spec_bytes()` (64 MiB, or `$SDKFORGE_MAX_SPEC_MB`) is not read;
+- YAML nesting is measured on libyaml's event stream before the document is built, since
+  libyaml's composer recurses in C and crashes the process on very deep input;
+- YAML aliases are shared when loaded, but every later stage walks the document as a tree:
+  a "billion laughs" document would expand exponentially there, so the expanded size is
+  counted (once per shared node) and capped, and recursive aliases are refused;
+- a mapping with the same key twice is refused at its place: every parser silently keeps
+  one of the two, so part of what the author wrote would be dropped without a word.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from typing import Any
+
+import yaml
+
+from .diagnostics import SpecError, escape_pointer_token, fail
+
+MAX_DEPTH = 100  # nested mappings and lists; real specs stay under 25
+MAX_ALIAS_NODES = 1_000_000  # extra nodes that YAML aliases may add when expanded
+SIZE_ENV = "SDKFORGE_MAX_SPEC_MB"
+DEFAULT_MAX_MB = 64
+
+_SafeLoader: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
+def max_spec_bytes(name: str) -> int:
+    raw = os.environ.get(SIZE_ENV, "").strip()
+    if not raw:
+        return DEFAULT_MAX_MB * 1024 * 1024
+    try:
+        megabytes = float(raw)
+    except ValueError:
+        megabytes = -1.0
+    if not megabytes > 0:
+        raise fail(name, "", f"{SIZE_ENV}={raw!r} is not a positive number of megabytes",
+                   f"unset it for the default of {DEFAULT_MAX_MB}")
+    return int(megabytes * 1024 * 1024)
+
+
+def too_large(name: str, size: int, limit: int) -> SpecError:
+    return fail(name, "", f"spec file is {size:,} bytes, more than the limit of {limit:,}",
+                f"set {SIZE_ENV} to raise the limit if you trust this file")
+
+
+class DuplicateKey(Exception):
+    pass
+
+
+class UniqueKeyLoader(_SafeLoader):  # type: ignore[misc]  # PyYAML's loaders are untyped
+    """The safe loader, refusing a mapping that repeats a key (merge keys `<<` may override)."""
+
+    def construct_mapping(self, node: yaml.MappingNode, deep: bool = False) -> Any:
+        seen: set[object] = set()
+        for key_node, _ in node.value:
+            if isinstance(key_node, yaml.ScalarNode) and key_node.tag != "tag:yaml.org,2002:merge":
+                key = (key_node.tag, key_node.value)
+                if key in seen:
+                    raise DuplicateKey()
+                seen.add(key)
+        return super().construct_mapping(node, deep=deep)
+
+
+UniqueKeyLoader.add_constructor("tag:yaml.org,2002:map", UniqueKeyLoader.construct_yaml_map)
+
+
+def json_object(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    """`object_pairs_hook` for `json.loads` refusing a repeated key."""
+    result = dict(pairs)
+    if len(result) != len(pairs):
+        raise DuplicateKey()
+    return result
+
+
+def duplicate_key_error(text: str, name: str) -> SpecError:
+    """Find the first repeated key (a slow path, taken only when there is one) and say where."""
+    try:
+        root = yaml.compose(text, Loader=_SafeLoader)
+    except (yaml.YAMLError, RecursionError):
+        root = None
+    for pointer, key_node in _mapping_keys(root):
+        return fail(
+            name, pointer,
+            f"duplicate key {key_node.value!r} at line {key_node.start_mark.line + 1}, "
+            f"column {key_node.start_mark.column + 1}: parsers keep only one of the two",
+            "remove or rename one of them",
+        )
+    return fail(name, "", "the document repeats a key in one of its mappings", "remove or rename one of them")
+
+
+def _mapping_keys(root: yaml.Node | None) -> Iterator[tuple[str, yaml.Node]]:
+    """(pointer of the mapping, key node) for each repeated key, depth first."""
+    stack: list[tuple[yaml.Node | None, str]] = [(root, "")]
+    done: set[int] = set()
+    while stack:
+        node, pointer = stack.pop()
+        if node is None or id(node) in done:
+            continue
+        done.add(id(node))
+        if isinstance(node, yaml.MappingNode):
+            seen: set[str] = set()
+            children = []
+            for key_node, value in node.value:
+                if isinstance(key_node, yaml.ScalarNode) and key_node.tag != "tag:yaml.org,2002:merge":
+                    if key_node.value in seen:
+                        yield pointer, key_node
+                    seen.add(key_node.value)
+                    children.append((value, f"{pointer}/{escape_pointer_token(str(key_node.value))}"))
+            stack.extend(reversed(children))
+        elif isinstance(node, yaml.SequenceNode):
+            stack.extend(reversed([(v, f"{pointer}/{i}") for i, v in enumerate(node.value)]))
+
+
+def check_yaml_depth(text: str, name: str) -> None:
+    """Refuse YAML nested deeper than MAX_DEPTH, from the event stream (no recursion)."""
+    depth = 0
+    for event in yaml.parse(text, Loader=_SafeLoader):
+        if isinstance(event, (yaml.MappingStartEvent, yaml.SequenceStartEvent)):
+            depth += 1
+            if depth > MAX_DEPTH:
+                mark = event.start_mark
+                raise _too_deep(name, f" (line {mark.line + 1}, column {mark.column + 1})" if mark else "")
+        elif isinstance(event, (yaml.MappingEndEvent, yaml.SequenceEndEvent)):
+            depth -= 1
+
+
+def _too_deep(name: str, where: str = "") -> SpecError:
+    return fail(name, "", f"the document nests more than {MAX_DEPTH} levels deep{where}",
+                "no OpenAPI document needs that; is this file generated by mistake?")
+
+
+def check_shape(data: Any, name: str) -> None:
+    """Refuse recursive aliases, alias expansion beyond MAX_ALIAS_NODES and depth beyond MAX_DEPTH.
+
+    One pass over the distinct nodes: each node's expanded size and depth are computed once,
+    so a billion-laughs document costs as little to measure as it takes to load.
+    """
+    sizes: dict[int, tuple[int, int]] = {}  # id -> (expanded nodes, depth)
+    distinct = 0  # nodes counted once each, however often aliases repeat them
+    active: set[int] = set()
+    stack: list[tuple[Any, bool]] = [(data, False)]
+    while stack:
+        node, children_done = stack.pop()
+        if not isinstance(node, (dict, list)):
+            continue
+        ident = id(node)
+        values = list(node.values()) if isinstance(node, dict) else node
+        if children_done:
+            active.discard(ident)
+            size, depth = 1, 1
+            distinct += 1
+            for child in values:
+                if isinstance(child, (dict, list)):
+                    child_size, child_depth = sizes[id(child)]
+                    size += child_size
+                    depth = max(depth, child_depth + 1)
+                else:
+                    size += 1
+                    distinct += 1
+            if depth > MAX_DEPTH:
+                raise _too_deep(name)
+            if size > distinct + MAX_ALIAS_NODES:
+                raise fail(name, "", f"YAML aliases expand this document by more than {MAX_ALIAS_NODES:,} nodes "
+                           "(an alias bomb?)", "write the repeated parts out, or use $ref")
+            sizes[ident] = (size, depth)
+            continue
+        if ident in sizes:
+            continue
+        if ident in active:
+            raise fail(name, "", "a YAML alias refers to a node that contains it (a recursive document)",
+                       "use $ref for recursive schemas")
+        active.add(ident)
+        stack.append((node, True))
+        stack.extend((child, False) for child in values if isinstance(child, (dict, list)))

@@ -1,0 +1,174 @@
+"""The output folder: never a dangerous place, never half-written, whatever kills the run."""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+SEED = ROOT / "specs" / "mixpeek-trigger-history.yaml"
+
+
+def run(*args: str | Path, cwd: Path = ROOT, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "generator.cli", *map(str, args)], capture_output=True, text=True, cwd=cwd,
+        timeout=300, env={**os.environ, "PYTHONPATH": str(ROOT), **(env or {})},
+    )
+
+
+def snapshot(folder: Path) -> dict[str, bytes]:
+    return {p.relative_to(folder).as_posix(): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+def refused(result: subprocess.CompletedProcess[str], *needles: str) -> None:
+    assert result.returncode == 2, (result.returncode, result.stderr)
+    assert "Traceback" not in result.stderr
+    for needle in needles:
+        assert needle in result.stderr, (needle, result.stderr)
+
+
+# ------------------------------------------------------------------ places never written over
+
+def test_the_file_system_root_is_refused() -> None:
+    refused(run("generate", SEED, "-o", "/"), "refusing to write into /: it is the root of the file system")
+
+
+def test_the_home_folder_is_refused_even_with_force(tmp_path: Path) -> None:
+    home = tmp_path / "home"
+    home.mkdir()
+    (home / ".bashrc").write_text("keep\n")
+    refused(run("generate", SEED, "-o", home, "--force", env={"HOME": str(home)}), "it is your home folder")
+    assert snapshot(home) == {".bashrc": b"keep\n"}
+
+
+@pytest.mark.parametrize("target", [".", "..", "../.."])
+def test_the_current_folder_and_its_ancestors_are_refused_even_with_force(tmp_path: Path, target: str) -> None:
+    cwd = tmp_path / "a" / "b" / "work"
+    cwd.mkdir(parents=True)
+    (cwd / "notes.txt").write_text("mine\n")
+    refused(run("generate", SEED, "-o", target, "--force", cwd=cwd), "it is the current folder or contains it")
+    assert (cwd / "notes.txt").read_text() == "mine\n"
+
+
+def test_a_git_repository_root_is_refused_even_with_force(tmp_path: Path) -> None:
+    repo = tmp_path / "repo"
+    (repo / ".git").mkdir(parents=True)
+    (repo / "main.py").write_text("print('mine')\n")
+    refused(run("generate", SEED, "-o", repo, "--force"), "it is the root of a git repository")
+    assert snapshot(repo) == {"main.py": b"print('mine')\n"}
+
+
+@pytest.mark.parametrize("force", [False, True])
+def test_the_folder_holding_the_spec_is_refused(tmp_path: Path, force: bool) -> None:
+    folder = tmp_path / "api"
+    folder.mkdir()
+    spec = folder / "openapi.yaml"
+    spec.write_text(SEED.read_text())
+    refused(run("generate", spec, "-o", folder, *(["--force"] if force else [])), "it holds the spec itself")
+    assert spec.read_text() == SEED.read_text()
+    refused(run("generate", spec, "-o", tmp_path, "--force"), "it holds the spec itself")
+
+
+def test_a_subfolder_of_the_repository_is_fine(tmp_path: Path) -> None:
+    repo = tmp_path / "repo"
+    (repo / ".git").mkdir(parents=True)
+    result = run("generate", SEED, "-o", repo / "clients" / "mixpeek", "-q", cwd=repo)
+    assert result.returncode == 0, result.stderr
+    assert (repo / "clients" / "mixpeek" / "mixpeek" / "__init__.py").is_file()
+
+
+# ------------------------------------------------------------------ killed mid-write
+
+KILLER = """
+import os, shutil, signal, sys
+import generator.outdir as outdir
+import generator.write as write
+from generator.cli import main
+
+point, nth = sys.argv[1], int(sys.argv[2])
+seen = [0]
+
+def die(at):
+    if at == point:
+        seen[0] += 1
+        if seen[0] >= nth:
+            os.kill(os.getpid(), signal.SIGKILL)
+
+real_open, real_replace, real_rmtree, real_exchange = open, os.replace, shutil.rmtree, outdir._exchange
+
+def opening(file, mode="r", *args, **kwargs):
+    if "w" in mode:
+        die("staging")
+    return real_open(file, mode, *args, **kwargs)
+
+def exchanging(a, b):
+    done = real_exchange(a, b) if point != "two-renames" else False
+    die("exchanged")
+    return done
+
+def replacing(a, b):
+    real_replace(a, b)
+    die("two-renames")
+
+def removing(path, *args, **kwargs):
+    die("cleanup")
+    real_rmtree(path, *args, **kwargs)
+
+write.open = opening
+outdir._exchange = exchanging
+outdir.os = type("os", (), {"replace": staticmethod(replacing), "fsencode": os.fsencode, "path": os.path})
+write.shutil = type("shutil", (), {"rmtree": staticmethod(removing), "copy2": shutil.copy2})
+sys.exit(main(sys.argv[3:]))
+"""
+
+
+@pytest.mark.parametrize(("point", "nth", "keeps"), [
+    ("staging", 1, "previous"),       # before the first file of the new tree
+    ("staging", 12, "previous"),      # halfway through writing the new tree
+    ("exchanged", 1, "new"),          # right after the atomic swap, before tidying up
+    ("two-renames", 1, None),         # without RENAME_EXCHANGE: between moving the old tree away and the new in
+    ("cleanup", 1, "new"),            # while removing the previous tree
+])
+def test_a_run_killed_while_writing_leaves_whole_output_and_the_next_run_succeeds(
+    tmp_path: Path, point: str, nth: int, keeps: str | None
+) -> None:
+    out = tmp_path / "client"
+    assert run("generate", SEED, "-o", out, "-q").returncode == 0
+    previous = snapshot(out)
+    changed = tmp_path / "changed.yaml"
+    changed.write_text(SEED.read_text().replace("title: Mixpeek API", "title: Mixpeek API\n  x-changed: true"))
+
+    killed = subprocess.run([sys.executable, "-c", KILLER, point, str(nth), "generate", str(changed), "-o", str(out), "-q"],
+                            capture_output=True, text=True, cwd=ROOT, timeout=300)
+    assert killed.returncode == -signal.SIGKILL, killed.stderr
+
+    if keeps == "previous":
+        assert snapshot(out) == previous
+    elif keeps == "new":
+        assert snapshot(out) != previous and (out / ".sdkforge-manifest.json").is_file()
+    else:  # the old tree waits next to the output until the next run puts it back
+        assert not out.exists()
+        assert [p.name for p in tmp_path.iterdir() if p.name.endswith("-previous")]
+        assert run("check", SEED, "-o", out).returncode == 1
+
+    again = run("generate", changed, "-o", out, "-q")
+    assert again.returncode == 0, again.stderr
+    assert run("check", changed, "-o", out).returncode == 0
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["changed.yaml", "client"]  # no staging left behind
+
+
+def test_recovery_puts_the_previous_output_back_before_anything_else(tmp_path: Path) -> None:
+    out = tmp_path / "client"
+    assert run("generate", SEED, "-o", out, "-q").returncode == 0
+    previous = snapshot(out)
+    (out / "mixpeek" / "_mine.py").write_text("MINE = 1\n")  # a file of the user's, carried over
+    os.replace(out, tmp_path / ".client.sdkforge-abc123-previous")  # as a run killed mid-swap leaves it
+    (tmp_path / ".client.sdkforge-abc123").mkdir()
+    assert run("generate", SEED, "-o", out, "-q").returncode == 0
+    assert snapshot(out) == {**previous, "mixpeek/_mine.py": b"MINE = 1\n"}
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["client"]
