@@ -37,5 +37,20 @@ test: $(STAMP)
 	$(BIN)/mypy
 	$(BIN)/python -m pytest -q
 
+# `make bench` (not part of `make test`): sdkforge against its peers, pinned in bench/.venv;
+# writes bench/results.md. `make bench BENCH_ARGS=--quick` is one run each on small inputs.
+BENCH_VENV := bench/.venv
+BENCH_STAMP := $(BENCH_VENV)/.installed
+BENCH_ARGS ?=
+
+$(BENCH_STAMP): bench/requirements.txt
+	$(PYTHON) -m venv $(BENCH_VENV)
+	$(BENCH_VENV)/bin/python -m pip install --quiet --upgrade pip
+	$(BENCH_VENV)/bin/python -m pip install --quiet -r bench/requirements.txt
+	touch $(BENCH_STAMP)
+
+bench: $(STAMP) $(BENCH_STAMP)
+	$(BENCH_VENV)/bin/python -m bench $(BENCH_ARGS)
+
 clean:
 	rm -rf $(VENV) build *.egg-info .mypy_cache .pytest_cache

@@ -1,0 +1,91 @@
+"""Cases 5 and 6: the generated clients at run time, against the floor and openapi-python-client.
+
+Both clients are generated from the seed spec (`specs/mixpeek-trigger-history.yaml`) into
+bench/.work/clients at bench time; every measurement runs in a fresh `bench/.venv` interpreter
+(`bench.workers`), so all three share one httpx and one pydantic.
+"""
+
+from __future__ import annotations
+
+import json
+import subprocess
+from collections.abc import Callable
+from pathlib import Path
+
+from . import bodies
+from .layout import OPC, PEER_BIN, PEER_PYTHON, REPO, SDK, SEED, WORK, env, fresh, generate_argv, tool_env
+from .measure import Sample, Series, alternate, run_measured
+from .results import Results, Row
+
+Progress = Callable[[str], None]
+CLIENTS = (SDK, "floor", "opc")
+LABELS = {SDK: SDK, "floor": "floor", "opc": OPC}
+FLOORS = {
+    "calls": "raw httpx.{Client}.post + json.loads",
+    "parse": "pydantic TypeAdapter(TriggerHistoryResponse).validate_json",
+}
+
+
+def prepare(results: Results) -> list[Path] | None:
+    """Generate the seed spec's client with sdkforge and with openapi-python-client."""
+    paths = []
+    for tool in (SDK, OPC):
+        root = fresh(WORK / "clients" / tool)
+        sample = run_measured(generate_argv(tool, SEED, root / "out"), cwd=root, env=tool_env(tool, root / ".cache"))
+        if not sample.ok:
+            results.failures.append(f"cases 5-6: {tool} could not generate the seed client: {sample.failure}")
+            return None
+        paths.append(root / "out")
+    return paths
+
+
+def _worker(pythonpath: list[Path], *args: str) -> Sample:
+    done = subprocess.run([PEER_PYTHON, "-m", "bench.workers", *args], cwd=REPO, capture_output=True, text=True,
+                          env=env(PEER_BIN, pythonpath=pythonpath), timeout=900)
+    if done.returncode != 0:
+        lines = (done.stderr or done.stdout).strip().splitlines()
+        return Sample(0.0, failure=f"exit {done.returncode}: {' / '.join(lines[-3:])}")
+    return Sample(float(json.loads(done.stdout.strip().splitlines()[-1])["seconds"]))
+
+
+def calls(pythonpath: list[Path], count: int, runs: int, results: Results, progress: Progress) -> None:
+    """Case 5: `count` sequential calls of the seed endpoint against a loopback server."""
+    body = WORK / "clients" / "history-10.json"
+    body.write_bytes(bodies.trigger_history(SEED, 10))
+    server = subprocess.Popen([PEER_PYTHON, "-m", "bench.loopback", body], cwd=REPO, stdin=subprocess.PIPE,
+                              stdout=subprocess.PIPE, text=True)
+    try:
+        assert server.stdout is not None
+        url = f"http://127.0.0.1:{int(server.stdout.readline())}"
+        progress(f"case 5: {count} sequential calls against {url} (a 10-item TriggerHistoryResponse each)")
+        variants = [(client, mode) for mode in ("sync", "async") for client in CLIENTS]
+        series = alternate(variants, runs, lambda v, i: _worker(pythonpath, "calls", v[0], v[1], url, str(count)),
+                           progress, label=lambda v: f"{v[0]} {v[1]}")
+    finally:
+        if server.stdin is not None:
+            server.stdin.close()  # the server stops when its stdin closes
+        try:
+            server.wait(timeout=5)
+        except subprocess.TimeoutExpired:
+            server.terminate()
+            server.wait()
+    for mode in ("sync", "async"):
+        case = f"5 {count:,} calls, {mode}"
+        mine = series[(SDK, mode)]
+        for client in CLIENTS:
+            note = FLOORS["calls"].format(Client="Client" if mode == "sync" else "AsyncClient") if client == "floor" else ""
+            results.add(Row(case, LABELS[client], series[(client, mode)], "ms", None if client == SDK else mine, note=note))
+
+
+def parse(pythonpath: list[Path], items: int, repeat: int, runs: int, results: Results, progress: Progress) -> None:
+    """Case 6: bytes of a TriggerHistoryResponse with `items` executions -> the parsed model."""
+    body = WORK / "clients" / f"history-{items}.json"
+    body.write_bytes(bodies.trigger_history(SEED, items))
+    progress(f"case 6: parse a {items}-item TriggerHistoryResponse ({body.stat().st_size:,} bytes), median of {repeat}")
+    series = alternate(list(CLIENTS), runs, lambda c, i: _worker(pythonpath, "parse", c, str(body), str(repeat)),
+                       progress, label=lambda c: LABELS[c])
+    case = f"6 parse {items:,} items"
+    notes = {SDK: "the runtime's response step for the method's own Call", "floor": FLOORS["parse"],
+             "opc": "TriggerHistoryResponse.from_dict(json.loads(body))"}
+    for client in CLIENTS:
+        results.add(Row(case, LABELS[client], series[client], "ms", None if client == SDK else series[SDK], note=notes[client]))
