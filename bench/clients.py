@@ -45,7 +45,19 @@ def _worker(pythonpath: list[Path], *args: str) -> Sample:
     if done.returncode != 0:
         lines = (done.stderr or done.stdout).strip().splitlines()
         return Sample(0.0, failure=f"exit {done.returncode}: {' / '.join(lines[-3:])}")
-    return Sample(float(json.loads(done.stdout.strip().splitlines()[-1])["seconds"]))
+    measured = json.loads(done.stdout.strip().splitlines()[-1])
+    return Sample(float(measured["seconds"]), cpu=float(measured["cpu"]))
+
+
+def _cpu_note(series: Series, mine: Series | None) -> str:
+    """The client's own CPU time (steadier than wall time on a shared machine) and its ratio."""
+    if not series.ok:
+        return ""
+    cpu = series.median(lambda s: s.cpu)
+    note = f"client CPU {cpu * 1000:.1f} ms"
+    if mine is not None and mine.ok:
+        note += f" (sdkforge ÷ tool {mine.median(lambda s: s.cpu) / cpu:.2f}x)"
+    return note
 
 
 def calls(pythonpath: list[Path], count: int, runs: int, results: Results, progress: Progress) -> None:
@@ -73,8 +85,11 @@ def calls(pythonpath: list[Path], count: int, runs: int, results: Results, progr
         case = f"5 {count:,} calls, {mode}"
         mine = series[(SDK, mode)]
         for client in CLIENTS:
-            note = FLOORS["calls"].format(Client="Client" if mode == "sync" else "AsyncClient") if client == "floor" else ""
-            results.add(Row(case, LABELS[client], series[(client, mode)], "ms", None if client == SDK else mine, note=note))
+            versus = None if client == SDK else mine
+            note = _cpu_note(series[(client, mode)], versus)
+            if client == "floor":
+                note += "; " + FLOORS["calls"].format(Client="Client" if mode == "sync" else "AsyncClient")
+            results.add(Row(case, LABELS[client], series[(client, mode)], "ms", versus, note=note))
 
 
 def parse(pythonpath: list[Path], items: int, repeat: int, runs: int, results: Results, progress: Progress) -> None:
@@ -88,4 +103,6 @@ def parse(pythonpath: list[Path], items: int, repeat: int, runs: int, results: R
     notes = {SDK: "the runtime's response step for the method's own Call", "floor": FLOORS["parse"],
              "opc": "TriggerHistoryResponse.from_dict(json.loads(body))"}
     for client in CLIENTS:
-        results.add(Row(case, LABELS[client], series[client], "ms", None if client == SDK else series[SDK], note=notes[client]))
+        versus = None if client == SDK else series[SDK]
+        note = f"{_cpu_note(series[client], versus)}; {notes[client]}"
+        results.add(Row(case, LABELS[client], series[client], "ms", versus, note=note))

@@ -15,6 +15,7 @@ from .results import Results, Row, ScalePoint
 
 Progress = Callable[[str], None]
 _SLUG_CHARS = str.maketrans({c: "-" for c in " /:."})
+COLD_LIMIT = 600.0  # seconds; a tool still generating then is stopped and reported as failed
 
 
 def cold(spec: Spec, runs: int, results: Results, progress: Progress, *, peers_may_fail: bool) -> dict[str, Series]:
@@ -24,7 +25,8 @@ def cold(spec: Spec, runs: int, results: Results, progress: Progress, *, peers_m
 
     def run_one(tool: str, index: int) -> Sample:
         root = fresh(WORK / "cold" / slug / tool)
-        return run_measured(generate_argv(tool, spec.path, root / "out"), cwd=root, env=tool_env(tool, root / ".cache"))
+        return run_measured(generate_argv(tool, spec.path, root / "out"), cwd=root, env=tool_env(tool, root / ".cache"),
+                            timeout=COLD_LIMIT)
 
     series = alternate([SDK, OPC, DMCG], runs, run_one, progress)
     case = f"1 cold: {spec.label}"

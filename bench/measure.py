@@ -31,6 +31,7 @@ class Sample:
     rss_proc: int = 0  # bytes
     rss_tree: int = 0  # bytes
     failure: str = ""  # empty when the run succeeded
+    cpu: float = 0.0  # seconds of CPU the measured code used, where a worker reports it
 
     @property
     def ok(self) -> bool:

@@ -5,7 +5,9 @@
 
 The sdkforge package (`mixpeek`) and openapi-python-client's (`mixpeek_api_client`) for the
 seed spec must be importable (the harness puts both on PYTHONPATH). Each prints one JSON
-line: {"seconds": ...} (the timed loop only, imports and warm-up excluded).
+line: {"seconds": ..., "cpu": ...}: wall and CPU time of the timed loop only (imports and
+warm-up excluded). CPU time is the steadier number on a shared machine: waiting for a core
+counts in the wall time but not in it.
 """
 
 from __future__ import annotations
@@ -76,28 +78,29 @@ def async_call(client: str, url: str) -> tuple[Callable[[], Awaitable[Any]], Cal
     return (lambda: operation.asyncio("trg_1", client=opc, body=body)), lambda: opc.get_async_httpx_client().aclose()
 
 
-def calls(client: str, mode: str, url: str, count: int) -> float:
+def calls(client: str, mode: str, url: str, count: int) -> tuple[float, float]:
+    """Wall and CPU seconds of `count` sequential calls."""
     if mode == "sync":
         call, close = sync_call(client, url)
         for _ in range(WARMUP):
             _check(call(), client)
-        started = time.perf_counter()
+        started, cpu = time.perf_counter(), time.process_time()
         for _ in range(count):
             call()
-        seconds = time.perf_counter() - started
+        seconds, cpu = time.perf_counter() - started, time.process_time() - cpu
         close()
-        return seconds
+        return seconds, cpu
 
-    async def run() -> float:
+    async def run() -> tuple[float, float]:
         acall, aclose = async_call(client, url)
         for _ in range(WARMUP):
             _check(await acall(), client)
-        started = time.perf_counter()
+        started, cpu = time.perf_counter(), time.process_time()
         for _ in range(count):
             await acall()
-        seconds = time.perf_counter() - started
+        seconds, cpu = time.perf_counter() - started, time.process_time() - cpu
         await aclose()
-        return seconds
+        return seconds, cpu
 
     return asyncio.run(run())
 
@@ -125,29 +128,30 @@ def parser(client: str, body: bytes) -> Callable[[], Any]:
     return lambda: sdk._process(response, captured[0])
 
 
-def parse(client: str, body: bytes, repeat: int) -> float:
-    """The median time of one parse over `repeat` parses, after a warm-up."""
+def parse(client: str, body: bytes, repeat: int) -> tuple[float, float]:
+    """The median wall and CPU time of one parse over `repeat` parses, after a warm-up."""
     run = parser(client, body)
     for _ in range(3):
         _check(run(), client)
-    times = []
+    walls, cpus = [], []
     for _ in range(repeat):
-        started = time.perf_counter()
+        started, cpu = time.perf_counter(), time.process_time()
         run()
-        times.append(time.perf_counter() - started)
-    return statistics.median(times)
+        walls.append(time.perf_counter() - started)
+        cpus.append(time.process_time() - cpu)
+    return statistics.median(walls), statistics.median(cpus)
 
 
 def main(argv: list[str]) -> None:
     command, client = argv[0], argv[1]
     if command == "calls":
-        seconds = calls(client, argv[2], argv[3], int(argv[4]))
+        seconds, cpu = calls(client, argv[2], argv[3], int(argv[4]))
     elif command == "parse":
         with open(argv[2], "rb") as handle:
-            seconds = parse(client, handle.read(), int(argv[3]))
+            seconds, cpu = parse(client, handle.read(), int(argv[3]))
     else:
         raise SystemExit(f"unknown command {command!r}")
-    print(json.dumps({"seconds": seconds}))
+    print(json.dumps({"seconds": seconds, "cpu": cpu}))
 
 
 if __name__ == "__main__":
