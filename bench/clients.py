@@ -1,8 +1,8 @@
 """Cases 5 and 6: the generated clients at run time, against the floor and openapi-python-client.
 
 Both clients are generated from the seed spec (`specs/mixpeek-trigger-history.yaml`) into
-bench/.work/clients at bench time; every measurement runs in a fresh `bench/.venv` interpreter
-(`bench.workers`), so all three share one httpx and one pydantic.
+bench/.work/clients at bench time. Each run is a fresh `bench/.venv` interpreter
+(`bench.workers`) in which the three clients take turns, sharing one httpx and one pydantic.
 """
 
 from __future__ import annotations
@@ -14,11 +14,12 @@ from pathlib import Path
 
 from . import bodies
 from .layout import OPC, PEER_BIN, PEER_PYTHON, REPO, SDK, SEED, WORK, env, fresh, generate_argv, tool_env
-from .measure import Sample, Series, alternate, run_measured
+from .measure import Sample, Series, run_measured
 from .results import Results, Row
 
 Progress = Callable[[str], None]
 CLIENTS = (SDK, "floor", "opc")
+BLOCK = 100  # calls per client per turn in case 5
 LABELS = {SDK: SDK, "floor": "floor", "opc": OPC}
 FLOORS = {
     "calls": "raw httpx.{Client}.post + json.loads",
@@ -39,14 +40,30 @@ def prepare(results: Results) -> list[Path] | None:
     return paths
 
 
-def _worker(pythonpath: list[Path], *args: str) -> Sample:
+def _worker(pythonpath: list[Path], *args: str) -> dict[str, Sample]:
+    """One fresh interpreter measuring all three clients in turns: a sample for each."""
     done = subprocess.run([PEER_PYTHON, "-m", "bench.workers", *args], cwd=REPO, capture_output=True, text=True,
                           env=env(PEER_BIN, pythonpath=pythonpath), timeout=900)
     if done.returncode != 0:
         lines = (done.stderr or done.stdout).strip().splitlines()
-        return Sample(0.0, failure=f"exit {done.returncode}: {' / '.join(lines[-3:])}")
+        failed = Sample(0.0, failure=f"exit {done.returncode}: {' / '.join(lines[-3:])}")
+        return {client: failed for client in CLIENTS}
     measured = json.loads(done.stdout.strip().splitlines()[-1])
-    return Sample(float(measured["seconds"]), cpu=float(measured["cpu"]))
+    return {client: Sample(float(measured[client]["seconds"]), cpu=float(measured[client]["cpu"])) for client in CLIENTS}
+
+
+def _runs(runs: int, measure: Callable[[], dict[str, Sample]], progress: Progress, what: str) -> dict[str, Series]:
+    series = {client: Series() for client in CLIENTS}
+    for index in range(runs):
+        samples = measure()
+        for client, sample in samples.items():
+            series[client].samples.append(sample)
+        shown = ", ".join(f"{LABELS[c]} {s.seconds * 1000:.1f} ms" if s.ok else f"{LABELS[c]} FAILED: {s.failure[:200]}"
+                          for c, s in samples.items())
+        progress(f"    run {index + 1}/{runs} {what}: {shown}")
+        if any(not s.ok for s in samples.values()):
+            break
+    return series
 
 
 def _cpu_note(series: Series, mine: Series | None) -> str:
@@ -70,9 +87,8 @@ def calls(pythonpath: list[Path], count: int, runs: int, results: Results, progr
         assert server.stdout is not None
         url = f"http://127.0.0.1:{int(server.stdout.readline())}"
         progress(f"case 5: {count} sequential calls against {url} (a 10-item TriggerHistoryResponse each)")
-        variants = [(client, mode) for mode in ("sync", "async") for client in CLIENTS]
-        series = alternate(variants, runs, lambda v, i: _worker(pythonpath, "calls", v[0], v[1], url, str(count)),
-                           progress, label=lambda v: f"{v[0]} {v[1]}")
+        series = {mode: _runs(runs, lambda: _worker(pythonpath, "calls", mode, url, str(count), str(BLOCK)),
+                              progress, mode) for mode in ("sync", "async")}
     finally:
         if server.stdin is not None:
             server.stdin.close()  # the server stops when its stdin closes
@@ -83,13 +99,13 @@ def calls(pythonpath: list[Path], count: int, runs: int, results: Results, progr
             server.wait()
     for mode in ("sync", "async"):
         case = f"5 {count:,} calls, {mode}"
-        mine = series[(SDK, mode)]
+        mine = series[mode][SDK]
         for client in CLIENTS:
             versus = None if client == SDK else mine
-            note = _cpu_note(series[(client, mode)], versus)
+            note = _cpu_note(series[mode][client], versus)
             if client == "floor":
                 note += "; " + FLOORS["calls"].format(Client="Client" if mode == "sync" else "AsyncClient")
-            results.add(Row(case, LABELS[client], series[(client, mode)], "ms", versus, note=note))
+            results.add(Row(case, LABELS[client], series[mode][client], "ms", versus, note=note))
 
 
 def parse(pythonpath: list[Path], items: int, repeat: int, runs: int, results: Results, progress: Progress) -> None:
@@ -97,8 +113,7 @@ def parse(pythonpath: list[Path], items: int, repeat: int, runs: int, results: R
     body = WORK / "clients" / f"history-{items}.json"
     body.write_bytes(bodies.trigger_history(SEED, items))
     progress(f"case 6: parse a {items}-item TriggerHistoryResponse ({body.stat().st_size:,} bytes), median of {repeat}")
-    series = alternate(list(CLIENTS), runs, lambda c, i: _worker(pythonpath, "parse", c, str(body), str(repeat)),
-                       progress, label=lambda c: LABELS[c])
+    series = _runs(runs, lambda: _worker(pythonpath, "parse", str(body), str(repeat)), progress, "parse")
     case = f"6 parse {items:,} items"
     notes = {SDK: "the runtime's response step for the method's own Call", "floor": FLOORS["parse"],
              "opc": "TriggerHistoryResponse.from_dict(json.loads(body))"}

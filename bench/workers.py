@@ -1,13 +1,18 @@
 """Client-side measurements, run in a fresh interpreter per run (cases 5 and 6).
 
-    python -m bench.workers calls {sdkforge,floor,opc} {sync,async} URL CALLS
-    python -m bench.workers parse {sdkforge,floor,opc} BODY.json REPEAT
+    python -m bench.workers calls {sync,async} URL CALLS BLOCK
+    python -m bench.workers parse BODY.json REPEAT
+
+The three clients (sdkforge's, the floor, openapi-python-client's) run in one process, taking
+turns: `calls` in blocks of BLOCK calls, `parse` one parse each, the first in each round
+rotating. A load that comes and goes on a shared machine then falls on all three alike,
+which separate processes one after another cannot promise.
 
 The sdkforge package (`mixpeek`) and openapi-python-client's (`mixpeek_api_client`) for the
-seed spec must be importable (the harness puts both on PYTHONPATH). Each prints one JSON
-line: {"seconds": ..., "cpu": ...}: wall and CPU time of the timed loop only (imports and
-warm-up excluded). CPU time is the steadier number on a shared machine: waiting for a core
-counts in the wall time but not in it.
+seed spec must be importable (the harness puts both on PYTHONPATH). Prints one JSON line:
+{client: {"seconds": ..., "cpu": ...}}, wall and CPU time of the timed work only (imports
+and warm-up excluded). CPU time is the steadier number on a shared machine: waiting for a
+core counts in the wall time but not in it.
 """
 
 from __future__ import annotations
@@ -21,6 +26,7 @@ import time
 from collections.abc import Awaitable, Callable
 from typing import Any
 
+CLIENTS = ("sdkforge", "floor", "opc")
 PATH = "/v1/clusters/triggers/trg_1/history"
 WARMUP = 50
 LIMIT = 10  # the request asks for 10 items; the server's canned body has as many
@@ -78,31 +84,51 @@ def async_call(client: str, url: str) -> tuple[Callable[[], Awaitable[Any]], Cal
     return (lambda: operation.asyncio("trg_1", client=opc, body=body)), lambda: opc.get_async_httpx_client().aclose()
 
 
-def calls(client: str, mode: str, url: str, count: int) -> tuple[float, float]:
-    """Wall and CPU seconds of `count` sequential calls."""
+def _order(index: int) -> tuple[str, ...]:
+    """The clients in turn, starting one further each round, so none always goes first."""
+    shift = index % len(CLIENTS)
+    return CLIENTS[shift:] + CLIENTS[:shift]
+
+
+def calls(mode: str, url: str, count: int, block: int) -> dict[str, tuple[float, float]]:
+    """Wall and CPU seconds of `count` sequential calls per client, in interleaved blocks."""
+    totals = {client: [0.0, 0.0] for client in CLIENTS}
+    rounds = max(1, count // block)
     if mode == "sync":
-        call, close = sync_call(client, url)
-        for _ in range(WARMUP):
-            _check(call(), client)
-        started, cpu = time.perf_counter(), time.process_time()
-        for _ in range(count):
-            call()
-        seconds, cpu = time.perf_counter() - started, time.process_time() - cpu
-        close()
-        return seconds, cpu
+        sync = {client: sync_call(client, url) for client in CLIENTS}
+        for client, (call, _) in sync.items():
+            for _ in range(WARMUP):
+                _check(call(), client)
+        for index in range(rounds):
+            for client in _order(index):
+                call = sync[client][0]
+                started, cpu = time.perf_counter(), time.process_time()
+                for _ in range(block):
+                    call()
+                totals[client][0] += time.perf_counter() - started
+                totals[client][1] += time.process_time() - cpu
+        for _, close in sync.values():
+            close()
+        return {client: (wall, cpu) for client, (wall, cpu) in totals.items()}
 
-    async def run() -> tuple[float, float]:
-        acall, aclose = async_call(client, url)
-        for _ in range(WARMUP):
-            _check(await acall(), client)
-        started, cpu = time.perf_counter(), time.process_time()
-        for _ in range(count):
-            await acall()
-        seconds, cpu = time.perf_counter() - started, time.process_time() - cpu
-        await aclose()
-        return seconds, cpu
+    async def run() -> None:
+        both = {client: async_call(client, url) for client in CLIENTS}
+        for client, (acall, _) in both.items():
+            for _ in range(WARMUP):
+                _check(await acall(), client)
+        for index in range(rounds):
+            for client in _order(index):
+                acall = both[client][0]
+                started, cpu = time.perf_counter(), time.process_time()
+                for _ in range(block):
+                    await acall()
+                totals[client][0] += time.perf_counter() - started
+                totals[client][1] += time.process_time() - cpu
+        for _, aclose in both.values():
+            await aclose()
 
-    return asyncio.run(run())
+    asyncio.run(run())
+    return {client: (wall, cpu) for client, (wall, cpu) in totals.items()}
 
 
 def parser(client: str, body: bytes) -> Callable[[], Any]:
@@ -128,30 +154,33 @@ def parser(client: str, body: bytes) -> Callable[[], Any]:
     return lambda: sdk._process(response, captured[0])
 
 
-def parse(client: str, body: bytes, repeat: int) -> tuple[float, float]:
-    """The median wall and CPU time of one parse over `repeat` parses, after a warm-up."""
-    run = parser(client, body)
-    for _ in range(3):
-        _check(run(), client)
-    walls, cpus = [], []
-    for _ in range(repeat):
-        started, cpu = time.perf_counter(), time.process_time()
-        run()
-        walls.append(time.perf_counter() - started)
-        cpus.append(time.process_time() - cpu)
-    return statistics.median(walls), statistics.median(cpus)
+def parse(body: bytes, repeat: int) -> dict[str, tuple[float, float]]:
+    """Per client, the median wall and CPU time of one parse over `repeat` interleaved parses."""
+    parsers = {client: parser(client, body) for client in CLIENTS}
+    for client, run in parsers.items():
+        for _ in range(3):
+            _check(run(), client)
+    walls: dict[str, list[float]] = {client: [] for client in CLIENTS}
+    cpus: dict[str, list[float]] = {client: [] for client in CLIENTS}
+    for index in range(repeat):
+        for client in _order(index):
+            started, cpu = time.perf_counter(), time.process_time()
+            parsers[client]()
+            walls[client].append(time.perf_counter() - started)
+            cpus[client].append(time.process_time() - cpu)
+    return {client: (statistics.median(walls[client]), statistics.median(cpus[client])) for client in CLIENTS}
 
 
 def main(argv: list[str]) -> None:
-    command, client = argv[0], argv[1]
+    command = argv[0]
     if command == "calls":
-        seconds, cpu = calls(client, argv[2], argv[3], int(argv[4]))
+        measured = calls(argv[1], argv[2], int(argv[3]), int(argv[4]))
     elif command == "parse":
-        with open(argv[2], "rb") as handle:
-            seconds, cpu = parse(client, handle.read(), int(argv[3]))
+        with open(argv[1], "rb") as handle:
+            measured = parse(handle.read(), int(argv[2]))
     else:
         raise SystemExit(f"unknown command {command!r}")
-    print(json.dumps({"seconds": seconds, "cpu": cpu}))
+    print(json.dumps({client: {"seconds": wall, "cpu": cpu} for client, (wall, cpu) in measured.items()}))
 
 
 if __name__ == "__main__":
