@@ -1,10 +1,12 @@
 """Run a command once and measure it: wall time, peak RSS, exit code; and summarise runs.
 
-Peak RSS comes two ways, both reported:
-- `rss_proc`: the largest single process, exact (`ru_maxrss` from `os.wait4`, which covers the
-  child and every descendant it waited for);
-- `rss_tree`: the peak of the summed RSS of the whole process tree, sampled from /proc every
-  50 ms (tools that format on a second process, or shell out to ruff, pay for both processes).
+Peak memory comes two ways, both reported:
+- `rss_proc`: the RSS of the largest single process, exact (`ru_maxrss` from `os.wait4`, which
+  covers the child and every descendant it waited for);
+- `rss_tree`: the peak of the summed PSS (proportional set size) of the whole process tree,
+  sampled from /proc every 50 ms: tools that format in worker processes, or shell out to ruff,
+  pay for every process, while pages a forked worker still shares with its parent count once
+  (summing RSS would count them in each process).
 """
 
 from __future__ import annotations
@@ -29,7 +31,7 @@ _TAIL = 2000
 class Sample:
     seconds: float
     rss_proc: int = 0  # bytes
-    rss_tree: int = 0  # bytes
+    rss_tree: int = 0  # bytes, summed PSS
     failure: str = ""  # empty when the run succeeded
     cpu: float = 0.0  # seconds of CPU the measured code used, where a worker reports it
 
@@ -53,17 +55,29 @@ def _children_map() -> dict[int, list[int]]:
     return children
 
 
+def _pss(pid: int) -> int:
+    """The proportional set size of one process in bytes (its RSS where PSS is unavailable)."""
+    try:
+        with open(f"/proc/{pid}/smaps_rollup", "rb") as handle:
+            for line in handle:
+                if line.startswith(b"Pss:"):
+                    return int(line.split()[1]) * 1024
+    except (OSError, IndexError, ValueError):
+        pass
+    try:
+        with open(f"/proc/{pid}/statm", "rb") as handle:
+            return int(handle.read().split()[1]) * _PAGE
+    except (OSError, IndexError, ValueError):
+        return 0
+
+
 def tree_rss(root: int) -> int:
-    """The summed resident memory of `root` and all its descendants, in bytes."""
+    """The summed memory (PSS) of `root` and all its descendants, in bytes."""
     children = _children_map()
     total, todo = 0, [root]
     while todo:
         pid = todo.pop()
-        try:
-            with open(f"/proc/{pid}/statm", "rb") as handle:
-                total += int(handle.read().split()[1]) * _PAGE
-        except (OSError, IndexError, ValueError):
-            pass
+        total += _pss(pid)
         todo.extend(children.get(pid, ()))
     return total
 
@@ -113,7 +127,7 @@ def run_measured(
     elif not expect(process.returncode):
         failure = f"exit {process.returncode}: {_last_lines(text)}"
     largest = usage.ru_maxrss * 1024  # kilobytes on Linux
-    return Sample(seconds, largest, max(sampler.peak, largest), failure)
+    return Sample(seconds, largest, sampler.peak or largest, failure)
 
 
 def _kill_group(pid: int) -> None:
