@@ -1,0 +1,73 @@
+"""Where things are, and how each tool is started (the harness's only knowledge of the layout)."""
+
+from __future__ import annotations
+
+import os
+import shutil
+from dataclasses import dataclass
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parents[1]
+SHARED = REPO.parent / "shared" / "specs"
+WORK = REPO / "bench" / ".work"
+PROJECT_BIN = REPO / ".venv" / "bin"
+PEER_BIN = REPO / "bench" / ".venv" / "bin"
+SDKFORGE = PROJECT_BIN / "sdkforge"
+PEER_PYTHON = PEER_BIN / "python"
+SEED = REPO / "specs" / "mixpeek-trigger-history.yaml"
+
+SDK, OPC, DMCG = "sdkforge", "openapi-python-client", "datamodel-code-generator"
+
+
+@dataclass(frozen=True, slots=True)
+class Spec:
+    label: str
+    path: Path
+
+
+def env(bin_dir: Path, *, cache: Path | None = None, pythonpath: list[Path] | None = None) -> dict[str, str]:
+    """The environment of a measured process: its own venv first on PATH, no inherited venv,
+    and with `cache` a private XDG cache folder (so a cold run starts with nothing cached)."""
+    # PYTHONDONTWRITEBYTECODE is dropped too: a package a user installed has its bytecode cached.
+    dropped = ("VIRTUAL_ENV", "PYTHONPATH", "PYTHONHOME", "PYTHONDONTWRITEBYTECODE")
+    result = {k: v for k, v in os.environ.items() if k not in dropped}
+    result["PATH"] = f"{bin_dir}{os.pathsep}{result.get('PATH', '')}"
+    result["VIRTUAL_ENV"] = str(bin_dir.parent)
+    if cache is not None:
+        result["XDG_CACHE_HOME"] = str(cache)
+    if pythonpath:
+        result["PYTHONPATH"] = os.pathsep.join(str(p) for p in pythonpath)
+    return result
+
+
+def generate_argv(tool: str, spec: Path, out: Path) -> list[str | Path]:
+    """One end-to-end generation (load, validate, generate, format, write), each tool's defaults."""
+    if tool == SDK:
+        return [SDKFORGE, "generate", spec, "-o", out, "-q"]
+    if tool == OPC:  # default config: its ruff post-hooks format the output
+        return [PEER_BIN / "openapi-python-client", "generate", "--path", spec, "--output-path", out]
+    if tool == DMCG:  # models only; default formatters (black, isort)
+        return [PEER_BIN / "datamodel-codegen", "--input", spec, "--input-file-type", "openapi",
+                "--output-model-type", "pydantic_v2.BaseModel", "--output", out / "models.py"]
+    raise ValueError(tool)
+
+
+def tool_env(tool: str, cache: Path | None = None) -> dict[str, str]:
+    return env(PROJECT_BIN if tool == SDK else PEER_BIN, cache=cache)
+
+
+def fresh(path: Path) -> Path:
+    """An empty folder at `path` (whatever was there is removed: it is under bench/.work)."""
+    assert WORK in path.parents, path
+    if path.exists():
+        shutil.rmtree(path)
+    path.mkdir(parents=True)
+    return path
+
+
+def python_lines(folder: Path) -> int:
+    total = 0
+    for file in folder.rglob("*.py"):
+        with open(file, "rb") as handle:
+            total += sum(1 for _ in handle)
+    return total
