@@ -6,6 +6,8 @@ import inspect
 from collections.abc import Callable
 from types import ModuleType
 
+import pytest
+
 Make = Callable[[str, str], ModuleType]
 
 
@@ -32,5 +34,8 @@ def test_scheme_arguments_stay_distinct_identifiers_whatever_the_spec_calls_them
     params = [p for p in inspect.signature(pkg.AuthNames.__init__).parameters if p != "self"]
     assert len(params) == len(set(params))
     assert {"x_1_open", "x_class", "me", "a_b_username", "a_b_username_"} <= set(params)
-    client = pkg.AuthNames(base_url="http://127.0.0.1:9", x_1_open="k", x_class="c", me="s")
-    assert {wire for _, wire, _ in client._credentials.values()} == {"X-1 open", "X-class", "self"}
+    client = pkg.AuthNames(base_url="http://127.0.0.1:9", x_class="c", me="s")
+    assert {wire for _, wire, _ in client._credentials.values()} == {"X-class", "self"}
+    # `X-1 open` is no HTTP header name: a credential for it is refused, not sent mangled.
+    with pytest.raises(ValueError, match="not a valid HTTP header name"):
+        pkg.AuthNames(base_url="http://127.0.0.1:9", x_1_open="k")

@@ -82,8 +82,8 @@ def fast_format(black_every: int = 1) -> Iterator[None]:
     original_one, original_files = fmt._format_one, pipeline.format_files
     calls = itertools.count()
 
-    def format_some(files: Mapping[str, str]) -> dict[str, str]:
-        return original_files(files) if next(calls) % black_every == 0 else dict(files)
+    def format_some(files: Mapping[str, str], *args: Any, **kwargs: Any) -> dict[str, str]:
+        return original_files(files, *args, **kwargs) if next(calls) % black_every == 0 else dict(files)
 
     fmt._format_one = _memo_format_one
     pipeline.format_files = format_some  # type: ignore[assignment]
