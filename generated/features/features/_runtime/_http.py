@@ -57,6 +57,20 @@ def _models() -> Any:
     return module
 
 
+@functools.lru_cache(maxsize=16)
+def _user_agent(package: str, version: str) -> str:
+    import platform
+
+    return f"{package}/{version} python/{platform.python_version()}"
+
+
+def _json_or_text(response: httpx.Response) -> Any:
+    try:
+        return response.json()
+    except ValueError:
+        return response.text
+
+
 def _adapter(cast_to: Any) -> pydantic.TypeAdapter[Any]:
     adapter = _ADAPTERS.get(cast_to)
     if adapter is None:
@@ -365,30 +379,46 @@ class BaseClient:
 
     @property
     def user_agent(self) -> str:
-        import platform
-
-        return f"{self._package}/{self._version} python/{platform.python_version()}"
+        return _user_agent(self._package, self._version)
 
     def _url(self, path: str) -> httpx.URL:
-        base = str(self.base_url).rstrip("/")
-        return httpx.URL(base + path)
+        cached = self.__dict__.get("_base_text")
+        if cached is None or cached[0] is not self.base_url:  # base_url is a public attribute
+            cached = (self.base_url, str(self.base_url).rstrip("/"))
+            self.__dict__["_base_text"] = cached
+        return httpx.URL(cached[1] + path)
+
+    def _client_headers(self) -> dict[bytes, bytes]:
+        """User-Agent and the client's default headers, checked and encoded once per value."""
+        snapshot = tuple(self.default_headers.items())
+        cached = self.__dict__.get("_header_bytes")
+        if cached is None or cached[0] != snapshot:
+            encoded = {
+                b"User-Agent": self.user_agent.encode("latin-1"),
+                **_encoded(self.default_headers),
+            }
+            cached = (snapshot, encoded)
+            self.__dict__["_header_bytes"] = cached
+        return cast("dict[bytes, bytes]", cached[1])
 
     def _build_request(self, http: httpx.Client | httpx.AsyncClient, call: Call) -> httpx.Request:
         # Later sources win whatever the case of the header name: built-in < client < call < extra.
-        headers = httpx.Headers({"User-Agent": self.user_agent})
-        if call.response_kind == "json":
-            headers["Accept"] = "application/json"
-        headers.update(_encoded(self.default_headers))
-        headers.update(
-            _encoded(
-                {
-                    k: _scalar(v)
-                    for k, v in call.headers.items()
-                    if not isinstance(v, NotGiven) and v is not None
-                }
-            )
+        headers = httpx.Headers(
+            {b"Accept": b"application/json"} if call.response_kind == "json" else None
         )
-        headers.update(_encoded(call.extra_headers or {}))
+        headers.update(self._client_headers())
+        if call.headers:
+            headers.update(
+                _encoded(
+                    {
+                        k: _scalar(v)
+                        for k, v in call.headers.items()
+                        if not isinstance(v, NotGiven) and v is not None
+                    }
+                )
+            )
+        if call.extra_headers:
+            headers.update(_encoded(call.extra_headers))
         if self.idempotency_header and call.method.lower() in ("post", "patch"):
             headers.setdefault(self.idempotency_header, f"sdkforge-retry-{uuid.uuid4()}")
         # Later sources replace a parameter of the same name: client < call < extra_query.
@@ -484,28 +514,40 @@ class BaseClient:
             return response.content
         if call.response_kind == "text":
             return response.text
+        adapter = _adapter(call.cast_to)
         try:
-            raw = response.json()
-        except ValueError:
-            raise errors.APIResponseValidationError(
-                f"expected a JSON body, got {response.headers.get('content-type', 'no content type')!r}",
-                response=response,
-                body=response.text,
-            ) from None
-        try:
-            result = _adapter(call.cast_to).validate_python(raw)
+            if (response.charset_encoding or "utf-8").lower().replace("_", "-") in (
+                "utf-8",
+                "utf8",
+            ):
+                result = adapter.validate_json(response.content)  # parsed and validated in one pass
+            else:
+                result = adapter.validate_python(response.json())
         except pydantic.ValidationError as exc:
+            first = exc.errors()[0]
+            if first["type"] == "json_invalid":
+                raise self._not_json(response) from None
             raise errors.APIResponseValidationError(
                 f"the response does not match the spec: {exc.error_count()} problem(s); the first: "
-                f"{'.'.join(str(p) for p in exc.errors()[0]['loc'])}: {exc.errors()[0]['msg']}",
+                f"{'.'.join(str(p) for p in first['loc'])}: {first['msg']}",
                 response=response,
-                body=raw,
+                body=_json_or_text(response),
             ) from None
+        except ValueError:  # response.json() on a body in another charset
+            raise self._not_json(response) from None
         if call.pagination is not None and isinstance(result, _models().BaseModel):
             result._page_state = PageState(
                 cast("SyncAPIClient | AsyncAPIClient", self), call, call.pagination
             )
         return result
+
+    @staticmethod
+    def _not_json(response: httpx.Response) -> errors.APIResponseValidationError:
+        return errors.APIResponseValidationError(
+            f"expected a JSON body, got {response.headers.get('content-type', 'no content type')!r}",
+            response=response,
+            body=response.text,
+        )
 
     def _status_error(self, response: httpx.Response, call: Call) -> errors.APIStatusError:
         status = response.status_code
