@@ -267,12 +267,22 @@ class SchemaBuilder:
             return self._model(node, loc, naming.pascal(hint), tier=1, mangled=False)
         # `allOf: [{type: string}, {format: date}]`: the constraints of one value, merged.
         merged: dict[str, Any] = {}
+        entered: set[str] = set()  # referenced members, merged here past the guards of `_named`
         for index, part in enumerate(parts):
-            target, _ = self.resolved.deref(part, _at(loc, "allOf", index))
+            target, target_loc = self.resolved.deref(part, _at(loc, "allOf", index))
+            if target_loc.key in self._inlining:
+                self._warn(target_loc, "recursive schema that is not an object; the recursion is typed as Any")
+                return ir.AnyValue()
+            if isinstance(part, dict) and "$ref" in part:
+                entered.add(target_loc.key)
             if isinstance(target, dict):
                 merged.update({k: v for k, v in target.items() if k != "allOf"})
         merged.update({k: v for k, v in node.items() if k != "allOf"})
-        return self._type_without_nullable(merged, loc, hint)
+        self._inlining |= entered
+        try:
+            return self._type_without_nullable(merged, loc, hint)
+        finally:
+            self._inlining -= entered
 
     def _all_of_objects(self, node: dict[str, Any], loc: Location) -> bool:
         """Whether an `allOf` combines objects (a model) rather than constraints on one value."""

@@ -372,3 +372,23 @@ components:
     assert pkg.models.Holder.model_validate({"nothing": None}).nothing is None
     with pytest.raises(pydantic.ValidationError):
         pkg.models.Holder.model_validate({"nothing": "x"})
+
+
+def test_recursion_through_a_merged_allof_member_is_typed_any(make_client: Make) -> None:
+    # Found by the fuzz campaign: an `allOf` of constraints merged its referenced member past the
+    # recursion guard, so X -> anyOf -> additionalProperties -> allOf [X] recursed until RecursionError.
+    pkg = make_client(HEAD + """
+components:
+  schemas:
+    X:
+      anyOf:
+        - type: string
+        - type: object
+          additionalProperties:
+            allOf:
+              - $ref: '#/components/schemas/X'
+              - description: more of the same
+""", "shapes_merged_recursion")
+    adapter = pydantic.TypeAdapter(pkg.models.X)
+    assert adapter.validate_python({"a": {"b": "c"}}) == {"a": {"b": "c"}}
+    assert adapter.validate_python("s") == "s"

@@ -30,7 +30,6 @@ from pathlib import Path, PurePosixPath
 from typing import Any, Literal
 
 from generator.diagnostics import SpecError
-from generator.format import _format_one
 from generator import pipeline
 from generator.write import write
 
@@ -61,37 +60,34 @@ class Checked:
 
 # ------------------------------------------------------------------ black, memoised
 
-_FORMATTED: dict[str, tuple[str, str, str]] = {}
+_FORMATTED: dict[str, str] = {}
 
 
-def _memo_format_one(item: tuple[str, str]) -> tuple[str, str, str]:
-    """The same file text formats the same way: the static runtime is formatted once per run."""
-    key = hashlib.sha256(item[0].encode() + b"\0" + item[1].encode("utf-8", "surrogatepass")).hexdigest()
-    if key not in _FORMATTED:
-        _FORMATTED[key] = _format_one(item)
-    path, text, problem = _FORMATTED[key]
-    return item[0], text, problem
+def _key(path: str, text: str) -> str:
+    return hashlib.sha256(path.encode() + b"\0" + text.encode("utf-8", "surrogatepass")).hexdigest()
 
 
 @contextmanager
 def fast_format(black_every: int = 1) -> Iterator[None]:
-    """Black memoised per file text; with `black_every` > 1 only every n-th spec is formatted at
-    all (black changes layout, not meaning: every file is still compiled and imported)."""
-    import generator.format as fmt
-
-    original_one, original_files = fmt._format_one, pipeline.format_files
+    """Black memoised per file (the static runtime is formatted once per run); with `black_every`
+    > 1 only every n-th spec is formatted at all (black changes layout, not meaning: every file
+    is still compiled and imported)."""
+    original = pipeline.format_files
     calls = itertools.count()
 
     def format_some(files: Mapping[str, str], *args: Any, **kwargs: Any) -> dict[str, str]:
-        return original_files(files, *args, **kwargs) if next(calls) % black_every == 0 else dict(files)
+        if next(calls) % black_every:
+            return dict(files)
+        todo = {path: text for path, text in files.items() if _key(path, text) not in _FORMATTED}
+        for path, formatted in original(todo, *args, **kwargs).items():
+            _FORMATTED[_key(path, todo[path])] = formatted
+        return {path: _FORMATTED[_key(path, text)] for path, text in files.items()}
 
-    fmt._format_one = _memo_format_one
     pipeline.format_files = format_some  # type: ignore[assignment]
     try:
         yield
     finally:
-        fmt._format_one = original_one
-        pipeline.format_files = original_files
+        pipeline.format_files = original
 
 
 # ------------------------------------------------------------------ the import worker
