@@ -25,6 +25,10 @@ MODE = black.Mode(target_versions={black.mode.TargetVersion.PY311}, line_length=
 FORMATTER = f"black {importlib.metadata.version('black')} line-length {MODE.line_length}"
 _PARALLEL_FROM = 64
 _NAMESPACE = "format-v1"
+# Within one process (a test session, a tool calling `generate` again) the static runtime and
+# small files come out of black once: a bounded memo, oldest entries dropped first.
+_MEMO: dict[str, str] = {}
+_MEMO_ENTRIES, _MEMO_LARGEST = 256, 64 * 1024
 
 
 class FormatError(Exception):
@@ -69,6 +73,9 @@ def format_files(
         done = known(path, text) if known is not None else None
         if done is not None:
             stats.reused += 1
+        elif text in _MEMO:
+            done = _MEMO[text]
+            stats.cached += 1
         elif cache is not None:
             done = cache.get(_NAMESPACE, FORMATTER + "\0" + text)
             stats.cached += done is not None
@@ -90,6 +97,10 @@ def format_files(
     rendered = dict(todo)
     for path, text, _ in formatted:
         result[path] = text
+        if len(rendered[path]) <= _MEMO_LARGEST:
+            _MEMO[rendered[path]] = text
+            while len(_MEMO) > _MEMO_ENTRIES:
+                del _MEMO[next(iter(_MEMO))]
         if cache is not None:
             cache.put(_NAMESPACE, FORMATTER + "\0" + rendered[path], text)
     return dict(sorted(result.items()))

@@ -119,6 +119,8 @@ def generate(
         options = replace(options, templates=templates)
         rendered = render(api, options)
         rendered[SURFACE_FILE] = analysed.surface.to_json()
+        if strict:
+            settle(analysed, strict)  # warnings fail a strict run: find out before formatting
         files = format_files(rendered, cache, known, stats)
     except Exception:
         settle(analysed, strict)  # an invalid spec explains the failure better

@@ -18,6 +18,7 @@ import pydantic
 import pytest
 
 from generator.diagnostics import SpecError
+from generator.cache import Cache
 from generator.pipeline import Generated, generate
 from generator.write import write
 
@@ -30,10 +31,11 @@ pytestmark = pytest.mark.slow
 @pytest.fixture(scope="module")
 def generated(tmp_path_factory: pytest.TempPathFactory) -> dict[str, tuple[Path, Generated]]:
     out = tmp_path_factory.mktemp("public")
+    cache = Cache(tmp_path_factory.mktemp("cache"))  # files the versions share are formatted once
     result = {}
     for spec in OPENAPI_3:
         package = "pub_" + spec.stem.replace("-", "_").replace(".", "_")
-        gen = generate(spec, package=package)
+        gen = generate(spec, package=package, cache=cache)
         write(out / package, gen.files)
         result[spec.stem] = (out / package, gen)
     return result

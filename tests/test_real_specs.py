@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 
+from generator.cache import Cache
 from generator.pipeline import Generated, generate
 from generator.write import write
 
@@ -21,10 +22,11 @@ pytestmark = pytest.mark.slow
 @pytest.fixture(scope="module")
 def generated(tmp_path_factory: pytest.TempPathFactory) -> dict[str, tuple[Path, Generated]]:
     out = tmp_path_factory.mktemp("mixpeek")
+    cache = Cache(tmp_path_factory.mktemp("cache"))  # files the versions share are formatted once
     result = {}
     for version in VERSIONS:
         package = "mixpeek_" + version.replace("-", "_")
-        gen = generate(MIXPEEK / f"openapi-{version}.json", package=package)
+        gen = generate(MIXPEEK / f"openapi-{version}.json", package=package, cache=cache)
         write(out / package, gen.files)
         result[version] = (out / package, gen)
     return result

@@ -28,6 +28,12 @@ def sdkforge(capsys: pytest.CaptureFixture[str], *args: str | Path) -> tuple[int
     return code, captured.out, captured.err
 
 
+@pytest.fixture(autouse=True)
+def fresh_process_memo() -> None:
+    """These tests count black runs: start without what earlier tests formatted in this process."""
+    format_stage._MEMO.clear()
+
+
 @pytest.fixture
 def cache(tmp_path: Path) -> Path:
     return tmp_path / "cache"
