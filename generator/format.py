@@ -10,7 +10,6 @@ before, so black only sees text it has not formatted already:
 
 from __future__ import annotations
 
-import hashlib
 import importlib.metadata
 import os
 from collections.abc import Callable, Mapping
@@ -33,11 +32,6 @@ _MEMO_ENTRIES, _MEMO_LARGEST = 256, 64 * 1024
 
 class FormatError(Exception):
     """Generated code black could not parse, reported with the file."""
-
-
-def source_hash(text: str) -> str:
-    """The hash of a file's text before formatting, as the manifest records it."""
-    return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 
 def _format_one(item: tuple[str, str]) -> tuple[str, str, str]:

@@ -19,12 +19,13 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from . import __version__
-from .format import FORMATTER, Known, source_hash
+from .format import FORMATTER, Known
 
 MANIFEST = ".sdkforge-manifest.json"
 
 
-def file_hash(text: str) -> str:
+def text_hash(text: str) -> str:
+    """sha256 of the UTF-8 text: what the manifest records for a file and for its source."""
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 
@@ -55,8 +56,8 @@ def with_manifest(files: Mapping[str, str], rendered: Mapping[str, str], spec_sh
     """`files` plus the manifest describing them; `rendered` is their text before formatting."""
     manifest = Manifest(
         spec_sha256=spec_sha256, options=options,
-        files={path: file_hash(text) for path, text in files.items()},
-        sources={path: source_hash(rendered[path]) for path in files if path.endswith(".py")},
+        files={path: text_hash(text) for path, text in files.items()},
+        sources={path: text_hash(rendered[path]) for path in files if path.endswith(".py")},
     )
     return {**files, MANIFEST: manifest.to_text()}
 
@@ -85,13 +86,13 @@ def known_formatting(out: Path) -> Known | None:
         return None
 
     def known(path: str, text: str) -> str | None:
-        if manifest.sources.get(path) != source_hash(text):
+        if manifest.sources.get(path) != text_hash(text):
             return None
         try:
             current = (out / path).read_text(encoding="utf-8")
         except (OSError, UnicodeDecodeError):
             return None
-        return current if file_hash(current) == manifest.files.get(path) else None
+        return current if text_hash(current) == manifest.files.get(path) else None
 
     return known
 
