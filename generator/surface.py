@@ -15,7 +15,7 @@ from __future__ import annotations
 import hashlib
 import json
 from collections.abc import Iterator, Mapping
-from dataclasses import MISSING, asdict, dataclass, field, fields
+from dataclasses import MISSING, dataclass, field, fields
 from typing import Any, Literal
 
 from . import ir
@@ -64,10 +64,9 @@ class Surface:
         data = json.loads(text)
         if not isinstance(data, dict) or data.get("format") != FORMAT_VERSION or not isinstance(data.get("entries"), dict):
             raise ValueError("not an sdkforge API surface of a known format")
-        defaults = asdict(Entry("model", "", "", ""))
         entries = {}
         for identity, raw in data["entries"].items():
-            values = {**defaults, **raw}
+            values = {**_DEFAULTS, **raw}
             values["type"] = tuple(values["type"])
             entries[identity] = Entry(**values)
         return Surface(str(data.get("title", "")), str(data.get("version", "")), str(data.get("package", "")), entries)
