@@ -89,6 +89,7 @@ def _validator_class(version: str) -> type[Any]:
     return type(f"Sdkforge{base.__name__}", (base,), {"keyword_validators": wrapped})
 
 
+@functools.cache
 def _versions() -> str:
     found = []
     for package in ("openapi-spec-validator", "jsonschema", "jsonschema-rs", "jsonschema-path"):
