@@ -121,7 +121,7 @@ def generate(
         rendered[SURFACE_FILE] = analysed.surface.to_json()
         if strict:
             settle(analysed, strict)  # warnings fail a strict run: find out before formatting
-        files = format_files(rendered, cache, known, stats)
+        files = format_files(rendered, cache, known, stats, spot=templates is None)
     except Exception:
         settle(analysed, strict)  # an invalid spec explains the failure better
         raise

@@ -18,6 +18,8 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import assert_never
 
+from black.strings import normalize_string_quotes
+
 from . import ir
 
 _PRIMITIVES: dict[ir.PrimitiveKind, tuple[str, str | None]] = {
@@ -128,12 +130,23 @@ def literal(value: object) -> str:
             raise ValueError("no literal for a non-finite float")
         return repr(value)
     if isinstance(value, str):
-        return repr(value)
+        return _string(value)
     if isinstance(value, list):
         return "[" + ", ".join(literal(v) for v in value) + "]"
     if isinstance(value, dict):
         return "{" + ", ".join(f"{literal(str(k))}: {literal(v)}" for k, v in value.items()) + "}"
     raise ValueError(f"no literal for {type(value).__name__}")
+
+
+def tuple_expr(items: list[str]) -> str:
+    """A tuple display of expressions, written as black writes it (a trailing comma only for one)."""
+    return "(" + ", ".join(items) + ("," if len(items) == 1 else "") + ")"
+
+
+@functools.lru_cache(maxsize=8192)
+def _string(value: str) -> str:
+    """`repr`, with the quotes black prefers: generated code needs no reformatting for them."""
+    return normalize_string_quotes(repr(value))
 
 
 def fits(t: ir.TypeRef, value: object, enums: Mapping[str, ir.Enum], coerce: bool = False) -> bool:
@@ -239,14 +252,23 @@ def _doc_lines(text: str, width: int) -> tuple[str, ...]:
         if lines:
             lines.append("")
         lines.extend(textwrap.wrap(body, width=width, break_long_words=False, break_on_hyphens=False) or [""])
-    if lines and lines[-1].endswith('"'):
-        lines[-1] += " "
     return tuple(lines)
+
+
+def docstring_lines(lines: list[str]) -> list[str]:
+    """Docstring lines as black leaves them: a space keeps a quote at the start of the text (or
+    at the end of a one-line docstring) away from the triple quotes."""
+    if not lines:
+        return lines
+    first = (" " + lines[0]) if lines[0].startswith('"') else lines[0]
+    if len(lines) == 1:
+        return [first + " " if first.endswith('"') else first]
+    return [first, *lines[1:]]
 
 
 def docstring(text: str, indent: str, width: int = 80) -> str:
     """A complete docstring literal for the given prose ("" when there is none)."""
-    lines = doc_lines(text, width)
+    lines = docstring_lines(doc_lines(text, width))
     if not lines or lines == [""]:
         return ""
     if len(lines) == 1:

@@ -15,7 +15,7 @@ import jinja2
 from . import ir
 from .model_views import model_modules
 from .modules import assign_modules
-from .pyexpr import doc_lines, literal
+from .pyexpr import doc_lines, literal, tuple_expr
 from .resource_views import resource_view
 
 TEMPLATES = Path(__file__).resolve().parent / "templates"
@@ -136,7 +136,8 @@ def _render(env: jinja2.Environment, api: ir.Api, options: Options) -> dict[str,
               "title_doc": doc_lines(api.title)[0] if doc_lines(api.title) else "API",
               "base_url": literal(api.servers[0] if api.servers else ""),
               "base_url_doc": (doc_lines(api.servers[0]) or ["(none)"])[0] if api.servers else "(none)",
-              "version": literal(api.version), "package_literal": literal(pkg),
+              "version": literal(api.version),
+              "resource_names": tuple_expr([literal(r.attribute) for r in resources]), "package_literal": literal(pkg),
               "meta": options.meta, "distribution": pkg.replace("_", "-"),
               "description_toml": _toml_string(f"A typed Python client for {api.title or pkg}")}
 

@@ -11,7 +11,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from . import ir, naming
-from .pyexpr import TypeWriter, doc_lines, literal
+from .pyexpr import TypeWriter, doc_lines, docstring_lines, literal, tuple_expr
 
 
 @dataclass(frozen=True, slots=True)
@@ -140,10 +140,10 @@ def _method(op: ir.Operation, writer: TypeWriter, runtime: TypeWriter) -> Method
         if pg.total:
             spec.append(f"total={literal(pg.total)}")
         if pg.cursor:
-            spec.append(f"cursor=({', '.join(literal(c) for c in pg.cursor)},)")
+            spec.append(f"cursor={tuple_expr([literal(c) for c in pg.cursor])}")
         call.append(("pagination", f"PageSpec({', '.join(spec)})"))
     if op.security:
-        call.append(("auth", "(" + ", ".join(literal(s) for s in op.security) + ",)"))
+        call.append(("auth", tuple_expr([literal(s) for s in op.security])))
     call.append(("cast_to", cast_expr))
     call.append(("response_kind", literal(kind)))
     if error_items:
@@ -152,7 +152,7 @@ def _method(op: ir.Operation, writer: TypeWriter, runtime: TypeWriter) -> Method
         call.append((extra, extra))
     return MethodView(
         name=op.name, positional=positional, keyword=tuple(keyword), returns=returns,
-        docstring_lines=tuple(_method_doc(op, path_params, other, body_fields, body_arg, body)),
+        docstring_lines=tuple(docstring_lines(_method_doc(op, path_params, other, body_fields, body_arg, body))),
         deprecated=op.deprecated, call_args=tuple(call), returns_value=returns != "None",
         chooses_content_type=body is not None and bool(body.content_types),
         readme_returns=_public(returns),

@@ -12,14 +12,16 @@ old spec.
 
 from __future__ import annotations
 
+import ast
 import hashlib
 import json
+import re
 from collections.abc import Iterator, Mapping
 from dataclasses import MISSING, dataclass, field, fields
 from typing import Any, Literal
 
 from . import ir
-from .pyexpr import TypeWriter
+from .pyexpr import TypeWriter, literal
 from .resource_views import ArgView, resource_view
 
 SURFACE_FILE = ".sdkforge-api.json"
@@ -67,9 +69,20 @@ class Surface:
         entries = {}
         for identity, raw in data["entries"].items():
             values = {**_DEFAULTS, **raw}
-            values["type"] = tuple(values["type"])
+            values["type"] = tuple(_requoted(member) for member in values["type"])
             entries[identity] = Entry(**values)
         return Surface(str(data.get("title", "")), str(data.get("version", "")), str(data.get("package", "")), entries)
+
+
+_STRING = re.compile(r"'(?:[^'\\]|\\.)*'|\"(?:[^\"\\]|\\.)*\"")
+
+
+def _requoted(member: str) -> str:
+    """A type member with its string literals quoted as `literal` quotes them now: surfaces
+    written before sdkforge wrote `Literal['a']` as `Literal["a"]` compare equal."""
+    if "'" not in member:
+        return member
+    return _STRING.sub(lambda m: literal(ast.literal_eval(m.group())), member)
 
 
 _FIELDS = tuple(f.name for f in fields(Entry))

@@ -67,12 +67,7 @@ class FeaturesLegacy(SyncAPIClient):
 
     _package = __title__
     _version = __version__
-    _resource_names = (
-        "admin",
-        "files",
-        "folders",
-        "shares",
-    )
+    _resource_names = ("admin", "files", "folders", "shares")
 
     def __init__(
         self,
@@ -156,12 +151,7 @@ class AsyncFeaturesLegacy(AsyncAPIClient):
 
     _package = __title__
     _version = __version__
-    _resource_names = (
-        "admin",
-        "files",
-        "folders",
-        "shares",
-    )
+    _resource_names = ("admin", "files", "folders", "shares")
 
     def __init__(
         self,

@@ -72,14 +72,7 @@ class Features(SyncAPIClient):
 
     _package = __title__
     _version = __version__
-    _resource_names = (
-        "admin",
-        "feedback",
-        "files",
-        "import_",
-        "pets",
-        "store",
-    )
+    _resource_names = ("admin", "feedback", "files", "import_", "pets", "store")
 
     def __init__(
         self,
@@ -184,14 +177,7 @@ class AsyncFeatures(AsyncAPIClient):
 
     _package = __title__
     _version = __version__
-    _resource_names = (
-        "admin",
-        "feedback",
-        "files",
-        "import_",
-        "pets",
-        "store",
-    )
+    _resource_names = ("admin", "feedback", "files", "import_", "pets", "store")
 
     def __init__(
         self,

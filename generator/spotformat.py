@@ -1,0 +1,204 @@
+"""Black's output for generated files without black reading whole files.
+
+The templates write code the way black does. What they cannot know in advance is which
+lines the spec's names make too long, so black would change only those lines. `spot_format`
+finds them, hands each one to black as a small snippet in the same bracket context and at
+the same width (black measures every line with its indentation, so a line at depth d
+formats as it would at depth 1 with the width reduced by the difference), and splices the
+result back. It returns None for anything it is not sure of, and the caller runs black on
+the whole file: a long line with a comment, in a docstring, a `def` or `class` header, a
+line whose brackets are not balanced on it, an item of a bracket whose kind it does not
+know. Tests hold its output byte-identical to black's for every file of the real specs.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import replace
+
+import black
+from black.strings import str_width
+
+# Snippets that put one item line at depth 1 inside a bracket of each kind. A second item
+# after it keeps the bracket multi-element, so its trailing comma stays magic, as in the file.
+_WRAPPERS = {
+    "call": ("_(\n", "    _,\n)\n"),
+    "def": ("def _(\n", "    _,\n):\n    pass\n"),
+    "subscript": ("_[\n", "    _,\n]\n"),
+    "list": ("_ = [\n", "    _,\n]\n"),
+    "tuple": ("_ = (\n", "    _,\n)\n"),
+    "dict": ("_ = {\n", "    _: _,\n}\n"),
+    "set": ("_ = {\n", "    _,\n}\n"),
+}
+_KEYWORDS = frozenset(
+    "and as assert async await del elif else except for from if import in is lambda not or "
+    "raise return while with yield".split()
+)
+# Statements black formats differently at the head of a block, or that open one.
+_COMPOUND = re.compile(r"(?:async\s+)?(?:def|class|if|elif|else|for|while|with|try|except|finally|match|case)\b|@")
+_TOKENS = re.compile(
+    r"""(?P<triple>[rRbBuUfF]{0,2}(?:\"\"\"|'''))"""
+    r"""|(?P<string>[rRbBuUfF]{0,2}(?:"(?:[^"\\\n]|\\.)*"|'(?:[^'\\\n]|\\.)*'))"""
+    r"""|(?P<comment>\#)"""
+    r"""|(?P<open>[(\[{])|(?P<close>[)\]}])"""
+)
+_WORD_BEFORE = re.compile(r"([A-Za-z_][A-Za-z_0-9]*)\s*$")
+
+
+def _opener_kind(before: str, bracket: str) -> str:
+    """What a bracket opens, from the text before it on its line."""
+    if bracket == "{":
+        return "dict"
+    stripped = before.rstrip()
+    word = _WORD_BEFORE.search(stripped)
+    if bracket == "(" and re.search(r"\bdef\s+[A-Za-z_0-9]+$", stripped):
+        return "def"
+    if bracket == "(" and re.search(r"\bclass\s+[A-Za-z_0-9]+$", stripped):
+        return "class"
+    if stripped.endswith("import") and (word is None or word.group(1) == "import"):
+        return "import"
+    adjacent = before[-1:] if before else ""
+    trailer = adjacent != "" and (adjacent in ")]" or adjacent.isalnum() or adjacent == "_" or ord(adjacent) > 127)
+    if trailer and not (word is not None and stripped.endswith(word.group(1)) and word.group(1) in _KEYWORDS):
+        return "call" if bracket == "(" else "subscript"
+    return "tuple" if bracket == "(" else "list"
+
+
+def _triple_end(line: str, start: int, quote: str) -> int:
+    """The index just past the closing `quote` in `line` from `start`, or -1."""
+    index = start
+    while True:
+        found = line.find(quote, index)
+        if found < 0:
+            return -1
+        backslashes = 0
+        while found - 1 - backslashes >= start and line[found - 1 - backslashes] == "\\":
+            backslashes += 1
+        if backslashes % 2 == 0:
+            return found + len(quote)
+        index = found + 1
+
+
+class _Unsure(Exception):
+    """A line spot formatting does not handle: the whole file goes to black."""
+
+
+class SpotFormatter:
+    """Formats files one by one; black's answers for snippets are kept, as names repeat."""
+
+    def __init__(self, mode: black.Mode) -> None:
+        self.mode = mode
+        self._snippets: dict[tuple[str, int], str] = {}
+
+    def format(self, text: str) -> str | None:
+        """The text black would produce, or None when unsure."""
+        try:
+            return self._format(text)
+        except _Unsure:
+            return None
+
+    def _format(self, text: str) -> str:
+        width = self.mode.line_length
+        lines = text.split("\n")
+        stack: list[str] = []  # kinds of the brackets open at this point
+        triple: str | None = None  # the quote of a string that spans lines
+        changed = False
+        for number, line in enumerate(lines):
+            in_string = triple is not None
+            depth = len(stack)
+            kind = stack[-1] if stack else ""
+            position, lowest, comment = 0, depth, False
+            if triple is not None:
+                end = _triple_end(line, 0, triple)
+                if end < 0:
+                    continue
+                triple, position = None, end
+            for match in _TOKENS.finditer(line, position):
+                if match.start() < position:
+                    continue
+                group = match.lastgroup
+                if group == "triple":
+                    quote = match.group()[-3:]
+                    end = _triple_end(line, match.end(), quote)
+                    if end < 0:
+                        triple = quote
+                        break
+                    position = end
+                elif group == "comment":
+                    comment = True
+                    break
+                elif group == "open":
+                    stack.append(_opener_kind(line[: match.start()], match.group()))
+                elif group == "close":
+                    if not stack:
+                        raise _Unsure
+                    stack.pop()
+                    lowest = min(lowest, len(stack))
+            if str_width(line) <= width:
+                continue
+            if in_string or triple is not None or '"""' in line or "'''" in line:
+                if _docstring_text(line, in_string, triple is not None):
+                    continue  # black leaves long lines of docstrings as they are
+                raise _Unsure
+            if comment or lowest < depth or len(stack) != depth:
+                raise _Unsure
+            lines[number] = self._spot(line, kind if depth else "")
+            changed = True
+        if triple is not None or stack:
+            raise _Unsure
+        return "\n".join(lines) if changed else text
+
+    def _spot(self, line: str, kind: str) -> str:
+        """A too-long line whose brackets close on it, as black splits it."""
+        body = line.lstrip(" ")
+        indent = len(line) - len(body)
+        if not kind:  # a statement
+            if _COMPOUND.match(body) or body.rstrip().endswith(":"):
+                raise _Unsure
+            return self._black(body + "\n", indent, indent, "", "")
+        if kind not in _WRAPPERS or not body.rstrip().endswith(",") or indent < 4:
+            raise _Unsure
+        if kind == "dict" and not _is_dict_item(body):
+            kind = "set"
+        head, tail = _WRAPPERS[kind]
+        return self._black(head + "    " + body + "\n" + tail, indent - 4, indent - 4, head, tail)
+
+    def _black(self, snippet: str, shift: int, indent: int, head: str, tail: str) -> str:
+        key = (snippet, shift)
+        found = self._snippets.get(key)
+        if found is None:
+            try:
+                formatted = black.format_str(snippet, mode=replace(self.mode, line_length=self.mode.line_length - shift))
+            except Exception as exc:  # black.InvalidInput: the whole file's error is clearer
+                raise _Unsure from exc
+            if not (formatted.startswith(head) and formatted.endswith(tail)):
+                raise _Unsure
+            inner = formatted[len(head) : len(formatted) - len(tail)]
+            found = self._snippets[key] = inner[:-1] if inner.endswith("\n") else inner
+        pad = " " * indent
+        return "\n".join(pad + piece if piece else piece for piece in found.split("\n"))
+
+
+def _docstring_text(line: str, starts_inside: bool, ends_inside: bool) -> bool:
+    """Whether a line holds only text of a triple-quoted string, its quotes included."""
+    text = line.strip()
+    quotes = ('"""', "'''")
+    if not starts_inside and not text.startswith(quotes):
+        return False
+    return ends_inside or text.endswith(quotes)
+
+
+def _is_dict_item(body: str) -> bool:
+    """Whether an item of a `{...}` is a `key: value` pair (a `:` outside brackets and strings)."""
+    if body.startswith("**"):
+        return True
+    depth = 0
+    for match in re.finditer(r"""[rRbBuUfF]{0,2}(?:"(?:[^"\\\n]|\\.)*"|'(?:[^'\\\n]|\\.)*')|[(\[{]|[)\]}]|:""", body):
+        token = match.group()
+        if token in "([{":
+            depth += 1
+        elif token in ")]}":
+            depth -= 1
+        elif token == ":" and depth == 0:
+            return True
+    return False
