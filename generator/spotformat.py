@@ -42,6 +42,7 @@ _TOKENS = re.compile(
     r"""|(?P<comment>\#)"""
     r"""|(?P<open>[(\[{])|(?P<close>[)\]}])"""
 )
+_LONE_STRING = re.compile(r"""[rRbBuUfF]{0,2}(?:"(?:[^"\\\n]|\\.)*"|'(?:[^'\\\n]|\\.)*'),?""")
 _WORD_BEFORE = re.compile(r"([A-Za-z_][A-Za-z_0-9]*)\s*$")
 
 
@@ -142,6 +143,8 @@ class SpotFormatter:
                 raise _Unsure
             if comment or lowest < depth or len(stack) != depth:
                 raise _Unsure
+            if depth and _LONE_STRING.fullmatch(line.strip()):
+                continue  # an item that is one string: black cannot split it either
             lines[number] = self._spot(line, kind if depth else "")
             changed = True
         if triple is not None or stack:

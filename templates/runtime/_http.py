@@ -120,6 +120,7 @@ def body_kind(content_type: str) -> BodyKind:
 
 # ------------------------------------------------------------------ encoding
 
+
 def encode_path(template: str, params: Mapping[str, object]) -> str:
     """Fill `{name}` slots with percent-encoded values: a value can never change the path."""
     path = template
@@ -192,7 +193,9 @@ def _encode(text: str) -> str:
     return quote(text, safe="")
 
 
-def _query_string(query: Mapping[str, object], styles: Mapping[str, tuple[str, bool]] | None = None) -> list[str]:
+def _query_string(
+    query: Mapping[str, object], styles: Mapping[str, tuple[str, bool]] | None = None
+) -> list[str]:
     """Encoded `name=value` pairs per OpenAPI `style`/`explode` (form and exploded unless told
     otherwise). Each value is percent-encoded on its own, so delimiters stay literal."""
     pairs: list[str] = []
@@ -203,7 +206,9 @@ def _query_string(query: Mapping[str, object], styles: Mapping[str, tuple[str, b
         name = _encode(key)
         if isinstance(value, (pydantic.BaseModel, Mapping)):
             data = to_jsonable(value)
-            fields = [(_encode(str(k)), _encode(_scalar(v))) for k, v in data.items() if v is not None]
+            fields = [
+                (_encode(str(k)), _encode(_scalar(v))) for k, v in data.items() if v is not None
+            ]
             if style == "deepObject":
                 pairs.extend(f"{name}[{k}]={v}" for k, v in fields)
             elif explode:
@@ -230,7 +235,9 @@ def _form_fields(body: object) -> dict[str, str | list[str]]:
         if value is None:
             continue
         if isinstance(value, list):
-            fields[key] = [json.dumps(v) if isinstance(v, (dict, list)) else _scalar(v) for v in value]
+            fields[key] = [
+                json.dumps(v) if isinstance(v, (dict, list)) else _scalar(v) for v in value
+            ]
         else:
             fields[key] = json.dumps(value) if isinstance(value, dict) else _scalar(value)
     return fields
@@ -245,9 +252,13 @@ def _check_header(name: str, value: str) -> None:
     that is not an HTTP token, control characters, or a value outside latin-1."""
     for part, what in ((name, "name"), (value, "value")):
         if "\r" in part or "\n" in part:
-            raise ValueError(f"header {what} for {name!r} contains a CR or LF character; refusing to send it")
+            raise ValueError(
+                f"header {what} for {name!r} contains a CR or LF character; refusing to send it"
+            )
     if not _HEADER_NAME.fullmatch(name):
-        raise ValueError(f"header name {name!r} is not a valid HTTP header name; refusing to send it")
+        raise ValueError(
+            f"header name {name!r} is not a valid HTTP header name; refusing to send it"
+        )
     _check_header_value(name, value)
 
 
@@ -262,9 +273,13 @@ def _encoded(headers: Mapping[str, str]) -> dict[bytes, bytes]:
 
 def _check_header_value(name: str, value: str) -> None:
     if "\r" in value or "\n" in value:
-        raise ValueError(f"header value for {name!r} contains a CR or LF character; refusing to send it")
+        raise ValueError(
+            f"header value for {name!r} contains a CR or LF character; refusing to send it"
+        )
     if _HEADER_CONTROL.search(value):
-        raise ValueError(f"header value for {name!r} contains a control character; refusing to send it")
+        raise ValueError(
+            f"header value for {name!r} contains a control character; refusing to send it"
+        )
     try:
         value.encode("latin-1")
     except UnicodeEncodeError:
@@ -274,6 +289,7 @@ def _check_header_value(name: str, value: str) -> None:
 
 
 # ------------------------------------------------------------------ the core
+
 
 class BaseClient:
     """Configuration and the network-free half of every request."""
@@ -299,7 +315,9 @@ class BaseClient:
             raise ValueError("max_retries must be 0 or more")
         url = httpx.URL(str(base_url))
         if not url.is_absolute_url:
-            raise ValueError(f"base_url must be an absolute URL such as https://api.example.com, not {str(base_url)!r}")
+            raise ValueError(
+                f"base_url must be an absolute URL such as https://api.example.com, not {str(base_url)!r}"
+            )
         self.base_url = url
         self.timeout = timeout
         self.max_retries = max_retries
@@ -375,17 +393,30 @@ class BaseClient:
         snapshot = tuple(self.default_headers.items())
         cached = self.__dict__.get("_header_bytes")
         if cached is None or cached[0] != snapshot:
-            encoded = {b"User-Agent": self.user_agent.encode("latin-1"), **_encoded(self.default_headers)}
+            encoded = {
+                b"User-Agent": self.user_agent.encode("latin-1"),
+                **_encoded(self.default_headers),
+            }
             cached = (snapshot, encoded)
             self.__dict__["_header_bytes"] = cached
         return cast("dict[bytes, bytes]", cached[1])
 
     def _build_request(self, http: httpx.Client | httpx.AsyncClient, call: Call) -> httpx.Request:
         # Later sources win whatever the case of the header name: built-in < client < call < extra.
-        headers = httpx.Headers({b"Accept": b"application/json"} if call.response_kind == "json" else None)
+        headers = httpx.Headers(
+            {b"Accept": b"application/json"} if call.response_kind == "json" else None
+        )
         headers.update(self._client_headers())
         if call.headers:
-            headers.update(_encoded({k: _scalar(v) for k, v in call.headers.items() if not isinstance(v, NotGiven) and v is not None}))
+            headers.update(
+                _encoded(
+                    {
+                        k: _scalar(v)
+                        for k, v in call.headers.items()
+                        if not isinstance(v, NotGiven) and v is not None
+                    }
+                )
+            )
         if call.extra_headers:
             headers.update(_encoded(call.extra_headers))
         if self.idempotency_header and call.method.lower() in ("post", "patch"):
@@ -393,15 +424,31 @@ class BaseClient:
         # Later sources replace a parameter of the same name: client < call < extra_query.
         extra = dict(call.extra_query or {})
         query = (
-            _query_string({k: v for k, v in self.default_query.items() if k not in call.query and k not in extra})
-            + _query_string({k: v for k, v in call.query.items() if k not in extra}, call.query_styles)
+            _query_string(
+                {
+                    k: v
+                    for k, v in self.default_query.items()
+                    if k not in call.query and k not in extra
+                }
+            )
+            + _query_string(
+                {k: v for k, v in call.query.items() if k not in extra}, call.query_styles
+            )
             + _query_string(extra)
         )
-        cookies = {k: _scalar(v) for k, v in call.cookies.items() if not isinstance(v, NotGiven) and v is not None}
+        cookies = {
+            k: _scalar(v)
+            for k, v in call.cookies.items()
+            if not isinstance(v, NotGiven) and v is not None
+        }
         for scheme in call.auth:
             kind, wire, secret = self._credentials.get(scheme, ("", "", ""))
             if kind in ("bearer", "basic") and "Authorization" not in headers:
-                headers.update(_encoded({"Authorization": f"{'Bearer' if kind == 'bearer' else 'Basic'} {secret}"}))
+                headers.update(
+                    _encoded(
+                        {"Authorization": f"{'Bearer' if kind == 'bearer' else 'Basic'} {secret}"}
+                    )
+                )
             elif kind == "header" and wire not in headers:
                 headers.update(_encoded({wire: secret}))
             elif kind == "query":
@@ -422,13 +469,19 @@ class BaseClient:
         elif call.body_kind == "multipart":
             plain = _form_fields(body) if not isinstance(body, NotGiven) else {}
             parts: list[tuple[str, Any]] = [
-                (name, (None, item)) for name, value in plain.items() for item in (value if isinstance(value, list) else [value])
+                (name, (None, item))
+                for name, value in plain.items()
+                for item in (value if isinstance(value, list) else [value])
             ]
             kwargs["files"] = parts + _files(call.files)
         elif call.body_kind in ("binary", "text") and not isinstance(body, NotGiven):
             if isinstance(body, str):
                 kwargs["content"] = body.encode()
-                media = call.content_type if "charset" in call.content_type else f"{call.content_type}; charset=utf-8"
+                media = (
+                    call.content_type
+                    if "charset" in call.content_type
+                    else f"{call.content_type}; charset=utf-8"
+                )
                 headers.setdefault("Content-Type", media)
             else:
                 kwargs["content"] = body
@@ -463,7 +516,10 @@ class BaseClient:
             return response.text
         adapter = _adapter(call.cast_to)
         try:
-            if (response.charset_encoding or "utf-8").lower().replace("_", "-") in ("utf-8", "utf8"):
+            if (response.charset_encoding or "utf-8").lower().replace("_", "-") in (
+                "utf-8",
+                "utf8",
+            ):
                 result = adapter.validate_json(response.content)  # parsed and validated in one pass
             else:
                 result = adapter.validate_python(response.json())
@@ -474,19 +530,23 @@ class BaseClient:
             raise errors.APIResponseValidationError(
                 f"the response does not match the spec: {exc.error_count()} problem(s); the first: "
                 f"{'.'.join(str(p) for p in first['loc'])}: {first['msg']}",
-                response=response, body=_json_or_text(response),
+                response=response,
+                body=_json_or_text(response),
             ) from None
         except ValueError:  # response.json() on a body in another charset
             raise self._not_json(response) from None
         if call.pagination is not None and isinstance(result, _models().BaseModel):
-            result._page_state = PageState(cast("SyncAPIClient | AsyncAPIClient", self), call, call.pagination)
+            result._page_state = PageState(
+                cast("SyncAPIClient | AsyncAPIClient", self), call, call.pagination
+            )
         return result
 
     @staticmethod
     def _not_json(response: httpx.Response) -> errors.APIResponseValidationError:
         return errors.APIResponseValidationError(
             f"expected a JSON body, got {response.headers.get('content-type', 'no content type')!r}",
-            response=response, body=response.text,
+            response=response,
+            body=response.text,
         )
 
     def _status_error(self, response: httpx.Response, call: Call) -> errors.APIStatusError:
@@ -496,7 +556,11 @@ class BaseClient:
             body = response.json()
         except ValueError:
             body = response.text
-        schema = call.errors.get(str(status)) or call.errors.get(f"{str(status)[0]}XX") or call.errors.get("default")
+        schema = (
+            call.errors.get(str(status))
+            or call.errors.get(f"{str(status)[0]}XX")
+            or call.errors.get("default")
+        )
         if schema is not None and not isinstance(body, str):
             try:
                 body = _adapter(schema).validate_python(body)
@@ -522,7 +586,12 @@ class BaseClient:
         return delay * (1 - 0.25 * random.random())
 
     def _after_failure(
-        self, request: httpx.Request, exc: httpx.TransportError, attempt: int, retries: int, started: float
+        self,
+        request: httpx.Request,
+        exc: httpx.TransportError,
+        attempt: int,
+        retries: int,
+        started: float,
     ) -> float:
         """The wait before the next attempt after a transport failure; raises when none is left."""
         timed_out = isinstance(exc, httpx.TimeoutException)
@@ -534,7 +603,12 @@ class BaseClient:
         raise errors.APIConnectionError(f"Connection error: {exc}", request=request) from exc
 
     def _after_response(
-        self, request: httpx.Request, response: httpx.Response, attempt: int, retries: int, started: float
+        self,
+        request: httpx.Request,
+        response: httpx.Response,
+        attempt: int,
+        retries: int,
+        started: float,
     ) -> float | None:
         """The wait before retrying this response, or None to keep it."""
         self._log(request, attempt, started, str(response.status_code))
@@ -549,7 +623,14 @@ class BaseClient:
         if log.isEnabledFor(logging.INFO):
             url = request.url.copy_with(query=None)  # query strings may carry credentials
             elapsed = (time.monotonic() - started) * 1000
-            log.info("%s %s -> %s (attempt %d, %.0f ms)", request.method, url, outcome, attempt + 1, elapsed)
+            log.info(
+                "%s %s -> %s (attempt %d, %.0f ms)",
+                request.method,
+                url,
+                outcome,
+                attempt + 1,
+                elapsed,
+            )
 
 
 def _configure_logging(package: str) -> None:
@@ -617,6 +698,7 @@ def _content(content: object) -> bytes | IO[bytes]:
 
 # ------------------------------------------------------------------ sync and async
 
+
 async def _sleep(seconds: float) -> None:
     import asyncio  # only async clients need it; importing it costs the sync ones ~10 ms
 
@@ -643,7 +725,9 @@ class SyncAPIClient(BaseClient):
         super().__init__(**options)
         self._owns_http = http_client is None
         timeout = self.timeout
-        self._pool = _Pool(http_client, lambda: httpx.Client(timeout=timeout, follow_redirects=True))
+        self._pool = _Pool(
+            http_client, lambda: httpx.Client(timeout=timeout, follow_redirects=True)
+        )
 
     @property
     def _http(self) -> httpx.Client:
@@ -670,7 +754,9 @@ class SyncAPIClient(BaseClient):
                 if response.is_error:
                     response.read()
                     raise self._status_error(response, call)
-                return StreamedResponse[Any](response, functools.partial(self._process, response, call))
+                return StreamedResponse[Any](
+                    response, functools.partial(self._process, response, call)
+                )
             return self._finish(response, call, mode)
         raise AssertionError("unreachable")  # pragma: no cover
 
@@ -685,7 +771,9 @@ class AsyncAPIClient(BaseClient):
         super().__init__(**options)
         self._owns_http = http_client is None
         timeout = self.timeout
-        self._pool = _Pool(http_client, lambda: httpx.AsyncClient(timeout=timeout, follow_redirects=True))
+        self._pool = _Pool(
+            http_client, lambda: httpx.AsyncClient(timeout=timeout, follow_redirects=True)
+        )
 
     @property
     def _http(self) -> httpx.AsyncClient:
@@ -712,7 +800,9 @@ class AsyncAPIClient(BaseClient):
                 if response.is_error:
                     await response.aread()
                     raise self._status_error(response, call)
-                return AsyncStreamedResponse[Any](response, functools.partial(self._process, response, call))
+                return AsyncStreamedResponse[Any](
+                    response, functools.partial(self._process, response, call)
+                )
             return self._finish(response, call, mode)
         raise AssertionError("unreachable")  # pragma: no cover
 

@@ -44,7 +44,9 @@ def _keep_unknown(value: Any, handler: pydantic.ValidatorFunctionWrapHandler) ->
     except pydantic.ValidationError:
         if isinstance(value, (str, int, float, bool)):
             return value
-        raise PydanticCustomError("enum", "value {value!r} is not one of the known values", {"value": value})
+        raise PydanticCustomError(
+            "enum", "value {value!r} is not one of the known values", {"value": value}
+        )
 
 
 LENIENT = pydantic.WrapValidator(_keep_unknown)

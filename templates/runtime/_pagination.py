@@ -40,7 +40,9 @@ class PageState:
 def _state(page: BaseModel) -> PageState:
     state = page._page_state
     if not isinstance(state, PageState):
-        raise RuntimeError("this object was not returned by a list call of the client, so it cannot fetch more pages")
+        raise RuntimeError(
+            "this object was not returned by a list call of the client, so it cannot fetch more pages"
+        )
     return state
 
 
@@ -86,7 +88,11 @@ def _next_call(page: BaseModel) -> Call | None:
 
 def _same_items(a: BaseModel, b: BaseModel, spec: PageSpec) -> bool:
     def dump(page: BaseModel) -> str:
-        return json.dumps([getattr(i, "model_dump", lambda: i)() for i in _items(page, spec)], default=str, sort_keys=True)
+        return json.dumps(
+            [getattr(i, "model_dump", lambda: i)() for i in _items(page, spec)],
+            default=str,
+            sort_keys=True,
+        )
 
     return dump(a) == dump(b)
 

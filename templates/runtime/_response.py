@@ -17,7 +17,9 @@ P = ParamSpec("P")
 R = TypeVar("R")
 
 Mode = Literal["parsed", "raw", "stream"]
-MODE: contextvars.ContextVar[Mode] = contextvars.ContextVar("sdkforge_response_mode", default="parsed")
+MODE: contextvars.ContextVar[Mode] = contextvars.ContextVar(
+    "sdkforge_response_mode", default="parsed"
+)
 
 
 class APIResponse(Generic[R]):
@@ -80,7 +82,12 @@ class StreamedResponse(APIResponse[R]):
     def __enter__(self) -> StreamedResponse[R]:
         return self
 
-    def __exit__(self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None) -> None:
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
         self.close()
 
 
@@ -111,7 +118,9 @@ class AsyncStreamedResponse(APIResponse[R]):
 
     def parse(self) -> R:
         if not self.http_response.is_stream_consumed:
-            raise RuntimeError("the body of a streamed async response is not read yet: use `await response.aparse()`")
+            raise RuntimeError(
+                "the body of a streamed async response is not read yet: use `await response.aparse()`"
+            )
         return super().parse()
 
     async def close(self) -> None:
@@ -120,7 +129,12 @@ class AsyncStreamedResponse(APIResponse[R]):
     async def __aenter__(self) -> AsyncStreamedResponse[R]:
         return self
 
-    async def __aexit__(self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None) -> None:
+    async def __aexit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
         await self.close()
 
 
@@ -156,9 +170,13 @@ def to_streamed_response(func: Callable[P, R]) -> Callable[P, StreamedResponse[R
     return _in_mode("stream", func)
 
 
-def async_to_raw_response(func: Callable[P, Awaitable[R]]) -> Callable[P, Awaitable[APIResponse[R]]]:
+def async_to_raw_response(
+    func: Callable[P, Awaitable[R]],
+) -> Callable[P, Awaitable[APIResponse[R]]]:
     return _in_mode_async("raw", func)
 
 
-def async_to_streamed_response(func: Callable[P, Awaitable[R]]) -> Callable[P, Awaitable[AsyncStreamedResponse[R]]]:
+def async_to_streamed_response(
+    func: Callable[P, Awaitable[R]],
+) -> Callable[P, Awaitable[AsyncStreamedResponse[R]]]:
     return _in_mode_async("stream", func)

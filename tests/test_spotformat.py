@@ -1,0 +1,163 @@
+"""Spot formatting gives black's output byte for byte, or declines and leaves the file to black."""
+
+from __future__ import annotations
+
+import random
+import textwrap
+from pathlib import Path
+
+import black
+import pytest
+
+from generator import naming
+from generator.build import build
+from generator.diagnostics import Diagnostics
+from generator.format import MODE
+from generator.load import load
+from generator.render import STATIC_RUNTIME, TEMPLATES, Options, render
+from generator.resolve import resolve
+from generator.spotformat import SpotFormatter
+
+ROOT = Path(__file__).resolve().parent.parent
+SHARED = ROOT.parent / "shared" / "specs"
+LONG = "a_rather_long_identifier_that_spec_authors_like"
+WIDE = "名前が長い識別子の説明文"  # east Asian characters count two columns, for black and for us
+
+
+def _rendered(spec: Path) -> dict[str, str]:
+    document = load(spec)
+    resolved = resolve(document, Diagnostics())
+    api = naming.assign(build(resolved, Diagnostics(), None))
+    package = naming.package_name(api.title)
+    options = Options(package=package, client=naming.client_name(package, [r.class_name for r in api.resources]))
+    return {path: text for path, text in render(api, options).items() if path.endswith(".py")}
+
+
+# Each case is a module whose long lines spot formatting handles; black's output is the oracle.
+HANDLED = {
+    "call kwargs, dict": f"""
+        def f() -> None:
+            return g(
+                Call(
+                    method="post",
+                    body={{"{LONG}": {LONG}, "second_{LONG}": second_{LONG}, "x": x}},
+                    errors={{"400": _models.ErrorResponse, "401": _models.ErrorResponse, "404": _models.NotFound}},
+                    one={{"only_one_entry_{LONG}": only_one_entry_{LONG}_with_a_tail_too}},
+                    auth=("header:Authorization", "header:X-Namespace", "query:{LONG}_api_key_parameter"),
+                )
+            )
+        """,
+    "call kwargs, nested": f"""
+        x = f(
+            pagination=PageSpec("offset", "body", "offset", "results_{LONG}", total="total_{LONG}"),
+            cast=list[Annotated[{LONG}_first | {LONG}_second, Field(discriminator="{LONG}")]],
+        )
+        """,
+    "statements": f"""
+        class A:
+            def __init__(self, resource: Resource) -> None:
+                self.{LONG}_method = to_streamed_response(resource.{LONG}_method)
+                raise PydanticCustomError("enum", "value {{value!r}} is not one of the known values", {{"v": 1}})
+
+
+        {LONG}_alias: TypeAlias = Literal["first value", "second value", "third value", "fourth", "fifth"]
+        {LONG}_alias_two: TypeAlias = Literal["first value", "second value", "third value", "fourth value", "fifth value", "sixth value", "seventh"]
+        """,
+    "model fields": f"""
+        class {LONG.title()}(BaseModel):
+            \"\"\"A model.\"\"\"
+
+            {LONG}: Annotated[list[{LONG.title()}Item] | None, Field(alias="{LONG}-wire-name")] = None
+            \"\"\"A field docstring that is very long indeed, longer than the line length black keeps lines within.\"\"\"
+            {WIDE}{WIDE}: Annotated[str | None, Field(alias="{WIDE}{WIDE}{WIDE}")] = None
+            other: Literal["it's", 'say "hi"', "back\\\\slash", "tab\\t", "{WIDE}{WIDE}{WIDE}{WIDE}"] = "it's"
+        """,
+    "def params and collections": f"""
+        def method(
+            self,
+            {LONG}: list[_models.{LONG.title()}Input] | None | NotGiven = NOT_GIVEN,
+            *,
+            second_{LONG}: dict[str, list[_models.{LONG.title()}Input]] | NotGiven = NOT_GIVEN,
+        ) -> None:
+            pass
+
+
+        names = (
+            "{LONG}",
+            "a lone string item is longer than the line length, and black leaves it as it is: {LONG}",
+            ["{LONG}_one", "{LONG}_two", "{LONG}_three"],
+            {{"{LONG}_set_member", "{LONG}_other_set_member"}},
+        )
+        table = {{
+            "{LONG}_key": ("bearer", "Authorization", _env({LONG}, "MIXPEEK_API_KEY_{LONG.upper()}")),
+            **{{"{LONG}": 1, "{LONG}_2": 2, "{LONG}_3": 3}},
+        }}
+        """,
+}
+
+# Long lines black must see whole: spot formatting declines (None), never guesses.
+DECLINED = {
+    "long def header": f"def {LONG}(self) -> PageItems[Annotated[{LONG}, Tag('{LONG}')] | {LONG}_other]:\n    pass\n",
+    "long return annotation": f"def f(\n    self,\n) -> _models.{LONG} | _models.{LONG}_two | _models.{LONG}_three:\n    pass\n",
+    "comment on a long line": f"x = f({LONG}, {LONG}_two, {LONG}_three)  # a comment on a long line\n",
+    "unbalanced long line": f"x = f(\n    {LONG}, {LONG}_two, {LONG}_three, {LONG}_four, {LONG}_five, six=g(\n        1\n    )\n)\n",
+    "long class header": f"class {LONG.title()}{LONG.title()}({LONG.title()}Base, {LONG.title()}Mixin):\n    pass\n",
+}
+
+
+@pytest.mark.parametrize("name", sorted(HANDLED))
+def test_handled_lines_come_out_as_black_writes_them(name: str) -> None:
+    text = textwrap.dedent(HANDLED[name]).lstrip("\n")
+    expected = black.format_str(text, mode=MODE)
+    assert expected != text, "the case must give black something to do"
+    assert SpotFormatter(MODE).format(text) == expected
+
+
+@pytest.mark.parametrize("name", sorted(DECLINED))
+def test_what_it_is_unsure_of_goes_to_black(name: str) -> None:
+    assert SpotFormatter(MODE).format(DECLINED[name]) is None
+
+
+def test_short_lines_are_left_alone_and_snippets_are_reused() -> None:
+    formatter = SpotFormatter(MODE)
+    text = "x = 1\n"
+    assert formatter.format(text) is text
+    long = textwrap.dedent(HANDLED["call kwargs, dict"]).lstrip("\n")
+    formatter.format(long)
+    snippets = len(formatter._snippets)
+    assert formatter.format(long.replace("def f()", "def g()")) == black.format_str(long.replace("def f()", "def g()"), mode=MODE)
+    assert len(formatter._snippets) == snippets
+
+
+def test_the_static_runtime_is_already_black_formatted() -> None:
+    """Files copied as they are must be black's output already, or spot formatting would pass them through."""
+    for source in sorted(set(STATIC_RUNTIME.values())):
+        text = (TEMPLATES / source).read_text(encoding="utf-8")
+        assert black.format_str(text, mode=MODE) == text, f"templates/{source}: run black -l {MODE.line_length} on it"
+
+
+@pytest.mark.parametrize("spec", sorted((ROOT / "specs").glob("*.yaml")), ids=lambda p: p.stem)
+def test_every_file_of_the_feature_specs_is_spot_formatted_as_black_would(spec: Path) -> None:
+    formatter = SpotFormatter(MODE)
+    for path, text in sorted(_rendered(spec).items()):
+        got = formatter.format(text)
+        assert got is not None, f"{path}: spot formatting declined a file from the built-in templates"
+        assert got == black.format_str(text, mode=MODE), path
+
+
+@pytest.mark.slow
+@pytest.mark.skipif(not SHARED.is_dir(), reason="../shared/specs is not beside the repository")
+@pytest.mark.parametrize("name", ["mixpeek/openapi-2026-01-20.json", "public/openai-openapi.yaml"])
+def test_real_spec_files_with_long_lines_match_black(name: str) -> None:
+    """A fixed sample of the files black would change most: those with lines over the length."""
+    formatter = SpotFormatter(MODE)
+    files = _rendered(SHARED / name)
+    long = sorted(p for p, t in files.items() if any(len(line) > MODE.line_length for line in t.splitlines()))
+    sample = random.Random(7).sample(long, min(12, len(long)))
+    checked = 0
+    for path in sample:
+        got = formatter.format(files[path])
+        if got is not None:
+            assert got == black.format_str(files[path], mode=MODE), path
+            checked += 1
+    assert checked >= len(sample) - 3
