@@ -17,7 +17,7 @@ import yaml
 
 from .diagnostics import fail, unescape_pointer_token
 from .limits import (
-    UniqueKeyLoader, DuplicateKey, check_shape, check_yaml_depth, duplicate_key_error, json_object,
+    UniqueKeyLoader, DuplicateKey, check_json_depth, check_shape, check_yaml_depth, duplicate_key_error, json_object,
     max_spec_bytes, too_large,
 )
 
@@ -105,23 +105,29 @@ def _looks_like_json(path: Path, text: str) -> bool:
 
 
 def parse(text: str, name: str, *, json_first: bool) -> Any:
-    data = _parse(text, name, json_first)
+    if json_first:
+        data = _parse_json(text, name)
+        check_json_depth(text, name)
+        return data
+    data = _parse_yaml(text, name)
     check_shape(data, name)
     return data
 
 
-def _parse(text: str, name: str, json_first: bool) -> Any:
-    if json_first:
-        try:
-            return json.loads(text, object_pairs_hook=json_object)
-        except json.JSONDecodeError as exc:
-            raise fail(
-                name, "", f"malformed JSON at line {exc.lineno}, column {exc.colno}: {exc.msg}"
-            ) from None
-        except RecursionError:
-            raise fail(name, "", "document is nested too deeply") from None
-        except DuplicateKey:
-            raise duplicate_key_error(text, name) from None
+def _parse_json(text: str, name: str) -> Any:
+    try:
+        return json.loads(text, object_pairs_hook=json_object)
+    except json.JSONDecodeError as exc:
+        raise fail(
+            name, "", f"malformed JSON at line {exc.lineno}, column {exc.colno}: {exc.msg}"
+        ) from None
+    except RecursionError:
+        raise fail(name, "", "document is nested too deeply") from None
+    except DuplicateKey:
+        raise duplicate_key_error(text, name) from None
+
+
+def _parse_yaml(text: str, name: str) -> Any:
     try:
         check_yaml_depth(text, name)
         return yaml.load(text, Loader=UniqueKeyLoader)  # noqa: S506 - a safe loader

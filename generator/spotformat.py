@@ -46,6 +46,11 @@ _LONE_STRING = re.compile(r"""[rRbBuUfF]{0,2}(?:"(?:[^"\\\n]|\\.)*"|'(?:[^'\\\n]
 _WORD_BEFORE = re.compile(r"([A-Za-z_][A-Za-z_0-9]*)\s*$")
 
 
+def _too_wide(line: str, width: int) -> bool:
+    """Whether black counts the line as longer than `width` (wide characters count two)."""
+    return len(line) > width if line.isascii() else str_width(line) > width
+
+
 def _opener_kind(before: str, bracket: str) -> str:
     """What a bracket opens, from the text before it on its line."""
     if bracket == "{":
@@ -101,6 +106,8 @@ class SpotFormatter:
     def _format(self, text: str) -> str:
         width = self.mode.line_length
         lines = text.split("\n")
+        if not any(_too_wide(line, width) for line in lines):
+            return text  # black splits only lines that are too long (the templates see to the rest)
         stack: list[str] = []  # kinds of the brackets open at this point
         triple: str | None = None  # the quote of a string that spans lines
         changed = False
@@ -135,7 +142,7 @@ class SpotFormatter:
                         raise _Unsure
                     stack.pop()
                     lowest = min(lowest, len(stack))
-            if str_width(line) <= width:
+            if not _too_wide(line, width):
                 continue
             if in_string or triple is not None or '"""' in line or "'''" in line:
                 if _docstring_text(line, in_string, triple is not None):
@@ -155,6 +162,9 @@ class SpotFormatter:
         """A too-long line whose brackets close on it, as black splits it."""
         body = line.lstrip(" ")
         indent = len(line) - len(body)
+        native = _native(body, " " * indent, kind, self.mode.line_length)
+        if native is not None:
+            return native
         if not kind:  # a statement
             if _COMPOUND.match(body) or body.rstrip().endswith(":"):
                 raise _Unsure
@@ -180,6 +190,63 @@ class SpotFormatter:
             found = self._snippets[key] = inner[:-1] if inner.endswith("\n") else inner
         pad = " " * indent
         return "\n".join(pad + piece if piece else piece for piece in found.split("\n"))
+
+
+# The commonest long lines of generated code, split here the way black splits them (tests
+# compare with black on whole real specs); anything else goes to black as a snippet.
+_STRING = r"""[rRbBuUfF]{0,2}(?:"(?:[^"\\\n]|\\.)*"|'(?:[^'\\\n]|\\.)*')"""
+_IMPORT = re.compile(r"from (\.*[\w.]*) import ([\w, ]+)")
+_IMPORTED = re.compile(r"\w+(?: as \w+)?")
+_WRAP_CALL = re.compile(r"((?:self\.)?\w+) = (\w+)\(((?:\w+\.)*\w+)\)")
+_DICT_ARG = re.compile(r"(\w+)=\{(.*)\},")
+_ENTRY = re.compile(rf"(?:{_STRING}|[\w.]+): (?:{_STRING}|[\w.]+)")
+_STRING_PAIR = re.compile(rf"{_STRING}: {_STRING},")
+
+
+def _native(body: str, pad: str, kind: str, width: int) -> str | None:
+    """`body` (a line without its indentation `pad`) split as black splits it, or None."""
+    if not kind:
+        found = _IMPORT.fullmatch(body)
+        if found is not None:  # black always explodes a long `from ... import`
+            names = [name.strip() for name in found.group(2).split(",")]
+            if all(_IMPORTED.fullmatch(name) for name in names):
+                inner = "".join(f"{pad}    {name},\n" for name in names)
+                return f"{pad}from {found.group(1)} import (\n{inner}{pad})"
+            return None
+        found = _WRAP_CALL.fullmatch(body)
+        if found is not None:  # `x = f(a.b)`: black hugs the lone argument
+            head = f"{pad}{found.group(1)} = {found.group(2)}("
+            argument = f"{pad}    {found.group(3)}"
+            if str_width(head) <= width and str_width(argument) <= width:
+                return f"{head}\n{argument}\n{pad})"
+        return None
+    if kind == "call":
+        found = _DICT_ARG.fullmatch(body)
+        if found is not None:  # `name={...},`: black explodes a dict display one entry a line
+            entries = _split_entries(found.group(2))
+            if entries is None or not all(_ENTRY.fullmatch(e) for e in entries):
+                return None
+            lines = [f"{pad}    {e}," if len(entries) > 1 else f"{pad}    {e}" for e in entries]
+            if not all(str_width(item) <= width for item in lines):
+                return None
+            return f"{pad}{found.group(1)}={{\n" + "\n".join(lines) + f"\n{pad}}},"
+    if kind == "dict" and _STRING_PAIR.fullmatch(body):
+        return pad + body  # two strings: nothing black can split
+    return None
+
+
+def _split_entries(text: str) -> list[str] | None:
+    """`text` split at its commas outside strings; None when it holds brackets."""
+    entries, start = [], 0
+    for match in re.finditer(rf"{_STRING}|[(\[{{}})\]]|,", text):
+        token = match.group()
+        if token == ",":
+            entries.append(text[start : match.start()].strip())
+            start = match.end()
+        elif token in "()[]{}":
+            return None
+    entries.append(text[start:].strip())
+    return entries if all(entries) else None
 
 
 def _docstring_text(line: str, starts_inside: bool, ends_inside: bool) -> bool:

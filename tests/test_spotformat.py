@@ -54,6 +54,12 @@ HANDLED = {
         )
         """,
     "statements": f"""
+        from .resources.{LONG} import Async{LONG.title()}, {LONG.title()}, {LONG.title()} as Alias
+
+        if TYPE_CHECKING:
+            from .resources.{LONG}_x import Async{LONG.title()}, {LONG.title()}, {LONG.title()} as Alias
+
+
         class A:
             def __init__(self, resource: Resource) -> None:
                 self.{LONG}_method = to_streamed_response(resource.{LONG}_method)
@@ -88,6 +94,10 @@ HANDLED = {
             ["{LONG}_one", "{LONG}_two", "{LONG}_three"],
             {{"{LONG}_set_member", "{LONG}_other_set_member"}},
         )
+        mapping = {{
+            "{LONG.title()}{LONG.title()}": "{LONG}_{LONG}",
+            "short": "short",
+        }}
         table = {{
             "{LONG}_key": ("bearer", "Authorization", _env({LONG}, "MIXPEEK_API_KEY_{LONG.upper()}")),
             **{{"{LONG}": 1, "{LONG}_2": 2, "{LONG}_3": 3}},
