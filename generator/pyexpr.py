@@ -251,7 +251,10 @@ def _doc_lines(text: str, width: int) -> tuple[str, ...]:
         body = " ".join(line.strip() for line in paragraph.splitlines() if line.strip())
         if lines:
             lines.append("")
-        lines.extend(textwrap.wrap(body, width=width, break_long_words=False, break_on_hyphens=False) or [""])
+        if len(body) <= width:  # what textwrap would return, without its chunking (most text is short)
+            lines.append(body)
+        else:
+            lines.extend(textwrap.wrap(body, width=width, break_long_words=False, break_on_hyphens=False))
     return tuple(lines)
 
 
