@@ -50,22 +50,7 @@ class ResourceView:
     uses_pagination: bool
 
 
-# `surface` and `render` both need every resource's view; the second asks for the same one.
-_VIEWS: dict[int, tuple[ir.Resource, dict[str, str], dict[str, ir.Enum], ResourceView]] = {}
-
-
 def resource_view(resource: ir.Resource, names: dict[str, str], enums: dict[str, ir.Enum]) -> ResourceView:
-    known = _VIEWS.get(id(resource))
-    if known is not None and known[0] is resource and known[1] == names and known[2] == enums:
-        return known[3]
-    if len(_VIEWS) >= 4096:
-        _VIEWS.clear()
-    view = _resource_view(resource, names, enums)
-    _VIEWS[id(resource)] = (resource, dict(names), dict(enums), view)
-    return view
-
-
-def _resource_view(resource: ir.Resource, names: dict[str, str], enums: dict[str, ir.Enum]) -> ResourceView:
     writer = TypeWriter(ref=lambda key: f"_models.{names[key]}", names=names, lenient_enums=False, plain=True)
     runtime = TypeWriter(ref=lambda key: f"_models.{names[key]}", names=names, lenient_enums=False)
     methods = tuple(_method(op, writer, runtime) for op in resource.operations)
