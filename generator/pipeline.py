@@ -181,11 +181,12 @@ def _stop_on_failures(document: Document, diagnostics: Diagnostics, strict: bool
 
 def _located(document: Document, items: list[Diagnostic], limit: int = 50) -> list[Diagnostic]:
     """Add line numbers to the first diagnostics of the root file (positions cost a re-parse)."""
+    wanted = [item.pointer for item in items[:limit] if item.file == document.name and item.pointer and item.line is None]
+    places = document.locate_many(wanted)
     result = []
     for index, item in enumerate(items):
-        if index < limit and item.file == document.name and item.pointer and item.line is None:
-            place = document.locate(item.pointer)
-            if place is not None:
-                item = replace(item, line=place[0], column=place[1])
+        if index < limit and item.file == document.name and item.line is None and item.pointer in places:
+            line, column = places[item.pointer]
+            item = replace(item, line=line, column=column)
         result.append(item)
     return result
