@@ -65,7 +65,8 @@ def format_files(
     and (with `spot`, for text from the built-in templates) only on the lines it would change."""
     stats = stats if stats is not None else FormatStats()
     result: dict[str, str] = {}
-    todo: list[tuple[str, str]] = []
+    unknown: dict[str, str] = {}
+    workers = min(2, os.cpu_count() or 1)
     for path, text in sorted(files.items()):
         if not path.endswith(".py"):
             result[path] = text
@@ -79,15 +80,20 @@ def format_files(
         elif cache is not None:
             done = cache.get(_NAMESPACE, FORMATTER + "\0" + text)
             stats.cached += done is not None
-        if done is None and spot:
-            done = _SPOT.format(text)
-            stats.spotted += done is not None
+        if done is None:
+            unknown[path] = text
+        else:
+            result[path] = done
+    todo: list[tuple[str, str]] = []
+    spotted = _SPOT.format_all(unknown, workers) if spot else {}
+    for path, text in unknown.items():
+        done = spotted.get(path)
         if done is None:
             todo.append((path, text))
         else:
             result[path] = done
+            stats.spotted += 1
     stats.formatted = len(todo)
-    workers = min(2, os.cpu_count() or 1)
     if len(todo) >= _PARALLEL_FROM and workers > 1:
         with ProcessPoolExecutor(max_workers=workers) as pool:
             formatted = list(pool.map(_format_one, todo, chunksize=16))

@@ -14,6 +14,7 @@ know. Tests hold its output byte-identical to black's for every file of the real
 from __future__ import annotations
 
 import re
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import replace
 
 import black
@@ -43,7 +44,6 @@ _TOKENS = re.compile(
     r"""|(?P<open>[(\[{])|(?P<close>[)\]}])"""
 )
 _LONE_STRING = re.compile(r"""[rRbBuUfF]{0,2}(?:"(?:[^"\\\n]|\\.)*"|'(?:[^'\\\n]|\\.)*'),?""")
-_WORD_BEFORE = re.compile(r"([A-Za-z_][A-Za-z_0-9]*)\s*$")
 
 
 def _too_wide(line: str, width: int) -> bool:
@@ -52,22 +52,35 @@ def _too_wide(line: str, width: int) -> bool:
 
 
 def _opener_kind(before: str, bracket: str) -> str:
-    """What a bracket opens, from the text before it on its line."""
+    """What a bracket opens, from the text before it on its line (looking back a word or two,
+    never scanning the whole line: lines can be long and hold many brackets)."""
     if bracket == "{":
         return "dict"
     stripped = before.rstrip()
-    word = _WORD_BEFORE.search(stripped)
-    if bracket == "(" and re.search(r"\bdef\s+[A-Za-z_0-9]+$", stripped):
-        return "def"
-    if bracket == "(" and re.search(r"\bclass\s+[A-Za-z_0-9]+$", stripped):
-        return "class"
-    if stripped.endswith("import") and (word is None or word.group(1) == "import"):
+    word, start = _trailing_word(stripped)
+    if bracket == "(" and word and start < len(stripped):
+        keyword = stripped[:start]
+        if keyword != keyword.rstrip():
+            keyword = keyword.rstrip()
+            if keyword.endswith(("def", "class")):
+                name = "def" if keyword.endswith("def") else "class"
+                if _trailing_word(keyword)[0] == name:
+                    return name
+    if word == "import":
         return "import"
     adjacent = before[-1:] if before else ""
     trailer = adjacent != "" and (adjacent in ")]" or adjacent.isalnum() or adjacent == "_" or ord(adjacent) > 127)
-    if trailer and not (word is not None and stripped.endswith(word.group(1)) and word.group(1) in _KEYWORDS):
+    if trailer and word not in _KEYWORDS:
         return "call" if bracket == "(" else "subscript"
     return "tuple" if bracket == "(" else "list"
+
+
+def _trailing_word(text: str) -> tuple[str, int]:
+    """The run of identifier characters `text` ends with, and where it starts."""
+    start = len(text)
+    while start and (text[start - 1].isalnum() or text[start - 1] == "_"):
+        start -= 1
+    return text[start:], start
 
 
 def _triple_end(line: str, start: int, quote: str) -> int:
@@ -94,7 +107,9 @@ class SpotFormatter:
 
     def __init__(self, mode: black.Mode) -> None:
         self.mode = mode
-        self._snippets: dict[tuple[str, int], str] = {}
+        self._snippets: dict[tuple[str, int], str | None] = {}  # None: black refused the snippet
+        self._wanted: dict[tuple[str, int], tuple[str, str]] | None = None  # snippets to format, when collecting
+        self._deferred = False
 
     def format(self, text: str) -> str | None:
         """The text black would produce, or None when unsure."""
@@ -102,6 +117,35 @@ class SpotFormatter:
             return self._format(text)
         except _Unsure:
             return None
+
+    def format_all(self, texts: dict[str, str], workers: int = 1) -> dict[str, str | None]:
+        """`format` for many files, black's snippets formatted on `workers` processes at once:
+        a first pass collects the snippets, a second formats the files that wanted them."""
+        self._wanted = {}
+        results: dict[str, str | None] = {}
+        waiting = []
+        try:
+            for path, text in texts.items():
+                self._deferred = False
+                result = self.format(text)
+                if self._deferred:
+                    waiting.append(path)
+                else:
+                    results[path] = result
+            wanted = [(snippet, shift, head, tail) for (snippet, shift), (head, tail) in self._wanted.items()]
+        finally:
+            self._wanted = None
+        jobs = [(snippet, self.mode.line_length - shift, head, tail) for snippet, shift, head, tail in wanted]
+        if workers > 1 and len(jobs) >= _POOL_FROM:
+            with ProcessPoolExecutor(max_workers=workers) as pool:
+                inner = list(pool.map(_snippet, [self.mode] * len(jobs), jobs, chunksize=8))
+        else:
+            inner = [_snippet(self.mode, job) for job in jobs]
+        for (snippet, shift, _, _), found in zip(wanted, inner):
+            self._snippets[(snippet, shift)] = found
+        for path in waiting:
+            results[path] = self.format(texts[path])
+        return results
 
     def _format(self, text: str) -> str:
         width = self.mode.line_length
@@ -178,18 +222,33 @@ class SpotFormatter:
 
     def _black(self, snippet: str, shift: int, indent: int, head: str, tail: str) -> str:
         key = (snippet, shift)
-        found = self._snippets.get(key)
+        if key not in self._snippets:
+            if self._wanted is not None:  # collecting: format it later, with the others
+                self._wanted[key] = (head, tail)
+                self._deferred = True
+                return ""
+            self._snippets[key] = _snippet(self.mode, (snippet, self.mode.line_length - shift, head, tail))
+        found = self._snippets[key]
         if found is None:
-            try:
-                formatted = black.format_str(snippet, mode=replace(self.mode, line_length=self.mode.line_length - shift))
-            except Exception as exc:  # black.InvalidInput: the whole file's error is clearer
-                raise _Unsure from exc
-            if not (formatted.startswith(head) and formatted.endswith(tail)):
-                raise _Unsure
-            inner = formatted[len(head) : len(formatted) - len(tail)]
-            found = self._snippets[key] = inner[:-1] if inner.endswith("\n") else inner
+            raise _Unsure
         pad = " " * indent
         return "\n".join(pad + piece if piece else piece for piece in found.split("\n"))
+
+
+_POOL_FROM = 48  # snippets; fewer are formatted faster than a second process starts
+
+
+def _snippet(mode: black.Mode, job: tuple[str, int, str, str]) -> str | None:
+    """Black's lines for the item between `head` and `tail` of a snippet, or None."""
+    snippet, width, head, tail = job
+    try:
+        formatted = black.format_str(snippet, mode=replace(mode, line_length=width))
+    except Exception:  # black.InvalidInput: the whole file's error is clearer
+        return None
+    if not (formatted.startswith(head) and formatted.endswith(tail)):
+        return None
+    inner = formatted[len(head) : len(formatted) - len(tail)]
+    return inner[:-1] if inner.endswith("\n") else inner
 
 
 # The commonest long lines of generated code, split here the way black splits them (tests

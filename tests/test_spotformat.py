@@ -16,6 +16,7 @@ from generator.format import MODE
 from generator.load import load
 from generator.render import STATIC_RUNTIME, TEMPLATES, Options, render
 from generator.resolve import resolve
+from generator import spotformat
 from generator.spotformat import SpotFormatter
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -171,3 +172,13 @@ def test_real_spec_files_with_long_lines_match_black(name: str) -> None:
             assert got == black.format_str(files[path], mode=MODE), path
             checked += 1
     assert checked >= len(sample) - 3
+
+
+def test_format_all_formats_snippets_on_two_processes_with_the_same_result(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(spotformat, "_POOL_FROM", 1)
+    texts = {name: textwrap.dedent(text).lstrip("\n") for name, text in HANDLED.items()}
+    texts |= {name: text for name, text in DECLINED.items()}
+    texts |= _rendered(ROOT / "specs" / "features.yaml")
+    one_by_one = {path: SpotFormatter(MODE).format(text) for path, text in texts.items()}
+    assert SpotFormatter(MODE).format_all(texts, workers=2) == one_by_one
+    assert sum(result is None for result in one_by_one.values()) == len(DECLINED)
