@@ -26,6 +26,7 @@ from openapi_spec_validator.validation.exceptions import OpenAPIValidationError
 from openapi_spec_validator.validation.keywords import (
     KeywordValidator, OpenAPIV30SchemaValidator, OpenAPIV31SchemaValidator, SchemaValidator,
 )
+from openapi_spec_validator.validation.registries import KeywordValidatorRegistry
 
 # The Rust validator of each draft the Python meta-schema validator may be.
 _RUST_DRAFTS: dict[type[Any], type[jsonschema_rs.Validator]] = {
@@ -42,7 +43,29 @@ _RUST_DRAFTS: dict[type[Any], type[jsonschema_rs.Validator]] = {
 MAX_DEPTH = 32
 
 
+class IdRegistry(list[int]):
+    """A list of ids that answers `in` from a set. openapi-spec-validator keeps the schemas it
+    has visited and meta-checked in lists and asks `in` for every schema (quadratic on big
+    specs); it only ever appends to them and asks `in`."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._ids: set[int] = set()
+
+    def append(self, item: int) -> None:
+        super().append(item)
+        self._ids.add(item)
+
+    def __contains__(self, item: object) -> bool:
+        return item in self._ids
+
+
 class _FastMeta(SchemaValidator):
+    def __init__(self, registry: KeywordValidatorRegistry) -> None:
+        super().__init__(registry)
+        self.visited_schema_ids = IdRegistry()
+        self.meta_checked_schema_ids = IdRegistry()
+
     def _validate_schema_meta(self, schema: SchemaPath, schema_value: Any) -> OpenAPIValidationError | None:
         if fast_valid(self._rust_twin(schema, schema_value), schema_value):
             return None

@@ -24,7 +24,7 @@ from openapi_spec_validator.validation.keywords import SchemaValidator
 from generator import metaschema
 from generator.diagnostics import Diagnostics
 from generator.load import Document, load
-from generator.validate import validate
+from generator.validate import _validator_class, validate
 
 ROOT = Path(__file__).resolve().parent.parent
 SHARED_SPECS = ROOT.parent / "shared" / "specs"
@@ -187,6 +187,17 @@ def test_data_rust_cannot_read_as_python_does_takes_the_python_path() -> None:
                 {"enum": [datetime.date(2026, 1, 20)]}, {"minimum": float("nan")}, {"maximum": float("-inf")}]:
         assert not metaschema.plain_json(odd)
     assert metaschema.plain_json({"properties": {"a": {"type": "integer", "maximum": 2**70, "enum": [1.5, None, True]}}})
+
+
+def test_id_registry_answers_in_from_a_set() -> None:
+    ids = metaschema.IdRegistry()
+    for number in (3, 1, 3):
+        ids.append(number)
+    assert ids == [3, 1, 3] and 1 in ids and 3 in ids and 2 not in ids
+    for version in ("3.0", "3.1"):  # and sdkforge's validators keep their schema ids in them
+        keywords = _validator_class(version)({"openapi": f"{version}.0"}).keyword_validators_registry
+        assert isinstance(keywords["schema"].visited_schema_ids, metaschema.IdRegistry)
+        assert isinstance(keywords["schema"].meta_checked_schema_ids, metaschema.IdRegistry)
 
 
 def spec(version: str, schemas: dict[str, Any], **extra: Any) -> dict[str, Any]:
