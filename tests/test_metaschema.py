@@ -109,8 +109,12 @@ def test_rust_says_what_python_says_on_the_real_specs() -> None:
         for schema in schema_objects(document.data):
             distinct.setdefault(f"{version}\0{json.dumps(schema, sort_keys=True, default=repr)}", (version, schema))
     assert len(distinct) > 10_000, "the real specs hold fewer schemas than they did"
+    # The real 3.0 specs are small: the 3.1 schemas are checked as 3.0 schemas too (against
+    # draft 4's meta-schema; many fail there, and Python is quicker at it).
+    checks = [(version, key, schema) for key, (version, schema) in distinct.items()]
+    checks += [("3.0", "3.0" + key[3:], schema) for key, (version, schema) in distinct.items() if version == "3.1"]
     compared = python_path = 0
-    for key, (version, schema) in distinct.items():
+    for version, key, schema in checks:
         rust = rust_valid(version, schema)
         # Every schema Rust finds invalid, and a fixed sample of those it finds valid.
         if rust and int(hashlib.sha256(key.encode()).hexdigest(), 16) % SAMPLE:
@@ -122,7 +126,7 @@ def test_rust_says_what_python_says_on_the_real_specs() -> None:
             python_path += 1  # data Rust is not given (a YAML date in an example): Python judges it
         else:  # and Rust is not stricter either: each such verdict costs a Python check
             assert rust == python, f"Rust finds invalid what Python does not ({version}): {key[4:300]}"
-    assert compared >= len(distinct) // SAMPLE - 100
+    assert compared >= len(checks) // SAMPLE - 100
     assert python_path <= 3
 
 
