@@ -535,7 +535,7 @@ class BaseClient:
             ) from None
         except ValueError:  # response.json() on a body in another charset
             raise self._not_json(response) from None
-        if call.pagination is not None and isinstance(result, _models().BaseModel):
+        if call.pagination is not None and isinstance(result, _models().PageModel):
             result._page_state = PageState(
                 cast("SyncAPIClient | AsyncAPIClient", self), call, call.pagination
             )
