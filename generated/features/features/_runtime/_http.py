@@ -95,25 +95,34 @@ def _adapter(cast_to: Any) -> pydantic.TypeAdapter[Any]:
 
 
 @dataclass(frozen=True, slots=True)
-class Call:
-    """Everything a generated method knows about one request."""
+class Endpoint:
+    """What a generated method sends and expects, the same on every call: each resource
+    module makes one per operation on its first call (types and error maps included)."""
 
     method: str
     path: str
-    path_params: Mapping[str, object] = field(default_factory=dict)
-    query: Mapping[str, object] = field(default_factory=dict)
     query_styles: Mapping[str, tuple[str, bool]] = field(default_factory=dict)
-    headers: Mapping[str, object] = field(default_factory=dict)
-    cookies: Mapping[str, object] = field(default_factory=dict)
     body_kind: BodyKind | None = None
-    body: object = NOT_GIVEN
-    files: Mapping[str, object] = field(default_factory=dict)
-    content_type: str = ""
+    content_type: str = ""  # of the body; a method that lets the caller choose passes it per call
     cast_to: object = None
     response_kind: ResponseKind = "json"
     errors: Mapping[str, object] = field(default_factory=dict)
     auth: tuple[str, ...] = ()  # security schemes whose credentials this request carries
     pagination: PageSpec | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Call:
+    """One request: its endpoint and the values of this call."""
+
+    endpoint: Endpoint
+    path_params: Mapping[str, object] = field(default_factory=dict)
+    query: Mapping[str, object] = field(default_factory=dict)
+    headers: Mapping[str, object] = field(default_factory=dict)
+    cookies: Mapping[str, object] = field(default_factory=dict)
+    body: object = NOT_GIVEN
+    files: Mapping[str, object] = field(default_factory=dict)
+    content_type: str = ""  # the caller's choice among the body's content types, if any
     extra_headers: Headers | None = None
     extra_query: Query | None = None
     extra_body: Body | None = None
@@ -464,7 +473,8 @@ class BaseClient:
         """The request, built as `http.build_request` would (the httpx client's headers, cookies
         and params included) from pieces merged and checked once per client where they can be."""
         # Later sources win whatever the case of the header name: built-in < client < call < extra.
-        headers = dict(self._prefix(http, call.response_kind == "json"))
+        endpoint = call.endpoint
+        headers = dict(self._prefix(http, endpoint.response_kind == "json"))
         if call.headers:
             for name, value in call.headers.items():
                 if not isinstance(value, NotGiven) and value is not None:
@@ -474,7 +484,7 @@ class BaseClient:
             for name, text in call.extra_headers.items():
                 lower, raw, encoded = self._header(name, text)
                 headers[lower] = ((raw, encoded),)
-        method = call.method.upper()
+        method = endpoint.method.upper()
         if self.idempotency_header and method in ("POST", "PATCH"):
             lower, raw, _ = self._header(self.idempotency_header, "")  # the name, checked once
             if lower not in headers:
@@ -492,7 +502,7 @@ class BaseClient:
                     }
                 )
                 + _query_string(
-                    {k: v for k, v in call.query.items() if k not in extra}, call.query_styles
+                    {k: v for k, v in call.query.items() if k not in extra}, endpoint.query_styles
                 )
                 + _query_string(extra)
             )
@@ -501,7 +511,7 @@ class BaseClient:
             for k, v in call.cookies.items()
             if not isinstance(v, NotGiven) and v is not None
         }
-        for scheme in call.auth:
+        for scheme in endpoint.auth:
             kind, wire, secret = self._credentials.get(scheme, ("", "", ""))
             if kind in ("bearer", "basic") and b"authorization" not in headers:
                 _, raw, encoded = self._header(
@@ -521,16 +531,18 @@ class BaseClient:
             )
             headers[b"cookie"] = ((raw, encoded),)
         kwargs: dict[str, Any] = {}
+        encoding = body_kind(call.content_type) if call.content_type else endpoint.body_kind
+        chosen = call.content_type or endpoint.content_type
         content_type = ""
         body = call.body
         if call.extra_body:
             body = {**(body if isinstance(body, Mapping) else {}), **call.extra_body}
-        if call.body_kind == "json" and not isinstance(body, NotGiven):
+        if encoding == "json" and not isinstance(body, NotGiven):
             kwargs["content"] = dump_json(body)
-            content_type = call.content_type or "application/json"
-        elif call.body_kind == "form" and not isinstance(body, NotGiven):
+            content_type = chosen or "application/json"
+        elif encoding == "form" and not isinstance(body, NotGiven):
             kwargs["data"] = _form_fields(body)
-        elif call.body_kind == "multipart":
+        elif encoding == "multipart":
             plain = _form_fields(body) if not isinstance(body, NotGiven) else {}
             parts: list[tuple[str, Any]] = [
                 (name, (None, item))
@@ -538,22 +550,18 @@ class BaseClient:
                 for item in (value if isinstance(value, list) else [value])
             ]
             kwargs["files"] = parts + _files(call.files)
-        elif call.body_kind in ("binary", "text") and not isinstance(body, NotGiven):
+        elif encoding in ("binary", "text") and not isinstance(body, NotGiven):
             if isinstance(body, str):
                 kwargs["content"] = body.encode()
-                content_type = (
-                    call.content_type
-                    if "charset" in call.content_type
-                    else f"{call.content_type}; charset=utf-8"
-                )
+                content_type = chosen if "charset" in chosen else f"{chosen}; charset=utf-8"
             else:
                 kwargs["content"] = body
-                content_type = call.content_type
+                content_type = chosen
         if content_type and b"content-type" not in headers:
             _, raw, encoded = self._header("Content-Type", content_type)
             headers[b"content-type"] = ((raw, encoded),)
         headers[b"x-retry-count"] = _FIRST_ATTEMPT  # the retry loop counts on from here
-        path = encode_path(call.path, call.path_params)
+        path = encode_path(endpoint.path, call.path_params)
         return httpx.Request(
             method,
             self._url(path + "?" + "&".join(query) if query else path),
@@ -578,13 +586,14 @@ class BaseClient:
     def _process(self, response: httpx.Response, call: Call) -> Any:
         if response.is_error:
             raise self._status_error(response, call)
-        if call.response_kind == "empty" or response.status_code == 204:
+        endpoint = call.endpoint
+        if endpoint.response_kind == "empty" or response.status_code == 204:
             return None
-        if call.response_kind == "binary":
+        if endpoint.response_kind == "binary":
             return response.content
-        if call.response_kind == "text":
+        if endpoint.response_kind == "text":
             return response.text
-        adapter = _adapter(call.cast_to)
+        adapter = _adapter(endpoint.cast_to)
         try:
             if _utf8(response):
                 result = adapter.validate_json(response.content)  # parsed and validated in one pass
@@ -602,9 +611,9 @@ class BaseClient:
             ) from None
         except ValueError:  # response.json() on a body in another charset
             raise self._not_json(response) from None
-        if call.pagination is not None and isinstance(result, _models().PageModel):
+        if endpoint.pagination is not None and isinstance(result, _models().PageModel):
             result._page_state = PageState(
-                cast("SyncAPIClient | AsyncAPIClient", self), call, call.pagination
+                cast("SyncAPIClient | AsyncAPIClient", self), call, endpoint.pagination
             )
         return result
 
@@ -623,10 +632,11 @@ class BaseClient:
             body = response.json()
         except ValueError:
             body = response.text
+        errors_by_status = call.endpoint.errors
         schema = (
-            call.errors.get(str(status))
-            or call.errors.get(f"{str(status)[0]}XX")
-            or call.errors.get("default")
+            errors_by_status.get(str(status))
+            or errors_by_status.get(f"{str(status)[0]}XX")
+            or errors_by_status.get("default")
         )
         if schema is not None and not isinstance(body, str):
             try:
@@ -883,4 +893,11 @@ class AsyncAPIClient(BaseClient):
             await self._pool.client.aclose()
 
 
-__all__ = ["Call", "SyncAPIClient", "AsyncAPIClient", "DEFAULT_TIMEOUT", "DEFAULT_MAX_RETRIES"]
+__all__ = [
+    "Call",
+    "Endpoint",
+    "SyncAPIClient",
+    "AsyncAPIClient",
+    "DEFAULT_TIMEOUT",
+    "DEFAULT_MAX_RETRIES",
+]
