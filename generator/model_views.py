@@ -26,6 +26,7 @@ class ClassView:
     docstring: str
     fields: tuple[FieldView, ...]
     page_item: str = ""  # the item type when this model is a page of a list call
+    bases: str = ""  # as written in the class statement: `base`, and `PageModel` for a page
 
 
 @dataclass(frozen=True, slots=True)
@@ -91,16 +92,38 @@ def model_modules(
                 writer.keys.add(item.base)
             base = names[item.base] if item.base else "BaseModel"
             page_item = writer.expr(pages[item.key]) if item.key in pages else ""
-            class_views.append(ClassView(item.name, base, docstring(item.description, "    "), tuple(fields), page_item))
+            bases = _bases(base, bool(page_item), item.base is not None and _paged(item.base, pages, models))
+            class_views.append(ClassView(item.name, base, docstring(item.description, "    "), tuple(fields), page_item, bases))
         own = {item.key for item in items} | keys_in.get(module, set())
         foreign = sorted({(modules[k], names[k]) for k in writer.keys if k not in own and modules[k] != module})
-        imports = _model_imports(writer, uses_field, any(c.base == "BaseModel" for c in class_views), bool(enum_views), foreign,
+        runtime_bases = {b for c in class_views for b in c.bases.split(", ")} & {"BaseModel", "PageModel"}
+        imports = _model_imports(writer, uses_field, sorted(runtime_bases), bool(enum_views), foreign,
                                  any(c.page_item for c in class_views))
         class_views = _bases_first(class_views)
         recursive = len(class_views) > 1 or any(k in own and names[k] in {c.name for c in class_views} for k in writer.keys)
         rebuild = tuple(c.name for c in class_views) if recursive else ()
         views.append(ModelModuleView(module, imports, tuple(enum_views), tuple(class_views), rebuild))
     return views
+
+
+def _paged(key: str, pages: dict[str, ir.TypeRef], models: dict[str, ir.Model]) -> bool:
+    """Whether this model or one it extends is a page (and so already a `PageModel`)."""
+    seen: set[str] = set()
+    current: str | None = key
+    while current is not None and current not in seen:
+        if current in pages:
+            return True
+        seen.add(current)
+        current = models[current].base if current in models else None
+    return False
+
+
+def _bases(base: str, page: bool, base_paged: bool) -> str:
+    """The class's bases as written: a page is a `PageModel` (the runtime's model that keeps
+    the state for fetching the next page), unless the model it extends already is one."""
+    if not page or base_paged:
+        return base
+    return "PageModel" if base == "BaseModel" else f"{base}, PageModel"
 
 
 def _bases_first(classes: list[ClassView]) -> list[ClassView]:
@@ -147,7 +170,7 @@ def _field(f: ir.Field, writer: TypeWriter, enums: dict[str, ir.Enum]) -> tuple[
 
 
 def _model_imports(
-    writer: TypeWriter, uses_field: bool, has_classes: bool, has_enums: bool, foreign: list[tuple[str, str]],
+    writer: TypeWriter, uses_field: bool, bases: list[str], has_enums: bool, foreign: list[tuple[str, str]],
     pages: bool = False,
 ) -> tuple[str, ...]:
     """Import lines in three groups (standard library, pydantic, the package), "" between."""
@@ -158,7 +181,7 @@ def _model_imports(
     pydantic_names = (["Field"] if uses_field else []) + (["Tag"] if writer.uses_discriminator else [])
     third = [f"from pydantic import {', '.join(pydantic_names)}"] if pydantic_names else []
     runtime = (
-        (["BaseModel"] if has_classes else [])
+        bases
         + (["LENIENT"] if writer.uses_lenient else [])
         + (["discriminate"] if writer.uses_discriminator else [])
     )

@@ -29,9 +29,10 @@ class MethodView:
     returns: str
     docstring_lines: tuple[str, ...]
     deprecated: bool
-    call_args: tuple[tuple[str, str], ...]  # keyword -> expression for runtime Call(...)
+    endpoint: str  # the module-level function that makes the method's Endpoint once
+    endpoint_args: tuple[tuple[str, str], ...]  # keyword -> expression for runtime Endpoint(...)
+    call_args: tuple[tuple[str, str], ...]  # keyword -> expression for runtime Call(endpoint, ...)
     returns_value: bool
-    chooses_content_type: bool
     readme_call: str  # get_pet(pet_id, name=...)
     readme_returns: str  # models.Pet
 
@@ -46,7 +47,6 @@ class ResourceView:
     uses_models: bool
     uses_files: bool
     uses_discriminator: bool
-    uses_content_types: bool
     uses_pagination: bool
 
 
@@ -56,7 +56,7 @@ def resource_view(resource: ir.Resource, names: dict[str, str], enums: dict[str,
     methods = tuple(_method(op, writer, runtime) for op in resource.operations)
     deprecated = {"warnings"} if any(m.deprecated for m in methods) else set()
     imports = [f"import {m}" for m in sorted(writer.modules | runtime.modules | deprecated)]
-    imports.append("from functools import cached_property")
+    imports.append("from functools import cache, cached_property" if methods else "from functools import cached_property")
     typing_names = sorted(writer.typing | runtime.typing | ({"cast"} if any(m.returns_value for m in methods) else set()))
     if typing_names:
         imports.append(f"from typing import {', '.join(typing_names)}")
@@ -67,7 +67,6 @@ def resource_view(resource: ir.Resource, names: dict[str, str], enums: dict[str,
         imports=tuple(imports), methods=methods, uses_models=bool(writer.keys | runtime.keys),
         uses_files=any("FileTypes" in a.annotation for m in methods for a in m.keyword),
         uses_discriminator=runtime.uses_discriminator,
-        uses_content_types=any(m.chooses_content_type for m in methods),
         uses_pagination=any(op.pagination is not None for op in resource.operations),
     )
 
@@ -111,7 +110,8 @@ def _method(op: ir.Operation, writer: TypeWriter, runtime: TypeWriter) -> Method
         for r in op.responses
         if r.type is not None and r.kind == "json" and not r.status.startswith("2") and (r.status[0] in "45" or r.status == "default")
     ]
-    call: list[tuple[str, str]] = [("method", literal(op.method)), ("path", literal(op.path))]
+    endpoint: list[tuple[str, str]] = [("method", literal(op.method)), ("path", literal(op.path))]
+    call: list[tuple[str, str]] = []
     if path_params:
         call.append(("path_params", _mapping((p.wire_name, p.py_name) for p in path_params)))
     for location, field_name in (("query", "query"), ("header", "headers"), ("cookie", "cookies")):
@@ -120,11 +120,11 @@ def _method(op: ir.Operation, writer: TypeWriter, runtime: TypeWriter) -> Method
             call.append((field_name, _mapping(items)))
         styles = [(p.wire_name, p.style or "form", p.explode) for p in other if p.location == "query"]
         if location == "query" and any((style, explode) != ("form", True) for _, style, explode in styles):
-            call.append(("query_styles", "{" + ", ".join(
+            endpoint.append(("query_styles", "{" + ", ".join(
                 f"{literal(wire)}: ({literal(style)}, {explode})" for wire, style, explode in styles
                 if (style, explode) != ("form", True)) + "}"))
     if body is not None:
-        call.append(("body_kind", "body_kind(content_type)" if body.content_types else literal(body.kind)))
+        endpoint.append(("body_kind", literal(body.kind)))
         if body_fields:
             plain = [(f.wire_name, f.py_name) for f in body_fields if f.wire_name not in body.file_fields]
             parts = [(f.wire_name, f.py_name) for f in body_fields if f.wire_name in body.file_fields]
@@ -133,7 +133,9 @@ def _method(op: ir.Operation, writer: TypeWriter, runtime: TypeWriter) -> Method
                 call.append(("files", _mapping(parts)))
         elif body_arg:
             call.append(("body", body_arg))
-        call.append(("content_type", "content_type" if body.content_types else literal(body.content_type)))
+        endpoint.append(("content_type", literal(body.content_type)))
+        if body.content_types:
+            call.append(("content_type", "content_type"))
     if op.pagination is not None:
         pg = op.pagination
         spec = [literal(pg.style), literal(pg.location), literal(pg.param), literal(pg.items)]
@@ -141,20 +143,20 @@ def _method(op: ir.Operation, writer: TypeWriter, runtime: TypeWriter) -> Method
             spec.append(f"total={literal(pg.total)}")
         if pg.cursor:
             spec.append(f"cursor={tuple_expr([literal(c) for c in pg.cursor])}")
-        call.append(("pagination", f"PageSpec({', '.join(spec)})"))
+        endpoint.append(("pagination", f"PageSpec({', '.join(spec)})"))
     if op.security:
-        call.append(("auth", tuple_expr([literal(s) for s in op.security])))
-    call.append(("cast_to", cast_expr))
-    call.append(("response_kind", literal(kind)))
+        endpoint.append(("auth", tuple_expr([literal(s) for s in op.security])))
+    endpoint.append(("cast_to", cast_expr))
+    endpoint.append(("response_kind", literal(kind)))
     if error_items:
-        call.append(("errors", "{" + ", ".join(f"{literal(s)}: {e}" for s, e in error_items) + "}"))
+        endpoint.append(("errors", "{" + ", ".join(f"{literal(s)}: {e}" for s, e in error_items) + "}"))
     for extra in ("extra_headers", "extra_query", "extra_body", "timeout", "max_retries"):
         call.append((extra, extra))
     return MethodView(
         name=op.name, positional=positional, keyword=tuple(keyword), returns=returns,
         docstring_lines=tuple(docstring_lines(_method_doc(op, path_params, other, body_fields, body_arg, body))),
-        deprecated=op.deprecated, call_args=tuple(call), returns_value=returns != "None",
-        chooses_content_type=body is not None and bool(body.content_types),
+        deprecated=op.deprecated, endpoint=f"_{op.name}_endpoint", endpoint_args=tuple(endpoint), call_args=tuple(call),
+        returns_value=returns != "None",
         readme_returns=_public(returns),
         readme_call=f"{op.name}({', '.join([a.name for a in positional] + [f'{a.name}=...' for a in keyword if not a.default])})",
     )

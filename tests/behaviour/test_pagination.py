@@ -116,3 +116,65 @@ def test_cursor_in_a_nested_pagination_object(
     first = client.things.list_things(limit=3)
     assert [t.id for t in first.iter_all()] == list(range(10))
     assert [dict(r.query).get("cursor") for r in server.requests] == [None, "3", "6", "9"]
+
+
+EXTENDED_SPEC = """
+openapi: 3.1.0
+info: {title: Extended, version: '1'}
+paths:
+  /things:
+    get:
+      operationId: list_things
+      parameters:
+        - {name: offset, in: query, schema: {type: integer}}
+        - {name: limit, in: query, schema: {type: integer}}
+      responses:
+        '200':
+          description: ok
+          content:
+            application/json:
+              schema: {$ref: '#/components/schemas/ThingPage'}
+components:
+  schemas:
+    Envelope:
+      type: object
+      properties:
+        request_id: {type: string}
+    ThingPage:
+      allOf:
+        - $ref: '#/components/schemas/Envelope'
+        - type: object
+          required: [items, total]
+          properties:
+            items: {type: array, items: {$ref: '#/components/schemas/Thing'}}
+            total: {type: integer}
+    Thing:
+      type: object
+      properties:
+        id: {type: integer}
+"""
+
+
+def test_only_pages_carry_page_state(make_client: Callable[[str, str], ModuleType], server: LoopbackServer) -> None:
+    """A page extending a model that is not one still pages; the items and the model it extends
+    keep no private state, so pydantic runs no per-instance hook when a page's items are parsed."""
+    pkg = make_client(EXTENDED_SPEC, "extended")
+    from extended._runtime._models import PageModel
+
+    m = pkg.models
+    assert issubclass(m.ThingPage, m.Envelope) and issubclass(m.ThingPage, PageModel)
+    assert not issubclass(m.Envelope, PageModel) and not issubclass(m.Thing, PageModel)
+    assert m.Thing.__private_attributes__ == {} and m.Envelope.__private_attributes__ == {}
+    assert mixpeek.models.TriggerExecutionHistoryItem.__private_attributes__ == {}
+
+    def page(request: RecordedRequest) -> Reply:
+        query = dict(request.query)
+        offset, limit = int(query.get("offset", "0")), int(query.get("limit", "4"))
+        return Reply(200, json={"request_id": "r", "items": [{"id": i} for i in range(offset, min(offset + limit, 10))],
+                                "total": 10})
+
+    server.default = page
+    client = getattr(pkg, pkg.__all__[0])(base_url=server.url, max_retries=0)
+    first = client.things.list_things(limit=4)
+    assert [t.id for t in first.iter_all()] == list(range(10))
+    assert [dict(r.query).get("offset") for r in server.requests] == [None, "4", "8"]

@@ -793,6 +793,31 @@ def test_sync_client_leaves_a_supplied_http_client_open(server: LoopbackServer) 
     assert server.requests[1].raw_path == "/still-usable"
 
 
+def test_a_supplied_http_clients_headers_cookies_and_params_still_go_out(server: LoopbackServer) -> None:
+    """The runtime builds requests from headers merged once per client instead of through
+    `http.build_request`: what the httpx client carries is still sent (cookies the server set
+    included), and a change to its headers or to the client's default_headers counts at once."""
+    server.reply(200, json=HISTORY, headers={"Set-Cookie": "session=s1; Path=/"})
+    server.reply(200, json=HISTORY)
+    http = httpx.Client(headers={"X-Via": "my-http-client"}, cookies={"pref": "dark"}, params={"tenant": "t1"})
+    try:
+        client = mixpeek.Mixpeek(base_url=server.url, max_retries=0, http_client=http)
+        client.cluster_triggers.get_trigger_history("trg_1")
+        http.headers["X-Via"] = "changed"
+        client.default_headers["X-Team"] = "blue"
+        client.cluster_triggers.get_trigger_history("trg_1")
+    finally:
+        http.close()
+
+    first, second = server.requests
+    assert first.header_values("X-Via") == ["my-http-client"] and first.header("X-Team") is None
+    assert second.header_values("X-Via") == ["changed"] and second.header_values("X-Team") == ["blue"]
+    assert first.header_values("Cookie") == ["pref=dark"]
+    assert sorted((second.header("Cookie") or "").split("; ")) == ["pref=dark", "session=s1"]
+    assert first.query_string == second.query_string == "tenant=t1"
+    assert first.header("User-Agent", "").startswith("mixpeek/") and first.header("Accept") == "application/json"
+
+
 def test_async_client_leaves_a_supplied_http_client_open(server: LoopbackServer) -> None:
     server.reply(200, json=HISTORY)
 

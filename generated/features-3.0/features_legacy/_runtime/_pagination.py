@@ -13,10 +13,10 @@ from ._types import NotGiven
 
 if TYPE_CHECKING:
     from ._http import AsyncAPIClient, Call, SyncAPIClient
-    from ._models import BaseModel
+    from ._models import PageModel
 
 T = TypeVar("T")
-PageT = TypeVar("PageT", bound="BaseModel")
+PageT = TypeVar("PageT", bound="PageModel")
 
 
 @dataclass(frozen=True, slots=True)
@@ -37,7 +37,7 @@ class PageState:
     repeated: bool = False  # the server answered with the same items as the page before
 
 
-def _state(page: BaseModel) -> PageState:
+def _state(page: PageModel) -> PageState:
     state = page._page_state
     if not isinstance(state, PageState):
         raise RuntimeError(
@@ -46,7 +46,7 @@ def _state(page: BaseModel) -> PageState:
     return state
 
 
-def _items(page: BaseModel, spec: PageSpec) -> list[Any]:
+def _items(page: PageModel, spec: PageSpec) -> list[Any]:
     items = getattr(page, spec.items, None)
     return list(items) if isinstance(items, list) else []
 
@@ -57,7 +57,7 @@ def _sent(call: Call, spec: PageSpec) -> object:
     return None if isinstance(value, NotGiven) else value
 
 
-def _next_call(page: BaseModel) -> Call | None:
+def _next_call(page: PageModel) -> Call | None:
     """The request for the page after `page`, or None when it is the last one."""
     state = _state(page)
     spec, call = state.spec, state.call
@@ -86,8 +86,8 @@ def _next_call(page: BaseModel) -> Call | None:
     return replace(call, body={**body, spec.param: value})
 
 
-def _same_items(a: BaseModel, b: BaseModel, spec: PageSpec) -> bool:
-    def dump(page: BaseModel) -> str:
+def _same_items(a: PageModel, b: PageModel, spec: PageSpec) -> bool:
+    def dump(page: PageModel) -> str:
         return json.dumps(
             [getattr(i, "model_dump", lambda: i)() for i in _items(page, spec)],
             default=str,
@@ -97,7 +97,7 @@ def _same_items(a: BaseModel, b: BaseModel, spec: PageSpec) -> bool:
     return dump(a) == dump(b)
 
 
-def has_next_page(page: BaseModel) -> bool:
+def has_next_page(page: PageModel) -> bool:
     return _next_call(page) is not None
 
 
@@ -138,7 +138,7 @@ class PageItems(Generic[T]):
     `async for` with an async one. Stops at the total, an empty page, a missing or repeated
     cursor, or a page that repeats the previous one."""
 
-    def __init__(self, page: BaseModel) -> None:
+    def __init__(self, page: PageModel) -> None:
         self._page = page
 
     def __iter__(self) -> Iterator[T]:

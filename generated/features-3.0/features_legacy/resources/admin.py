@@ -2,10 +2,10 @@
 from __future__ import annotations
 
 import warnings
-from functools import cached_property
+from functools import cache, cached_property
 from typing import cast
 
-from .._runtime._http import AsyncAPIClient, Call, SyncAPIClient
+from .._runtime._http import AsyncAPIClient, Call, Endpoint, SyncAPIClient
 from .._runtime._response import (
     async_to_raw_response,
     async_to_streamed_response,
@@ -15,6 +15,29 @@ from .._runtime._response import (
 from .._runtime._types import NOT_GIVEN, Body, Headers, NotGiven, Query, Timeout
 
 __all__ = ["Admin", "AsyncAdmin"]
+
+
+# What each operation sends and expects: the same on every call, so made once (on the first
+# call, which is when its models are imported) and shared by the sync and async methods.
+@cache
+def _empty_trash_endpoint() -> Endpoint:
+    return Endpoint(
+        method="delete",
+        path="/admin/trash",
+        auth=("basicAuth",),
+        cast_to=None,
+        response_kind="empty",
+    )
+
+
+@cache
+def _health_endpoint() -> Endpoint:
+    return Endpoint(
+        method="get",
+        path="/health",
+        cast_to=None,
+        response_kind="text",
+    )
 
 
 class Admin:
@@ -54,11 +77,7 @@ class Admin:
         warnings.warn("empty_trash is deprecated by the API", DeprecationWarning, stacklevel=2)
         self._client.request(
             Call(
-                method="delete",
-                path="/admin/trash",
-                auth=("basicAuth",),
-                cast_to=None,
-                response_kind="empty",
+                _empty_trash_endpoint(),
                 extra_headers=extra_headers,
                 extra_query=extra_query,
                 extra_body=extra_body,
@@ -81,10 +100,7 @@ class Admin:
             str,
             self._client.request(
                 Call(
-                    method="get",
-                    path="/health",
-                    cast_to=None,
-                    response_kind="text",
+                    _health_endpoint(),
                     extra_headers=extra_headers,
                     extra_query=extra_query,
                     extra_body=extra_body,
@@ -132,11 +148,7 @@ class AsyncAdmin:
         warnings.warn("empty_trash is deprecated by the API", DeprecationWarning, stacklevel=2)
         await self._client.request(
             Call(
-                method="delete",
-                path="/admin/trash",
-                auth=("basicAuth",),
-                cast_to=None,
-                response_kind="empty",
+                _empty_trash_endpoint(),
                 extra_headers=extra_headers,
                 extra_query=extra_query,
                 extra_body=extra_body,
@@ -159,10 +171,7 @@ class AsyncAdmin:
             str,
             await self._client.request(
                 Call(
-                    method="get",
-                    path="/health",
-                    cast_to=None,
-                    response_kind="text",
+                    _health_endpoint(),
                     extra_headers=extra_headers,
                     extra_query=extra_query,
                     extra_body=extra_body,

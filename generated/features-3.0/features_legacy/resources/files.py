@@ -2,11 +2,11 @@
 from __future__ import annotations
 
 import uuid
-from functools import cached_property
+from functools import cache, cached_property
 from typing import cast
 
 from .. import models as _models
-from .._runtime._http import AsyncAPIClient, Call, SyncAPIClient
+from .._runtime._http import AsyncAPIClient, Call, Endpoint, SyncAPIClient
 from .._runtime._response import (
     async_to_raw_response,
     async_to_streamed_response,
@@ -16,6 +16,58 @@ from .._runtime._response import (
 from .._runtime._types import NOT_GIVEN, Body, FileTypes, Headers, NotGiven, Query, Timeout
 
 __all__ = ["Files", "AsyncFiles"]
+
+
+# What each operation sends and expects: the same on every call, so made once (on the first
+# call, which is when its models are imported) and shared by the sync and async methods.
+@cache
+def _upload_file_endpoint() -> Endpoint:
+    return Endpoint(
+        method="post",
+        path="/files",
+        body_kind="multipart",
+        content_type="multipart/form-data",
+        auth=("apiKeyAuth",),
+        cast_to=_models.FileMeta,
+        response_kind="json",
+        errors={"default": _models.Error},
+    )
+
+
+@cache
+def _get_file_meta_endpoint() -> Endpoint:
+    return Endpoint(
+        method="get",
+        path="/files/{file_id}",
+        auth=("apiKeyAuth",),
+        cast_to=_models.FileMeta,
+        response_kind="json",
+        errors={"404": _models.Error},
+    )
+
+
+@cache
+def _download_content_endpoint() -> Endpoint:
+    return Endpoint(
+        method="get",
+        path="/files/{file_id}/content",
+        auth=("apiKeyAuth",),
+        cast_to=None,
+        response_kind="binary",
+    )
+
+
+@cache
+def _replace_content_endpoint() -> Endpoint:
+    return Endpoint(
+        method="put",
+        path="/files/{file_id}/content",
+        body_kind="binary",
+        content_type="application/octet-stream",
+        auth=("apiKeyAuth",),
+        cast_to=_models.FileMeta,
+        response_kind="json",
+    )
 
 
 class Files:
@@ -53,16 +105,9 @@ class Files:
             _models.FileMeta,
             self._client.request(
                 Call(
-                    method="post",
-                    path="/files",
-                    body_kind="multipart",
+                    _upload_file_endpoint(),
                     body={"folder_id": folder_id, "tags": tags, "description": description},
                     files={"file": file, "thumbnails": thumbnails},
-                    content_type="multipart/form-data",
-                    auth=("apiKeyAuth",),
-                    cast_to=_models.FileMeta,
-                    response_kind="json",
-                    errors={"default": _models.Error},
                     extra_headers=extra_headers,
                     extra_query=extra_query,
                     extra_body=extra_body,
@@ -87,13 +132,8 @@ class Files:
             _models.FileMeta,
             self._client.request(
                 Call(
-                    method="get",
-                    path="/files/{file_id}",
+                    _get_file_meta_endpoint(),
                     path_params={"file_id": file_id},
-                    auth=("apiKeyAuth",),
-                    cast_to=_models.FileMeta,
-                    response_kind="json",
-                    errors={"404": _models.Error},
                     extra_headers=extra_headers,
                     extra_query=extra_query,
                     extra_body=extra_body,
@@ -118,12 +158,8 @@ class Files:
             bytes,
             self._client.request(
                 Call(
-                    method="get",
-                    path="/files/{file_id}/content",
+                    _download_content_endpoint(),
                     path_params={"file_id": file_id},
-                    auth=("apiKeyAuth",),
-                    cast_to=None,
-                    response_kind="binary",
                     extra_headers=extra_headers,
                     extra_query=extra_query,
                     extra_body=extra_body,
@@ -158,16 +194,10 @@ class Files:
             _models.FileMeta,
             self._client.request(
                 Call(
-                    method="put",
-                    path="/files/{file_id}/content",
+                    _replace_content_endpoint(),
                     path_params={"file_id": file_id},
                     headers={"If-Match": if_match},
-                    body_kind="binary",
                     body=body,
-                    content_type="application/octet-stream",
-                    auth=("apiKeyAuth",),
-                    cast_to=_models.FileMeta,
-                    response_kind="json",
                     extra_headers=extra_headers,
                     extra_query=extra_query,
                     extra_body=extra_body,
@@ -213,16 +243,9 @@ class AsyncFiles:
             _models.FileMeta,
             await self._client.request(
                 Call(
-                    method="post",
-                    path="/files",
-                    body_kind="multipart",
+                    _upload_file_endpoint(),
                     body={"folder_id": folder_id, "tags": tags, "description": description},
                     files={"file": file, "thumbnails": thumbnails},
-                    content_type="multipart/form-data",
-                    auth=("apiKeyAuth",),
-                    cast_to=_models.FileMeta,
-                    response_kind="json",
-                    errors={"default": _models.Error},
                     extra_headers=extra_headers,
                     extra_query=extra_query,
                     extra_body=extra_body,
@@ -247,13 +270,8 @@ class AsyncFiles:
             _models.FileMeta,
             await self._client.request(
                 Call(
-                    method="get",
-                    path="/files/{file_id}",
+                    _get_file_meta_endpoint(),
                     path_params={"file_id": file_id},
-                    auth=("apiKeyAuth",),
-                    cast_to=_models.FileMeta,
-                    response_kind="json",
-                    errors={"404": _models.Error},
                     extra_headers=extra_headers,
                     extra_query=extra_query,
                     extra_body=extra_body,
@@ -278,12 +296,8 @@ class AsyncFiles:
             bytes,
             await self._client.request(
                 Call(
-                    method="get",
-                    path="/files/{file_id}/content",
+                    _download_content_endpoint(),
                     path_params={"file_id": file_id},
-                    auth=("apiKeyAuth",),
-                    cast_to=None,
-                    response_kind="binary",
                     extra_headers=extra_headers,
                     extra_query=extra_query,
                     extra_body=extra_body,
@@ -318,16 +332,10 @@ class AsyncFiles:
             _models.FileMeta,
             await self._client.request(
                 Call(
-                    method="put",
-                    path="/files/{file_id}/content",
+                    _replace_content_endpoint(),
                     path_params={"file_id": file_id},
                     headers={"If-Match": if_match},
-                    body_kind="binary",
                     body=body,
-                    content_type="application/octet-stream",
-                    auth=("apiKeyAuth",),
-                    cast_to=_models.FileMeta,
-                    response_kind="json",
                     extra_headers=extra_headers,
                     extra_query=extra_query,
                     extra_body=extra_body,

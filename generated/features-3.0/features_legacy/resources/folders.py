@@ -2,13 +2,13 @@
 from __future__ import annotations
 
 import uuid
-from functools import cached_property
+from functools import cache, cached_property
 from typing import Annotated, Literal, cast
 
 from pydantic import Tag
 
 from .. import models as _models
-from .._runtime._http import AsyncAPIClient, Call, SyncAPIClient
+from .._runtime._http import AsyncAPIClient, Call, Endpoint, SyncAPIClient
 from .._runtime._models import discriminate
 from .._runtime._response import (
     async_to_raw_response,
@@ -19,6 +19,52 @@ from .._runtime._response import (
 from .._runtime._types import NOT_GIVEN, Body, Headers, NotGiven, Query, Timeout
 
 __all__ = ["Folders", "AsyncFolders"]
+
+
+# What each operation sends and expects: the same on every call, so made once (on the first
+# call, which is when its models are imported) and shared by the sync and async methods.
+@cache
+def _get_folder_endpoint() -> Endpoint:
+    return Endpoint(
+        method="get",
+        path="/folders/{folder_id}",
+        auth=("apiKeyAuth",),
+        cast_to=_models.Folder,
+        response_kind="json",
+        errors={"404": _models.Error},
+    )
+
+
+@cache
+def _update_folder_endpoint() -> Endpoint:
+    return Endpoint(
+        method="patch",
+        path="/folders/{folder_id}",
+        body_kind="json",
+        content_type="application/json",
+        auth=("apiKeyAuth",),
+        cast_to=_models.Folder,
+        response_kind="json",
+        errors={"default": _models.Error},
+    )
+
+
+@cache
+def _list_entries_endpoint() -> Endpoint:
+    return Endpoint(
+        method="get",
+        path="/folders/{folder_id}/entries",
+        query_styles={"kinds": ("form", False), "order_by": ("pipeDelimited", False)},
+        auth=("apiKeyAuth",),
+        cast_to=list[
+            Annotated[
+                Annotated[_models.FileEntry, Tag("FileEntry")]
+                | Annotated[_models.FolderEntry, Tag("FolderEntry")],
+                discriminate("entry_type", {"file": "FileEntry", "folder": "FolderEntry"}),
+            ]
+        ],
+        response_kind="json",
+    )
 
 
 class Folders:
@@ -52,13 +98,8 @@ class Folders:
             _models.Folder,
             self._client.request(
                 Call(
-                    method="get",
-                    path="/folders/{folder_id}",
+                    _get_folder_endpoint(),
                     path_params={"folder_id": folder_id},
-                    auth=("apiKeyAuth",),
-                    cast_to=_models.Folder,
-                    response_kind="json",
-                    errors={"404": _models.Error},
                     extra_headers=extra_headers,
                     extra_query=extra_query,
                     extra_body=extra_body,
@@ -86,16 +127,9 @@ class Folders:
             _models.Folder,
             self._client.request(
                 Call(
-                    method="patch",
-                    path="/folders/{folder_id}",
+                    _update_folder_endpoint(),
                     path_params={"folder_id": folder_id},
-                    body_kind="json",
                     body={"name": name, "parent_id": parent_id, "description": description},
-                    content_type="application/json",
-                    auth=("apiKeyAuth",),
-                    cast_to=_models.Folder,
-                    response_kind="json",
-                    errors={"default": _models.Error},
                     extra_headers=extra_headers,
                     extra_query=extra_query,
                     extra_body=extra_body,
@@ -122,22 +156,9 @@ class Folders:
             list[_models.FileEntry | _models.FolderEntry],
             self._client.request(
                 Call(
-                    method="get",
-                    path="/folders/{folder_id}/entries",
+                    _list_entries_endpoint(),
                     path_params={"folder_id": folder_id},
                     query={"kinds": kinds, "order_by": order_by},
-                    query_styles={"kinds": ("form", False), "order_by": ("pipeDelimited", False)},
-                    auth=("apiKeyAuth",),
-                    cast_to=list[
-                        Annotated[
-                            Annotated[_models.FileEntry, Tag("FileEntry")]
-                            | Annotated[_models.FolderEntry, Tag("FolderEntry")],
-                            discriminate(
-                                "entry_type", {"file": "FileEntry", "folder": "FolderEntry"}
-                            ),
-                        ]
-                    ],
-                    response_kind="json",
                     extra_headers=extra_headers,
                     extra_query=extra_query,
                     extra_body=extra_body,
@@ -179,13 +200,8 @@ class AsyncFolders:
             _models.Folder,
             await self._client.request(
                 Call(
-                    method="get",
-                    path="/folders/{folder_id}",
+                    _get_folder_endpoint(),
                     path_params={"folder_id": folder_id},
-                    auth=("apiKeyAuth",),
-                    cast_to=_models.Folder,
-                    response_kind="json",
-                    errors={"404": _models.Error},
                     extra_headers=extra_headers,
                     extra_query=extra_query,
                     extra_body=extra_body,
@@ -213,16 +229,9 @@ class AsyncFolders:
             _models.Folder,
             await self._client.request(
                 Call(
-                    method="patch",
-                    path="/folders/{folder_id}",
+                    _update_folder_endpoint(),
                     path_params={"folder_id": folder_id},
-                    body_kind="json",
                     body={"name": name, "parent_id": parent_id, "description": description},
-                    content_type="application/json",
-                    auth=("apiKeyAuth",),
-                    cast_to=_models.Folder,
-                    response_kind="json",
-                    errors={"default": _models.Error},
                     extra_headers=extra_headers,
                     extra_query=extra_query,
                     extra_body=extra_body,
@@ -249,22 +258,9 @@ class AsyncFolders:
             list[_models.FileEntry | _models.FolderEntry],
             await self._client.request(
                 Call(
-                    method="get",
-                    path="/folders/{folder_id}/entries",
+                    _list_entries_endpoint(),
                     path_params={"folder_id": folder_id},
                     query={"kinds": kinds, "order_by": order_by},
-                    query_styles={"kinds": ("form", False), "order_by": ("pipeDelimited", False)},
-                    auth=("apiKeyAuth",),
-                    cast_to=list[
-                        Annotated[
-                            Annotated[_models.FileEntry, Tag("FileEntry")]
-                            | Annotated[_models.FolderEntry, Tag("FolderEntry")],
-                            discriminate(
-                                "entry_type", {"file": "FileEntry", "folder": "FolderEntry"}
-                            ),
-                        ]
-                    ],
-                    response_kind="json",
                     extra_headers=extra_headers,
                     extra_query=extra_query,
                     extra_body=extra_body,

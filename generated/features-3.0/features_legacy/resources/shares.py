@@ -2,11 +2,11 @@
 from __future__ import annotations
 
 import uuid
-from functools import cached_property
+from functools import cache, cached_property
 from typing import cast
 
 from .. import models as _models
-from .._runtime._http import AsyncAPIClient, Call, SyncAPIClient
+from .._runtime._http import AsyncAPIClient, Call, Endpoint, SyncAPIClient
 from .._runtime._response import (
     async_to_raw_response,
     async_to_streamed_response,
@@ -16,6 +16,22 @@ from .._runtime._response import (
 from .._runtime._types import NOT_GIVEN, Body, Headers, NotGiven, Query, Timeout
 
 __all__ = ["Shares", "AsyncShares"]
+
+
+# What each operation sends and expects: the same on every call, so made once (on the first
+# call, which is when its models are imported) and shared by the sync and async methods.
+@cache
+def _create_share_endpoint() -> Endpoint:
+    return Endpoint(
+        method="post",
+        path="/shares",
+        body_kind="form",
+        content_type="application/x-www-form-urlencoded",
+        auth=("apiKeyAuth",),
+        cast_to=_models.Share,
+        response_kind="json",
+        errors={"default": _models.Error},
+    )
 
 
 class Shares:
@@ -52,20 +68,13 @@ class Shares:
             _models.Share,
             self._client.request(
                 Call(
-                    method="post",
-                    path="/shares",
-                    body_kind="form",
+                    _create_share_endpoint(),
                     body={
                         "file_id": file_id,
                         "email": email,
                         "expires_in_days": expires_in_days,
                         "can_edit": can_edit,
                     },
-                    content_type="application/x-www-form-urlencoded",
-                    auth=("apiKeyAuth",),
-                    cast_to=_models.Share,
-                    response_kind="json",
-                    errors={"default": _models.Error},
                     extra_headers=extra_headers,
                     extra_query=extra_query,
                     extra_body=extra_body,
@@ -110,20 +119,13 @@ class AsyncShares:
             _models.Share,
             await self._client.request(
                 Call(
-                    method="post",
-                    path="/shares",
-                    body_kind="form",
+                    _create_share_endpoint(),
                     body={
                         "file_id": file_id,
                         "email": email,
                         "expires_in_days": expires_in_days,
                         "can_edit": can_edit,
                     },
-                    content_type="application/x-www-form-urlencoded",
-                    auth=("apiKeyAuth",),
-                    cast_to=_models.Share,
-                    response_kind="json",
-                    errors={"default": _models.Error},
                     extra_headers=extra_headers,
                     extra_query=extra_query,
                     extra_body=extra_body,

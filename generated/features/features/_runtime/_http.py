@@ -46,9 +46,16 @@ BodyKind = Literal["json", "form", "multipart", "binary", "text"]
 
 _ADAPTERS: dict[object, pydantic.TypeAdapter[Any]] = {}
 
+# Headers by lower-case name, each with its (name, value) pairs as sent; a client's own
+# httpx headers may repeat a name, everything else has one pair.
+_HeaderMap = dict[bytes, tuple[tuple[bytes, bytes], ...]]
+_FIRST_ATTEMPT = ((RETRY_COUNT_HEADER.encode("ascii"), b"0"),)
+_MEMO_SIZE = 512  # distinct checked headers and parsed URLs a client keeps
+
 log = logging.getLogger(__name__.split(".")[0])
 
 
+@functools.cache
 def _models() -> Any:
     """The runtime's model module, imported on first use: defining a pydantic model class
     costs a tenth of a second, which `import <package>` should not pay."""
@@ -71,6 +78,14 @@ def _json_or_text(response: httpx.Response) -> Any:
         return response.text
 
 
+def _utf8(response: httpx.Response) -> bool:
+    """Whether the body is UTF-8 (JSON's default): `charset_encoding` parses the content type
+    with the email package, which is worth it only when there is a charset to read."""
+    if "charset" not in response.headers.get("content-type", "").lower():
+        return True
+    return (response.charset_encoding or "utf-8").lower().replace("_", "-") in ("utf-8", "utf8")
+
+
 def _adapter(cast_to: Any) -> pydantic.TypeAdapter[Any]:
     adapter = _ADAPTERS.get(cast_to)
     if adapter is None:
@@ -80,25 +95,34 @@ def _adapter(cast_to: Any) -> pydantic.TypeAdapter[Any]:
 
 
 @dataclass(frozen=True, slots=True)
-class Call:
-    """Everything a generated method knows about one request."""
+class Endpoint:
+    """What a generated method sends and expects, the same on every call: each resource
+    module makes one per operation on its first call (types and error maps included)."""
 
     method: str
     path: str
-    path_params: Mapping[str, object] = field(default_factory=dict)
-    query: Mapping[str, object] = field(default_factory=dict)
     query_styles: Mapping[str, tuple[str, bool]] = field(default_factory=dict)
-    headers: Mapping[str, object] = field(default_factory=dict)
-    cookies: Mapping[str, object] = field(default_factory=dict)
     body_kind: BodyKind | None = None
-    body: object = NOT_GIVEN
-    files: Mapping[str, object] = field(default_factory=dict)
-    content_type: str = ""
+    content_type: str = ""  # of the body; a method that lets the caller choose passes it per call
     cast_to: object = None
     response_kind: ResponseKind = "json"
     errors: Mapping[str, object] = field(default_factory=dict)
     auth: tuple[str, ...] = ()  # security schemes whose credentials this request carries
     pagination: PageSpec | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Call:
+    """One request: its endpoint and the values of this call."""
+
+    endpoint: Endpoint
+    path_params: Mapping[str, object] = field(default_factory=dict)
+    query: Mapping[str, object] = field(default_factory=dict)
+    headers: Mapping[str, object] = field(default_factory=dict)
+    cookies: Mapping[str, object] = field(default_factory=dict)
+    body: object = NOT_GIVEN
+    files: Mapping[str, object] = field(default_factory=dict)
+    content_type: str = ""  # the caller's choice among the body's content types, if any
     extra_headers: Headers | None = None
     extra_query: Query | None = None
     extra_body: Body | None = None
@@ -158,6 +182,10 @@ def iso_duration(value: _dt.timedelta) -> str:
 
 
 _DECIMAL = "\x00sdkforge-decimal:"
+_JSON_SCALARS = frozenset({str, int, float, bool, type(None)})
+_ENCODER = json.JSONEncoder(
+    separators=(",", ":"), ensure_ascii=False
+)  # json.dumps makes one per call
 
 
 def to_jsonable(value: object) -> Any:
@@ -165,6 +193,10 @@ def to_jsonable(value: object) -> Any:
 
     Decimals become marked strings that `dump_json` writes as exact JSON numbers.
     """
+    if type(value) in _JSON_SCALARS:  # most values of most bodies: nothing to convert
+        return value
+    if isinstance(value, dict):
+        return {str(k): to_jsonable(v) for k, v in value.items() if not isinstance(v, NotGiven)}
     if isinstance(value, pydantic.BaseModel):
         return to_jsonable(value.model_dump(mode="python", by_alias=True, exclude_unset=True))
     if isinstance(value, Mapping):
@@ -183,7 +215,7 @@ def to_jsonable(value: object) -> Any:
 
 
 def dump_json(value: object) -> bytes:
-    text = json.dumps(to_jsonable(value), separators=(",", ":"), ensure_ascii=False)
+    text = _ENCODER.encode(to_jsonable(value))
     if _DECIMAL in text or "\\u0000sdkforge-decimal:" in text:
         text = re.sub(r'"(?:\x00|\\u0000)sdkforge-decimal:([-+0-9.eE]+)"', r"\1", text)
     return text.encode()
@@ -262,15 +294,6 @@ def _check_header(name: str, value: str) -> None:
     _check_header_value(name, value)
 
 
-def _encoded(headers: Mapping[str, str]) -> dict[bytes, bytes]:
-    """Checked headers as bytes, values in latin-1 (httpx would encode str values as ASCII)."""
-    result: dict[bytes, bytes] = {}
-    for name, value in headers.items():
-        _check_header(name, value)
-        result[name.encode("ascii")] = value.encode("latin-1")
-    return result
-
-
 def _check_header_value(name: str, value: str) -> None:
     if "\r" in value or "\n" in value:
         raise ValueError(
@@ -329,6 +352,9 @@ class BaseClient:
         self.retry_max_delay = retry_max_delay
         self.idempotency_header = idempotency_header
         self._credentials: dict[str, tuple[str, str, str]] = {}
+        # Pure memos (value -> checked or parsed form), shared by `with_options` copies.
+        self._header_memo: dict[tuple[str, str], tuple[bytes, bytes, bytes]] = {}
+        self._url_memo: dict[str, httpx.URL] = {}
         _configure_logging(self._package)
 
     def with_options(
@@ -381,92 +407,142 @@ class BaseClient:
     def user_agent(self) -> str:
         return _user_agent(self._package, self._version)
 
-    def _url(self, path: str) -> httpx.URL:
+    def _header(self, name: str, value: str) -> tuple[bytes, bytes, bytes]:
+        """A header as (lower-case name, name, value) in bytes, values in latin-1 (httpx would
+        encode str values as ASCII); checked by `_check_header` once per distinct pair."""
+        key = (name, value)
+        memo = self._header_memo
+        pair = memo.get(key)
+        if pair is None:
+            _check_header(name, value)
+            if len(memo) >= _MEMO_SIZE:
+                memo.clear()  # per-call values (request ids, say) must not grow it without end
+            raw = name.encode("ascii")
+            pair = memo[key] = (raw.lower(), raw, value.encode("latin-1"))
+        return pair
+
+    def _prefix(self, http: httpx.Client | httpx.AsyncClient, json: bool) -> _HeaderMap:
+        """The headers every request starts from, by lower-case name: the httpx client's own, then
+        `Accept: application/json` when the response is JSON, then User-Agent and the client's
+        default headers (a later source replaces a header of the same name, whatever its case).
+        Merged, checked and encoded once per value, not per request as `http.build_request` would.
+        """
+        slot = "_headers_json" if json else "_headers_other"
+        snapshot = (tuple(self.default_headers.items()), http.headers.raw)
+        cached = self.__dict__.get(slot)
+        if cached is not None and cached[0] == snapshot:
+            return cast(_HeaderMap, cached[1])
+        merged: _HeaderMap = {}
+        for raw, value in snapshot[1]:
+            merged[raw.lower()] = (*merged.get(raw.lower(), ()), (raw, value))
+        if json:
+            merged[b"accept"] = ((b"Accept", b"application/json"),)
+        for name, text in (("User-Agent", self.user_agent), *snapshot[0]):
+            lower, raw, value = self._header(name, text)
+            merged[lower] = ((raw, value),)
+        self.__dict__[slot] = (snapshot, merged)
+        return merged
+
+    def _url(self, text: str) -> httpx.URL:
+        """The parsed URL of base URL + `text`; parsed once per distinct URL."""
         cached = self.__dict__.get("_base_text")
         if cached is None or cached[0] is not self.base_url:  # base_url is a public attribute
             cached = (self.base_url, str(self.base_url).rstrip("/"))
             self.__dict__["_base_text"] = cached
-        return httpx.URL(cached[1] + path)
+        full = cached[1] + text
+        memo = self._url_memo
+        url = memo.get(full)
+        if url is None:
+            if len(memo) >= _MEMO_SIZE:
+                memo.clear()
+            url = memo[full] = httpx.URL(full)  # immutable, so one instance serves every request
+        return url
 
-    def _client_headers(self) -> dict[bytes, bytes]:
-        """User-Agent and the client's default headers, checked and encoded once per value."""
-        snapshot = tuple(self.default_headers.items())
-        cached = self.__dict__.get("_header_bytes")
-        if cached is None or cached[0] != snapshot:
-            encoded = {
-                b"User-Agent": self.user_agent.encode("latin-1"),
-                **_encoded(self.default_headers),
-            }
-            cached = (snapshot, encoded)
-            self.__dict__["_header_bytes"] = cached
-        return cast("dict[bytes, bytes]", cached[1])
+    def _timeout(self, call: Call) -> dict[str, float | None]:
+        """httpx's timeout extension for this call, made once per client or per-call timeout."""
+        timeout = self.timeout if isinstance(call.timeout, NotGiven) else call.timeout
+        cached = self.__dict__.get("_timeout_dict")
+        if cached is None or cached[0] != timeout:
+            value = httpx.Timeout(timeout)
+            # Kept as a copy when it is an httpx.Timeout, which can be changed in place.
+            cached = (value if isinstance(timeout, httpx.Timeout) else timeout, value.as_dict())
+            self.__dict__["_timeout_dict"] = cached
+        return dict(cast("dict[str, float | None]", cached[1]))
 
     def _build_request(self, http: httpx.Client | httpx.AsyncClient, call: Call) -> httpx.Request:
+        """The request, built as `http.build_request` would (the httpx client's headers, cookies
+        and params included) from pieces merged and checked once per client where they can be."""
         # Later sources win whatever the case of the header name: built-in < client < call < extra.
-        headers = httpx.Headers(
-            {b"Accept": b"application/json"} if call.response_kind == "json" else None
-        )
-        headers.update(self._client_headers())
+        endpoint = call.endpoint
+        headers = dict(self._prefix(http, endpoint.response_kind == "json"))
         if call.headers:
-            headers.update(
-                _encoded(
+            for name, value in call.headers.items():
+                if not isinstance(value, NotGiven) and value is not None:
+                    lower, raw, encoded = self._header(name, _scalar(value))
+                    headers[lower] = ((raw, encoded),)
+        if call.extra_headers:
+            for name, text in call.extra_headers.items():
+                lower, raw, encoded = self._header(name, text)
+                headers[lower] = ((raw, encoded),)
+        method = endpoint.method.upper()
+        if self.idempotency_header and method in ("POST", "PATCH"):
+            lower, raw, _ = self._header(self.idempotency_header, "")  # the name, checked once
+            if lower not in headers:
+                headers[lower] = ((raw, f"sdkforge-retry-{uuid.uuid4()}".encode("ascii")),)
+        # Later sources replace a parameter of the same name: client < call < extra_query.
+        query: list[str] = []
+        if self.default_query or call.query or call.extra_query:
+            extra = dict(call.extra_query or {})
+            query = (
+                _query_string(
                     {
-                        k: _scalar(v)
-                        for k, v in call.headers.items()
-                        if not isinstance(v, NotGiven) and v is not None
+                        k: v
+                        for k, v in self.default_query.items()
+                        if k not in call.query and k not in extra
                     }
                 )
+                + _query_string(
+                    {k: v for k, v in call.query.items() if k not in extra}, endpoint.query_styles
+                )
+                + _query_string(extra)
             )
-        if call.extra_headers:
-            headers.update(_encoded(call.extra_headers))
-        if self.idempotency_header and call.method.lower() in ("post", "patch"):
-            headers.setdefault(self.idempotency_header, f"sdkforge-retry-{uuid.uuid4()}")
-        # Later sources replace a parameter of the same name: client < call < extra_query.
-        extra = dict(call.extra_query or {})
-        query = (
-            _query_string(
-                {
-                    k: v
-                    for k, v in self.default_query.items()
-                    if k not in call.query and k not in extra
-                }
-            )
-            + _query_string(
-                {k: v for k, v in call.query.items() if k not in extra}, call.query_styles
-            )
-            + _query_string(extra)
-        )
         cookies = {
             k: _scalar(v)
             for k, v in call.cookies.items()
             if not isinstance(v, NotGiven) and v is not None
         }
-        for scheme in call.auth:
+        for scheme in endpoint.auth:
             kind, wire, secret = self._credentials.get(scheme, ("", "", ""))
-            if kind in ("bearer", "basic") and "Authorization" not in headers:
-                headers.update(
-                    _encoded(
-                        {"Authorization": f"{'Bearer' if kind == 'bearer' else 'Basic'} {secret}"}
-                    )
+            if kind in ("bearer", "basic") and b"authorization" not in headers:
+                _, raw, encoded = self._header(
+                    "Authorization", f"{'Bearer' if kind == 'bearer' else 'Basic'} {secret}"
                 )
-            elif kind == "header" and wire not in headers:
-                headers.update(_encoded({wire: secret}))
+                headers[b"authorization"] = ((raw, encoded),)
+            elif kind == "header":
+                lower, raw, encoded = self._header(wire, secret)
+                headers.setdefault(lower, ((raw, encoded),))
             elif kind == "query":
                 query.append(f"{_encode(wire)}={_encode(secret)}")
             elif kind == "cookie":
                 cookies.setdefault(wire, secret)
         if cookies:
-            headers["Cookie"] = "; ".join(f"{k}={quote(v, safe='')}" for k, v in cookies.items())
+            _, raw, encoded = self._header(
+                "Cookie", "; ".join(f"{k}={quote(v, safe='')}" for k, v in cookies.items())
+            )
+            headers[b"cookie"] = ((raw, encoded),)
         kwargs: dict[str, Any] = {}
+        encoding = body_kind(call.content_type) if call.content_type else endpoint.body_kind
+        chosen = call.content_type or endpoint.content_type
+        content_type = ""
         body = call.body
         if call.extra_body:
             body = {**(body if isinstance(body, Mapping) else {}), **call.extra_body}
-        if call.body_kind == "json" and not isinstance(body, NotGiven):
+        if encoding == "json" and not isinstance(body, NotGiven):
             kwargs["content"] = dump_json(body)
-            headers.setdefault("Content-Type", call.content_type or "application/json")
-        elif call.body_kind == "form" and not isinstance(body, NotGiven):
+            content_type = chosen or "application/json"
+        elif encoding == "form" and not isinstance(body, NotGiven):
             kwargs["data"] = _form_fields(body)
-        elif call.body_kind == "multipart":
+        elif encoding == "multipart":
             plain = _form_fields(body) if not isinstance(body, NotGiven) else {}
             parts: list[tuple[str, Any]] = [
                 (name, (None, item))
@@ -474,25 +550,27 @@ class BaseClient:
                 for item in (value if isinstance(value, list) else [value])
             ]
             kwargs["files"] = parts + _files(call.files)
-        elif call.body_kind in ("binary", "text") and not isinstance(body, NotGiven):
+        elif encoding in ("binary", "text") and not isinstance(body, NotGiven):
             if isinstance(body, str):
                 kwargs["content"] = body.encode()
-                media = (
-                    call.content_type
-                    if "charset" in call.content_type
-                    else f"{call.content_type}; charset=utf-8"
-                )
-                headers.setdefault("Content-Type", media)
+                content_type = chosen if "charset" in chosen else f"{chosen}; charset=utf-8"
             else:
                 kwargs["content"] = body
-                headers.setdefault("Content-Type", call.content_type)
-        timeout = self.timeout if isinstance(call.timeout, NotGiven) else call.timeout
-        url = self._url(encode_path(call.path, call.path_params))
-        return http.build_request(
-            call.method.upper(),
-            url.copy_with(query="&".join(query).encode("ascii")) if query else url,
-            headers=headers,
-            timeout=timeout,
+                content_type = chosen
+        if content_type and b"content-type" not in headers:
+            _, raw, encoded = self._header("Content-Type", content_type)
+            headers[b"content-type"] = ((raw, encoded),)
+        headers[b"x-retry-count"] = _FIRST_ATTEMPT  # the retry loop counts on from here
+        path = encode_path(endpoint.path, call.path_params)
+        return httpx.Request(
+            method,
+            self._url(path + "?" + "&".join(query) if query else path),
+            headers=[pair for pairs in headers.values() for pair in pairs],
+            # What `http.build_request` adds: the httpx client's cookies (those the server set
+            # included) and its own query parameters (which httpx puts in place of the query).
+            cookies=http.cookies or None,
+            params=http.params or None,
+            extensions={"timeout": self._timeout(call)},
             **kwargs,
         )
 
@@ -508,18 +586,16 @@ class BaseClient:
     def _process(self, response: httpx.Response, call: Call) -> Any:
         if response.is_error:
             raise self._status_error(response, call)
-        if call.response_kind == "empty" or response.status_code == 204:
+        endpoint = call.endpoint
+        if endpoint.response_kind == "empty" or response.status_code == 204:
             return None
-        if call.response_kind == "binary":
+        if endpoint.response_kind == "binary":
             return response.content
-        if call.response_kind == "text":
+        if endpoint.response_kind == "text":
             return response.text
-        adapter = _adapter(call.cast_to)
+        adapter = _adapter(endpoint.cast_to)
         try:
-            if (response.charset_encoding or "utf-8").lower().replace("_", "-") in (
-                "utf-8",
-                "utf8",
-            ):
+            if _utf8(response):
                 result = adapter.validate_json(response.content)  # parsed and validated in one pass
             else:
                 result = adapter.validate_python(response.json())
@@ -535,9 +611,9 @@ class BaseClient:
             ) from None
         except ValueError:  # response.json() on a body in another charset
             raise self._not_json(response) from None
-        if call.pagination is not None and isinstance(result, _models().BaseModel):
+        if endpoint.pagination is not None and isinstance(result, _models().PageModel):
             result._page_state = PageState(
-                cast("SyncAPIClient | AsyncAPIClient", self), call, call.pagination
+                cast("SyncAPIClient | AsyncAPIClient", self), call, endpoint.pagination
             )
         return result
 
@@ -556,10 +632,11 @@ class BaseClient:
             body = response.json()
         except ValueError:
             body = response.text
+        errors_by_status = call.endpoint.errors
         schema = (
-            call.errors.get(str(status))
-            or call.errors.get(f"{str(status)[0]}XX")
-            or call.errors.get("default")
+            errors_by_status.get(str(status))
+            or errors_by_status.get(f"{str(status)[0]}XX")
+            or errors_by_status.get("default")
         )
         if schema is not None and not isinstance(body, str):
             try:
@@ -734,14 +811,16 @@ class SyncAPIClient(BaseClient):
         return cast(httpx.Client, self._pool.get())
 
     def request(self, call: Call) -> Any:
-        request = self._build_request(self._http, call)
+        http = self._http
+        request = self._build_request(http, call)
         retries = self._max_retries(call)
         mode = MODE.get()
         for attempt in range(retries + 1):
-            request.headers[RETRY_COUNT_HEADER] = str(attempt)
+            if attempt:
+                request.headers[RETRY_COUNT_HEADER] = str(attempt)
             started = time.monotonic()
             try:
-                response = self._http.send(request, stream=mode == "stream")
+                response = http.send(request, stream=mode == "stream")
             except httpx.TransportError as exc:  # timeouts included
                 time.sleep(self._after_failure(request, exc, attempt, retries, started))
                 continue
@@ -780,14 +859,16 @@ class AsyncAPIClient(BaseClient):
         return cast(httpx.AsyncClient, self._pool.get())
 
     async def request(self, call: Call) -> Any:
-        request = self._build_request(self._http, call)
+        http = self._http
+        request = self._build_request(http, call)
         retries = self._max_retries(call)
         mode = MODE.get()
         for attempt in range(retries + 1):
-            request.headers[RETRY_COUNT_HEADER] = str(attempt)
+            if attempt:
+                request.headers[RETRY_COUNT_HEADER] = str(attempt)
             started = time.monotonic()
             try:
-                response = await self._http.send(request, stream=mode == "stream")
+                response = await http.send(request, stream=mode == "stream")
             except httpx.TransportError as exc:  # timeouts included
                 await _sleep(self._after_failure(request, exc, attempt, retries, started))
                 continue
@@ -812,4 +893,11 @@ class AsyncAPIClient(BaseClient):
             await self._pool.client.aclose()
 
 
-__all__ = ["Call", "SyncAPIClient", "AsyncAPIClient", "DEFAULT_TIMEOUT", "DEFAULT_MAX_RETRIES"]
+__all__ = [
+    "Call",
+    "Endpoint",
+    "SyncAPIClient",
+    "AsyncAPIClient",
+    "DEFAULT_TIMEOUT",
+    "DEFAULT_MAX_RETRIES",
+]

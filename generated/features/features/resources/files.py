@@ -2,11 +2,11 @@
 from __future__ import annotations
 
 import uuid
-from functools import cached_property
+from functools import cache, cached_property
 from typing import cast
 
 from .. import models as _models
-from .._runtime._http import AsyncAPIClient, Call, SyncAPIClient
+from .._runtime._http import AsyncAPIClient, Call, Endpoint, SyncAPIClient
 from .._runtime._response import (
     async_to_raw_response,
     async_to_streamed_response,
@@ -16,6 +16,33 @@ from .._runtime._response import (
 from .._runtime._types import NOT_GIVEN, Body, FileTypes, Headers, NotGiven, Query, Timeout
 
 __all__ = ["Files", "AsyncFiles"]
+
+
+# What each operation sends and expects: the same on every call, so made once (on the first
+# call, which is when its models are imported) and shared by the sync and async methods.
+@cache
+def _upload_files_endpoint() -> Endpoint:
+    return Endpoint(
+        method="post",
+        path="/files",
+        body_kind="multipart",
+        content_type="multipart/form-data",
+        auth=("sessionCookie",),
+        cast_to=_models.FileInfo,
+        response_kind="json",
+    )
+
+
+@cache
+def _download_file_endpoint() -> Endpoint:
+    return Endpoint(
+        method="get",
+        path="/files/{file_id}",
+        auth=("bearerAuth",),
+        cast_to=None,
+        response_kind="binary",
+        errors={"404": _models.Error},
+    )
 
 
 class Files:
@@ -53,15 +80,9 @@ class Files:
             _models.FileInfo,
             self._client.request(
                 Call(
-                    method="post",
-                    path="/files",
-                    body_kind="multipart",
+                    _upload_files_endpoint(),
                     body={"description": description, "labels": labels, "pet_id": pet_id},
                     files={"file": file, "attachments": attachments},
-                    content_type="multipart/form-data",
-                    auth=("sessionCookie",),
-                    cast_to=_models.FileInfo,
-                    response_kind="json",
                     extra_headers=extra_headers,
                     extra_query=extra_query,
                     extra_body=extra_body,
@@ -86,13 +107,8 @@ class Files:
             bytes,
             self._client.request(
                 Call(
-                    method="get",
-                    path="/files/{file_id}",
+                    _download_file_endpoint(),
                     path_params={"file_id": file_id},
-                    auth=("bearerAuth",),
-                    cast_to=None,
-                    response_kind="binary",
-                    errors={"404": _models.Error},
                     extra_headers=extra_headers,
                     extra_query=extra_query,
                     extra_body=extra_body,
@@ -138,15 +154,9 @@ class AsyncFiles:
             _models.FileInfo,
             await self._client.request(
                 Call(
-                    method="post",
-                    path="/files",
-                    body_kind="multipart",
+                    _upload_files_endpoint(),
                     body={"description": description, "labels": labels, "pet_id": pet_id},
                     files={"file": file, "attachments": attachments},
-                    content_type="multipart/form-data",
-                    auth=("sessionCookie",),
-                    cast_to=_models.FileInfo,
-                    response_kind="json",
                     extra_headers=extra_headers,
                     extra_query=extra_query,
                     extra_body=extra_body,
@@ -171,13 +181,8 @@ class AsyncFiles:
             bytes,
             await self._client.request(
                 Call(
-                    method="get",
-                    path="/files/{file_id}",
+                    _download_file_endpoint(),
                     path_params={"file_id": file_id},
-                    auth=("bearerAuth",),
-                    cast_to=None,
-                    response_kind="binary",
-                    errors={"404": _models.Error},
                     extra_headers=extra_headers,
                     extra_query=extra_query,
                     extra_body=extra_body,

@@ -5,13 +5,13 @@ import datetime
 import decimal
 import uuid
 import warnings
-from functools import cached_property
+from functools import cache, cached_property
 from typing import Annotated, cast
 
 from pydantic import Tag
 
 from .. import models as _models
-from .._runtime._http import AsyncAPIClient, Call, SyncAPIClient
+from .._runtime._http import AsyncAPIClient, Call, Endpoint, SyncAPIClient
 from .._runtime._models import discriminate
 from .._runtime._response import (
     async_to_raw_response,
@@ -22,6 +22,177 @@ from .._runtime._response import (
 from .._runtime._types import NOT_GIVEN, Body, Headers, NotGiven, Query, Timeout
 
 __all__ = ["Pets", "AsyncPets"]
+
+
+# What each operation sends and expects: the same on every call, so made once (on the first
+# call, which is when its models are imported) and shared by the sync and async methods.
+@cache
+def _list_pets_endpoint() -> Endpoint:
+    return Endpoint(
+        method="get",
+        path="/pets",
+        query_styles={
+            "fields": ("pipeDelimited", False),
+            "filter": ("deepObject", True),
+            "sort": ("spaceDelimited", False),
+            "status": ("form", False),
+        },
+        auth=("bearerAuth",),
+        cast_to=_models.PetPage,
+        response_kind="json",
+        errors={"default": _models.Error},
+    )
+
+
+@cache
+def _create_pet_endpoint() -> Endpoint:
+    return Endpoint(
+        method="post",
+        path="/pets",
+        body_kind="json",
+        content_type="application/json",
+        auth=("bearerAuth",),
+        cast_to=Annotated[
+            Annotated[_models.Cat, Tag("Cat")]
+            | Annotated[_models.Dog, Tag("Dog")]
+            | Annotated[_models.Bird, Tag("Bird")],
+            discriminate("pet_type", {"bird": "Bird", "cat": "Cat", "dog": "Dog"}),
+        ]
+        | _models.Review,
+        response_kind="json",
+        errors={"422": _models.ValidationError, "default": _models.Error},
+    )
+
+
+@cache
+def _list_categories_endpoint() -> Endpoint:
+    return Endpoint(
+        method="get",
+        path="/pets/categories",
+        cast_to=list[_models.Category],
+        response_kind="json",
+    )
+
+
+@cache
+def _search_pets_endpoint() -> Endpoint:
+    return Endpoint(
+        method="get",
+        path="/pets/search",
+        query_styles={"near": ("form", False)},
+        auth=("bearerAuth",),
+        cast_to=_models.PetPage,
+        response_kind="json",
+    )
+
+
+@cache
+def _delete_pet_endpoint() -> Endpoint:
+    return Endpoint(
+        method="delete",
+        path="/pets/{pet_id}",
+        auth=("basicAuth",),
+        cast_to=None,
+        response_kind="empty",
+        errors={"default": _models.Error},
+    )
+
+
+@cache
+def _get_pet_endpoint() -> Endpoint:
+    return Endpoint(
+        method="get",
+        path="/pets/{pet_id}",
+        auth=("bearerAuth",),
+        cast_to=Annotated[
+            Annotated[_models.Cat, Tag("Cat")]
+            | Annotated[_models.Dog, Tag("Dog")]
+            | Annotated[_models.Bird, Tag("Bird")],
+            discriminate("pet_type", {"bird": "Bird", "cat": "Cat", "dog": "Dog"}),
+        ],
+        response_kind="json",
+        errors={"404": _models.Error, "default": _models.Error},
+    )
+
+
+@cache
+def _update_pet_endpoint() -> Endpoint:
+    return Endpoint(
+        method="patch",
+        path="/pets/{pet_id}",
+        body_kind="json",
+        content_type="application/vnd.features+json",
+        auth=("bearerAuth",),
+        cast_to=Annotated[
+            Annotated[_models.Cat, Tag("Cat")]
+            | Annotated[_models.Dog, Tag("Dog")]
+            | Annotated[_models.Bird, Tag("Bird")],
+            discriminate("pet_type", {"bird": "Bird", "cat": "Cat", "dog": "Dog"}),
+        ],
+        response_kind="json",
+        errors={"default": _models.Error},
+    )
+
+
+@cache
+def _book_appointment_endpoint() -> Endpoint:
+    return Endpoint(
+        method="post",
+        path="/pets/{pet_id}/appointments",
+        body_kind="json",
+        content_type="application/json",
+        auth=("bearerAuth",),
+        cast_to=_models.Appointment,
+        response_kind="json",
+    )
+
+
+@cache
+def _get_notes_endpoint() -> Endpoint:
+    return Endpoint(
+        method="get",
+        path="/pets/{pet_id}/notes",
+        auth=("bearerAuth",),
+        cast_to=None,
+        response_kind="text",
+    )
+
+
+@cache
+def _set_notes_endpoint() -> Endpoint:
+    return Endpoint(
+        method="put",
+        path="/pets/{pet_id}/notes",
+        body_kind="text",
+        content_type="text/plain",
+        auth=("bearerAuth",),
+        cast_to=None,
+        response_kind="empty",
+    )
+
+
+@cache
+def _download_photo_endpoint() -> Endpoint:
+    return Endpoint(
+        method="get",
+        path="/pets/{pet_id}/photo",
+        auth=("bearerAuth",),
+        cast_to=None,
+        response_kind="binary",
+    )
+
+
+@cache
+def _upload_photo_endpoint() -> Endpoint:
+    return Endpoint(
+        method="put",
+        path="/pets/{pet_id}/photo",
+        body_kind="binary",
+        content_type="application/octet-stream",
+        auth=("bearerAuth",),
+        cast_to=None,
+        response_kind="empty",
+    )
 
 
 class Pets:
@@ -74,8 +245,7 @@ class Pets:
             _models.PetPage,
             self._client.request(
                 Call(
-                    method="get",
-                    path="/pets",
+                    _list_pets_endpoint(),
                     query={
                         "fields": fields,
                         "filter": filter,
@@ -84,16 +254,6 @@ class Pets:
                         "status": status,
                         "tags": tags,
                     },
-                    query_styles={
-                        "fields": ("pipeDelimited", False),
-                        "filter": ("deepObject", True),
-                        "sort": ("spaceDelimited", False),
-                        "status": ("form", False),
-                    },
-                    auth=("bearerAuth",),
-                    cast_to=_models.PetPage,
-                    response_kind="json",
-                    errors={"default": _models.Error},
                     extra_headers=extra_headers,
                     extra_query=extra_query,
                     extra_body=extra_body,
@@ -132,9 +292,7 @@ class Pets:
             _models.Cat | _models.Dog | _models.Bird | _models.Review,
             self._client.request(
                 Call(
-                    method="post",
-                    path="/pets",
-                    body_kind="json",
+                    _create_pet_endpoint(),
                     body={
                         "name": name,
                         "pet_type": pet_type,
@@ -146,17 +304,6 @@ class Pets:
                         "microchip": microchip,
                         "secret_note": secret_note,
                     },
-                    content_type="application/json",
-                    auth=("bearerAuth",),
-                    cast_to=Annotated[
-                        Annotated[_models.Cat, Tag("Cat")]
-                        | Annotated[_models.Dog, Tag("Dog")]
-                        | Annotated[_models.Bird, Tag("Bird")],
-                        discriminate("pet_type", {"bird": "Bird", "cat": "Cat", "dog": "Dog"}),
-                    ]
-                    | _models.Review,
-                    response_kind="json",
-                    errors={"422": _models.ValidationError, "default": _models.Error},
                     extra_headers=extra_headers,
                     extra_query=extra_query,
                     extra_body=extra_body,
@@ -180,10 +327,7 @@ class Pets:
             list[_models.Category],
             self._client.request(
                 Call(
-                    method="get",
-                    path="/pets/categories",
-                    cast_to=list[_models.Category],
-                    response_kind="json",
+                    _list_categories_endpoint(),
                     extra_headers=extra_headers,
                     extra_query=extra_query,
                     extra_body=extra_body,
@@ -222,13 +366,8 @@ class Pets:
             _models.PetPage,
             self._client.request(
                 Call(
-                    method="get",
-                    path="/pets/search",
+                    _search_pets_endpoint(),
                     query={"near": near, "paging": paging},
-                    query_styles={"near": ("form", False)},
-                    auth=("bearerAuth",),
-                    cast_to=_models.PetPage,
-                    response_kind="json",
                     extra_headers=extra_headers,
                     extra_query=extra_query,
                     extra_body=extra_body,
@@ -260,14 +399,9 @@ class Pets:
         """
         self._client.request(
             Call(
-                method="delete",
-                path="/pets/{pet_id}",
+                _delete_pet_endpoint(),
                 path_params={"pet_id": pet_id},
                 headers={"X-Request-Id": x_request_id},
-                auth=("basicAuth",),
-                cast_to=None,
-                response_kind="empty",
-                errors={"default": _models.Error},
                 extra_headers=extra_headers,
                 extra_query=extra_query,
                 extra_body=extra_body,
@@ -304,20 +438,10 @@ class Pets:
             _models.Cat | _models.Dog | _models.Bird,
             self._client.request(
                 Call(
-                    method="get",
-                    path="/pets/{pet_id}",
+                    _get_pet_endpoint(),
                     path_params={"pet_id": pet_id},
                     headers={"Accept-Language": accept_language, "X-Request-Id": x_request_id},
                     cookies={"cart_id": cart_id},
-                    auth=("bearerAuth",),
-                    cast_to=Annotated[
-                        Annotated[_models.Cat, Tag("Cat")]
-                        | Annotated[_models.Dog, Tag("Dog")]
-                        | Annotated[_models.Bird, Tag("Bird")],
-                        discriminate("pet_type", {"bird": "Bird", "cat": "Cat", "dog": "Dog"}),
-                    ],
-                    response_kind="json",
-                    errors={"404": _models.Error, "default": _models.Error},
                     extra_headers=extra_headers,
                     extra_query=extra_query,
                     extra_body=extra_body,
@@ -355,22 +479,10 @@ class Pets:
             _models.Cat | _models.Dog | _models.Bird,
             self._client.request(
                 Call(
-                    method="patch",
-                    path="/pets/{pet_id}",
+                    _update_pet_endpoint(),
                     path_params={"pet_id": pet_id},
                     headers={"X-Request-Id": x_request_id},
-                    body_kind="json",
                     body={"name": name, "nickname": nickname, "status": status, "tags": tags},
-                    content_type="application/vnd.features+json",
-                    auth=("bearerAuth",),
-                    cast_to=Annotated[
-                        Annotated[_models.Cat, Tag("Cat")]
-                        | Annotated[_models.Dog, Tag("Dog")]
-                        | Annotated[_models.Bird, Tag("Bird")],
-                        discriminate("pet_type", {"bird": "Bird", "cat": "Cat", "dog": "Dog"}),
-                    ],
-                    response_kind="json",
-                    errors={"default": _models.Error},
                     extra_headers=extra_headers,
                     extra_query=extra_query,
                     extra_body=extra_body,
@@ -403,10 +515,8 @@ class Pets:
             _models.Appointment,
             self._client.request(
                 Call(
-                    method="post",
-                    path="/pets/{pet_id}/appointments",
+                    _book_appointment_endpoint(),
                     path_params={"pet_id": pet_id},
-                    body_kind="json",
                     body={
                         "day": day,
                         "starts_at": starts_at,
@@ -417,10 +527,6 @@ class Pets:
                         "clinic_url": clinic_url,
                         "vet_email": vet_email,
                     },
-                    content_type="application/json",
-                    auth=("bearerAuth",),
-                    cast_to=_models.Appointment,
-                    response_kind="json",
                     extra_headers=extra_headers,
                     extra_query=extra_query,
                     extra_body=extra_body,
@@ -445,12 +551,8 @@ class Pets:
             str,
             self._client.request(
                 Call(
-                    method="get",
-                    path="/pets/{pet_id}/notes",
+                    _get_notes_endpoint(),
                     path_params={"pet_id": pet_id},
-                    auth=("bearerAuth",),
-                    cast_to=None,
-                    response_kind="text",
                     extra_headers=extra_headers,
                     extra_query=extra_query,
                     extra_body=extra_body,
@@ -481,15 +583,9 @@ class Pets:
         """
         self._client.request(
             Call(
-                method="put",
-                path="/pets/{pet_id}/notes",
+                _set_notes_endpoint(),
                 path_params={"pet_id": pet_id},
-                body_kind="text",
                 body=body,
-                content_type="text/plain",
-                auth=("bearerAuth",),
-                cast_to=None,
-                response_kind="empty",
                 extra_headers=extra_headers,
                 extra_query=extra_query,
                 extra_body=extra_body,
@@ -513,12 +609,8 @@ class Pets:
             bytes,
             self._client.request(
                 Call(
-                    method="get",
-                    path="/pets/{pet_id}/photo",
+                    _download_photo_endpoint(),
                     path_params={"pet_id": pet_id},
-                    auth=("bearerAuth",),
-                    cast_to=None,
-                    response_kind="binary",
                     extra_headers=extra_headers,
                     extra_query=extra_query,
                     extra_body=extra_body,
@@ -549,15 +641,9 @@ class Pets:
         """
         self._client.request(
             Call(
-                method="put",
-                path="/pets/{pet_id}/photo",
+                _upload_photo_endpoint(),
                 path_params={"pet_id": pet_id},
-                body_kind="binary",
                 body=body,
-                content_type="application/octet-stream",
-                auth=("bearerAuth",),
-                cast_to=None,
-                response_kind="empty",
                 extra_headers=extra_headers,
                 extra_query=extra_query,
                 extra_body=extra_body,
@@ -617,8 +703,7 @@ class AsyncPets:
             _models.PetPage,
             await self._client.request(
                 Call(
-                    method="get",
-                    path="/pets",
+                    _list_pets_endpoint(),
                     query={
                         "fields": fields,
                         "filter": filter,
@@ -627,16 +712,6 @@ class AsyncPets:
                         "status": status,
                         "tags": tags,
                     },
-                    query_styles={
-                        "fields": ("pipeDelimited", False),
-                        "filter": ("deepObject", True),
-                        "sort": ("spaceDelimited", False),
-                        "status": ("form", False),
-                    },
-                    auth=("bearerAuth",),
-                    cast_to=_models.PetPage,
-                    response_kind="json",
-                    errors={"default": _models.Error},
                     extra_headers=extra_headers,
                     extra_query=extra_query,
                     extra_body=extra_body,
@@ -675,9 +750,7 @@ class AsyncPets:
             _models.Cat | _models.Dog | _models.Bird | _models.Review,
             await self._client.request(
                 Call(
-                    method="post",
-                    path="/pets",
-                    body_kind="json",
+                    _create_pet_endpoint(),
                     body={
                         "name": name,
                         "pet_type": pet_type,
@@ -689,17 +762,6 @@ class AsyncPets:
                         "microchip": microchip,
                         "secret_note": secret_note,
                     },
-                    content_type="application/json",
-                    auth=("bearerAuth",),
-                    cast_to=Annotated[
-                        Annotated[_models.Cat, Tag("Cat")]
-                        | Annotated[_models.Dog, Tag("Dog")]
-                        | Annotated[_models.Bird, Tag("Bird")],
-                        discriminate("pet_type", {"bird": "Bird", "cat": "Cat", "dog": "Dog"}),
-                    ]
-                    | _models.Review,
-                    response_kind="json",
-                    errors={"422": _models.ValidationError, "default": _models.Error},
                     extra_headers=extra_headers,
                     extra_query=extra_query,
                     extra_body=extra_body,
@@ -723,10 +785,7 @@ class AsyncPets:
             list[_models.Category],
             await self._client.request(
                 Call(
-                    method="get",
-                    path="/pets/categories",
-                    cast_to=list[_models.Category],
-                    response_kind="json",
+                    _list_categories_endpoint(),
                     extra_headers=extra_headers,
                     extra_query=extra_query,
                     extra_body=extra_body,
@@ -765,13 +824,8 @@ class AsyncPets:
             _models.PetPage,
             await self._client.request(
                 Call(
-                    method="get",
-                    path="/pets/search",
+                    _search_pets_endpoint(),
                     query={"near": near, "paging": paging},
-                    query_styles={"near": ("form", False)},
-                    auth=("bearerAuth",),
-                    cast_to=_models.PetPage,
-                    response_kind="json",
                     extra_headers=extra_headers,
                     extra_query=extra_query,
                     extra_body=extra_body,
@@ -803,14 +857,9 @@ class AsyncPets:
         """
         await self._client.request(
             Call(
-                method="delete",
-                path="/pets/{pet_id}",
+                _delete_pet_endpoint(),
                 path_params={"pet_id": pet_id},
                 headers={"X-Request-Id": x_request_id},
-                auth=("basicAuth",),
-                cast_to=None,
-                response_kind="empty",
-                errors={"default": _models.Error},
                 extra_headers=extra_headers,
                 extra_query=extra_query,
                 extra_body=extra_body,
@@ -847,20 +896,10 @@ class AsyncPets:
             _models.Cat | _models.Dog | _models.Bird,
             await self._client.request(
                 Call(
-                    method="get",
-                    path="/pets/{pet_id}",
+                    _get_pet_endpoint(),
                     path_params={"pet_id": pet_id},
                     headers={"Accept-Language": accept_language, "X-Request-Id": x_request_id},
                     cookies={"cart_id": cart_id},
-                    auth=("bearerAuth",),
-                    cast_to=Annotated[
-                        Annotated[_models.Cat, Tag("Cat")]
-                        | Annotated[_models.Dog, Tag("Dog")]
-                        | Annotated[_models.Bird, Tag("Bird")],
-                        discriminate("pet_type", {"bird": "Bird", "cat": "Cat", "dog": "Dog"}),
-                    ],
-                    response_kind="json",
-                    errors={"404": _models.Error, "default": _models.Error},
                     extra_headers=extra_headers,
                     extra_query=extra_query,
                     extra_body=extra_body,
@@ -898,22 +937,10 @@ class AsyncPets:
             _models.Cat | _models.Dog | _models.Bird,
             await self._client.request(
                 Call(
-                    method="patch",
-                    path="/pets/{pet_id}",
+                    _update_pet_endpoint(),
                     path_params={"pet_id": pet_id},
                     headers={"X-Request-Id": x_request_id},
-                    body_kind="json",
                     body={"name": name, "nickname": nickname, "status": status, "tags": tags},
-                    content_type="application/vnd.features+json",
-                    auth=("bearerAuth",),
-                    cast_to=Annotated[
-                        Annotated[_models.Cat, Tag("Cat")]
-                        | Annotated[_models.Dog, Tag("Dog")]
-                        | Annotated[_models.Bird, Tag("Bird")],
-                        discriminate("pet_type", {"bird": "Bird", "cat": "Cat", "dog": "Dog"}),
-                    ],
-                    response_kind="json",
-                    errors={"default": _models.Error},
                     extra_headers=extra_headers,
                     extra_query=extra_query,
                     extra_body=extra_body,
@@ -946,10 +973,8 @@ class AsyncPets:
             _models.Appointment,
             await self._client.request(
                 Call(
-                    method="post",
-                    path="/pets/{pet_id}/appointments",
+                    _book_appointment_endpoint(),
                     path_params={"pet_id": pet_id},
-                    body_kind="json",
                     body={
                         "day": day,
                         "starts_at": starts_at,
@@ -960,10 +985,6 @@ class AsyncPets:
                         "clinic_url": clinic_url,
                         "vet_email": vet_email,
                     },
-                    content_type="application/json",
-                    auth=("bearerAuth",),
-                    cast_to=_models.Appointment,
-                    response_kind="json",
                     extra_headers=extra_headers,
                     extra_query=extra_query,
                     extra_body=extra_body,
@@ -988,12 +1009,8 @@ class AsyncPets:
             str,
             await self._client.request(
                 Call(
-                    method="get",
-                    path="/pets/{pet_id}/notes",
+                    _get_notes_endpoint(),
                     path_params={"pet_id": pet_id},
-                    auth=("bearerAuth",),
-                    cast_to=None,
-                    response_kind="text",
                     extra_headers=extra_headers,
                     extra_query=extra_query,
                     extra_body=extra_body,
@@ -1024,15 +1041,9 @@ class AsyncPets:
         """
         await self._client.request(
             Call(
-                method="put",
-                path="/pets/{pet_id}/notes",
+                _set_notes_endpoint(),
                 path_params={"pet_id": pet_id},
-                body_kind="text",
                 body=body,
-                content_type="text/plain",
-                auth=("bearerAuth",),
-                cast_to=None,
-                response_kind="empty",
                 extra_headers=extra_headers,
                 extra_query=extra_query,
                 extra_body=extra_body,
@@ -1056,12 +1067,8 @@ class AsyncPets:
             bytes,
             await self._client.request(
                 Call(
-                    method="get",
-                    path="/pets/{pet_id}/photo",
+                    _download_photo_endpoint(),
                     path_params={"pet_id": pet_id},
-                    auth=("bearerAuth",),
-                    cast_to=None,
-                    response_kind="binary",
                     extra_headers=extra_headers,
                     extra_query=extra_query,
                     extra_body=extra_body,
@@ -1092,15 +1099,9 @@ class AsyncPets:
         """
         await self._client.request(
             Call(
-                method="put",
-                path="/pets/{pet_id}/photo",
+                _upload_photo_endpoint(),
                 path_params={"pet_id": pet_id},
-                body_kind="binary",
                 body=body,
-                content_type="application/octet-stream",
-                auth=("bearerAuth",),
-                cast_to=None,
-                response_kind="empty",
                 extra_headers=extra_headers,
                 extra_query=extra_query,
                 extra_body=extra_body,

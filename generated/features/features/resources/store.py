@@ -3,13 +3,13 @@ from __future__ import annotations
 
 import datetime
 import uuid
-from functools import cached_property
+from functools import cache, cached_property
 from typing import Annotated, Literal, cast
 
 from pydantic import Tag
 
 from .. import models as _models
-from .._runtime._http import AsyncAPIClient, Call, SyncAPIClient, body_kind
+from .._runtime._http import AsyncAPIClient, Call, Endpoint, SyncAPIClient
 from .._runtime._models import discriminate
 from .._runtime._response import (
     async_to_raw_response,
@@ -20,6 +20,77 @@ from .._runtime._response import (
 from .._runtime._types import NOT_GIVEN, Body, Headers, NotGiven, Query, Timeout
 
 __all__ = ["Store", "AsyncStore"]
+
+
+# What each operation sends and expects: the same on every call, so made once (on the first
+# call, which is when its models are imported) and shared by the sync and async methods.
+@cache
+def _get_inventory_endpoint() -> Endpoint:
+    return Endpoint(
+        method="get",
+        path="/store/inventory",
+        cast_to=dict[str, int],
+        response_kind="json",
+    )
+
+
+@cache
+def _place_order_endpoint() -> Endpoint:
+    return Endpoint(
+        method="post",
+        path="/store/orders",
+        body_kind="json",
+        content_type="application/json",
+        auth=("partnerKey",),
+        cast_to=_models.Order,
+        response_kind="json",
+        errors={"default": _models.Error},
+    )
+
+
+@cache
+def _list_notifications_endpoint() -> Endpoint:
+    return Endpoint(
+        method="get",
+        path="/store/orders/{order_id}/notifications",
+        auth=("bearerAuth",),
+        cast_to=list[
+            Annotated[
+                Annotated[_models.EmailNotice, Tag("EmailNotice")]
+                | Annotated[_models.SmsNotice, Tag("SmsNotice")],
+                discriminate("kind", {"EmailNotice": "EmailNotice", "SmsNotice": "SmsNotice"}),
+            ]
+        ],
+        response_kind="json",
+    )
+
+
+@cache
+def _create_payment_endpoint() -> Endpoint:
+    return Endpoint(
+        method="post",
+        path="/store/payments",
+        body_kind="json",
+        content_type="application/json",
+        auth=("queryToken",),
+        cast_to=Annotated[
+            Annotated[_models.CardPayment, Tag("CardPayment")]
+            | Annotated[_models.BankTransfer, Tag("BankTransfer")],
+            discriminate("method", {"bank_transfer": "BankTransfer", "card": "CardPayment"}),
+        ],
+        response_kind="json",
+    )
+
+
+@cache
+def _list_toys_endpoint() -> Endpoint:
+    return Endpoint(
+        method="get",
+        path="/store/toys",
+        auth=("bearerAuth",),
+        cast_to=list[_models.Ball | _models.Rope],
+        response_kind="json",
+    )
 
 
 class Store:
@@ -52,10 +123,7 @@ class Store:
             dict[str, int],
             self._client.request(
                 Call(
-                    method="get",
-                    path="/store/inventory",
-                    cast_to=dict[str, int],
-                    response_kind="json",
+                    _get_inventory_endpoint(),
                     extra_headers=extra_headers,
                     extra_query=extra_query,
                     extra_body=extra_body,
@@ -95,9 +163,7 @@ class Store:
             _models.Order,
             self._client.request(
                 Call(
-                    method="post",
-                    path="/store/orders",
-                    body_kind=body_kind(content_type),
+                    _place_order_endpoint(),
                     body={
                         "pet_id": pet_id,
                         "quantity": quantity,
@@ -108,10 +174,6 @@ class Store:
                         "note": note,
                     },
                     content_type=content_type,
-                    auth=("partnerKey",),
-                    cast_to=_models.Order,
-                    response_kind="json",
-                    errors={"default": _models.Error},
                     extra_headers=extra_headers,
                     extra_query=extra_query,
                     extra_body=extra_body,
@@ -136,20 +198,8 @@ class Store:
             list[_models.EmailNotice | _models.SmsNotice],
             self._client.request(
                 Call(
-                    method="get",
-                    path="/store/orders/{order_id}/notifications",
+                    _list_notifications_endpoint(),
                     path_params={"order_id": order_id},
-                    auth=("bearerAuth",),
-                    cast_to=list[
-                        Annotated[
-                            Annotated[_models.EmailNotice, Tag("EmailNotice")]
-                            | Annotated[_models.SmsNotice, Tag("SmsNotice")],
-                            discriminate(
-                                "kind", {"EmailNotice": "EmailNotice", "SmsNotice": "SmsNotice"}
-                            ),
-                        ]
-                    ],
-                    response_kind="json",
                     extra_headers=extra_headers,
                     extra_query=extra_query,
                     extra_body=extra_body,
@@ -181,20 +231,8 @@ class Store:
             _models.CardPayment | _models.BankTransfer,
             self._client.request(
                 Call(
-                    method="post",
-                    path="/store/payments",
-                    body_kind="json",
+                    _create_payment_endpoint(),
                     body=body,
-                    content_type="application/json",
-                    auth=("queryToken",),
-                    cast_to=Annotated[
-                        Annotated[_models.CardPayment, Tag("CardPayment")]
-                        | Annotated[_models.BankTransfer, Tag("BankTransfer")],
-                        discriminate(
-                            "method", {"bank_transfer": "BankTransfer", "card": "CardPayment"}
-                        ),
-                    ],
-                    response_kind="json",
                     extra_headers=extra_headers,
                     extra_query=extra_query,
                     extra_body=extra_body,
@@ -218,11 +256,7 @@ class Store:
             list[_models.Ball | _models.Rope],
             self._client.request(
                 Call(
-                    method="get",
-                    path="/store/toys",
-                    auth=("bearerAuth",),
-                    cast_to=list[_models.Ball | _models.Rope],
-                    response_kind="json",
+                    _list_toys_endpoint(),
                     extra_headers=extra_headers,
                     extra_query=extra_query,
                     extra_body=extra_body,
@@ -263,10 +297,7 @@ class AsyncStore:
             dict[str, int],
             await self._client.request(
                 Call(
-                    method="get",
-                    path="/store/inventory",
-                    cast_to=dict[str, int],
-                    response_kind="json",
+                    _get_inventory_endpoint(),
                     extra_headers=extra_headers,
                     extra_query=extra_query,
                     extra_body=extra_body,
@@ -306,9 +337,7 @@ class AsyncStore:
             _models.Order,
             await self._client.request(
                 Call(
-                    method="post",
-                    path="/store/orders",
-                    body_kind=body_kind(content_type),
+                    _place_order_endpoint(),
                     body={
                         "pet_id": pet_id,
                         "quantity": quantity,
@@ -319,10 +348,6 @@ class AsyncStore:
                         "note": note,
                     },
                     content_type=content_type,
-                    auth=("partnerKey",),
-                    cast_to=_models.Order,
-                    response_kind="json",
-                    errors={"default": _models.Error},
                     extra_headers=extra_headers,
                     extra_query=extra_query,
                     extra_body=extra_body,
@@ -347,20 +372,8 @@ class AsyncStore:
             list[_models.EmailNotice | _models.SmsNotice],
             await self._client.request(
                 Call(
-                    method="get",
-                    path="/store/orders/{order_id}/notifications",
+                    _list_notifications_endpoint(),
                     path_params={"order_id": order_id},
-                    auth=("bearerAuth",),
-                    cast_to=list[
-                        Annotated[
-                            Annotated[_models.EmailNotice, Tag("EmailNotice")]
-                            | Annotated[_models.SmsNotice, Tag("SmsNotice")],
-                            discriminate(
-                                "kind", {"EmailNotice": "EmailNotice", "SmsNotice": "SmsNotice"}
-                            ),
-                        ]
-                    ],
-                    response_kind="json",
                     extra_headers=extra_headers,
                     extra_query=extra_query,
                     extra_body=extra_body,
@@ -392,20 +405,8 @@ class AsyncStore:
             _models.CardPayment | _models.BankTransfer,
             await self._client.request(
                 Call(
-                    method="post",
-                    path="/store/payments",
-                    body_kind="json",
+                    _create_payment_endpoint(),
                     body=body,
-                    content_type="application/json",
-                    auth=("queryToken",),
-                    cast_to=Annotated[
-                        Annotated[_models.CardPayment, Tag("CardPayment")]
-                        | Annotated[_models.BankTransfer, Tag("BankTransfer")],
-                        discriminate(
-                            "method", {"bank_transfer": "BankTransfer", "card": "CardPayment"}
-                        ),
-                    ],
-                    response_kind="json",
                     extra_headers=extra_headers,
                     extra_query=extra_query,
                     extra_body=extra_body,
@@ -429,11 +430,7 @@ class AsyncStore:
             list[_models.Ball | _models.Rope],
             await self._client.request(
                 Call(
-                    method="get",
-                    path="/store/toys",
-                    auth=("bearerAuth",),
-                    cast_to=list[_models.Ball | _models.Rope],
-                    response_kind="json",
+                    _list_toys_endpoint(),
                     extra_headers=extra_headers,
                     extra_query=extra_query,
                     extra_body=extra_body,

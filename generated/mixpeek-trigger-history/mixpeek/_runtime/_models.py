@@ -27,14 +27,22 @@ class BaseModel(pydantic.BaseModel):
         arbitrary_types_allowed=True,
     )
 
-    _page_state: Any = pydantic.PrivateAttr(default=None)  # set on pages of list calls
-
     def to_dict(self) -> dict[str, Any]:
         """The model as JSON-ready data with wire names; unset fields are left out."""
         return self.model_dump(mode="json", by_alias=True, exclude_unset=True)
 
     def to_json(self) -> str:
         return self.model_dump_json(by_alias=True, exclude_unset=True)
+
+
+class PageModel(BaseModel):
+    """A page of a list call: it remembers the call that fetched it, to fetch the next.
+
+    Only pages carry this state: pydantic runs a hook for every instance of a model with a
+    private attribute, which would make each item of a page several times dearer to parse.
+    """
+
+    _page_state: Any = pydantic.PrivateAttr(default=None)
 
 
 def _keep_unknown(value: Any, handler: pydantic.ValidatorFunctionWrapHandler) -> Any:

@@ -3,12 +3,12 @@ from __future__ import annotations
 
 from typing import Self
 
-from .._runtime._models import BaseModel
+from .._runtime._models import PageModel
 from .._runtime._pagination import PageItems, anext_page, has_next_page, next_page
 from .trigger_execution_history_item import TriggerExecutionHistoryItem
 
 
-class TriggerHistoryResponse(BaseModel):
+class TriggerHistoryResponse(PageModel):
     """Response for trigger execution history."""
 
     trigger_id: str
