@@ -123,6 +123,8 @@ def pascal(text: str) -> str:
         name = "Unnamed"
     if name[0].isdigit():
         name = f"Model{name}"
+    if keyword.iskeyword(name):  # None, True, False
+        name += "_"
     return _cap(name)
 
 

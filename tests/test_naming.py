@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import keyword
 import random
 from collections.abc import Callable
 from pathlib import Path
@@ -151,3 +152,11 @@ def test_a_spec_titled_like_a_runtime_name_still_builds_its_client(make_client: 
     client = pkg.NotGivenClient(base_url="http://127.0.0.1:9")
     assert type(client.not_given).__name__ == "NotGiven"
     assert pkg.NotGiven is not pkg.NotGivenClient
+
+
+@pytest.mark.parametrize("text", ["None", "none", "true", "FALSE"])
+def test_class_names_are_never_keywords(text: str) -> None:
+    """A spec titled "None" once gave `class None` (found by the fuzz campaign)."""
+    name = naming.pascal(text)
+    assert name.isidentifier() and not keyword.iskeyword(name)
+    assert not keyword.iskeyword(naming.client_name(text))

@@ -120,16 +120,24 @@ def test_check_runs_no_formatter_when_nothing_changed(tmp_path: Path, capsys: py
 
 def test_format_cache_serves_a_second_output_and_a_bump(tmp_path: Path, capsys: pytest.CaptureFixture[str],
                                                          cache: Path) -> None:
+    # The built-in templates need no black at all (spot formatting); custom ones go to black
+    # whole, and that is what the cache saves.
+    code, stdout, _ = sdkforge(capsys, "generate", FEATURES, "-o", tmp_path / "plain", "--cache-dir", cache)
+    assert code == 0 and "black ran on 0; 0 unchanged, 0 from the cache" in stdout
+    templates = tmp_path / "templates"
+    templates.mkdir()
+    (templates / "version.py.jinja").write_text("# custom\n__version__ = {{ version }}\n")
     first, second = tmp_path / "first", tmp_path / "second"
-    code, stdout, _ = sdkforge(capsys, "generate", FEATURES, "-o", first, "--cache-dir", cache)
+    code, stdout, _ = sdkforge(capsys, "generate", FEATURES, "-o", first, "--cache-dir", cache, "--templates", templates)
     assert code == 0 and "black ran on 0;" not in stdout
-    code, stdout, _ = sdkforge(capsys, "generate", FEATURES, "-o", second, "--cache-dir", cache)
+    code, stdout, _ = sdkforge(capsys, "generate", FEATURES, "-o", second, "--cache-dir", cache, "--templates", templates)
     assert code == 0 and "black ran on 0; 0 unchanged" in stdout
     files = lambda folder: {p.relative_to(folder): p.read_bytes() for p in folder.rglob("*") if p.is_file()}  # noqa: E731
     assert files(first) == files(second)
     # After a bump only the files whose rendered text changed go through black.
-    code, stdout, _ = sdkforge(capsys, "generate", bumped_seed(tmp_path), "-o", tmp_path / "seed", "--no-cache")
-    code, stdout, _ = sdkforge(capsys, "generate", SEED, "-o", tmp_path / "seed", "--no-cache")
+    seed = tmp_path / "seed"
+    code, stdout, _ = sdkforge(capsys, "generate", bumped_seed(tmp_path), "-o", seed, "--no-cache", "--templates", templates)
+    code, stdout, _ = sdkforge(capsys, "generate", SEED, "-o", seed, "--no-cache", "--templates", templates)
     assert code == 0
     ran = int(stdout.split("black ran on ")[1].split(";")[0])
     assert 1 <= ran <= 3, stdout
