@@ -21,11 +21,11 @@ from pathlib import Path
 STAGES = (
     ("load (read + parse)", "generator/load.py", "load"),
     ("resolve", "generator/resolve.py", "resolve"),
-    ("validate (openapi-spec-validator)", "generator/validate.py", "validate"),
+    ("validate (openapi-spec-validator; 0 when it ran in its forked process)", "generator/validate.py", "validate"),
     ("build (IR)", "generator/build.py", "build"),
     ("name", "generator/naming.py", "assign"),
     ("render (Jinja)", "generator/render.py", "render"),
-    ("format (black, 2 processes)", "generator/format.py", "format_files"),
+    ("format (spot formatting; black on snippets and unsure files)", "generator/format.py", "format_files"),
     ("manifest", "generator/write.py", "with_manifest"),
     ("write", "generator/write.py", "write"),
 )
