@@ -37,13 +37,15 @@ _KEYWORDS = frozenset(
 )
 # Statements black formats differently at the head of a block, or that open one.
 _COMPOUND = re.compile(r"(?:async\s+)?(?:def|class|if|elif|else|for|while|with|try|except|finally|match|case)\b|@")
+# A one-line string literal, any prefix, escapes included.
+_STRING = r"""[rRbBuUfF]{0,2}(?:"(?:[^"\\\n]|\\.)*"|'(?:[^'\\\n]|\\.)*')"""
 _TOKENS = re.compile(
     r"""(?P<triple>[rRbBuUfF]{0,2}(?:\"\"\"|'''))"""
-    r"""|(?P<string>[rRbBuUfF]{0,2}(?:"(?:[^"\\\n]|\\.)*"|'(?:[^'\\\n]|\\.)*'))"""
+    rf"|(?P<string>{_STRING})"
     r"""|(?P<comment>\#)"""
     r"""|(?P<open>[(\[{])|(?P<close>[)\]}])"""
 )
-_LONE_STRING = re.compile(r"""[rRbBuUfF]{0,2}(?:"(?:[^"\\\n]|\\.)*"|'(?:[^'\\\n]|\\.)*'),?""")
+_LONE_STRING = re.compile(rf"{_STRING},?")
 
 
 def _too_wide(line: str, width: int) -> bool:
@@ -253,7 +255,6 @@ def _snippet(mode: black.Mode, job: tuple[str, int, str, str]) -> str | None:
 
 # The commonest long lines of generated code, split here the way black splits them (tests
 # compare with black on whole real specs); anything else goes to black as a snippet.
-_STRING = r"""[rRbBuUfF]{0,2}(?:"(?:[^"\\\n]|\\.)*"|'(?:[^'\\\n]|\\.)*')"""
 _IMPORT = re.compile(r"from (\.*[\w.]*) import ([\w, ]+)")
 _IMPORTED = re.compile(r"\w+(?: as \w+)?")
 _WRAP_CALL = re.compile(r"((?:self\.)?\w+) = (\w+)\(((?:\w+\.)*\w+)\)")
@@ -322,7 +323,7 @@ def _is_dict_item(body: str) -> bool:
     if body.startswith("**"):
         return True
     depth = 0
-    for match in re.finditer(r"""[rRbBuUfF]{0,2}(?:"(?:[^"\\\n]|\\.)*"|'(?:[^'\\\n]|\\.)*')|[(\[{]|[)\]}]|:""", body):
+    for match in re.finditer(rf"{_STRING}|[(\[{{]|[)\]}}]|:", body):
         token = match.group()
         if token in "([{":
             depth += 1
