@@ -40,12 +40,8 @@ class Document:
     def name(self) -> str:
         return self.url or str(self.path)
 
-    def locate(self, pointer: str) -> tuple[int, int] | None:
-        """1-based (line, column) of the node at `pointer`, or None if unknown."""
-        return locate_many(self.text, [pointer]).get(pointer)
-
     def locate_many(self, pointers: list[str]) -> dict[str, tuple[int, int]]:
-        """The places of several pointers, for the cost of one re-parse."""
+        """1-based (line, column) of the nodes at `pointers` that exist, for one re-parse."""
         return locate_many(self.text, pointers)
 
 

@@ -181,12 +181,8 @@ def _stop_on_failures(document: Document, diagnostics: Diagnostics, strict: bool
 
 def _located(document: Document, items: list[Diagnostic], limit: int = 50) -> list[Diagnostic]:
     """Add line numbers to the first diagnostics of the root file (positions cost a re-parse)."""
-    wanted = [item.pointer for item in items[:limit] if item.file == document.name and item.pointer and item.line is None]
-    places = document.locate_many(wanted)
-    result = []
-    for index, item in enumerate(items):
-        if index < limit and item.file == document.name and item.line is None and item.pointer in places:
-            line, column = places[item.pointer]
-            item = replace(item, line=line, column=column)
-        result.append(item)
-    return result
+    unplaced = [item for item in items[:limit] if item.file == document.name and item.pointer and item.line is None]
+    places = document.locate_many([item.pointer for item in unplaced])
+    placed = {id(item): replace(item, line=places[item.pointer][0], column=places[item.pointer][1])
+              for item in unplaced if item.pointer in places}
+    return [placed.get(id(item), item) for item in items]
