@@ -31,7 +31,6 @@ _NAMESPACE = "format-v1"
 # small files come out of black once: a bounded memo, oldest entries dropped first.
 _MEMO: dict[str, str] = {}
 _MEMO_ENTRIES, _MEMO_LARGEST = 256, 64 * 1024
-_SPOT = SpotFormatter(MODE)
 
 
 class FormatError(Exception):
@@ -85,7 +84,7 @@ def format_files(
         else:
             result[path] = done
     todo: list[tuple[str, str]] = []
-    spotted = _SPOT.format_all(unknown, workers) if spot else {}
+    spotted = SpotFormatter(MODE).format_all(unknown, workers) if spot else {}
     for path, text in unknown.items():
         done = spotted.get(path)
         if done is None:

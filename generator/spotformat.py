@@ -105,7 +105,8 @@ class _Unsure(Exception):
 
 
 class SpotFormatter:
-    """Formats files one by one; black's answers for snippets are kept, as names repeat."""
+    """Formats the files of one run; black's answers for snippets are kept for the run, as names
+    repeat from file to file."""
 
     def __init__(self, mode: black.Mode) -> None:
         self.mode = mode
