@@ -14,6 +14,7 @@ know. Tests hold its output byte-identical to black's for every file of the real
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import replace
 
@@ -299,11 +300,10 @@ def _native(body: str, pad: str, kind: str, width: int) -> str | None:
 def _split_entries(text: str) -> list[str] | None:
     """`text` split at its commas outside strings; None when it holds brackets."""
     entries, start = [], 0
-    for match in re.finditer(rf"{_STRING}|[(\[{{}})\]]|,", text):
-        token = match.group()
+    for token, position, _ in _outside_strings(text):
         if token == ",":
-            entries.append(text[start : match.start()].strip())
-            start = match.end()
+            entries.append(text[start:position].strip())
+            start = position + 1
         elif token in "()[]{}":
             return None
     entries.append(text[start:].strip())
@@ -321,15 +321,22 @@ def _docstring_text(line: str, starts_inside: bool, ends_inside: bool) -> bool:
 
 def _is_dict_item(body: str) -> bool:
     """Whether an item of a `{...}` is a `key: value` pair (a `:` outside brackets and strings)."""
-    if body.startswith("**"):
-        return True
+    return body.startswith("**") or any(token == ":" and depth == 0 for token, _, depth in _outside_strings(body))
+
+
+_PUNCTUATION = re.compile(rf"{_STRING}|[()\[\]{{}},:]")
+
+
+def _outside_strings(text: str) -> Iterator[tuple[str, int, int]]:
+    """Brackets, commas and colons outside string literals: each with its position and the
+    bracket depth before it."""
     depth = 0
-    for match in re.finditer(rf"{_STRING}|[(\[{{]|[)\]}}]|:", body):
+    for match in _PUNCTUATION.finditer(text):
         token = match.group()
+        if len(token) != 1:
+            continue  # a string literal
+        if token in ")]}":
+            depth -= 1
+        yield token, match.start(), depth
         if token in "([{":
             depth += 1
-        elif token in ")]}":
-            depth -= 1
-        elif token == ":" and depth == 0:
-            return True
-    return False
