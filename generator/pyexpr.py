@@ -262,12 +262,12 @@ def wrap(text: str, width: int) -> list[str]:
     """`textwrap.wrap(text, width, break_long_words=False, break_on_hyphens=False)` for text
     without leading or trailing whitespace, in a fraction of the time: for ASCII text the
     greedy fill is a search for the last space that fits."""
-    if _TEXTWRAP_ONLY.search(text) is not None:  # whitespace textwrap rewrites first
+    # textwrap itself for whitespace it rewrites first, and for long non-ASCII text (it drops
+    # words made of non-ASCII spaces at line ends)
+    if _TEXTWRAP_ONLY.search(text) is not None or (len(text) > width and not text.isascii()):
         return textwrap.wrap(text, width=width, break_long_words=False, break_on_hyphens=False)
     if len(text) <= width:
         return [text]
-    if not text.isascii():  # textwrap drops words of non-ASCII spaces at line ends
-        return textwrap.wrap(text, width=width, break_long_words=False, break_on_hyphens=False)
     lines, start, end = [], 0, len(text)
     while end - start > width:
         cut = text.rfind(" ", start, start + width + 1)
