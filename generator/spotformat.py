@@ -136,17 +136,17 @@ class SpotFormatter:
                     waiting.append(path)
                 else:
                     results[path] = result
-            wanted = [(snippet, shift, head, tail) for (snippet, shift), (head, tail) in self._wanted.items()]
+            wanted = self._wanted
         finally:
             self._wanted = None
-        jobs = [(snippet, self.mode.line_length - shift, head, tail) for snippet, shift, head, tail in wanted]
+        keys = list(wanted)
+        jobs = [(snippet, self.mode.line_length - shift, *wanted[snippet, shift]) for snippet, shift in keys]
         if workers > 1 and len(jobs) >= _POOL_FROM:
             with ProcessPoolExecutor(max_workers=workers) as pool:
                 inner = list(pool.map(_snippet, [self.mode] * len(jobs), jobs, chunksize=8))
         else:
             inner = [_snippet(self.mode, job) for job in jobs]
-        for (snippet, shift, _, _), found in zip(wanted, inner):
-            self._snippets[(snippet, shift)] = found
+        self._snippets.update(zip(keys, inner))
         for path in waiting:
             results[path] = self.format(texts[path])
         return results
