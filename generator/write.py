@@ -12,13 +12,14 @@ from __future__ import annotations
 
 import os
 import shutil
+import stat
 import tempfile
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
 from . import __version__
-from .manifest import MANIFEST, edited_files, read_manifest
+from .manifest import MANIFEST, edited_files, read_manifest, text_hash
 from .outdir import BACKUP_SUFFIX, dangerous, recover, staging_prefix, swap_in
 
 MAX_LISTED = 20
@@ -73,17 +74,48 @@ def owned_files(out: Path) -> set[str]:
     return set(manifest.files) | {MANIFEST} if manifest is not None else set()
 
 
+class Staged:
+    """A new output tree written next to `out`, not yet in its place: `commit` swaps it in,
+    `discard` removes it. Until then the output folder is as it was."""
+
+    def __init__(self, out: Path, staging: Path) -> None:
+        self.out, self.staging = out, staging
+
+    def commit(self) -> None:
+        backup = self.staging.parent / f"{self.staging.name}{BACKUP_SUFFIX}"
+        try:
+            swap_in(self.staging, self.out, backup)
+        except OSError as exc:
+            self.discard()
+            raise OutputError(f"cannot write the output folder {self.out}: {exc.strerror or exc}") from None
+        shutil.rmtree(backup, ignore_errors=True)
+
+    def discard(self) -> None:
+        shutil.rmtree(self.staging, ignore_errors=True)
+
+
 def write(out: Path, files: Mapping[str, str], force: bool = False) -> None:
-    """Replace what sdkforge wrote in `out` with `files`, atomically; keep everything else.
+    """Replace what sdkforge wrote in `out` with `files`, atomically; keep everything else."""
+    stage(out, files, force).commit()
+
+
+def stage(out: Path, files: Mapping[str, str], force: bool = False) -> Staged:
+    """Write the tree that is to replace `out` next to it: `files`, and the files in `out`
+    sdkforge did not write. Files the previous run wrote exactly as they are now, and that are
+    unchanged on disk since, are hard-linked rather than written again (creating files is most
+    of the cost of a write on some file systems; a link also keeps their modification time).
 
     Raises EditedFilesError, before touching anything, when a file the previous run wrote
     was edited since and would be replaced or deleted (unless `force`)."""
     check_output_folder(out, force)
     manifest = read_manifest(out) if out.is_dir() else None
-    if manifest is not None and not force:
-        edited = [p for p in edited_files(out, manifest) if p not in files or _differs(out / p, files[p])]
-        if edited:
-            raise EditedFilesError(out, edited)
+    unchanged: set[str] = set()
+    if manifest is not None:
+        edited = set(edited_files(out, manifest))
+        replaced = sorted(p for p in edited if p not in files or _differs(out / p, files[p]))
+        if replaced and not force:
+            raise EditedFilesError(out, replaced)
+        unchanged = {p for p, text in files.items() if p not in edited and manifest.files.get(p) == text_hash(text)}
     parent = out.resolve().parent
     try:
         recover(out)
@@ -91,21 +123,32 @@ def write(out: Path, files: Mapping[str, str], force: bool = False) -> None:
         staging = Path(tempfile.mkdtemp(prefix=staging_prefix(out), dir=parent))
     except OSError as exc:
         raise OutputError(f"cannot create the output folder next to {out}: {exc.strerror or exc}") from None
-    backup = parent / f"{staging.name}{BACKUP_SUFFIX}"
     try:
         if out.is_dir():
             _keep_foreign_files(out, staging, owned_files(out) | set(files))
         for rel, text in sorted(files.items()):
             target = staging / rel
             target.parent.mkdir(parents=True, exist_ok=True)
+            if rel in unchanged and _linked(out / rel, target):
+                continue
             with open(target, "w", encoding="utf-8", newline="\n") as handle:
                 handle.write(text)
         os.chmod(staging, 0o755)
-        swap_in(staging, out, backup)
     except OSError as exc:
         shutil.rmtree(staging, ignore_errors=True)
         raise OutputError(f"cannot write the output folder {out}: {exc.strerror or exc}") from None
-    shutil.rmtree(backup, ignore_errors=True)
+    return Staged(out, staging)
+
+
+def _linked(source: Path, target: Path) -> bool:
+    """Hard-link a regular file (never a symlink a user put there); False when it cannot be."""
+    try:
+        if not stat.S_ISREG(os.lstat(source).st_mode):
+            return False
+        os.link(source, target, follow_symlinks=False)
+    except OSError:
+        return False
+    return True
 
 
 def _keep_foreign_files(out: Path, staging: Path, ours: set[str]) -> None:

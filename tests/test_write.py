@@ -106,6 +106,12 @@ def opening(file, mode="r", *args, **kwargs):
         die("staging")
     return real_open(file, mode, *args, **kwargs)
 
+real_linked = write._linked
+
+def linking(source, target):  # unchanged files are linked into the new tree, not written
+    die("staging")
+    return real_linked(source, target)
+
 def exchanging(a, b):
     done = real_exchange(a, b) if point != "two-renames" else False
     die("exchanged")
@@ -120,6 +126,7 @@ def removing(path, *args, **kwargs):
     real_rmtree(path, *args, **kwargs)
 
 write.open = opening
+write._linked = linking
 outdir._exchange = exchanging
 outdir.os = type("os", (), {"replace": staticmethod(replacing), "fsencode": os.fsencode, "path": os.path})
 write.shutil = type("shutil", (), {"rmtree": staticmethod(removing), "copy2": shutil.copy2})
@@ -172,3 +179,34 @@ def test_recovery_puts_the_previous_output_back_before_anything_else(tmp_path: P
     assert run("generate", SEED, "-o", out, "-q").returncode == 0
     assert snapshot(out) == {**previous, "mixpeek/_mine.py": b"MINE = 1\n"}
     assert sorted(p.name for p in tmp_path.iterdir()) == ["client"]
+
+
+# ------------------------------------------------------------------ unchanged files are linked, not rewritten
+
+def test_unchanged_files_keep_their_inode_and_changed_ones_are_written(tmp_path: Path) -> None:
+    out = tmp_path / "client"
+    assert run("generate", SEED, "-o", out, "-q").returncode == 0
+    inodes = {rel: (out / rel).stat().st_ino for rel in snapshot(out)}
+    changed = tmp_path / "changed.yaml"
+    changed.write_text(SEED.read_text().replace("title: Mixpeek API", "title: Mixpeek API\n  x-changed: true"))
+    assert run("generate", changed, "-o", out, "-q").returncode == 0
+    assert run("check", changed, "-o", out).returncode == 0
+    now = snapshot(out)
+    kept = [rel for rel in now if (out / rel).stat().st_ino == inodes.get(rel)]
+    assert "mixpeek/_runtime/_http.py" in kept and ".sdkforge-manifest.json" not in kept
+    assert all((out / rel).stat().st_nlink == 1 for rel in now)  # the previous tree is gone
+
+
+def test_a_hand_edited_or_symlinked_file_is_written_afresh_under_force(tmp_path: Path) -> None:
+    out = tmp_path / "client"
+    assert run("generate", SEED, "-o", out, "-q").returncode == 0
+    pristine = snapshot(out)
+    edited, linked = out / "mixpeek" / "errors.py", out / "mixpeek" / "_runtime" / "_pagination.py"
+    edited.write_text(edited.read_text() + "# mine\n")
+    elsewhere = tmp_path / "pagination-copy.py"
+    elsewhere.write_bytes(linked.read_bytes())  # the same text, behind a symlink of the user's
+    linked.unlink()
+    linked.symlink_to(elsewhere)
+    assert run("generate", SEED, "-o", out, "-q", "--force").returncode == 0
+    assert snapshot(out) == pristine
+    assert not linked.is_symlink() and elsewhere.stat().st_nlink == 1
