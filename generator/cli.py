@@ -7,7 +7,7 @@ import datetime
 import os
 import sys
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 
 from . import __version__
@@ -20,7 +20,7 @@ from .manifest import known_formatting
 from .pipeline import Generated, analyse, generate, valid_version
 from .render import TemplateProblem
 from .surface import SURFACE_FILE, Surface
-from .write import OutputError, check_output_folder, compare, write
+from .write import OutputError, Staged, check_output_folder, compare, stage
 
 EXIT_OK, EXIT_SPEC, EXIT_USAGE = 0, 1, 2
 MAX_SHOWN = 40
@@ -143,13 +143,24 @@ def _generate_or_check(parser: argparse.ArgumentParser, args: argparse.Namespace
         raise OutputError(f"package-version {version!r} is not a Python package version (PEP 440), e.g. 1.2.0")
     cache = None if args.no_cache else Cache(args.cache_dir or config.cache_dir or default_cache_dir())
     stats = FormatStats()
-    result = generate(
-        spec, package=args.package_name or config.package_name, client=args.client_name or config.client_name,
-        strict=config.strict if args.strict is None else args.strict, config=config,
-        templates=args.templates or config.templates, meta=config.meta if args.meta is None else args.meta,
-        package_version=version, cache=cache,
-        known=known_formatting(out) if out.is_dir() else None, stats=stats, allow_remote_refs=args.allow_remote_refs,
-    )
+    staged: Staged | None = None
+
+    def stage_output(files: Mapping[str, str]) -> None:  # while the spec is being validated
+        nonlocal staged
+        staged = stage(out, files, force=args.force)
+
+    try:
+        result = generate(
+            spec, package=args.package_name or config.package_name, client=args.client_name or config.client_name,
+            strict=config.strict if args.strict is None else args.strict, config=config,
+            templates=args.templates or config.templates, meta=config.meta if args.meta is None else args.meta,
+            package_version=version, cache=cache, known=known_formatting(out) if out.is_dir() else None, stats=stats,
+            allow_remote_refs=args.allow_remote_refs, stage=stage_output if args.command == "generate" else None,
+        )
+    except BaseException:
+        if staged is not None:
+            staged.discard()
+        raise
     _report(result.diagnostics, quiet)
     if cache is not None and cache.problem and not quiet:
         print(f"sdkforge: note: {cache.problem}; going on without it", file=sys.stderr)
@@ -157,7 +168,8 @@ def _generate_or_check(parser: argparse.ArgumentParser, args: argparse.Namespace
         return _check(out, result)
     changelog: Path | None = args.changelog or config.changelog
     previous = _previous_surface(out) if changelog is not None else None
-    write(out, result.files, force=args.force)
+    assert staged is not None  # generate() staged the files it returned
+    staged.commit()
     if changelog is not None:
         _append_changelog(changelog, previous, result.surface)
     if not quiet:

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import hashlib
 import re
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, replace
 from pathlib import Path
 
@@ -106,9 +107,14 @@ def generate(
     known: Known | None = None,
     stats: FormatStats | None = None,
     allow_remote_refs: bool = False,
+    stage: Callable[[Mapping[str, str]], None] | None = None,
 ) -> Generated:
     """Every stage up to formatting. `cache` and `known` (formatted text of files the previous
-    run rendered the same) spare black the files it has formatted before."""
+    run rendered the same) spare black the files it has formatted before.
+
+    `stage` is given the finished files while validation may still be running (writing them
+    somewhere unseen meanwhile takes that time off the run); when validation then stops
+    generation, undoing what it did is the caller's part."""
     analysed = analyse(spec, package=package, strict=strict, client=client, config=config, cache=cache, wait=False,
                        allow_remote_refs=allow_remote_refs)
     api, options, document, diagnostics = analysed.api, analysed.options, analysed.document, analysed.diagnostics
@@ -121,14 +127,16 @@ def generate(
         rendered[SURFACE_FILE] = analysed.surface.to_json()
         if strict:
             settle(analysed, strict)  # warnings fail a strict run: find out before formatting
-        files = format_files(rendered, cache, known, stats, spot=templates is None)
+        recorded = _recorded_options(options, config)
+        spec_hash = hashlib.sha256(document.text.encode("utf-8")).hexdigest()
+        files = with_manifest(format_files(rendered, cache, known, stats, spot=templates is None), rendered, spec_hash,
+                              recorded)
+        if stage is not None:
+            stage(files)
     except Exception:
         settle(analysed, strict)  # an invalid spec explains the failure better
         raise
     settle(analysed, strict)
-    spec_hash = hashlib.sha256(document.text.encode("utf-8")).hexdigest()
-    recorded = _recorded_options(options, config)
-    files = with_manifest(files, rendered, spec_hash, recorded)
     return Generated(
         files=files, diagnostics=_located(document, diagnostics.items), package=options.package,
         client=options.client, surface=analysed.surface, options=recorded,

@@ -5,11 +5,12 @@ from __future__ import annotations
 
 import json
 import os
+import time
 from pathlib import Path
 
 import pytest
 
-from generator import validate as validate_stage
+from generator import cli, validate as validate_stage
 from generator.cache import Cache
 from generator.diagnostics import SpecError
 from generator.pipeline import generate
@@ -91,3 +92,33 @@ def test_background_validation_warnings_come_first_and_strict_fails(tmp_path: Pa
     assert "/components/schemas/Thing7/properties/size/minimum" in pointers
     with pytest.raises(SpecError):
         generate(spec, strict=True, cache=None)
+
+
+def test_the_output_is_staged_while_validation_runs_and_dropped_when_it_fails(
+    tmp_path: Path, in_background: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    out = tmp_path / "out"
+    assert cli.main(["generate", str(big_spec(tmp_path / "ok.json", broken=False)), "-o", str(out), "-q", "--no-cache"]) == 0
+    before = {p.relative_to(out): p.read_bytes() for p in out.rglob("*") if p.is_file()}
+    noting = validate_stage.validate
+    finished = tmp_path / "validated-at"
+
+    def slow(*args: object) -> None:  # runs in the forked validator
+        time.sleep(1.5)
+        finished.write_text(repr(time.time()))
+        noting(*args)  # type: ignore[arg-type]
+
+    staged_at: list[float] = []
+    real_stage = cli.stage
+
+    def noting_stage(*args: object, **kwargs: object) -> object:
+        staged_at.append(time.time())
+        return real_stage(*args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(validate_stage, "validate", slow)
+    monkeypatch.setattr(cli, "stage", noting_stage)
+    broken = big_spec(tmp_path / "broken.json", broken=True)
+    assert cli.main(["generate", str(broken), "-o", str(out), "-q", "--no-cache"]) == 1
+    assert staged_at and staged_at[0] < float(finished.read_text())  # staged before validation ended
+    assert {p.relative_to(out): p.read_bytes() for p in out.rglob("*") if p.is_file()} == before
+    assert [p.name for p in tmp_path.iterdir() if p.name.startswith(".out")] == []  # the staged tree is gone
