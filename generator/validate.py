@@ -83,8 +83,10 @@ def _validator_class(version: str) -> type[Any]:
     # Imported here: it costs half a second, and a run whose findings are cached never needs it.
     from openapi_spec_validator import OpenAPIV30SpecValidator, OpenAPIV31SpecValidator
 
+    from . import schemapath
     from .metaschema import fast_meta
 
+    schemapath.install()
     base = OpenAPIV31SpecValidator if version == "3.1" else OpenAPIV30SpecValidator
     wrapped = dict(base.keyword_validators)
     wrapped["default"] = _locating(wrapped["default"], "default")
