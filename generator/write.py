@@ -1,8 +1,10 @@
 """Stage 8: put the files on disk atomically, or compare them with what is there.
 
-The output folder is swapped in whole: the new tree is written next to it (with the
-files sdkforge did not write carried over as hard links), then renamed into place, so
-a failure at any point leaves the previous output untouched. Only files the previous
+The output folder is swapped in whole: the new tree is staged next to it (with the
+files sdkforge did not write, and the files it wrote that stay the same, carried over as
+hard links), then renamed into place, so a failure at any point leaves the previous output
+untouched. Staging and the swap are separate steps: `generate` stages while the spec is
+still being validated, and swaps in only when validation passed. Only files the previous
 manifest lists are ever replaced or deleted; one of those edited by hand since is
 reported and kept unless forced. A non-empty folder without a manifest is refused unless
 forced, and even then only the files sdkforge generates are written over.
