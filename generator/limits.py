@@ -54,18 +54,34 @@ class DuplicateKey(Exception):
     pass
 
 
+_STR, _MERGE = "tag:yaml.org,2002:str", "tag:yaml.org,2002:merge"
+
+
 class UniqueKeyLoader(_SafeLoader):  # type: ignore[misc]  # PyYAML's loaders are untyped
-    """The safe loader, refusing a mapping that repeats a key (merge keys `<<` may override)."""
+    """The safe loader, with every scalar mapping key read as the text written (an OpenAPI
+    document is JSON, whose keys are strings: `200:` is the response code "200", and a property
+    `on:` is "on", not the YAML 1.1 boolean True), refusing a mapping that repeats a key once
+    so read (merge keys `<<` may override)."""
 
     def construct_mapping(self, node: yaml.MappingNode, deep: bool = False) -> Any:
-        seen: set[object] = set()
+        seen: set[str] = set()
         for key_node, _ in node.value:
-            if isinstance(key_node, yaml.ScalarNode) and key_node.tag != "tag:yaml.org,2002:merge":
-                key = (key_node.tag, key_node.value)
-                if key in seen:
+            if isinstance(key_node, yaml.ScalarNode) and key_node.tag != _MERGE:
+                if key_node.value in seen:
                     raise DuplicateKey()
-                seen.add(key)
+                seen.add(key_node.value)
+        self.flatten_mapping(node)  # the keys merged in by `<<` too (the base class flattens no more)
+        node.value = [
+            (_as_string(key_node), value_node) if isinstance(key_node, yaml.ScalarNode) else (key_node, value_node)
+            for key_node, value_node in node.value
+        ]
         return super().construct_mapping(node, deep=deep)
+
+
+def _as_string(node: yaml.ScalarNode) -> yaml.ScalarNode:
+    if node.tag == _STR:
+        return node
+    return yaml.ScalarNode(_STR, node.value, node.start_mark, node.end_mark, node.style)
 
 
 UniqueKeyLoader.add_constructor("tag:yaml.org,2002:map", UniqueKeyLoader.construct_yaml_map)

@@ -162,3 +162,30 @@ def test_yaml_merge_keys_may_override(tmp_path: Path) -> None:
     spec = tmp_path / "merge.yaml"
     spec.write_text(HEAD + "x-base: &base {a: 1, b: 2}\nx-more:\n  <<: *base\n  b: 3\n")
     assert load(spec).data["x-more"] == {"a": 1, "b": 3}
+
+
+def test_yaml_keys_are_the_text_written_as_json_keys_are_strings(tmp_path: Path) -> None:
+    spec = tmp_path / "keys.yaml"
+    spec.write_text(HEAD + "x-keys: {200: a, on: b, off: c, 1.50: d, 2024-01-01: e, null: f, yes: g, flag: on}\n"
+                    "x-base: &base {7: seven, on: base}\nx-merged: {<<: *base, 8: eight}\n")
+    data = load(spec).data
+    assert data["x-keys"] == {"200": "a", "on": "b", "off": "c", "1.50": "d", "2024-01-01": "e", "null": "f",
+                              "yes": "g", "flag": True}  # values keep their YAML types
+    assert data["x-merged"] == {"7": "seven", "on": "base", "8": "eight"}
+
+
+def test_a_key_written_with_and_without_quotes_is_one_key_twice(tmp_path: Path) -> None:
+    spec = tmp_path / "twice.yaml"
+    spec.write_text(HEAD.replace("paths: {}\n", "") + "paths:\n  /a:\n    get:\n      responses:\n"
+                    "        200: {description: a}\n        '200': {description: b}\n")
+    with pytest.raises(SpecError, match="duplicate key '200'"):
+        load(spec)
+
+
+def test_unquoted_response_codes_are_validated_like_quoted_ones(tmp_path: Path) -> None:
+    spec = tmp_path / "unquoted.yaml"
+    spec.write_text(HEAD.replace("paths: {}\n", "") + "paths:\n  /a:\n    get:\n      responses:\n"
+                    "        200: {description: ok}\ncomponents:\n  schemas:\n    A: {type: object, required: name}\n")
+    done, _ = run_limited(spec, tmp_path / "out")
+    assert_refused(done, "#/components/schemas/A/required", "is not of type 'array'")
+    assert "could not finish" not in done.stderr
