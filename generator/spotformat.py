@@ -154,15 +154,17 @@ class SpotFormatter:
     def _format(self, text: str) -> str:
         width = self.mode.line_length
         lines = text.split("\n")
-        if not any(_too_wide(line, width) for line in lines):
+        if text.isascii() and max(map(len, lines)) <= width or not any(_too_wide(line, width) for line in lines):
             return text  # black splits only lines that are too long (the templates see to the rest)
-        stack: list[str] = []  # kinds of the brackets open at this point
+        # The brackets open at this point, as (line, index): what one opens is worked out only
+        # when a long line inside it needs to know.
+        stack: list[tuple[str, int]] = []
         triple: str | None = None  # the quote of a string that spans lines
         changed = False
         for number, line in enumerate(lines):
             in_string = triple is not None
             depth = len(stack)
-            kind = stack[-1] if stack else ""
+            opener = stack[-1] if stack else None
             position, lowest, comment = 0, depth, False
             if triple is not None:
                 end = _triple_end(line, 0, triple)
@@ -170,10 +172,19 @@ class SpotFormatter:
                     continue
                 triple, position = None, end
             for match in _TOKENS.finditer(line, position):
-                if match.start() < position:
+                start = match.start()
+                if start < position:
                     continue
                 group = match.lastgroup
-                if group == "triple":
+                if group == "open":
+                    stack.append((line, start))
+                elif group == "close":
+                    if not stack:
+                        raise _Unsure
+                    stack.pop()
+                    if len(stack) < lowest:
+                        lowest = len(stack)
+                elif group == "triple":
                     quote = match.group()[-3:]
                     end = _triple_end(line, match.end(), quote)
                     if end < 0:
@@ -183,14 +194,7 @@ class SpotFormatter:
                 elif group == "comment":
                     comment = True
                     break
-                elif group == "open":
-                    stack.append(_opener_kind(line[: match.start()], match.group()))
-                elif group == "close":
-                    if not stack:
-                        raise _Unsure
-                    stack.pop()
-                    lowest = min(lowest, len(stack))
-            if not _too_wide(line, width):
+            if len(line) <= width and line.isascii() or not _too_wide(line, width):
                 continue
             if in_string or triple is not None or '"""' in line or "'''" in line:
                 if _docstring_text(line, in_string, triple is not None):
@@ -200,7 +204,8 @@ class SpotFormatter:
                 raise _Unsure
             if depth and _LONE_STRING.fullmatch(line.strip()):
                 continue  # an item that is one string: black cannot split it either
-            lines[number] = self._spot(line, kind if depth else "")
+            kind = _opener_kind(opener[0][: opener[1]], opener[0][opener[1]]) if opener is not None else ""
+            lines[number] = self._spot(line, kind)
             changed = True
         if triple is not None or stack:
             raise _Unsure
