@@ -17,17 +17,17 @@ import sys
 import time
 from pathlib import Path
 
-# (label, file suffix, function): the stages of generator/pipeline.py and the CLI's write.
+# (label, file suffix, functions): the stages of generator/pipeline.py and the CLI's write.
 STAGES = (
-    ("load (read + parse)", "generator/load.py", "load"),
-    ("resolve", "generator/resolve.py", "resolve"),
-    ("validate (openapi-spec-validator; 0 when it ran in its forked process)", "generator/validate.py", "validate"),
-    ("build (IR)", "generator/build.py", "build"),
-    ("name", "generator/naming.py", "assign"),
-    ("render (Jinja)", "generator/render.py", "render"),
-    ("format (spot formatting; black on snippets and unsure files)", "generator/format.py", "format_files"),
-    ("manifest", "generator/write.py", "with_manifest"),
-    ("write", "generator/write.py", "write"),
+    ("load (read + parse)", "generator/load.py", ("load",)),
+    ("resolve", "generator/resolve.py", ("resolve",)),
+    ("validate (openapi-spec-validator; 0 when it ran in its forked process)", "generator/validate.py", ("validate",)),
+    ("build (IR)", "generator/build.py", ("build",)),
+    ("name", "generator/naming.py", ("assign",)),
+    ("render (Jinja)", "generator/render.py", ("render",)),
+    ("format (spot formatting; black on snippets and unsure files)", "generator/format.py", ("format_files",)),
+    ("manifest", "generator/manifest.py", ("with_manifest",)),
+    ("write (stage the new tree while validation runs, then swap it in)", "generator/write.py", ("stage", "commit")),
 )
 TOP = 25
 
@@ -35,9 +35,9 @@ TOP = 25
 def _stage_times(stats: pstats.Stats) -> dict[str, float]:
     table = stats.stats  # type: ignore[attr-defined]  # pstats keeps its table untyped
     times = {}
-    for label, suffix, function in STAGES:
+    for label, suffix, functions in STAGES:
         times[label] = sum(value[3] for (file, _, name), value in table.items()
-                           if file.endswith(suffix) and name == function)
+                           if file.endswith(suffix) and name in functions)
     return times
 
 
