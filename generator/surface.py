@@ -56,7 +56,8 @@ class Surface:
 
     def to_json(self) -> str:
         """One entry per line, sorted: small diffs in version control, cheap to read back."""
-        lines = [f"  {json.dumps(k)}: {json.dumps(_compact(e), sort_keys=True)}" for k, e in sorted(self.entries.items())]
+        dumps = json.dumps
+        lines = [f"  {dumps(k)}: {dumps(_compact(e))}" for k, e in sorted(self.entries.items())]
         head = json.dumps({"format": FORMAT_VERSION, "title": self.title, "version": self.version, "package": self.package})
         return head[:-1] + ', "entries": {\n' + ",\n".join(lines) + "\n}}\n"
 
@@ -85,12 +86,13 @@ def _requoted(member: str) -> str:
     return _STRING.sub(lambda m: literal(ast.literal_eval(m.group())), member)
 
 
-_FIELDS = tuple(f.name for f in fields(Entry))
+_FIELDS = tuple(sorted(f.name for f in fields(Entry)))  # sorted: the JSON keys come out in order
 _DEFAULTS = {f.name: f.default for f in fields(Entry) if f.default is not MISSING}
 
 
 def _compact(entry: Entry) -> dict[str, Any]:
-    """The entry without the fields that hold their defaults (tuples as lists, for JSON)."""
+    """The entry without the fields that hold their defaults (tuples as lists, for JSON), its
+    keys sorted."""
     result: dict[str, Any] = {}
     for name in _FIELDS:
         value = getattr(entry, name)
