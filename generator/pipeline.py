@@ -20,6 +20,7 @@ from .load import Document, load
 from .manifest import with_manifest
 from .render import Meta, Options, render, template_digest
 from .resolve import resolve
+from .resource_views import ResourceView, resource_views
 from .surface import SURFACE_FILE, Surface, surface
 from .validate import Pending, check_version
 
@@ -33,6 +34,7 @@ class Analysed:
     surface: Surface
     validation: Pending
     later: Diagnostics  # build's findings, reported after validation's
+    resources: list[ResourceView]  # made once, for the surface and the render
     settled: bool = False
 
 
@@ -73,7 +75,9 @@ def analyse(
     package_name = naming.snake(package) if package else naming.package_name(api.title)
     resource_classes = [r.class_name for r in api.resources]
     options = Options(package=package_name, client=naming.client_name(client or package_name, resource_classes))
-    analysed = Analysed(api, options, document, diagnostics, surface(api, options.package, options.client), validation, later)
+    resources = resource_views(api)
+    analysed = Analysed(api, options, document, diagnostics, surface(api, options.package, options.client, resources),
+                        validation, later, resources)
     if wait:
         settle(analysed, strict)
     return analysed
@@ -123,7 +127,7 @@ def generate(
             version = package_version or _package_version(api.version, document.name, analysed.later)
             options = replace(options, meta=Meta(version=version))
         options = replace(options, templates=templates)
-        rendered = render(api, options)
+        rendered = render(api, options, analysed.resources)
         rendered[SURFACE_FILE] = analysed.surface.to_json()
         if strict:
             settle(analysed, strict)  # warnings fail a strict run: find out before formatting

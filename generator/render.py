@@ -16,7 +16,7 @@ from . import ir
 from .model_views import model_modules
 from .modules import assign_modules
 from .pyexpr import doc_lines, literal, tuple_expr
-from .resource_views import resource_view
+from .resource_views import ResourceView, resource_views
 
 TEMPLATES = Path(__file__).resolve().parent / "templates"
 if not TEMPLATES.is_dir():  # running from a source checkout
@@ -101,10 +101,11 @@ def _environment(custom: Path | None) -> jinja2.Environment:
 
 # ------------------------------------------------------------------ entry point
 
-def render(api: ir.Api, options: Options) -> dict[str, str]:
+def render(api: ir.Api, options: Options, resources: list[ResourceView] | None = None) -> dict[str, str]:
+    """Every file of the package; `resources` are `resource_views(api)` when already made."""
     env = _environment(options.templates)
     try:
-        return _render(env, api, options)
+        return _render(env, api, options, resource_views(api) if resources is None else resources)
     except jinja2.TemplateSyntaxError as exc:
         raise TemplateProblem(f"template {exc.filename or exc.name}, line {exc.lineno}: {exc.message}") from None
     except (jinja2.TemplateError, OSError, UnicodeDecodeError) as exc:
@@ -117,7 +118,7 @@ def _source(env: jinja2.Environment, name: str) -> str:
     return env.loader.get_source(env, name)[0]
 
 
-def _render(env: jinja2.Environment, api: ir.Api, options: Options) -> dict[str, str]:
+def _render(env: jinja2.Environment, api: ir.Api, options: Options, resources: list[ResourceView]) -> dict[str, str]:
     modules = assign_modules(api)
     names = {m.key: m.name for m in api.models} | {e.key: e.name for e in api.enums}
     enums = {e.key: e for e in api.enums}
@@ -130,7 +131,6 @@ def _render(env: jinja2.Environment, api: ir.Api, options: Options) -> dict[str,
 
     model_views = model_modules(api, modules, names, enums, {m.key: m for m in api.models})
     exported = sorted({(exported_names[k], modules[k]) for k in exported_names})
-    resources = [resource_view(r, names, enums) for r in api.resources]
     common = {"api": api, "options": options, "resources": resources, "exported": exported,
               "auth_args": _auth_args(api.auth, pkg), "auth_schemes": _auth_schemes(api.auth, pkg),
               "title_doc": doc_lines(api.title)[0] if doc_lines(api.title) else "API",

@@ -50,6 +50,14 @@ class ResourceView:
     uses_pagination: bool
 
 
+def resource_views(api: ir.Api) -> list[ResourceView]:
+    """The view of every resource of `api`: what `render` writes and `surface` describes, made
+    once for both. Aliases have no names here: references to them are inlined."""
+    names = {m.key: m.name for m in api.models} | {e.key: e.name for e in api.enums}
+    enums = {e.key: e for e in api.enums}
+    return [resource_view(r, names, enums) for r in api.resources]
+
+
 def resource_view(resource: ir.Resource, names: dict[str, str], enums: dict[str, ir.Enum]) -> ResourceView:
     writer = TypeWriter(ref=lambda key: f"_models.{names[key]}", names=names, lenient_enums=False, plain=True)
     runtime = TypeWriter(ref=lambda key: f"_models.{names[key]}", names=names, lenient_enums=False)

@@ -22,7 +22,7 @@ from typing import Any, Literal
 
 from . import ir
 from .pyexpr import TypeWriter, literal
-from .resource_views import ArgView, resource_view
+from .resource_views import ArgView, ResourceView, resource_views
 
 SURFACE_FILE = ".sdkforge-api.json"
 FORMAT_VERSION = 1
@@ -123,10 +123,10 @@ def members(annotation: str) -> tuple[str, ...]:
     return tuple(sorted({p for p in parts if p and p != "NotGiven"}))
 
 
-def surface(api: ir.Api, package: str, client: str) -> Surface:
-    """The surface of the package `render` writes for `api` (names already assigned)."""
+def surface(api: ir.Api, package: str, client: str, resources: list[ResourceView] | None = None) -> Surface:
+    """The surface of the package `render` writes for `api` (names already assigned);
+    `resources` are `resource_views(api)` when already made."""
     names = {m.key: m.name for m in api.models} | {e.key: e.name for e in api.enums} | {a.key: a.name for a in api.aliases}
-    enums = {e.key: e for e in api.enums}
     writer = TypeWriter(ref=lambda key: names[key], names=names, lenient_enums=False, plain=True)
     usage = _usage(api)
     entries: dict[str, Entry] = {}
@@ -134,12 +134,12 @@ def surface(api: ir.Api, package: str, client: str) -> Surface:
         for arg in scheme.args:
             entries[f"client:{arg}"] = Entry("client-arg", f"{client}({arg})", arg, f"#/components/securitySchemes/{scheme.name}",
                                              type=("str",), doc=digest(scheme.description))
-    for resource in api.resources:
+    views = resource_views(api) if resources is None else resources
+    for resource, view in zip(api.resources, views, strict=True):
         res_id = f"resource:{resource.name}"
         res_symbol = f"client.{resource.name}"
         first = resource.operations[0].pointer if resource.operations else ""
         entries[res_id] = Entry("resource", res_symbol, resource.name, _where(first))
-        view = resource_view(resource, names, enums)
         methods = {m.name: m for m in view.methods}
         for op in resource.operations:
             method = methods[op.name]
