@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import datetime
+import gc
 import os
 import sys
 import time
@@ -91,7 +92,24 @@ def _report(diagnostics: Sequence[Diagnostic], quiet: bool) -> None:
         print(f"... and {len(shown) - MAX_SHOWN} more", file=sys.stderr)
 
 
+# sdkforge allocates millions of objects that live for the whole run (the spec, the IR, the
+# texts) and makes little cyclic garbage. With CPython's default thresholds the collector scans
+# all of them again and again: 2.2 s of a cold 11 s OpenAI run (13 full collections), 0.17 s of
+# a 2 s Mixpeek bump. Collecting the young generation every 100,000 allocations instead still
+# frees short-lived cycles (black's syntax trees) and took 0.4 s and 0.05 s, for 3% more memory.
+_GC_THRESHOLDS = (100_000, 50, 100)
+
+
 def main(argv: Sequence[str] | None = None) -> int:
+    before = gc.get_threshold()
+    gc.set_threshold(*_GC_THRESHOLDS)
+    try:
+        return _main(argv)
+    finally:
+        gc.set_threshold(*before)  # as it was, for a program that calls main() and goes on
+
+
+def _main(argv: Sequence[str] | None) -> int:
     parser = _parser()
     args = parser.parse_args(argv)
     try:

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import gc
 import os
 import subprocess
 import sys
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -207,3 +209,20 @@ def test_diagnostics_show_control_and_bidi_characters_from_the_spec_escaped(tmp_
     assert_clean_failure(result, 1, "\\x1b[31m\\x0aerror: all good\\u202e")
     assert "\x1b" not in result.stderr and "\u202e" not in result.stderr
     assert not any(line.startswith("error: all good") for line in result.stderr.splitlines())
+
+
+def test_main_tunes_the_garbage_collector_only_while_it_runs(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from generator import cli
+
+    seen = []
+    real = cli.generate
+
+    def spy(*args: Any, **kwargs: Any) -> Any:
+        seen.append(gc.get_threshold())
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(cli, "generate", spy)
+    before = gc.get_threshold()
+    assert cli.main(["generate", str(SEED), "-o", str(tmp_path / "out"), "-q", "--no-cache"]) == 0
+    assert seen == [cli._GC_THRESHOLDS] != [before]
+    assert gc.get_threshold() == before
