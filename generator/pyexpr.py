@@ -18,7 +18,6 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import assert_never
 
-from black.strings import normalize_string_quotes
 
 from . import ir
 
@@ -145,8 +144,13 @@ def tuple_expr(items: list[str]) -> str:
 
 @functools.lru_cache(maxsize=8192)
 def _string(value: str) -> str:
-    """`repr`, with the quotes black prefers: generated code needs no reformatting for them."""
-    return normalize_string_quotes(repr(value))
+    """`repr`, with the quotes black prefers, so generated code needs no reformatting for them:
+    double quotes unless they need more escapes than single ones (black's
+    `normalize_string_quotes` on `repr`'s output; a test compares the two)."""
+    text = repr(value)
+    if text[0] == '"' or value.count('"') > value.count("'"):
+        return text  # repr chose double quotes (the value has ' and no "), or they cost more escapes
+    return '"' + text[1:-1].replace("\\'", "'").replace('"', '\\"') + '"'  # every ' in repr's body is escaped
 
 
 def fits(t: ir.TypeRef, value: object, enums: Mapping[str, ir.Enum], coerce: bool = False) -> bool:
