@@ -18,8 +18,10 @@ from collections.abc import Iterator
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import replace
 
-import black
-from black.strings import str_width
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    import black
 
 # Snippets that put one item line at depth 1 inside a bracket of each kind. A second item
 # after it keeps the bracket multi-element, so its trailing comma stays magic, as in the file.
@@ -49,9 +51,18 @@ _TOKENS = re.compile(
 _LONE_STRING = re.compile(rf"{_STRING},?")
 
 
+def _width(text: str) -> int:
+    """The width black gives the text (wide characters count two)."""
+    if text.isascii():
+        return len(text)
+    from black.strings import str_width  # imported when first needed: black costs 0.1 s to import
+
+    return str_width(text)
+
+
 def _too_wide(line: str, width: int) -> bool:
-    """Whether black counts the line as longer than `width` (wide characters count two)."""
-    return len(line) > width if line.isascii() else str_width(line) > width
+    """Whether black counts the line as longer than `width`."""
+    return len(line) > width if line.isascii() else _width(line) > width
 
 
 def _opener_kind(before: str, bracket: str) -> str:
@@ -249,6 +260,8 @@ _POOL_FROM = 48  # snippets; fewer are formatted faster than a second process st
 
 def _snippet(mode: black.Mode, job: tuple[str, int, str, str]) -> str | None:
     """Black's lines for the item between `head` and `tail` of a snippet, or None."""
+    import black
+
     snippet, width, head, tail = job
     try:
         formatted = black.format_str(snippet, mode=replace(mode, line_length=width))
@@ -284,7 +297,7 @@ def _native(body: str, pad: str, kind: str, width: int) -> str | None:
         if found is not None:  # `x = f(a.b)`: black hugs the lone argument
             head = f"{pad}{found.group(1)} = {found.group(2)}("
             argument = f"{pad}    {found.group(3)}"
-            if str_width(head) <= width and str_width(argument) <= width:
+            if _width(head) <= width and _width(argument) <= width:
                 return f"{head}\n{argument}\n{pad})"
         return None
     if kind == "call":
@@ -294,7 +307,7 @@ def _native(body: str, pad: str, kind: str, width: int) -> str | None:
             if entries is None or not all(_ENTRY.fullmatch(e) for e in entries):
                 return None
             lines = [f"{pad}    {e}," if len(entries) > 1 else f"{pad}    {e}" for e in entries]
-            if not all(str_width(item) <= width for item in lines):
+            if not all(_width(item) <= width for item in lines):
                 return None
             return f"{pad}{found.group(1)}={{\n" + "\n".join(lines) + f"\n{pad}}},"
     if kind == "dict" and _STRING_PAIR.fullmatch(body):

@@ -12,7 +12,7 @@ import pytest
 from generator import naming
 from generator.build import build
 from generator.diagnostics import Diagnostics
-from generator.format import MODE
+from generator.format import black_mode
 from generator.load import load
 from generator.render import STATIC_RUNTIME, TEMPLATES, Options, render
 from generator.resolve import resolve
@@ -119,24 +119,24 @@ DECLINED = {
 @pytest.mark.parametrize("name", sorted(HANDLED))
 def test_handled_lines_come_out_as_black_writes_them(name: str) -> None:
     text = textwrap.dedent(HANDLED[name]).lstrip("\n")
-    expected = black.format_str(text, mode=MODE)
+    expected = black.format_str(text, mode=black_mode())
     assert expected != text, "the case must give black something to do"
-    assert SpotFormatter(MODE).format(text) == expected
+    assert SpotFormatter(black_mode()).format(text) == expected
 
 
 @pytest.mark.parametrize("name", sorted(DECLINED))
 def test_what_it_is_unsure_of_goes_to_black(name: str) -> None:
-    assert SpotFormatter(MODE).format(DECLINED[name]) is None
+    assert SpotFormatter(black_mode()).format(DECLINED[name]) is None
 
 
 def test_short_lines_are_left_alone_and_snippets_are_reused() -> None:
-    formatter = SpotFormatter(MODE)
+    formatter = SpotFormatter(black_mode())
     text = "x = 1\n"
     assert formatter.format(text) is text
     long = textwrap.dedent(HANDLED["call kwargs, dict"]).lstrip("\n")
     formatter.format(long)
     snippets = len(formatter._snippets)
-    assert formatter.format(long.replace("def f()", "def g()")) == black.format_str(long.replace("def f()", "def g()"), mode=MODE)
+    assert formatter.format(long.replace("def f()", "def g()")) == black.format_str(long.replace("def f()", "def g()"), mode=black_mode())
     assert len(formatter._snippets) == snippets
 
 
@@ -144,16 +144,16 @@ def test_the_static_runtime_is_already_black_formatted() -> None:
     """Files copied as they are must be black's output already, or spot formatting would pass them through."""
     for source in sorted(set(STATIC_RUNTIME.values())):
         text = (TEMPLATES / source).read_text(encoding="utf-8")
-        assert black.format_str(text, mode=MODE) == text, f"templates/{source}: run black -l {MODE.line_length} on it"
+        assert black.format_str(text, mode=black_mode()) == text, f"templates/{source}: run black -l {black_mode().line_length} on it"
 
 
 @pytest.mark.parametrize("spec", sorted((ROOT / "specs").glob("*.yaml")), ids=lambda p: p.stem)
 def test_every_file_of_the_feature_specs_is_spot_formatted_as_black_would(spec: Path) -> None:
-    formatter = SpotFormatter(MODE)
+    formatter = SpotFormatter(black_mode())
     for path, text in sorted(_rendered(spec).items()):
         got = formatter.format(text)
         assert got is not None, f"{path}: spot formatting declined a file from the built-in templates"
-        assert got == black.format_str(text, mode=MODE), path
+        assert got == black.format_str(text, mode=black_mode()), path
 
 
 @pytest.mark.slow
@@ -161,15 +161,15 @@ def test_every_file_of_the_feature_specs_is_spot_formatted_as_black_would(spec: 
 @pytest.mark.parametrize("name", ["mixpeek/openapi-2026-01-20.json", "public/openai-openapi.yaml"])
 def test_real_spec_files_with_long_lines_match_black(name: str) -> None:
     """A fixed sample of the files black would change most: those with lines over the length."""
-    formatter = SpotFormatter(MODE)
+    formatter = SpotFormatter(black_mode())
     files = _rendered(SHARED / name)
-    long = sorted(p for p, t in files.items() if any(len(line) > MODE.line_length for line in t.splitlines()))
+    long = sorted(p for p, t in files.items() if any(len(line) > black_mode().line_length for line in t.splitlines()))
     sample = random.Random(7).sample(long, min(12, len(long)))
     checked = 0
     for path in sample:
         got = formatter.format(files[path])
         if got is not None:
-            assert got == black.format_str(files[path], mode=MODE), path
+            assert got == black.format_str(files[path], mode=black_mode()), path
             checked += 1
     assert checked >= len(sample) - 3
 
@@ -179,6 +179,6 @@ def test_format_all_formats_snippets_on_two_processes_with_the_same_result(monke
     texts = {name: textwrap.dedent(text).lstrip("\n") for name, text in HANDLED.items()}
     texts |= {name: text for name, text in DECLINED.items()}
     texts |= _rendered(ROOT / "specs" / "features.yaml")
-    one_by_one = {path: SpotFormatter(MODE).format(text) for path, text in texts.items()}
-    assert SpotFormatter(MODE).format_all(texts, workers=2) == one_by_one
+    one_by_one = {path: SpotFormatter(black_mode()).format(text) for path, text in texts.items()}
+    assert SpotFormatter(black_mode()).format_all(texts, workers=2) == one_by_one
     assert sum(result is None for result in one_by_one.values()) == len(DECLINED)

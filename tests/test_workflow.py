@@ -12,6 +12,7 @@ import sys
 import venv
 from pathlib import Path
 
+import black
 import pytest
 
 from generator import cli, format as format_stage
@@ -106,7 +107,7 @@ def test_check_runs_no_formatter_when_nothing_changed(tmp_path: Path, capsys: py
     def no_black(*args: object, **kwargs: object) -> str:
         raise AssertionError("black ran")
 
-    monkeypatch.setattr(format_stage.black, "format_str", no_black)
+    monkeypatch.setattr(black, "format_str", no_black)
     code, stdout, err = sdkforge(capsys, "check", FEATURES, "-o", out, "--no-cache")
     assert code == 0, err
     assert "up to date" in stdout

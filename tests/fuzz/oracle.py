@@ -32,7 +32,7 @@ from typing import Any, Literal
 import black
 
 from generator.diagnostics import SpecError
-from generator.format import MODE
+from generator.format import black_mode
 from generator import pipeline
 from generator.write import write
 
@@ -84,9 +84,9 @@ def fast_format(black_every: int = 1) -> Iterator[None]:
         todo = {path: text for path, text in files.items() if _key(path, text) not in _FORMATTED}
         for path, formatted in original(todo, *args, **kwargs).items():
             _FORMATTED[_key(path, todo[path])] = formatted
-            if path.endswith(".py") and any(len(line) > MODE.line_length for line in todo[path].splitlines()):
+            if path.endswith(".py") and any(len(line) > black_mode().line_length for line in todo[path].splitlines()):
                 # spot formatting did work here: it must be what black writes, hostile names and all
-                expected = black.format_str(todo[path], mode=MODE)
+                expected = black.format_str(todo[path], mode=black_mode())
                 if formatted != expected:
                     raise AssertionError(f"{path}: spot formatting differs from black")
         return {path: _FORMATTED[_key(path, text)] for path, text in files.items()}
