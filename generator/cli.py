@@ -162,10 +162,14 @@ def _generate_or_check(parser: argparse.ArgumentParser, args: argparse.Namespace
     cache = None if args.no_cache else Cache(args.cache_dir or config.cache_dir or default_cache_dir())
     stats = FormatStats()
     staged: Staged | None = None
+    refused: OutputError | None = None  # raised once the spec's findings are reported
 
     def stage_output(files: Mapping[str, str]) -> None:  # while the spec is being validated
-        nonlocal staged
-        staged = stage(out, files, force=args.force)
+        nonlocal staged, refused
+        try:
+            staged = stage(out, files, force=args.force)
+        except OutputError as exc:
+            refused = exc
 
     try:
         result = generate(
@@ -182,6 +186,8 @@ def _generate_or_check(parser: argparse.ArgumentParser, args: argparse.Namespace
     _report(result.diagnostics, quiet)
     if cache is not None and cache.problem and not quiet:
         print(f"sdkforge: note: {cache.problem}; going on without it", file=sys.stderr)
+    if refused is not None:
+        raise refused
     if args.command == "check":
         return _check(out, result)
     changelog: Path | None = args.changelog or config.changelog

@@ -75,10 +75,14 @@ def test_edited_generated_file_is_reported_and_kept_unless_forced(tmp_path: Path
     client = out / "mixpeek" / "_client.py"
     client.write_text(client.read_text() + "# my fix\n")
     before = {p: p.read_bytes() for p in out.rglob("*") if p.is_file()}
-    code, _, err = sdkforge(capsys, "generate", bumped_seed(tmp_path), "-o", out, "--cache-dir", cache)
+    bumped = bumped_seed(tmp_path)
+    bumped.write_text(bumped.read_text().replace("        - trigger_id\n        - executions\n",
+                                                 "        - trigger_id\n        - trigger_id\n        - executions\n"))
+    code, _, err = sdkforge(capsys, "generate", bumped, "-o", out, "--cache-dir", cache)
     assert code == 2
     assert "mixpeek/_client.py" in err and "--force" in err and "nothing was written" in err
     assert {p: p.read_bytes() for p in out.rglob("*") if p.is_file()} == before
+    assert "warning:" in err and err.index("warning:") < err.index("changed since")  # the spec's findings first
     # An edited file the run would leave exactly as it is on disk is not in the way.
     code, _, err = sdkforge(capsys, "generate", bumped_seed(tmp_path), "-o", out, "--cache-dir", cache, "--force")
     assert code == 0, err
