@@ -26,7 +26,7 @@ class ClassView:
     docstring: str
     fields: tuple[FieldView, ...]
     page_item: str = ""  # the item type when this model is a page of a list call
-    bases: str = ""  # as written in the class statement: `base`, and `PageModel` for a page
+    bases: tuple[str, ...] = ()  # as written in the class statement: `base`, and `PageModel` for a page
 
 
 @dataclass(frozen=True, slots=True)
@@ -96,7 +96,7 @@ def model_modules(
             class_views.append(ClassView(item.name, base, docstring(item.description, "    "), tuple(fields), page_item, bases))
         own = {item.key for item in items} | keys_in.get(module, set())
         foreign = sorted({(modules[k], names[k]) for k in writer.keys if k not in own and modules[k] != module})
-        runtime_bases = {b for c in class_views for b in c.bases.split(", ")} & {"BaseModel", "PageModel"}
+        runtime_bases = {b for c in class_views for b in c.bases} & {"BaseModel", "PageModel"}
         imports = _model_imports(writer, uses_field, sorted(runtime_bases), bool(enum_views), foreign,
                                  any(c.page_item for c in class_views))
         class_views = _bases_first(class_views)
@@ -118,12 +118,12 @@ def _paged(key: str, pages: dict[str, ir.TypeRef], models: dict[str, ir.Model]) 
     return False
 
 
-def _bases(base: str, page: bool, base_paged: bool) -> str:
+def _bases(base: str, page: bool, base_paged: bool) -> tuple[str, ...]:
     """The class's bases as written: a page is a `PageModel` (the runtime's model that keeps
     the state for fetching the next page), unless the model it extends already is one."""
     if not page or base_paged:
-        return base
-    return "PageModel" if base == "BaseModel" else f"{base}, PageModel"
+        return (base,)
+    return ("PageModel",) if base == "BaseModel" else (base, "PageModel")
 
 
 def _bases_first(classes: list[ClassView]) -> list[ClassView]:
