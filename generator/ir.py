@@ -256,3 +256,12 @@ class Api:
     enums: tuple[Enum, ...]
     aliases: tuple[Alias, ...] = ()
     auth: tuple[AuthScheme, ...] = ()
+
+    def type_names(self) -> dict[str, str]:
+        """The Python name of each model and enum by key: what type expressions refer to
+        (references to aliases are inlined)."""
+        return {m.key: m.name for m in self.models} | {e.key: e.name for e in self.enums}
+
+    def exported_names(self) -> dict[str, str]:
+        """`type_names` and the aliases: every name the models package exports, by key."""
+        return self.type_names() | {a.key: a.name for a in self.aliases}

@@ -72,7 +72,7 @@ def _components(graph: dict[str, list[str]]) -> list[list[str]]:
 
 def assign_modules(api: ir.Api) -> dict[str, str]:
     """key -> module name (without package) for every model and enum."""
-    names = {m.key: m.name for m in api.models} | {e.key: e.name for e in api.enums} | {a.key: a.name for a in api.aliases}
+    names = api.exported_names()
     graph: dict[str, list[str]] = {key: [] for key in names}
     for model in api.models:
         refs = {k for f in model.fields for k in references(f.type)}

@@ -120,9 +120,9 @@ def _source(env: jinja2.Environment, name: str) -> str:
 
 def _render(env: jinja2.Environment, api: ir.Api, options: Options, resources: list[ResourceView]) -> dict[str, str]:
     modules = assign_modules(api)
-    names = {m.key: m.name for m in api.models} | {e.key: e.name for e in api.enums}
+    names = api.type_names()
     enums = {e.key: e for e in api.enums}
-    exported_names = names | {a.key: a.name for a in api.aliases}
+    exported_names = api.exported_names()
     pkg = options.package
     files: dict[str, str] = {}
     for target, source in STATIC_RUNTIME.items():

@@ -53,7 +53,7 @@ class ResourceView:
 def resource_views(api: ir.Api) -> list[ResourceView]:
     """The view of every resource of `api`: what `render` writes and `surface` describes, made
     once for both. Aliases have no names here: references to them are inlined."""
-    names = {m.key: m.name for m in api.models} | {e.key: e.name for e in api.enums}
+    names = api.type_names()
     enums = {e.key: e for e in api.enums}
     return [resource_view(r, names, enums) for r in api.resources]
 

@@ -126,7 +126,7 @@ def members(annotation: str) -> tuple[str, ...]:
 def surface(api: ir.Api, package: str, client: str, resources: list[ResourceView] | None = None) -> Surface:
     """The surface of the package `render` writes for `api` (names already assigned);
     `resources` are `resource_views(api)` when already made."""
-    names = {m.key: m.name for m in api.models} | {e.key: e.name for e in api.enums} | {a.key: a.name for a in api.aliases}
+    names = api.exported_names()
     writer = TypeWriter(ref=lambda key: names[key], names=names, lenient_enums=False, plain=True)
     usage = _usage(api)
     entries: dict[str, Entry] = {}
