@@ -21,7 +21,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from . import __version__
-from .manifest import MANIFEST, edited_files, read_manifest, text_hash
+from .manifest import MANIFEST, Manifest, edited_files, read_manifest, text_hash
 from .outdir import BACKUP_SUFFIX, dangerous, recover, staging_prefix, swap_in
 
 MAX_LISTED = 20
@@ -70,9 +70,8 @@ def check_output_folder(out: Path, force: bool = False, spec: Path | None = None
         )
 
 
-def owned_files(out: Path) -> set[str]:
+def owned_files(manifest: Manifest | None) -> set[str]:
     """The files the previous run wrote, from its manifest (empty when there is none)."""
-    manifest = read_manifest(out)
     return set(manifest.files) | {MANIFEST} if manifest is not None else set()
 
 
@@ -127,7 +126,7 @@ def stage(out: Path, files: Mapping[str, str], force: bool = False) -> Staged:
         raise OutputError(f"cannot create the output folder next to {out}: {exc.strerror or exc}") from None
     try:
         if out.is_dir():
-            _keep_foreign_files(out, staging, owned_files(out) | set(files))
+            _keep_foreign_files(out, staging, owned_files(manifest) | set(files))
         for rel, text in sorted(files.items()):
             target = staging / rel
             target.parent.mkdir(parents=True, exist_ok=True)
@@ -191,9 +190,9 @@ def compare(out: Path, files: Mapping[str, str], options: Mapping[str, object] |
             current = None
         if current != text:
             changed.append(rel)
-    removed = sorted(rel for rel in owned_files(out) - set(files) if (out / rel).exists())
-    reasons: list[str] = []
     manifest = read_manifest(out)
+    removed = sorted(rel for rel in owned_files(manifest) - set(files) if (out / rel).exists())
+    reasons: list[str] = []
     if manifest is not None and options is not None:
         if manifest.generator_version != __version__:
             reasons.append(f"written by sdkforge {manifest.generator_version or '(unknown)'}; this is sdkforge {__version__}")
