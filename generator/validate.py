@@ -107,9 +107,9 @@ def _versions() -> str:
 
 _NAMESPACE = "validate-v1"
 # Characters of spec from which validation runs in a forked second process. With the meta-schema
-# checks in Rust, inline validation costs ~0.7 s a MB plus 0.4 s of imports (Mixpeek 2026-01-20,
-# 2.4 MB: ~2 s), and that is all the fork can take off the critical path, only while the second
-# core is idle. When black has little to format (a spec bump, formatting cached) the child adds
+# checks in Rust and jsonschema-path's fast path (`schemapath`), inline validation costs ~0.25 s
+# a MB plus ~0.2 s of imports (Mixpeek 2026-01-20, 2.4 MB: 0.6 s + 0.2 s), and that is all the
+# fork can take off the critical path, only while the second core is idle. When black has little to format (a spec bump, formatting cached) the child adds
 # to the run's peak memory: measured PSS +16 MiB (+24%) on a 400 KB spec, +28 MiB on Mixpeek,
 # +53 MiB on OpenAI's 3 MB spec; in a run that formats everything it is done before black's
 # workers start, and the peak is no higher. Below 1 MiB it saves under a second: not worth it.
