@@ -95,7 +95,7 @@ def _formatter_calls(spec: Path, folder: Path) -> str:
         f"    open({str(counter)!r}, 'a').write('x')\n"
         "    return original(*args, **kwargs)\n"
         "black.format_str = counted\n"
-        "from generator.cli import main\n"
+        "from sdkforge.cli import main\n"
         "sys.exit(main(sys.argv[1:]))\n"
     )
     done = subprocess.run([PROJECT_BIN / "python", "-c", probe, "check", spec, "-o", folder / "out"], cwd=folder,

@@ -19,15 +19,15 @@ from pathlib import Path
 
 # (label, file suffix, functions): the stages of generator/pipeline.py and the CLI's write.
 STAGES = (
-    ("load (read + parse)", "generator/load.py", ("load",)),
-    ("resolve", "generator/resolve.py", ("resolve",)),
-    ("validate (openapi-spec-validator; 0 when it ran in its forked process)", "generator/validate.py", ("validate",)),
-    ("build (IR)", "generator/build.py", ("build",)),
-    ("name", "generator/naming.py", ("assign",)),
-    ("render (Jinja)", "generator/render.py", ("render",)),
-    ("format (spot formatting; black on snippets and unsure files)", "generator/format.py", ("format_files",)),
-    ("manifest", "generator/manifest.py", ("with_manifest",)),
-    ("write (stage the new tree while validation runs, then swap it in)", "generator/write.py", ("stage", "commit")),
+    ("load (read + parse)", "generator/read/load.py", ("load",)),
+    ("resolve", "generator/read/resolve.py", ("resolve",)),
+    ("validate (openapi-spec-validator; 0 when it ran in its forked process)", "generator/read/validate.py", ("validate",)),
+    ("build (IR)", "generator/model/build.py", ("build",)),
+    ("name", "generator/names/naming.py", ("assign",)),
+    ("render (Jinja)", "generator/emit/render.py", ("render",)),
+    ("format (spot formatting; black on snippets and unsure files)", "generator/emit/format.py", ("format_files",)),
+    ("manifest", "generator/output/manifest.py", ("with_manifest",)),
+    ("write (stage the new tree while validation runs, then swap it in)", "generator/output/write.py", ("stage", "commit")),
 )
 TOP = 25
 
@@ -42,7 +42,7 @@ def _stage_times(stats: pstats.Stats) -> dict[str, float]:
 
 
 def profile(spec: Path, out: Path) -> str:
-    from generator.cli import main
+    from sdkforge.cli import main
 
     profiler = cProfile.Profile()
     started = time.perf_counter()

@@ -11,17 +11,17 @@ import time
 from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 
-from . import __version__
-from .config import Config, ConfigError, load_config
-from .diagnostics import Diagnostic, SpecError
-from .diff import Report, compare as compare_surfaces, render_json, render_markdown, render_text
-from .cache import Cache, default_cache_dir
-from .format import FormatError, FormatStats
-from .manifest import known_formatting
-from .pipeline import Generated, analyse, generate, valid_version
-from .render import TemplateProblem
-from .surface import SURFACE_FILE, Surface
-from .write import OutputError, Staged, check_output_folder, compare, stage
+from sdkforge import __version__
+from sdkforge.config import Config, ConfigError, load_config
+from sdkforge.diagnostics import Diagnostic, SpecError
+from sdkforge.bump.diff import Report, compare as compare_surfaces, render_json, render_markdown, render_text
+from sdkforge.cache import Cache, default_cache_dir
+from sdkforge.emit.format import FormatError, FormatStats
+from sdkforge.output.manifest import known_formatting
+from sdkforge.pipeline import Generated, analyse, generate, valid_version
+from sdkforge.emit.render import TemplateProblem
+from sdkforge.emit.surface import SURFACE_FILE, Surface
+from sdkforge.output.write import OutputError, Staged, check_output_folder, compare, stage
 
 EXIT_OK, EXIT_SPEC, EXIT_USAGE = 0, 1, 2
 MAX_SHOWN = 40

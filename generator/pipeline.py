@@ -10,19 +10,21 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, replace
 from pathlib import Path
 
-from . import ir, naming
-from .build import build
-from .config import Config
-from .diagnostics import Diagnostic, Diagnostics, SpecError
-from .cache import Cache
-from .format import FormatStats, Known, format_files
-from .load import Document, load
-from .manifest import with_manifest
-from .render import Meta, Options, render, template_digest
-from .resolve import resolve
-from .resource_views import ResourceView, resource_views
-from .surface import SURFACE_FILE, Surface, surface
-from .validate import Pending, check_version
+from sdkforge.model import ir
+
+from sdkforge.names import naming
+from sdkforge.model.build import build
+from sdkforge.config import Config
+from sdkforge.diagnostics import Diagnostic, Diagnostics, SpecError
+from sdkforge.cache import Cache
+from sdkforge.emit.format import FormatStats, Known, format_files
+from sdkforge.read.load import Document, load
+from sdkforge.output.manifest import with_manifest
+from sdkforge.emit.render import Meta, Options, render, template_digest
+from sdkforge.read.resolve import resolve
+from sdkforge.emit.resource_views import ResourceView, resource_views
+from sdkforge.emit.surface import SURFACE_FILE, Surface, surface
+from sdkforge.read.validate import Pending, check_version
 
 
 @dataclass(slots=True)

@@ -11,8 +11,8 @@ from types import ModuleType
 
 import pytest
 
-from generator.pipeline import generate
-from generator.write import write
+from sdkforge.pipeline import generate
+from sdkforge.output.write import write
 
 ROOT = Path(__file__).resolve().parent.parent
 SHARED_SPECS = ROOT.parent / "shared" / "specs"

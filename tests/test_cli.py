@@ -18,7 +18,7 @@ SHARED = ROOT.parent / "shared" / "specs"
 
 def run(*args: str | Path) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
-        [sys.executable, "-m", "generator.cli", *map(str, args)],
+        [sys.executable, "-m", "sdkforge.cli", *map(str, args)],
         capture_output=True, text=True, cwd=ROOT, timeout=300,
     )
 
@@ -212,7 +212,7 @@ def test_diagnostics_show_control_and_bidi_characters_from_the_spec_escaped(tmp_
 
 
 def test_main_tunes_the_garbage_collector_only_while_it_runs(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    from generator import cli
+    from sdkforge import cli
 
     seen = []
     real = cli.generate

@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from generator.config import ConfigError, load_config
-from generator.pipeline import generate
+from sdkforge.config import ConfigError, load_config
+from sdkforge.pipeline import generate
 
 ROOT = Path(__file__).resolve().parent.parent
 SEED = ROOT / "specs" / "mixpeek-trigger-history.yaml"
@@ -98,7 +98,7 @@ def test_bad_configuration_names_the_key(tmp_path: Path, toml: str, needle: str)
 
 def test_cli_reads_the_config_and_flags_override_it(tmp_path: Path) -> None:
     write(tmp_path, '[tool.sdkforge]\nspec = "spec.yaml"\noutput = "out"\npackage-name = "from_config"\n')
-    run = [sys.executable, "-m", "generator.cli", "generate", "-q"]
+    run = [sys.executable, "-m", "sdkforge.cli", "generate", "-q"]
     env = {"PYTHONPATH": str(ROOT), "PATH": "/usr/bin:/bin"}
     assert subprocess.run(run, cwd=tmp_path, env=env, capture_output=True).returncode == 0
     assert (tmp_path / "out" / "from_config" / "__init__.py").is_file()
@@ -125,7 +125,7 @@ cache-dir = "cache"
     loaded = load_config(config)
     assert loaded.templates == tmp_path / "tpl" and loaded.meta and loaded.package_version == "3.1.4"
     assert loaded.changelog == tmp_path / "CHANGES.md" and loaded.cache_dir == tmp_path / "cache"
-    run = subprocess.run([sys.executable, "-m", "generator.cli", "generate", "--config", str(config), "-q"],
+    run = subprocess.run([sys.executable, "-m", "sdkforge.cli", "generate", "--config", str(config), "-q"],
                          capture_output=True, text=True, cwd=ROOT, timeout=300)
     assert run.returncode == 0, run.stderr
     out = tmp_path / "out"
@@ -133,7 +133,7 @@ cache-dir = "cache"
     assert 'version = "3.1.4"' in (out / "pyproject.toml").read_text()
     assert (tmp_path / "CHANGES.md").read_text().startswith("## Configured 1")
     assert any((tmp_path / "cache").rglob("*")), "the configured cache folder is used"
-    run = subprocess.run([sys.executable, "-m", "generator.cli", "generate", "--config", str(config), "-q",
+    run = subprocess.run([sys.executable, "-m", "sdkforge.cli", "generate", "--config", str(config), "-q",
                           "--package-version", "4.0.0"], capture_output=True, text=True, cwd=ROOT, timeout=300)
     assert run.returncode == 0, run.stderr
     assert 'version = "4.0.0"' in (out / "pyproject.toml").read_text()

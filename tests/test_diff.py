@@ -15,14 +15,14 @@ from typing import Any
 import pytest
 import yaml
 
-from generator import naming
-from generator.build import build
-from generator.diagnostics import Diagnostics
-from generator.diff import Change, compare, render_markdown, render_text
-from generator.load import load
-from generator.pipeline import analyse
-from generator.resolve import resolve
-from generator.surface import Surface, members, surface
+from sdkforge.names import naming
+from sdkforge.model.build import build
+from sdkforge.diagnostics import Diagnostics
+from sdkforge.bump.diff import Change, compare, render_markdown, render_text
+from sdkforge.read.load import load
+from sdkforge.pipeline import analyse
+from sdkforge.read.resolve import resolve
+from sdkforge.emit.surface import Surface, members, surface
 
 ROOT = Path(__file__).resolve().parent.parent
 MIXPEEK = ROOT.parent / "shared" / "specs" / "mixpeek"
@@ -295,7 +295,7 @@ def test_members_split_only_top_level_unions() -> None:
 
 
 def run(*args: str | Path) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([sys.executable, "-m", "generator.cli", *map(str, args)],
+    return subprocess.run([sys.executable, "-m", "sdkforge.cli", *map(str, args)],
                           capture_output=True, text=True, cwd=ROOT, timeout=300)
 
 

@@ -12,9 +12,9 @@ from pathlib import Path
 
 import pytest
 
-from generator.diagnostics import SpecError
-from generator.limits import MAX_ALIAS_NODES, MAX_DEPTH
-from generator.load import load
+from sdkforge.diagnostics import SpecError
+from sdkforge.read.limits import MAX_ALIAS_NODES, MAX_DEPTH
+from sdkforge.read.load import load
 
 ROOT = Path(__file__).resolve().parent.parent
 SEED = ROOT / "specs" / "mixpeek-trigger-history.yaml"
@@ -29,7 +29,7 @@ def run_limited(spec: Path, out: Path, env: dict[str, str] | None = None) -> tup
 
     started = time.monotonic()
     done = subprocess.run(
-        [sys.executable, "-m", "generator.cli", "generate", str(spec), "-o", str(out)],
+        [sys.executable, "-m", "sdkforge.cli", "generate", str(spec), "-o", str(out)],
         capture_output=True, text=True, cwd=ROOT, timeout=120, preexec_fn=limit,
         env={**os.environ, **(env or {})},
     )

@@ -21,10 +21,10 @@ from jsonschema.exceptions import SchemaError
 from openapi_schema_validator import OAS30Validator, OAS31Validator, oas31_format_checker
 from openapi_spec_validator.validation.keywords import SchemaValidator
 
-from generator import metaschema
-from generator.diagnostics import Diagnostics
-from generator.load import Document, load
-from generator.validate import _validator_class, validate
+from sdkforge.read import metaschema
+from sdkforge.diagnostics import Diagnostics
+from sdkforge.read.load import Document, load
+from sdkforge.read.validate import _validator_class, validate
 
 ROOT = Path(__file__).resolve().parent.parent
 SHARED_SPECS = ROOT.parent / "shared" / "specs"

@@ -11,8 +11,8 @@ from types import ModuleType
 
 import pytest
 
-from generator import naming
-from generator.pipeline import generate
+from sdkforge.names import naming
+from sdkforge.pipeline import generate
 
 
 @pytest.mark.parametrize(

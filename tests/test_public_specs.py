@@ -17,10 +17,10 @@ from types import ModuleType
 import pydantic
 import pytest
 
-from generator.diagnostics import SpecError
-from generator.cache import Cache
-from generator.pipeline import Generated, generate
-from generator.write import write
+from sdkforge.diagnostics import SpecError
+from sdkforge.cache import Cache
+from sdkforge.pipeline import Generated, generate
+from sdkforge.output.write import write
 
 PUBLIC = Path(__file__).resolve().parent.parent.parent / "shared" / "specs" / "public"
 OPENAPI_3 = sorted(p for p in PUBLIC.glob("*.yaml") if not p.name.startswith("oai-v2"))

@@ -6,7 +6,7 @@ import random
 
 from black.strings import normalize_string_quotes
 
-from generator.pyexpr import literal
+from sdkforge.emit.pyexpr import literal
 
 
 def test_string_literals_are_what_black_makes_of_repr() -> None:

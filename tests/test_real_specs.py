@@ -8,9 +8,9 @@ from pathlib import Path
 
 import pytest
 
-from generator.cache import Cache
-from generator.pipeline import Generated, generate
-from generator.write import write
+from sdkforge.cache import Cache
+from sdkforge.pipeline import Generated, generate
+from sdkforge.output.write import write
 
 ROOT = Path(__file__).resolve().parent.parent
 MIXPEEK = ROOT.parent / "shared" / "specs" / "mixpeek"

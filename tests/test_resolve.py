@@ -19,7 +19,7 @@ ROOT = Path(__file__).resolve().parent.parent
 
 def run(*args: str | Path, cwd: Path = ROOT) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
-        [sys.executable, "-m", "generator.cli", *map(str, args)],
+        [sys.executable, "-m", "sdkforge.cli", *map(str, args)],
         capture_output=True, text=True, cwd=cwd, timeout=120,
     )
 
@@ -210,7 +210,7 @@ def test_remote_failures_are_located_errors(tmp_path: Path, file_server: tuple[s
     spec = write_spec(tmp_path, ONE_SCHEMA.format(ref=f"{url}/missing.yaml#/Pet").replace(
         "  schemas:\n", f"  schemas:\n    Big: {{$ref: '{url}/big.yaml#/x'}}\n"))
     result = subprocess.run(
-        [sys.executable, "-m", "generator.cli", "generate", str(spec), "-o", str(tmp_path / "out"), "--allow-remote-refs"],
+        [sys.executable, "-m", "sdkforge.cli", "generate", str(spec), "-o", str(tmp_path / "out"), "--allow-remote-refs"],
         capture_output=True, text=True, cwd=ROOT, timeout=120, env={**os.environ, "SDKFORGE_MAX_SPEC_MB": "2"},
     )
     refused(result, "the server answered 404", "larger than the limit of 2,097,152 bytes",

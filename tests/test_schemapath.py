@@ -12,7 +12,7 @@ import pytest
 from jsonschema_path.nodes import SchemaNode
 from pathable.accessors import SubscriptableAccessor
 
-from generator import schemapath
+from sdkforge.read import schemapath
 
 GENERAL = SubscriptableAccessor._get_subnode.__func__  # type: ignore[attr-defined]
 

@@ -304,8 +304,8 @@ components:
 
 
 def test_refs_into_other_files_confined_to_the_spec_folder(tmp_path: Path) -> None:
-    from generator.diagnostics import SpecError
-    from generator.pipeline import generate
+    from sdkforge.diagnostics import SpecError
+    from sdkforge.pipeline import generate
 
     (tmp_path / "schemas").mkdir()
     (tmp_path / "schemas" / "pet.yaml").write_text(

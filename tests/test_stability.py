@@ -9,12 +9,12 @@ from pathlib import Path
 
 import pytest
 
-from generator import naming
-from generator.build import build
-from generator.diagnostics import Diagnostics
-from generator.load import load
-from generator.modules import assign_modules
-from generator.resolve import resolve
+from sdkforge.names import naming
+from sdkforge.model.build import build
+from sdkforge.diagnostics import Diagnostics
+from sdkforge.read.load import load
+from sdkforge.names.modules import assign_modules
+from sdkforge.read.resolve import resolve
 
 MIXPEEK = Path(__file__).resolve().parent.parent.parent / "shared" / "specs" / "mixpeek"
 BUMPS = [("2025-12-19", "2026-01-03"), ("2026-01-03", "2026-01-20")]

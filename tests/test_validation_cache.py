@@ -10,10 +10,12 @@ from pathlib import Path
 
 import pytest
 
-from generator import cli, validate as validate_stage
-from generator.cache import Cache
-from generator.diagnostics import SpecError
-from generator.pipeline import generate
+from sdkforge import cli
+
+from sdkforge.read import validate as validate_stage
+from sdkforge.cache import Cache
+from sdkforge.diagnostics import SpecError
+from sdkforge.pipeline import generate
 
 ROOT = Path(__file__).resolve().parent.parent
 SEED = ROOT / "specs" / "mixpeek-trigger-history.yaml"

@@ -15,8 +15,10 @@ from pathlib import Path
 import black
 import pytest
 
-from generator import cli, format as format_stage
-from generator.manifest import MANIFEST
+from sdkforge import cli
+
+from sdkforge.emit import format as format_stage
+from sdkforge.output.manifest import MANIFEST
 
 ROOT = Path(__file__).resolve().parent.parent
 SEED = ROOT / "specs" / "mixpeek-trigger-history.yaml"

@@ -5,7 +5,7 @@ from __future__ import annotations
 import random
 import textwrap
 
-from generator.pyexpr import wrap
+from sdkforge.emit.pyexpr import wrap
 
 
 def test_wrap_equals_textwrap_on_random_text() -> None:

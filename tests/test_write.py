@@ -16,7 +16,7 @@ SEED = ROOT / "specs" / "mixpeek-trigger-history.yaml"
 
 def run(*args: str | Path, cwd: Path = ROOT, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
-        [sys.executable, "-m", "generator.cli", *map(str, args)], capture_output=True, text=True, cwd=cwd,
+        [sys.executable, "-m", "sdkforge.cli", *map(str, args)], capture_output=True, text=True, cwd=cwd,
         timeout=300, env={**os.environ, "PYTHONPATH": str(ROOT), **(env or {})},
     )
 
@@ -86,9 +86,9 @@ def test_a_subfolder_of_the_repository_is_fine(tmp_path: Path) -> None:
 
 KILLER = """
 import os, shutil, signal, sys
-import generator.outdir as outdir
-import generator.write as write
-from generator.cli import main
+import sdkforge.output.outdir as outdir
+import sdkforge.output.write as write
+from sdkforge.cli import main
 
 point, nth = sys.argv[1], int(sys.argv[2])
 seen = [0]

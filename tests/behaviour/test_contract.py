@@ -66,8 +66,8 @@ from werkzeug.http import parse_cookie  # noqa: E402
 
 import mixpeek  # noqa: E402
 
-from generator.pipeline import generate  # noqa: E402
-from generator.write import write  # noqa: E402
+from sdkforge.pipeline import generate  # noqa: E402
+from sdkforge.output.write import write  # noqa: E402
 
 from .server import LoopbackServer, RecordedRequest, Reply  # noqa: E402
 

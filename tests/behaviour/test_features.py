@@ -27,9 +27,9 @@ from urllib.parse import parse_qsl
 import pydantic
 import pytest
 
-from generator.diagnostics import Diagnostic
-from generator.pipeline import generate
-from generator.write import write
+from sdkforge.diagnostics import Diagnostic
+from sdkforge.pipeline import generate
+from sdkforge.output.write import write
 
 from .server import LoopbackServer, RecordedRequest
 

@@ -21,8 +21,8 @@ import httpx
 import pytest
 
 import mixpeek
-from generator.pipeline import generate
-from generator.write import write
+from sdkforge.pipeline import generate
+from sdkforge.output.write import write
 
 from .harness import Harness, harnesses
 from .server import LoopbackServer

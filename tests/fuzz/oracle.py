@@ -31,10 +31,10 @@ from typing import Any, Literal
 
 import black
 
-from generator.diagnostics import SpecError
-from generator.format import black_mode
-from generator import pipeline
-from generator.write import write
+from sdkforge.diagnostics import SpecError
+from sdkforge.emit.format import black_mode
+from sdkforge import pipeline
+from sdkforge.output.write import write
 
 from .strategies import MARKER_ABS, MARKER_ENV, MARKER_FILE, dump
 
@@ -244,7 +244,7 @@ class Oracle:
 def cli_check(spec: Path, out: Path) -> Literal[0, 1]:
     """The same spec through the command: exit 0 with a manifest, or exit 1 with located errors."""
     done = subprocess.run(
-        [sys.executable, "-m", "generator.cli", "generate", str(spec), "-o", str(out)],
+        [sys.executable, "-m", "sdkforge.cli", "generate", str(spec), "-o", str(out)],
         capture_output=True, text=True, cwd=ROOT, timeout=300,
         env={k: v for k, v in os.environ.items() if k != "SDKFORGE_DEBUG"},
     )

@@ -63,7 +63,7 @@ def test_the_oracle_catches_a_generator_that_stops_escaping(tmp_path: Path, monk
     try:
         oracle = Oracle(tmp_path / "specs", importer)
         assert oracle.check(SPEC, "json").outcome == "generated"  # escaped: harmless
-        monkeypatch.setattr("generator.model_views.docstring", lambda text, indent: f'"""{text}"""' if text else "")
+        monkeypatch.setattr("sdkforge.emit.model_views.docstring", lambda text, indent: f'"""{text}"""' if text else "")
         with pytest.raises(FuzzFailure, match="PAYLOAD RAN"):
             oracle.check(SPEC, "json")
     finally:

@@ -10,8 +10,8 @@ from pathlib import Path
 
 import pytest
 
-from generator.pipeline import generate
-from generator.write import compare
+from sdkforge.pipeline import generate
+from sdkforge.output.write import compare
 
 ROOT = Path(__file__).resolve().parents[2]
 SPECS = sorted((ROOT / "specs").glob("*.yaml"))
@@ -40,7 +40,7 @@ def test_two_processes_with_different_hash_seeds_write_identical_bytes(tmp_path:
     for seed in ("1", "2"):
         out = tmp_path / f"run{seed}"
         env = {**os.environ, "PYTHONHASHSEED": seed}
-        subprocess.run([sys.executable, "-m", "generator.cli", "generate", str(spec), "-o", str(out), "-q"],
+        subprocess.run([sys.executable, "-m", "sdkforge.cli", "generate", str(spec), "-o", str(out), "-q"],
                        check=True, env=env, cwd=ROOT)
         trees.append({p.relative_to(out).as_posix(): p.read_bytes() for p in sorted(out.rglob("*")) if p.is_file()})
     assert trees[0] == trees[1]

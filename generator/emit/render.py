@@ -12,15 +12,15 @@ from pathlib import Path
 
 import jinja2
 
-from . import ir
-from .model_views import model_modules
-from .modules import assign_modules
-from .pyexpr import doc_lines, literal, tuple_expr
-from .resource_views import ResourceView, resource_views
+from sdkforge.model import ir
+from sdkforge.emit.model_views import model_modules
+from sdkforge.names.modules import assign_modules
+from sdkforge.emit.pyexpr import doc_lines, literal, tuple_expr
+from sdkforge.emit.resource_views import ResourceView, resource_views
 
-TEMPLATES = Path(__file__).resolve().parent / "templates"
-if not TEMPLATES.is_dir():  # running from a source checkout
-    TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
+TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
+if not TEMPLATES.is_dir():  # running from a source checkout: generator/emit/ beside templates/
+    TEMPLATES = Path(__file__).resolve().parent.parent.parent / "templates"
 
 STATIC_RUNTIME = {
     "_runtime/_http.py": "runtime/_http.py",

@@ -22,8 +22,8 @@ from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from .cache import Cache
-from .spotformat import SpotFormatter
+from sdkforge.cache import Cache
+from sdkforge.emit.spotformat import SpotFormatter
 
 if TYPE_CHECKING:
     import black

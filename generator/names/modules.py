@@ -7,7 +7,9 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from . import ir, naming
+from sdkforge.model import ir
+
+from sdkforge.names import naming
 
 
 def references(t: ir.TypeRef) -> Iterable[str]:

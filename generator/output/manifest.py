@@ -18,8 +18,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from . import __version__
-from .format import FORMATTER, Known
+from sdkforge import __version__
+from sdkforge.emit.format import FORMATTER, Known
 
 MANIFEST = ".sdkforge-manifest.json"
 

@@ -20,9 +20,9 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
-from . import __version__
-from .manifest import MANIFEST, Manifest, edited_files, read_manifest, text_hash
-from .outdir import BACKUP_SUFFIX, dangerous, recover, staging_prefix, swap_in
+from sdkforge import __version__
+from sdkforge.output.manifest import MANIFEST, Manifest, edited_files, read_manifest, text_hash
+from sdkforge.output.outdir import BACKUP_SUFFIX, dangerous, recover, staging_prefix, swap_in
 
 MAX_LISTED = 20
 

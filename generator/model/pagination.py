@@ -10,8 +10,8 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import replace
 from typing import Literal
 
-from . import ir
-from .config import PageOverride
+from sdkforge.model import ir
+from sdkforge.config import PageOverride
 
 _OFFSET = ("offset", "skip", "start")
 _PAGE = ("page", "page_number", "pageNumber")

@@ -5,11 +5,13 @@ from __future__ import annotations
 from dataclasses import replace
 from typing import Any
 
-from . import ir, naming
-from .diagnostics import Diagnostics, join_pointer
-from .resolve import Location, Resolved
-from .schemas import SchemaBuilder
-from .security import operation_security
+from sdkforge.model import ir
+
+from sdkforge.names import naming
+from sdkforge.diagnostics import Diagnostics, join_pointer
+from sdkforge.read.resolve import Location, Resolved
+from sdkforge.model.schemas import SchemaBuilder
+from sdkforge.model.security import operation_security
 
 HTTP_METHODS = ("get", "put", "post", "delete", "options", "head", "patch", "trace")
 _LOCATIONS: tuple[ir.Location, ...] = ("path", "query", "header", "cookie")

@@ -19,7 +19,7 @@ import unicodedata
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import replace
 
-from . import ir
+from sdkforge.model import ir
 
 MAX_IDENTIFIER = 80
 

@@ -7,8 +7,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from . import ir
-from .pyexpr import TypeWriter, docstring, fits, literal
+from sdkforge.model import ir
+from sdkforge.emit.pyexpr import TypeWriter, docstring, fits, literal
 
 
 @dataclass(frozen=True, slots=True)

@@ -20,9 +20,9 @@ from collections.abc import Iterator, Mapping
 from dataclasses import MISSING, dataclass, field, fields
 from typing import Any, Literal
 
-from . import ir
-from .pyexpr import TypeWriter, literal
-from .resource_views import ArgView, ResourceView, resource_views
+from sdkforge.model import ir
+from sdkforge.emit.pyexpr import TypeWriter, literal
+from sdkforge.emit.resource_views import ArgView, ResourceView, resource_views
 
 SURFACE_FILE = ".sdkforge-api.json"
 FORMAT_VERSION = 1

@@ -18,7 +18,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import assert_never
 
-from . import ir
+from sdkforge.model import ir
 
 _PRIMITIVES: dict[ir.PrimitiveKind, tuple[str, str | None]] = {
     "str": ("str", None),

@@ -10,8 +10,10 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from . import ir, naming
-from .pyexpr import TypeWriter, doc_lines, docstring_lines, literal, tuple_expr
+from sdkforge.model import ir
+
+from sdkforge.names import naming
+from sdkforge.emit.pyexpr import TypeWriter, doc_lines, docstring_lines, literal, tuple_expr
 
 
 @dataclass(frozen=True, slots=True)

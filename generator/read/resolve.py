@@ -15,9 +15,9 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import unquote, urljoin
 
-from .diagnostics import Diagnostics, SpecError, join_pointer, unescape_pointer_token
-from .load import Document, load, load_remote
-from .remote import is_url
+from sdkforge.diagnostics import Diagnostics, SpecError, join_pointer, unescape_pointer_token
+from sdkforge.read.load import Document, load, load_remote
+from sdkforge.read.remote import is_url
 
 
 @dataclass(frozen=True, slots=True)

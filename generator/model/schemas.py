@@ -10,9 +10,11 @@ from __future__ import annotations
 from pathlib import PurePosixPath
 from typing import Any
 
-from . import ir, naming
-from .diagnostics import Diagnostics, join_pointer
-from .resolve import Location, Resolved
+from sdkforge.model import ir
+
+from sdkforge.names import naming
+from sdkforge.diagnostics import Diagnostics, join_pointer
+from sdkforge.read.resolve import Location, Resolved
 
 _STRING_FORMATS: dict[str, ir.PrimitiveKind] = {
     "date-time": "datetime",

@@ -4,14 +4,16 @@ from __future__ import annotations
 
 from typing import Any
 
-from . import ir, naming
-from .config import Config
-from .diagnostics import Diagnostics, join_pointer
-from .operations import OperationBuilder
-from .resolve import Location, Resolved
-from .schemas import SchemaBuilder
-from .pagination import detect_all
-from .security import auth_schemes, lift_shared_headers
+from sdkforge.model import ir
+
+from sdkforge.names import naming
+from sdkforge.config import Config
+from sdkforge.diagnostics import Diagnostics, join_pointer
+from sdkforge.model.operations import OperationBuilder
+from sdkforge.read.resolve import Location, Resolved
+from sdkforge.model.schemas import SchemaBuilder
+from sdkforge.model.pagination import detect_all
+from sdkforge.model.security import auth_schemes, lift_shared_headers
 
 
 def build(resolved: Resolved, diagnostics: Diagnostics, config: Config | None = None) -> ir.Api:

@@ -20,10 +20,10 @@ from collections.abc import Callable, Iterator, Mapping
 from multiprocessing.connection import Connection
 from typing import Any
 
-from . import __version__
-from .cache import Cache
-from .diagnostics import Diagnostic, Diagnostics, fail, join_pointer
-from .load import Document
+from sdkforge import __version__
+from sdkforge.cache import Cache
+from sdkforge.diagnostics import Diagnostic, Diagnostics, fail, join_pointer
+from sdkforge.read.load import Document
 
 # jsonschema validator keywords whose failures leave a spec's meaning clear.
 _LENIENT_VALIDATORS = {"uniqueItems", "additionalProperties", "unevaluatedProperties"}
@@ -83,8 +83,8 @@ def _validator_class(version: str) -> type[Any]:
     # Imported here: it costs half a second, and a run whose findings are cached never needs it.
     from openapi_spec_validator import OpenAPIV30SpecValidator, OpenAPIV31SpecValidator
 
-    from . import schemapath
-    from .metaschema import fast_meta
+    from sdkforge.read import schemapath
+    from sdkforge.read.metaschema import fast_meta
 
     schemapath.install()
     base = OpenAPIV31SpecValidator if version == "3.1" else OpenAPIV30SpecValidator

@@ -13,7 +13,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import asdict, dataclass, replace
 from typing import Literal
 
-from .surface import Entry, Surface
+from sdkforge.emit.surface import Entry, Surface
 
 Severity = Literal["breaking", "additive", "docs"]
 SEVERITIES: tuple[Severity, ...] = ("breaking", "additive", "docs")

@@ -6,8 +6,10 @@ from collections.abc import Mapping
 from dataclasses import replace
 from typing import Any
 
-from . import ir, naming
-from .diagnostics import Diagnostics, join_pointer
+from sdkforge.model import ir
+
+from sdkforge.names import naming
+from sdkforge.diagnostics import Diagnostics, join_pointer
 
 # Client constructor arguments a credential may not take.
 _CLIENT_ARGS = {
