@@ -12,18 +12,17 @@ from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 
 from sdkforge import __version__
-from sdkforge.config import Config, ConfigError, load_config
-from sdkforge.diagnostics import Diagnostic, SpecError
+from sdkforge.config import Config, GenerateOptions, load_config
+from sdkforge.diagnostics import Diagnostic
+from sdkforge.errors import EXIT_OK, EXIT_SPEC, ConfigError, OutputError, SdkforgeError, SpecError
 from sdkforge.bump.diff import Report, compare as compare_surfaces, render_json, render_markdown, render_text
 from sdkforge.cache import Cache, default_cache_dir
-from sdkforge.emit.format import FormatError, FormatStats
+from sdkforge.emit.format import FormatStats
 from sdkforge.output.manifest import known_formatting
-from sdkforge.pipeline import Generated, analyse, generate, valid_version
-from sdkforge.emit.render import TemplateProblem
+from sdkforge.pipeline import Generated, Services, analyse, generate, valid_version
 from sdkforge.emit.surface import SURFACE_FILE, Surface
-from sdkforge.output.write import OutputError, Staged, check_output_folder, compare, stage
+from sdkforge.output.write import Staged, check_output_folder, compare, stage
 
-EXIT_OK, EXIT_SPEC, EXIT_USAGE = 0, 1, 2
 MAX_SHOWN = 40
 
 
@@ -115,25 +114,19 @@ def _main(argv: Sequence[str] | None) -> int:
     try:
         config = load_config(args.config)
     except ConfigError as exc:
-        print(f"sdkforge: {exc}", file=sys.stderr)
-        return EXIT_USAGE
+        print("\n".join(exc.report("the configuration")), file=sys.stderr)
+        return exc.exit_code
     subject = str(getattr(args, "spec", None) or getattr(args, "new", None) or config.spec or "the spec")
     try:
         if args.command == "diff":
             return _diff(args, config)
         return _generate_or_check(parser, args, config)
-    except SpecError as exc:
-        _report(exc.diagnostics, quiet=False)
-        print(f"sdkforge: {subject}: stopped; nothing was written.", file=sys.stderr)
-        return EXIT_SPEC
-    except (OutputError, TemplateProblem) as exc:
-        print(f"sdkforge: {exc}", file=sys.stderr)
-        return EXIT_USAGE
-    except FormatError as exc:
-        hint = "check your --templates" if getattr(args, "templates", None) or config.templates else \
-            "please report it with the spec"
-        print(f"sdkforge: {exc}; nothing was written ({hint})", file=sys.stderr)
-        return EXIT_SPEC
+    except SdkforgeError as exc:
+        lines = exc.report(subject)
+        if isinstance(exc, SpecError) and len(lines) > MAX_SHOWN + 1:
+            lines = [*lines[:MAX_SHOWN], f"... and {len(lines) - MAX_SHOWN - 1} more", lines[-1]]
+        print("\n".join(lines), file=sys.stderr)
+        return exc.exit_code
     except RecursionError:
         print(f"sdkforge: {subject}: the spec nests schemas too deeply to generate; nothing was written.",
               file=sys.stderr)
@@ -171,14 +164,16 @@ def _generate_or_check(parser: argparse.ArgumentParser, args: argparse.Namespace
         except OutputError as exc:
             refused = exc
 
+    options = GenerateOptions(
+        spec=spec, package=args.package_name or config.package_name, client=args.client_name or config.client_name,
+        strict=config.strict if args.strict is None else args.strict, config=config,
+        templates=args.templates or config.templates, meta=config.meta if args.meta is None else args.meta,
+        package_version=version, allow_remote_refs=args.allow_remote_refs,
+    )
+    services = Services(cache=cache, known=known_formatting(out) if out.is_dir() else None, stats=stats,
+                        stage=stage_output if args.command == "generate" else None)
     try:
-        result = generate(
-            spec, package=args.package_name or config.package_name, client=args.client_name or config.client_name,
-            strict=config.strict if args.strict is None else args.strict, config=config,
-            templates=args.templates or config.templates, meta=config.meta if args.meta is None else args.meta,
-            package_version=version, cache=cache, known=known_formatting(out) if out.is_dir() else None, stats=stats,
-            allow_remote_refs=args.allow_remote_refs, stage=stage_output if args.command == "generate" else None,
-        )
+        result = generate(options, services)
     except BaseException:
         if staged is not None:
             staged.discard()
@@ -249,9 +244,10 @@ def _append_changelog(path: Path, previous: Surface | None, current: Surface) ->
 
 def _diff(args: argparse.Namespace, config: Config) -> int:
     def surface_of(spec: Path) -> Surface:
-        return analyse(spec, package=args.package_name or config.package_name,
-                       client=args.client_name or config.client_name, config=config, cache=cache,
-                       allow_remote_refs=args.allow_remote_refs).surface
+        options = GenerateOptions(spec=spec, package=args.package_name or config.package_name,
+                                  client=args.client_name or config.client_name, config=config,
+                                  allow_remote_refs=args.allow_remote_refs)
+        return analyse(options, cache).surface
 
     cache = Cache(config.cache_dir or default_cache_dir())
 

@@ -35,15 +35,13 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal
 
+from sdkforge.errors import ConfigError
+
 _TOP = {
     "spec", "output", "package-name", "client-name", "strict", "headers", "pagination",
     "templates", "meta", "package-version", "changelog", "cache-dir",
 }
 _PAGE_KEYS = {"style", "param", "items", "cursor", "total"}
-
-
-class ConfigError(Exception):
-    """The configuration cannot be used; the message names the file and the key."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -69,6 +67,21 @@ class Config:
     package_version: str | None = None
     changelog: Path | None = None
     cache_dir: Path | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class GenerateOptions:
+    """Everything one run of the pipeline is asked for: the command line over `[tool.sdkforge]`."""
+
+    spec: Path
+    package: str | None = None  # the package name; default: from info.title
+    client: str | None = None  # the client class name; default: from the package name
+    strict: bool = False  # warnings stop generation
+    config: Config = field(default_factory=Config)  # header and pagination settings
+    templates: Path | None = None  # templates overriding the built-in ones, by relative path
+    meta: bool = False  # also write a pyproject.toml for the package
+    package_version: str | None = None  # the version --meta writes; default: info.version
+    allow_remote_refs: bool = False  # fetch $refs to http(s) URLs
 
 
 def load_config(path: Path | None) -> Config:

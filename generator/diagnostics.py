@@ -77,17 +77,6 @@ class Diagnostics:
         return [d for d in self.items if d.level in levels]
 
 
-class SpecError(Exception):
-    """Generation cannot continue; carries the located diagnostics that say why."""
-
-    def __init__(self, diagnostics: list[Diagnostic]) -> None:
-        self.diagnostics = diagnostics
-        super().__init__("\n".join(d.render() for d in diagnostics))
-
-
-def fail(file: str, pointer: str, message: str, hint: str = "") -> SpecError:
-    return SpecError([Diagnostic("error", file, pointer, message, hint)])
-
 
 def escape_pointer_token(token: str) -> str:
     return token.replace("~", "~0").replace("/", "~1")

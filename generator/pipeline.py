@@ -14,8 +14,9 @@ from sdkforge.model import ir
 
 from sdkforge.names import naming
 from sdkforge.model.build import build
-from sdkforge.config import Config
-from sdkforge.diagnostics import Diagnostic, Diagnostics, SpecError
+from sdkforge.config import Config, GenerateOptions
+from sdkforge.diagnostics import Diagnostic, Diagnostics
+from sdkforge.errors import SpecError
 from sdkforge.cache import Cache
 from sdkforge.emit.format import FormatStats, Known, format_files
 from sdkforge.read.load import Document, load
@@ -27,17 +28,79 @@ from sdkforge.emit.surface import SURFACE_FILE, Surface, surface
 from sdkforge.read.validate import Pending, check_version
 
 
+@dataclass(frozen=True, slots=True)
+class Services:
+    """What a run may use besides its options: none of it changes the output.
+
+    `cache` and `known` (formatted text of files the previous run rendered the same) spare
+    black the files it has formatted before; `stats` counts what black did; `stage` is given
+    the finished files while validation may still be running (writing them somewhere unseen
+    meanwhile takes that time off the run); when validation then stops generation, undoing
+    what it did is the caller's part."""
+
+    cache: Cache | None = None
+    known: Known | None = None
+    stats: FormatStats | None = None
+    stage: Callable[[Mapping[str, str]], None] | None = None
+
+
+class Findings:
+    """Every problem found in one run, kept in one place and reported in one order: the
+    reading stage's (resolve), then validation's (which may still be running in a second
+    process), then the model's. `stop` is the one exit: it raises SpecError, with lines and
+    columns added, when what was found so far stops generation."""
+
+    def __init__(self, document: Document) -> None:
+        self.document = document
+        self.read = Diagnostics()  # resolve's findings
+        self.model = Diagnostics()  # build's findings, reported after validation's
+        self._validation: Pending | None = None
+        self._validated: list[Diagnostic] | None = None
+
+    def validating(self, pending: Pending) -> None:
+        self._validation = pending
+
+    def stop(self, strict: bool) -> None:
+        """Raise SpecError when the findings known so far stop generation; validation's
+        only once `settle` has waited for it."""
+        found = Diagnostics(self.read.items + (self._validated or []))
+        failing = found.failing(strict)
+        if not failing and self._validated is not None:
+            failing = Diagnostics(found.items + self.model.items).failing(strict)
+        if failing:
+            raise SpecError(self.located(failing))
+
+    def settle(self, strict: bool) -> None:
+        """Wait for validation (once), then `stop`."""
+        if self._validated is None:
+            self._validated = self._validation.result() if self._validation is not None else []
+        self.stop(strict)
+
+    def items(self) -> list[Diagnostic]:
+        """Everything found, in report order, with lines and columns where the spec has them."""
+        return self.located(self.read.items + (self._validated or []) + self.model.items)
+
+    def located(self, items: list[Diagnostic], limit: int = 50) -> list[Diagnostic]:
+        """Add line numbers to the first diagnostics of the root file (positions cost a re-parse)."""
+        document = self.document
+        unplaced = [i for i in items[:limit] if i.file == document.name and i.pointer and i.line is None]
+        places = document.locate_many([item.pointer for item in unplaced])
+        placed = {id(item): replace(item, line=places[item.pointer][0], column=places[item.pointer][1])
+                  for item in unplaced if item.pointer in places}
+        return [placed.get(id(item), item) for item in items]
+
+
 @dataclass(slots=True)
 class Analysed:
     api: ir.Api  # named: every Python identifier chosen
     options: Options
-    document: Document
-    diagnostics: Diagnostics  # resolve's findings, then validation's (once settled), then build's
+    findings: Findings
     surface: Surface
-    validation: Pending
-    later: Diagnostics  # build's findings, reported after validation's
     resources: list[ResourceView]  # made once, for the surface and the render
-    settled: bool = False
+
+    @property
+    def document(self) -> Document:
+        return self.findings.document
 
 
 @dataclass(frozen=True, slots=True)
@@ -50,115 +113,78 @@ class Generated:
     options: dict[str, object]  # as the manifest records them
 
 
-def analyse(
-    spec: Path, *, package: str | None = None, strict: bool = False, client: str | None = None,
-    config: Config | None = None, cache: Cache | None = None, wait: bool = True, allow_remote_refs: bool = False,
-) -> Analysed:
+def analyse(options: GenerateOptions, cache: Cache | None = None, wait: bool = True) -> Analysed:
     """Every stage up to naming; raise SpecError with located diagnostics on failure.
 
     Validation runs beside building (in a second process for big specs) and its result is
-    cached by content; with `wait=False` the caller settles it later (`settle`), so the
-    pipeline can render and format meanwhile. Nothing is written before it is settled."""
-    diagnostics = Diagnostics()
-    document = load(spec)
+    cached by content; with `wait=False` the caller settles it later (`findings.settle`), so
+    the pipeline can render and format meanwhile. Nothing is written before it is settled."""
+    document = load(options.spec)
+    findings = Findings(document)
     try:
         version = check_version(document)
     except SpecError as exc:
-        raise SpecError(_located(document, exc.diagnostics)) from None
-    resolved = resolve(document, diagnostics, allow_remote=allow_remote_refs)
-    _stop_on_failures(document, diagnostics, strict=False)
-    validation = Pending(document, version, cache, resolved.documents)
-    later = Diagnostics()
+        raise SpecError(findings.located(exc.diagnostics)) from None
+    resolved = resolve(document, findings.read, allow_remote=options.allow_remote_refs)
+    findings.stop(strict=False)
+    findings.validating(Pending(document, version, cache, resolved.documents))
     try:
-        api = naming.assign(build(resolved, later, config))
+        api = naming.assign(build(resolved, findings.model, options.config))
     except Exception:
-        _settle(document, diagnostics, validation, later, strict)  # an invalid spec explains the failure
+        findings.settle(options.strict)  # an invalid spec explains the failure
         raise
-    package_name = naming.snake(package) if package else naming.package_name(api.title)
+    package_name = naming.snake(options.package) if options.package else naming.package_name(api.title)
     resource_classes = [r.class_name for r in api.resources]
-    options = Options(package=package_name, client=naming.client_name(client or package_name, resource_classes))
+    render_options = Options(package=package_name,
+                             client=naming.client_name(options.client or package_name, resource_classes))
     resources = resource_views(api)
-    analysed = Analysed(api, options, document, diagnostics, surface(api, options.package, options.client, resources),
-                        validation, later, resources)
+    analysed = Analysed(api, render_options, findings,
+                        surface(api, render_options.package, render_options.client, resources), resources)
     if wait:
-        settle(analysed, strict)
+        findings.settle(options.strict)
     return analysed
 
 
-def settle(analysed: Analysed, strict: bool) -> None:
-    """Wait for validation; raise SpecError when it, or the build, found what stops generation."""
-    if not analysed.settled:
-        analysed.settled = True
-        _settle(analysed.document, analysed.diagnostics, analysed.validation, analysed.later, strict)
-
-
-def _settle(document: Document, diagnostics: Diagnostics, validation: Pending, later: Diagnostics, strict: bool) -> None:
-    diagnostics.items.extend(validation.result())
-    _stop_on_failures(document, diagnostics, strict)
-    diagnostics.items.extend(later.items)
-    _stop_on_failures(document, diagnostics, strict)
-
-
-def generate(
-    spec: Path,
-    *,
-    package: str | None = None,
-    strict: bool = False,
-    client: str | None = None,
-    config: Config | None = None,
-    templates: Path | None = None,
-    meta: bool = False,
-    package_version: str | None = None,
-    cache: Cache | None = None,
-    known: Known | None = None,
-    stats: FormatStats | None = None,
-    allow_remote_refs: bool = False,
-    stage: Callable[[Mapping[str, str]], None] | None = None,
-) -> Generated:
-    """Every stage up to formatting. `cache` and `known` (formatted text of files the previous
-    run rendered the same) spare black the files it has formatted before.
-
-    `stage` is given the finished files while validation may still be running (writing them
-    somewhere unseen meanwhile takes that time off the run); when validation then stops
-    generation, undoing what it did is the caller's part."""
-    analysed = analyse(spec, package=package, strict=strict, client=client, config=config, cache=cache, wait=False,
-                       allow_remote_refs=allow_remote_refs)
-    api, options, document, diagnostics = analysed.api, analysed.options, analysed.document, analysed.diagnostics
+def generate(options: GenerateOptions, services: Services = Services()) -> Generated:
+    """Every stage up to formatting, then the manifest; `write` (or `compare`) is the caller's."""
+    analysed = analyse(options, services.cache, wait=False)
+    findings, api, document = analysed.findings, analysed.api, analysed.document
     try:
-        if meta:
-            version = package_version or _package_version(api.version, document.name, analysed.later)
-            options = replace(options, meta=Meta(version=version))
-        options = replace(options, templates=templates)
-        rendered = render(api, options, analysed.resources)
+        render_options = replace(analysed.options, templates=options.templates)
+        if options.meta:
+            version = options.package_version or _package_version(api.version, document.name, findings.model)
+            render_options = replace(render_options, meta=Meta(version=version))
+        rendered = render(api, render_options, analysed.resources)
         rendered[SURFACE_FILE] = analysed.surface.to_json()
-        if strict:
-            settle(analysed, strict)  # warnings fail a strict run: find out before formatting
-        recorded = _recorded_options(options, config)
+        if options.strict:
+            findings.settle(options.strict)  # warnings fail a strict run: find out before formatting
+        recorded = _recorded_options(render_options, options.config)
         spec_hash = hashlib.sha256(document.text.encode("utf-8")).hexdigest()
-        files = with_manifest(format_files(rendered, cache, known, stats, spot=templates is None), rendered, spec_hash,
-                              recorded)
-        if stage is not None:
-            stage(files)
+        formatted = format_files(rendered, services.cache, services.known, services.stats,
+                                 spot=options.templates is None)
+        files = with_manifest(formatted, rendered, spec_hash, recorded)
+        if services.stage is not None:
+            services.stage(files)
     except Exception:
-        settle(analysed, strict)  # an invalid spec explains the failure better
+        findings.settle(options.strict)  # an invalid spec explains the failure better
         raise
-    settle(analysed, strict)
+    findings.settle(options.strict)
     return Generated(
-        files=files, diagnostics=_located(document, diagnostics.items), package=options.package,
-        client=options.client, surface=analysed.surface, options=recorded,
+        files=files, diagnostics=findings.items(), package=render_options.package,
+        client=render_options.client, surface=analysed.surface, options=recorded,
     )
 
 
-def _recorded_options(options: Options, config: Config | None) -> dict[str, object]:
+def _recorded_options(options: Options, config: Config) -> dict[str, object]:
     """What the output depends on besides the spec and sdkforge's version: `check` compares them."""
     recorded: dict[str, object] = {"package": options.package, "client": options.client}
     if options.templates is not None:
         recorded["templates"] = template_digest(options.templates)
     if options.meta is not None:
         recorded["meta"] = options.meta.version
-    if config is not None and config.headers:
+    if config.headers:
         recorded["headers"] = {k: v for k, v in sorted(config.headers.items())}
-    if config is not None and config.pagination:
+    if config.pagination:
         recorded["pagination"] = {k: repr(v) for k, v in sorted(config.pagination.items())}
     return recorded
 
@@ -185,18 +211,3 @@ def _package_version(version: str, file: str, diagnostics: Diagnostics) -> str:
         "the package is versioned 0.0.0", "pass --package-version",
     )
     return "0.0.0"
-
-
-def _stop_on_failures(document: Document, diagnostics: Diagnostics, strict: bool) -> None:
-    failing = diagnostics.failing(strict)
-    if failing:
-        raise SpecError(_located(document, failing))
-
-
-def _located(document: Document, items: list[Diagnostic], limit: int = 50) -> list[Diagnostic]:
-    """Add line numbers to the first diagnostics of the root file (positions cost a re-parse)."""
-    unplaced = [item for item in items[:limit] if item.file == document.name and item.pointer and item.line is None]
-    places = document.locate_many([item.pointer for item in unplaced])
-    placed = {id(item): replace(item, line=places[item.pointer][0], column=places[item.pointer][1])
-              for item in unplaced if item.pointer in places}
-    return [placed.get(id(item), item) for item in items]

@@ -11,6 +11,8 @@ from types import ModuleType
 
 import pytest
 
+from sdkforge.config import GenerateOptions
+
 from sdkforge.pipeline import generate
 from sdkforge.output.write import write
 
@@ -33,7 +35,7 @@ def make_client(tmp_path: Path) -> Iterator[Callable[[str, str], ModuleType]]:
         spec = tmp_path / f"{package}.yaml"
         spec.write_text(textwrap.dedent(spec_text), encoding="utf-8")
         out = tmp_path / f"out_{package}"
-        result = generate(spec, package=package)
+        result = generate(GenerateOptions(spec, package=package))
         write(out, result.files)
         _forget(package)
         sys.path.insert(0, str(out))

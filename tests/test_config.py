@@ -8,7 +8,10 @@ from pathlib import Path
 
 import pytest
 
-from sdkforge.config import ConfigError, load_config
+from sdkforge.config import load_config
+
+from sdkforge.errors import ConfigError
+from sdkforge.config import GenerateOptions
 from sdkforge.pipeline import generate
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -70,7 +73,7 @@ items = "things"
 cursor = "meta.next_marker"
 """))
     assert config.spec == tmp_path / "spec.yaml" and config.output == tmp_path / "out"
-    files = generate(config.spec, package=config.package_name, client=config.client_name, config=config).files
+    files = generate(GenerateOptions(config.spec, package=config.package_name, client=config.client_name, config=config)).files
     client = files["conf/_client.py"]
     assert "class ConfClient(SyncAPIClient):" in client
     assert "tenant: str | None = None" in client and "CONF_TENANT" in client
@@ -82,7 +85,7 @@ cursor = "meta.next_marker"
 
 def test_pagination_can_be_turned_off(tmp_path: Path) -> None:
     config = load_config(write(tmp_path, '[tool.sdkforge]\n[tool.sdkforge.pagination]\nlist_things = false\n'))
-    assert "PageSpec" not in generate(tmp_path / "spec.yaml", config=config).files["configured/resources/things.py"]
+    assert "PageSpec" not in generate(GenerateOptions(tmp_path / "spec.yaml", config=config)).files["configured/resources/things.py"]
 
 
 @pytest.mark.parametrize(("toml", "needle"), [

@@ -20,6 +20,7 @@ from sdkforge.model.build import build
 from sdkforge.diagnostics import Diagnostics
 from sdkforge.bump.diff import Change, compare, render_markdown, render_text
 from sdkforge.read.load import load
+from sdkforge.config import GenerateOptions
 from sdkforge.pipeline import analyse
 from sdkforge.read.resolve import resolve
 from sdkforge.emit.surface import Surface, members, surface
@@ -82,7 +83,7 @@ def base_spec() -> Spec:
 def surface_of(spec: Spec, tmp_path: Path, name: str) -> Surface:
     path = tmp_path / f"{name}.yaml"
     path.write_text(yaml.safe_dump(spec, sort_keys=False), encoding="utf-8")
-    return analyse(path).surface
+    return analyse(GenerateOptions(path)).surface
 
 
 def changes(tmp_path: Path, mutate: Callable[[Spec], None]) -> list[Change]:

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from sdkforge.diagnostics import SpecError
+from sdkforge.errors import SpecError
 from sdkforge.read.limits import MAX_ALIAS_NODES, MAX_DEPTH
 from sdkforge.read.load import load
 

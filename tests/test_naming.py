@@ -12,6 +12,7 @@ from types import ModuleType
 import pytest
 
 from sdkforge.names import naming
+from sdkforge.config import GenerateOptions
 from sdkforge.pipeline import generate
 
 
@@ -70,7 +71,7 @@ def _spec(schemas: dict[str, object], paths: dict[str, object] | None = None) ->
 def _classes(tmp_path: Path, text: str) -> set[str]:
     spec = tmp_path / "spec.json"
     spec.write_text(text)
-    init = generate(spec).files["t/models/__init__.py"]
+    init = generate(GenerateOptions(spec)).files["t/models/__init__.py"]
     return {line.split('"')[1] for line in init.splitlines() if line.startswith('    "') and line.endswith('",')}
 
 
@@ -112,7 +113,7 @@ def test_colliding_method_names_are_qualified_by_their_paths(tmp_path: Path) -> 
     }
     spec = tmp_path / "spec.json"
     spec.write_text(_spec({}, paths))
-    code = generate(spec).files["t/resources/analytics.py"]
+    code = generate(GenerateOptions(spec)).files["t/resources/analytics.py"]
     for name in ("get_failure_analysis_clusters", "get_failure_analysis_collections", "get_summary"):
         assert f"    def {name}(" in code
 

@@ -17,9 +17,10 @@ from types import ModuleType
 import pydantic
 import pytest
 
-from sdkforge.diagnostics import SpecError
+from sdkforge.errors import SpecError
 from sdkforge.cache import Cache
-from sdkforge.pipeline import Generated, generate
+from sdkforge.config import GenerateOptions
+from sdkforge.pipeline import Generated, Services, generate
 from sdkforge.output.write import write
 
 PUBLIC = Path(__file__).resolve().parent.parent.parent / "shared" / "specs" / "public"
@@ -35,7 +36,7 @@ def generated(tmp_path_factory: pytest.TempPathFactory) -> dict[str, tuple[Path,
     result = {}
     for spec in OPENAPI_3:
         package = "pub_" + spec.stem.replace("-", "_").replace(".", "_")
-        gen = generate(spec, package=package, cache=cache)
+        gen = generate(GenerateOptions(spec, package=package), Services(cache=cache))
         write(out / package, gen.files)
         result[spec.stem] = (out / package, gen)
     return result
@@ -78,7 +79,7 @@ def test_openai_generates_with_located_warnings_and_fails_when_strict(generated:
     assert duplicated and all(d.pointer.endswith("/required") for d in duplicated)
     assert all(d.pointer for d in warnings)
     with pytest.raises(SpecError) as failure:
-        generate(PUBLIC / "openai-openapi.yaml", strict=True)
+        generate(GenerateOptions(PUBLIC / "openai-openapi.yaml", strict=True))
     assert any("non-unique" in d.message for d in failure.value.diagnostics)
 
 

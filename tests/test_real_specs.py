@@ -9,7 +9,8 @@ from pathlib import Path
 import pytest
 
 from sdkforge.cache import Cache
-from sdkforge.pipeline import Generated, generate
+from sdkforge.config import GenerateOptions
+from sdkforge.pipeline import Generated, Services, generate
 from sdkforge.output.write import write
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -26,7 +27,7 @@ def generated(tmp_path_factory: pytest.TempPathFactory) -> dict[str, tuple[Path,
     result = {}
     for version in VERSIONS:
         package = "mixpeek_" + version.replace("-", "_")
-        gen = generate(MIXPEEK / f"openapi-{version}.json", package=package, cache=cache)
+        gen = generate(GenerateOptions(MIXPEEK / f"openapi-{version}.json", package=package), Services(cache=cache))
         write(out / package, gen.files)
         result[version] = (out / package, gen)
     return result

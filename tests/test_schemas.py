@@ -304,7 +304,8 @@ components:
 
 
 def test_refs_into_other_files_confined_to_the_spec_folder(tmp_path: Path) -> None:
-    from sdkforge.diagnostics import SpecError
+    from sdkforge.errors import SpecError
+    from sdkforge.config import GenerateOptions
     from sdkforge.pipeline import generate
 
     (tmp_path / "schemas").mkdir()
@@ -327,7 +328,7 @@ def test_refs_into_other_files_confined_to_the_spec_folder(tmp_path: Path) -> No
             application/json:
               schema: {type: array, items: {$ref: 'schemas/pet.yaml'}}
 """) + "components: {}\n")
-    files = generate(main).files
+    files = generate(GenerateOptions(main)).files
     assert "class Pet(BaseModel):" in files["shapes/models/pet.py"]
     assert "owner: Owner | None = None" in files["shapes/models/pet.py"]
     assert "-> list[_models.Pet]:" in files["shapes/resources/pets.py"]
@@ -337,7 +338,7 @@ def test_refs_into_other_files_confined_to_the_spec_folder(tmp_path: Path) -> No
     escaping = outside / "spec.yaml"
     escaping.write_text(main.read_text().replace("schemas/pet.yaml", "../schemas/pet.yaml"))
     with pytest.raises(SpecError) as failure:
-        generate(escaping)
+        generate(GenerateOptions(escaping))
     assert "leaves the spec's folder" in str(failure.value)
 
 

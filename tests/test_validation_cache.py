@@ -14,8 +14,9 @@ from sdkforge import cli
 
 from sdkforge.read import validate as validate_stage
 from sdkforge.cache import Cache
-from sdkforge.diagnostics import SpecError
-from sdkforge.pipeline import generate
+from sdkforge.errors import SpecError
+from sdkforge.config import GenerateOptions
+from sdkforge.pipeline import Services, generate
 
 ROOT = Path(__file__).resolve().parent.parent
 SEED = ROOT / "specs" / "mixpeek-trigger-history.yaml"
@@ -53,33 +54,33 @@ def big_spec(path: Path, broken: bool) -> Path:
 
 def test_findings_are_cached_by_content(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     cache = Cache(tmp_path / "cache")
-    first = generate(SEED, cache=cache)
+    first = generate(GenerateOptions(SEED), Services(cache=cache))
 
     def no_validation(*args: object) -> None:
         raise AssertionError("validated again")
 
     monkeypatch.setattr(validate_stage, "validate", no_validation)
-    second = generate(SEED, cache=Cache(tmp_path / "cache"))
+    second = generate(GenerateOptions(SEED), Services(cache=Cache(tmp_path / "cache")))
     assert second.files == first.files and second.diagnostics == first.diagnostics
     # Another document (one byte differs) is validated afresh.
     changed = tmp_path / "changed.yaml"
     changed.write_text(SEED.read_text() + "\n", encoding="utf-8")
     with pytest.raises(AssertionError, match="validated again"):
-        generate(changed, cache=Cache(tmp_path / "cache"))
+        generate(GenerateOptions(changed), Services(cache=Cache(tmp_path / "cache")))
 
 
 def test_background_validation_stops_generation_and_its_findings_are_cached(tmp_path: Path, in_background: Path) -> None:
     spec = big_spec(tmp_path / "big.json", broken=True)
     for attempt in range(2):  # the second time from the cache, with the same findings
         with pytest.raises(SpecError) as caught:
-            generate(spec, cache=Cache(tmp_path / "cache"))
+            generate(GenerateOptions(spec), Services(cache=Cache(tmp_path / "cache")))
         pointers = {d.pointer for d in caught.value.diagnostics if d.level == "error"}
         assert "/components/schemas/Thing9/required" in pointers
         if attempt == 0:
             assert int(in_background.read_text()) != os.getpid()  # validated by a second process
             in_background.unlink()
     assert not in_background.exists()  # the second time it came from the cache
-    warnings = generate(big_spec(tmp_path / "ok.json", broken=False), cache=None).diagnostics
+    warnings = generate(GenerateOptions(big_spec(tmp_path / "ok.json", broken=False)), Services(cache=None)).diagnostics
     assert not [d for d in warnings if d.level == "error"]
 
 
@@ -88,12 +89,12 @@ def test_background_validation_warnings_come_first_and_strict_fails(tmp_path: Pa
     text = json.loads(spec.read_text())
     del text["components"]["schemas"]["Thing9"]["required"]
     spec.write_text(json.dumps(text))
-    result = generate(spec, cache=None)
+    result = generate(GenerateOptions(spec), Services(cache=None))
     assert int(in_background.read_text()) != os.getpid()
     pointers = [d.pointer for d in result.diagnostics]
     assert "/components/schemas/Thing7/properties/size/minimum" in pointers
     with pytest.raises(SpecError):
-        generate(spec, strict=True, cache=None)
+        generate(GenerateOptions(spec, strict=True), Services(cache=None))
 
 
 def test_the_output_is_staged_while_validation_runs_and_dropped_when_it_fails(

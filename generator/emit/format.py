@@ -23,6 +23,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from sdkforge.cache import Cache
+from sdkforge.errors import FormatError
 from sdkforge.emit.spotformat import SpotFormatter
 
 if TYPE_CHECKING:
@@ -45,10 +46,6 @@ _NAMESPACE = "format-v1"
 # small files come out of black once: a bounded memo, oldest entries dropped first.
 _MEMO: dict[str, str] = {}
 _MEMO_ENTRIES, _MEMO_LARGEST = 256, 64 * 1024
-
-
-class FormatError(Exception):
-    """Generated code black could not parse, reported with the file."""
 
 
 def _format_one(item: tuple[str, str]) -> tuple[str, str, str]:
@@ -117,7 +114,7 @@ def format_files(
     failures = [(path, problem) for path, _, problem in formatted if problem]
     if failures:
         path, problem = failures[0]
-        raise FormatError(f"black cannot read the generated {path}: {problem}")
+        raise FormatError(f"black cannot read the generated {path}: {problem}", custom_templates=not spot)
     rendered = dict(todo)
     for path, text, _ in formatted:
         result[path] = text

@@ -15,6 +15,7 @@ import jinja2
 from sdkforge.model import ir
 from sdkforge.emit.model_views import model_modules
 from sdkforge.names.modules import assign_modules
+from sdkforge.errors import TemplateProblem
 from sdkforge.emit.pyexpr import doc_lines, literal, tuple_expr
 from sdkforge.emit.resource_views import ResourceView, resource_views
 
@@ -30,10 +31,6 @@ STATIC_RUNTIME = {
     "_runtime/_types.py": "runtime/_types.py",
     "errors.py": "runtime/errors.py",
 }
-
-
-class TemplateProblem(Exception):
-    """A custom template is missing, unreadable or does not render; the message names it."""
 
 
 @dataclass(frozen=True, slots=True)

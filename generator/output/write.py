@@ -21,29 +21,9 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from sdkforge import __version__
+from sdkforge.errors import EditedFilesError, OutputError
 from sdkforge.output.manifest import MANIFEST, Manifest, edited_files, read_manifest, text_hash
 from sdkforge.output.outdir import BACKUP_SUFFIX, dangerous, recover, staging_prefix, swap_in
-
-MAX_LISTED = 20
-
-
-class OutputError(Exception):
-    """The output folder cannot be used; the message says why and what to do."""
-
-
-class EditedFilesError(OutputError):
-    """Generated files were edited by hand since sdkforge wrote them."""
-
-    def __init__(self, out: Path, paths: list[str]) -> None:
-        self.paths = paths
-        listed = "".join(f"\n  edited: {p}" for p in paths[:MAX_LISTED])
-        more = f"\n  ... and {len(paths) - MAX_LISTED} more" if len(paths) > MAX_LISTED else ""
-        super().__init__(
-            f"{out}: {len(paths)} generated file(s) changed since sdkforge wrote them; nothing was written."
-            f"{listed}{more}\nMove your changes into a module of your own (sdkforge never touches files it did "
-            "not write), or pass --force to overwrite them."
-        )
-
 
 @dataclass(frozen=True, slots=True)
 class Staleness:

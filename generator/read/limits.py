@@ -21,7 +21,9 @@ from typing import Any
 
 import yaml
 
-from sdkforge.diagnostics import SpecError, escape_pointer_token, fail
+from sdkforge.diagnostics import escape_pointer_token
+
+from sdkforge.errors import SpecError, fail
 
 MAX_DEPTH = 100  # nested mappings and lists; real specs stay under 25
 MAX_ALIAS_NODES = 1_000_000  # extra nodes that YAML aliases may add when expanded

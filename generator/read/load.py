@@ -15,7 +15,9 @@ from urllib.parse import urlsplit
 
 import yaml
 
-from sdkforge.diagnostics import fail, unescape_pointer_token
+from sdkforge.diagnostics import unescape_pointer_token
+
+from sdkforge.errors import fail
 from sdkforge.read.limits import (
     UniqueKeyLoader, DuplicateKey, check_json_depth, check_shape, check_yaml_depth, duplicate_key_error, json_object,
     max_spec_bytes, too_large,
@@ -69,7 +71,8 @@ def load(path: Path) -> Document:
 
 def load_remote(url: str) -> Document:
     """Fetch and parse a document over http(s) (for `--allow-remote-refs`)."""
-    from sdkforge.read.remote import RemoteError, fetch
+    from sdkforge.errors import RemoteError
+    from sdkforge.read.remote import fetch
 
     try:
         raw = fetch(url, max_spec_bytes(url))

@@ -10,12 +10,10 @@ import urllib.error
 import urllib.request
 from urllib.parse import urlsplit
 
+from sdkforge.errors import RemoteError
+
 TIMEOUT = 20.0  # seconds, for the connection and each read
 SCHEMES = ("http", "https")
-
-
-class RemoteError(Exception):
-    """The document could not be fetched; the message says why."""
 
 
 def is_url(text: str) -> bool:

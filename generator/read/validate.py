@@ -22,7 +22,8 @@ from typing import Any
 
 from sdkforge import __version__
 from sdkforge.cache import Cache
-from sdkforge.diagnostics import Diagnostic, Diagnostics, fail, join_pointer
+from sdkforge.diagnostics import Diagnostic, Diagnostics, join_pointer
+from sdkforge.errors import fail
 from sdkforge.read.load import Document
 
 # jsonschema validator keywords whose failures leave a spec's meaning clear.

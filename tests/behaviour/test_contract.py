@@ -66,6 +66,8 @@ from werkzeug.http import parse_cookie  # noqa: E402
 
 import mixpeek  # noqa: E402
 
+from sdkforge.config import GenerateOptions
+
 from sdkforge.pipeline import generate  # noqa: E402
 from sdkforge.output.write import write  # noqa: E402
 
@@ -373,7 +375,7 @@ def _forget(package: str) -> None:
 
 def _generated(spec: Path, package: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator[ModuleType]:
     out = tmp_path_factory.mktemp(f"contract_{package}")
-    write(out, generate(spec, package=package).files)
+    write(out, generate(GenerateOptions(spec, package=package)).files)
     _forget(package)
     sys.path.insert(0, str(out))
     try:

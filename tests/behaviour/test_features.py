@@ -28,6 +28,7 @@ import pydantic
 import pytest
 
 from sdkforge.diagnostics import Diagnostic
+from sdkforge.config import GenerateOptions
 from sdkforge.pipeline import generate
 from sdkforge.output.write import write
 
@@ -68,7 +69,7 @@ def _generated(
     spec: Path, package: str, tmp_path_factory: pytest.TempPathFactory
 ) -> Iterator[tuple[ModuleType, list[Diagnostic]]]:
     out = tmp_path_factory.mktemp(f"out_{package}")
-    result = generate(spec, package=package)
+    result = generate(GenerateOptions(spec, package=package))
     write(out, result.files)
     _forget(package)
     sys.path.insert(0, str(out))

@@ -21,6 +21,7 @@ import httpx
 import pytest
 
 import mixpeek
+from sdkforge.config import GenerateOptions
 from sdkforge.pipeline import generate
 from sdkforge.output.write import write
 
@@ -99,7 +100,7 @@ components:
 def creds(tmp_path_factory: pytest.TempPathFactory) -> Iterator[ModuleType]:
     folder = tmp_path_factory.mktemp("creds")
     (folder / "creds.yaml").write_text(CREDS_SPEC)
-    write(folder / "out", generate(folder / "creds.yaml").files)
+    write(folder / "out", generate(GenerateOptions(folder / "creds.yaml")).files)
     sys.path.insert(0, str(folder / "out"))
     try:
         yield importlib.import_module("creds")

@@ -31,9 +31,10 @@ from typing import Any, Literal
 
 import black
 
-from sdkforge.diagnostics import SpecError
+from sdkforge.errors import SpecError
 from sdkforge.emit.format import black_mode
 from sdkforge import pipeline
+from sdkforge.config import GenerateOptions
 from sdkforge.output.write import write
 
 from .strategies import MARKER_ABS, MARKER_ENV, MARKER_FILE, dump
@@ -194,7 +195,7 @@ class Oracle:
         spec = self.save(doc, fmt)
         try:
             with _deadline(SPEC_TIMEOUT):
-                result = pipeline.generate(spec)
+                result = pipeline.generate(GenerateOptions(spec))
         except SpecError as exc:
             self._check_refusal(spec, exc)
             return Checked("refused", spec)

@@ -10,6 +10,8 @@ from pathlib import Path
 
 import pytest
 
+from sdkforge.config import GenerateOptions
+
 from sdkforge.pipeline import generate
 from sdkforge.output.write import compare
 
@@ -20,7 +22,7 @@ SPECS = sorted((ROOT / "specs").glob("*.yaml"))
 @pytest.mark.parametrize("spec", SPECS, ids=[s.stem for s in SPECS])
 def test_generated_matches_golden(spec: Path) -> None:
     out = ROOT / "generated" / spec.stem
-    files = generate(spec).files
+    files = generate(GenerateOptions(spec)).files
     state = compare(out, files)
     if not state.stale:
         return

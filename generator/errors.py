@@ -1,0 +1,96 @@
+"""Every error sdkforge raises for its user derives from `SdkforgeError`, which carries the
+exit code the command returns and the lines it prints; `cli` needs no ladder of cases.
+
+Exit codes: 0 ok, 1 problems in the spec (or a stale output, or breaking changes when asked),
+2 bad usage (flags, configuration, templates, the output folder). Anything else that escapes
+is a bug in sdkforge and is reported as such.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import ClassVar
+
+from sdkforge.diagnostics import Diagnostic
+
+EXIT_OK, EXIT_SPEC, EXIT_USAGE = 0, 1, 2
+MAX_LISTED = 20
+
+
+class SdkforgeError(Exception):
+    """The root of sdkforge's own errors: the message says what is wrong and what to do."""
+
+    exit_code: ClassVar[int] = EXIT_SPEC
+
+    def report(self, subject: str) -> list[str]:
+        """The lines printed for it; `subject` names what the run was working on (the spec)."""
+        return [f"sdkforge: {self}"]
+
+
+class SpecError(SdkforgeError):
+    """Generation cannot continue; carries the located diagnostics that say why."""
+
+    exit_code = EXIT_SPEC
+
+    def __init__(self, diagnostics: list[Diagnostic]) -> None:
+        self.diagnostics = diagnostics
+        super().__init__("\n".join(d.render() for d in diagnostics))
+
+    def report(self, subject: str) -> list[str]:
+        return [d.render() for d in self.diagnostics] + [f"sdkforge: {subject}: stopped; nothing was written."]
+
+
+def fail(file: str, pointer: str, message: str, hint: str = "") -> SpecError:
+    """A SpecError for one located problem."""
+    return SpecError([Diagnostic("error", file, pointer, message, hint)])
+
+
+class FormatError(SdkforgeError):
+    """Generated code black could not parse, reported with the file."""
+
+    exit_code = EXIT_SPEC
+
+    def __init__(self, message: str, custom_templates: bool = False) -> None:
+        self.custom_templates = custom_templates
+        super().__init__(message)
+
+    def report(self, subject: str) -> list[str]:
+        hint = "check your --templates" if self.custom_templates else "please report it with the spec"
+        return [f"sdkforge: {self}; nothing was written ({hint})"]
+
+
+class UsageError(SdkforgeError):
+    """sdkforge was asked for something it cannot do: a flag, the configuration, a template,
+    the output folder."""
+
+    exit_code = EXIT_USAGE
+
+
+class ConfigError(UsageError):
+    """The configuration cannot be used; the message names the file and the key."""
+
+
+class TemplateProblem(UsageError):
+    """A custom template is missing, unreadable or does not render; the message names it."""
+
+
+class OutputError(UsageError):
+    """The output folder cannot be used; the message says why and what to do."""
+
+
+class EditedFilesError(OutputError):
+    """Generated files were edited by hand since sdkforge wrote them."""
+
+    def __init__(self, out: Path, paths: list[str]) -> None:
+        self.paths = paths
+        listed = "".join(f"\n  edited: {p}" for p in paths[:MAX_LISTED])
+        more = f"\n  ... and {len(paths) - MAX_LISTED} more" if len(paths) > MAX_LISTED else ""
+        super().__init__(
+            f"{out}: {len(paths)} generated file(s) changed since sdkforge wrote them; nothing was written."
+            f"{listed}{more}\nMove your changes into a module of your own (sdkforge never touches files it did "
+            "not write), or pass --force to overwrite them."
+        )
+
+
+class RemoteError(SdkforgeError):
+    """A referenced document could not be fetched; the message says why."""
