@@ -12,8 +12,10 @@ from pathlib import Path
 
 from sdkforge.model import ir
 
-from sdkforge.names import naming
 from sdkforge.model.build import build
+from sdkforge.model.pagination import PageSettings
+from sdkforge.names import naming
+from sdkforge.names.assign import Names, assign, operation_key
 from sdkforge.config import Config, GenerateOptions
 from sdkforge.diagnostics import Diagnostic, Diagnostics
 from sdkforge.errors import SpecError
@@ -92,7 +94,8 @@ class Findings:
 
 @dataclass(slots=True)
 class Analysed:
-    api: ir.Api  # named: every Python identifier chosen
+    api: ir.Api
+    names: Names  # every Python identifier of the package
     options: Options
     findings: Findings
     surface: Surface
@@ -129,17 +132,17 @@ def analyse(options: GenerateOptions, cache: Cache | None = None, wait: bool = T
     findings.stop(strict=False)
     findings.validating(Pending(document, version, cache, resolved.documents))
     try:
-        api = naming.assign(build(resolved, findings.model, options.config))
+        api = build(resolved, findings.model, options.config.headers, _page_settings(options.config))
+        names = assign(api, options.package, options.client)
     except Exception:
         findings.settle(options.strict)  # an invalid spec explains the failure
         raise
-    package_name = naming.snake(options.package) if options.package else naming.package_name(api.title)
-    resource_classes = [r.class_name for r in api.resources]
-    render_options = Options(package=package_name,
-                             client=naming.client_name(options.client or package_name, resource_classes))
-    resources = resource_views(api)
-    analysed = Analysed(api, render_options, findings,
-                        surface(api, render_options.package, render_options.client, resources), resources)
+    render_options = Options(package=names.package, client=names.client)
+    resources = resource_views(api, names)
+    signatures = {operation_key(op): m.signature
+                  for r, view in zip(names.resources, resources, strict=True)
+                  for op, m in zip(r.operations, view.methods, strict=True)}
+    analysed = Analysed(api, names, render_options, findings, surface(api, names, signatures), resources)
     if wait:
         findings.settle(options.strict)
     return analysed
@@ -154,7 +157,7 @@ def generate(options: GenerateOptions, services: Services = Services()) -> Gener
         if options.meta:
             version = options.package_version or _package_version(api.version, document.name, findings.model)
             render_options = replace(render_options, meta=Meta(version=version))
-        rendered = render(api, render_options, analysed.resources)
+        rendered = render(api, analysed.names, render_options, analysed.resources)
         rendered[SURFACE_FILE] = analysed.surface.to_json()
         if options.strict:
             findings.settle(options.strict)  # warnings fail a strict run: find out before formatting
@@ -173,6 +176,11 @@ def generate(options: GenerateOptions, services: Services = Services()) -> Gener
         files=files, diagnostics=findings.items(), package=render_options.package,
         client=render_options.client, surface=analysed.surface, options=recorded,
     )
+
+
+def _page_settings(config: Config) -> PageSettings:
+    """The configuration's pagination entries, matched by the names stage's spelling rules."""
+    return PageSettings(config.pagination, naming.method_name, naming.field_name)
 
 
 def _recorded_options(options: Options, config: Config) -> dict[str, object]:

@@ -45,3 +45,8 @@ def make_client(tmp_path: Path) -> Iterator[Callable[[str, str], ModuleType]]:
     yield make
     for path in added:
         sys.path.remove(path)
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    parser.addoption("--update-ir-cases", action="store_true",
+                     help="rewrite the expected IR of tests/ir_cases/*.test with what sdkforge prints now")

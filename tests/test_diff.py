@@ -15,7 +15,7 @@ from typing import Any
 import pytest
 import yaml
 
-from sdkforge.names import naming
+from sdkforge.names.assign import assign
 from sdkforge.model.build import build
 from sdkforge.diagnostics import Diagnostics
 from sdkforge.bump.diff import Change, compare, render_markdown, render_text
@@ -323,8 +323,8 @@ def test_cli_formats_and_fail_on_breaking(tmp_path: Path) -> None:
 def real_surface(version: str) -> Surface:
     """The surface without validation (the slow part; the real specs are valid)."""
     diagnostics = Diagnostics()
-    api = naming.assign(build(resolve(load(MIXPEEK / f"openapi-{version}.json"), diagnostics), diagnostics))
-    return surface(api, "mixpeek", "Mixpeek")
+    api = build(resolve(load(MIXPEEK / f"openapi-{version}.json"), diagnostics), diagnostics)
+    return surface(api, assign(api, "mixpeek", "Mixpeek"))
 
 
 @pytest.mark.slow

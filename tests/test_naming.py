@@ -151,7 +151,8 @@ def test_a_spec_titled_like_a_runtime_name_still_builds_its_client(make_client: 
     """
     pkg = make_client(spec, "not_given")
     client = pkg.NotGivenClient(base_url="http://127.0.0.1:9")
-    assert type(client.not_given).__name__ == "NotGiven"
+    # The resource class would shadow the runtime's `NotGiven` its module imports.
+    assert type(client.not_given).__name__ == "NotGivenResource"
     assert pkg.NotGiven is not pkg.NotGivenClient
 
 

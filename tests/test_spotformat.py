@@ -9,7 +9,7 @@ from pathlib import Path
 import black
 import pytest
 
-from sdkforge.names import naming
+from sdkforge.names.assign import assign
 from sdkforge.model.build import build
 from sdkforge.diagnostics import Diagnostics
 from sdkforge.emit.format import black_mode
@@ -28,10 +28,10 @@ WIDE = "名前が長い識別子の説明文"  # east Asian characters count two
 def _rendered(spec: Path) -> dict[str, str]:
     document = load(spec)
     resolved = resolve(document, Diagnostics())
-    api = naming.assign(build(resolved, Diagnostics(), None))
-    package = naming.package_name(api.title)
-    options = Options(package=package, client=naming.client_name(package, [r.class_name for r in api.resources]))
-    return {path: text for path, text in render(api, options).items() if path.endswith(".py")}
+    api = build(resolved, Diagnostics())
+    names = assign(api)
+    options = Options(package=names.package, client=names.client)
+    return {path: text for path, text in render(api, names, options).items() if path.endswith(".py")}
 
 
 # Each case is a module whose long lines spot formatting handles; black's output is the oracle.

@@ -9,11 +9,10 @@ from pathlib import Path
 
 import pytest
 
-from sdkforge.names import naming
 from sdkforge.model.build import build
 from sdkforge.diagnostics import Diagnostics
 from sdkforge.read.load import load
-from sdkforge.names.modules import assign_modules
+from sdkforge.names.assign import assign
 from sdkforge.read.resolve import resolve
 
 MIXPEEK = Path(__file__).resolve().parent.parent.parent / "shared" / "specs" / "mixpeek"
@@ -25,18 +24,19 @@ Facts = tuple[dict[str, tuple[str, str]], dict[str, tuple[str, str]], dict[str, 
 def facts(version: str) -> Facts:
     path = MIXPEEK / f"openapi-{version}.json"
     diagnostics = Diagnostics()
-    api = naming.assign(build(resolve(load(path), diagnostics), diagnostics))
-    modules = assign_modules(api)
+    api = build(resolve(load(path), diagnostics), diagnostics)
+    names = assign(api)
     named = [*api.models, *api.enums]
-    classes = {item.key: (item.name, modules[item.key]) for item in named}
-    methods = {op.operation_id: (resource.name, op.name) for resource in api.resources for op in resource.operations}
+    classes = {item.key: (names.types[item.key], names.modules[item.key]) for item in named}
+    methods = {op.operation_id: (resource.attribute, names.method(op)) for resource in names.resources
+               for op in resource.operations}
     raw = json.loads(path.read_text())
     tags = {op["operationId"]: (op.get("tags") or [""])[0]
             for item in raw["paths"].values() for op in item.values() if isinstance(op, dict) and "operationId" in op}
-    params = {(op.operation_id, p.location, p.wire_name): p.py_name
-              for resource in api.resources for op in resource.operations for p in op.params}
-    params |= {(op.operation_id, "body", f.wire_name): f.py_name
-               for resource in api.resources for op in resource.operations if op.body for f in op.body.fields}
+    params = {(op.operation_id, p.location, p.wire_name): names.argument(op, p.location, p.wire_name)
+              for op in api.operations for p in op.params}
+    params |= {(op.operation_id, "body", f.wire_name): names.argument(op, "body", f.wire_name)
+               for op in api.operations if op.body for f in op.body.fields}
     return classes, methods, tags, params
 
 

@@ -1,14 +1,16 @@
-"""Stage 6a: the views of model modules: classes, fields, aliases and their imports.
+"""The views of model modules: classes, fields, aliases and their imports.
 
 Everything the model template prints is computed here; the template only loops.
 """
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 
-from sdkforge.model import ir
 from sdkforge.emit.pyexpr import TypeWriter, docstring, fits, literal
+from sdkforge.model import ir
+from sdkforge.names.assign import Names
 
 
 @dataclass(frozen=True, slots=True)
@@ -45,20 +47,22 @@ class ModelModuleView:
     rebuild: tuple[str, ...]
 
 
-def model_modules(
-    api: ir.Api, modules: dict[str, str], names: dict[str, str], enums: dict[str, ir.Enum], models: dict[str, ir.Model]
-) -> list[ModelModuleView]:
+def model_modules(api: ir.Api, all_names: Names) -> list[ModelModuleView]:
+    modules, names, exported = all_names.modules, all_names.types, all_names.exported()
+    enums = {e.key: e for e in api.enums}
+    models = {m.key: m for m in api.models}
     pages: dict[str, ir.TypeRef] = {}
-    for op in sorted((op for r in api.resources for op in r.operations), key=lambda o: (o.resource, o.name)):
-        if op.pagination is not None:
-            pages.setdefault(op.pagination.model, op.pagination.item_type)
+    for resource in all_names.resources:  # sorted by attribute; methods by name within each
+        for op in sorted(resource.operations, key=all_names.method):
+            if op.pagination is not None:
+                pages.setdefault(op.pagination.model, op.pagination.item_type)
     members: dict[str, list[ir.Model | ir.Enum | ir.Alias]] = {}
     emitted: set[str] = set()
     items: list[ir.Model | ir.Enum | ir.Alias] = [*api.models, *api.enums, *api.aliases]
-    for item in sorted(items, key=lambda i: (i.name, i.key)):
-        if item.name in emitted:
+    for item in sorted(items, key=lambda i: (exported[i.key], i.key)):
+        if exported[item.key] in emitted:
             continue  # structurally identical schemas merged into one class
-        emitted.add(item.name)
+        emitted.add(exported[item.key])
         members.setdefault(modules[item.key], []).append(item)
     keys_in: dict[str, set[str]] = {}
     for key in names:
@@ -73,17 +77,18 @@ def model_modules(
         for item in items:
             if isinstance(item, (ir.Enum, ir.Alias)):
                 expr = writer.expr(ir.LiteralOf(item.values) if isinstance(item, ir.Enum) else item.target)
-                enum_views.append(AliasView(item.name, expr, docstring(item.description, "")))
+                enum_views.append(AliasView(exported[item.key], expr, docstring(item.description, "")))
                 continue
             fields = []
             inherited = list(models[item.base].fields) if item.base else []
             for f in item.fields:
                 if f in inherited:
                     continue  # declared by the base class exactly like this
-                annotation, default, needs_field = _field(f, writer, enums)
+                attribute = all_names.field(item.key, f.wire_name)
+                annotation, default, needs_field = _field(f, attribute, writer, enums)
                 uses_field = uses_field or needs_field
                 text = f"Deprecated. {f.description}".strip() if f.deprecated else f.description
-                fields.append(FieldView(f.py_name, annotation, default, docstring(text, "    ")))
+                fields.append(FieldView(attribute, annotation, default, docstring(text, "    ")))
             if item.extra is not None and not isinstance(item.extra, ir.AnyValue):
                 uses_field = True
                 extra = f"dict[str, {writer.expr(item.extra)}]"
@@ -93,7 +98,8 @@ def model_modules(
             base = names[item.base] if item.base else "BaseModel"
             page_item = writer.expr(pages[item.key]) if item.key in pages else ""
             bases = _bases(base, bool(page_item), item.base is not None and _paged(item.base, pages, models))
-            class_views.append(ClassView(item.name, base, docstring(item.description, "    "), tuple(fields), page_item, bases))
+            class_views.append(ClassView(exported[item.key], base, docstring(item.description, "    "), tuple(fields),
+                                         page_item, bases))
         own = {item.key for item in items} | keys_in.get(module, set())
         foreign = sorted({(modules[k], names[k]) for k in writer.keys if k not in own and modules[k] != module})
         runtime_bases = {b for c in class_views for b in c.bases} & {"BaseModel", "PageModel"}
@@ -145,9 +151,9 @@ def _bases_first(classes: list[ClassView]) -> list[ClassView]:
     return ordered
 
 
-def _field(f: ir.Field, writer: TypeWriter, enums: dict[str, ir.Enum]) -> tuple[str, str, bool]:
+def _field(f: ir.Field, attribute: str, writer: TypeWriter, enums: dict[str, ir.Enum]) -> tuple[str, str, bool]:
     annotation = writer.expr(f.type)
-    alias = f.wire_name != f.py_name
+    alias = f.wire_name != attribute
     if f.required:
         default = ""
     elif f.has_default and fits(f.type, f.default, enums):
@@ -170,7 +176,7 @@ def _field(f: ir.Field, writer: TypeWriter, enums: dict[str, ir.Enum]) -> tuple[
 
 
 def _model_imports(
-    writer: TypeWriter, uses_field: bool, bases: list[str], has_enums: bool, foreign: list[tuple[str, str]],
+    writer: TypeWriter, uses_field: bool, bases: list[str], has_enums: bool, foreign: Sequence[tuple[str, str]],
     pages: bool = False,
 ) -> tuple[str, ...]:
     """Import lines in three groups (standard library, pydantic, the package), "" between."""

@@ -1,4 +1,4 @@
-"""Stage 6: the named IR -> {relative path: source text}, through Jinja templates.
+"""The IR and its names -> {relative path: source text}, through Jinja templates.
 
 Everything a template prints is computed here (type expressions, imports,
 docstrings, literals); templates only loop and look up.
@@ -14,7 +14,7 @@ import jinja2
 
 from sdkforge.model import ir
 from sdkforge.emit.model_views import model_modules
-from sdkforge.names.modules import assign_modules
+from sdkforge.names.assign import Names
 from sdkforge.errors import TemplateProblem
 from sdkforge.emit.pyexpr import doc_lines, literal, tuple_expr
 from sdkforge.emit.resource_views import ResourceView, resource_views
@@ -98,11 +98,11 @@ def _environment(custom: Path | None) -> jinja2.Environment:
 
 # ------------------------------------------------------------------ entry point
 
-def render(api: ir.Api, options: Options, resources: list[ResourceView] | None = None) -> dict[str, str]:
-    """Every file of the package; `resources` are `resource_views(api)` when already made."""
+def render(api: ir.Api, names: Names, options: Options, resources: list[ResourceView] | None = None) -> dict[str, str]:
+    """Every file of the package; `resources` are `resource_views(api, names)` when already made."""
     env = _environment(options.templates)
     try:
-        return _render(env, api, options, resource_views(api) if resources is None else resources)
+        return _render(env, api, names, options, resource_views(api, names) if resources is None else resources)
     except jinja2.TemplateSyntaxError as exc:
         raise TemplateProblem(f"template {exc.filename or exc.name}, line {exc.lineno}: {exc.message}") from None
     except (jinja2.TemplateError, OSError, UnicodeDecodeError) as exc:
@@ -115,21 +115,21 @@ def _source(env: jinja2.Environment, name: str) -> str:
     return env.loader.get_source(env, name)[0]
 
 
-def _render(env: jinja2.Environment, api: ir.Api, options: Options, resources: list[ResourceView]) -> dict[str, str]:
-    modules = assign_modules(api)
-    names = api.type_names()
-    enums = {e.key: e for e in api.enums}
-    exported_names = api.exported_names()
+def _render(
+    env: jinja2.Environment, api: ir.Api, names: Names, options: Options, resources: list[ResourceView]
+) -> dict[str, str]:
+    modules = names.modules
+    exported_names = names.exported()
     pkg = options.package
     files: dict[str, str] = {}
     for target, source in STATIC_RUNTIME.items():
         files[f"{pkg}/{target}"] = _source(env, source)
     files[f"{pkg}/py.typed"] = ""
 
-    model_views = model_modules(api, modules, names, enums, {m.key: m for m in api.models})
+    model_views = model_modules(api, names)
     exported = sorted({(exported_names[k], modules[k]) for k in exported_names})
     common = {"api": api, "options": options, "resources": resources, "exported": exported,
-              "auth_args": _auth_args(api.auth, pkg), "auth_schemes": _auth_schemes(api.auth, pkg),
+              "auth_args": _auth_args(api.auth, names, pkg), "auth_schemes": _auth_schemes(api.auth, names, pkg),
               "title_doc": doc_lines(api.title)[0] if doc_lines(api.title) else "API",
               "base_url": literal(api.servers[0] if api.servers else ""),
               "base_url_doc": (doc_lines(api.servers[0]) or ["(none)"])[0] if api.servers else "(none)",
@@ -185,19 +185,20 @@ def _env(arg: str, package: str) -> str:
     return f"{package}_{arg}".upper()
 
 
-def _auth_args(schemes: tuple[ir.AuthScheme, ...], package: str) -> list[AuthArgView]:
+def _auth_args(schemes: tuple[ir.AuthScheme, ...], names: Names, package: str) -> list[AuthArgView]:
     views = []
     for scheme in schemes:
-        where = {"bearer": "as a Bearer token", "basic": "for HTTP basic auth"}.get(scheme.kind, f"in the {scheme.wire_name!r} {scheme.kind}")
-        for arg in scheme.args:
+        where = {"bearer": "as a Bearer token", "basic": "for HTTP basic auth"}.get(
+            scheme.kind, f"in the {scheme.wire_name!r} {scheme.kind}")
+        for arg in names.credentials[scheme.name]:
             views.append(AuthArgView(arg, _env(arg, package), doc_lines(f"{arg}: sent {where}; defaults to ${_env(arg, package)}.", 200)[0]))
     return views
 
 
-def _auth_schemes(schemes: tuple[ir.AuthScheme, ...], package: str) -> list[AuthSchemeView]:
+def _auth_schemes(schemes: tuple[ir.AuthScheme, ...], names: Names, package: str) -> list[AuthSchemeView]:
     views = []
     for scheme in schemes:
-        values = [f"_env({arg}, {literal(_env(arg, package))})" for arg in scheme.args]
+        values = [f"_env({arg}, {literal(_env(arg, package))})" for arg in names.credentials[scheme.name]]
         secret = f"_basic({values[0]}, {values[1]})" if scheme.kind == "basic" else values[0]
         views.append(AuthSchemeView(literal(scheme.name), literal(scheme.kind), literal(scheme.wire_name), secret))
     return views

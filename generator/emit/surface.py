@@ -20,9 +20,10 @@ from collections.abc import Iterator, Mapping
 from dataclasses import MISSING, dataclass, field, fields
 from typing import Any, Literal
 
-from sdkforge.model import ir
 from sdkforge.emit.pyexpr import TypeWriter, literal
-from sdkforge.emit.resource_views import ArgView, ResourceView, resource_views
+from sdkforge.emit.signatures import Argument, Signature, signature
+from sdkforge.model import ir
+from sdkforge.names.assign import Names, OperationKey, operation_key
 
 SURFACE_FILE = ".sdkforge-api.json"
 FORMAT_VERSION = 1
@@ -123,76 +124,87 @@ def members(annotation: str) -> tuple[str, ...]:
     return tuple(sorted({p for p in parts if p and p != "NotGiven"}))
 
 
-def surface(api: ir.Api, package: str, client: str, resources: list[ResourceView] | None = None) -> Surface:
-    """The surface of the package `render` writes for `api` (names already assigned);
-    `resources` are `resource_views(api)` when already made."""
-    names = api.exported_names()
-    writer = TypeWriter(ref=lambda key: names[key], names=names, lenient_enums=False, plain=True)
-    usage = _usage(api)
+def surface(api: ir.Api, names: Names, signatures: Mapping[OperationKey, Signature] | None = None) -> Surface:
+    """The surface of the package `render` writes for `api` and its `names`; `signatures` are
+    the methods' signatures by operation when already made (else they are made here)."""
+    exported = names.exported()
+    writer = TypeWriter(ref=lambda key: exported[key], names=exported, lenient_enums=False, plain=True)
+    if signatures is None:
+        types = names.types
+        method_writer = TypeWriter(ref=lambda key: f"_models.{types[key]}", names=types, lenient_enums=False, plain=True)
+        signatures = {operation_key(op): signature(op, names, method_writer) for op in api.operations}
     entries: dict[str, Entry] = {}
     for scheme in api.auth:
-        for arg in scheme.args:
-            entries[f"client:{arg}"] = Entry("client-arg", f"{client}({arg})", arg, f"#/components/securitySchemes/{scheme.name}",
+        for arg in names.credentials[scheme.name]:
+            entries[f"client:{arg}"] = Entry("client-arg", f"{names.client}({arg})", arg,
+                                             f"#/components/securitySchemes/{scheme.name}",
                                              type=("str",), doc=digest(scheme.description))
-    views = resource_views(api) if resources is None else resources
-    for resource, view in zip(api.resources, views, strict=True):
-        res_id = f"resource:{resource.name}"
-        res_symbol = f"client.{resource.name}"
-        first = resource.operations[0].pointer if resource.operations else ""
-        entries[res_id] = Entry("resource", res_symbol, resource.name, _where(first))
-        methods = {m.name: m for m in view.methods}
-        for op in resource.operations:
-            method = methods[op.name]
-            op_id = f"operation:{op.operation_id or op.method.upper() + ' ' + op.path}"
-            symbol = f"{res_symbol}.{op.name}"
-            entries[op_id] = Entry(
-                "method", symbol, op.name, _where(op.pointer), parent=res_id, type=members(method.returns.replace("_models.", "")),
-                doc=digest(op.summary, op.description), deprecated=op.deprecated, endpoint=f"{op.method.upper()} {op.path}",
-            )
-            for identity, entry in _arguments(op, op_id, symbol, method.positional + method.keyword):
-                entries[identity] = entry
+    for resource in names.resources:
+        entries.update(_resource_entries(resource.attribute, resource.operations, names, signatures))
+    usage = _usage(api)
     for model in api.models:
         model_id = f"model:{model.key}"
-        entries[model_id] = Entry("model", model.name, model.name, model.key, doc=digest(model.description),
+        name = names.types[model.key]
+        entries[model_id] = Entry("model", name, name, model.key, doc=digest(model.description),
                                   usage=usage.get(model.key, ""))
         for f in model.fields:
+            attribute = names.field(model.key, f.wire_name)
             entries[f"{model_id}/field:{f.wire_name}"] = Entry(
-                "field", f"{model.name}.{f.py_name}", f.py_name, f.pointer or model.key, parent=model_id,
+                "field", f"{name}.{attribute}", attribute, f.pointer or model.key, parent=model_id,
                 type=members(writer.expr(f.type)), required=f.required, doc=digest(f.description), deprecated=f.deprecated,
             )
     for enum in api.enums:
         enum_id = f"enum:{enum.key}"
-        entries[enum_id] = Entry("enum", enum.name, enum.name, enum.key, doc=digest(enum.description))
+        name = names.types[enum.key]
+        entries[enum_id] = Entry("enum", name, name, enum.key, doc=digest(enum.description))
         for value in enum.values:
             shown = json.dumps(value)
-            entries[f"{enum_id}/value:{shown}"] = Entry("value", f"{enum.name}[{shown}]", shown, enum.key, parent=enum_id)
+            entries[f"{enum_id}/value:{shown}"] = Entry("value", f"{name}[{shown}]", shown, enum.key, parent=enum_id)
     for alias in api.aliases:
-        entries[f"alias:{alias.key}"] = Entry("alias", alias.name, alias.name, alias.key, type=members(writer.expr(alias.target)),
+        name = names.aliases[alias.key]
+        entries[f"alias:{alias.key}"] = Entry("alias", name, name, alias.key, type=members(writer.expr(alias.target)),
                                               doc=digest(alias.description))
-    return Surface(api.title, api.version, package, entries)
+    return Surface(api.title, api.version, names.package, entries)
 
 
-def _arguments(op: ir.Operation, op_id: str, symbol: str, args: tuple[ArgView, ...]) -> Iterator[tuple[str, Entry]]:
+def _resource_entries(
+    attribute: str, operations: tuple[ir.Operation, ...], names: Names, signatures: Mapping[OperationKey, Signature]
+) -> Iterator[tuple[str, Entry]]:
+    res_id = f"resource:{attribute}"
+    res_symbol = f"client.{attribute}"
+    yield res_id, Entry("resource", res_symbol, attribute, _where(operations[0].pointer if operations else ""))
+    for op in operations:
+        sig = signatures[operation_key(op)]
+        method = names.method(op)
+        op_id = f"operation:{op.operation_id or op.method.upper() + ' ' + op.path}"
+        symbol = f"{res_symbol}.{method}"
+        yield op_id, Entry(
+            "method", symbol, method, _where(op.pointer), parent=res_id, type=members(sig.returns.replace("_models.", "")),
+            doc=digest(op.summary, op.description), deprecated=op.deprecated, endpoint=f"{op.method.upper()} {op.path}",
+        )
+        yield from _arguments(op, op_id, symbol, sig.arguments)
+
+
+def _arguments(op: ir.Operation, op_id: str, symbol: str, args: tuple[Argument, ...]) -> Iterator[tuple[str, Entry]]:
     """The method's arguments as callers pass them: spec parameters, flattened body fields, `body`."""
-    by_name: dict[str, tuple[str, str, str, bool]] = {}  # py name -> (identity, pointer, doc, deprecated)
-    for p in op.params:
-        by_name[p.py_name] = (f"{op_id}/param:{p.location}:{p.wire_name}", p.pointer or _where(op.pointer), p.description, p.deprecated)
-    if op.body is not None:
-        body_at = _where(f"{op.pointer}/requestBody")
-        for f in op.body.fields:
-            by_name[f.py_name] = (f"{op_id}/body:{f.wire_name}", f.pointer or body_at, f.description, f.deprecated)
-        if not op.body.fields:
-            by_name["body"] = (f"{op_id}/body", body_at, op.body.description, False)
+    body_at = _where(f"{op.pointer}/requestBody")
     positional = 0
     for arg in args:
-        if arg.name not in by_name:
+        if arg.key is None:
             continue  # content_type: offered because the spec lists several, follows `body`
-        identity, pointer, doc, deprecated = by_name[arg.name]
-        is_positional = identity.startswith(f"{op_id}/param:path:")
+        location, wire = arg.key
+        if location != "body":
+            identity, pointer = f"{op_id}/param:{location}:{wire}", arg.pointer or _where(op.pointer)
+        elif wire:
+            identity, pointer = f"{op_id}/body:{wire}", arg.pointer or body_at
+        else:
+            identity, pointer = f"{op_id}/body", body_at
+        is_positional = location == "path"
         yield identity, Entry(
-            "param", f"{symbol}({arg.name})", arg.name, pointer, parent=op_id,
-            type=members(arg.annotation.replace("_models.", "")), required=not arg.default,
-            position=positional if is_positional else -1, doc=digest(doc), deprecated=deprecated,
+            "param", f"{symbol}({arg.view.name})", arg.view.name, pointer, parent=op_id,
+            type=members(arg.view.annotation.replace("_models.", "")), required=not arg.view.default,
+            position=positional if is_positional else -1, doc=digest(arg.description),
+            deprecated=arg.deprecated,
         )
         positional += is_positional
 
@@ -208,20 +220,11 @@ def _usage(api: ir.Api) -> dict[str, Usage]:
     seen: dict[str, set[str]] = {"in": set(), "out": set()}
 
     def walk(t: ir.TypeRef | None, direction: str) -> None:
-        if t is None:
-            return
-        if isinstance(t, (ir.ListOf,)):
-            walk(t.item, direction)
-        elif isinstance(t, ir.DictOf):
-            walk(t.value, direction)
-        elif isinstance(t, ir.Nullable):
-            walk(t.inner, direction)
-        elif isinstance(t, (ir.UnionOf, ir.TupleOf)):
-            for v in (t.variants if isinstance(t, ir.UnionOf) else t.items):
-                walk(v, direction)
-        elif isinstance(t, ir.ModelRef) and t.key in models and t.key not in seen[direction]:
-            seen[direction].add(t.key)
-            model = models[t.key]
+        for key in ir.references(t) if t is not None else ():
+            if key not in models or key in seen[direction]:
+                continue
+            seen[direction].add(key)
+            model = models[key]
             for f in model.fields:
                 walk(f.type, direction)
             if model.extra is not None:
@@ -229,16 +232,15 @@ def _usage(api: ir.Api) -> dict[str, Usage]:
             if model.base:
                 walk(ir.ModelRef(model.base), direction)
 
-    for resource in api.resources:
-        for op in resource.operations:
-            for p in op.params:
-                walk(p.type, "in")
-            if op.body is not None:
-                walk(op.body.type, "in")
-                for f in op.body.fields:
-                    walk(f.type, "in")
-            for r in op.responses:
-                walk(r.type, "out")
+    for op in api.operations:
+        for p in op.params:
+            walk(p.type, "in")
+        if op.body is not None:
+            walk(op.body.type, "in")
+            for f in op.body.fields:
+                walk(f.type, "in")
+        for r in op.responses:
+            walk(r.type, "out")
     result: dict[str, Usage] = {}
     for key in models:
         result[key] = ("in+out" if key in seen["out"] else "in") if key in seen["in"] else ("out" if key in seen["out"] else "")

@@ -1,45 +1,48 @@
-"""Stage 4: the resolved document -> the IR (`ir.Api`), names still provisional."""
+"""The model stage's entry: the resolved document -> the IR (`ir.Api`), which holds no Python names."""
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
-from sdkforge.model import ir
-
-from sdkforge.names import naming
-from sdkforge.config import Config
 from sdkforge.diagnostics import Diagnostics, join_pointer
+from sdkforge.model import ir
 from sdkforge.model.operations import OperationBuilder
-from sdkforge.read.resolve import Location, Resolved
-from sdkforge.model.schemas import SchemaBuilder
-from sdkforge.model.pagination import detect_all
+from sdkforge.model.pagination import PageSettings, detect_all
+from sdkforge.model.schemas import SchemaBuilder, component_hint
 from sdkforge.model.security import auth_schemes, lift_shared_headers
+from sdkforge.read.resolve import Location, Resolved
 
 
-def build(resolved: Resolved, diagnostics: Diagnostics, config: Config | None = None) -> ir.Api:
-    config = config or Config()
+def build(
+    resolved: Resolved, diagnostics: Diagnostics, headers: Mapping[str, str | None] | None = None,
+    pages: PageSettings | None = None,
+) -> ir.Api:
+    """`headers` (lowercased wire name -> client argument, or None to keep it per call) and
+    `pages` are the configuration's header and pagination settings."""
     data: dict[str, Any] = resolved.root.data
     schemas = SchemaBuilder(resolved, diagnostics)
     auth = auth_schemes(data, resolved.root.name, diagnostics)
     operations = OperationBuilder(resolved, schemas, diagnostics, {scheme.name for scheme in auth}).build_all()
-    operations, auth = lift_shared_headers(operations, auth, _header_texts(data), config.headers)
+    operations, auth = lift_shared_headers(operations, auth, _header_texts(data), headers or {})
 
     def report(op: ir.Operation, message: str) -> None:
-        diagnostics.warning(resolved.root.name, op.pointer, f"{op.operation_id or op.name}: {message}",
+        diagnostics.warning(resolved.root.name, op.pointer,
+                            f"{op.operation_id or op.method.upper() + ' ' + op.path}: {message}",
                             "fix [tool.sdkforge.pagination] in pyproject.toml")
 
-    operations = detect_all(operations, schemas.models, config.pagination, report)
+    operations = detect_all(operations, schemas.models, pages or PageSettings(), report)
     # Every component schema becomes a model or enum even when no operation uses it.
     components = (data.get("components") or {}).get("schemas") or {}
     aliases: list[ir.Alias] = []
     if isinstance(components, dict):
         for key, node in components.items():
             pointer = join_pointer("/components/schemas", str(key))
-            target = schemas.type_of({"$ref": "#" + pointer}, Location("", ""), "Schema")
+            target = schemas.type_of({"$ref": "#" + pointer}, Location("", ""), ir.NameHint("text", "Schema"))
             if _worth_a_name(target):
-                name, mangled = naming.preferred_class_name(pointer, node.get("title") if isinstance(node, dict) else None)
+                title = node.get("title") if isinstance(node, dict) else None
                 aliases.append(ir.Alias(
-                    key="#" + pointer, wanted_name=name, mangled_key=mangled, target=target,
+                    key="#" + pointer, hint=component_hint(Location("", pointer), title), target=target,
                     description=ir.spec_text(node.get("description") if isinstance(node, dict) else None), pointer=pointer,
                 ))
     for note in ("webhooks", "callbacks"):
@@ -53,7 +56,7 @@ def build(resolved: Resolved, diagnostics: Diagnostics, config: Config | None = 
         servers=tuple(
             _server_url(s) for s in data.get("servers") or [] if isinstance(s, dict) and isinstance(s.get("url"), str)
         ),
-        resources=_group(operations),
+        operations=tuple(sorted(operations, key=lambda o: (o.path, o.method))),
         models=tuple(sorted(schemas.models.values(), key=lambda m: m.key)),
         enums=tuple(sorted(schemas.enums.values(), key=lambda e: e.key)),
         aliases=tuple(aliases),
@@ -99,16 +102,3 @@ def _worth_a_name(t: ir.TypeRef) -> bool:
     """Unions, lists, dicts and tuples get an importable alias; models, enums and scalars need none."""
     inner = ir.non_null(t)
     return isinstance(inner, (ir.UnionOf, ir.ListOf, ir.DictOf, ir.TupleOf))
-
-
-def _group(operations: list[ir.Operation]) -> tuple[ir.Resource, ...]:
-    by_resource: dict[str, list[ir.Operation]] = {}
-    for op in operations:
-        by_resource.setdefault(op.resource, []).append(op)
-    return tuple(
-        ir.Resource(
-            name=name, class_name=naming.pascal(name), module=name,
-            operations=tuple(sorted(ops, key=lambda o: (o.path, o.method))),
-        )
-        for name, ops in sorted(by_resource.items())
-    )

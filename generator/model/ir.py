@@ -1,13 +1,26 @@
-"""The intermediate model: what the SDK offers, free of spec dicts.
+"""The intermediate model: what the API offers, free of spec dicts and of Python names.
 
-Named things (models, enums, aliases) are referred to by `key`, the location of
-their schema in the spec; `naming` gives each key its Python name.
+Invariants (`build` makes them hold; every later stage relies on them):
+- Frozen dataclasses only; no spec dict, no `Any` from the spec, reaches past `build`.
+- Things are identified by where the spec declares them: a named type by `key` (the
+  location of its schema, `file#/json/pointer`, "" file for the root document), an
+  operation by `pointer`, a field or parameter by its wire name within its owner. Every
+  `ModelRef`/`EnumRef` key is a key of `Api.models`/`Api.enums`.
+- No Python identifier lives here. What a name is made of is kept instead (`NameHint`:
+  the schema's key and title, the operation and property it sits under); the names stage
+  (`sdkforge.names`) spells every identifier from it, once, in scoped namespaces.
+- `TypeRef` is a closed union: `children` yields the types inside one, and every walk over
+  types goes through it, so a new variant cannot be skipped silently (it ends in
+  `assert_never`).
+- Order is the spec's keys' order only where the output keeps it (fields, parameters);
+  everything else is sorted by key, so spec order never changes the output.
 """
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass
-from typing import Literal, TypeAlias
+from typing import Literal, TypeAlias, assert_never
 
 PrimitiveKind = Literal[
     "str", "int", "float", "bool", "datetime", "date", "time", "timedelta",
@@ -80,6 +93,40 @@ TypeRef: TypeAlias = (
 )
 
 
+def children(t: TypeRef) -> Iterator[TypeRef]:
+    """The types directly inside `t`, in order: the one place that knows every variant."""
+    if isinstance(t, (Primitive, AnyValue, ModelRef, EnumRef, LiteralOf)):
+        return
+    elif isinstance(t, ListOf):
+        yield t.item
+    elif isinstance(t, DictOf):
+        yield t.value
+    elif isinstance(t, Nullable):
+        yield t.inner
+    elif isinstance(t, UnionOf):
+        yield from t.variants
+    elif isinstance(t, TupleOf):
+        yield from t.items
+    else:
+        assert_never(t)
+
+
+def walk(t: TypeRef) -> Iterator[TypeRef]:
+    """`t` and every type inside it, depth first (references are not followed)."""
+    stack = [t]
+    while stack:
+        current = stack.pop()
+        yield current
+        stack.extend(reversed(tuple(children(current))))
+
+
+def references(t: TypeRef) -> Iterator[str]:
+    """Keys of the models and enums `t` refers to, in order (with repeats)."""
+    for inner in walk(t):
+        if isinstance(inner, (ModelRef, EnumRef)):
+            yield inner.key
+
+
 def non_null(t: TypeRef) -> TypeRef:
     """The type without its `None`: `X` for `Nullable(X)`, else `t` itself."""
     return t.inner if isinstance(t, Nullable) else t
@@ -90,10 +137,31 @@ def spec_text(value: object) -> str:
     return value.strip() if isinstance(value, str) else ""
 
 
+HintKind = Literal["schema", "operation", "title", "word", "text", "class"]
+
+
+@dataclass(frozen=True, slots=True)
+class NameHint:
+    """What a named type's class name is made of, as the spec says it; `names` spells it.
+
+    - `schema`: a component schema: `text` is its location, `title` its title;
+    - `operation`: the operation a type sits under: `text` its operationId, `extra` (method, path);
+    - `title`: an option's own title, `text`; `parent` when the title has no words;
+    - `word`: `parent`'s spelling + the words of `text` (a property, a parameter);
+    - `text`: `parent`'s spelling + `text` as it is ("Item", "Body", "Variant2");
+    - `class`: the class name an inline schema at `parent` takes.
+    """
+
+    kind: HintKind
+    text: str = ""
+    parent: NameHint | None = None
+    title: str | None = None
+    extra: tuple[str, ...] = ()
+
+
 @dataclass(frozen=True, slots=True)
 class Field:
     wire_name: str
-    py_name: str
     type: TypeRef
     required: bool
     description: str
@@ -108,27 +176,23 @@ class Field:
 @dataclass(frozen=True, slots=True)
 class Model:
     key: str
-    wanted_name: str
-    mangled_key: bool  # the key is a FastAPI module path; the name came from `title`
+    hint: NameHint  # what its class name is made of
     inline: bool  # an inline schema, named after where it sits
     fields: tuple[Field, ...]
     extra: TypeRef | None  # type of additional properties, None when forbidden
     description: str
     pointer: str
-    name: str = ""
     base: str | None = None  # key of the model this one extends (allOf with one $ref)
 
 
 @dataclass(frozen=True, slots=True)
 class Enum:
     key: str
-    wanted_name: str
-    mangled_key: bool
+    hint: NameHint
     inline: bool
     values: tuple[str | int | float | bool, ...]
     description: str
     pointer: str
-    name: str = ""
 
 
 @dataclass(frozen=True, slots=True)
@@ -138,12 +202,10 @@ class Alias:
     References to it are inlined; the alias only gives users a name to import."""
 
     key: str
-    wanted_name: str
-    mangled_key: bool
+    hint: NameHint
     target: TypeRef
     description: str
     pointer: str
-    name: str = ""
     inline: bool = False
 
 
@@ -153,7 +215,6 @@ Location = Literal["path", "query", "header", "cookie"]
 @dataclass(frozen=True, slots=True)
 class Param:
     wire_name: str
-    py_name: str
     location: Location
     type: TypeRef
     required: bool
@@ -198,11 +259,11 @@ class Pagination:
     style: Literal["offset", "page", "cursor"]
     location: Literal["query", "body"]  # where the offset / page / cursor parameter goes
     param: str  # its wire name
-    items: str  # Python name of the response field holding the page's items
+    items: str  # wire name of the response field holding the page's items
     item_type: TypeRef
     model: str  # key of the response model
-    total: str | None = None  # Python name of the response field with the total count
-    cursor: tuple[str, ...] = ()  # Python attribute path to the next cursor in the response
+    total: str | None = None  # wire name of the response field with the total count
+    cursor: tuple[str, ...] = ()  # wire names along the path to the next cursor in the response
 
 
 AuthKind = Literal["bearer", "basic", "header", "query", "cookie"]
@@ -212,11 +273,12 @@ AuthKind = Literal["bearer", "basic", "header", "query", "cookie"]
 class AuthScheme:
     """A security scheme as the client offers it: constructor arguments with env fallbacks."""
 
-    name: str  # the scheme's key under components.securitySchemes
+    name: str  # the scheme's key under components.securitySchemes; "header:<wire>" for a lifted header
     kind: AuthKind
     wire_name: str  # the header, query parameter or cookie carrying the credential
-    args: tuple[str, ...]  # client arguments: (api_key,) or (username, password)
     description: str
+    oauth: bool = False  # an oauth2 / openIdConnect scheme (a bearer access token)
+    argument: str | None = None  # the client argument the configuration names, for a lifted header
 
 
 @dataclass(frozen=True, slots=True)
@@ -224,7 +286,6 @@ class Operation:
     method: str
     path: str
     operation_id: str
-    name: str
     summary: str
     description: str
     deprecated: bool
@@ -232,17 +293,9 @@ class Operation:
     body: Body | None
     responses: tuple[Response, ...]
     pointer: str
-    resource: str
+    tag: str  # its first tag ("" when it has none): the resource it belongs to
     security: tuple[str, ...] = ()  # names of the schemes whose credentials this operation sends
     pagination: Pagination | None = None
-
-
-@dataclass(frozen=True, slots=True)
-class Resource:
-    name: str  # attribute on the client: cluster_triggers
-    class_name: str  # ClusterTriggers
-    module: str  # resources/<module>.py
-    operations: tuple[Operation, ...]
 
 
 @dataclass(frozen=True, slots=True)
@@ -251,17 +304,8 @@ class Api:
     version: str
     description: str
     servers: tuple[str, ...]
-    resources: tuple[Resource, ...]
-    models: tuple[Model, ...]
-    enums: tuple[Enum, ...]
-    aliases: tuple[Alias, ...] = ()
+    operations: tuple[Operation, ...]  # sorted by (path, method)
+    models: tuple[Model, ...]  # sorted by key
+    enums: tuple[Enum, ...]  # sorted by key
+    aliases: tuple[Alias, ...] = ()  # component schemas that are neither models nor enums
     auth: tuple[AuthScheme, ...] = ()
-
-    def type_names(self) -> dict[str, str]:
-        """The Python name of each model and enum by key: what type expressions refer to
-        (references to aliases are inlined)."""
-        return {m.key: m.name for m in self.models} | {e.key: e.name for e in self.enums}
-
-    def exported_names(self) -> dict[str, str]:
-        """`type_names` and the aliases: every name the models package exports, by key."""
-        return self.type_names() | {a.key: a.name for a in self.aliases}

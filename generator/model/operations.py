@@ -1,17 +1,15 @@
-"""Stage 4b: paths -> operations grouped into resources."""
+"""Paths -> operations: parameters, request bodies and responses, typed by `schemas`."""
 
 from __future__ import annotations
 
 from dataclasses import replace
 from typing import Any
 
-from sdkforge.model import ir
-
-from sdkforge.names import naming
 from sdkforge.diagnostics import Diagnostics, join_pointer
-from sdkforge.read.resolve import Location, Resolved
+from sdkforge.model import ir
 from sdkforge.model.schemas import SchemaBuilder
 from sdkforge.model.security import operation_security
+from sdkforge.read.resolve import Location, Resolved
 
 HTTP_METHODS = ("get", "put", "post", "delete", "options", "head", "patch", "trace")
 _LOCATIONS: tuple[ir.Location, ...] = ("path", "query", "header", "cookie")
@@ -65,22 +63,20 @@ class OperationBuilder:
     def _operation(self, path: str, method: str, op: dict[str, Any], item: dict[str, Any], loc: Location) -> ir.Operation:
         raw_id = op.get("operationId")
         operation_id = raw_id if isinstance(raw_id, str) else ""
-        name = naming.method_name(operation_id, method, path)
-        hint = naming.pascal(name)
-        taken: set[str] = set(naming.RESERVED_KWARGS)
-        params = self._params(self._merged_params(item, op, loc), hint, taken)
-        body = self._body(op, loc, hint, taken)
+        hint = ir.NameHint("operation", operation_id, extra=(method, path))
+        params = self._params(self._merged_params(item, op, loc), hint)
+        body = self._body(op, loc, hint)
         if op.get("callbacks"):
             self.diagnostics.info(
                 self.resolved.display_file(loc.file), join_pointer(loc.pointer, "callbacks"),
                 "`callbacks` describe requests the API makes to you; they are not part of the client and were skipped",
             )
         return ir.Operation(
-            method=method, path=path, operation_id=operation_id, name=name,
+            method=method, path=path, operation_id=operation_id,
             summary=ir.spec_text(op.get("summary")), description=ir.spec_text(op.get("description")),
             deprecated=op.get("deprecated") is True, params=params,
             body=body, responses=self._responses(op, loc, hint), pointer=loc.pointer,
-            resource=naming.resource_name(op.get("tags") or [], path),
+            tag=_first_tag(op.get("tags")),
             security=operation_security(op, self.resolved.root.data, self.auth_schemes),
         )
 
@@ -95,13 +91,10 @@ class OperationBuilder:
                     merged[(node["name"], node["in"])] = (node, at)
         return list(merged.values())
 
-    def _params(self, raw: list[tuple[dict[str, Any], Location]], hint: str, taken: set[str]) -> tuple[ir.Param, ...]:
-        # Python names: path first, then query, header, cookie, then body fields; losers of a
-        # clash take their location as a prefix, so the rule does not depend on spec order.
+    def _params(self, raw: list[tuple[dict[str, Any], Location]], hint: ir.NameHint) -> tuple[ir.Param, ...]:
         ordered = sorted(raw, key=lambda r: (_LOCATIONS.index(r[0]["in"]), r[0]["name"]))
-        names = [_claim(naming.param_name(node["name"]), node["in"], taken) for node, _ in ordered]
         params: list[ir.Param] = []
-        for (node, at), py in zip(ordered, names):
+        for node, at in ordered:
             schema = node.get("schema")
             if schema is None and isinstance(node.get("content"), dict) and node["content"]:
                 first = next(iter(node["content"]))
@@ -109,8 +102,10 @@ class OperationBuilder:
                 at = Location(at.file, join_pointer(at.pointer, "content", first))
             location: ir.Location = node["in"]
             params.append(ir.Param(
-                wire_name=node["name"], py_name=py, location=location,
-                type=self.schemas.type_of(schema if schema is not None else {}, Location(at.file, join_pointer(at.pointer, "schema")), hint + naming.pascal(node["name"])),
+                wire_name=node["name"], location=location,
+                type=self.schemas.type_of(schema if schema is not None else {},
+                                          Location(at.file, join_pointer(at.pointer, "schema")),
+                                          ir.NameHint("word", node["name"], hint)),
                 required=location == "path" or node.get("required") is True,
                 description=ir.spec_text(node.get("description")),
                 style=str(node.get("style") or ""),
@@ -120,7 +115,7 @@ class OperationBuilder:
         return tuple(params)
 
     # ---------------------------------------------------------------- bodies
-    def _body(self, op: dict[str, Any], loc: Location, hint: str, taken: set[str]) -> ir.Body | None:
+    def _body(self, op: dict[str, Any], loc: Location, hint: ir.NameHint) -> ir.Body | None:
         raw = op.get("requestBody")
         if raw is None:
             return None
@@ -147,12 +142,13 @@ class OperationBuilder:
         elif kind == "text":
             body_type = ir.Primitive("str")
         else:
-            body_type = self.schemas.type_of(schema if schema is not None else {}, schema_loc, hint + "Body")
+            body_type = self.schemas.type_of(schema if schema is not None else {}, schema_loc,
+                                             ir.NameHint("text", "Body", hint))
         required = isinstance(node, dict) and node.get("required") is True
         fields: tuple[ir.Field, ...] = ()
         if isinstance(body_type, ir.ModelRef) and kind in ("json", "form", "multipart"):
             model = self.schemas.models[body_type.key]
-            fields = _request_fields(model.fields, required, taken)
+            fields = _request_fields(model.fields, required)
         files = tuple(f.wire_name for f in fields if _is_file(f.type)) if kind == "multipart" else ()
         return ir.Body(
             kind=kind, content_type=content_type, type=body_type, required=required,
@@ -162,7 +158,7 @@ class OperationBuilder:
         )
 
     # ---------------------------------------------------------------- responses
-    def _responses(self, op: dict[str, Any], loc: Location, hint: str) -> tuple[ir.Response, ...]:
+    def _responses(self, op: dict[str, Any], loc: Location, hint: ir.NameHint) -> tuple[ir.Response, ...]:
         raw = op.get("responses")
         result: list[ir.Response] = []
         if not isinstance(raw, dict):
@@ -186,7 +182,7 @@ class OperationBuilder:
                 rtype: ir.TypeRef = self.schemas.type_of(
                     schema if schema is not None else {},
                     Location(at.file, join_pointer(at.pointer, "content", content_type, "schema")),
-                    hint + suffix,
+                    ir.NameHint("text", suffix, hint),
                 )
                 result.append(ir.Response(status, "json", content_type, rtype, description))
             elif kind == "text":
@@ -196,21 +192,15 @@ class OperationBuilder:
         return tuple(result)
 
 
-def _claim(name: str, location: str, taken: set[str]) -> str:
-    if name in taken:
-        name = f"{location}_{name}"
-    while name in taken:
-        name += "_"
-    taken.add(name)
-    return name
+def _first_tag(tags: object) -> str:
+    """The operation's first tag, "" when it has none (the names stage then uses the path)."""
+    first = tags[0] if isinstance(tags, list) and tags else None
+    return first if isinstance(first, str) else ""
 
 
-def _request_fields(fields: tuple[ir.Field, ...], body_required: bool, taken: set[str]) -> tuple[ir.Field, ...]:
-    """Fields a caller may send as keywords: readOnly ones dropped, all optional when the
-    body is, each renamed if it clashes with a parameter or a per-call option."""
-    kept = [f for f in fields if not f.read_only]
-    names = {f.wire_name: _claim(f.py_name, "body", taken) for f in sorted(kept, key=lambda f: f.py_name)}
-    return tuple(replace(f, py_name=names[f.wire_name], required=f.required and body_required) for f in kept)
+def _request_fields(fields: tuple[ir.Field, ...], body_required: bool) -> tuple[ir.Field, ...]:
+    """Fields a caller may send as keywords: readOnly ones dropped, all optional when the body is."""
+    return tuple(replace(f, required=f.required and body_required) for f in fields if not f.read_only)
 
 
 def _is_file(t: ir.TypeRef) -> bool:

@@ -10,10 +10,8 @@ from __future__ import annotations
 from pathlib import PurePosixPath
 from typing import Any
 
-from sdkforge.model import ir
-
-from sdkforge.names import naming
 from sdkforge.diagnostics import Diagnostics, join_pointer
+from sdkforge.model import ir
 from sdkforge.read.resolve import Location, Resolved
 
 _STRING_FORMATS: dict[str, ir.PrimitiveKind] = {
@@ -54,7 +52,8 @@ class SchemaBuilder:
         self.diagnostics.warning(self.resolved.display_file(loc.file), loc.pointer, message, hint)
 
     # ------------------------------------------------------------ entry point
-    def type_of(self, node: Any, loc: Location, hint: str) -> ir.TypeRef:
+    def type_of(self, node: Any, loc: Location, hint: ir.NameHint) -> ir.TypeRef:
+        """The type of the schema `node` at `loc`; `hint` is what an inline model there is named from."""
         if node is True or node == {}:
             return ir.AnyValue()
         if not isinstance(node, dict):
@@ -80,14 +79,12 @@ class SchemaBuilder:
         if key in self.enums:
             return ir.EnumRef(key)
         if not isinstance(target, dict):
-            return self.type_of(target, target_loc, "Schema")
-        title = target.get("title")
-        where = target_loc.pointer or PurePosixPath(target_loc.file).stem  # a whole file: its name
-        name, mangled = naming.preferred_class_name(where, title)
+            return self.type_of(target, target_loc, ir.NameHint("text", "Schema"))
+        name = component_hint(target_loc, target.get("title"))
         if self._is_enum(target) and not is_null_schema(target):
-            return self._enum(target, target_loc, name, tier=0, mangled=mangled)
+            return self._enum(target, target_loc, name)
         if self._is_model(target, target_loc):
-            return self._model(target, target_loc, name, tier=0, mangled=mangled)
+            return self._model(target, target_loc, name, inline=False)
         if key in self._inlining:
             self._warn(target_loc, "recursive schema that is not an object; the recursion is typed as Any")
             return ir.AnyValue()
@@ -116,7 +113,7 @@ class SchemaBuilder:
         ) and "title" in node
 
     # ------------------------------------------------------------ structure
-    def _type_without_nullable(self, node: dict[str, Any], loc: Location, hint: str) -> ir.TypeRef:
+    def _type_without_nullable(self, node: dict[str, Any], loc: Location, hint: ir.NameHint) -> ir.TypeRef:
         if "const" in node:
             value = node["const"]
             if value is None:
@@ -149,7 +146,7 @@ class SchemaBuilder:
             return ir.Nullable(inner) if "null" in types and listed else inner
         return self._single_type(node, types, loc, hint)
 
-    def _single_type(self, node: dict[str, Any], t: Any, loc: Location, hint: str) -> ir.TypeRef:
+    def _single_type(self, node: dict[str, Any], t: Any, loc: Location, hint: ir.NameHint) -> ir.TypeRef:
         if t is None:
             if isinstance(node.get("properties"), dict) or "additionalProperties" in node:
                 t = "object"
@@ -177,24 +174,24 @@ class SchemaBuilder:
         self._warn(loc, f"unknown type {t!r}; typed as Any")
         return ir.AnyValue()
 
-    def _array(self, node: dict[str, Any], loc: Location, hint: str) -> ir.TypeRef:
+    def _array(self, node: dict[str, Any], loc: Location, hint: ir.NameHint) -> ir.TypeRef:
         prefix = node.get("prefixItems")
         if isinstance(prefix, list) and prefix and node.get("items") in (None, False):
             return ir.TupleOf(tuple(
-                self.type_of(item, _at(loc, "prefixItems", i), f"{hint}Item{i + 1}")
+                self.type_of(item, _at(loc, "prefixItems", i), ir.NameHint("text", f"Item{i + 1}", hint))
                 for i, item in enumerate(prefix)
             ))
         items = node.get("items")
         if items is None:
             return ir.ListOf(ir.AnyValue())
-        return ir.ListOf(self.type_of(items, _at(loc, "items"), f"{hint}Item"))
+        return ir.ListOf(self.type_of(items, _at(loc, "items"), ir.NameHint("text", "Item", hint)))
 
-    def _object(self, node: dict[str, Any], loc: Location, hint: str) -> ir.TypeRef:
+    def _object(self, node: dict[str, Any], loc: Location, hint: ir.NameHint) -> ir.TypeRef:
         if self._is_model(node, loc):
-            return self._model(node, loc, naming.pascal(hint), tier=1, mangled=False)
+            return self._model(node, loc, ir.NameHint("class", parent=hint), inline=True)
         return ir.DictOf(self._extra(node, loc, hint) or ir.AnyValue())
 
-    def _union(self, node: dict[str, Any], keyword: str, loc: Location, hint: str) -> ir.TypeRef:
+    def _union(self, node: dict[str, Any], keyword: str, loc: Location, hint: ir.NameHint) -> ir.TypeRef:
         options = node[keyword]
         nullable = any(is_null_schema(o) for o in options)
         variants: list[ir.TypeRef] = []
@@ -202,7 +199,9 @@ class SchemaBuilder:
             if is_null_schema(option):
                 continue
             title = option.get("title") if isinstance(option, dict) else None
-            sub_hint = title if isinstance(title, str) and naming.words(title) else f"{hint}Variant{index + 1}"
+            sub_hint = ir.NameHint("text", f"Variant{index + 1}", hint)
+            if isinstance(title, str):  # named after its title, when that has words
+                sub_hint = ir.NameHint("title", title, sub_hint)
             variants.append(self.type_of(option, _at(loc, keyword, index), sub_hint))
         unique = _unique(variants)
         if not unique:
@@ -260,13 +259,13 @@ class SchemaBuilder:
                 return list(self.enums[t.key].values)
         return []
 
-    def _all_of(self, node: dict[str, Any], loc: Location, hint: str) -> ir.TypeRef:
+    def _all_of(self, node: dict[str, Any], loc: Location, hint: ir.NameHint) -> ir.TypeRef:
         parts = node["allOf"]
         own = {k: v for k, v in node.items() if k not in ("allOf", "description", "title", "default", "examples", "example")}
         if len(parts) == 1 and not own.get("properties"):
             return self.type_of(parts[0], _at(loc, "allOf", 0), hint)
         if self._all_of_objects(node, loc):
-            return self._model(node, loc, naming.pascal(hint), tier=1, mangled=False)
+            return self._model(node, loc, ir.NameHint("class", parent=hint), inline=True)
         # `allOf: [{type: string}, {format: date}]`: the constraints of one value, merged.
         merged: dict[str, Any] = {}
         entered: set[str] = set()  # referenced members, merged here past the guards of `_named`
@@ -301,17 +300,17 @@ class SchemaBuilder:
         return isinstance(node.get("properties"), dict) or node.get("type") == "object"
 
     # ------------------------------------------------------------ named things
-    def _enum(self, node: dict[str, Any], loc: Location, name: str, tier: int, mangled: bool) -> ir.TypeRef:
+    def _enum(self, node: dict[str, Any], loc: Location, name: ir.NameHint) -> ir.TypeRef:
         key = loc.key
         values = tuple(v for v in node["enum"] if v is not None)
         self.enums[key] = ir.Enum(
-            key=key, wanted_name=name, mangled_key=mangled, inline=tier == 1, values=_unique_values(values),
+            key=key, hint=name, inline=False, values=_unique_values(values),
             description=ir.spec_text(node.get("description")), pointer=loc.pointer,
         )
         ref: ir.TypeRef = ir.EnumRef(key)
         return ir.Nullable(ref) if None in node["enum"] else ref
 
-    def _model(self, node: dict[str, Any], loc: Location, name: str, tier: int, mangled: bool) -> ir.TypeRef:
+    def _model(self, node: dict[str, Any], loc: Location, name: ir.NameHint, inline: bool) -> ir.TypeRef:
         key = loc.key
         if key in self.models or key in self._building:
             return ir.ModelRef(key)
@@ -319,10 +318,8 @@ class SchemaBuilder:
         try:
             base = self._base(node, loc)
             properties, required, description = self._collect_properties(node, loc)
-            wanted = [(wire, naming.field_name(wire)) for wire in properties]
-            py_names = naming.unique_names(wanted)
             fields = tuple(
-                self._field(wire, schema, at, wire in required, py_names[wire], name)
+                self._field(wire, schema, at, wire in required, name)
                 for wire, (schema, at) in properties.items()
             )
             extra = self._extra(node, loc, name)
@@ -331,7 +328,7 @@ class SchemaBuilder:
         if base is not None and not _extends_soundly(self.models[base], fields):
             base = None
         self.models[key] = ir.Model(
-            key=key, wanted_name=name, mangled_key=mangled, inline=tier == 1, fields=fields, extra=extra,
+            key=key, hint=name, inline=inline, fields=fields, extra=extra,
             description=description, pointer=loc.pointer, base=base,
         )
         return ir.ModelRef(key)
@@ -343,20 +340,21 @@ class SchemaBuilder:
         if len(refs) != 1:
             return None
         index, part = refs[0]
-        t = self.type_of(part, _at(loc, "allOf", index), "Base")
+        t = self.type_of(part, _at(loc, "allOf", index), ir.NameHint("text", "Base"))
         return t.key if isinstance(t, ir.ModelRef) and t.key in self.models else None
 
-    def _extra(self, node: dict[str, Any], loc: Location, name: str) -> ir.TypeRef | None:
+    def _extra(self, node: dict[str, Any], loc: Location, name: ir.NameHint) -> ir.TypeRef | None:
         """The type of properties the schema does not name: Any, a schema's type, or none."""
         extra = node.get("additionalProperties")
         types: list[ir.TypeRef] = []
         if isinstance(extra, dict) and extra:
-            types.append(self.type_of(extra, _at(loc, "additionalProperties"), f"{name}Value"))
+            types.append(self.type_of(extra, _at(loc, "additionalProperties"), ir.NameHint("text", "Value", name)))
         elif extra is not False:
             return ir.AnyValue()  # absent, true or {}: anything goes
         patterns = node.get("patternProperties")
         for pattern, schema in (patterns.items() if isinstance(patterns, dict) else ()):
-            types.append(self.type_of(schema, _at(loc, "patternProperties", str(pattern)), f"{name}Value"))
+            types.append(self.type_of(schema, _at(loc, "patternProperties", str(pattern)),
+                                      ir.NameHint("text", "Value", name)))
         unique = _unique(types)
         if not unique:
             return None
@@ -385,8 +383,8 @@ class SchemaBuilder:
             required |= {r for r in listed if isinstance(r, str)}
         return properties, required, description
 
-    def _field(self, wire: str, schema: Any, loc: Location, required: bool, py: str, owner: str) -> ir.Field:
-        field_type = self.type_of(schema, loc, owner + naming.pascal(wire))
+    def _field(self, wire: str, schema: Any, loc: Location, required: bool, owner: ir.NameHint) -> ir.Field:
+        field_type = self.type_of(schema, loc, ir.NameHint("word", wire, owner))
         info = schema if isinstance(schema, dict) else {}
         description = ir.spec_text(info.get("description"))
         # A readOnly field is absent from requests and a writeOnly one from responses, so a
@@ -395,7 +393,7 @@ class SchemaBuilder:
         required = required and not (read_only or write_only)
         has_default = "default" in info and not required
         return ir.Field(
-            wire_name=wire, py_name=py, type=field_type, required=required,
+            wire_name=wire, type=field_type, required=required,
             description=description, has_default=has_default,
             default=info.get("default") if has_default else None,
             read_only=read_only, write_only=write_only,
@@ -405,11 +403,12 @@ class SchemaBuilder:
 
 def _extends_soundly(base: ir.Model, fields: tuple[ir.Field, ...]) -> bool:
     """A subclass may add fields and narrow inherited ones (`pet_type: str` to `Literal["cat"]`,
-    optional to required), never widen or rename them."""
+    optional to required), never widen or drop them. (Inherited fields keep the base's
+    Python names: the names stage gives them first.)"""
     own = {f.wire_name: f for f in fields}
     for inherited in base.fields:
         mine = own.get(inherited.wire_name)
-        if mine is None or mine.py_name != inherited.py_name:
+        if mine is None:
             return False
         if mine != inherited and not (_narrows(inherited.type, mine.type) and (mine.required or not inherited.required)):
             return False
@@ -428,6 +427,12 @@ def _narrows(base: ir.TypeRef, child: ir.TypeRef) -> bool:
     if isinstance(child, ir.LiteralOf) and isinstance(base, ir.LiteralOf):
         return set(child.values) <= set(base.values)
     return False
+
+
+def component_hint(loc: Location, title: object) -> ir.NameHint:
+    """The name hint of a component schema: its location (a whole file: the file's name) and title."""
+    where = loc.pointer or PurePosixPath(loc.file).stem
+    return ir.NameHint("schema", where, title=title if isinstance(title, str) else None)
 
 
 def _at(loc: Location, *tokens: str | int) -> Location:

@@ -1,4 +1,7 @@
-"""Stage 4c: `securitySchemes` -> client arguments; `security` -> the schemes each operation uses."""
+"""`securitySchemes` -> the credentials a client takes; `security` -> the schemes each
+operation sends; header parameters most operations share -> client-level settings.
+
+Which arguments the client offers for them is the names stage's part (`names.client`)."""
 
 from __future__ import annotations
 
@@ -6,29 +9,13 @@ from collections.abc import Mapping
 from dataclasses import replace
 from typing import Any
 
-from sdkforge.model import ir
-
-from sdkforge.names import naming
 from sdkforge.diagnostics import Diagnostics, join_pointer
-
-# Client constructor arguments a credential may not take.
-_CLIENT_ARGS = {
-    "self", "base_url", "timeout", "max_retries", "default_headers", "default_query", "http_client",
-    "retry_base_delay", "retry_max_delay", "idempotency_header",
-}
-
-
-def _free(name: str, taken: set[str]) -> str:
-    """`name`, or `name_` (`name__`, ...) when another argument has it; remembered as taken."""
-    while name in taken:
-        name += "_"
-    taken.add(name)
-    return name
+from sdkforge.model import ir
 
 
 def auth_schemes(data: dict[str, Any], file: str, diagnostics: Diagnostics) -> tuple[ir.AuthScheme, ...]:
     raw = (data.get("components") or {}).get("securitySchemes") or {}
-    found: list[tuple[str, ir.AuthKind, str, tuple[str, ...], str]] = []
+    found: list[ir.AuthScheme] = []
     for name, scheme in sorted(raw.items() if isinstance(raw, dict) else ()):
         if not isinstance(scheme, dict):
             continue
@@ -40,22 +27,9 @@ def auth_schemes(data: dict[str, Any], file: str, diagnostics: Diagnostics) -> t
             )
             continue
         wire = str(scheme.get("name") or "Authorization") if kind in ("header", "query", "cookie") else "Authorization"
-        found.append((name, kind, wire, _wanted_args(kind, wire, scheme), str(scheme.get("description") or "").strip()))
-    # Schemes that want the same argument names are all named after their scheme keys instead.
-    counts: dict[str, int] = {}
-    for *_, args, _ in found:
-        for arg in args:
-            counts[arg] = counts.get(arg, 0) + 1
-    result = []
-    taken = set(_CLIENT_ARGS)
-    for name, kind, wire, args, description in found:
-        if any(counts[a] > 1 or a in _CLIENT_ARGS for a in args):
-            base = naming.snake(name)
-            args = (f"{base}_username", f"{base}_password") if kind == "basic" else (base,)
-        # Scheme keys that differ only in punctuation ("a-b", "a.b") still get distinct arguments.
-        args = tuple(_free(arg, taken) for arg in args)
-        result.append(ir.AuthScheme(name, kind, wire, args, description))
-    return tuple(result)
+        found.append(ir.AuthScheme(name, kind, wire, str(scheme.get("description") or "").strip(),
+                                   oauth=scheme.get("type") in ("oauth2", "openIdConnect")))
+    return tuple(found)
 
 
 def _kind(scheme: dict[str, Any]) -> ir.AuthKind | None:
@@ -69,16 +43,6 @@ def _kind(scheme: dict[str, Any]) -> ir.AuthKind | None:
     if kind in ("oauth2", "openIdConnect"):
         return "bearer"
     return None
-
-
-def _wanted_args(kind: ir.AuthKind, wire: str, scheme: dict[str, Any]) -> tuple[str, ...]:
-    if kind == "basic":
-        return ("username", "password")
-    if kind == "bearer":
-        return ("access_token",) if scheme.get("type") in ("oauth2", "openIdConnect") else ("api_key",)
-    name = naming.snake(wire)
-    short = name[2:]  # X-Api-Key -> api_key, unless that leaves a digit first or a keyword
-    return (short if name.startswith("x_") and naming.snake(short) == short else name,)
 
 
 def operation_security(op: dict[str, Any], data: dict[str, Any], known: set[str]) -> tuple[str, ...]:
@@ -104,6 +68,7 @@ def lift_shared_headers(
     `foo`. The parameters leave the method signatures; `extra_headers` still overrides them.
     `examples` maps a lowercased header name to the text (descriptions, examples) it came with;
     `overrides` (from the config) names the argument of a header, or keeps it per call (None).
+    The settings are `AuthScheme`s named `header:<wire name>`.
     """
     overrides = overrides or {}
     counts: dict[str, list[ir.Param]] = {}
@@ -112,7 +77,6 @@ def lift_shared_headers(
             if p.location == "header":
                 counts.setdefault(p.wire_name.lower(), []).append(p)
     threshold = max(2, (len(operations) + 1) // 2)
-    taken = {arg for scheme in auth for arg in scheme.args} | _CLIENT_ARGS
     lifted: dict[str, ir.AuthScheme] = {}
     for lowered, params in sorted(counts.items()):
         configured = overrides.get(lowered, "")
@@ -120,12 +84,9 @@ def lift_shared_headers(
             continue
         wire = min(p.wire_name for p in params)
         bearer = lowered == "authorization" and "bearer" in examples.get(lowered, "").lower()
-        arg = configured or ("api_key" if bearer else _wanted_args("header", wire, {})[0])
-        if not configured and (arg in taken or not arg.isidentifier()):
-            arg = _free(naming.snake(f"header {wire}"), taken)
-        taken.add(arg)
         description = next((p.description for p in params if p.description), "")
-        lifted[lowered] = ir.AuthScheme(f"header:{wire}", "bearer" if bearer else "header", wire, (arg,), description)
+        lifted[lowered] = ir.AuthScheme(f"header:{wire}", "bearer" if bearer else "header", wire, description,
+                                        argument=configured or None)
     if not lifted:
         return operations, auth
     result = []

@@ -5,28 +5,11 @@ Grouping strongly connected components keeps imports between model modules acycl
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 
 from sdkforge.model import ir
-
 from sdkforge.names import naming
-
-
-def references(t: ir.TypeRef) -> Iterable[str]:
-    if isinstance(t, (ir.ModelRef, ir.EnumRef)):
-        yield t.key
-    elif isinstance(t, ir.ListOf):
-        yield from references(t.item)
-    elif isinstance(t, ir.DictOf):
-        yield from references(t.value)
-    elif isinstance(t, ir.Nullable):
-        yield from references(t.inner)
-    elif isinstance(t, ir.UnionOf):
-        for v in t.variants:
-            yield from references(v)
-    elif isinstance(t, ir.TupleOf):
-        for v in t.items:
-            yield from references(v)
+from sdkforge.names.allocate import ClassName, ModuleName, Namespace
 
 
 def _components(graph: dict[str, list[str]]) -> list[list[str]]:
@@ -72,19 +55,21 @@ def _components(graph: dict[str, list[str]]) -> list[list[str]]:
     return result
 
 
-def assign_modules(api: ir.Api) -> dict[str, str]:
-    """key -> module name (without package) for every model and enum."""
-    names = api.exported_names()
+def assign_modules(models: Iterable[ir.Model], names: Mapping[str, ClassName]) -> dict[str, ModuleName]:
+    """key -> module name (without package) for every named type: `names` are the classes,
+    enums and aliases of the models package by key."""
     graph: dict[str, list[str]] = {key: [] for key in names}
-    for model in api.models:
-        refs = {k for f in model.fields for k in references(f.type)}
-        refs |= set(references(model.extra)) if model.extra is not None else set()
+    for model in models:
+        refs = {k for f in model.fields for k in ir.references(f.type)}
+        refs |= set(ir.references(model.extra)) if model.extra is not None else set()
         refs |= {model.base} if model.base else set()
         graph[model.key] = sorted(k for k in refs if k in names)
-    by_class = naming.module_names(names.values())
-    modules: dict[str, str] = {}
+    modules = Namespace("models package")
+    by_class = {name: ModuleName(modules.claim(module))
+                for name, module in sorted(naming.module_names(set(names.values())).items())}
+    result: dict[str, ModuleName] = {}
     for component in _components(graph):
         leader = min(component, key=lambda k: names[k])
         for key in component:
-            modules[key] = by_class[names[leader]]
-    return modules
+            result[key] = by_class[names[leader]]
+    return result

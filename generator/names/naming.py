@@ -1,6 +1,7 @@
-"""Every Python identifier sdkforge emits is chosen here, once.
+"""The spelling rules of every Python name sdkforge emits: pure functions from spec text.
 
-Rules (all independent of spec order):
+`names.assign` applies them, once, through the allocator (`names.allocate`). Rules (all
+independent of spec order):
 - identifiers are valid, non-keyword, ASCII Python names; wire names survive as aliases;
 - class names come from component keys, or from `title` when the key is a mangled
   FastAPI module path; colliding classes merge when structurally identical and are
@@ -19,7 +20,6 @@ import unicodedata
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import replace
 
-from sdkforge.model import ir
 
 MAX_IDENTIFIER = 80
 
@@ -71,6 +71,14 @@ RESERVED_CLIENT_NAMES = frozenset(
         "ConflictError", "InternalServerError", "NotFoundError", "PermissionDeniedError", "RateLimitError",
         "StreamedResponse", "UnprocessableEntityError", "NotGiven", "SyncAPIClient", "AsyncAPIClient",
         "Timeout", "Mapping", "TracebackType", "TYPE_CHECKING",
+    }
+)
+
+# Names a resource module imports; its classes (`X`, `AsyncX`) may not take them.
+RESERVED_RESOURCE_CLASS_NAMES = frozenset(
+    {
+        "AsyncAPIClient", "SyncAPIClient", "Call", "Endpoint", "PageSpec", "NOT_GIVEN", "Body", "FileTypes",
+        "Headers", "NotGiven", "Query", "Timeout", "Tag", "Any", "Literal", "cast", "cache", "cached_property",
     }
 )
 
@@ -322,82 +330,3 @@ def module_names(class_names: Iterable[str]) -> dict[str, str]:
         name: module if counts[module] == 1 else f"{module}_{hashlib.sha1(name.encode()).hexdigest()[:6]}"
         for name, module in wanted.items()
     }
-
-
-# ---------------------------------------------------------------- the naming stage
-
-RESERVED_METHOD_NAMES = frozenset({"with_raw_response", "with_streaming_response"})
-
-
-def assign(api: ir.Api) -> ir.Api:
-    """Final names: classes for models and enums, collision-free methods per resource."""
-    named: dict[str, ir.Model | ir.Enum | ir.Alias] = (
-        {m.key: m for m in api.models} | {e.key: e for e in api.enums} | {a.key: a for a in api.aliases}
-    )
-    wanted = {key: (item.wanted_name, item.mangled_key, 1 if item.inline else 0) for key, item in named.items()}
-    names = resolve_class_names(wanted, lambda key: _fingerprint(named[key]))
-    return replace(
-        api,
-        models=tuple(_unshadow(replace(m, name=names[m.key]), set(names.values())) for m in api.models),
-        enums=tuple(replace(e, name=names[e.key]) for e in api.enums),
-        aliases=tuple(replace(a, name=names[a.key]) for a in api.aliases),
-        resources=tuple(replace(r, operations=_method_names(r.operations)) for r in api.resources),
-    )
-
-
-def _unshadow(model: ir.Model, class_names: set[str]) -> ir.Model:
-    """A field named like a class would shadow it inside the model's annotations."""
-    if not any(f.py_name in class_names for f in model.fields):
-        return model
-    taken = {f.py_name for f in model.fields} | class_names
-    fields = []
-    for f in model.fields:
-        name = f.py_name
-        if name in class_names:
-            while name in taken:
-                name += "_"
-            taken.add(name)
-        fields.append(replace(f, py_name=name))
-    return replace(model, fields=tuple(fields))
-
-
-def _fingerprint(item: ir.Model | ir.Enum | ir.Alias) -> str:
-    if isinstance(item, ir.Model):
-        return repr([(f.wire_name, f.type, f.required) for f in item.fields])
-    if isinstance(item, ir.Alias):
-        return repr(("alias", item.target))
-    return repr(("enum", item.values))
-
-
-def _method_names(operations: tuple[ir.Operation, ...]) -> tuple[ir.Operation, ...]:
-    """Methods that would share a name are qualified by the path segments that tell them
-    apart (then by HTTP method); the rule looks only at the colliding operations."""
-    groups: dict[str, list[ir.Operation]] = {}
-    for op in operations:
-        groups.setdefault(op.name, []).append(op)
-    renamed: dict[int, str] = {}
-    for name, ops in groups.items():
-        if len(ops) == 1 and name not in RESERVED_METHOD_NAMES:
-            continue
-        segments = [_static_segments(op.path) for op in ops]
-        shared = set.intersection(*(set(s) for s in segments)) if len(ops) > 1 else set()
-        taken = set(name.split("_"))
-        extras = [
-            [w for s in segs if s not in shared for w in snake(s).split("_") if w not in taken]
-            for segs in segments
-        ]
-        plain_one = sum(1 for e in extras if not e) == 1 and name not in RESERVED_METHOD_NAMES
-        for op, extra in zip(ops, extras):
-            if extra:
-                renamed[id(op)] = snake("_".join([name, *extra]))
-            elif not plain_one:
-                renamed[id(op)] = f"{name}_{op.method}"
-    final = [replace(op, name=renamed.get(id(op), op.name)) for op in operations]
-    counts: dict[str, int] = {}
-    for op in final:
-        counts[op.name] = counts.get(op.name, 0) + 1
-    return tuple(replace(op, name=f"{op.name}_{op.method}") if counts[op.name] > 1 else op for op in final)
-
-
-def _static_segments(path: str) -> list[str]:
-    return [s for s in path.split("/") if s and not s.startswith("{") and not re.fullmatch(r"v\d+", s)]

@@ -1,0 +1,127 @@
+"""A method's signature: its arguments in order, with their annotations and defaults, and its
+return type; what the resource modules print and what the public-API surface describes.
+
+Arguments come in a fixed order: path parameters positionally in path order; then keyword
+arguments, required ones first (each group: parameters by location and wire name, then body
+fields in the spec's order, then `body` for a body that is not flattened); then
+`content_type` when the body offers a choice.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from sdkforge.emit.pyexpr import TypeWriter, literal
+from sdkforge.model import ir
+from sdkforge.names.assign import ArgumentKey, Names
+
+
+@dataclass(frozen=True, slots=True)
+class ArgView:
+    name: str
+    annotation: str
+    default: str  # "" for a required argument
+
+
+@dataclass(frozen=True, slots=True)
+class Argument:
+    view: ArgView
+    key: ArgumentKey | None  # (location or "body", wire name); ("body", "") for `body`; None for `content_type`
+    description: str
+    deprecated: bool
+    pointer: str
+
+
+@dataclass(frozen=True, slots=True)
+class Signature:
+    path_params: tuple[ir.Param, ...]  # in the order they appear in the path
+    positional: tuple[Argument, ...]
+    keyword: tuple[Argument, ...]
+    returns: str  # the return annotation, as mypy reads it
+    response_kind: str  # json, text, binary or empty
+    body_arg: str  # "body" when the body is one argument, "" otherwise
+    declared: tuple[Argument, ...]  # the spec's arguments as documented: parameters, body fields, body
+
+    @property
+    def arguments(self) -> tuple[Argument, ...]:
+        return self.positional + self.keyword
+
+
+def signature(op: ir.Operation, names: Names, writer: TypeWriter) -> Signature:
+    """`writer` spells the types mypy reads (plain, no pydantic metadata)."""
+    path_params = tuple(sorted((p for p in op.params if p.location == "path"),
+                               key=lambda p: op.path.find("{" + p.wire_name + "}")))
+    positional = tuple(_param(op, p, names, writer) for p in path_params)
+    args: list[Argument] = [_param(op, p, names, writer) for p in op.params if p.location != "path"]
+    body = op.body
+    if body is not None:
+        for f in body.fields:
+            field_type = _file_type(f.type) if f.wire_name in body.file_fields else f.type
+            annotation, default = _arg_type(field_type, writer, f.required)
+            args.append(Argument(ArgView(names.argument(op, "body", f.wire_name), annotation, default),
+                                 ("body", f.wire_name), f.description, f.deprecated, f.pointer))
+    body_arg = "body" if body is not None and not body.fields else ""
+    if body is not None and body_arg:
+        annotation, default = _arg_type(body.type, writer, body.required)
+        args.append(Argument(ArgView(body_arg, annotation, default), ("body", ""), body.description, False, ""))
+    keyword = [a for a in args if not a.view.default] + [a for a in args if a.view.default]
+    if body is not None and body.content_types:
+        writer.typing.add("Literal")
+        choices = ", ".join(literal(ct) for ct in body.content_types)
+        keyword.append(Argument(ArgView("content_type", f"Literal[{choices}]", literal(body.content_types[0])),
+                                None, "", False, ""))
+    returns, kind = _returns(success_responses(op), writer)
+    return Signature(path_params, positional, tuple(keyword), returns, kind, body_arg, positional + tuple(args))
+
+
+def success_responses(op: ir.Operation) -> list[ir.Response]:
+    """The 2XX responses, else the default one."""
+    return [r for r in op.responses if r.status.startswith("2")] or [r for r in op.responses if r.status == "default"]
+
+
+def success_type(success: list[ir.Response]) -> ir.TypeRef | None:
+    """The type of a JSON success response (nullable when a success may be empty); None for
+    other kinds."""
+    typed = [r for r in success if r.kind != "empty"]
+    if not typed or {r.kind for r in typed} != {"json"}:
+        return None
+    variants = tuple(r.type for r in typed if r.type is not None)
+    t: ir.TypeRef = variants[0] if len(set(variants)) == 1 else ir.UnionOf(tuple(dict.fromkeys(variants)))
+    return ir.Nullable(t) if any(r.kind == "empty" for r in success) else t
+
+
+def _returns(success: list[ir.Response], writer: TypeWriter) -> tuple[str, str]:
+    """The return annotation and the response kind."""
+    typed = [r for r in success if r.kind != "empty"]
+    if not typed:
+        return "None", "empty"
+    t = success_type(success)
+    if t is not None:
+        return writer.expr(t), "json"
+    kind = "text" if {r.kind for r in typed} == {"text"} else "binary"
+    return ("str" if kind == "text" else "bytes"), kind
+
+
+def _param(op: ir.Operation, p: ir.Param, names: Names, writer: TypeWriter) -> Argument:
+    if p.location == "path":
+        annotation, default = writer.expr(p.type), ""
+    else:
+        annotation, default = _arg_type(p.type, writer, p.required)
+    return Argument(ArgView(names.argument(op, p.location, p.wire_name), annotation, default),
+                    (p.location, p.wire_name), p.description, p.deprecated, p.pointer)
+
+
+def _arg_type(t: ir.TypeRef, writer: TypeWriter, required: bool) -> tuple[str, str]:
+    annotation = writer.expr(t)
+    if required:
+        return annotation, ""
+    return f"{annotation} | NotGiven", "NOT_GIVEN"
+
+
+def _file_type(t: ir.TypeRef) -> ir.TypeRef:
+    """Multipart file parts take bytes, a binary file object or (filename, content[, type])."""
+    if isinstance(t, ir.Nullable):
+        return ir.Nullable(_file_type(t.inner))
+    if isinstance(t, ir.ListOf):
+        return ir.ListOf(_file_type(t.item))
+    return ir.Primitive("file")

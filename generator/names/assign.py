@@ -1,0 +1,206 @@
+"""The names stage: every Python name of the generated package, given once, from the IR.
+
+`assign` spells each name with the rules of `naming` and claims it in the namespace it lives
+in (`allocate.Namespace`): the models package (classes, enums, aliases), each class's fields,
+the resources package, the client's attributes and constructor arguments, each resource's
+methods, each method's parameters. What comes out is a `Names` table keyed by what the IR
+keys things by; emitters look names up there and never make one.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+from sdkforge.model import ir
+from sdkforge.names import naming
+from sdkforge.names.allocate import ClassName, Identifier, ModuleName, Namespace
+from sdkforge.names.classes import class_names
+from sdkforge.names.client import credentials
+from sdkforge.names.modules import assign_modules
+
+OperationKey = tuple[str, str]  # (path, method): an operation's identity
+ArgumentKey = tuple[str, str]  # (location or "body", wire name): a method argument's identity
+
+RESERVED_METHOD_NAMES = frozenset({"with_raw_response", "with_streaming_response"})
+
+
+def operation_key(op: ir.Operation) -> OperationKey:
+    return (op.path, op.method)
+
+
+@dataclass(frozen=True, slots=True)
+class ResourceNames:
+    """One resource: an attribute of the client, a class, a module of `resources/`."""
+
+    attribute: Identifier
+    class_name: ClassName
+    module: ModuleName
+    operations: tuple[ir.Operation, ...]  # sorted by (path, method)
+
+
+@dataclass(frozen=True, slots=True)
+class Names:
+    """Every name the package uses, by the IR's keys."""
+
+    package: ModuleName
+    client: ClassName
+    types: Mapping[str, ClassName]  # models and enums by key (structurally identical ones share)
+    aliases: Mapping[str, ClassName]  # aliases by key
+    modules: Mapping[str, ModuleName]  # the module of `models/` each named type lives in
+    fields: Mapping[str, Mapping[str, Identifier]]  # model key -> wire name -> attribute
+    resources: tuple[ResourceNames, ...]  # sorted by attribute
+    methods: Mapping[OperationKey, Identifier]
+    arguments: Mapping[OperationKey, Mapping[ArgumentKey, Identifier]]
+    credentials: Mapping[str, tuple[Identifier, ...]]  # auth scheme name -> client arguments
+
+    def exported(self) -> dict[str, ClassName]:
+        """Every name the models package exports, by key."""
+        return {**self.types, **self.aliases}
+
+    def method(self, op: ir.Operation) -> Identifier:
+        return self.methods[operation_key(op)]
+
+    def argument(self, op: ir.Operation, location: str, wire: str) -> Identifier:
+        return self.arguments[operation_key(op)][(location, wire)]
+
+    def field(self, model: str, wire: str) -> Identifier:
+        return self.fields[model][wire]
+
+
+def assign(api: ir.Api, package: str | None = None, client: str | None = None) -> Names:
+    """Name everything in `api`; `package` and `client` are the names asked for, if any."""
+    classes = class_names(api)
+    types = {key: classes[key] for key in [*(m.key for m in api.models), *(e.key for e in api.enums)]}
+    aliases = {a.key: classes[a.key] for a in api.aliases}
+    fields, wanted_fields = _field_names(api.models, set(classes.values()))
+    resources = _resources(api.operations)
+    methods: dict[OperationKey, Identifier] = {}
+    for resource in resources:
+        methods.update(_method_names(resource.operations))
+    models = {m.key: m for m in api.models}
+    arguments = {operation_key(op): _arguments(op, models, wanted_fields) for op in api.operations}
+    package_name = ModuleName(naming.snake(package) if package else naming.package_name(api.title))
+    client_name = ClassName(naming.client_name(client or package_name, [r.class_name for r in resources]))
+    return Names(
+        package=package_name, client=client_name, types=types, aliases=aliases,
+        modules=assign_modules(api.models, {**types, **aliases}), fields=fields, resources=resources,
+        methods=methods, arguments=arguments, credentials=credentials(api.auth),
+    )
+
+
+# ---------------------------------------------------------------- fields
+
+def _field_names(
+    models: tuple[ir.Model, ...], classes: set[ClassName]
+) -> tuple[dict[str, dict[str, Identifier]], dict[str, dict[str, str]]]:
+    """Each model's attributes by wire name, and the names they wanted before a class name
+    took them (what a flattened request body starts from)."""
+    by_key = {m.key: m for m in models}
+    wanted: dict[str, dict[str, str]] = {}
+    result: dict[str, dict[str, Identifier]] = {}
+
+    def name(model: ir.Model) -> dict[str, Identifier]:
+        if model.key in result:
+            return result[model.key]
+        inherited = name(by_key[model.base]) if model.base in by_key and model.base != model.key else {}
+        wanted[model.key] = naming.unique_names([(f.wire_name, naming.field_name(f.wire_name)) for f in model.fields])
+        # A field named like a class would shadow it in the annotations: then every class
+        # name is taken in this scope, and that field takes the next free spelling.
+        shadowing = {f.wire_name for f in model.fields if wanted[model.key][f.wire_name] in classes}
+        reserved = naming.RESERVED_FIELD_NAMES | classes if shadowing else naming.RESERVED_FIELD_NAMES
+        scope = Namespace(f"fields of {model.key}", reserved)
+        names: dict[str, Identifier] = {}
+        for wire, attribute in inherited.items():  # inherited fields keep the base's names
+            if any(f.wire_name == wire for f in model.fields):
+                names[wire] = Identifier(scope.claim(attribute))
+        for wire, spelt in sorted(wanted[model.key].items(), key=lambda item: (item[0] in shadowing, item[0])):
+            if wire not in names:
+                names[wire] = Identifier(scope.claim(spelt))
+        result[model.key] = {f.wire_name: names[f.wire_name] for f in model.fields}
+        return result[model.key]
+
+    for model in models:
+        name(model)
+    return result, wanted
+
+
+# ---------------------------------------------------------------- resources and methods
+
+def _resources(operations: tuple[ir.Operation, ...]) -> tuple[ResourceNames, ...]:
+    """Operations grouped by their first tag (else their path's first segment): tags that
+    spell the same attribute are one resource."""
+    groups: dict[str, list[ir.Operation]] = {}
+    for op in operations:
+        groups.setdefault(naming.resource_name([op.tag] if op.tag else [], op.path), []).append(op)
+    classes = Namespace("resource classes")  # the client class steers clear of them (`naming.client_name`)
+    result = []
+    for attribute, ops in sorted(groups.items()):
+        wanted = naming.pascal(attribute)
+        while {wanted, f"Async{wanted}"} & naming.RESERVED_RESOURCE_CLASS_NAMES:
+            wanted += "Resource"  # it would shadow what its module imports
+        result.append(ResourceNames(
+            attribute=Identifier(attribute), class_name=ClassName(classes.claim(wanted)),
+            module=ModuleName(attribute), operations=tuple(sorted(ops, key=lambda o: (o.path, o.method))),
+        ))
+    return tuple(result)
+
+
+def _method_names(operations: tuple[ir.Operation, ...]) -> dict[OperationKey, Identifier]:
+    """Methods that would share a name are qualified by the path segments that tell them
+    apart (then by HTTP method); the rule looks only at the colliding operations."""
+    groups: dict[str, list[ir.Operation]] = {}
+    for op in operations:
+        groups.setdefault(naming.method_name(op.operation_id, op.method, op.path), []).append(op)
+    chosen: dict[OperationKey, str] = {}
+    for name, ops in groups.items():
+        if len(ops) == 1 and name not in RESERVED_METHOD_NAMES:
+            chosen[operation_key(ops[0])] = name
+            continue
+        segments = [_static_segments(op.path) for op in ops]
+        shared = set.intersection(*(set(s) for s in segments)) if len(ops) > 1 else set()
+        taken = set(name.split("_"))
+        extras = [
+            [w for s in segs if s not in shared for w in naming.snake(s).split("_") if w not in taken]
+            for segs in segments
+        ]
+        plain_one = sum(1 for e in extras if not e) == 1 and name not in RESERVED_METHOD_NAMES
+        for op, extra in zip(ops, extras, strict=True):
+            if extra:
+                chosen[operation_key(op)] = naming.snake("_".join([name, *extra]))
+            else:
+                chosen[operation_key(op)] = name if plain_one else f"{name}_{op.method}"
+    counts: dict[str, int] = {}
+    for name in chosen.values():
+        counts[name] = counts.get(name, 0) + 1
+    scope = Namespace("methods of a resource", RESERVED_METHOD_NAMES)
+    result: dict[OperationKey, Identifier] = {}
+    for op in operations:
+        name = chosen[operation_key(op)]
+        result[operation_key(op)] = Identifier(scope.claim(f"{name}_{op.method}" if counts[name] > 1 else name))
+    return result
+
+
+def _static_segments(path: str) -> list[str]:
+    return [s for s in path.split("/") if s and not s.startswith("{") and not re.fullmatch(r"v\d+", s)]
+
+
+# ---------------------------------------------------------------- arguments
+
+def _arguments(
+    op: ir.Operation, models: Mapping[str, ir.Model], wanted_fields: Mapping[str, Mapping[str, str]]
+) -> dict[ArgumentKey, Identifier]:
+    """A method's arguments: path, query, header, cookie parameters (by location, then wire
+    name), then flattened body fields; a loser of a clash takes its location as a prefix,
+    so the rule does not depend on spec order."""
+    scope = Namespace(f"arguments of {op.method.upper()} {op.path}", naming.RESERVED_KWARGS)
+    result: dict[ArgumentKey, Identifier] = {}
+    for p in op.params:
+        result[(p.location, p.wire_name)] = Identifier(scope.claim(naming.param_name(p.wire_name), p.location))
+    body = op.body
+    if body is not None and body.fields and isinstance(body.type, ir.ModelRef) and body.type.key in models:
+        wanted = wanted_fields[body.type.key]
+        for f in sorted(body.fields, key=lambda f: wanted[f.wire_name]):
+            result[("body", f.wire_name)] = Identifier(scope.claim(wanted[f.wire_name], "body"))
+    return result

@@ -1,0 +1,73 @@
+"""Class names for the models package: each named type's hint spelt, then collisions settled.
+
+A hint (`ir.NameHint`) records what a name is made of; `spell` turns it into the name the
+type asks for, by the rules of `naming`; `naming.resolve_class_names` settles collisions
+(structurally identical types share a class; others are qualified by their keys).
+"""
+
+from __future__ import annotations
+
+from sdkforge.model import ir
+from sdkforge.names import naming
+from sdkforge.names.allocate import ClassName, Namespace
+
+Named = ir.Model | ir.Enum | ir.Alias
+
+
+def spell(hint: ir.NameHint | None) -> str:
+    """The text a hint stands for (`class` hints are PascalCased; the rest is concatenated)."""
+    if hint is None:
+        return ""
+    if hint.kind == "schema":
+        return naming.preferred_class_name(hint.text, hint.title)[0]
+    if hint.kind == "operation":
+        method, path = hint.extra
+        return naming.pascal(naming.method_name(hint.text, method, path))
+    if hint.kind == "title":
+        return hint.text if naming.words(hint.text) else spell(hint.parent)
+    if hint.kind == "word":
+        return spell(hint.parent) + naming.pascal(hint.text)
+    if hint.kind == "text":
+        return spell(hint.parent) + hint.text
+    return naming.pascal(spell(hint.parent))  # "class"
+
+
+def wanted(item: Named) -> tuple[str, bool, int]:
+    """(the name it asks for, whether its key is a mangled module path, tier: 0 for component
+    schemas, which win a clash, 1 for inline ones)."""
+    if item.hint.kind == "schema":
+        name, mangled = naming.preferred_class_name(item.hint.text, item.hint.title)
+        return name, mangled, 1 if item.inline else 0
+    return spell(item.hint), False, 1 if item.inline else 0
+
+
+def fingerprint(item: Named) -> str:
+    """What must be equal for two colliding types to share one class. A model's base is part
+    of it: a model that extends another is never "the same" as that other (sharing the name
+    would make `class X(X)`)."""
+    if isinstance(item, ir.Model):
+        return repr(([(f.wire_name, f.type, f.required) for f in item.fields], item.base))
+    if isinstance(item, ir.Alias):
+        return repr(("alias", item.target))
+    return repr(("enum", item.values))
+
+
+def class_names(api: ir.Api) -> dict[str, ClassName]:
+    """The class (or alias) name of every model, enum and alias, by key."""
+    items: list[Named] = [*api.models, *api.enums, *api.aliases]
+    named = {item.key: item for item in items}
+    names = naming.resolve_class_names({key: wanted(item) for key, item in named.items()},
+                                       lambda key: fingerprint(named[key]))
+    # The rules give distinct names to different shapes; the namespace holds them to it.
+    scope = Namespace("models package", naming.RESERVED_CLASS_NAMES)
+    given: dict[str, str] = {}  # name -> fingerprint of the types sharing it
+    result: dict[str, ClassName] = {}
+    for key in sorted(names):
+        name, shape = names[key], fingerprint(named[key])
+        if name not in given:
+            given[name] = shape
+            scope.reserve(name)
+        elif given[name] != shape:
+            raise AssertionError(f"two different types were both named {name!r}")  # a bug in the rules
+        result[key] = ClassName(name)
+    return result

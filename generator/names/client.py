@@ -1,0 +1,55 @@
+"""The client's constructor arguments for credentials and lifted header settings.
+
+Schemes ask for the anchors' names (`api_key` for a bearer token, `access_token` for OAuth2,
+`username`/`password`, a header's own name without `X-`); schemes that ask for the same
+names are all named after their scheme keys instead; header settings come after them.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from sdkforge.model import ir
+from sdkforge.names import naming
+from sdkforge.names.allocate import Identifier, Namespace
+
+# Client constructor arguments a credential may not take.
+CLIENT_ARGS = frozenset({
+    "self", "base_url", "timeout", "max_retries", "default_headers", "default_query", "http_client",
+    "retry_base_delay", "retry_max_delay", "idempotency_header",
+})
+
+
+def _wanted(scheme: ir.AuthScheme) -> tuple[str, ...]:
+    if scheme.kind == "basic":
+        return ("username", "password")
+    if scheme.kind == "bearer":
+        return ("access_token",) if scheme.oauth else ("api_key",)
+    name = naming.snake(scheme.wire_name)
+    short = name[2:]  # X-Api-Key -> api_key, unless that leaves a digit first or a keyword
+    return (short if name.startswith("x_") and naming.snake(short) == short else name,)
+
+
+def credentials(schemes: Sequence[ir.AuthScheme]) -> dict[str, tuple[Identifier, ...]]:
+    """Scheme name -> the client arguments that carry its credentials."""
+    declared = [s for s in schemes if not s.name.startswith("header:")]
+    lifted = [s for s in schemes if s.name.startswith("header:")]
+    counts: dict[str, int] = {}
+    for scheme in declared:
+        for arg in _wanted(scheme):
+            counts[arg] = counts.get(arg, 0) + 1
+    scope = Namespace("client arguments", CLIENT_ARGS)
+    result: dict[str, tuple[Identifier, ...]] = {}
+    for scheme in declared:
+        args = _wanted(scheme)
+        if any(counts[a] > 1 or a in CLIENT_ARGS for a in args):
+            base = naming.snake(scheme.name)
+            args = (f"{base}_username", f"{base}_password") if scheme.kind == "basic" else (base,)
+        # Scheme keys that differ only in punctuation ("a-b", "a.b") still get distinct arguments.
+        result[scheme.name] = tuple(Identifier(scope.claim(arg)) for arg in args)
+    for scheme in lifted:
+        arg = scheme.argument or ("api_key" if scheme.kind == "bearer" else _wanted(scheme)[0])
+        if scheme.argument is None and (arg in scope or not arg.isidentifier()):
+            arg = naming.snake(f"header {scheme.wire_name}")
+        result[scheme.name] = (Identifier(scope.claim(arg)),)
+    return result
