@@ -23,7 +23,7 @@ STAGES = (
     ("resolve", "generator/read/resolve.py", ("resolve",)),
     ("validate (openapi-spec-validator; 0 when it ran in its forked process)", "generator/read/validate.py", ("validate",)),
     ("build (IR)", "generator/model/build.py", ("build",)),
-    ("name", "generator/names/naming.py", ("assign",)),
+    ("names", "generator/names/assign.py", ("assign",)),
     ("render (Jinja)", "generator/emit/render.py", ("render",)),
     ("format (spot formatting; black on snippets and unsure files)", "generator/emit/format.py", ("format_files",)),
     ("manifest", "generator/output/manifest.py", ("with_manifest",)),

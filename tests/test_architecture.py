@@ -122,3 +122,51 @@ def test_an_upward_import_is_caught(tmp_path: Path) -> None:
         assert len(found) == 1, (line, found)
         assert path.name in found[0] and "above it in the stage list" in found[0]
     assert violations(copy) == []
+
+
+# ---------------------------------------------------------------- size and names
+
+MAX_MODULE_LINES = 450
+MAX_FUNCTION_LINES = 60
+MAX_RUNTIME_MODULE_LINES = 500
+RUNTIME = ROOT / "templates" / "runtime"
+
+
+def _sources(root: Path) -> list[Path]:
+    return sorted(p for p in root.rglob("*.py") if "__pycache__" not in p.parts)
+
+
+def long_functions(path: Path, limit: int) -> list[str]:
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    return [f"{path.name}:{node.lineno} {node.name} ({node.end_lineno - node.lineno + 1} lines)"
+            for node in ast.walk(tree)
+            if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef))
+            and (node.end_lineno or node.lineno) - node.lineno + 1 > limit]
+
+
+def test_generator_modules_and_functions_stay_small() -> None:
+    """A module over 450 lines or a function over 60 is usually two things (STYLE.md)."""
+    long_modules = [f"{p.relative_to(ROOT)} ({n} lines)" for p in _sources(PACKAGE)
+                    if (n := len(p.read_text(encoding="utf-8").splitlines())) > MAX_MODULE_LINES]
+    assert long_modules == []
+    assert [f for p in _sources(PACKAGE) for f in long_functions(p, MAX_FUNCTION_LINES)] == []
+
+
+def test_runtime_modules_stay_small() -> None:
+    long_modules = [f"{p.name} ({n} lines)" for p in _sources(RUNTIME)
+                    if (n := len(p.read_text(encoding="utf-8").splitlines())) > MAX_RUNTIME_MODULE_LINES]
+    assert long_modules == []
+
+
+def test_identifiers_are_made_only_in_the_names_stage() -> None:
+    """`ClassName`, `ModuleName` and `Identifier` values are constructed only in names/: every
+    other stage gets its names from the `Names` table."""
+    made = []
+    for path in _sources(PACKAGE):
+        if path.parent.name == "names":
+            continue
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.Call) and isinstance(node.func, ast.Name) \
+                    and node.func.id in {"ClassName", "ModuleName", "Identifier"}:
+                made.append(f"{path.relative_to(ROOT)}:{node.lineno}")
+    assert made == []

@@ -162,3 +162,39 @@ def test_class_names_are_never_keywords(text: str) -> None:
     name = naming.pascal(text)
     assert name.isidentifier() and not keyword.iskeyword(name)
     assert not keyword.iskeyword(naming.client_name(text))
+
+
+def test_an_inline_allof_model_named_like_the_component_it_extends_imports(
+    make_client: Callable[[str, str], ModuleType],
+) -> None:
+    """`Addon.health: allOf [AddonHealth, {type: object}]` wants the name `AddonHealth` (parent +
+    property) and has AddonHealth's fields: it used to merge with it into `class AddonHealth(AddonHealth)`,
+    a package that exits 0 and cannot be imported (8 of 150 real specs)."""
+    spec = """
+    openapi: 3.1.0
+    info: {title: Addons, version: '1'}
+    paths:
+      /addons/{id}:
+        get:
+          parameters: [{name: id, in: path, required: true, schema: {type: string}}]
+          responses:
+            '200':
+              description: ok
+              content: {application/json: {schema: {$ref: '#/components/schemas/Addon'}}}
+    components:
+      schemas:
+        AddonHealth:
+          type: object
+          properties: {status: {type: string}}
+        Addon:
+          type: object
+          properties:
+            health:
+              allOf: [{$ref: '#/components/schemas/AddonHealth'}, {type: object, description: its health}]
+    """
+    pkg = make_client(spec, "addons")
+    health_type = pkg.models.Addon.model_fields["health"].annotation
+    inline = next(t for t in getattr(health_type, "__args__", (health_type,)) if t is not type(None))
+    assert inline is not pkg.models.AddonHealth and issubclass(inline, pkg.models.AddonHealth)
+    addon = pkg.models.Addon.model_validate({"health": {"status": "ok"}})
+    assert addon.health is not None and addon.health.status == "ok"

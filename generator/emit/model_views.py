@@ -10,12 +10,13 @@ from dataclasses import dataclass
 
 from sdkforge.emit.pyexpr import TypeWriter, docstring, fits, literal
 from sdkforge.model import ir
-from sdkforge.names.assign import Names
+from sdkforge.names.allocate import ClassName, Identifier, ModuleName
+from sdkforge.names.assign import EXTRA_FIELD, Names
 
 
 @dataclass(frozen=True, slots=True)
 class FieldView:
-    name: str
+    name: Identifier
     annotation: str
     default: str  # "" when required
     docstring: str
@@ -23,7 +24,7 @@ class FieldView:
 
 @dataclass(frozen=True, slots=True)
 class ClassView:
-    name: str
+    name: ClassName
     base: str
     docstring: str
     fields: tuple[FieldView, ...]
@@ -33,83 +34,106 @@ class ClassView:
 
 @dataclass(frozen=True, slots=True)
 class AliasView:
-    name: str
+    name: ClassName
     expr: str
     docstring: str
 
 
 @dataclass(frozen=True, slots=True)
 class ModelModuleView:
-    module: str
+    module: ModuleName
     imports: tuple[str, ...]
     enums: tuple[AliasView, ...]
     classes: tuple[ClassView, ...]
     rebuild: tuple[str, ...]
 
 
-def model_modules(api: ir.Api, all_names: Names) -> list[ModelModuleView]:
-    modules, names, exported = all_names.modules, all_names.types, all_names.exported()
-    enums = {e.key: e for e in api.enums}
-    models = {m.key: m for m in api.models}
+@dataclass(frozen=True, slots=True)
+class _Context:
+    names: Names
+    enums: dict[str, ir.Enum]
+    models: dict[str, ir.Model]
+    pages: dict[str, ir.TypeRef]  # page model key -> item type
+    keys_in: dict[str, set[str]]  # module -> keys of the named types it holds (merged ones included)
+
+
+def model_modules(api: ir.Api, names: Names) -> list[ModelModuleView]:
+    exported = names.exported
     pages: dict[str, ir.TypeRef] = {}
-    for resource in all_names.resources:  # sorted by attribute; methods by name within each
-        for op in sorted(resource.operations, key=all_names.method):
+    for resource in names.resources:  # sorted by attribute; methods by name within each
+        for op in sorted(resource.operations, key=names.method):
             if op.pagination is not None:
                 pages.setdefault(op.pagination.model, op.pagination.item_type)
-    members: dict[str, list[ir.Model | ir.Enum | ir.Alias]] = {}
+    members: dict[ModuleName, list[ir.Model | ir.Enum | ir.Alias]] = {}
     emitted: set[str] = set()
     items: list[ir.Model | ir.Enum | ir.Alias] = [*api.models, *api.enums, *api.aliases]
     for item in sorted(items, key=lambda i: (exported[i.key], i.key)):
         if exported[item.key] in emitted:
             continue  # structurally identical schemas merged into one class
         emitted.add(exported[item.key])
-        members.setdefault(modules[item.key], []).append(item)
+        members.setdefault(names.modules[item.key], []).append(item)
     keys_in: dict[str, set[str]] = {}
-    for key in names:
-        if key in modules:
-            keys_in.setdefault(modules[key], set()).add(key)
-    views = []
-    for module, items in sorted(members.items()):
-        writer = TypeWriter(ref=lambda key: names[key], names=names, lenient_enums=True)
-        enum_views = []
-        class_views = []
-        uses_field = False
-        for item in items:
-            if isinstance(item, (ir.Enum, ir.Alias)):
-                expr = writer.expr(ir.LiteralOf(item.values) if isinstance(item, ir.Enum) else item.target)
-                enum_views.append(AliasView(exported[item.key], expr, docstring(item.description, "")))
-                continue
-            fields = []
-            inherited = list(models[item.base].fields) if item.base else []
-            for f in item.fields:
-                if f in inherited:
-                    continue  # declared by the base class exactly like this
-                attribute = all_names.field(item.key, f.wire_name)
-                annotation, default, needs_field = _field(f, attribute, writer, enums)
-                uses_field = uses_field or needs_field
-                text = f"Deprecated. {f.description}".strip() if f.deprecated else f.description
-                fields.append(FieldView(attribute, annotation, default, docstring(text, "    ")))
-            if item.extra is not None and not isinstance(item.extra, ir.AnyValue):
-                uses_field = True
-                extra = f"dict[str, {writer.expr(item.extra)}]"
-                fields.append(FieldView("__pydantic_extra__", extra, "Field(init=False)", '"""Properties the spec does not name, with their declared type."""'))
-            if item.base:
-                writer.keys.add(item.base)
-            base = names[item.base] if item.base else "BaseModel"
-            page_item = writer.expr(pages[item.key]) if item.key in pages else ""
-            bases = _bases(base, bool(page_item), item.base is not None and _paged(item.base, pages, models))
-            class_views.append(ClassView(exported[item.key], base, docstring(item.description, "    "), tuple(fields),
-                                         page_item, bases))
-        own = {item.key for item in items} | keys_in.get(module, set())
-        foreign = sorted({(modules[k], names[k]) for k in writer.keys if k not in own and modules[k] != module})
-        runtime_bases = {b for c in class_views for b in c.bases} & {"BaseModel", "PageModel"}
-        imports = _model_imports(writer, uses_field, sorted(runtime_bases), bool(enum_views), foreign,
-                                 any(c.page_item for c in class_views))
-        class_views = _bases_first(class_views)
-        recursive = len(class_views) > 1 or any(k in own and names[k] in {c.name for c in class_views} for k in writer.keys)
-        rebuild = tuple(c.name for c in class_views) if recursive else ()
-        views.append(ModelModuleView(module, imports, tuple(enum_views), tuple(class_views), rebuild))
-    return views
+    for key in names.types:
+        if key in names.modules:
+            keys_in.setdefault(names.modules[key], set()).add(key)
+    context = _Context(names, {e.key: e for e in api.enums}, {m.key: m for m in api.models}, pages, keys_in)
+    return [_module_view(module, items, context) for module, items in sorted(members.items())]
+
+
+def _module_view(module: ModuleName, items: list[ir.Model | ir.Enum | ir.Alias], context: _Context) -> ModelModuleView:
+    names, exported = context.names.types, context.names.exported
+    writer = TypeWriter(ref=lambda key: names[key], names=names, lenient_enums=True)
+    enum_views = []
+    class_views = []
+    uses_field = False
+    for item in items:
+        if isinstance(item, (ir.Enum, ir.Alias)):
+            expr = writer.expr(ir.LiteralOf(item.values) if isinstance(item, ir.Enum) else item.target)
+            enum_views.append(AliasView(exported[item.key], expr, docstring(item.description, "")))
+        else:
+            view, needs_field = _class_view(item, context, writer)
+            class_views.append(view)
+            uses_field = uses_field or needs_field
+    modules = context.names.modules
+    own = {item.key for item in items} | context.keys_in.get(module, set())
+    foreign = sorted({(modules[k], names[k]) for k in writer.keys if k not in own and modules[k] != module})
+    runtime_bases = {b for c in class_views for b in c.bases} & {"BaseModel", "PageModel"}
+    imports = _model_imports(writer, uses_field, sorted(runtime_bases), bool(enum_views), foreign,
+                             any(c.page_item for c in class_views))
+    class_views = _bases_first(class_views)
+    defined = {c.name for c in class_views}
+    recursive = len(class_views) > 1 or any(k in own and names[k] in defined for k in writer.keys)
+    rebuild = tuple(c.name for c in class_views) if recursive else ()
+    return ModelModuleView(module, imports, tuple(enum_views), tuple(class_views), rebuild)
+
+
+def _class_view(item: ir.Model, context: _Context, writer: TypeWriter) -> tuple[ClassView, bool]:
+    """The class of one model, and whether it needs pydantic's `Field`."""
+    names = context.names
+    fields = []
+    uses_field = False
+    inherited = list(context.models[item.base].fields) if item.base else []
+    for f in item.fields:
+        if f in inherited:
+            continue  # declared by the base class exactly like this
+        attribute = names.field(item.key, f.wire_name)
+        annotation, default, needs_field = _field(f, attribute, writer, context.enums)
+        uses_field = uses_field or needs_field
+        text = f"Deprecated. {f.description}".strip() if f.deprecated else f.description
+        fields.append(FieldView(attribute, annotation, default, docstring(text, "    ")))
+    if item.extra is not None and not isinstance(item.extra, ir.AnyValue):
+        uses_field = True
+        extra = f"dict[str, {writer.expr(item.extra)}]"
+        fields.append(FieldView(EXTRA_FIELD, extra, "Field(init=False)",
+                                '"""Properties the spec does not name, with their declared type."""'))
+    if item.base:
+        writer.keys.add(item.base)
+    base = names.types[item.base] if item.base else "BaseModel"
+    page_item = writer.expr(context.pages[item.key]) if item.key in context.pages else ""
+    bases = _bases(base, bool(page_item), item.base is not None and _paged(item.base, context.pages, context.models))
+    view = ClassView(names.exported[item.key], base, docstring(item.description, "    "), tuple(fields), page_item,
+                     bases)
+    return view, uses_field
 
 
 def _paged(key: str, pages: dict[str, ir.TypeRef], models: dict[str, ir.Model]) -> bool:
@@ -134,7 +158,7 @@ def _bases(base: str, page: bool, base_paged: bool) -> tuple[str, ...]:
 
 def _bases_first(classes: list[ClassView]) -> list[ClassView]:
     """Within one module, a base class is defined before the classes extending it."""
-    by_name = {c.name: c for c in classes}
+    by_name: dict[str, ClassView] = {c.name: c for c in classes}
     ordered: list[ClassView] = []
     placed: set[str] = set()
 
@@ -151,7 +175,7 @@ def _bases_first(classes: list[ClassView]) -> list[ClassView]:
     return ordered
 
 
-def _field(f: ir.Field, attribute: str, writer: TypeWriter, enums: dict[str, ir.Enum]) -> tuple[str, str, bool]:
+def _field(f: ir.Field, attribute: Identifier, writer: TypeWriter, enums: dict[str, ir.Enum]) -> tuple[str, str, bool]:
     annotation = writer.expr(f.type)
     alias = f.wire_name != attribute
     if f.required:

@@ -14,6 +14,7 @@ import jinja2
 
 from sdkforge.model import ir
 from sdkforge.emit.model_views import model_modules
+from sdkforge.names.allocate import ClassName, Identifier, ModuleName
 from sdkforge.names.assign import Names
 from sdkforge.errors import TemplateProblem
 from sdkforge.emit.pyexpr import doc_lines, literal, tuple_expr
@@ -42,8 +43,8 @@ class Meta:
 
 @dataclass(frozen=True, slots=True)
 class Options:
-    package: str
-    client: str
+    package: ModuleName
+    client: ClassName
     templates: Path | None = None  # templates that override the built-in ones, by relative path
     meta: Meta | None = None
 
@@ -119,7 +120,7 @@ def _render(
     env: jinja2.Environment, api: ir.Api, names: Names, options: Options, resources: list[ResourceView]
 ) -> dict[str, str]:
     modules = names.modules
-    exported_names = names.exported()
+    exported_names = names.exported
     pkg = options.package
     files: dict[str, str] = {}
     for target, source in STATIC_RUNTIME.items():
@@ -168,7 +169,7 @@ def _toml_string(text: str) -> str:
 
 @dataclass(frozen=True, slots=True)
 class AuthArgView:
-    name: str
+    name: Identifier
     env: str
     doc: str
 
@@ -191,7 +192,8 @@ def _auth_args(schemes: tuple[ir.AuthScheme, ...], names: Names, package: str) -
         where = {"bearer": "as a Bearer token", "basic": "for HTTP basic auth"}.get(
             scheme.kind, f"in the {scheme.wire_name!r} {scheme.kind}")
         for arg in names.credentials[scheme.name]:
-            views.append(AuthArgView(arg, _env(arg, package), doc_lines(f"{arg}: sent {where}; defaults to ${_env(arg, package)}.", 200)[0]))
+            doc = doc_lines(f"{arg}: sent {where}; defaults to ${_env(arg, package)}.", 200)[0]
+            views.append(AuthArgView(arg, _env(arg, package), doc))
     return views
 
 

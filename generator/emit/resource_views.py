@@ -14,12 +14,13 @@ from sdkforge.emit.pyexpr import TypeWriter, doc_lines, docstring_lines, literal
 from sdkforge.emit.signatures import ArgView, Signature, signature, success_responses, success_type
 from sdkforge.model import ir
 from sdkforge.names import naming
+from sdkforge.names.allocate import ClassName, Identifier, ModuleName
 from sdkforge.names.assign import Names, ResourceNames
 
 
 @dataclass(frozen=True, slots=True)
 class MethodView:
-    name: str
+    name: Identifier
     positional: tuple[ArgView, ...]
     keyword: tuple[ArgView, ...]
     returns: str
@@ -36,9 +37,9 @@ class MethodView:
 
 @dataclass(frozen=True, slots=True)
 class ResourceView:
-    attribute: str
-    class_name: str
-    module: str
+    attribute: Identifier
+    class_name: ClassName
+    module: ModuleName
     imports: tuple[str, ...]
     methods: tuple[MethodView, ...]
     uses_models: bool
@@ -136,7 +137,7 @@ def _call_args(op: ir.Operation, sig: Signature, names: Names) -> tuple[tuple[st
             call.append(("body", _mapping(plain)))
             if parts:
                 call.append(("files", _mapping(parts)))
-        elif sig.body_arg:
+        elif sig.body_arg is not None:
             call.append(("body", sig.body_arg))
         if body.content_types:
             call.append(("content_type", "content_type"))

@@ -13,12 +13,13 @@ from dataclasses import dataclass
 
 from sdkforge.emit.pyexpr import TypeWriter, literal
 from sdkforge.model import ir
-from sdkforge.names.assign import ArgumentKey, Names
+from sdkforge.names.allocate import Identifier
+from sdkforge.names.assign import BODY_ARGUMENT, CONTENT_TYPE_ARGUMENT, ArgumentKey, Names
 
 
 @dataclass(frozen=True, slots=True)
 class ArgView:
-    name: str
+    name: Identifier
     annotation: str
     default: str  # "" for a required argument
 
@@ -39,7 +40,7 @@ class Signature:
     keyword: tuple[Argument, ...]
     returns: str  # the return annotation, as mypy reads it
     response_kind: str  # json, text, binary or empty
-    body_arg: str  # "body" when the body is one argument, "" otherwise
+    body_arg: Identifier | None  # `body` when the body is one argument
     declared: tuple[Argument, ...]  # the spec's arguments as documented: parameters, body fields, body
 
     @property
@@ -60,15 +61,15 @@ def signature(op: ir.Operation, names: Names, writer: TypeWriter) -> Signature:
             annotation, default = _arg_type(field_type, writer, f.required)
             args.append(Argument(ArgView(names.argument(op, "body", f.wire_name), annotation, default),
                                  ("body", f.wire_name), f.description, f.deprecated, f.pointer))
-    body_arg = "body" if body is not None and not body.fields else ""
-    if body is not None and body_arg:
+    body_arg = BODY_ARGUMENT if body is not None and not body.fields else None
+    if body is not None and body_arg is not None:
         annotation, default = _arg_type(body.type, writer, body.required)
         args.append(Argument(ArgView(body_arg, annotation, default), ("body", ""), body.description, False, ""))
     keyword = [a for a in args if not a.view.default] + [a for a in args if a.view.default]
     if body is not None and body.content_types:
         writer.typing.add("Literal")
         choices = ", ".join(literal(ct) for ct in body.content_types)
-        keyword.append(Argument(ArgView("content_type", f"Literal[{choices}]", literal(body.content_types[0])),
+        keyword.append(Argument(ArgView(CONTENT_TYPE_ARGUMENT, f"Literal[{choices}]", literal(body.content_types[0])),
                                 None, "", False, ""))
     returns, kind = _returns(success_responses(op), writer)
     return Signature(path_params, positional, tuple(keyword), returns, kind, body_arg, positional + tuple(args))

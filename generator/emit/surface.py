@@ -127,7 +127,7 @@ def members(annotation: str) -> tuple[str, ...]:
 def surface(api: ir.Api, names: Names, signatures: Mapping[OperationKey, Signature] | None = None) -> Surface:
     """The surface of the package `render` writes for `api` and its `names`; `signatures` are
     the methods' signatures by operation when already made (else they are made here)."""
-    exported = names.exported()
+    exported = names.exported
     writer = TypeWriter(ref=lambda key: exported[key], names=exported, lenient_enums=False, plain=True)
     if signatures is None:
         types = names.types

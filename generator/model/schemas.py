@@ -12,6 +12,7 @@ from typing import Any
 
 from sdkforge.diagnostics import Diagnostics, join_pointer
 from sdkforge.model import ir
+from sdkforge.model.inheritance import extends_soundly
 from sdkforge.read.resolve import Location, Resolved
 
 _STRING_FORMATS: dict[str, ir.PrimitiveKind] = {
@@ -325,7 +326,7 @@ class SchemaBuilder:
             extra = self._extra(node, loc, name)
         finally:
             self._building.discard(key)
-        if base is not None and not _extends_soundly(self.models[base], fields):
+        if base is not None and not extends_soundly(self.models[base], fields):
             base = None
         self.models[key] = ir.Model(
             key=key, hint=name, inline=inline, fields=fields, extra=extra,
@@ -399,34 +400,6 @@ class SchemaBuilder:
             read_only=read_only, write_only=write_only,
             deprecated=info.get("deprecated") is True, pointer=loc.key,
         )
-
-
-def _extends_soundly(base: ir.Model, fields: tuple[ir.Field, ...]) -> bool:
-    """A subclass may add fields and narrow inherited ones (`pet_type: str` to `Literal["cat"]`,
-    optional to required), never widen or drop them. (Inherited fields keep the base's
-    Python names: the names stage gives them first.)"""
-    own = {f.wire_name: f for f in fields}
-    for inherited in base.fields:
-        mine = own.get(inherited.wire_name)
-        if mine is None:
-            return False
-        if mine != inherited and not (_narrows(inherited.type, mine.type) and (mine.required or not inherited.required)):
-            return False
-    return True
-
-
-def _narrows(base: ir.TypeRef, child: ir.TypeRef) -> bool:
-    if base == child or isinstance(base, ir.AnyValue):
-        return True
-    if isinstance(base, ir.Nullable):
-        inner = ir.non_null(child)
-        return _narrows(base.inner, inner)
-    if isinstance(child, ir.LiteralOf) and isinstance(base, ir.Primitive):
-        python = {"str": str, "int": int, "float": float, "bool": bool}.get(base.kind)
-        return python is not None and all(type(v) is python for v in child.values)
-    if isinstance(child, ir.LiteralOf) and isinstance(base, ir.LiteralOf):
-        return set(child.values) <= set(base.values)
-    return False
 
 
 def component_hint(loc: Location, title: object) -> ir.NameHint:

@@ -25,6 +25,11 @@ ArgumentKey = tuple[str, str]  # (location or "body", wire name): a method argum
 
 RESERVED_METHOD_NAMES = frozenset({"with_raw_response", "with_streaming_response"})
 
+# Fixed names every generated package uses (reserved in their scopes by `naming`).
+BODY_ARGUMENT = Identifier("body")  # a request body that is not flattened into keywords
+CONTENT_TYPE_ARGUMENT = Identifier("content_type")  # the body's content type, when the spec offers several
+EXTRA_FIELD = Identifier("__pydantic_extra__")  # properties a model's schema does not name
+
 
 def operation_key(op: ir.Operation) -> OperationKey:
     return (op.path, op.method)
@@ -54,10 +59,7 @@ class Names:
     methods: Mapping[OperationKey, Identifier]
     arguments: Mapping[OperationKey, Mapping[ArgumentKey, Identifier]]
     credentials: Mapping[str, tuple[Identifier, ...]]  # auth scheme name -> client arguments
-
-    def exported(self) -> dict[str, ClassName]:
-        """Every name the models package exports, by key."""
-        return {**self.types, **self.aliases}
+    exported: Mapping[str, ClassName]  # every name the models package exports: types and aliases
 
     def method(self, op: ir.Operation) -> Identifier:
         return self.methods[operation_key(op)]
@@ -86,7 +88,7 @@ def assign(api: ir.Api, package: str | None = None, client: str | None = None) -
     return Names(
         package=package_name, client=client_name, types=types, aliases=aliases,
         modules=assign_modules(api.models, {**types, **aliases}), fields=fields, resources=resources,
-        methods=methods, arguments=arguments, credentials=credentials(api.auth),
+        methods=methods, arguments=arguments, credentials=credentials(api.auth), exported={**types, **aliases},
     )
 
 

@@ -50,7 +50,7 @@ def print_api(api: ir.Api, names: Names) -> str:
 
 
 def _lines(api: ir.Api, names: Names) -> Iterator[str]:
-    exported = names.exported()
+    exported = names.exported
     yield f"package {names.package}, client {names.client}"
     for scheme in api.auth:
         args = ", ".join(names.credentials[scheme.name])

@@ -172,6 +172,37 @@ def _iter_refs(node: Any, loc: Location) -> list[tuple[str, Location]]:
     return found
 
 
+def _referenced_document(
+    ref: str, target_file: str, remote: bool, base_dir: Path, error: Callable[..., None]
+) -> Document | None:
+    """The document a reference points into, loaded; None (with `error` called) when it cannot be."""
+    file_part = ref.split("#", 1)[0]
+    if remote:
+        loader: Callable[[], Document] = functools.partial(load_remote, target_file)
+    elif target_file.startswith("..") or Path(file_part).is_absolute():
+        error(f"reference {ref!r} leaves the spec's folder",
+              "references may only point to files inside the folder holding the spec")
+        return None
+    else:
+        path = base_dir / target_file
+        if not path.resolve().is_relative_to(base_dir):
+            error(f"reference {ref!r} leaves the spec's folder (through a link)")
+            return None
+        loader = functools.partial(load, path)
+    try:
+        document = loader()
+    except SpecError as exc:  # re-locate it at the reference
+        message = "; ".join(d.message for d in exc.diagnostics)
+        error(f"reference {ref!r} points to a file that cannot be used: {message}")
+        return None
+    if not isinstance(document.data, (dict, list)):
+        error(f"reference {ref!r} points to a file that is not a JSON or YAML document "
+              f"(it reads as a single {type(document.data).__name__})",
+              "references must point into a .json, .yaml or .yml file")
+        return None
+    return document
+
+
 def _check_ref(
     resolved: Resolved,
     ref: str,
@@ -196,32 +227,8 @@ def _check_ref(
         return False
     target = resolved.target(ref, at)
     if target.file and target.file not in resolved.documents:
-        if remote:
-            loader: Callable[[], Document] = functools.partial(load_remote, target.file)
-        elif target.file.startswith("..") or Path(file_part).is_absolute():
-            diagnostics.error(
-                file, where, f"reference {ref!r} leaves the spec's folder",
-                "references may only point to files inside the folder holding the spec",
-            )
-            return False
-        else:
-            path = base_dir / target.file
-            if not path.resolve().is_relative_to(base_dir):
-                diagnostics.error(file, where, f"reference {ref!r} leaves the spec's folder (through a link)")
-                return False
-            loader = functools.partial(load, path)
-        try:
-            document = loader()
-        except SpecError as exc:  # re-locate it at the reference
-            message = "; ".join(d.message for d in exc.diagnostics)
-            diagnostics.error(file, where, f"reference {ref!r} points to a file that cannot be used: {message}")
-            return False
-        if not isinstance(document.data, (dict, list)):
-            diagnostics.error(
-                file, where, f"reference {ref!r} points to a file that is not a JSON or YAML document "
-                f"(it reads as a single {type(document.data).__name__})",
-                "references must point into a .json, .yaml or .yml file",
-            )
+        document = _referenced_document(ref, target.file, remote, base_dir, functools.partial(diagnostics.error, file, where))
+        if document is None:
             return False
         resolved.documents[target.file] = document
     if target.file not in visited_files:
