@@ -126,8 +126,10 @@ def analyse(options: GenerateOptions, cache: Cache | None = None, wait: bool = T
     findings = Findings(document)
     try:
         version = check_version(document)
-    except SpecError as exc:
-        raise SpecError(findings.located(exc.diagnostics)) from None
+    except SpecError as exc:  # not an OpenAPI 3.x document: nothing further can be read
+        findings.read.items.extend(exc.diagnostics)
+        findings.stop(strict=False)
+        raise
     resolved = resolve(document, findings.read, allow_remote=options.allow_remote_refs)
     findings.stop(strict=False)
     findings.validating(Pending(document, version, cache, resolved.documents))
