@@ -12,16 +12,17 @@ from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 
 from sdkforge import __version__
+from sdkforge.bump.diff import Report, render_json, render_markdown, render_text
+from sdkforge.bump.diff import compare as compare_surfaces
+from sdkforge.cache import Cache, default_cache_dir
 from sdkforge.config import Config, GenerateOptions, load_config
 from sdkforge.diagnostics import Diagnostic
-from sdkforge.errors import EXIT_OK, EXIT_SPEC, ConfigError, OutputError, SdkforgeError, SpecError
-from sdkforge.bump.diff import Report, compare as compare_surfaces, render_json, render_markdown, render_text
-from sdkforge.cache import Cache, default_cache_dir
 from sdkforge.emit.format import FormatStats
-from sdkforge.output.manifest import known_formatting
-from sdkforge.pipeline import Generated, Services, analyse, generate, valid_version
 from sdkforge.emit.surface import SURFACE_FILE, Surface
+from sdkforge.errors import EXIT_OK, EXIT_SPEC, ConfigError, OutputError, SdkforgeError, SpecError
+from sdkforge.output.manifest import known_formatting
 from sdkforge.output.write import Staged, check_output_folder, compare, stage
+from sdkforge.pipeline import Generated, Services, analyse, generate, valid_version
 
 MAX_SHOWN = 40
 

@@ -8,25 +8,23 @@ import hashlib
 import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, replace
-from pathlib import Path
 
+from sdkforge.cache import Cache
+from sdkforge.config import Config, GenerateOptions
+from sdkforge.diagnostics import Diagnostic, Diagnostics
+from sdkforge.emit.format import FormatStats, Known, format_files
+from sdkforge.emit.render import Meta, Options, render, template_digest
+from sdkforge.emit.resource_views import ResourceView, resource_views
+from sdkforge.emit.surface import SURFACE_FILE, Surface, surface
+from sdkforge.errors import SpecError
 from sdkforge.model import ir
-
 from sdkforge.model.build import build
 from sdkforge.model.pagination import PageSettings
 from sdkforge.names import naming
 from sdkforge.names.assign import Names, assign, operation_key
-from sdkforge.config import Config, GenerateOptions
-from sdkforge.diagnostics import Diagnostic, Diagnostics
-from sdkforge.errors import SpecError
-from sdkforge.cache import Cache
-from sdkforge.emit.format import FormatStats, Known, format_files
-from sdkforge.read.load import Document, load
 from sdkforge.output.manifest import with_manifest
-from sdkforge.emit.render import Meta, Options, render, template_digest
+from sdkforge.read.load import Document, load
 from sdkforge.read.resolve import resolve
-from sdkforge.emit.resource_views import ResourceView, resource_views
-from sdkforge.emit.surface import SURFACE_FILE, Surface, surface
 from sdkforge.read.validate import Pending, check_version
 
 

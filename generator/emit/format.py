@@ -23,8 +23,8 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from sdkforge.cache import Cache
-from sdkforge.errors import FormatError
 from sdkforge.emit.spotformat import SpotFormatter
+from sdkforge.errors import FormatError
 
 if TYPE_CHECKING:
     import black

@@ -193,7 +193,7 @@ def _fits_primitive(kind: ir.PrimitiveKind, value: object, coerce: bool) -> bool
     if not coerce:
         return False
     if kind == "decimal":
-        return isinstance(value, (int, float)) or isinstance(value, str) and _parses(decimal.Decimal, value)
+        return isinstance(value, (int, float)) or (isinstance(value, str) and _parses(decimal.Decimal, value))
     if not isinstance(value, str):
         return False
     parsers: dict[str, Callable[[str], object]] = {

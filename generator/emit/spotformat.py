@@ -17,7 +17,6 @@ import re
 from collections.abc import Iterator
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import replace
-
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
@@ -165,7 +164,7 @@ class SpotFormatter:
     def _format(self, text: str) -> str:
         width = self.mode.line_length
         lines = text.split("\n")
-        if text.isascii() and max(map(len, lines)) <= width or not any(_too_wide(line, width) for line in lines):
+        if (text.isascii() and max(map(len, lines)) <= width) or not any(_too_wide(line, width) for line in lines):
             return text  # black splits only lines that are too long (the templates see to the rest)
         # The brackets open at this point, as (line, index): what one opens is worked out only
         # when a long line inside it needs to know.
@@ -205,7 +204,7 @@ class SpotFormatter:
                 elif group == "comment":
                     comment = True
                     break
-            if len(line) <= width and line.isascii() or not _too_wide(line, width):
+            if (len(line) <= width and line.isascii()) or not _too_wide(line, width):
                 continue
             if in_string or triple is not None or '"""' in line or "'''" in line:
                 if _docstring_text(line, in_string, triple is not None):

@@ -18,8 +18,6 @@ import re
 import sys
 import unicodedata
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from dataclasses import replace
-
 
 MAX_IDENTIFIER = 80
 
@@ -45,7 +43,7 @@ RESERVED_FIELD_NAMES = frozenset(
         "model_post_init", "model_rebuild", "model_validate", "model_validate_json",
         "model_validate_strings", "self",
         # Names the annotations of a model module use: a field may not shadow them.
-        "str", "int", "float", "bool", "bytes", "list", "dict", "tuple", "datetime", "uuid",
+        "str", "int", "float", "bool", "bytes", "list", "tuple", "datetime", "uuid",
         "decimal", "Any", "Literal", "Annotated", "LENIENT", "Field", "BaseModel",
     }
 )

@@ -25,6 +25,7 @@ from sdkforge.errors import EditedFilesError, OutputError
 from sdkforge.output.manifest import MANIFEST, Manifest, edited_files, read_manifest, text_hash
 from sdkforge.output.outdir import BACKUP_SUFFIX, dangerous, recover, staging_prefix, swap_in
 
+
 @dataclass(frozen=True, slots=True)
 class Staleness:
     added: tuple[str, ...]

@@ -22,7 +22,6 @@ from typing import Any
 import yaml
 
 from sdkforge.diagnostics import escape_pointer_token
-
 from sdkforge.errors import SpecError, fail
 
 MAX_DEPTH = 100  # nested mappings and lists; real specs stay under 25

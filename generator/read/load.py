@@ -16,11 +16,17 @@ from urllib.parse import urlsplit
 import yaml
 
 from sdkforge.diagnostics import unescape_pointer_token
-
 from sdkforge.errors import fail
 from sdkforge.read.limits import (
-    UniqueKeyLoader, DuplicateKey, check_json_depth, check_shape, check_yaml_depth, duplicate_key_error, json_object,
-    max_spec_bytes, too_large,
+    DuplicateKey,
+    UniqueKeyLoader,
+    check_json_depth,
+    check_shape,
+    check_yaml_depth,
+    duplicate_key_error,
+    json_object,
+    max_spec_bytes,
+    too_large,
 )
 
 _SafeLoader: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)

@@ -24,7 +24,10 @@ from openapi_schema_validator._specifications import REGISTRY
 from openapi_schema_validator.validators import check_openapi_schema
 from openapi_spec_validator.validation.exceptions import OpenAPIValidationError
 from openapi_spec_validator.validation.keywords import (
-    KeywordValidator, OpenAPIV30SchemaValidator, OpenAPIV31SchemaValidator, SchemaValidator,
+    KeywordValidator,
+    OpenAPIV30SchemaValidator,
+    OpenAPIV31SchemaValidator,
+    SchemaValidator,
 )
 from openapi_spec_validator.validation.registries import KeywordValidatorRegistry
 

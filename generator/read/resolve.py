@@ -16,7 +16,6 @@ from typing import Any
 from urllib.parse import unquote, urljoin
 
 from sdkforge.diagnostics import Diagnostics, join_pointer, unescape_pointer_token
-
 from sdkforge.errors import SpecError
 from sdkforge.read.load import Document, load, load_remote
 from sdkforge.read.remote import is_url
