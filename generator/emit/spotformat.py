@@ -156,7 +156,7 @@ class SpotFormatter:
                 inner = list(pool.map(_snippet, [self.mode] * len(jobs), jobs, chunksize=8))
         else:
             inner = [_snippet(self.mode, job) for job in jobs]
-        self._snippets.update(zip(keys, inner))
+        self._snippets.update(zip(keys, inner, strict=True))
         for path in waiting:
             results[path] = self.format(texts[path])
         return results

@@ -128,10 +128,7 @@ def plain_json(node: object, depth: int = 0) -> bool:
     if type(node) is list:
         if depth >= MAX_DEPTH:
             return False
-        for item in node:
-            if not plain_json(item, depth + 1):
-                return False
-        return True
+        return all(plain_json(item, depth + 1) for item in node)
     if type(node) is float:
         return math.isfinite(node)
     return type(node) is str or type(node) is int or type(node) is bool or node is None

@@ -243,7 +243,7 @@ def _check_ref(
         return False
     if isinstance(node, dict) and isinstance(node.get("$ref"), str):
         try:
-            final, final_loc = resolved.deref(node, target)
+            final, _ = resolved.deref(node, target)
         except KeyError:
             return False  # the broken link in the chain is reported at its own place
         if isinstance(final, dict) and isinstance(final.get("$ref"), str):
