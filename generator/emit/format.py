@@ -114,7 +114,8 @@ def format_files(
     failures = [(path, problem) for path, _, problem in formatted if problem]
     if failures:
         path, problem = failures[0]
-        raise FormatError(f"black cannot read the generated {path}: {problem}", custom_templates=not spot)
+        raise FormatError(f"black cannot read the generated {path}: {problem}",
+                          custom_templates=not spot)
     rendered = dict(todo)
     for path, text, _ in formatted:
         result[path] = text
