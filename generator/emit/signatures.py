@@ -42,7 +42,7 @@ class Signature:
     returns: str  # the return annotation, as mypy reads it
     response_kind: str  # json, text, binary or empty
     body_arg: Identifier | None  # `body` when the body is one argument
-    # the spec's arguments as documented: parameters, body fields, body
+    # The spec's arguments as documented: parameters, body fields, body.
     declared: tuple[Argument, ...]
 
     @property
