@@ -12,23 +12,25 @@ from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 
 from sdkforge import __version__
+from sdkforge.bump.diff import Report, render_json, render_markdown, render_text
+from sdkforge.bump.diff import compare as compare_surfaces
+from sdkforge.cache import Cache, default_cache_dir
 from sdkforge.config import Config, GenerateOptions, load_config
 from sdkforge.diagnostics import Diagnostic
-from sdkforge.errors import EXIT_OK, EXIT_SPEC, ConfigError, OutputError, SdkforgeError, SpecError
-from sdkforge.bump.diff import Report, compare as compare_surfaces, render_json, render_markdown, render_text
-from sdkforge.cache import Cache, default_cache_dir
 from sdkforge.emit.format import FormatStats
-from sdkforge.output.manifest import known_formatting
-from sdkforge.pipeline import Generated, Services, analyse, generate, valid_version
 from sdkforge.emit.surface import SURFACE_FILE, Surface
+from sdkforge.errors import EXIT_OK, EXIT_SPEC, ConfigError, OutputError, SdkforgeError, SpecError
+from sdkforge.output.manifest import known_formatting
 from sdkforge.output.write import Staged, check_output_folder, compare, stage
+from sdkforge.pipeline import Generated, Services, analyse, generate, valid_version
 
 MAX_SHOWN = 40
 
 
 def _version(text: str) -> str:
     if not valid_version(text):
-        raise argparse.ArgumentTypeError(f"{text!r} is not a Python package version (PEP 440), e.g. 1.2.0")
+        raise argparse.ArgumentTypeError(f"{text!r} is not a Python package version (PEP 440), "
+                                         "e.g. 1.2.0")
     return text.strip()
 
 
@@ -44,34 +46,47 @@ def _parser() -> argparse.ArgumentParser:
     ):
         sub = commands.add_parser(name, help=text, description=text)
         sub.add_argument("spec", type=Path, nargs="?", metavar="SPEC",
-                         help="OpenAPI document (.yaml, .yml or .json); default: `spec` in [tool.sdkforge]")
-        sub.add_argument("-o", "--output", type=Path, metavar="OUT", help="output folder; default: `output` in [tool.sdkforge]")
+                         help="OpenAPI document (.yaml, .yml or .json); "
+                              "default: `spec` in [tool.sdkforge]")
+        sub.add_argument("-o", "--output", type=Path, metavar="OUT",
+                         help="output folder; default: `output` in [tool.sdkforge]")
         _naming_options(sub)
-        sub.add_argument("--strict", action="store_true", default=None, help="treat warnings as errors")
+        sub.add_argument("--strict", action="store_true", default=None,
+                         help="treat warnings as errors")
         sub.add_argument("--templates", type=Path, metavar="DIR",
-                         help="templates overriding the built-in ones by relative path (the rest stay built-in)")
+                         help="templates overriding the built-in ones by relative path "
+                              "(the rest stay built-in)")
         sub.add_argument("--meta", action="store_true", default=None,
-                         help="also write a pyproject.toml, so `pip install OUT` installs the package")
+                         help="also write a pyproject.toml, "
+                              "so `pip install OUT` installs the package")
         sub.add_argument("--package-version", type=_version, metavar="VERSION",
                          help="the version --meta writes (default: info.version)")
         sub.add_argument("--cache-dir", type=Path, metavar="DIR",
-                         help=f"cache of formatted files and validation results (default: $SDKFORGE_CACHE_DIR or {default_cache_dir()})")
+                         help="cache of formatted files and validation results "
+                              f"(default: $SDKFORGE_CACHE_DIR or {default_cache_dir()})")
         sub.add_argument("--no-cache", action="store_true", help="do not read or write the cache")
         sub.add_argument("--allow-remote-refs", action="store_true",
-                         help="fetch $refs to http(s) URLs (refused by default: a spec is untrusted input)")
+                         help="fetch $refs to http(s) URLs "
+                              "(refused by default: a spec is untrusted input)")
         if name == "generate":
             sub.add_argument("--force", action="store_true",
-                             help="write into a non-empty folder sdkforge did not write, and over generated files edited by hand")
+                             help="write into a non-empty folder sdkforge did not write, "
+                                  "and over generated files edited by hand")
             sub.add_argument("--changelog", type=Path, metavar="FILE",
-                             help="append the API changes since the previous generation to FILE (markdown)")
+                             help="append the API changes since the previous generation "
+                                  "to FILE (markdown)")
             sub.add_argument("-q", "--quiet", action="store_true", help="print errors only")
     text = "the change in the generated Python API from OLD_SPEC to NEW_SPEC"
-    sub = commands.add_parser("diff", help=text, description=text + ": breaking changes first, then additions, then docs")
+    details = ": breaking changes first, then additions, then docs"
+    sub = commands.add_parser("diff", help=text, description=text + details)
     sub.add_argument("old", type=Path, metavar="OLD_SPEC")
     sub.add_argument("new", type=Path, metavar="NEW_SPEC")
-    sub.add_argument("--format", choices=("text", "markdown", "json"), default="text", help="report format (default: text)")
-    sub.add_argument("--fail-on-breaking", action="store_true", help="exit 1 when there are breaking changes")
-    sub.add_argument("--allow-remote-refs", action="store_true", help="fetch $refs to http(s) URLs (refused by default)")
+    sub.add_argument("--format", choices=("text", "markdown", "json"), default="text",
+                     help="report format (default: text)")
+    sub.add_argument("--fail-on-breaking", action="store_true",
+                     help="exit 1 when there are breaking changes")
+    sub.add_argument("--allow-remote-refs", action="store_true",
+                     help="fetch $refs to http(s) URLs (refused by default)")
     _naming_options(sub)
     return parser
 
@@ -80,7 +95,8 @@ def _naming_options(sub: argparse.ArgumentParser) -> None:
     sub.add_argument("--package-name", help="Python package name (default: from info.title)")
     sub.add_argument("--client-name", help="client class name (default: from the package name)")
     sub.add_argument("--config", type=Path, metavar="PYPROJECT",
-                     help="read [tool.sdkforge] from this file (default: ./pyproject.toml when it has one)")
+                     help="read [tool.sdkforge] from this file "
+                          "(default: ./pyproject.toml when it has one)")
 
 
 def _report(diagnostics: Sequence[Diagnostic], quiet: bool) -> None:
@@ -116,7 +132,8 @@ def _main(argv: Sequence[str] | None) -> int:
     except ConfigError as exc:
         print("\n".join(exc.report("the configuration")), file=sys.stderr)
         return exc.exit_code
-    subject = str(getattr(args, "spec", None) or getattr(args, "new", None) or config.spec or "the spec")
+    subject = str(getattr(args, "spec", None) or getattr(args, "new", None) or config.spec
+                  or "the spec")
     try:
         if args.command == "diff":
             return _diff(args, config)
@@ -128,31 +145,37 @@ def _main(argv: Sequence[str] | None) -> int:
         print("\n".join(lines), file=sys.stderr)
         return exc.exit_code
     except RecursionError:
-        print(f"sdkforge: {subject}: the spec nests schemas too deeply to generate; nothing was written.",
-              file=sys.stderr)
+        print(f"sdkforge: {subject}: the spec nests schemas too deeply to generate; "
+              "nothing was written.", file=sys.stderr)
         return EXIT_SPEC
-    except Exception as exc:  # a bug in sdkforge: say so plainly; SDKFORGE_DEBUG=1 shows the traceback
+    except Exception as exc:
+        # A bug in sdkforge: say so plainly; SDKFORGE_DEBUG=1 shows the traceback.
         if os.environ.get("SDKFORGE_DEBUG"):
             raise
         print(f"sdkforge: internal error ({type(exc).__name__}: {exc}) while working on {subject}; "
-              "nothing was written. Please report it with the spec (SDKFORGE_DEBUG=1 shows details).",
-              file=sys.stderr)
+              "nothing was written. Please report it with the spec "
+              "(SDKFORGE_DEBUG=1 shows details).", file=sys.stderr)
         return EXIT_SPEC
 
 
-def _generate_or_check(parser: argparse.ArgumentParser, args: argparse.Namespace, config: Config) -> int:
+def _generate_or_check(
+    parser: argparse.ArgumentParser, args: argparse.Namespace, config: Config
+) -> int:
     started = time.perf_counter()
     quiet = bool(getattr(args, "quiet", False))
     spec: Path | None = args.spec or config.spec
     out: Path | None = args.output or config.output
     if spec is None or out is None:
-        parser.error("give SPEC and -o OUT, or set `spec` and `output` under [tool.sdkforge] in pyproject.toml")
+        parser.error("give SPEC and -o OUT, or set `spec` and `output` under [tool.sdkforge] "
+                     "in pyproject.toml")
     if args.command == "generate":
         check_output_folder(out, args.force, spec=spec)
     version = args.package_version or config.package_version
     if version is not None and not valid_version(version):
-        raise OutputError(f"package-version {version!r} is not a Python package version (PEP 440), e.g. 1.2.0")
-    cache = None if args.no_cache else Cache(args.cache_dir or config.cache_dir or default_cache_dir())
+        raise OutputError(f"package-version {version!r} is not a Python package version "
+                          "(PEP 440), e.g. 1.2.0")
+    cache = (None if args.no_cache
+             else Cache(args.cache_dir or config.cache_dir or default_cache_dir()))
     stats = FormatStats()
     staged: Staged | None = None
     refused: OutputError | None = None  # raised once the spec's findings are reported
@@ -164,14 +187,9 @@ def _generate_or_check(parser: argparse.ArgumentParser, args: argparse.Namespace
         except OutputError as exc:
             refused = exc
 
-    options = GenerateOptions(
-        spec=spec, package=args.package_name or config.package_name, client=args.client_name or config.client_name,
-        strict=config.strict if args.strict is None else args.strict, config=config,
-        templates=args.templates or config.templates, meta=config.meta if args.meta is None else args.meta,
-        package_version=version, allow_remote_refs=args.allow_remote_refs,
-    )
-    services = Services(cache=cache, known=known_formatting(out) if out.is_dir() else None, stats=stats,
-                        stage=stage_output if args.command == "generate" else None)
+    options = _generate_options(args, config, spec, version)
+    services = Services(cache=cache, known=known_formatting(out) if out.is_dir() else None,
+                        stats=stats, stage=stage_output if args.command == "generate" else None)
     try:
         result = generate(options, services)
     except BaseException:
@@ -193,9 +211,24 @@ def _generate_or_check(parser: argparse.ArgumentParser, args: argparse.Namespace
         _append_changelog(changelog, previous, result.surface)
     if not quiet:
         elapsed = time.perf_counter() - started
-        print(f"wrote {len(result.files)} files for package `{result.package}` to {out} in {elapsed:.1f}s "
-              f"(black ran on {stats.formatted}; {stats.reused} unchanged, {stats.cached} from the cache)")
+        print(f"wrote {len(result.files)} files for package `{result.package}` to {out} "
+              f"in {elapsed:.1f}s (black ran on {stats.formatted}; {stats.reused} unchanged, "
+              f"{stats.cached} from the cache)")
     return EXIT_OK
+
+
+def _generate_options(
+    args: argparse.Namespace, config: Config, spec: Path, version: str | None
+) -> GenerateOptions:
+    """The options of a generate or check run: the command line's, else the configuration's."""
+    return GenerateOptions(
+        spec=spec, package=args.package_name or config.package_name,
+        client=args.client_name or config.client_name,
+        strict=config.strict if args.strict is None else args.strict, config=config,
+        templates=args.templates or config.templates,
+        meta=config.meta if args.meta is None else args.meta,
+        package_version=version, allow_remote_refs=args.allow_remote_refs,
+    )
 
 
 def _check(out: Path, result: Generated) -> int:
@@ -206,7 +239,8 @@ def _check(out: Path, result: Generated) -> int:
     print(f"{out} is stale: run `sdkforge generate` (or `make generate`)", file=sys.stderr)
     for reason in state.reasons:
         print(f"  {reason}", file=sys.stderr)
-    for label, paths in (("added", state.added), ("removed", state.removed), ("changed", state.changed)):
+    for label, paths in (("added", state.added), ("removed", state.removed),
+                         ("changed", state.changed)):
         for path in paths[:MAX_SHOWN]:
             print(f"  {label}: {path}", file=sys.stderr)
         if len(paths) > MAX_SHOWN:
@@ -239,7 +273,8 @@ def _append_changelog(path: Path, previous: Surface | None, current: Surface) ->
         with open(path, "a", encoding="utf-8", newline="\n") as handle:
             handle.write(separator + text)
     except (OSError, UnicodeDecodeError) as exc:
-        raise OutputError(f"the output was written, but the changelog {path} could not be: {exc}") from None
+        raise OutputError(f"the output was written, but the changelog {path} could not be: "
+                          f"{exc}") from None
 
 
 def _diff(args: argparse.Namespace, config: Config) -> int:
@@ -252,7 +287,9 @@ def _diff(args: argparse.Namespace, config: Config) -> int:
     cache = Cache(config.cache_dir or default_cache_dir())
 
     report: Report = compare_surfaces(surface_of(args.old), surface_of(args.new))
-    renderers: dict[str, Callable[[Report], str]] = {"text": render_text, "markdown": render_markdown, "json": render_json}
+    renderers: dict[str, Callable[[Report], str]] = {
+        "text": render_text, "markdown": render_markdown, "json": render_json,
+    }
     sys.stdout.write(renderers[args.format](report))
     return EXIT_SPEC if args.fail_on_breaking and report.breaking else EXIT_OK
 

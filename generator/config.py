@@ -60,7 +60,8 @@ class Config:
     package_name: str | None = None
     client_name: str | None = None
     strict: bool = False
-    headers: Mapping[str, str | None] = field(default_factory=dict)  # lowercased wire name -> argument
+    # lowercased wire name -> argument
+    headers: Mapping[str, str | None] = field(default_factory=dict)
     pagination: Mapping[str, PageOverride | None] = field(default_factory=dict)
     templates: Path | None = None
     meta: bool = False
@@ -122,7 +123,8 @@ def _parse(table: Any, path: Path) -> Config:
         pagination=_pagination(table.get("pagination", {}), f"{where}.pagination"),
         templates=base / _str(table, "templates", where) if "templates" in table else None,
         meta=_bool(table, "meta", where) if "meta" in table else False,
-        package_version=_str(table, "package-version", where) if "package-version" in table else None,
+        package_version=(_str(table, "package-version", where)
+                         if "package-version" in table else None),
         changelog=base / _str(table, "changelog", where) if "changelog" in table else None,
         cache_dir=base / _str(table, "cache-dir", where) if "cache-dir" in table else None,
     )
@@ -169,7 +171,8 @@ def _pagination(table: Any, where: str) -> dict[str, PageOverride | None]:
             raise ConfigError(f"{here} must be a table or false")
         unknown = sorted(set(entry) - _PAGE_KEYS)
         if unknown:
-            raise ConfigError(f"{here}: unknown key {unknown[0]!r} (known: {', '.join(sorted(_PAGE_KEYS))})")
+            known = ", ".join(sorted(_PAGE_KEYS))
+            raise ConfigError(f"{here}: unknown key {unknown[0]!r} (known: {known})")
         style = entry.get("style")
         if style not in ("offset", "page", "cursor"):
             raise ConfigError(f"{here}: 'style' must be offset, page or cursor")
@@ -178,7 +181,8 @@ def _pagination(table: Any, where: str) -> dict[str, PageOverride | None]:
                 raise ConfigError(f"{here}: {key!r} is required (a string)")
         cursor = entry.get("cursor", "")
         if style == "cursor" and not (isinstance(cursor, str) and cursor):
-            raise ConfigError(f"{here}: a cursor style needs 'cursor', the dotted path to the next cursor")
+            raise ConfigError(f"{here}: a cursor style needs 'cursor', "
+                              "the dotted path to the next cursor")
         total = entry.get("total")
         result[operation] = PageOverride(
             style, entry["param"], entry["items"], tuple(cursor.split(".")) if cursor else (),

@@ -32,7 +32,8 @@ class Diagnostic:
     def render(self) -> str:
         """One report for a terminal: control and bidi characters from the spec are shown escaped,
         so a hostile name cannot recolour, rewrite or forge lines of the output."""
-        text = f"{self.level}: {_printable(self.place(), keep_newlines=False)}: {_printable(self.message)}"
+        place = _printable(self.place(), keep_newlines=False)
+        text = f"{self.level}: {place}: {_printable(self.message)}"
         if self.hint:
             text += f" ({_printable(self.hint)})"
         return text

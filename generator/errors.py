@@ -37,7 +37,8 @@ class SpecError(SdkforgeError):
         super().__init__("\n".join(d.render() for d in diagnostics))
 
     def report(self, subject: str) -> list[str]:
-        return [d.render() for d in self.diagnostics] + [f"sdkforge: {subject}: stopped; nothing was written."]
+        stopped = f"sdkforge: {subject}: stopped; nothing was written."
+        return [d.render() for d in self.diagnostics] + [stopped]
 
 
 def fail(file: str, pointer: str, message: str, hint: str = "") -> SpecError:
@@ -55,7 +56,8 @@ class FormatError(SdkforgeError):
         super().__init__(message)
 
     def report(self, subject: str) -> list[str]:
-        hint = "check your --templates" if self.custom_templates else "please report it with the spec"
+        hint = ("check your --templates" if self.custom_templates
+                else "please report it with the spec")
         return [f"sdkforge: {self}; nothing was written ({hint})"]
 
 
@@ -86,9 +88,9 @@ class EditedFilesError(OutputError):
         listed = "".join(f"\n  edited: {p}" for p in paths[:MAX_LISTED])
         more = f"\n  ... and {len(paths) - MAX_LISTED} more" if len(paths) > MAX_LISTED else ""
         super().__init__(
-            f"{out}: {len(paths)} generated file(s) changed since sdkforge wrote them; nothing was written."
-            f"{listed}{more}\nMove your changes into a module of your own (sdkforge never touches files it did "
-            "not write), or pass --force to overwrite them."
+            f"{out}: {len(paths)} generated file(s) changed since sdkforge wrote them; "
+            f"nothing was written.{listed}{more}\nMove your changes into a module of your own "
+            "(sdkforge never touches files it did not write), or pass --force to overwrite them."
         )
 
 

@@ -8,25 +8,23 @@ import hashlib
 import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, replace
-from pathlib import Path
 
+from sdkforge.cache import Cache
+from sdkforge.config import Config, GenerateOptions
+from sdkforge.diagnostics import Diagnostic, Diagnostics
+from sdkforge.emit.format import FormatStats, Known, format_files
+from sdkforge.emit.render import Meta, Options, render, template_digest
+from sdkforge.emit.resource_views import ResourceView, resource_views
+from sdkforge.emit.surface import SURFACE_FILE, Surface, surface
+from sdkforge.errors import SpecError
 from sdkforge.model import ir
-
 from sdkforge.model.build import build
 from sdkforge.model.pagination import PageSettings
 from sdkforge.names import naming
 from sdkforge.names.assign import Names, assign, operation_key
-from sdkforge.config import Config, GenerateOptions
-from sdkforge.diagnostics import Diagnostic, Diagnostics
-from sdkforge.errors import SpecError
-from sdkforge.cache import Cache
-from sdkforge.emit.format import FormatStats, Known, format_files
-from sdkforge.read.load import Document, load
 from sdkforge.output.manifest import with_manifest
-from sdkforge.emit.render import Meta, Options, render, template_digest
+from sdkforge.read.load import Document, load
 from sdkforge.read.resolve import resolve
-from sdkforge.emit.resource_views import ResourceView, resource_views
-from sdkforge.emit.surface import SURFACE_FILE, Surface, surface
 from sdkforge.read.validate import Pending, check_version
 
 
@@ -83,11 +81,14 @@ class Findings:
         return self.located(self.read.items + (self._validated or []) + self.model.items)
 
     def located(self, items: list[Diagnostic], limit: int = 50) -> list[Diagnostic]:
-        """Add line numbers to the first diagnostics of the root file (positions cost a re-parse)."""
+        """Add line numbers to the first diagnostics of the root file (positions cost a
+        re-parse)."""
         document = self.document
-        unplaced = [i for i in items[:limit] if i.file == document.name and i.pointer and i.line is None]
+        unplaced = [i for i in items[:limit]
+                    if i.file == document.name and i.pointer and i.line is None]
         places = document.locate_many([item.pointer for item in unplaced])
-        placed = {id(item): replace(item, line=places[item.pointer][0], column=places[item.pointer][1])
+        placed = {id(item): replace(item, line=places[item.pointer][0],
+                                    column=places[item.pointer][1])
                   for item in unplaced if item.pointer in places}
         return [placed.get(id(item), item) for item in items]
 
@@ -134,7 +135,8 @@ def analyse(options: GenerateOptions, cache: Cache | None = None, wait: bool = T
     findings.stop(strict=False)
     findings.validating(Pending(document, version, cache, resolved.documents))
     try:
-        api = build(resolved, findings.model, options.config.headers, _page_settings(options.config))
+        api = build(resolved, findings.model, options.config.headers,
+                    _page_settings(options.config))
         names = assign(api, options.package, options.client)
     except Exception:
         findings.settle(options.strict)  # an invalid spec explains the failure
@@ -144,7 +146,8 @@ def analyse(options: GenerateOptions, cache: Cache | None = None, wait: bool = T
     signatures = {operation_key(op): m.signature
                   for r, view in zip(names.resources, resources, strict=True)
                   for op, m in zip(r.operations, view.methods, strict=True)}
-    analysed = Analysed(api, names, render_options, findings, surface(api, names, signatures), resources)
+    analysed = Analysed(api, names, render_options, findings, surface(api, names, signatures),
+                        resources)
     if wait:
         findings.settle(options.strict)
     return analysed
@@ -157,12 +160,13 @@ def generate(options: GenerateOptions, services: Services = Services()) -> Gener
     try:
         render_options = replace(analysed.options, templates=options.templates)
         if options.meta:
-            version = options.package_version or _package_version(api.version, document.name, findings.model)
+            version = (options.package_version
+                       or _package_version(api.version, document.name, findings.model))
             render_options = replace(render_options, meta=Meta(version=version))
         rendered = render(api, analysed.names, render_options, analysed.resources)
         rendered[SURFACE_FILE] = analysed.surface.to_json()
-        if options.strict:
-            findings.settle(options.strict)  # warnings fail a strict run: find out before formatting
+        if options.strict:  # warnings fail a strict run: find out before formatting
+            findings.settle(options.strict)
         recorded = _recorded_options(render_options, options.config)
         spec_hash = hashlib.sha256(document.text.encode("utf-8")).hexdigest()
         formatted = format_files(rendered, services.cache, services.known, services.stats,
@@ -217,7 +221,8 @@ def _package_version(version: str, file: str, diagnostics: Diagnostics) -> str:
     if valid_version(text):
         return text[1:] if text[:1] in "vV" else text
     diagnostics.warning(
-        file, "/info/version", f"info.version {text[:40]!r} is not a Python package version (PEP 440); "
+        file, "/info/version",
+        f"info.version {text[:40]!r} is not a Python package version (PEP 440); "
         "the package is versioned 0.0.0", "pass --package-version",
     )
     return "0.0.0"

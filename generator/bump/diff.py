@@ -17,11 +17,13 @@ from sdkforge.emit.surface import Entry, Surface
 
 Severity = Literal["breaking", "additive", "docs"]
 SEVERITIES: tuple[Severity, ...] = ("breaking", "additive", "docs")
-HEADINGS = {"breaking": "Breaking changes", "additive": "Additions", "docs": "Documentation changes"}
+HEADINGS = {"breaking": "Breaking changes", "additive": "Additions",
+            "docs": "Documentation changes"}
 
 _KIND_WORDS = {
-    "client-arg": "client argument", "resource": "resource", "method": "method", "param": "parameter",
-    "model": "model", "field": "field", "enum": "enum", "value": "enum value", "alias": "type alias",
+    "client-arg": "client argument", "resource": "resource", "method": "method",
+    "param": "parameter", "model": "model", "field": "field", "enum": "enum",
+    "value": "enum value", "alias": "type alias",
 }
 
 
@@ -62,7 +64,8 @@ def compare(old: Surface, new: Surface) -> Report:
     for identity, after in new_entries.items():
         if identity not in old_entries and not _part_of(after, new_entries, old_entries):
             changes.append(_added(after, _usage(old_entries, new_entries, None, after)))
-    unique = {(c.severity, c.symbol, c.what): c for c in changes}  # merged models appear once per schema key
+    # Merged models appear once per schema key.
+    unique = {(c.severity, c.symbol, c.what): c for c in changes}
     order = {s: i for i, s in enumerate(SEVERITIES)}
     ordered = sorted(unique.values(), key=lambda c: (order[c.severity], c.symbol, c.what))
     return Report(old, new, tuple(ordered))
@@ -94,7 +97,9 @@ def _follow_operations(old: Mapping[str, Entry], new: Mapping[str, Entry]) -> di
     return result
 
 
-def _usage(old: Mapping[str, Entry], new: Mapping[str, Entry], before: Entry | None, after: Entry) -> str:
+def _usage(
+    old: Mapping[str, Entry], new: Mapping[str, Entry], before: Entry | None, after: Entry
+) -> str:
     """How the model owning a field is used, in either version: "in", "out", "in+out"."""
     uses = set()
     for entries, entry in ((old, before), (new, after)):
@@ -119,9 +124,11 @@ def _removed(entry: Entry) -> Change:
 def _added(entry: Entry, usage: str) -> Change:
     label = _label(entry)
     if entry.kind == "param" and entry.required:
-        return Change("breaking", entry.kind, entry.symbol, f"new required {label}: every call must pass it", entry.pointer)
+        return Change("breaking", entry.kind, entry.symbol,
+                      f"new required {label}: every call must pass it", entry.pointer)
     if entry.kind == "field" and entry.required and "in" in usage:
-        return Change("breaking", entry.kind, entry.symbol, f"new required {label}: building the model needs it", entry.pointer)
+        return Change("breaking", entry.kind, entry.symbol,
+                      f"new required {label}: building the model needs it", entry.pointer)
     return Change("additive", entry.kind, entry.symbol, f"{label} added", entry.pointer)
 
 
@@ -137,7 +144,8 @@ def _changed(before: Entry, after: Entry, usage: str) -> list[Change]:
         add("breaking", f"{label} renamed from {before.symbol}")
     elif before.kind == "method" and before.parent != after.parent:
         add("breaking", f"{label} moved from {before.symbol}")
-    nullable_only = before.required != after.required and set(before.type) ^ set(after.type) == {"None"}
+    nullable_only = (before.required != after.required
+                     and set(before.type) ^ set(after.type) == {"None"})
     if before.type != after.type and not nullable_only:
         old_set, new_set = set(before.type), set(after.type)
         if new_set > old_set:
@@ -154,9 +162,11 @@ def _changed(before: Entry, after: Entry, usage: str) -> list[Change]:
         else:
             breaks = after.kind == "field" and "out" in usage
             add("breaking" if breaks else "additive",
-                f"{label} became optional" + (": responses may leave it out (None)" if breaks else ""))
+                f"{label} became optional"
+                + (": responses may leave it out (None)" if breaks else ""))
     if before.position != after.position and after.position >= 0 and before.position >= 0:
-        add("breaking", f"positional argument moved from place {before.position + 1} to {after.position + 1}")
+        add("breaking", f"positional argument moved from place {before.position + 1} "
+                        f"to {after.position + 1}")
     if before.deprecated != after.deprecated:
         add("docs", "now deprecated" if after.deprecated else "no longer deprecated")
     if before.doc != after.doc:
@@ -197,7 +207,8 @@ def render_text(report: Report) -> str:
 
 
 def render_markdown(report: Report, heading: str = "##") -> str:
-    lines = [f"{heading} {_md(_title(report.old))} -> {_md(_title(report.new))}", "", _summary(report)]
+    title = f"{heading} {_md(_title(report.old))} -> {_md(_title(report.new))}"
+    lines = [title, "", _summary(report)]
     for severity in SEVERITIES:
         items = [c for c in report.changes if c.severity == severity]
         if items:

@@ -23,8 +23,8 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from sdkforge.cache import Cache
-from sdkforge.errors import FormatError
 from sdkforge.emit.spotformat import SpotFormatter
+from sdkforge.errors import FormatError
 
 if TYPE_CHECKING:
     import black
@@ -114,7 +114,8 @@ def format_files(
     failures = [(path, problem) for path, _, problem in formatted if problem]
     if failures:
         path, problem = failures[0]
-        raise FormatError(f"black cannot read the generated {path}: {problem}", custom_templates=not spot)
+        raise FormatError(f"black cannot read the generated {path}: {problem}",
+                          custom_templates=not spot)
     rendered = dict(todo)
     for path, text, _ in formatted:
         result[path] = text

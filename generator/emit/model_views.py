@@ -29,7 +29,8 @@ class ClassView:
     docstring: str
     fields: tuple[FieldView, ...]
     page_item: str = ""  # the item type when this model is a page of a list call
-    bases: tuple[str, ...] = ()  # as written in the class statement: `base`, and `PageModel` for a page
+    # As written in the class statement: `base`, and `PageModel` for a page.
+    bases: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -54,7 +55,8 @@ class _Context:
     enums: dict[str, ir.Enum]
     models: dict[str, ir.Model]
     pages: dict[str, ir.TypeRef]  # page model key -> item type
-    keys_in: dict[str, set[str]]  # module -> keys of the named types it holds (merged ones included)
+    # module -> keys of the named types it holds (merged ones included)
+    keys_in: dict[str, set[str]]
 
 
 def model_modules(api: ir.Api, names: Names) -> list[ModelModuleView]:
@@ -76,11 +78,14 @@ def model_modules(api: ir.Api, names: Names) -> list[ModelModuleView]:
     for key in names.types:
         if key in names.modules:
             keys_in.setdefault(names.modules[key], set()).add(key)
-    context = _Context(names, {e.key: e for e in api.enums}, {m.key: m for m in api.models}, pages, keys_in)
+    context = _Context(names, {e.key: e for e in api.enums}, {m.key: m for m in api.models}, pages,
+                       keys_in)
     return [_module_view(module, items, context) for module, items in sorted(members.items())]
 
 
-def _module_view(module: ModuleName, items: list[ir.Model | ir.Enum | ir.Alias], context: _Context) -> ModelModuleView:
+def _module_view(
+    module: ModuleName, items: list[ir.Model | ir.Enum | ir.Alias], context: _Context
+) -> ModelModuleView:
     names, exported = context.names.types, context.names.exported
     writer = TypeWriter(ref=lambda key: names[key], names=names, lenient_enums=True)
     enum_views = []
@@ -88,7 +93,8 @@ def _module_view(module: ModuleName, items: list[ir.Model | ir.Enum | ir.Alias],
     uses_field = False
     for item in items:
         if isinstance(item, (ir.Enum, ir.Alias)):
-            expr = writer.expr(ir.LiteralOf(item.values) if isinstance(item, ir.Enum) else item.target)
+            expr = writer.expr(ir.LiteralOf(item.values) if isinstance(item, ir.Enum)
+                               else item.target)
             enum_views.append(AliasView(exported[item.key], expr, docstring(item.description, "")))
         else:
             view, needs_field = _class_view(item, context, writer)
@@ -96,7 +102,8 @@ def _module_view(module: ModuleName, items: list[ir.Model | ir.Enum | ir.Alias],
             uses_field = uses_field or needs_field
     modules = context.names.modules
     own = {item.key for item in items} | context.keys_in.get(module, set())
-    foreign = sorted({(modules[k], names[k]) for k in writer.keys if k not in own and modules[k] != module})
+    foreign = sorted({(modules[k], names[k])
+                      for k in writer.keys if k not in own and modules[k] != module})
     runtime_bases = {b for c in class_views for b in c.bases} & {"BaseModel", "PageModel"}
     imports = _model_imports(writer, uses_field, sorted(runtime_bases), bool(enum_views), foreign,
                              any(c.page_item for c in class_views))
@@ -124,15 +131,16 @@ def _class_view(item: ir.Model, context: _Context, writer: TypeWriter) -> tuple[
     if item.extra is not None and not isinstance(item.extra, ir.AnyValue):
         uses_field = True
         extra = f"dict[str, {writer.expr(item.extra)}]"
-        fields.append(FieldView(EXTRA_FIELD, extra, "Field(init=False)",
-                                '"""Properties the spec does not name, with their declared type."""'))
+        doc = '"""Properties the spec does not name, with their declared type."""'
+        fields.append(FieldView(EXTRA_FIELD, extra, "Field(init=False)", doc))
     if item.base:
         writer.keys.add(item.base)
     base = names.types[item.base] if item.base else "BaseModel"
     page_item = writer.expr(context.pages[item.key]) if item.key in context.pages else ""
-    bases = _bases(base, bool(page_item), item.base is not None and _paged(item.base, context.pages, context.models))
-    view = ClassView(names.exported[item.key], base, docstring(item.description, "    "), tuple(fields), page_item,
-                     bases)
+    paged_base = item.base is not None and _paged(item.base, context.pages, context.models)
+    bases = _bases(base, bool(page_item), paged_base)
+    view = ClassView(names.exported[item.key], base, docstring(item.description, "    "),
+                     tuple(fields), page_item, bases)
     return view, uses_field
 
 
@@ -175,7 +183,9 @@ def _bases_first(classes: list[ClassView]) -> list[ClassView]:
     return ordered
 
 
-def _field(f: ir.Field, attribute: Identifier, writer: TypeWriter, enums: dict[str, ir.Enum]) -> tuple[str, str, bool]:
+def _field(
+    f: ir.Field, attribute: Identifier, writer: TypeWriter, enums: dict[str, ir.Enum]
+) -> tuple[str, str, bool]:
     annotation = writer.expr(f.type)
     alias = f.wire_name != attribute
     if f.required:
@@ -186,7 +196,8 @@ def _field(f: ir.Field, attribute: Identifier, writer: TypeWriter, enums: dict[s
         # A date, UUID, decimal... written as JSON: pydantic turns it into the field's type.
         args = [f"default={literal(f.default)}", "validate_default=True"]
         if alias:
-            args += [f"validation_alias={literal(f.wire_name)}", f"serialization_alias={literal(f.wire_name)}"]
+            args += [f"validation_alias={literal(f.wire_name)}",
+                     f"serialization_alias={literal(f.wire_name)}"]
         return annotation, f"Field({', '.join(args)})", True
     else:
         default = "None"
@@ -194,21 +205,24 @@ def _field(f: ir.Field, attribute: Identifier, writer: TypeWriter, enums: dict[s
             annotation += " | None"
     if alias:
         wire = literal(f.wire_name)
-        args = ([f"default={default}"] if default else []) + [f"validation_alias={wire}", f"serialization_alias={wire}"]
+        args = (([f"default={default}"] if default else [])
+                + [f"validation_alias={wire}", f"serialization_alias={wire}"])
         return annotation, f"Field({', '.join(args)})", True
     return annotation, default, False
 
 
 def _model_imports(
-    writer: TypeWriter, uses_field: bool, bases: list[str], has_enums: bool, foreign: Sequence[tuple[str, str]],
-    pages: bool = False,
+    writer: TypeWriter, uses_field: bool, bases: list[str], has_enums: bool,
+    foreign: Sequence[tuple[str, str]], pages: bool = False,
 ) -> tuple[str, ...]:
     """Import lines in three groups (standard library, pydantic, the package), "" between."""
     stdlib = [f"import {m}" for m in sorted(writer.modules)]
-    typing_names = set(writer.typing) | ({"TypeAlias"} if has_enums else set()) | ({"Self"} if pages else set())
+    typing_names = (set(writer.typing) | ({"TypeAlias"} if has_enums else set())
+                    | ({"Self"} if pages else set()))
     if typing_names:
         stdlib.append(f"from typing import {', '.join(sorted(typing_names))}")
-    pydantic_names = (["Field"] if uses_field else []) + (["Tag"] if writer.uses_discriminator else [])
+    pydantic_names = ((["Field"] if uses_field else [])
+                      + (["Tag"] if writer.uses_discriminator else []))
     third = [f"from pydantic import {', '.join(pydantic_names)}"] if pydantic_names else []
     runtime = (
         bases
@@ -217,7 +231,8 @@ def _model_imports(
     )
     local = [f"from .._runtime._models import {', '.join(runtime)}"] if runtime else []
     if pages:
-        local.append("from .._runtime._pagination import PageItems, anext_page, has_next_page, next_page")
+        local.append("from .._runtime._pagination import "
+                     "PageItems, anext_page, has_next_page, next_page")
     local += [f"from .{module} import {name}" for module, name in foreign]
     return _grouped(stdlib, third, local)
 

@@ -71,7 +71,8 @@ class TypeWriter:
             return f"dict[str, {self.expr(t.value)}]"
         if isinstance(t, ir.Nullable):
             inner = self.expr(t.inner)
-            return inner if inner.endswith("| None") or inner == "None" or inner == "Any" else f"{inner} | None"
+            return (inner if inner.endswith("| None") or inner == "None" or inner == "Any"
+                    else f"{inner} | None")
         if isinstance(t, ir.UnionOf) and t.discriminator is not None and not self.plain:
             return self._discriminated(t, t.discriminator)
         if isinstance(t, ir.UnionOf):
@@ -112,8 +113,10 @@ class TypeWriter:
         `A | ...`, parsed by looking at the discriminating property first."""
         self.typing.add("Annotated")
         self.uses_discriminator = True
-        variants = [f"Annotated[{self.expr(v)}, Tag({literal(self.names[v.key])})]" for v in t.variants if isinstance(v, ir.ModelRef)]
-        tags = "{" + ", ".join(f"{literal(value)}: {literal(self.names[key])}" for value, key in d.tags) + "}"
+        variants = [f"Annotated[{self.expr(v)}, Tag({literal(self.names[v.key])})]"
+                    for v in t.variants if isinstance(v, ir.ModelRef)]
+        tags = "{" + ", ".join(f"{literal(value)}: {literal(self.names[key])}"
+                               for value, key in d.tags) + "}"
         return f"Annotated[{' | '.join(variants)}, discriminate({literal(d.property)}, {tags})]"
 
 
@@ -137,7 +140,8 @@ def literal(value: object) -> str:
 
 
 def tuple_expr(items: list[str]) -> str:
-    """A tuple display of expressions, written as black writes it (a trailing comma only for one)."""
+    """A tuple display of expressions, written as black writes it (a trailing comma only for
+    one)."""
     return "(" + ", ".join(items) + ("," if len(items) == 1 else "") + ")"
 
 
@@ -148,8 +152,10 @@ def _string(value: str) -> str:
     `normalize_string_quotes` on `repr`'s output; a test compares the two)."""
     text = repr(value)
     if text[0] == '"' or value.count('"') > value.count("'"):
-        return text  # repr chose double quotes (the value has ' and no "), or they cost more escapes
-    return '"' + text[1:-1].replace("\\'", "'").replace('"', '\\"') + '"'  # every ' in repr's body is escaped
+        # repr chose double quotes (the value has ' and no "), or they cost more escapes
+        return text
+    # every ' in repr's body is escaped
+    return '"' + text[1:-1].replace("\\'", "'").replace('"', '\\"') + '"'
 
 
 def fits(t: ir.TypeRef, value: object, enums: Mapping[str, ir.Enum], coerce: bool = False) -> bool:
@@ -172,7 +178,8 @@ def fits(t: ir.TypeRef, value: object, enums: Mapping[str, ir.Enum], coerce: boo
     if isinstance(t, ir.ListOf):
         return isinstance(value, list) and all(fits(t.item, v, enums, coerce) for v in value)
     if isinstance(t, ir.DictOf):
-        return isinstance(value, dict) and all(fits(t.value, v, enums, coerce) for v in value.values())
+        return (isinstance(value, dict)
+                and all(fits(t.value, v, enums, coerce) for v in value.values()))
     if isinstance(t, ir.UnionOf):
         return any(fits(v, value, enums, coerce) for v in t.variants)
     return False
@@ -193,7 +200,8 @@ def _fits_primitive(kind: ir.PrimitiveKind, value: object, coerce: bool) -> bool
     if not coerce:
         return False
     if kind == "decimal":
-        return isinstance(value, (int, float)) or isinstance(value, str) and _parses(decimal.Decimal, value)
+        return (isinstance(value, (int, float))
+                or (isinstance(value, str) and _parses(decimal.Decimal, value)))
     if not isinstance(value, str):
         return False
     parsers: dict[str, Callable[[str], object]] = {

@@ -27,7 +27,8 @@ class ArgView:
 @dataclass(frozen=True, slots=True)
 class Argument:
     view: ArgView
-    key: ArgumentKey | None  # (location or "body", wire name); ("body", "") for `body`; None for `content_type`
+    # (location or "body", wire name); ("body", "") for `body`; None for `content_type`
+    key: ArgumentKey | None
     description: str
     deprecated: bool
     pointer: str
@@ -41,7 +42,8 @@ class Signature:
     returns: str  # the return annotation, as mypy reads it
     response_kind: str  # json, text, binary or empty
     body_arg: Identifier | None  # `body` when the body is one argument
-    declared: tuple[Argument, ...]  # the spec's arguments as documented: parameters, body fields, body
+    # The spec's arguments as documented: parameters, body fields, body.
+    declared: tuple[Argument, ...]
 
     @property
     def arguments(self) -> tuple[Argument, ...]:
@@ -59,25 +61,29 @@ def signature(op: ir.Operation, names: Names, writer: TypeWriter) -> Signature:
         for f in body.fields:
             field_type = _file_type(f.type) if f.wire_name in body.file_fields else f.type
             annotation, default = _arg_type(field_type, writer, f.required)
-            args.append(Argument(ArgView(names.argument(op, "body", f.wire_name), annotation, default),
-                                 ("body", f.wire_name), f.description, f.deprecated, f.pointer))
+            view = ArgView(names.argument(op, "body", f.wire_name), annotation, default)
+            args.append(Argument(view, ("body", f.wire_name), f.description, f.deprecated,
+                                 f.pointer))
     body_arg = BODY_ARGUMENT if body is not None and not body.fields else None
     if body is not None and body_arg is not None:
         annotation, default = _arg_type(body.type, writer, body.required)
-        args.append(Argument(ArgView(body_arg, annotation, default), ("body", ""), body.description, False, ""))
+        args.append(Argument(ArgView(body_arg, annotation, default), ("body", ""), body.description,
+                             False, ""))
     keyword = [a for a in args if not a.view.default] + [a for a in args if a.view.default]
     if body is not None and body.content_types:
         writer.typing.add("Literal")
         choices = ", ".join(literal(ct) for ct in body.content_types)
-        keyword.append(Argument(ArgView(CONTENT_TYPE_ARGUMENT, f"Literal[{choices}]", literal(body.content_types[0])),
-                                None, "", False, ""))
+        view = ArgView(CONTENT_TYPE_ARGUMENT, f"Literal[{choices}]", literal(body.content_types[0]))
+        keyword.append(Argument(view, None, "", False, ""))
     returns, kind = _returns(success_responses(op), writer)
-    return Signature(path_params, positional, tuple(keyword), returns, kind, body_arg, positional + tuple(args))
+    return Signature(path_params, positional, tuple(keyword), returns, kind, body_arg,
+                     positional + tuple(args))
 
 
 def success_responses(op: ir.Operation) -> list[ir.Response]:
     """The 2XX responses, else the default one."""
-    return [r for r in op.responses if r.status.startswith("2")] or [r for r in op.responses if r.status == "default"]
+    return ([r for r in op.responses if r.status.startswith("2")]
+            or [r for r in op.responses if r.status == "default"])
 
 
 def success_type(success: list[ir.Response]) -> ir.TypeRef | None:
@@ -87,7 +93,8 @@ def success_type(success: list[ir.Response]) -> ir.TypeRef | None:
     if not typed or {r.kind for r in typed} != {"json"}:
         return None
     variants = tuple(r.type for r in typed if r.type is not None)
-    t: ir.TypeRef = variants[0] if len(set(variants)) == 1 else ir.UnionOf(tuple(dict.fromkeys(variants)))
+    t: ir.TypeRef = (variants[0] if len(set(variants)) == 1
+                     else ir.UnionOf(tuple(dict.fromkeys(variants))))
     return ir.Nullable(t) if any(r.kind == "empty" for r in success) else t
 
 

@@ -17,7 +17,6 @@ import re
 from collections.abc import Iterator
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import replace
-
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
@@ -39,7 +38,9 @@ _KEYWORDS = frozenset(
     "raise return while with yield".split()
 )
 # Statements black formats differently at the head of a block, or that open one.
-_COMPOUND = re.compile(r"(?:async\s+)?(?:def|class|if|elif|else|for|while|with|try|except|finally|match|case)\b|@")
+_COMPOUND = re.compile(
+    r"(?:async\s+)?(?:def|class|if|elif|else|for|while|with|try|except|finally|match|case)\b|@"
+)
 # A one-line string literal, any prefix, escapes included.
 _STRING = r"""[rRbBuUfF]{0,2}(?:"(?:[^"\\\n]|\\.)*"|'(?:[^'\\\n]|\\.)*')"""
 _TOKENS = re.compile(
@@ -83,10 +84,19 @@ def _opener_kind(before: str, bracket: str) -> str:
     if word == "import":
         return "import"
     adjacent = before[-1:] if before else ""
-    trailer = adjacent != "" and (adjacent in ")]" or adjacent.isalnum() or adjacent == "_" or ord(adjacent) > 127)
+    trailer = adjacent != "" and (adjacent in ")]" or adjacent.isalnum() or adjacent == "_"
+                                  or ord(adjacent) > 127)
     if trailer and word not in _KEYWORDS:
         return "call" if bracket == "(" else "subscript"
     return "tuple" if bracket == "(" else "list"
+
+
+def _kind_at(opener: tuple[str, int] | None) -> str:
+    """What the bracket at `opener` (line, index) opens; "" outside brackets (a statement)."""
+    if opener is None:
+        return ""
+    line, index = opener
+    return _opener_kind(line[:index], line[index])
 
 
 def _trailing_word(text: str) -> tuple[str, int]:
@@ -123,7 +133,8 @@ class SpotFormatter:
     def __init__(self, mode: black.Mode) -> None:
         self.mode = mode
         self._snippets: dict[tuple[str, int], str | None] = {}  # None: black refused the snippet
-        self._wanted: dict[tuple[str, int], tuple[str, str]] | None = None  # snippets to format, when collecting
+        # The snippets to format, when collecting.
+        self._wanted: dict[tuple[str, int], tuple[str, str]] | None = None
         self._deferred = False
 
     def format(self, text: str) -> str | None:
@@ -151,13 +162,14 @@ class SpotFormatter:
         finally:
             self._wanted = None
         keys = list(wanted)
-        jobs = [(snippet, self.mode.line_length - shift, *wanted[snippet, shift]) for snippet, shift in keys]
+        jobs = [(snippet, self.mode.line_length - shift, *wanted[snippet, shift])
+                for snippet, shift in keys]
         if workers > 1 and len(jobs) >= _POOL_FROM:
             with ProcessPoolExecutor(max_workers=workers) as pool:
                 inner = list(pool.map(_snippet, [self.mode] * len(jobs), jobs, chunksize=8))
         else:
             inner = [_snippet(self.mode, job) for job in jobs]
-        self._snippets.update(zip(keys, inner))
+        self._snippets.update(zip(keys, inner, strict=True))
         for path in waiting:
             results[path] = self.format(texts[path])
         return results
@@ -165,8 +177,9 @@ class SpotFormatter:
     def _format(self, text: str) -> str:
         width = self.mode.line_length
         lines = text.split("\n")
-        if text.isascii() and max(map(len, lines)) <= width or not any(_too_wide(line, width) for line in lines):
-            return text  # black splits only lines that are too long (the templates see to the rest)
+        short = text.isascii() and max(map(len, lines)) <= width
+        if short or not any(_too_wide(line, width) for line in lines):
+            return text  # black splits only too-long lines (the templates see to the rest)
         # The brackets open at this point, as (line, index): what one opens is worked out only
         # when a long line inside it needs to know.
         stack: list[tuple[str, int]] = []
@@ -205,7 +218,7 @@ class SpotFormatter:
                 elif group == "comment":
                     comment = True
                     break
-            if len(line) <= width and line.isascii() or not _too_wide(line, width):
+            if (len(line) <= width and line.isascii()) or not _too_wide(line, width):
                 continue
             if in_string or triple is not None or '"""' in line or "'''" in line:
                 if _docstring_text(line, in_string, triple is not None):
@@ -215,7 +228,7 @@ class SpotFormatter:
                 raise _Unsure
             if depth and _LONE_STRING.fullmatch(line.strip()):
                 continue  # an item that is one string: black cannot split it either
-            kind = _opener_kind(opener[0][: opener[1]], opener[0][opener[1]]) if opener is not None else ""
+            kind = _kind_at(opener)
             lines[number] = self._spot(line, kind)
             changed = True
         if triple is not None or stack:
@@ -247,7 +260,8 @@ class SpotFormatter:
                 self._wanted[key] = (head, tail)
                 self._deferred = True
                 return ""
-            self._snippets[key] = _snippet(self.mode, (snippet, self.mode.line_length - shift, head, tail))
+            job = (snippet, self.mode.line_length - shift, head, tail)
+            self._snippets[key] = _snippet(self.mode, job)
         found = self._snippets[key]
         if found is None:
             raise _Unsure
@@ -339,7 +353,8 @@ def _docstring_text(line: str, starts_inside: bool, ends_inside: bool) -> bool:
 
 def _is_dict_item(body: str) -> bool:
     """Whether an item of a `{...}` is a `key: value` pair (a `:` outside brackets and strings)."""
-    return body.startswith("**") or any(token == ":" and depth == 0 for token, _, depth in _outside_strings(body))
+    return (body.startswith("**")
+            or any(token == ":" and depth == 0 for token, _, depth in _outside_strings(body)))
 
 
 _PUNCTUATION = re.compile(rf"{_STRING}|[()\[\]{{}},:]")

@@ -28,7 +28,8 @@ from sdkforge.names.assign import Names, OperationKey, operation_key
 SURFACE_FILE = ".sdkforge-api.json"
 FORMAT_VERSION = 1
 
-Kind = Literal["client-arg", "resource", "method", "param", "model", "field", "enum", "value", "alias"]
+Kind = Literal["client-arg", "resource", "method", "param", "model", "field", "enum", "value",
+               "alias"]
 Usage = Literal["", "in", "out", "in+out"]
 
 
@@ -59,21 +60,24 @@ class Surface:
         """One entry per line, sorted: small diffs in version control, cheap to read back."""
         dumps = json.dumps
         lines = [f"  {dumps(k)}: {dumps(_compact(e))}" for k, e in sorted(self.entries.items())]
-        head = json.dumps({"format": FORMAT_VERSION, "title": self.title, "version": self.version, "package": self.package})
+        head = json.dumps({"format": FORMAT_VERSION, "title": self.title, "version": self.version,
+                           "package": self.package})
         return head[:-1] + ', "entries": {\n' + ",\n".join(lines) + "\n}}\n"
 
     @staticmethod
     def from_json(text: str) -> Surface:
         """Raise ValueError when `text` is not a surface this version of sdkforge wrote."""
         data = json.loads(text)
-        if not isinstance(data, dict) or data.get("format") != FORMAT_VERSION or not isinstance(data.get("entries"), dict):
+        if (not isinstance(data, dict) or data.get("format") != FORMAT_VERSION
+                or not isinstance(data.get("entries"), dict)):
             raise ValueError("not an sdkforge API surface of a known format")
         entries = {}
         for identity, raw in data["entries"].items():
             values = {**_DEFAULTS, **raw}
             values["type"] = tuple(_requoted(member) for member in values["type"])
             entries[identity] = Entry(**values)
-        return Surface(str(data.get("title", "")), str(data.get("version", "")), str(data.get("package", "")), entries)
+        return Surface(str(data.get("title", "")), str(data.get("version", "")),
+                       str(data.get("package", "")), entries)
 
 
 _STRING = re.compile(r"'(?:[^'\\]|\\.)*'|\"(?:[^\"\\]|\\.)*\"")
@@ -124,15 +128,20 @@ def members(annotation: str) -> tuple[str, ...]:
     return tuple(sorted({p for p in parts if p and p != "NotGiven"}))
 
 
-def surface(api: ir.Api, names: Names, signatures: Mapping[OperationKey, Signature] | None = None) -> Surface:
+def surface(
+    api: ir.Api, names: Names, signatures: Mapping[OperationKey, Signature] | None = None
+) -> Surface:
     """The surface of the package `render` writes for `api` and its `names`; `signatures` are
     the methods' signatures by operation when already made (else they are made here)."""
     exported = names.exported
-    writer = TypeWriter(ref=lambda key: exported[key], names=exported, lenient_enums=False, plain=True)
+    writer = TypeWriter(ref=lambda key: exported[key], names=exported, lenient_enums=False,
+                        plain=True)
     if signatures is None:
         types = names.types
-        method_writer = TypeWriter(ref=lambda key: f"_models.{types[key]}", names=types, lenient_enums=False, plain=True)
-        signatures = {operation_key(op): signature(op, names, method_writer) for op in api.operations}
+        method_writer = TypeWriter(ref=lambda key: f"_models.{types[key]}", names=types,
+                                   lenient_enums=False, plain=True)
+        signatures = {operation_key(op): signature(op, names, method_writer)
+                      for op in api.operations}
     entries: dict[str, Entry] = {}
     for scheme in api.auth:
         for arg in names.credentials[scheme.name]:
@@ -140,7 +149,8 @@ def surface(api: ir.Api, names: Names, signatures: Mapping[OperationKey, Signatu
                                              f"#/components/securitySchemes/{scheme.name}",
                                              type=("str",), doc=digest(scheme.description))
     for resource in names.resources:
-        entries.update(_resource_entries(resource.attribute, resource.operations, names, signatures))
+        entries.update(_resource_entries(resource.attribute, resource.operations, names,
+                                         signatures))
     usage = _usage(api)
     for model in api.models:
         model_id = f"model:{model.key}"
@@ -151,7 +161,8 @@ def surface(api: ir.Api, names: Names, signatures: Mapping[OperationKey, Signatu
             attribute = names.field(model.key, f.wire_name)
             entries[f"{model_id}/field:{f.wire_name}"] = Entry(
                 "field", f"{name}.{attribute}", attribute, f.pointer or model.key, parent=model_id,
-                type=members(writer.expr(f.type)), required=f.required, doc=digest(f.description), deprecated=f.deprecated,
+                type=members(writer.expr(f.type)), required=f.required, doc=digest(f.description),
+                deprecated=f.deprecated,
             )
     for enum in api.enums:
         enum_id = f"enum:{enum.key}"
@@ -159,34 +170,43 @@ def surface(api: ir.Api, names: Names, signatures: Mapping[OperationKey, Signatu
         entries[enum_id] = Entry("enum", name, name, enum.key, doc=digest(enum.description))
         for value in enum.values:
             shown = json.dumps(value)
-            entries[f"{enum_id}/value:{shown}"] = Entry("value", f"{name}[{shown}]", shown, enum.key, parent=enum_id)
+            entries[f"{enum_id}/value:{shown}"] = Entry("value", f"{name}[{shown}]", shown,
+                                                        enum.key, parent=enum_id)
     for alias in api.aliases:
         name = names.aliases[alias.key]
-        entries[f"alias:{alias.key}"] = Entry("alias", name, name, alias.key, type=members(writer.expr(alias.target)),
+        entries[f"alias:{alias.key}"] = Entry("alias", name, name, alias.key,
+                                              type=members(writer.expr(alias.target)),
                                               doc=digest(alias.description))
     return Surface(api.title, api.version, names.package, entries)
 
 
 def _resource_entries(
-    attribute: str, operations: tuple[ir.Operation, ...], names: Names, signatures: Mapping[OperationKey, Signature]
+    attribute: str, operations: tuple[ir.Operation, ...], names: Names,
+    signatures: Mapping[OperationKey, Signature],
 ) -> Iterator[tuple[str, Entry]]:
     res_id = f"resource:{attribute}"
     res_symbol = f"client.{attribute}"
-    yield res_id, Entry("resource", res_symbol, attribute, _where(operations[0].pointer if operations else ""))
+    yield res_id, Entry("resource", res_symbol, attribute,
+                        _where(operations[0].pointer if operations else ""))
     for op in operations:
         sig = signatures[operation_key(op)]
         method = names.method(op)
         op_id = f"operation:{op.operation_id or op.method.upper() + ' ' + op.path}"
         symbol = f"{res_symbol}.{method}"
         yield op_id, Entry(
-            "method", symbol, method, _where(op.pointer), parent=res_id, type=members(sig.returns.replace("_models.", "")),
-            doc=digest(op.summary, op.description), deprecated=op.deprecated, endpoint=f"{op.method.upper()} {op.path}",
+            "method", symbol, method, _where(op.pointer), parent=res_id,
+            type=members(sig.returns.replace("_models.", "")),
+            doc=digest(op.summary, op.description), deprecated=op.deprecated,
+            endpoint=f"{op.method.upper()} {op.path}",
         )
         yield from _arguments(op, op_id, symbol, sig.arguments)
 
 
-def _arguments(op: ir.Operation, op_id: str, symbol: str, args: tuple[Argument, ...]) -> Iterator[tuple[str, Entry]]:
-    """The method's arguments as callers pass them: spec parameters, flattened body fields, `body`."""
+def _arguments(
+    op: ir.Operation, op_id: str, symbol: str, args: tuple[Argument, ...]
+) -> Iterator[tuple[str, Entry]]:
+    """The method's arguments as callers pass them: spec parameters, flattened body fields,
+    `body`."""
     body_at = _where(f"{op.pointer}/requestBody")
     positional = 0
     for arg in args:
@@ -194,7 +214,8 @@ def _arguments(op: ir.Operation, op_id: str, symbol: str, args: tuple[Argument, 
             continue  # content_type: offered because the spec lists several, follows `body`
         location, wire = arg.key
         if location != "body":
-            identity, pointer = f"{op_id}/param:{location}:{wire}", arg.pointer or _where(op.pointer)
+            identity, pointer = (f"{op_id}/param:{location}:{wire}",
+                                 arg.pointer or _where(op.pointer))
         elif wire:
             identity, pointer = f"{op_id}/body:{wire}", arg.pointer or body_at
         else:
@@ -202,9 +223,9 @@ def _arguments(op: ir.Operation, op_id: str, symbol: str, args: tuple[Argument, 
         is_positional = location == "path"
         yield identity, Entry(
             "param", f"{symbol}({arg.view.name})", arg.view.name, pointer, parent=op_id,
-            type=members(arg.view.annotation.replace("_models.", "")), required=not arg.view.default,
-            position=positional if is_positional else -1, doc=digest(arg.description),
-            deprecated=arg.deprecated,
+            type=members(arg.view.annotation.replace("_models.", "")),
+            required=not arg.view.default, position=positional if is_positional else -1,
+            doc=digest(arg.description), deprecated=arg.deprecated,
         )
         positional += is_positional
 
@@ -243,5 +264,8 @@ def _usage(api: ir.Api) -> dict[str, Usage]:
             walk(r.type, "out")
     result: dict[str, Usage] = {}
     for key in models:
-        result[key] = ("in+out" if key in seen["out"] else "in") if key in seen["in"] else ("out" if key in seen["out"] else "")
+        if key in seen["in"]:
+            result[key] = "in+out" if key in seen["out"] else "in"
+        else:
+            result[key] = "out" if key in seen["out"] else ""
     return result

@@ -1,4 +1,5 @@
-"""The model stage's entry: the resolved document -> the IR (`ir.Api`), which holds no Python names."""
+"""The model stage's entry: the resolved document -> the IR (`ir.Api`), which holds no Python
+names."""
 
 from __future__ import annotations
 
@@ -23,7 +24,8 @@ def build(
     data: dict[str, Any] = resolved.root.data
     schemas = SchemaBuilder(resolved, diagnostics)
     auth = auth_schemes(data, resolved.root.name, diagnostics)
-    operations = OperationBuilder(resolved, schemas, diagnostics, {scheme.name for scheme in auth}).build_all()
+    known = {scheme.name for scheme in auth}
+    operations = OperationBuilder(resolved, schemas, diagnostics, known).build_all()
     operations, auth = lift_shared_headers(operations, auth, _header_texts(data), headers or {})
 
     def report(op: ir.Operation, message: str) -> None:
@@ -38,23 +40,27 @@ def build(
     if isinstance(components, dict):
         for key, node in components.items():
             pointer = join_pointer("/components/schemas", str(key))
-            target = schemas.type_of({"$ref": "#" + pointer}, Location("", ""), ir.NameHint("text", "Schema"))
+            target = schemas.type_of({"$ref": "#" + pointer}, Location("", ""),
+                                     ir.NameHint("text", "Schema"))
             if _worth_a_name(target):
                 title = node.get("title") if isinstance(node, dict) else None
+                description = node.get("description") if isinstance(node, dict) else None
                 aliases.append(ir.Alias(
-                    key="#" + pointer, hint=component_hint(Location("", pointer), title), target=target,
-                    description=ir.spec_text(node.get("description") if isinstance(node, dict) else None), pointer=pointer,
+                    key="#" + pointer, hint=component_hint(Location("", pointer), title),
+                    target=target, description=ir.spec_text(description), pointer=pointer,
                 ))
     for note in ("webhooks", "callbacks"):
         if data.get(note):
-            diagnostics.info(resolved.root.name, f"/{note}", f"`{note}` are not part of the client and were skipped")
+            diagnostics.info(resolved.root.name, f"/{note}",
+                             f"`{note}` are not part of the client and were skipped")
     info = data.get("info") or {}
     return ir.Api(
         title=str(info.get("title") or "API"),
         version=str(info.get("version") or ""),
         description=str(info.get("description") or "").strip(),
         servers=tuple(
-            _server_url(s) for s in data.get("servers") or [] if isinstance(s, dict) and isinstance(s.get("url"), str)
+            _server_url(s) for s in data.get("servers") or []
+            if isinstance(s, dict) and isinstance(s.get("url"), str)
         ),
         operations=tuple(sorted(operations, key=lambda o: (o.path, o.method))),
         models=tuple(sorted(schemas.models.values(), key=lambda m: m.key)),
@@ -75,7 +81,8 @@ def _server_url(server: dict[str, Any]) -> str:
 
 
 def _header_texts(data: dict[str, Any]) -> dict[str, str]:
-    """Everything written about each header parameter (descriptions, examples), by lowercased name."""
+    """Everything written about each header parameter (descriptions, examples), by lowercased
+    name."""
     texts: dict[str, list[str]] = {}
 
     def visit(params: object) -> None:
@@ -83,8 +90,8 @@ def _header_texts(data: dict[str, Any]) -> dict[str, str]:
             if isinstance(p, dict) and p.get("in") == "header" and isinstance(p.get("name"), str):
                 raw_schema = p.get("schema")
                 schema: dict[str, Any] = raw_schema if isinstance(raw_schema, dict) else {}
-                found = [p.get("description"), p.get("example"), p.get("examples"), schema.get("description"),
-                         schema.get("examples"), schema.get("example")]
+                found = [p.get("description"), p.get("example"), p.get("examples"),
+                         schema.get("description"), schema.get("examples"), schema.get("example")]
                 texts.setdefault(p["name"].lower(), []).append(" ".join(str(x) for x in found if x))
 
     components = (data.get("components") or {}).get("parameters") or {}
@@ -99,6 +106,7 @@ def _header_texts(data: dict[str, Any]) -> dict[str, str]:
 
 
 def _worth_a_name(t: ir.TypeRef) -> bool:
-    """Unions, lists, dicts and tuples get an importable alias; models, enums and scalars need none."""
+    """Unions, lists, dicts and tuples get an importable alias; models, enums and scalars need
+    none."""
     inner = ir.non_null(t)
     return isinstance(inner, (ir.UnionOf, ir.ListOf, ir.DictOf, ir.TupleOf))

@@ -15,7 +15,9 @@ def extends_soundly(base: ir.Model, fields: tuple[ir.Field, ...]) -> bool:
         mine = own.get(inherited.wire_name)
         if mine is None:
             return False
-        if mine != inherited and not (_narrows(inherited.type, mine.type) and (mine.required or not inherited.required)):
+        if mine == inherited:
+            continue
+        if not (_narrows(inherited.type, mine.type) and (mine.required or not inherited.required)):
             return False
     return True
 

@@ -89,7 +89,8 @@ class LiteralOf:
 
 
 TypeRef: TypeAlias = (
-    Primitive | AnyValue | ListOf | DictOf | Nullable | UnionOf | ModelRef | EnumRef | LiteralOf | TupleOf
+    Primitive | AnyValue | ListOf | DictOf | Nullable | UnionOf | ModelRef | EnumRef | LiteralOf
+    | TupleOf
 )
 
 
@@ -273,7 +274,7 @@ AuthKind = Literal["bearer", "basic", "header", "query", "cookie"]
 class AuthScheme:
     """A security scheme as the client offers it: constructor arguments with env fallbacks."""
 
-    name: str  # the scheme's key under components.securitySchemes; "header:<wire>" for a lifted header
+    name: str  # its key in components.securitySchemes; "header:<wire>" for a lifted header
     kind: AuthKind
     wire_name: str  # the header, query parameter or cookie carrying the credential
     description: str

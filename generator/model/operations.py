@@ -30,12 +30,15 @@ def body_kind(content_type: str) -> ir.BodyKind | None:
     return None
 
 
-_BODY_PREFERENCE: dict[ir.BodyKind, int] = {"json": 0, "form": 1, "multipart": 2, "binary": 3, "text": 4}
+_BODY_PREFERENCE: dict[ir.BodyKind, int] = {
+    "json": 0, "form": 1, "multipart": 2, "binary": 3, "text": 4,
+}
 
 
 class OperationBuilder:
     def __init__(
-        self, resolved: Resolved, schemas: SchemaBuilder, diagnostics: Diagnostics, auth_schemes: set[str]
+        self, resolved: Resolved, schemas: SchemaBuilder, diagnostics: Diagnostics,
+        auth_schemes: set[str],
     ) -> None:
         self.resolved = resolved
         self.schemas = schemas
@@ -60,7 +63,9 @@ class OperationBuilder:
         return operations
 
     # ---------------------------------------------------------------- one operation
-    def _operation(self, path: str, method: str, op: dict[str, Any], item: dict[str, Any], loc: Location) -> ir.Operation:
+    def _operation(
+        self, path: str, method: str, op: dict[str, Any], item: dict[str, Any], loc: Location
+    ) -> ir.Operation:
         raw_id = op.get("operationId")
         operation_id = raw_id if isinstance(raw_id, str) else ""
         hint = ir.NameHint("operation", operation_id, extra=(method, path))
@@ -69,29 +74,38 @@ class OperationBuilder:
         if op.get("callbacks"):
             self.diagnostics.info(
                 self.resolved.display_file(loc.file), join_pointer(loc.pointer, "callbacks"),
-                "`callbacks` describe requests the API makes to you; they are not part of the client and were skipped",
+                "`callbacks` describe requests the API makes to you; "
+                "they are not part of the client and were skipped",
             )
         return ir.Operation(
             method=method, path=path, operation_id=operation_id,
-            summary=ir.spec_text(op.get("summary")), description=ir.spec_text(op.get("description")),
+            summary=ir.spec_text(op.get("summary")),
+            description=ir.spec_text(op.get("description")),
             deprecated=op.get("deprecated") is True, params=params,
             body=body, responses=self._responses(op, loc, hint), pointer=loc.pointer,
             tag=_first_tag(op.get("tags")),
             security=operation_security(op, self.resolved.root.data, self.auth_schemes),
         )
 
-    def _merged_params(self, item: dict[str, Any], op: dict[str, Any], loc: Location) -> list[tuple[dict[str, Any], Location]]:
-        """Path-level parameters, overridden by operation-level ones with the same name and place."""
+    def _merged_params(
+        self, item: dict[str, Any], op: dict[str, Any], loc: Location
+    ) -> list[tuple[dict[str, Any], Location]]:
+        """Path-level parameters, overridden by operation-level ones with the same name and
+        place."""
         merged: dict[tuple[str, str], tuple[dict[str, Any], Location]] = {}
         item_loc = Location(loc.file, loc.pointer.rsplit("/", 1)[0])
         for source, source_loc in ((item, item_loc), (op, loc)):
             for index, raw in enumerate(source.get("parameters") or []):
-                node, at = self.resolved.deref(raw, Location(source_loc.file, join_pointer(source_loc.pointer, "parameters", index)))
-                if isinstance(node, dict) and isinstance(node.get("name"), str) and node.get("in") in _LOCATIONS:
+                pointer = join_pointer(source_loc.pointer, "parameters", index)
+                node, at = self.resolved.deref(raw, Location(source_loc.file, pointer))
+                if (isinstance(node, dict) and isinstance(node.get("name"), str)
+                        and node.get("in") in _LOCATIONS):
                     merged[(node["name"], node["in"])] = (node, at)
         return list(merged.values())
 
-    def _params(self, raw: list[tuple[dict[str, Any], Location]], hint: ir.NameHint) -> tuple[ir.Param, ...]:
+    def _params(
+        self, raw: list[tuple[dict[str, Any], Location]], hint: ir.NameHint
+    ) -> tuple[ir.Param, ...]:
         ordered = sorted(raw, key=lambda r: (_LOCATIONS.index(r[0]["in"]), r[0]["name"]))
         params: list[ir.Param] = []
         for node, at in ordered:
@@ -109,7 +123,8 @@ class OperationBuilder:
                 required=location == "path" or node.get("required") is True,
                 description=ir.spec_text(node.get("description")),
                 style=str(node.get("style") or ""),
-                explode=bool(node["explode"]) if isinstance(node.get("explode"), bool) else node.get("style", "form") == "form",
+                explode=(bool(node["explode"]) if isinstance(node.get("explode"), bool)
+                         else node.get("style", "form") == "form"),
                 deprecated=node.get("deprecated") is True, pointer=at.key,
             ))
         return tuple(params)
@@ -119,7 +134,8 @@ class OperationBuilder:
         raw = op.get("requestBody")
         if raw is None:
             return None
-        node, at = self.resolved.deref(raw, Location(loc.file, join_pointer(loc.pointer, "requestBody")))
+        body_loc = Location(loc.file, join_pointer(loc.pointer, "requestBody"))
+        node, at = self.resolved.deref(raw, body_loc)
         content = node.get("content") if isinstance(node, dict) else None
         if not isinstance(content, dict) or not content:
             return None
@@ -133,7 +149,8 @@ class OperationBuilder:
         same_schema = [
             ct for _, ct, k in usable
             if k in ("json", "form", "multipart") and kind in ("json", "form", "multipart")
-            and isinstance(content[ct], dict) and (content[ct] or {}).get("schema") == (media or {}).get("schema")
+            and isinstance(content[ct], dict)
+            and (content[ct] or {}).get("schema") == (media or {}).get("schema")
         ]
         schema_loc = Location(at.file, join_pointer(at.pointer, "content", content_type, "schema"))
         schema = media.get("schema") if isinstance(media, dict) else None
@@ -149,7 +166,8 @@ class OperationBuilder:
         if isinstance(body_type, ir.ModelRef) and kind in ("json", "form", "multipart"):
             model = self.schemas.models[body_type.key]
             fields = _request_fields(model.fields, required)
-        files = tuple(f.wire_name for f in fields if _is_file(f.type)) if kind == "multipart" else ()
+        files = (tuple(f.wire_name for f in fields if _is_file(f.type)) if kind == "multipart"
+                 else ())
         return ir.Body(
             kind=kind, content_type=content_type, type=body_type, required=required,
             description=ir.spec_text(node.get("description")) if isinstance(node, dict) else "",
@@ -158,14 +176,17 @@ class OperationBuilder:
         )
 
     # ---------------------------------------------------------------- responses
-    def _responses(self, op: dict[str, Any], loc: Location, hint: ir.NameHint) -> tuple[ir.Response, ...]:
+    def _responses(
+        self, op: dict[str, Any], loc: Location, hint: ir.NameHint
+    ) -> tuple[ir.Response, ...]:
         raw = op.get("responses")
         result: list[ir.Response] = []
         if not isinstance(raw, dict):
             return ()
         for status, response in raw.items():
             status = str(status)
-            node, at = self.resolved.deref(response, Location(loc.file, join_pointer(loc.pointer, "responses", status)))
+            pointer = join_pointer(loc.pointer, "responses", status)
+            node, at = self.resolved.deref(response, Location(loc.file, pointer))
             if not isinstance(node, dict):
                 continue
             content = node.get("content")
@@ -186,9 +207,11 @@ class OperationBuilder:
                 )
                 result.append(ir.Response(status, "json", content_type, rtype, description))
             elif kind == "text":
-                result.append(ir.Response(status, "text", content_type, ir.Primitive("str"), description))
+                result.append(ir.Response(status, "text", content_type, ir.Primitive("str"),
+                                          description))
             else:
-                result.append(ir.Response(status, "binary", content_type, ir.Primitive("bytes"), description))
+                result.append(ir.Response(status, "binary", content_type, ir.Primitive("bytes"),
+                                          description))
         return tuple(result)
 
 
@@ -199,8 +222,10 @@ def _first_tag(tags: object) -> str:
 
 
 def _request_fields(fields: tuple[ir.Field, ...], body_required: bool) -> tuple[ir.Field, ...]:
-    """Fields a caller may send as keywords: readOnly ones dropped, all optional when the body is."""
-    return tuple(replace(f, required=f.required and body_required) for f in fields if not f.read_only)
+    """Fields a caller may send as keywords: readOnly ones dropped, all optional when the body
+    is."""
+    return tuple(replace(f, required=f.required and body_required)
+                 for f in fields if not f.read_only)
 
 
 def _is_file(t: ir.TypeRef) -> bool:

@@ -15,8 +15,10 @@ from sdkforge.model import ir
 
 _OFFSET = ("offset", "skip", "start")
 _PAGE = ("page", "page_number", "pageNumber")
-_CURSOR = ("cursor", "after", "starting_after", "page_token", "pageToken", "next_token", "continuation_token")
-_NEXT_CURSOR = ("next_cursor", "nextCursor", "next_page_token", "nextPageToken", "next_token", "cursor", "after", "last_id")
+_CURSOR = ("cursor", "after", "starting_after", "page_token", "pageToken", "next_token",
+           "continuation_token")
+_NEXT_CURSOR = ("next_cursor", "nextCursor", "next_page_token", "nextPageToken", "next_token",
+                "cursor", "after", "last_id")
 _ITEMS = ("data", "items", "results", "records", "entries", "executions", "objects")
 _TOTAL = ("total", "total_count", "totalCount", "count")
 PAGE_METHODS = frozenset({"has_next_page", "next_page", "anext_page", "iter_all"})
@@ -58,7 +60,8 @@ def detect_all(
     for op in operations:
         configured, override = settings.entry(op)
         if configured:
-            paging = _configured(op, models, override, settings, report) if override is not None else None
+            paging = (_configured(op, models, override, settings, report)
+                      if override is not None else None)
         else:
             paging = detect(op, models, settings)
         result.append(replace(op, pagination=paging))
@@ -66,11 +69,12 @@ def detect_all(
 
 
 def _configured(
-    op: ir.Operation, models: Mapping[str, ir.Model], override: PageOverride, settings: PageSettings,
-    report: Callable[[ir.Operation, str], None],
+    op: ir.Operation, models: Mapping[str, ir.Model], override: PageOverride,
+    settings: PageSettings, report: Callable[[ir.Operation, str], None],
 ) -> ir.Pagination | None:
     success = [r for r in op.responses if r.status.startswith("2") and r.kind == "json"]
-    model = models.get(success[0].type.key) if len(success) == 1 and isinstance(success[0].type, ir.ModelRef) else None
+    model = (models.get(success[0].type.key)
+             if len(success) == 1 and isinstance(success[0].type, ir.ModelRef) else None)
     if model is None:
         report(op, "the pagination configured for it needs a JSON object response")
         return None
@@ -78,16 +82,17 @@ def _configured(
     items = next((f for f in model.fields if settings.named(f, override.items)), None)
     item_type = ir.non_null(items.type) if items is not None else None
     if override.param not in where or items is None or not isinstance(item_type, ir.ListOf):
-        report(op, f"the pagination configured for it names a parameter ({override.param!r}) or items field "
-                   f"({override.items!r}) the operation does not have")
+        report(op, f"the pagination configured for it names a parameter ({override.param!r}) "
+                   f"or items field ({override.items!r}) the operation does not have")
         return None
     cursor = _path(model, models, override.cursor, settings)
     total = _path(model, models, (override.total,), settings) if override.total else ()
     if override.cursor and not cursor:
-        report(op, f"the configured cursor path {'.'.join(override.cursor)!r} is not in the response")
+        report(op, f"the configured cursor path {'.'.join(override.cursor)!r} "
+                   "is not in the response")
         return None
-    return ir.Pagination(override.style, where[override.param], override.param, items.wire_name, item_type.item,
-                         model.key, total[0] if total else None, cursor)
+    return ir.Pagination(override.style, where[override.param], override.param, items.wire_name,
+                         item_type.item, model.key, total[0] if total else None, cursor)
 
 
 def _path(
@@ -97,7 +102,8 @@ def _path(
     result: list[str] = []
     current: ir.Model | None = model
     for name in names:
-        found = next((f for f in current.fields if settings.named(f, name)), None) if current else None
+        found = (next((f for f in current.fields if settings.named(f, name)), None)
+                 if current else None)
         if found is None:
             return ()
         result.append(found.wire_name)
@@ -107,13 +113,17 @@ def _path(
 
 
 def _parameters(op: ir.Operation) -> dict[str, Literal["query", "body"]]:
-    where: dict[str, Literal["query", "body"]] = {p.wire_name: "query" for p in op.params if p.location == "query"}
+    where: dict[str, Literal["query", "body"]] = {
+        p.wire_name: "query" for p in op.params if p.location == "query"
+    }
     if op.body is not None and op.body.kind == "json":
         where.update({f.wire_name: "body" for f in op.body.fields})
     return where
 
 
-def detect(op: ir.Operation, models: Mapping[str, ir.Model], settings: PageSettings) -> ir.Pagination | None:
+def detect(
+    op: ir.Operation, models: Mapping[str, ir.Model], settings: PageSettings
+) -> ir.Pagination | None:
     success = [r for r in op.responses if r.status.startswith("2") and r.kind == "json"]
     if len(success) != 1 or not isinstance(success[0].type, ir.ModelRef):
         return None
@@ -125,17 +135,19 @@ def detect(op: ir.Operation, models: Mapping[str, ir.Model], settings: PageSetti
     if {settings.field_name(f.wire_name) for f in model.fields} & PAGE_METHODS:
         return None  # the model's own fields take the names the page methods need
     where = _parameters(op)
-    total = next((f.wire_name for f in model.fields if f.wire_name in _TOTAL and _is_int(f.type)), None)
+    total = next((f.wire_name for f in model.fields
+                  if f.wire_name in _TOTAL and _is_int(f.type)), None)
     cursor_param = next((name for name in _CURSOR if name in where), None)
     path = _cursor_path(model, models) if cursor_param else ()
     if cursor_param and path:
-        return ir.Pagination("cursor", where[cursor_param], cursor_param, items.wire_name, item_type, model.key,
-                             total, path)
+        return ir.Pagination("cursor", where[cursor_param], cursor_param, items.wire_name,
+                             item_type, model.key, total, path)
     for style, names in (("offset", _OFFSET), ("page", _PAGE)):
         name = next((n for n in names if n in where), None)
         if name is not None:
             kind: Literal["offset", "page"] = "offset" if style == "offset" else "page"
-            return ir.Pagination(kind, where[name], name, items.wire_name, item_type, model.key, total)
+            return ir.Pagination(kind, where[name], name, items.wire_name, item_type, model.key,
+                                 total)
     return None
 
 
@@ -152,7 +164,9 @@ def _items_field(model: ir.Model) -> tuple[ir.Field, ir.TypeRef] | None:
     return lists[0] if len(lists) == 1 else None
 
 
-def _cursor_path(model: ir.Model, models: Mapping[str, ir.Model], depth: int = 0) -> tuple[str, ...]:
+def _cursor_path(
+    model: ir.Model, models: Mapping[str, ir.Model], depth: int = 0
+) -> tuple[str, ...]:
     """Where the next cursor is: a field of the response, or of a model one level down."""
     for f in model.fields:
         if f.wire_name in _NEXT_CURSOR and _is_str(f.type):

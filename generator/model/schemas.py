@@ -24,6 +24,7 @@ _STRING_FORMATS: dict[str, ir.PrimitiveKind] = {
     "binary": "bytes",
 }
 _SCALARS = (str, int, float, bool)
+_RECURSIVE = "recursive schema that is not an object; the recursion is typed as Any"
 
 
 def is_null_schema(node: Any) -> bool:
@@ -33,7 +34,8 @@ def is_null_schema(node: Any) -> bool:
     if t == "null" or t == ["null"]:
         return True
     values = node.get("enum")
-    only_null = isinstance(values, list) and bool(values) and all(v is None for v in values)  # [null, null] too
+    # [null, null] too
+    only_null = isinstance(values, list) and bool(values) and all(v is None for v in values)
     return only_null or ("const" in node and node["const"] is None)
 
 
@@ -54,7 +56,7 @@ class SchemaBuilder:
 
     # ------------------------------------------------------------ entry point
     def type_of(self, node: Any, loc: Location, hint: ir.NameHint) -> ir.TypeRef:
-        """The type of the schema `node` at `loc`; `hint` is what an inline model there is named from."""
+        """The type of the schema `node` at `loc`; an inline model there is named from `hint`."""
         if node is True or node == {}:
             return ir.AnyValue()
         if not isinstance(node, dict):
@@ -87,7 +89,7 @@ class SchemaBuilder:
         if self._is_model(target, target_loc):
             return self._model(target, target_loc, name, inline=False)
         if key in self._inlining:
-            self._warn(target_loc, "recursive schema that is not an object; the recursion is typed as Any")
+            self._warn(target_loc, _RECURSIVE)
             return ir.AnyValue()
         self._inlining.add(key)
         try:
@@ -114,7 +116,9 @@ class SchemaBuilder:
         ) and "title" in node
 
     # ------------------------------------------------------------ structure
-    def _type_without_nullable(self, node: dict[str, Any], loc: Location, hint: ir.NameHint) -> ir.TypeRef:
+    def _type_without_nullable(
+        self, node: dict[str, Any], loc: Location, hint: ir.NameHint
+    ) -> ir.TypeRef:
         if "const" in node:
             value = node["const"]
             if value is None:
@@ -136,18 +140,22 @@ class SchemaBuilder:
         if isinstance(node.get("allOf"), list) and node["allOf"]:
             return self._all_of(node, loc, hint)
         if "not" in node:
-            self._warn(_at(loc, "not"), "`not` cannot be expressed as a Python type; it is not checked (the rest of the schema is)")
+            self._warn(_at(loc, "not"), "`not` cannot be expressed as a Python type; "
+                       "it is not checked (the rest of the schema is)")
         types = node.get("type")
         if isinstance(types, list):
             listed = [t for t in types if t != "null"]
             type_variants: tuple[ir.TypeRef, ...] = tuple(
                 self._single_type({**node, "type": t}, t, loc, hint) for t in listed
             ) or (ir.LiteralOf((None,)),)
-            inner = type_variants[0] if len(type_variants) == 1 else ir.UnionOf(_unique(type_variants))
+            inner = (type_variants[0] if len(type_variants) == 1
+                     else ir.UnionOf(_unique(type_variants)))
             return ir.Nullable(inner) if "null" in types and listed else inner
         return self._single_type(node, types, loc, hint)
 
-    def _single_type(self, node: dict[str, Any], t: Any, loc: Location, hint: ir.NameHint) -> ir.TypeRef:
+    def _single_type(
+        self, node: dict[str, Any], t: Any, loc: Location, hint: ir.NameHint
+    ) -> ir.TypeRef:
         if t is None:
             if isinstance(node.get("properties"), dict) or "additionalProperties" in node:
                 t = "object"
@@ -179,7 +187,8 @@ class SchemaBuilder:
         prefix = node.get("prefixItems")
         if isinstance(prefix, list) and prefix and node.get("items") in (None, False):
             return ir.TupleOf(tuple(
-                self.type_of(item, _at(loc, "prefixItems", i), ir.NameHint("text", f"Item{i + 1}", hint))
+                self.type_of(item, _at(loc, "prefixItems", i),
+                             ir.NameHint("text", f"Item{i + 1}", hint))
                 for i, item in enumerate(prefix)
             ))
         items = node.get("items")
@@ -192,7 +201,9 @@ class SchemaBuilder:
             return self._model(node, loc, ir.NameHint("class", parent=hint), inline=True)
         return ir.DictOf(self._extra(node, loc, hint) or ir.AnyValue())
 
-    def _union(self, node: dict[str, Any], keyword: str, loc: Location, hint: ir.NameHint) -> ir.TypeRef:
+    def _union(
+        self, node: dict[str, Any], keyword: str, loc: Location, hint: ir.NameHint
+    ) -> ir.TypeRef:
         options = node[keyword]
         nullable = any(is_null_schema(o) for o in options)
         variants: list[ir.TypeRef] = []
@@ -207,7 +218,8 @@ class SchemaBuilder:
         unique = _unique(variants)
         if not unique:
             return ir.LiteralOf((None,))
-        inner = unique[0] if len(unique) == 1 else ir.UnionOf(unique, self._discriminator(node, unique, loc))
+        inner = (unique[0] if len(unique) == 1
+                 else ir.UnionOf(unique, self._discriminator(node, unique, loc)))
         return ir.Nullable(inner) if nullable and not isinstance(inner, ir.Nullable) else inner
 
     def _discriminator(
@@ -224,7 +236,8 @@ class SchemaBuilder:
         prop = spec["propertyName"]
         at = _at(loc, "discriminator")
         if not all(isinstance(v, ir.ModelRef) for v in variants):
-            self._warn(at, "a discriminator over variants that are not all objects is ignored; the union is matched by shape")
+            self._warn(at, "a discriminator over variants that are not all objects is ignored; "
+                       "the union is matched by shape")
             return None
         keys = [v.key for v in variants if isinstance(v, ir.ModelRef)]
         tags: dict[str, str] = {}
@@ -232,11 +245,13 @@ class SchemaBuilder:
         for value, ref in (mapping.items() if isinstance(mapping, dict) else ()):
             if not isinstance(ref, str):
                 continue
-            target = ref if "#" in ref or "/" in ref or ref.endswith((".yaml", ".yml", ".json")) else f"#/components/schemas/{ref}"
+            target = (ref if "#" in ref or "/" in ref or ref.endswith((".yaml", ".yml", ".json"))
+                      else f"#/components/schemas/{ref}")
             try:
                 _, target_loc = self.resolved.deref({"$ref": target}, at)
             except KeyError:
-                self._warn(at, f"discriminator mapping {value!r} points to {ref!r}, which does not resolve")
+                self._warn(at, f"discriminator mapping {value!r} points to {ref!r}, "
+                           "which does not resolve")
                 continue
             if target_loc.key in keys:
                 tags[str(value)] = target_loc.key
@@ -262,7 +277,8 @@ class SchemaBuilder:
 
     def _all_of(self, node: dict[str, Any], loc: Location, hint: ir.NameHint) -> ir.TypeRef:
         parts = node["allOf"]
-        own = {k: v for k, v in node.items() if k not in ("allOf", "description", "title", "default", "examples", "example")}
+        own = {k: v for k, v in node.items()
+               if k not in ("allOf", "description", "title", "default", "examples", "example")}
         if len(parts) == 1 and not own.get("properties"):
             return self.type_of(parts[0], _at(loc, "allOf", 0), hint)
         if self._all_of_objects(node, loc):
@@ -273,7 +289,7 @@ class SchemaBuilder:
         for index, part in enumerate(parts):
             target, target_loc = self.resolved.deref(part, _at(loc, "allOf", index))
             if target_loc.key in self._inlining:
-                self._warn(target_loc, "recursive schema that is not an object; the recursion is typed as Any")
+                self._warn(target_loc, _RECURSIVE)
                 return ir.AnyValue()
             if isinstance(part, dict) and "$ref" in part:
                 entered.add(target_loc.key)
@@ -311,7 +327,9 @@ class SchemaBuilder:
         ref: ir.TypeRef = ir.EnumRef(key)
         return ir.Nullable(ref) if None in node["enum"] else ref
 
-    def _model(self, node: dict[str, Any], loc: Location, name: ir.NameHint, inline: bool) -> ir.TypeRef:
+    def _model(
+        self, node: dict[str, Any], loc: Location, name: ir.NameHint, inline: bool
+    ) -> ir.TypeRef:
         key = loc.key
         if key in self.models or key in self._building:
             return ir.ModelRef(key)
@@ -337,7 +355,8 @@ class SchemaBuilder:
     def _base(self, node: dict[str, Any], loc: Location) -> str | None:
         """The model an `allOf` extends: its one `$ref` member, when that is an object model."""
         parts = node.get("allOf")
-        refs = [(i, p) for i, p in enumerate(parts if isinstance(parts, list) else []) if isinstance(p, dict) and "$ref" in p]
+        refs = [(i, p) for i, p in enumerate(parts if isinstance(parts, list) else [])
+                if isinstance(p, dict) and "$ref" in p]
         if len(refs) != 1:
             return None
         index, part = refs[0]
@@ -349,7 +368,8 @@ class SchemaBuilder:
         extra = node.get("additionalProperties")
         types: list[ir.TypeRef] = []
         if isinstance(extra, dict) and extra:
-            types.append(self.type_of(extra, _at(loc, "additionalProperties"), ir.NameHint("text", "Value", name)))
+            types.append(self.type_of(extra, _at(loc, "additionalProperties"),
+                                      ir.NameHint("text", "Value", name)))
         elif extra is not False:
             return ir.AnyValue()  # absent, true or {}: anything goes
         patterns = node.get("patternProperties")
@@ -384,7 +404,9 @@ class SchemaBuilder:
             required |= {r for r in listed if isinstance(r, str)}
         return properties, required, description
 
-    def _field(self, wire: str, schema: Any, loc: Location, required: bool, owner: ir.NameHint) -> ir.Field:
+    def _field(
+        self, wire: str, schema: Any, loc: Location, required: bool, owner: ir.NameHint
+    ) -> ir.Field:
         field_type = self.type_of(schema, loc, ir.NameHint("word", wire, owner))
         info = schema if isinstance(schema, dict) else {}
         description = ir.spec_text(info.get("description"))
@@ -403,7 +425,7 @@ class SchemaBuilder:
 
 
 def component_hint(loc: Location, title: object) -> ir.NameHint:
-    """The name hint of a component schema: its location (a whole file: the file's name) and title."""
+    """A component schema's name hint: its location (a whole file: the file's name) and title."""
     where = loc.pointer or PurePosixPath(loc.file).stem
     return ir.NameHint("schema", where, title=title if isinstance(title, str) else None)
 

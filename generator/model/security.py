@@ -13,7 +13,9 @@ from sdkforge.diagnostics import Diagnostics, join_pointer
 from sdkforge.model import ir
 
 
-def auth_schemes(data: dict[str, Any], file: str, diagnostics: Diagnostics) -> tuple[ir.AuthScheme, ...]:
+def auth_schemes(
+    data: dict[str, Any], file: str, diagnostics: Diagnostics
+) -> tuple[ir.AuthScheme, ...]:
     raw = (data.get("components") or {}).get("securitySchemes") or {}
     found: list[ir.AuthScheme] = []
     for name, scheme in sorted(raw.items() if isinstance(raw, dict) else ()):
@@ -23,10 +25,12 @@ def auth_schemes(data: dict[str, Any], file: str, diagnostics: Diagnostics) -> t
         if kind is None:
             diagnostics.warning(
                 file, join_pointer("/components/securitySchemes", name),
-                f"security scheme {name!r} ({scheme.get('type')}) is not supported; pass its credentials with default_headers",
+                f"security scheme {name!r} ({scheme.get('type')}) is not supported; "
+                "pass its credentials with default_headers",
             )
             continue
-        wire = str(scheme.get("name") or "Authorization") if kind in ("header", "query", "cookie") else "Authorization"
+        wire = (str(scheme.get("name") or "Authorization") if kind in ("header", "query", "cookie")
+                else "Authorization")
         found.append(ir.AuthScheme(name, kind, wire, str(scheme.get("description") or "").strip(),
                                    oauth=scheme.get("type") in ("oauth2", "openIdConnect")))
     return tuple(found)
@@ -45,8 +49,11 @@ def _kind(scheme: dict[str, Any]) -> ir.AuthKind | None:
     return None
 
 
-def operation_security(op: dict[str, Any], data: dict[str, Any], known: set[str]) -> tuple[str, ...]:
-    """The schemes an operation may send: its own `security`, else the document's; none when empty."""
+def operation_security(
+    op: dict[str, Any], data: dict[str, Any], known: set[str]
+) -> tuple[str, ...]:
+    """The schemes an operation may send: its own `security`, else the document's; none when
+    empty."""
     requirements = op["security"] if "security" in op else data.get("security")
     names: list[str] = []
     for requirement in requirements if isinstance(requirements, list) else ():
@@ -85,8 +92,8 @@ def lift_shared_headers(
         wire = min(p.wire_name for p in params)
         bearer = lowered == "authorization" and "bearer" in examples.get(lowered, "").lower()
         description = next((p.description for p in params if p.description), "")
-        lifted[lowered] = ir.AuthScheme(f"header:{wire}", "bearer" if bearer else "header", wire, description,
-                                        argument=configured or None)
+        lifted[lowered] = ir.AuthScheme(f"header:{wire}", "bearer" if bearer else "header", wire,
+                                        description, argument=configured or None)
     if not lifted:
         return operations, auth
     result = []

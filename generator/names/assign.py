@@ -27,7 +27,7 @@ RESERVED_METHOD_NAMES = frozenset({"with_raw_response", "with_streaming_response
 
 # Fixed names every generated package uses (reserved in their scopes by `naming`).
 BODY_ARGUMENT = Identifier("body")  # a request body that is not flattened into keywords
-CONTENT_TYPE_ARGUMENT = Identifier("content_type")  # the body's content type, when the spec offers several
+CONTENT_TYPE_ARGUMENT = Identifier("content_type")  # the body's content type, if it has several
 EXTRA_FIELD = Identifier("__pydantic_extra__")  # properties a model's schema does not name
 
 
@@ -74,7 +74,8 @@ class Names:
 def assign(api: ir.Api, package: str | None = None, client: str | None = None) -> Names:
     """Name everything in `api`; `package` and `client` are the names asked for, if any."""
     classes = class_names(api)
-    types = {key: classes[key] for key in [*(m.key for m in api.models), *(e.key for e in api.enums)]}
+    types = {key: classes[key]
+             for key in [*(m.key for m in api.models), *(e.key for e in api.enums)]}
     aliases = {a.key: classes[a.key] for a in api.aliases}
     fields, wanted_fields = _field_names(api.models, set(classes.values()))
     resources = _resources(api.operations)
@@ -84,11 +85,13 @@ def assign(api: ir.Api, package: str | None = None, client: str | None = None) -
     models = {m.key: m for m in api.models}
     arguments = {operation_key(op): _arguments(op, models, wanted_fields) for op in api.operations}
     package_name = ModuleName(naming.snake(package) if package else naming.package_name(api.title))
-    client_name = ClassName(naming.client_name(client or package_name, [r.class_name for r in resources]))
+    client_name = ClassName(naming.client_name(client or package_name,
+                                               [r.class_name for r in resources]))
     return Names(
         package=package_name, client=client_name, types=types, aliases=aliases,
-        modules=assign_modules(api.models, {**types, **aliases}), fields=fields, resources=resources,
-        methods=methods, arguments=arguments, credentials=credentials(api.auth), exported={**types, **aliases},
+        modules=assign_modules(api.models, {**types, **aliases}), fields=fields,
+        resources=resources, methods=methods, arguments=arguments,
+        credentials=credentials(api.auth), exported={**types, **aliases},
     )
 
 
@@ -106,18 +109,22 @@ def _field_names(
     def name(model: ir.Model) -> dict[str, Identifier]:
         if model.key in result:
             return result[model.key]
-        inherited = name(by_key[model.base]) if model.base in by_key and model.base != model.key else {}
-        wanted[model.key] = naming.unique_names([(f.wire_name, naming.field_name(f.wire_name)) for f in model.fields])
+        inherited = (name(by_key[model.base]) if model.base in by_key and model.base != model.key
+                     else {})
+        wanted[model.key] = naming.unique_names([(f.wire_name, naming.field_name(f.wire_name))
+                                                 for f in model.fields])
         # A field named like a class would shadow it in the annotations: then every class
         # name is taken in this scope, and that field takes the next free spelling.
         shadowing = {f.wire_name for f in model.fields if wanted[model.key][f.wire_name] in classes}
-        reserved = naming.RESERVED_FIELD_NAMES | classes if shadowing else naming.RESERVED_FIELD_NAMES
+        reserved = (naming.RESERVED_FIELD_NAMES | classes if shadowing
+                    else naming.RESERVED_FIELD_NAMES)
         scope = Namespace(f"fields of {model.key}", reserved)
         names: dict[str, Identifier] = {}
         for wire, attribute in inherited.items():  # inherited fields keep the base's names
             if any(f.wire_name == wire for f in model.fields):
                 names[wire] = Identifier(scope.claim(attribute))
-        for wire, spelt in sorted(wanted[model.key].items(), key=lambda item: (item[0] in shadowing, item[0])):
+        for wire, spelt in sorted(wanted[model.key].items(),
+                                  key=lambda item: (item[0] in shadowing, item[0])):
             if wire not in names:
                 names[wire] = Identifier(scope.claim(spelt))
         result[model.key] = {f.wire_name: names[f.wire_name] for f in model.fields}
@@ -136,7 +143,8 @@ def _resources(operations: tuple[ir.Operation, ...]) -> tuple[ResourceNames, ...
     groups: dict[str, list[ir.Operation]] = {}
     for op in operations:
         groups.setdefault(naming.resource_name([op.tag] if op.tag else [], op.path), []).append(op)
-    classes = Namespace("resource classes")  # the client class steers clear of them (`naming.client_name`)
+    # The client class steers clear of them (`naming.client_name`).
+    classes = Namespace("resource classes")
     result = []
     for attribute, ops in sorted(groups.items()):
         wanted = naming.pascal(attribute)
@@ -144,7 +152,8 @@ def _resources(operations: tuple[ir.Operation, ...]) -> tuple[ResourceNames, ...
             wanted += "Resource"  # it would shadow what its module imports
         result.append(ResourceNames(
             attribute=Identifier(attribute), class_name=ClassName(classes.claim(wanted)),
-            module=ModuleName(attribute), operations=tuple(sorted(ops, key=lambda o: (o.path, o.method))),
+            module=ModuleName(attribute),
+            operations=tuple(sorted(ops, key=lambda o: (o.path, o.method))),
         ))
     return tuple(result)
 
@@ -164,7 +173,8 @@ def _method_names(operations: tuple[ir.Operation, ...]) -> dict[OperationKey, Id
         shared = set.intersection(*(set(s) for s in segments)) if len(ops) > 1 else set()
         taken = set(name.split("_"))
         extras = [
-            [w for s in segs if s not in shared for w in naming.snake(s).split("_") if w not in taken]
+            [w for s in segs if s not in shared
+             for w in naming.snake(s).split("_") if w not in taken]
             for segs in segments
         ]
         plain_one = sum(1 for e in extras if not e) == 1 and name not in RESERVED_METHOD_NAMES
@@ -180,12 +190,14 @@ def _method_names(operations: tuple[ir.Operation, ...]) -> dict[OperationKey, Id
     result: dict[OperationKey, Identifier] = {}
     for op in operations:
         name = chosen[operation_key(op)]
-        result[operation_key(op)] = Identifier(scope.claim(f"{name}_{op.method}" if counts[name] > 1 else name))
+        spelt = f"{name}_{op.method}" if counts[name] > 1 else name
+        result[operation_key(op)] = Identifier(scope.claim(spelt))
     return result
 
 
 def _static_segments(path: str) -> list[str]:
-    return [s for s in path.split("/") if s and not s.startswith("{") and not re.fullmatch(r"v\d+", s)]
+    return [s for s in path.split("/")
+            if s and not s.startswith("{") and not re.fullmatch(r"v\d+", s)]
 
 
 # ---------------------------------------------------------------- arguments
@@ -199,9 +211,11 @@ def _arguments(
     scope = Namespace(f"arguments of {op.method.upper()} {op.path}", naming.RESERVED_KWARGS)
     result: dict[ArgumentKey, Identifier] = {}
     for p in op.params:
-        result[(p.location, p.wire_name)] = Identifier(scope.claim(naming.param_name(p.wire_name), p.location))
+        spelt = naming.param_name(p.wire_name)
+        result[(p.location, p.wire_name)] = Identifier(scope.claim(spelt, p.location))
     body = op.body
-    if body is not None and body.fields and isinstance(body.type, ir.ModelRef) and body.type.key in models:
+    if (body is not None and body.fields and isinstance(body.type, ir.ModelRef)
+            and body.type.key in models):
         wanted = wanted_fields[body.type.key]
         for f in sorted(body.fields, key=lambda f: wanted[f.wire_name]):
             result[("body", f.wire_name)] = Identifier(scope.claim(wanted[f.wire_name], "body"))

@@ -67,7 +67,7 @@ def class_names(api: ir.Api) -> dict[str, ClassName]:
         if name not in given:
             given[name] = shape
             scope.reserve(name)
-        elif given[name] != shape:
-            raise AssertionError(f"two different types were both named {name!r}")  # a bug in the rules
+        elif given[name] != shape:  # a bug in the rules
+            raise AssertionError(f"two different types were both named {name!r}")
         result[key] = ClassName(name)
     return result

@@ -55,7 +55,9 @@ def _components(graph: dict[str, list[str]]) -> list[list[str]]:
     return result
 
 
-def assign_modules(models: Iterable[ir.Model], names: Mapping[str, ClassName]) -> dict[str, ModuleName]:
+def assign_modules(
+    models: Iterable[ir.Model], names: Mapping[str, ClassName]
+) -> dict[str, ModuleName]:
     """key -> module name (without package) for every named type: `names` are the classes,
     enums and aliases of the models package by key."""
     graph: dict[str, list[str]] = {key: [] for key in names}

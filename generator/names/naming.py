@@ -18,8 +18,6 @@ import re
 import sys
 import unicodedata
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from dataclasses import replace
-
 
 MAX_IDENTIFIER = 80
 
@@ -45,14 +43,17 @@ RESERVED_FIELD_NAMES = frozenset(
         "model_post_init", "model_rebuild", "model_validate", "model_validate_json",
         "model_validate_strings", "self",
         # Names the annotations of a model module use: a field may not shadow them.
-        "str", "int", "float", "bool", "bytes", "list", "dict", "tuple", "datetime", "uuid",
+        "str", "int", "float", "bool", "bytes", "list", "tuple", "datetime", "uuid",
         "decimal", "Any", "Literal", "Annotated", "LENIENT", "Field", "BaseModel",
     }
 )
 
 # Keyword arguments every generated method takes; spec parameters may not take them.
 RESERVED_KWARGS = frozenset(
-    {"extra_headers", "extra_query", "extra_body", "timeout", "max_retries", "self", "body", "content_type"}
+    {
+        "extra_headers", "extra_query", "extra_body", "timeout", "max_retries", "self", "body",
+        "content_type",
+    }
 )
 
 # Attributes of the generated client; resources may not take them.
@@ -63,22 +64,25 @@ RESERVED_RESOURCE_NAMES = frozenset(
     }
 )
 
-# Names the package's `__init__` and `_client` import or define; the client classes may not take them.
+# Names the package's `__init__` and `_client` import or define; the client classes may not
+# take them.
 RESERVED_CLIENT_NAMES = frozenset(
     {
-        "APIConnectionError", "APIError", "APIResponse", "APIResponseValidationError", "APIStatusError",
-        "APITimeoutError", "AsyncStreamedResponse", "AuthenticationError", "BadRequestError", "BaseModel",
-        "ConflictError", "InternalServerError", "NotFoundError", "PermissionDeniedError", "RateLimitError",
-        "StreamedResponse", "UnprocessableEntityError", "NotGiven", "SyncAPIClient", "AsyncAPIClient",
-        "Timeout", "Mapping", "TracebackType", "TYPE_CHECKING",
+        "APIConnectionError", "APIError", "APIResponse", "APIResponseValidationError",
+        "APIStatusError", "APITimeoutError", "AsyncStreamedResponse", "AuthenticationError",
+        "BadRequestError", "BaseModel", "ConflictError", "InternalServerError", "NotFoundError",
+        "PermissionDeniedError", "RateLimitError", "StreamedResponse", "UnprocessableEntityError",
+        "NotGiven", "SyncAPIClient", "AsyncAPIClient", "Timeout", "Mapping", "TracebackType",
+        "TYPE_CHECKING",
     }
 )
 
 # Names a resource module imports; its classes (`X`, `AsyncX`) may not take them.
 RESERVED_RESOURCE_CLASS_NAMES = frozenset(
     {
-        "AsyncAPIClient", "SyncAPIClient", "Call", "Endpoint", "PageSpec", "NOT_GIVEN", "Body", "FileTypes",
-        "Headers", "NotGiven", "Query", "Timeout", "Tag", "Any", "Literal", "cast", "cache", "cached_property",
+        "AsyncAPIClient", "SyncAPIClient", "Call", "Endpoint", "PageSpec", "NOT_GIVEN", "Body",
+        "FileTypes", "Headers", "NotGiven", "Query", "Timeout", "Tag", "Any", "Literal", "cast",
+        "cache", "cached_property",
     }
 )
 
@@ -92,11 +96,14 @@ SHADOWED_MODULES = frozenset(sys.stdlib_module_names) | {
 _WORD = re.compile(r"[A-Z]+\d*(?=[A-Z][a-z])|[A-Z]?[a-z]+\d*|[A-Z]+\d*|\d+[a-z]*")
 
 
-_TRANSLITERATE = str.maketrans({"ß": "ss", "æ": "ae", "Æ": "Ae", "ø": "o", "Ø": "O", "đ": "d", "ł": "l", "Ł": "L", "œ": "oe"})
+_TRANSLITERATE = str.maketrans(
+    {"ß": "ss", "æ": "ae", "Æ": "Ae", "ø": "o", "Ø": "O", "đ": "d", "ł": "l", "Ł": "L", "œ": "oe"}
+)
 
 
 def _ascii(text: str) -> str:
-    return unicodedata.normalize("NFKD", text.translate(_TRANSLITERATE)).encode("ascii", "ignore").decode("ascii")
+    decomposed = unicodedata.normalize("NFKD", text.translate(_TRANSLITERATE))
+    return decomposed.encode("ascii", "ignore").decode("ascii")
 
 
 def words(text: str) -> list[str]:
@@ -147,7 +154,8 @@ def py_name(wire: str) -> str:
 
 
 def param_name(wire: str) -> str:
-    """Parameters are snake_case keywords: `X-Request-Id` -> x_request_id, `pageSize` -> page_size."""
+    """Parameters are snake_case keywords: `X-Request-Id` -> x_request_id,
+    `pageSize` -> page_size."""
     return snake(wire)
 
 
@@ -176,7 +184,8 @@ def unique_names(items: Sequence[tuple[str, str]], taken: Iterable[str] = ()) ->
 # ---------------------------------------------------------------- operations
 
 def method_name(operation_id: str, method: str, path: str) -> str:
-    """`get_trigger_history_v1_clusters_triggers__trigger_id__history_post` -> get_trigger_history."""
+    """`get_trigger_history_v1_clusters_triggers__trigger_id__history_post` ->
+    get_trigger_history."""
     if not operation_id:
         return snake(f"{method} {path}")
     suffix = re.sub(r"\W", "_", path) + "_" + method.lower()
@@ -294,11 +303,14 @@ def resolve_class_names(
     return _dedupe(result, fingerprint)
 
 
-def _qualify(name: str, keys: list[str], wanted: Mapping[str, tuple[str, bool, int]]) -> dict[str, str]:
+def _qualify(
+    name: str, keys: list[str], wanted: Mapping[str, tuple[str, bool, int]]
+) -> dict[str, str]:
     quals = {k: _qualifiers(k) if wanted[k][1] else [] for k in keys}
     depth = max((len(q) for q in quals.values()), default=0)
     for k in range(1, depth + 1):
-        names = {key: pascal("_".join(reversed(q[:k]))) + name if q else name for key, q in quals.items()}
+        names = {key: pascal("_".join(reversed(q[:k]))) + name if q else name
+                 for key, q in quals.items()}
         if len(set(names.values())) == len(names):
             return names
     # Not distinguishable by module path (inline schemas, identical paths): a stable digest.
@@ -311,7 +323,8 @@ def _dedupe(names: dict[str, str], fingerprint: Callable[[str], str]) -> dict[st
     for key, name in names.items():
         shapes.setdefault(name, set()).add(fingerprint(key))
     return {
-        key: name if len(shapes[name]) == 1 else name + hashlib.sha1(key.encode()).hexdigest()[:6].upper()
+        key: (name if len(shapes[name]) == 1
+              else name + hashlib.sha1(key.encode()).hexdigest()[:6].upper())
         for key, name in names.items()
     }
 
@@ -327,6 +340,7 @@ def module_names(class_names: Iterable[str]) -> dict[str, str]:
     for module in wanted.values():
         counts[module] = counts.get(module, 0) + 1
     return {
-        name: module if counts[module] == 1 else f"{module}_{hashlib.sha1(name.encode()).hexdigest()[:6]}"
+        name: (module if counts[module] == 1
+               else f"{module}_{hashlib.sha1(name.encode()).hexdigest()[:6]}")
         for name, module in wanted.items()
     }

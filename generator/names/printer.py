@@ -33,7 +33,8 @@ def type_text(t: ir.TypeRef, names: Mapping[str, str]) -> str:
     if isinstance(t, ir.UnionOf):
         text = " | ".join(type_text(v, names) for v in t.variants)
         if t.discriminator is not None:
-            tags = ", ".join(f"{json.dumps(tag)}: {names.get(key, key)}" for tag, key in t.discriminator.tags)
+            tags = ", ".join(f"{json.dumps(tag)}: {names.get(key, key)}"
+                             for tag, key in t.discriminator.tags)
             text += f" by {t.discriminator.property} {{{tags}}}"
         return f"({text})"
     if isinstance(t, (ir.ModelRef, ir.EnumRef)):
@@ -57,11 +58,14 @@ def _lines(api: ir.Api, names: Names) -> Iterator[str]:
         yield f"auth {scheme.name} {scheme.kind} {scheme.wire_name} -> {args}"
     for model in api.models:
         base = f" extends {exported[model.base]}" if model.base else ""
-        yield f"model {model.key} -> {exported[model.key]} in models/{names.modules[model.key]}{base}"
+        yield (f"model {model.key} -> {exported[model.key]} "
+               f"in models/{names.modules[model.key]}{base}")
         for f in model.fields:
-            flags = "".join(f" {flag}" for flag, on in (("required", f.required), ("read-only", f.read_only),
+            flags = "".join(f" {flag}" for flag, on in (("required", f.required),
+                                                       ("read-only", f.read_only),
                                                        ("write-only", f.write_only)) if on)
-            yield f"  {f.wire_name} -> {names.field(model.key, f.wire_name)}: {type_text(f.type, exported)}{flags}"
+            yield (f"  {f.wire_name} -> {names.field(model.key, f.wire_name)}: "
+                   f"{type_text(f.type, exported)}{flags}")
         if model.extra is not None and not isinstance(model.extra, ir.AnyValue):
             yield f"  * -> {type_text(model.extra, exported)}"
     for enum in api.enums:
@@ -70,7 +74,8 @@ def _lines(api: ir.Api, names: Names) -> Iterator[str]:
     for alias in api.aliases:
         yield f"alias {alias.key} -> {exported[alias.key]} = {type_text(alias.target, exported)}"
     for resource in names.resources:
-        yield f"resource client.{resource.attribute} ({resource.class_name}, resources/{resource.module})"
+        yield (f"resource client.{resource.attribute} "
+               f"({resource.class_name}, resources/{resource.module})")
         for op in resource.operations:
             yield from _operation(op, names, exported)
 
@@ -86,7 +91,8 @@ def _operation(op: ir.Operation, names: Names, exported: Mapping[str, str]) -> I
     body = op.body
     if body is not None:
         required = " required" if body.required else ""
-        yield f"    body {body.kind} {body.content_type}: {type_text(body.type, exported)}{required}"
+        yield (f"    body {body.kind} {body.content_type}: "
+               f"{type_text(body.type, exported)}{required}")
         for f in body.fields:
             required = " required" if f.required else ""
             yield f"      {f.wire_name} -> {names.argument(op, 'body', f.wire_name)}{required}"

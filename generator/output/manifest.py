@@ -67,12 +67,14 @@ def read_manifest(out: Path) -> Manifest | None:
     try:
         data = json.loads((out / MANIFEST).read_text(encoding="utf-8"))
         files, sources, options = data["files"], data.get("sources", {}), data.get("options", {})
-        if not (isinstance(files, dict) and isinstance(sources, dict) and isinstance(options, dict)):
+        if not all(isinstance(part, dict) for part in (files, sources, options)):
             return None
         return Manifest(
             spec_sha256=str(data.get("spec_sha256", "")), options=options,
-            files={str(k): str(v) for k, v in files.items()}, sources={str(k): str(v) for k, v in sources.items()},
-            generator_version=str(data.get("generator_version", "")), formatter=str(data.get("formatter", "")),
+            files={str(k): str(v) for k, v in files.items()},
+            sources={str(k): str(v) for k, v in sources.items()},
+            generator_version=str(data.get("generator_version", "")),
+            formatter=str(data.get("formatter", "")),
         )
     except (OSError, ValueError, KeyError, TypeError, AttributeError):
         return None

@@ -48,7 +48,8 @@ def recover(out: Path) -> None:
     parent = out.resolve().parent
     if not parent.is_dir():
         return
-    leftovers = sorted(p for p in parent.iterdir() if p.name.startswith(staging_prefix(out)) and p.is_dir())
+    leftovers = sorted(p for p in parent.iterdir()
+                       if p.name.startswith(staging_prefix(out)) and p.is_dir())
     backups = [p for p in leftovers if p.name.endswith(BACKUP_SUFFIX)]
     if backups and not os.path.lexists(out):
         os.replace(backups[-1], out)  # died between moving the old tree away and the new one in

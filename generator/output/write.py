@@ -25,6 +25,7 @@ from sdkforge.errors import EditedFilesError, OutputError
 from sdkforge.output.manifest import MANIFEST, Manifest, edited_files, read_manifest, text_hash
 from sdkforge.output.outdir import BACKUP_SUFFIX, dangerous, recover, staging_prefix, swap_in
 
+
 @dataclass(frozen=True, slots=True)
 class Staleness:
     added: tuple[str, ...]
@@ -42,11 +43,13 @@ def check_output_folder(out: Path, force: bool = False, spec: Path | None = None
         raise OutputError(f"{out} exists and is not a folder; choose another output path")
     reason = dangerous(out, spec)
     if reason:
-        raise OutputError(f"refusing to write into {out.resolve()}: {reason}; choose a dedicated output folder")
+        raise OutputError(f"refusing to write into {out.resolve()}: {reason}; "
+                          "choose a dedicated output folder")
     if out.is_dir() and any(out.iterdir()) and not (out / MANIFEST).is_file() and not force:
         raise OutputError(
             f"{out} is not empty and was not written by sdkforge (no {MANIFEST}); "
-            "choose an empty folder, or pass --force to generate into it anyway (its other files are kept)"
+            "choose an empty folder, or pass --force to generate into it anyway "
+            "(its other files are kept)"
         )
 
 
@@ -68,7 +71,8 @@ class Staged:
             swap_in(self.staging, self.out, backup)
         except OSError as exc:
             self.discard()
-            raise OutputError(f"cannot write the output folder {self.out}: {exc.strerror or exc}") from None
+            raise OutputError(f"cannot write the output folder {self.out}: "
+                              f"{exc.strerror or exc}") from None
         shutil.rmtree(backup, ignore_errors=True)
 
     def discard(self) -> None:
@@ -96,14 +100,16 @@ def stage(out: Path, files: Mapping[str, str], force: bool = False) -> Staged:
         replaced = sorted(p for p in edited if p not in files or _differs(out / p, files[p]))
         if replaced and not force:
             raise EditedFilesError(out, replaced)
-        unchanged = {p for p, text in files.items() if p not in edited and manifest.files.get(p) == text_hash(text)}
+        unchanged = {p for p, text in files.items()
+                     if p not in edited and manifest.files.get(p) == text_hash(text)}
     parent = out.resolve().parent
     try:
         recover(out)
         parent.mkdir(parents=True, exist_ok=True)
         staging = Path(tempfile.mkdtemp(prefix=staging_prefix(out), dir=parent))
     except OSError as exc:
-        raise OutputError(f"cannot create the output folder next to {out}: {exc.strerror or exc}") from None
+        raise OutputError(f"cannot create the output folder next to {out}: "
+                          f"{exc.strerror or exc}") from None
     try:
         if out.is_dir():
             _keep_foreign_files(out, staging, owned_files(manifest) | set(files))
@@ -153,7 +159,9 @@ def _differs(path: Path, text: str) -> bool:
         return True
 
 
-def compare(out: Path, files: Mapping[str, str], options: Mapping[str, object] | None = None) -> Staleness:
+def compare(
+    out: Path, files: Mapping[str, str], options: Mapping[str, object] | None = None
+) -> Staleness:
     """What differs between `files` and the folder on disk; files sdkforge did not write are
     ignored. With `options`, an output written by another sdkforge version or with other
     options is stale too, whatever its files say."""
@@ -175,11 +183,13 @@ def compare(out: Path, files: Mapping[str, str], options: Mapping[str, object] |
     reasons: list[str] = []
     if manifest is not None and options is not None:
         if manifest.generator_version != __version__:
-            reasons.append(f"written by sdkforge {manifest.generator_version or '(unknown)'}; this is sdkforge {__version__}")
+            reasons.append(f"written by sdkforge {manifest.generator_version or '(unknown)'}; "
+                           f"this is sdkforge {__version__}")
         for key in sorted(set(manifest.options) | set(options)):
             before, now = manifest.options.get(key), options.get(key)
             if before != now:
-                reasons.append(f"generated with option {key}={_shown(before)}; now {key}={_shown(now)}")
+                reasons.append(f"generated with option {key}={_shown(before)}; "
+                               f"now {key}={_shown(now)}")
     return Staleness(tuple(added), tuple(removed), tuple(changed), tuple(reasons))
 
 

@@ -22,7 +22,6 @@ from typing import Any
 import yaml
 
 from sdkforge.diagnostics import escape_pointer_token
-
 from sdkforge.errors import SpecError, fail
 
 MAX_DEPTH = 100  # nested mappings and lists; real specs stay under 25
@@ -72,9 +71,11 @@ class UniqueKeyLoader(_SafeLoader):  # type: ignore[misc]  # PyYAML's loaders ar
                 if key_node.value in seen:
                     raise DuplicateKey()
                 seen.add(key_node.value)
-        self.flatten_mapping(node)  # the keys merged in by `<<` too (the base class flattens no more)
+        # The keys merged in by `<<` too (the base class flattens no more).
+        self.flatten_mapping(node)
         node.value = [
-            (_as_string(key_node), value_node) if isinstance(key_node, yaml.ScalarNode) else (key_node, value_node)
+            (_as_string(key_node), value_node) if isinstance(key_node, yaml.ScalarNode)
+            else (key_node, value_node)
             for key_node, value_node in node.value
         ]
         return super().construct_mapping(node, deep=deep)
@@ -110,7 +111,8 @@ def duplicate_key_error(text: str, name: str) -> SpecError:
             f"column {key_node.start_mark.column + 1}: parsers keep only one of the two",
             "remove or rename one of them",
         )
-    return fail(name, "", "the document repeats a key in one of its mappings", "remove or rename one of them")
+    return fail(name, "", "the document repeats a key in one of its mappings",
+                "remove or rename one of them")
 
 
 def _mapping_keys(root: yaml.Node | None) -> Iterator[tuple[str, yaml.Node]]:
@@ -126,11 +128,12 @@ def _mapping_keys(root: yaml.Node | None) -> Iterator[tuple[str, yaml.Node]]:
             seen: set[str] = set()
             children = []
             for key_node, value in node.value:
-                if isinstance(key_node, yaml.ScalarNode) and key_node.tag != "tag:yaml.org,2002:merge":
+                if isinstance(key_node, yaml.ScalarNode) and key_node.tag != _MERGE:
                     if key_node.value in seen:
                         yield pointer, key_node
                     seen.add(key_node.value)
-                    children.append((value, f"{pointer}/{escape_pointer_token(str(key_node.value))}"))
+                    token = escape_pointer_token(str(key_node.value))
+                    children.append((value, f"{pointer}/{token}"))
             stack.extend(reversed(children))
         elif isinstance(node, yaml.SequenceNode):
             stack.extend(reversed([(v, f"{pointer}/{i}") for i, v in enumerate(node.value)]))
@@ -144,7 +147,8 @@ def check_yaml_depth(text: str, name: str) -> None:
             depth += 1
             if depth > MAX_DEPTH:
                 mark = event.start_mark
-                raise _too_deep(name, f" (line {mark.line + 1}, column {mark.column + 1})" if mark else "")
+                where = f" (line {mark.line + 1}, column {mark.column + 1})" if mark else ""
+                raise _too_deep(name, where)
         elif isinstance(event, (yaml.MappingEndEvent, yaml.SequenceEndEvent)):
             depth -= 1
 
@@ -198,15 +202,16 @@ def check_shape(data: Any, name: str) -> None:
             if depth > MAX_DEPTH:
                 raise _too_deep(name)
             if size > distinct + MAX_ALIAS_NODES:
-                raise fail(name, "", f"YAML aliases expand this document by more than {MAX_ALIAS_NODES:,} nodes "
-                           "(an alias bomb?)", "write the repeated parts out, or use $ref")
+                raise fail(name, "", "YAML aliases expand this document by more than "
+                           f"{MAX_ALIAS_NODES:,} nodes (an alias bomb?)",
+                           "write the repeated parts out, or use $ref")
             sizes[ident] = (size, depth)
             continue
         if ident in sizes:
             continue
         if ident in active:
-            raise fail(name, "", "a YAML alias refers to a node that contains it (a recursive document)",
-                       "use $ref for recursive schemas")
+            raise fail(name, "", "a YAML alias refers to a node that contains it "
+                       "(a recursive document)", "use $ref for recursive schemas")
         active.add(ident)
         stack.append((node, True))
         stack.extend((child, False) for child in values if isinstance(child, (dict, list)))

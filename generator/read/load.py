@@ -16,11 +16,17 @@ from urllib.parse import urlsplit
 import yaml
 
 from sdkforge.diagnostics import unescape_pointer_token
-
 from sdkforge.errors import fail
 from sdkforge.read.limits import (
-    UniqueKeyLoader, DuplicateKey, check_json_depth, check_shape, check_yaml_depth, duplicate_key_error, json_object,
-    max_spec_bytes, too_large,
+    DuplicateKey,
+    UniqueKeyLoader,
+    check_json_depth,
+    check_shape,
+    check_yaml_depth,
+    duplicate_key_error,
+    json_object,
+    max_spec_bytes,
+    too_large,
 )
 
 _SafeLoader: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
@@ -53,8 +59,10 @@ def load(path: Path) -> Document:
     limit = max_spec_bytes(name)
     try:
         if path.is_dir():
-            raise fail(name, "", "is a folder, not a spec file", "pass the path of a .yaml or .json file")
-        with open(path, "rb") as handle:  # never more than the limit, whatever the file (or device) holds
+            raise fail(name, "", "is a folder, not a spec file",
+                       "pass the path of a .yaml or .json file")
+        # Never more than the limit, whatever the file (or device) holds.
+        with open(path, "rb") as handle:
             raw = handle.read(limit + 1)
     except FileNotFoundError:
         raise fail(name, "", "spec file not found", "check the path") from None
@@ -80,7 +88,8 @@ def load_remote(url: str) -> Document:
         raise fail(url, "", str(exc)) from None
     text = decode(raw, url)
     path = Path(urlsplit(url).path or "remote")
-    return Document(path=path, data=parse(text, url, json_first=_looks_like_json(path, text)), text=text, url=url)
+    data = parse(text, url, json_first=_looks_like_json(path, text))
+    return Document(path=path, data=data, text=text, url=url)
 
 
 def decode(raw: bytes, name: str) -> str:
@@ -90,12 +99,13 @@ def decode(raw: bytes, name: str) -> str:
         text = raw.decode(encoding)
     except UnicodeDecodeError as exc:
         line = raw[: exc.start].count(b"\n") + 1
-        raise fail(name, "", f"spec file is not valid {encoding.upper()}: byte {exc.start} (line {line}) "
-                   f"cannot be decoded", "save the file as UTF-8") from None
+        raise fail(name, "", f"spec file is not valid {encoding.upper()}: byte {exc.start} "
+                   f"(line {line}) cannot be decoded", "save the file as UTF-8") from None
     text = text.removeprefix("\ufeff")
     if "\x00" in text:  # YAML and JSON forbid raw NUL; escaped ones ("\\u0000") are fine
         line = text[: text.index("\x00")].count("\n") + 1
-        raise fail(name, "", f"spec file contains a NUL character (line {line}); is it a binary file?")
+        raise fail(name, "", f"spec file contains a NUL character (line {line}); "
+                   "is it a binary file?")
     return text
 
 
@@ -168,7 +178,8 @@ def _locate(node: yaml.Node | None, pointer: str) -> tuple[int, int] | None:
     for token in tokens:
         if isinstance(node, yaml.MappingNode):
             node = next((v for k, v in node.value if k.value == token), None)
-        elif isinstance(node, yaml.SequenceNode) and token.isdigit() and int(token) < len(node.value):
+        elif (isinstance(node, yaml.SequenceNode) and token.isdigit()
+              and int(token) < len(node.value)):
             node = node.value[int(token)]
         else:
             node = None

@@ -24,7 +24,10 @@ from openapi_schema_validator._specifications import REGISTRY
 from openapi_schema_validator.validators import check_openapi_schema
 from openapi_spec_validator.validation.exceptions import OpenAPIValidationError
 from openapi_spec_validator.validation.keywords import (
-    KeywordValidator, OpenAPIV30SchemaValidator, OpenAPIV31SchemaValidator, SchemaValidator,
+    KeywordValidator,
+    OpenAPIV30SchemaValidator,
+    OpenAPIV31SchemaValidator,
+    SchemaValidator,
 )
 from openapi_spec_validator.validation.registries import KeywordValidatorRegistry
 
@@ -66,7 +69,9 @@ class _FastMeta(SchemaValidator):
         self.visited_schema_ids = IdRegistry()
         self.meta_checked_schema_ids = IdRegistry()
 
-    def _validate_schema_meta(self, schema: SchemaPath, schema_value: Any) -> OpenAPIValidationError | None:
+    def _validate_schema_meta(
+        self, schema: SchemaPath, schema_value: Any
+    ) -> OpenAPIValidationError | None:
         if fast_valid(self._rust_twin(schema, schema_value), schema_value):
             return None
         return super()._validate_schema_meta(schema, schema_value)
@@ -88,7 +93,8 @@ class _FastMeta(SchemaValidator):
             return None
         # Only openapi-schema-validator's own check has a twin; another dialect's (`$schema`
         # naming draft 2020-12, say) runs in Python.
-        if cls is None or getattr(getattr(cls, "check_schema", None), "__func__", None) is not check_openapi_schema:
+        check = getattr(getattr(cls, "check_schema", None), "__func__", None)
+        if cls is None or check is not check_openapi_schema:
             return None
         return rust_meta_validator(cls, checker)
 
@@ -125,10 +131,7 @@ def plain_json(node: object, depth: int = 0) -> bool:
     if type(node) is list:
         if depth >= MAX_DEPTH:
             return False
-        for item in node:
-            if not plain_json(item, depth + 1):
-                return False
-        return True
+        return all(plain_json(item, depth + 1) for item in node)
     if type(node) is float:
         return math.isfinite(node)
     return type(node) is str or type(node) is int or type(node) is bool or node is None
@@ -145,7 +148,8 @@ def rust_meta_validator(cls: type[Any], checker: Any) -> jsonschema_rs.Validator
     try:
         return rust_class(
             meta_schema, registry=_rust_registry(), offline=True, validate_formats=True,
-            formats={name: _format_check(checker, name) for name in _format_names() | _formats_in(meta_schema)},
+            formats={name: _format_check(checker, name)
+                     for name in _format_names() | _formats_in(meta_schema)},
         )
     except Exception:  # a newer meta-schema jsonschema-rs cannot compile: Python it is
         return None

@@ -31,9 +31,11 @@ def _opener() -> urllib.request.OpenerDirector:
 
 def fetch(url: str, limit: int) -> bytes:
     """The body at `url`, at most `limit` bytes; RemoteError for anything else."""
-    if urlsplit(url).scheme.lower() not in SCHEMES:
-        raise RemoteError(f"only http and https references can be fetched, not {urlsplit(url).scheme or url!r}")
-    request = urllib.request.Request(url, headers={"User-Agent": "sdkforge", "Accept": "application/json, application/yaml, */*"})
+    scheme = urlsplit(url).scheme
+    if scheme.lower() not in SCHEMES:
+        raise RemoteError(f"only http and https references can be fetched, not {scheme or url!r}")
+    accept = "application/json, application/yaml, */*"
+    request = urllib.request.Request(url, headers={"User-Agent": "sdkforge", "Accept": accept})
     try:
         with _opener().open(request, timeout=TIMEOUT) as response:
             final = response.geturl()

@@ -16,7 +16,6 @@ from typing import Any
 from urllib.parse import unquote, urljoin
 
 from sdkforge.diagnostics import Diagnostics, join_pointer, unescape_pointer_token
-
 from sdkforge.errors import SpecError
 from sdkforge.read.load import Document, load, load_remote
 from sdkforge.read.remote import is_url
@@ -105,7 +104,8 @@ def resolve(root: Document, diagnostics: Diagnostics, allow_remote: bool = False
     while pending:
         data, loc = pending.pop()
         for ref, at in _iter_refs(data, loc):
-            usable = _check_ref(resolved, ref, at, base_dir, diagnostics, pending, visited_files, allow_remote)
+            usable = _check_ref(resolved, ref, at, base_dir, diagnostics, pending, visited_files,
+                                allow_remote)
             if usable and _ALL_OF.search(at.pointer):
                 all_of.append((ref, at))
     _report_all_of_cycles(resolved, all_of, diagnostics)
@@ -115,7 +115,9 @@ def resolve(root: Document, diagnostics: Diagnostics, allow_remote: bool = False
 _ALL_OF = re.compile(r"/allOf/\d+$")
 
 
-def _report_all_of_cycles(resolved: Resolved, refs: list[tuple[str, Location]], diagnostics: Diagnostics) -> None:
+def _report_all_of_cycles(
+    resolved: Resolved, refs: list[tuple[str, Location]], diagnostics: Diagnostics
+) -> None:
     """A schema whose `allOf` includes itself, directly or through others, has no finite meaning
     (and sends validators into endless recursion): each such cycle is an error, reported once."""
     edges: dict[str, list[tuple[str, Location]]] = {}
@@ -126,10 +128,12 @@ def _report_all_of_cycles(resolved: Resolved, refs: list[tuple[str, Location]], 
         except KeyError:
             continue
         edges.setdefault(container.key, []).append((included.key, at))
-        inner = container.pointer  # an inline `allOf` member's own `allOf` belongs to its parent too
+        # An inline `allOf` member's own `allOf` belongs to its parent too.
+        inner = container.pointer
         while _ALL_OF.search(inner):
             outer = _ALL_OF.sub("", inner)
-            edges.setdefault(Location(at.file, outer).key, []).append((Location(at.file, inner).key, at))
+            member = Location(at.file, inner).key
+            edges.setdefault(Location(at.file, outer).key, []).append((member, at))
             inner = outer
     reported: set[frozenset[str]] = set()
     for start in sorted(edges):
@@ -175,7 +179,8 @@ def _iter_refs(node: Any, loc: Location) -> list[tuple[str, Location]]:
 def _referenced_document(
     ref: str, target_file: str, remote: bool, base_dir: Path, error: Callable[..., None]
 ) -> Document | None:
-    """The document a reference points into, loaded; None (with `error` called) when it cannot be."""
+    """The document a reference points into, loaded; None (with `error` called) when it cannot
+    be."""
     file_part = ref.split("#", 1)[0]
     if remote:
         loader: Callable[[], Document] = functools.partial(load_remote, target_file)
@@ -221,13 +226,14 @@ def _check_ref(
     if remote and not allow_remote:
         diagnostics.error(
             file, where, f"remote reference {ref!r} is not allowed",
-            "pass --allow-remote-refs to fetch it over http(s), or download the document next to the spec "
-            "and reference it by relative path",
+            "pass --allow-remote-refs to fetch it over http(s), or download the document next to "
+            "the spec and reference it by relative path",
         )
         return False
     target = resolved.target(ref, at)
     if target.file and target.file not in resolved.documents:
-        document = _referenced_document(ref, target.file, remote, base_dir, functools.partial(diagnostics.error, file, where))
+        document = _referenced_document(ref, target.file, remote, base_dir,
+                                        functools.partial(diagnostics.error, file, where))
         if document is None:
             return False
         resolved.documents[target.file] = document
@@ -244,11 +250,12 @@ def _check_ref(
         return False
     if isinstance(node, dict) and isinstance(node.get("$ref"), str):
         try:
-            final, final_loc = resolved.deref(node, target)
+            final, _ = resolved.deref(node, target)
         except KeyError:
             return False  # the broken link in the chain is reported at its own place
         if isinstance(final, dict) and isinstance(final.get("$ref"), str):
-            diagnostics.error(file, where, f"reference {ref!r} is part of a cycle of references that never reaches a schema")
+            diagnostics.error(file, where, f"reference {ref!r} is part of a cycle of references "
+                              "that never reaches a schema")
             return False
     return True
 

@@ -13,6 +13,8 @@ from __future__ import annotations
 from typing import Any
 
 _INSTALLED = "_sdkforge_plain_nodes"
+# Replaced with setattr: mypy refuses an assignment over a method.
+_METHOD = "_get_subnode"
 
 
 def install() -> None:
@@ -20,7 +22,7 @@ def install() -> None:
     without `SchemaNode._get_subnode` is left alone)."""
     from jsonschema_path.nodes import SchemaNode
 
-    original = getattr(SchemaNode, "_get_subnode", None)
+    original = getattr(SchemaNode, _METHOD, None)
     general = getattr(original, "__func__", None)  # a classmethod's function
     if general is None or getattr(general, _INSTALLED, False):
         return
@@ -34,4 +36,4 @@ def install() -> None:
         return general(cls, node, part)
 
     setattr(_get_subnode, _INSTALLED, True)
-    setattr(SchemaNode, "_get_subnode", classmethod(_get_subnode))
+    setattr(SchemaNode, _METHOD, classmethod(_get_subnode))

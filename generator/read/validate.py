@@ -46,17 +46,20 @@ def check_version(doc: Document) -> str:
     if "swagger" in data:
         raise fail(
             doc.name, "/swagger",
-            f"this is a Swagger {data['swagger']} document, not OpenAPI 3; sdkforge reads OpenAPI 3.0 and 3.1 only",
+            f"this is a Swagger {data['swagger']} document, not OpenAPI 3; "
+            "sdkforge reads OpenAPI 3.0 and 3.1 only",
             "convert it first, for example with swagger2openapi",
         )
     version = data.get("openapi")
     if not isinstance(version, str):
-        raise fail(doc.name, "", "not an OpenAPI document: there is no `openapi: 3.x` version field")
+        raise fail(doc.name, "",
+                   "not an OpenAPI document: there is no `openapi: 3.x` version field")
     if version.startswith("3.0"):
         return "3.0"
     if version.startswith("3.1"):
         return "3.1"
-    raise fail(doc.name, "/openapi", f"unsupported OpenAPI version {version!r}; sdkforge reads 3.0 and 3.1")
+    raise fail(doc.name, "/openapi",
+               f"unsupported OpenAPI version {version!r}; sdkforge reads 3.0 and 3.1")
 
 
 def _locating(cls: type[Any], kind: str) -> type[Any]:
@@ -110,10 +113,11 @@ _NAMESPACE = "validate-v1"
 # Characters of spec from which validation runs in a forked second process. With the meta-schema
 # checks in Rust and jsonschema-path's fast path (`schemapath`), inline validation costs ~0.25 s
 # a MB plus ~0.2 s of imports (Mixpeek 2026-01-20, 2.4 MB: 0.6 s + 0.2 s), and that is all the
-# fork can take off the critical path, only while the second core is idle. When black has little to format (a spec bump, formatting cached) the child adds
-# to the run's peak memory: measured PSS +16 MiB (+24%) on a 400 KB spec, +28 MiB on Mixpeek,
-# +53 MiB on OpenAI's 3 MB spec; in a run that formats everything it is done before black's
-# workers start, and the peak is no higher. Below 1 MiB it saves under a second: not worth it.
+# fork can take off the critical path, only while the second core is idle. When black has little
+# to format (a spec bump, formatting cached) the child adds to the run's peak memory: measured
+# PSS +16 MiB (+24%) on a 400 KB spec, +28 MiB on Mixpeek, +53 MiB on OpenAI's 3 MB spec; in a
+# run that formats everything it is done before black's workers start, and the peak is no
+# higher. Below 1 MiB it saves under a second: not worth it.
 _BACKGROUND_FROM = 1024 * 1024
 
 
@@ -121,10 +125,11 @@ class Pending:
     """Validation findings, computed from the cache, inline, or in a forked process that runs
     on the second core while the pipeline builds, renders and formats; `result` waits."""
 
-    def __init__(self, doc: Document, version: str, cache: Cache | None, documents: Mapping[str, Document] | None = None,
-                 background: bool = True) -> None:
+    def __init__(self, doc: Document, version: str, cache: Cache | None,
+                 documents: Mapping[str, Document] | None = None, background: bool = True) -> None:
         self._doc, self._version, self._cache, self._documents = doc, version, cache, documents
-        related = "".join(f"\0{key}\0{d.text}" for key, d in sorted((documents or {}).items()) if key)
+        related = "".join(f"\0{key}\0{d.text}"
+                          for key, d in sorted((documents or {}).items()) if key)
         self._key = f"{_versions()}\0{version}\0{doc.name}\0{related}\0{doc.text}"
         self._items: list[Diagnostic] | None = None
         self._child: multiprocessing.process.BaseProcess | None = None
@@ -137,9 +142,11 @@ class Pending:
                 return
             except (ValueError, TypeError):
                 pass
-        if background and len(doc.text) >= _BACKGROUND_FROM and "fork" in multiprocessing.get_all_start_methods():
-            receive, send = multiprocessing.get_context("fork").Pipe(duplex=False)
-            self._child = multiprocessing.get_context("fork").Process(target=self._run_child, args=(send,), daemon=True)
+        if (background and len(doc.text) >= _BACKGROUND_FROM
+                and "fork" in multiprocessing.get_all_start_methods()):
+            fork = multiprocessing.get_context("fork")
+            receive, send = fork.Pipe(duplex=False)
+            self._child = fork.Process(target=self._run_child, args=(send,), daemon=True)
             self._child.start()
             send.close()
             self._pipe = receive
@@ -176,7 +183,8 @@ class Pending:
         try:
             status, payload = self._pipe.recv()
         except (EOFError, OSError):
-            status, payload = "crash", f"the validator process ended with exit code {self._child.exitcode}"
+            exitcode = self._child.exitcode
+            status, payload = "crash", f"the validator process ended with exit code {exitcode}"
         finally:
             self._pipe.close()
             self._child.join()
@@ -218,13 +226,15 @@ def validate(doc: Document, version: str, diagnostics: Diagnostics,
     """Run openapi-spec-validator over the root document and record its findings."""
     seen: set[tuple[str, str]] = set()
     try:
-        # Imported here: they cost half a second, and a run whose findings are cached never needs them.
+        # Imported here: they cost half a second, and a run whose findings are cached never
+        # needs them.
         from jsonschema_path import SchemaPath
         from openapi_spec_validator.settings import OpenAPISpecValidatorSettings
 
         validator = _validator_class(version)
         schema = SchemaPath.from_dict(
-            doc.data, base_uri=doc.path.resolve().as_uri(), handlers=_offline(doc, documents or {"": doc}),
+            doc.data, base_uri=doc.path.resolve().as_uri(),
+            handlers=_offline(doc, documents or {"": doc}),
             resolved_cache_maxsize=OpenAPISpecValidatorSettings().resolved_cache_maxsize,
         )
         for error in validator(schema, base_uri=doc.path.resolve().as_uri()).iter_errors():
@@ -276,5 +286,6 @@ def _message(error: Any) -> str:
     text = str(getattr(error, "message", error))
     if len(text) > 300:
         text = text[:297] + "..."
-    default = any(str(p).startswith(_MARK + "default:") for p in getattr(error, "absolute_path", ()))
+    default = any(str(p).startswith(_MARK + "default:")
+                  for p in getattr(error, "absolute_path", ()))
     return ("`default` does not match its schema: " if default else "invalid OpenAPI: ") + text
