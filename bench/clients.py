@@ -13,7 +13,19 @@ from collections.abc import Callable
 from pathlib import Path
 
 from . import bodies
-from .layout import OPC, PEER_BIN, PEER_PYTHON, REPO, SDK, SEED, WORK, env, fresh, generate_argv, tool_env
+from .layout import (
+    OPC,
+    PEER_BIN,
+    PEER_PYTHON,
+    REPO,
+    SDK,
+    SEED,
+    WORK,
+    env,
+    fresh,
+    generate_argv,
+    tool_env,
+)
 from .measure import Sample, Series, run_measured
 from .results import Results, Row
 

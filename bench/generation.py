@@ -9,7 +9,22 @@ from collections.abc import Callable
 from pathlib import Path
 
 from . import synth
-from .layout import DMCG, OPC, PEER_PYTHON, PROJECT_BIN, REPO, SDK, SDKFORGE, WORK, Spec, env, fresh, generate_argv, python_lines, tool_env
+from .layout import (
+    DMCG,
+    OPC,
+    PEER_PYTHON,
+    PROJECT_BIN,
+    REPO,
+    SDK,
+    SDKFORGE,
+    WORK,
+    Spec,
+    env,
+    fresh,
+    generate_argv,
+    python_lines,
+    tool_env,
+)
 from .measure import Sample, Series, alternate, run_measured
 from .results import Results, Row, ScalePoint
 

@@ -11,8 +11,8 @@ from types import ModuleType
 
 import pytest
 
-from sdkforge.pipeline import generate
 from sdkforge.output.write import write
+from sdkforge.pipeline import generate
 
 ROOT = Path(__file__).resolve().parent.parent
 SHARED_SPECS = ROOT.parent / "shared" / "specs"

@@ -15,14 +15,14 @@ from typing import Any
 import pytest
 import yaml
 
-from sdkforge.names import naming
-from sdkforge.model.build import build
-from sdkforge.diagnostics import Diagnostics
 from sdkforge.bump.diff import Change, compare, render_markdown, render_text
-from sdkforge.read.load import load
-from sdkforge.pipeline import analyse
-from sdkforge.read.resolve import resolve
+from sdkforge.diagnostics import Diagnostics
 from sdkforge.emit.surface import Surface, members, surface
+from sdkforge.model.build import build
+from sdkforge.names import naming
+from sdkforge.pipeline import analyse
+from sdkforge.read.load import load
+from sdkforge.read.resolve import resolve
 
 ROOT = Path(__file__).resolve().parent.parent
 MIXPEEK = ROOT.parent / "shared" / "specs" / "mixpeek"

@@ -21,8 +21,8 @@ from jsonschema.exceptions import SchemaError
 from openapi_schema_validator import OAS30Validator, OAS31Validator, oas31_format_checker
 from openapi_spec_validator.validation.keywords import SchemaValidator
 
-from sdkforge.read import metaschema
 from sdkforge.diagnostics import Diagnostics
+from sdkforge.read import metaschema
 from sdkforge.read.load import Document, load
 from sdkforge.read.validate import _validator_class, validate
 

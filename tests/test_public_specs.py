@@ -17,10 +17,10 @@ from types import ModuleType
 import pydantic
 import pytest
 
-from sdkforge.diagnostics import SpecError
 from sdkforge.cache import Cache
-from sdkforge.pipeline import Generated, generate
+from sdkforge.diagnostics import SpecError
 from sdkforge.output.write import write
+from sdkforge.pipeline import Generated, generate
 
 PUBLIC = Path(__file__).resolve().parent.parent.parent / "shared" / "specs" / "public"
 OPENAPI_3 = sorted(p for p in PUBLIC.glob("*.yaml") if not p.name.startswith("oai-v2"))

@@ -9,8 +9,8 @@ from pathlib import Path
 import pytest
 
 from sdkforge.cache import Cache
-from sdkforge.pipeline import Generated, generate
 from sdkforge.output.write import write
+from sdkforge.pipeline import Generated, generate
 
 ROOT = Path(__file__).resolve().parent.parent
 MIXPEEK = ROOT.parent / "shared" / "specs" / "mixpeek"

@@ -142,7 +142,7 @@ class _Files(BaseHTTPRequestHandler):
     files: dict[str, bytes] = {}
     requests: list[str] = []
 
-    def do_GET(self) -> None:  # noqa: N802 - the http.server API
+    def do_GET(self) -> None:  # named by the http.server API
         self.requests.append(self.path)
         body = self.files.get(self.path)
         if body is None:

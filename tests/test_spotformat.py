@@ -9,15 +9,15 @@ from pathlib import Path
 import black
 import pytest
 
-from sdkforge.names import naming
-from sdkforge.model.build import build
 from sdkforge.diagnostics import Diagnostics
-from sdkforge.emit.format import black_mode
-from sdkforge.read.load import load
-from sdkforge.emit.render import STATIC_RUNTIME, TEMPLATES, Options, render
-from sdkforge.read.resolve import resolve
 from sdkforge.emit import spotformat
+from sdkforge.emit.format import black_mode
+from sdkforge.emit.render import STATIC_RUNTIME, TEMPLATES, Options, render
 from sdkforge.emit.spotformat import SpotFormatter
+from sdkforge.model.build import build
+from sdkforge.names import naming
+from sdkforge.read.load import load
+from sdkforge.read.resolve import resolve
 
 ROOT = Path(__file__).resolve().parent.parent
 SHARED = ROOT.parent / "shared" / "specs"

@@ -9,11 +9,11 @@ from pathlib import Path
 
 import pytest
 
-from sdkforge.names import naming
-from sdkforge.model.build import build
 from sdkforge.diagnostics import Diagnostics
-from sdkforge.read.load import load
+from sdkforge.model.build import build
+from sdkforge.names import naming
 from sdkforge.names.modules import assign_modules
+from sdkforge.read.load import load
 from sdkforge.read.resolve import resolve
 
 MIXPEEK = Path(__file__).resolve().parent.parent.parent / "shared" / "specs" / "mixpeek"

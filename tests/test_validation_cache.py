@@ -11,11 +11,10 @@ from pathlib import Path
 import pytest
 
 from sdkforge import cli
-
-from sdkforge.read import validate as validate_stage
 from sdkforge.cache import Cache
 from sdkforge.diagnostics import SpecError
 from sdkforge.pipeline import generate
+from sdkforge.read import validate as validate_stage
 
 ROOT = Path(__file__).resolve().parent.parent
 SEED = ROOT / "specs" / "mixpeek-trigger-history.yaml"

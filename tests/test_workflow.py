@@ -8,7 +8,6 @@ import json
 import os
 import shutil
 import subprocess
-import sys
 import venv
 from pathlib import Path
 
@@ -16,7 +15,6 @@ import black
 import pytest
 
 from sdkforge import cli
-
 from sdkforge.emit import format as format_stage
 from sdkforge.output.manifest import MANIFEST
 

@@ -65,9 +65,8 @@ from werkzeug.datastructures import Headers, ImmutableMultiDict  # noqa: E402
 from werkzeug.http import parse_cookie  # noqa: E402
 
 import mixpeek  # noqa: E402
-
-from sdkforge.pipeline import generate  # noqa: E402
 from sdkforge.output.write import write  # noqa: E402
+from sdkforge.pipeline import generate  # noqa: E402
 
 from .server import LoopbackServer, RecordedRequest, Reply  # noqa: E402
 

@@ -28,8 +28,8 @@ import pydantic
 import pytest
 
 from sdkforge.diagnostics import Diagnostic
-from sdkforge.pipeline import generate
 from sdkforge.output.write import write
+from sdkforge.pipeline import generate
 
 from .server import LoopbackServer, RecordedRequest
 

@@ -21,8 +21,8 @@ import httpx
 import pytest
 
 import mixpeek
-from sdkforge.pipeline import generate
 from sdkforge.output.write import write
+from sdkforge.pipeline import generate
 
 from .harness import Harness, harnesses
 from .server import LoopbackServer
@@ -153,7 +153,7 @@ def tls_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, 
     )
 
     class Handler(http.server.BaseHTTPRequestHandler):
-        def do_POST(self) -> None:  # noqa: N802 - the http.server API
+        def do_POST(self) -> None:  # named by the http.server API
             self.rfile.read(int(self.headers.get("Content-Length", "0")))
             body = json.dumps(HISTORY).encode()
             self.send_response(200)

@@ -31,9 +31,9 @@ from typing import Any, Literal
 
 import black
 
+from sdkforge import pipeline
 from sdkforge.diagnostics import SpecError
 from sdkforge.emit.format import black_mode
-from sdkforge import pipeline
 from sdkforge.output.write import write
 
 from .strategies import MARKER_ABS, MARKER_ENV, MARKER_FILE, dump

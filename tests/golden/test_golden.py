@@ -10,8 +10,8 @@ from pathlib import Path
 
 import pytest
 
-from sdkforge.pipeline import generate
 from sdkforge.output.write import compare
+from sdkforge.pipeline import generate
 
 ROOT = Path(__file__).resolve().parents[2]
 SPECS = sorted((ROOT / "specs").glob("*.yaml"))
