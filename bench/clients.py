@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 import subprocess
 from collections.abc import Callable
+from functools import partial
 from pathlib import Path
 
 from . import bodies
@@ -99,8 +100,10 @@ def calls(pythonpath: list[Path], count: int, runs: int, results: Results, progr
         assert server.stdout is not None
         url = f"http://127.0.0.1:{int(server.stdout.readline())}"
         progress(f"case 5: {count} sequential calls against {url} (a 10-item TriggerHistoryResponse each)")
-        series = {mode: _runs(runs, lambda: _worker(pythonpath, "calls", mode, url, str(count), str(BLOCK)),
-                              progress, mode) for mode in ("sync", "async")}
+        series: dict[str, dict[str, Series]] = {}
+        for mode in ("sync", "async"):
+            worker = partial(_worker, pythonpath, "calls", mode, url, str(count), str(BLOCK))
+            series[mode] = _runs(runs, worker, progress, mode)
     finally:
         if server.stdin is not None:
             server.stdin.close()  # the server stops when its stdin closes

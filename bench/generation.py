@@ -6,6 +6,7 @@ import json
 import shutil
 import subprocess
 from collections.abc import Callable
+from functools import partial
 from pathlib import Path
 
 from . import synth
@@ -142,6 +143,13 @@ def startup(folder: Path, runs: int, results: Results, progress: Progress) -> No
     results.add(Row(case, "floor", series["floor"], "ms", series[SDK], note=f"`{programs['floor']}`"))
 
 
+def _scale_run(spec: Path, operations: int, limit: float, tool: str, index: int) -> Sample:
+    """One run of the scale series: sdkforge on the spec into a fresh folder."""
+    root = fresh(WORK / "synth" / f"out-{operations}")
+    return run_measured(generate_argv(SDK, spec, root / "out"), cwd=root,
+                        env=tool_env(SDK, root / ".cache"), timeout=limit)
+
+
 def scale(sizes: tuple[int, ...], runs: int, limit: float, results: Results, progress: Progress) -> None:
     """sdkforge on synthetic specs of growing size: time and peak memory (one process tree)."""
     for operations in sizes:
@@ -149,12 +157,7 @@ def scale(sizes: tuple[int, ...], runs: int, limit: float, results: Results, pro
         document = json.loads(spec.read_text())
         progress(f"scale: {operations} operations ({spec.stat().st_size:,} bytes)")
 
-        def run_one(tool: str, index: int) -> Sample:
-            root = fresh(WORK / "synth" / f"out-{operations}")
-            return run_measured(generate_argv(SDK, spec, root / "out"), cwd=root, env=tool_env(SDK, root / ".cache"),
-                                timeout=limit)
-
-        series = alternate([SDK], runs, run_one, progress)[SDK]
+        series = alternate([SDK], runs, partial(_scale_run, spec, operations, limit), progress)[SDK]
         lines = python_lines(WORK / "synth" / f"out-{operations}" / "out") if series.ok else 0
         results.scale.append(ScalePoint(operations, len(document["components"]["schemas"]), spec.stat().st_size,
                                         series, lines))

@@ -19,6 +19,7 @@ import tempfile
 import threading
 import time
 from collections.abc import Callable, Mapping, Sequence
+from contextlib import suppress
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TypeVar
@@ -131,10 +132,8 @@ def run_measured(
 
 
 def _kill_group(pid: int) -> None:
-    try:
+    with suppress(OSError):
         os.killpg(pid, signal.SIGKILL)  # the group of the one child this module started
-    except OSError:
-        pass
 
 
 def _last_lines(text: str) -> str:

@@ -65,7 +65,7 @@ for info in pkgutil.iter_modules(importlib.import_module({gen.package!r} + ".res
     done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=600,
                           env={"PYTHONPATH": path, "PATH": "/usr/bin:/bin"})
     assert done.returncode == 0, done.stderr[-3000:]
-    packages = sum((["-p", gen.package] for _, gen in generated.values()), [])
+    packages = [arg for _, gen in generated.values() for arg in ("-p", gen.package)]
     checked = subprocess.run([sys.executable, "-m", "mypy", "--strict", "--no-incremental", *packages],
                              capture_output=True, text=True, timeout=900, env={"MYPYPATH": path, "PATH": "/usr/bin:/bin"})
     assert checked.returncode == 0, checked.stdout[-5000:]

@@ -67,8 +67,9 @@ def test_mypy_strict_is_clean_on_all_versions(generated: dict[str, tuple[Path, G
     folders = [generated[v][0] for v in VERSIONS]
     packages = [generated[v][1].package for v in VERSIONS]
     env_path = ":".join(str(f) for f in folders)
+    package_args = [arg for p in packages for arg in ("-p", p)]
     done = subprocess.run(
-        [sys.executable, "-m", "mypy", "--strict", "--no-incremental", *sum((["-p", p] for p in packages), [])],
+        [sys.executable, "-m", "mypy", "--strict", "--no-incremental", *package_args],
         capture_output=True, text=True, timeout=900, env={"MYPYPATH": env_path, "PATH": "/usr/bin:/bin"},
     )
     assert done.returncode == 0, done.stdout[-5000:]

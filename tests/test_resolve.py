@@ -11,6 +11,7 @@ import threading
 from collections.abc import Iterator
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
+from typing import ClassVar
 
 import pytest
 
@@ -139,8 +140,8 @@ components:
 
 
 class _Files(BaseHTTPRequestHandler):
-    files: dict[str, bytes] = {}
-    requests: list[str] = []
+    files: ClassVar[dict[str, bytes]] = {}
+    requests: ClassVar[list[str]] = []
 
     def do_GET(self) -> None:  # named by the http.server API
         self.requests.append(self.path)

@@ -151,7 +151,7 @@ class Contract:
             match = regex.fullmatch(raw_path)
             if match:
                 names = re.findall(r"\{([^}]+)\}", template)
-                matches.append((len(names), dict(zip(names, map(unquote, match.groups())))))
+                matches.append((len(names), dict(zip(names, map(unquote, match.groups()), strict=True))))
         return min(matches, key=lambda m: m[0])[1] if matches else {}
 
     def errors(self, seen: RecordedRequest, host_url: str) -> list[str]:

@@ -182,7 +182,7 @@ def test_tls_certificates_are_verified_by_default(kind: str, tls_server: tuple[s
     url, _ = tls_server
     harness = Harness(kind, base_url=url, max_retries=0, timeout=5.0)
     try:
-        with pytest.raises(mixpeek.APIConnectionError, match="CERTIFICATE_VERIFY_FAILED|certificate verify failed"):
+        with pytest.raises(mixpeek.APIConnectionError, match=r"CERTIFICATE_VERIFY_FAILED|certificate verify failed"):
             harness.history("t")
     finally:
         harness.close()
