@@ -68,7 +68,8 @@ def example(spec: Mapping[str, Any], schema: Schema, index: int, items: int = 3)
 def trigger_history(seed: Path, items: int) -> bytes:
     """A TriggerHistoryResponse body with `items` executions, from the seed spec's schema."""
     spec = load_spec(seed)
-    schema = spec["components"]["schemas"]["shared__clusters__triggers__models__TriggerHistoryResponse"]
+    schemas = spec["components"]["schemas"]
+    schema = schemas["shared__clusters__triggers__models__TriggerHistoryResponse"]
     body = example(spec, schema, 0, items)
     body["total"], body["offset"], body["limit"] = items, 0, items
     return json.dumps(body, separators=(",", ":")).encode()
