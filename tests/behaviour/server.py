@@ -191,7 +191,8 @@ class _Handler(BaseHTTPRequestHandler):
             self.send_header("Content-Length", str(len(raw)))
         for name, value in reply.headers.items():
             self.send_header(name, value)
-        if any(k.lower() == "connection" and v.lower() == "close" for k, v in reply.headers.items()):
+        if any(k.lower() == "connection" and v.lower() == "close"
+               for k, v in reply.headers.items()):
             self.close_connection = True
         self.end_headers()
         if self.command != "HEAD":
