@@ -25,7 +25,9 @@ CLI_SAMPLE = 6
 MYPY_SAMPLE = 3
 
 
-def test_hostile_specs_generate_clean_code_or_are_refused(tmp_path_factory: pytest.TempPathFactory) -> None:
+def test_hostile_specs_generate_clean_code_or_are_refused(
+    tmp_path_factory: pytest.TempPathFactory
+) -> None:
     workdir = tmp_path_factory.mktemp("fuzz")
     importer = Importer(workdir)
     oracle = Oracle(workdir / "specs", importer)
@@ -45,8 +47,10 @@ def test_hostile_specs_generate_clean_code_or_are_refused(tmp_path_factory: pyte
             kept.parent.mkdir(exist_ok=True)
             shutil.copy(checked.spec, kept)
             cli_specs.append(kept)
-        if checked.out is not None and outcomes["generated"] % 20 == 1 and len(mypy_names) < MYPY_SAMPLE:
-            mypy_names.append(take_sample(checked.out, checked.package, workdir / "mypy", len(mypy_names)))
+        if (checked.out is not None and outcomes["generated"] % 20 == 1
+                and len(mypy_names) < MYPY_SAMPLE):
+            mypy_names.append(take_sample(checked.out, checked.package, workdir / "mypy",
+                                          len(mypy_names)))
         shutil.rmtree(checked.spec.parent)
 
     try:
