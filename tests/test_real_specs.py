@@ -33,14 +33,16 @@ def generated(tmp_path_factory: pytest.TempPathFactory) -> dict[str, tuple[Path,
 
 
 @pytest.mark.parametrize("version", VERSIONS)
-def test_generates_without_errors(generated: dict[str, tuple[Path, Generated]], version: str) -> None:
+def test_generates_without_errors(generated: dict[str, tuple[Path, Generated]],
+                                  version: str) -> None:
     _, gen = generated[version]
     assert not [d for d in gen.diagnostics if d.level == "error"]
     assert sum(1 for p in gen.files if p.endswith(".py")) > 50
 
 
 @pytest.mark.parametrize("version", VERSIONS)
-def test_every_model_and_resource_imports(generated: dict[str, tuple[Path, Generated]], version: str) -> None:
+def test_every_model_and_resource_imports(generated: dict[str, tuple[Path, Generated]],
+                                          version: str) -> None:
     folder, gen = generated[version]
     script = f"""
 import importlib, pkgutil
@@ -57,7 +59,8 @@ for name in resources:
     module = importlib.import_module(f"{gen.package}.resources." + name)
 print(len(models), len(resources))
 """
-    done = subprocess.run([sys.executable, "-c", script], cwd=folder, capture_output=True, text=True, timeout=300)
+    done = subprocess.run([sys.executable, "-c", script], cwd=folder, capture_output=True,
+                          text=True, timeout=300)
     assert done.returncode == 0, done.stderr[-3000:]
     n_models, n_resources = map(int, done.stdout.split())
     assert n_models > 100 and n_resources > 10
@@ -70,6 +73,7 @@ def test_mypy_strict_is_clean_on_all_versions(generated: dict[str, tuple[Path, G
     package_args = [arg for p in packages for arg in ("-p", p)]
     done = subprocess.run(
         [sys.executable, "-m", "mypy", "--strict", "--no-incremental", *package_args],
-        capture_output=True, text=True, timeout=900, env={"MYPYPATH": env_path, "PATH": "/usr/bin:/bin"},
+        capture_output=True, text=True, timeout=900,
+        env={"MYPYPATH": env_path, "PATH": "/usr/bin:/bin"},
     )
     assert done.returncode == 0, done.stdout[-5000:]
