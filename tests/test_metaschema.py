@@ -114,8 +114,8 @@ def test_rust_says_what_python_says_on_the_real_specs() -> None:
     # The real 3.0 specs are small: the 3.1 schemas are checked as 3.0 schemas too (against
     # draft 4's meta-schema; many fail there, and Python is quicker at it).
     checks = [(version, key, schema) for key, (version, schema) in distinct.items()]
-    checks += [("3.0", "3.0" + key[3:], schema) for key, (version, schema) in distinct.items()
-               if version == "3.1"]
+    checks += [("3.0", "3.0" + key[3:], schema)
+               for key, (version, schema) in distinct.items() if version == "3.1"]
     compared = python_path = 0
     for version, key, schema in checks:
         rust = rust_valid(version, schema)

@@ -45,8 +45,8 @@ def test_two_processes_with_different_hash_seeds_write_identical_bytes(tmp_path:
             [sys.executable, "-m", "sdkforge.cli", "generate", str(spec), "-o", str(out), "-q"],
             check=True, env=env, cwd=ROOT
         )
-        trees.append({p.relative_to(out).as_posix(): p.read_bytes() for p in sorted(out.rglob("*"))
-                      if p.is_file()})
+        trees.append({p.relative_to(out).as_posix(): p.read_bytes()
+                      for p in sorted(out.rglob("*")) if p.is_file()})
     assert trees[0] == trees[1]
     assert len(trees[0]) > 10
 
