@@ -1,4 +1,4 @@
-# sdkforge: `make generate` regenerates generated/ from specs/, `make test` runs every test.
+# sdkforge: `make generate` regenerates generated/ from specs/, `make test` runs ruff, mypy and every test.
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed
 SPECS := $(wildcard specs/*.yaml)
 CONTRACT_DEPS := openapi-core==0.23.1 'werkzeug>=3,<4' 'isodate>=0.7,<1' 'more-itertools>=10'
 
-.PHONY: generate test check typecheck bench clean fuzz
+.PHONY: generate test check lint typecheck bench clean fuzz
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -35,10 +35,13 @@ check: $(STAMP)
 # mypy names files by the link it reads them through; the sed gives their paths in the repository.
 MYPY := $(BIN)/mypy > $(VENV)/mypy.out; status=$$?; sed 's|^$(VENV)/typecheck/sdkforge/|generator/|' $(VENV)/mypy.out; exit $$status
 
+lint: $(STAMP)
+	$(BIN)/ruff check generator tests bench
+
 typecheck: $(STAMP)
 	@$(MYPY)
 
-test: $(STAMP)
+test: $(STAMP) lint
 	@$(MYPY)
 	$(BIN)/python -m pytest -q
 

@@ -1,4 +1,5 @@
-"""`python -m bench [--quick] [--runs N] [--cases 1,2,...,scale]`: run the benchmark, write the table.
+"""`python -m bench [--quick] [--runs N] [--cases 1,2,...,scale]`: run the benchmark, write the
+table.
 
 Exit status: 0 when every tool that has to work worked, whatever the numbers; 1 when sdkforge
 failed anywhere, when a floor failed, or when a peer failed where it is expected to work (both
@@ -58,9 +59,10 @@ def quick_plan() -> Plan:
     old = synth.write(WORK / "quick" / "synth-40.json", 40)
     new = synth.write(WORK / "quick" / "synth-40-bumped.json", 40, revision=1)
     seed = Spec("seed (trigger history)", SHARED / "mixpeek" / "trigger-history-seed.yaml")
+    petstore = Spec("petstore-expanded", SHARED / "public" / "oai-v3.0-petstore-expanded.yaml")
     return Plan(
         runs=1,
-        cold=((seed, 1, False), (Spec("petstore-expanded", SHARED / "public" / "oai-v3.0-petstore-expanded.yaml"), 1, True)),
+        cold=((seed, 1, False), (petstore, 1, True)),
         bump=(Spec("synth 40", old), Spec("synth 40 bumped", new)),
         import_runs=2, calls=200, parse_items=100, parse_repeat=20,
         scale_sizes=(20, 200), scale_runs=1, scale_limit=300, profile_spec=seed,
@@ -68,14 +70,19 @@ def quick_plan() -> Plan:
 
 
 def _versions() -> str:
-    sdkforge = subprocess.run([SDKFORGE, "--version"], capture_output=True, text=True).stdout.strip()
-    black = subprocess.run([PROJECT_BIN / "black", "--version"], capture_output=True, text=True).stdout.splitlines()
+    def output(*argv: str | Path) -> str:
+        return subprocess.run(argv, capture_output=True, text=True).stdout
+
+    sdkforge = output(SDKFORGE, "--version").strip()
+    black = output(PROJECT_BIN / "black", "--version").splitlines()
     peers = ", ".join(f"{name} {importlib.metadata.version(name)}"
-                      for name in ("openapi-python-client", "datamodel-code-generator", "httpx", "pydantic", "ruff"))
+                      for name in ("openapi-python-client", "datamodel-code-generator", "httpx",
+                                   "pydantic", "ruff"))
     return f"versions: {sdkforge} ({black[0] if black else 'black ?'}); bench/.venv: {peers}"
 
 
-def _judge(results: Results, plan: Plan, cold: dict[str, Series], regen: Series | None, check: Series | None) -> None:
+def _judge(results: Results, plan: Plan, cold: dict[str, Series], regen: Series | None,
+           check: Series | None) -> None:
     """The issue's targets, from the medians of this run."""
     targets = results.targets
     opc, mine = cold.get(OPC), cold.get(SDK)
@@ -87,13 +94,16 @@ def _judge(results: Results, plan: Plan, cold: dict[str, Series], regen: Series 
     cold_ratio = times(mine, opc)
     if cold_ratio is not None and mine is not None and opc is not None:
         rss_mine, rss_opc = mine.median(lambda s: s.rss_tree), opc.median(lambda s: s.rss_tree)
-        targets.append(Target("1", f"{label}: <= 0.5x {OPC}'s time", f"{cold_ratio:.2f}x", cold_ratio <= 0.5))
+        targets.append(Target("1", f"{label}: <= 0.5x {OPC}'s time", f"{cold_ratio:.2f}x",
+                              cold_ratio <= 0.5))
         targets.append(Target("1", f"{label}: peak memory <= {OPC}'s",
-                              f"{rss_mine / 1e6:.0f} MB vs {rss_opc / 1e6:.0f} MB (tree PSS)", rss_mine <= rss_opc))
+                              f"{rss_mine / 1e6:.0f} MB vs {rss_opc / 1e6:.0f} MB (tree PSS)",
+                              rss_mine <= rss_opc))
     for case, series, goal in (("2", regen, 0.25), ("3", check, 0.2)):
         value = times(series, opc)
         if value is not None:
-            targets.append(Target(case, f"<= {goal}x {OPC}'s cold time", f"{value:.2f}x", value <= goal))
+            targets.append(Target(case, f"<= {goal}x {OPC}'s cold time", f"{value:.2f}x",
+                                  value <= goal))
     for row in results.rows:
         if not row.series.ok or row.versus is None or not row.versus.ok:
             continue
@@ -103,9 +113,11 @@ def _judge(results: Results, plan: Plan, cold: dict[str, Series], regen: Series 
             targets.append(Target("4", "<= floor + 60 ms", f"floor + {extra:.0f} ms", extra <= 60))
         elif row.case.startswith(("5", "6")) and row.tool == "floor":
             goal = 1.15 if row.case.startswith("5") else 1.2
-            targets.append(Target(row.case[0], f"{row.case[2:]}: <= {goal}x the floor", f"{value:.2f}x", value <= goal))
+            targets.append(Target(row.case[0], f"{row.case[2:]}: <= {goal}x the floor",
+                                  f"{value:.2f}x", value <= goal))
         elif row.case.startswith(("5", "6")) and row.tool == OPC:
-            targets.append(Target(row.case[0], f"{row.case[2:]}: faster than {OPC}", f"{value:.2f}x", value < 1.0))
+            targets.append(Target(row.case[0], f"{row.case[2:]}: faster than {OPC}",
+                                  f"{value:.2f}x", value < 1.0))
 
 
 def say(text: str) -> None:
@@ -113,13 +125,17 @@ def say(text: str) -> None:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m bench", description="sdkforge against its peers (issue 7)")
-    parser.add_argument("--quick", action="store_true", help="one run each, small inputs (development)")
+    parser = argparse.ArgumentParser(prog="python -m bench",
+                                     description="sdkforge against its peers (issue 7)")
+    parser.add_argument("--quick", action="store_true",
+                        help="one run each, small inputs (development)")
     parser.add_argument("--runs", type=int, default=5, help="runs per tool (default 5)")
     parser.add_argument("--openai-runs", type=int, default=5,
                         help="runs per tool on OpenAI's spec (default 5; 0 skips it)")
-    parser.add_argument("--scale-limit", type=float, default=420, help="seconds one synthetic-spec run may take")
-    parser.add_argument("--cases", default=",".join(ALL_CASES), help=f"comma-separated subset of {','.join(ALL_CASES)}")
+    parser.add_argument("--scale-limit", type=float, default=420,
+                        help="seconds one synthetic-spec run may take")
+    parser.add_argument("--cases", default=",".join(ALL_CASES),
+                        help=f"comma-separated subset of {','.join(ALL_CASES)}")
     parser.add_argument("-o", "--output", type=Path, default=REPO / "bench" / "results.md")
     args = parser.parse_args(argv)
     cases = set(args.cases.split(","))
@@ -141,15 +157,18 @@ def main(argv: list[str] | None = None) -> int:
             if index == 0:
                 cold = series
         if len(plan.cold) > 1 and plan.cold[1][1] < 5 and not args.quick:
-            results.notes.append(f"case 1 on OpenAI's spec ran {plan.cold[1][1]} times per tool, not 5 (--openai-runs)")
+            results.notes.append(f"case 1 on OpenAI's spec ran {plan.cold[1][1]} times per tool, "
+                                 "not 5 (--openai-runs)")
     regen = check = None
     folder = None
     if cases & {"2", "3", "4"}:  # cases 3 and 4 use the folder case 2 leaves, so they run it too
         folder = generation.regenerate(*plan.bump, plan.runs, cold.get(OPC), results, say)
-        regen = next((r.series for r in results.rows if r.case.startswith("2") and r.tool == SDK), None)
+        regen = next((r.series for r in results.rows
+                      if r.case.startswith("2") and r.tool == SDK), None)
     if folder is not None and "3" in cases:
         generation.check(plan.bump[1], folder, plan.runs, cold.get(OPC), results, say)
-        check = next((r.series for r in results.rows if r.case.startswith("3") and r.tool == SDK), None)
+        check = next((r.series for r in results.rows
+                      if r.case.startswith("3") and r.tool == SDK), None)
     if folder is not None and "4" in cases:
         generation.startup(folder, plan.import_runs, results, say)
     if cases & {"5", "6"}:
@@ -163,11 +182,15 @@ def main(argv: list[str] | None = None) -> int:
     if "profile" in cases:
         say(f"profile: sdkforge generate {plan.profile_spec.label} under cProfile")
         out = WORK / "profile" / "out"
-        done = subprocess.run([PROJECT_BIN / "python", "-m", "bench.profile", plan.profile_spec.path, out],
-                              cwd=REPO, capture_output=True, text=True)
-        results.profile = done.stdout if done.returncode == 0 else f"profile failed: {done.stderr[-1000:]}"
+        profile: list[str | Path] = [PROJECT_BIN / "python", "-m", "bench.profile",
+                                     plan.profile_spec.path, out]
+        done = subprocess.run(profile, cwd=REPO, capture_output=True, text=True)
+        results.profile = (done.stdout if done.returncode == 0
+                           else f"profile failed: {done.stderr[-1000:]}")
     _judge(results, plan, cold, regen, check)
-    results.notes.append(f"the whole benchmark took {(time.monotonic() - started) / 60:.1f} minutes")
+    results.notes.append(
+        f"the whole benchmark took {(time.monotonic() - started) / 60:.1f} minutes"
+    )
     text = report.render(results, report.machine_line(load_start), _versions(), RULE)
     args.output.write_text(text, encoding="utf-8")
     say("")

@@ -60,7 +60,7 @@ def example(spec: Mapping[str, Any], schema: Schema, index: int, items: int = 3)
     if kind == "boolean":
         return index % 2 == 0
     if schema.get("format") == "date-time":
-        moment = dt.datetime(2026, 1, 20, tzinfo=dt.timezone.utc) + dt.timedelta(seconds=37 * index)
+        moment = dt.datetime(2026, 1, 20, tzinfo=dt.UTC) + dt.timedelta(seconds=37 * index)
         return moment.isoformat().replace("+00:00", "Z")
     return f"{schema.get('title', 'value').lower().replace(' ', '_')}_{index:06d}"
 
@@ -68,7 +68,8 @@ def example(spec: Mapping[str, Any], schema: Schema, index: int, items: int = 3)
 def trigger_history(seed: Path, items: int) -> bytes:
     """A TriggerHistoryResponse body with `items` executions, from the seed spec's schema."""
     spec = load_spec(seed)
-    schema = spec["components"]["schemas"]["shared__clusters__triggers__models__TriggerHistoryResponse"]
+    schemas = spec["components"]["schemas"]
+    schema = schemas["shared__clusters__triggers__models__TriggerHistoryResponse"]
     body = example(spec, schema, 0, items)
     body["total"], body["offset"], body["limit"] = items, 0, items
     return json.dumps(body, separators=(",", ":")).encode()

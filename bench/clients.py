@@ -10,10 +10,23 @@ from __future__ import annotations
 import json
 import subprocess
 from collections.abc import Callable
+from functools import partial
 from pathlib import Path
 
 from . import bodies
-from .layout import OPC, PEER_BIN, PEER_PYTHON, REPO, SDK, SEED, WORK, env, fresh, generate_argv, tool_env
+from .layout import (
+    OPC,
+    PEER_BIN,
+    PEER_PYTHON,
+    REPO,
+    SDK,
+    SEED,
+    WORK,
+    env,
+    fresh,
+    generate_argv,
+    tool_env,
+)
 from .measure import Sample, Series, run_measured
 from .results import Results, Row
 
@@ -32,9 +45,12 @@ def prepare(results: Results) -> list[Path] | None:
     paths = []
     for tool in (SDK, OPC):
         root = fresh(WORK / "clients" / tool)
-        sample = run_measured(generate_argv(tool, SEED, root / "out"), cwd=root, env=tool_env(tool, root / ".cache"))
+        sample = run_measured(generate_argv(tool, SEED, root / "out"), cwd=root,
+                              env=tool_env(tool, root / ".cache"))
         if not sample.ok:
-            results.failures.append(f"cases 5-6: {tool} could not generate the seed client: {sample.failure}")
+            results.failures.append(
+                f"cases 5-6: {tool} could not generate the seed client: {sample.failure}"
+            )
             return None
         paths.append(root / "out")
     return paths
@@ -42,23 +58,27 @@ def prepare(results: Results) -> list[Path] | None:
 
 def _worker(pythonpath: list[Path], *args: str) -> dict[str, Sample]:
     """One fresh interpreter measuring all three clients in turns: a sample for each."""
-    done = subprocess.run([PEER_PYTHON, "-m", "bench.workers", *args], cwd=REPO, capture_output=True, text=True,
-                          env=env(PEER_BIN, pythonpath=pythonpath), timeout=900)
+    done = subprocess.run([PEER_PYTHON, "-m", "bench.workers", *args], cwd=REPO,
+                          capture_output=True, text=True, env=env(PEER_BIN, pythonpath=pythonpath),
+                          timeout=900)
     if done.returncode != 0:
         lines = (done.stderr or done.stdout).strip().splitlines()
         failed = Sample(0.0, failure=f"exit {done.returncode}: {' / '.join(lines[-3:])}")
         return {client: failed for client in CLIENTS}
     measured = json.loads(done.stdout.strip().splitlines()[-1])
-    return {client: Sample(float(measured[client]["seconds"]), cpu=float(measured[client]["cpu"])) for client in CLIENTS}
+    return {client: Sample(float(measured[client]["seconds"]), cpu=float(measured[client]["cpu"]))
+            for client in CLIENTS}
 
 
-def _runs(runs: int, measure: Callable[[], dict[str, Sample]], progress: Progress, what: str) -> dict[str, Series]:
+def _runs(runs: int, measure: Callable[[], dict[str, Sample]], progress: Progress,
+          what: str) -> dict[str, Series]:
     series = {client: Series() for client in CLIENTS}
     for index in range(runs):
         samples = measure()
         for client, sample in samples.items():
             series[client].samples.append(sample)
-        shown = ", ".join(f"{LABELS[c]} {s.seconds * 1000:.1f} ms" if s.ok else f"{LABELS[c]} FAILED: {s.failure[:200]}"
+        shown = ", ".join(f"{LABELS[c]} {s.seconds * 1000:.1f} ms" if s.ok
+                          else f"{LABELS[c]} FAILED: {s.failure[:200]}"
                           for c, s in samples.items())
         progress(f"    run {index + 1}/{runs} {what}: {shown}")
         if any(not s.ok for s in samples.values()):
@@ -77,18 +97,22 @@ def _cpu_note(series: Series, mine: Series | None) -> str:
     return note
 
 
-def calls(pythonpath: list[Path], count: int, runs: int, results: Results, progress: Progress) -> None:
+def calls(pythonpath: list[Path], count: int, runs: int, results: Results,
+          progress: Progress) -> None:
     """Case 5: `count` sequential calls of the seed endpoint against a loopback server."""
     body = WORK / "clients" / "history-10.json"
     body.write_bytes(bodies.trigger_history(SEED, 10))
-    server = subprocess.Popen([PEER_PYTHON, "-m", "bench.loopback", body], cwd=REPO, stdin=subprocess.PIPE,
-                              stdout=subprocess.PIPE, text=True)
+    server = subprocess.Popen([PEER_PYTHON, "-m", "bench.loopback", body], cwd=REPO,
+                              stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
     try:
         assert server.stdout is not None
         url = f"http://127.0.0.1:{int(server.stdout.readline())}"
-        progress(f"case 5: {count} sequential calls against {url} (a 10-item TriggerHistoryResponse each)")
-        series = {mode: _runs(runs, lambda: _worker(pythonpath, "calls", mode, url, str(count), str(BLOCK)),
-                              progress, mode) for mode in ("sync", "async")}
+        progress(f"case 5: {count} sequential calls against {url} "
+                 "(a 10-item TriggerHistoryResponse each)")
+        series: dict[str, dict[str, Series]] = {}
+        for mode in ("sync", "async"):
+            worker = partial(_worker, pythonpath, "calls", mode, url, str(count), str(BLOCK))
+            series[mode] = _runs(runs, worker, progress, mode)
     finally:
         if server.stdin is not None:
             server.stdin.close()  # the server stops when its stdin closes
@@ -104,16 +128,20 @@ def calls(pythonpath: list[Path], count: int, runs: int, results: Results, progr
             versus = None if client == SDK else mine
             note = _cpu_note(series[mode][client], versus)
             if client == "floor":
-                note += "; " + FLOORS["calls"].format(Client="Client" if mode == "sync" else "AsyncClient")
+                client_class = "Client" if mode == "sync" else "AsyncClient"
+                note += "; " + FLOORS["calls"].format(Client=client_class)
             results.add(Row(case, LABELS[client], series[mode][client], "ms", versus, note=note))
 
 
-def parse(pythonpath: list[Path], items: int, repeat: int, runs: int, results: Results, progress: Progress) -> None:
+def parse(pythonpath: list[Path], items: int, repeat: int, runs: int, results: Results,
+          progress: Progress) -> None:
     """Case 6: bytes of a TriggerHistoryResponse with `items` executions -> the parsed model."""
     body = WORK / "clients" / f"history-{items}.json"
     body.write_bytes(bodies.trigger_history(SEED, items))
-    progress(f"case 6: parse a {items}-item TriggerHistoryResponse ({body.stat().st_size:,} bytes), median of {repeat}")
-    series = _runs(runs, lambda: _worker(pythonpath, "parse", str(body), str(repeat)), progress, "parse")
+    progress(f"case 6: parse a {items}-item TriggerHistoryResponse "
+             f"({body.stat().st_size:,} bytes), median of {repeat}")
+    series = _runs(runs, lambda: _worker(pythonpath, "parse", str(body), str(repeat)),
+                   progress, "parse")
     case = f"6 parse {items:,} items"
     notes = {SDK: "the runtime's response step for the method's own Call", "floor": FLOORS["parse"],
              "opc": "TriggerHistoryResponse.from_dict(json.loads(body))"}

@@ -25,7 +25,8 @@ class Spec:
     path: Path
 
 
-def env(bin_dir: Path, *, cache: Path | None = None, pythonpath: list[Path] | None = None) -> dict[str, str]:
+def env(bin_dir: Path, *, cache: Path | None = None,
+        pythonpath: list[Path] | None = None) -> dict[str, str]:
     """The environment of a measured process: its own venv first on PATH, no inherited venv,
     and with `cache` a private XDG cache folder (so a cold run starts with nothing cached)."""
     # PYTHONDONTWRITEBYTECODE is dropped too: a package a user installed has its bytecode cached.
@@ -45,7 +46,8 @@ def generate_argv(tool: str, spec: Path, out: Path) -> list[str | Path]:
     if tool == SDK:
         return [SDKFORGE, "generate", spec, "-o", out, "-q"]
     if tool == OPC:  # default config: its ruff post-hooks format the output
-        return [PEER_BIN / "openapi-python-client", "generate", "--path", spec, "--output-path", out]
+        return [PEER_BIN / "openapi-python-client", "generate", "--path", spec,
+                "--output-path", out]
     if tool == DMCG:  # models only; default formatters (black, isort)
         return [PEER_BIN / "datamodel-codegen", "--input", spec, "--input-file-type", "openapi",
                 "--output-model-type", "pydantic_v2.BaseModel", "--output", out / "models.py"]

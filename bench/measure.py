@@ -19,6 +19,7 @@ import tempfile
 import threading
 import time
 from collections.abc import Callable, Mapping, Sequence
+from contextlib import suppress
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TypeVar
@@ -107,7 +108,8 @@ def run_measured(
         started = time.perf_counter()
         process = subprocess.Popen(
             [str(a) for a in argv], cwd=cwd, env=dict(env) if env is not None else None,
-            stdin=subprocess.DEVNULL, stdout=output, stderr=subprocess.STDOUT, start_new_session=True,
+            stdin=subprocess.DEVNULL, stdout=output, stderr=subprocess.STDOUT,
+            start_new_session=True,
         )
         sampler = _TreeSampler(process.pid, 0.05)
         if sample_tree:
@@ -123,7 +125,9 @@ def run_measured(
         text = output.read().decode("utf-8", "replace")
     failure = ""
     if process.returncode < 0:
-        failure = f"killed by signal {-process.returncode}" + (f" after the {timeout:.0f} s limit" if seconds >= timeout else "")
+        failure = f"killed by signal {-process.returncode}" + (
+            f" after the {timeout:.0f} s limit" if seconds >= timeout else ""
+        )
     elif not expect(process.returncode):
         failure = f"exit {process.returncode}: {_last_lines(text)}"
     largest = usage.ru_maxrss * 1024  # kilobytes on Linux
@@ -131,10 +135,8 @@ def run_measured(
 
 
 def _kill_group(pid: int) -> None:
-    try:
+    with suppress(OSError):
         os.killpg(pid, signal.SIGKILL)  # the group of the one child this module started
-    except OSError:
-        pass
 
 
 def _last_lines(text: str) -> str:
@@ -173,7 +175,8 @@ T = TypeVar("T")
 
 
 def alternate(tools: Sequence[T], runs: int, run_one: Callable[[T, int], Sample],
-              progress: Callable[[str], None] = print, label: Callable[[T], str] = str) -> dict[T, Series]:
+              progress: Callable[[str], None] = print,
+              label: Callable[[T], str] = str) -> dict[T, Series]:
     """Run each tool `runs` times in turns (A B C A B C ...); a tool that fails is not run again."""
     series: dict[T, Series] = {tool: Series() for tool in tools}
     for index in range(runs):

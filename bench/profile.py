@@ -21,13 +21,16 @@ from pathlib import Path
 STAGES = (
     ("load (read + parse)", "generator/read/load.py", ("load",)),
     ("resolve", "generator/read/resolve.py", ("resolve",)),
-    ("validate (openapi-spec-validator; 0 when it ran in its forked process)", "generator/read/validate.py", ("validate",)),
+    ("validate (openapi-spec-validator; 0 when it ran in its forked process)",
+     "generator/read/validate.py", ("validate",)),
     ("build (IR)", "generator/model/build.py", ("build",)),
     ("names", "generator/names/assign.py", ("assign",)),
     ("render (Jinja)", "generator/emit/render.py", ("render",)),
-    ("format (spot formatting; black on snippets and unsure files)", "generator/emit/format.py", ("format_files",)),
+    ("format (spot formatting; black on snippets and unsure files)", "generator/emit/format.py",
+     ("format_files",)),
     ("manifest", "generator/output/manifest.py", ("with_manifest",)),
-    ("write (stage the new tree while validation runs, then swap it in)", "generator/output/write.py", ("stage", "commit")),
+    ("write (stage the new tree while validation runs, then swap it in)",
+     "generator/output/write.py", ("stage", "commit")),
 )
 TOP = 25
 
@@ -51,8 +54,8 @@ def profile(spec: Path, out: Path) -> str:
     children = resource.getrusage(resource.RUSAGE_CHILDREN)
     stats = pstats.Stats(profiler)
     lines = [f"`sdkforge generate {spec.name}` under cProfile: exit {code}, {wall:.1f} s wall "
-             f"(the profiler slows pure-Python stages, validation most); formatter worker processes used "
-             f"{children.ru_utime + children.ru_stime:.1f} s of CPU.", "",
+             "(the profiler slows pure-Python stages, validation most); formatter worker processes "
+             f"used {children.ru_utime + children.ru_stime:.1f} s of CPU.", "",
              "| stage | seconds (profiled) | share |", "|---|---:|---:|"]
     for label, seconds in _stage_times(stats).items():
         lines.append(f"| {label} | {seconds:.2f} | {seconds / wall:.0%} |")

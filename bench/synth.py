@@ -37,7 +37,8 @@ def _shared_schemas() -> dict[str, Any]:
             "properties": {
                 "message": {"type": "string", "title": "Message"},
                 "type": {"type": "string", "title": "Type"},
-                "details": _nullable({"type": "object", "additionalProperties": True}, "Details", "Debug details"),
+                "details": _nullable({"type": "object", "additionalProperties": True}, "Details",
+                                     "Debug details"),
             },
         },
         "ErrorResponse": {
@@ -51,7 +52,8 @@ def _shared_schemas() -> dict[str, Any]:
         "ValidationError": {
             "type": "object", "title": "ValidationError", "required": ["loc", "msg", "type"],
             "properties": {
-                "loc": {"type": "array", "items": {"anyOf": [{"type": "string"}, {"type": "integer"}]}},
+                "loc": {"type": "array",
+                        "items": {"anyOf": [{"type": "string"}, {"type": "integer"}]}},
                 "msg": {"type": "string"}, "type": {"type": "string"},
             },
         },
@@ -61,7 +63,8 @@ def _shared_schemas() -> dict[str, Any]:
         },
         "Owner": {
             "type": "object", "title": "Owner", "required": ["id"],
-            "properties": {"id": {"type": "string"}, "email": _nullable({"type": "string", "format": "email"}, "Email", "")},
+            "properties": {"id": {"type": "string"},
+                           "email": _nullable({"type": "string", "format": "email"}, "Email", "")},
         },
     }
 
@@ -72,7 +75,8 @@ def _resource_schemas(r: int, revision: int) -> dict[str, Any]:
         "id": {"type": "string", "title": "Id", "description": f"{name} id"},
         "name": {"type": "string", "title": "Name", "maxLength": 200},
         "created_at": {"type": "string", "format": "date-time", "title": "Created At"},
-        "status": {"type": "string", "enum": ["pending", "active", "failed", "archived"], "title": "Status"},
+        "status": {"type": "string", "enum": ["pending", "active", "failed", "archived"],
+                   "title": "Status"},
         "tags": {"type": "array", "items": {"type": "string"}, "title": "Tags"},
         "score": _nullable({"type": "number"}, "Score", "Relevance score"),
         "count": _nullable({"type": "integer", "minimum": 0}, "Count", "How many"),
@@ -80,16 +84,24 @@ def _resource_schemas(r: int, revision: int) -> dict[str, Any]:
         "owner": _ref("Owner"),
     }
     if revision and r % 10 == 0:
-        item_properties["labels"] = _nullable({"type": "array", "items": {"type": "string"}}, "Labels", "Added in the bump")
+        item_properties["labels"] = _nullable({"type": "array", "items": {"type": "string"}},
+                                              "Labels", "Added in the bump")
     writable = {k: item_properties[k] for k in ("name", "tags", "metadata")}
     return {
-        f"{name}Item": {"type": "object", "title": f"{name}Item", "required": ["id", "name", "created_at", "status"],
-                        "description": f"One {name} ({'revised' if revision else 'first'} wording).",
-                        "properties": item_properties},
-        f"{name}CreateRequest": {"type": "object", "title": f"{name}CreateRequest", "required": ["name"],
-                                 "properties": writable},
-        f"{name}UpdateRequest": {"type": "object", "title": f"{name}UpdateRequest",
-                                 "properties": {k: _nullable(v, k.title(), "") for k, v in writable.items()}},
+        f"{name}Item": {
+            "type": "object", "title": f"{name}Item",
+            "required": ["id", "name", "created_at", "status"],
+            "description": f"One {name} ({'revised' if revision else 'first'} wording).",
+            "properties": item_properties,
+        },
+        f"{name}CreateRequest": {
+            "type": "object", "title": f"{name}CreateRequest", "required": ["name"],
+            "properties": writable,
+        },
+        f"{name}UpdateRequest": {
+            "type": "object", "title": f"{name}UpdateRequest",
+            "properties": {k: _nullable(v, k.title(), "") for k, v in writable.items()},
+        },
         f"{name}ListResponse": {
             "type": "object", "title": f"{name}ListResponse", "required": ["results", "pagination"],
             "properties": {
@@ -101,45 +113,60 @@ def _resource_schemas(r: int, revision: int) -> dict[str, Any]:
         },
         f"{name}SearchRequest": {
             "type": "object", "title": f"{name}SearchRequest",
-            "properties": {"query": {"type": "string"}, "filters": {"type": "object", "additionalProperties": {"type": "string"}},
-                           "limit": {"type": "integer", "default": 10, "minimum": 1, "maximum": 100}},
+            "properties": {
+                "query": {"type": "string"},
+                "filters": {"type": "object", "additionalProperties": {"type": "string"}},
+                "limit": {"type": "integer", "default": 10, "minimum": 1, "maximum": 100},
+            },
         },
         f"{name}HistoryRequest": {
             "type": "object", "title": f"{name}HistoryRequest",
-            "properties": {"offset": {"type": "integer", "default": 0, "minimum": 0},
-                           "limit": {"type": "integer", "default": 50, "minimum": 1, "maximum": 1000},
-                           "status_filter": _nullable({"type": "string"}, "Status Filter", "")},
+            "properties": {
+                "offset": {"type": "integer", "default": 0, "minimum": 0},
+                "limit": {"type": "integer", "default": 50, "minimum": 1, "maximum": 1000},
+                "status_filter": _nullable({"type": "string"}, "Status Filter", ""),
+            },
         },
     }
 
 
 _ERRORS = {code: {"description": text, "content": {JSON: {"schema": _ref("ErrorResponse")}}}
-           for code, text in (("400", "Bad Request"), ("404", "Not Found"), ("500", "Internal Server Error"))}
-_ERRORS["422"] = {"description": "Validation Error", "content": {JSON: {"schema": _ref("HTTPValidationError")}}}
-_NAMESPACE = {"name": "X-Namespace", "in": "header", "required": False, "schema": _nullable({"type": "string"}, "X-Namespace", "")}
-_ID = {"name": "item_id", "in": "path", "required": True, "schema": {"type": "string", "title": "Item Id"}}
+           for code, text in (("400", "Bad Request"), ("404", "Not Found"),
+                              ("500", "Internal Server Error"))}
+_ERRORS["422"] = {"description": "Validation Error",
+                  "content": {JSON: {"schema": _ref("HTTPValidationError")}}}
+_NAMESPACE = {"name": "X-Namespace", "in": "header", "required": False,
+              "schema": _nullable({"type": "string"}, "X-Namespace", "")}
+_ID = {"name": "item_id", "in": "path", "required": True,
+       "schema": {"type": "string", "title": "Item Id"}}
 
 
 def _operation(r: int, kind: int, revision: int) -> tuple[str, str, dict[str, Any]]:
     """(path, method, operation) for the `kind`-th operation (0..7) of resource `r`."""
     name, base = f"Resource{r:05d}", f"/v1/resource-{r:05d}"
-    paths = [(f"{base}/list", "post"), (base, "post"), (f"{base}/{{item_id}}", "get"), (f"{base}/{{item_id}}", "patch"),
-             (f"{base}/{{item_id}}", "delete"), (f"{base}/search", "post"), (f"{base}/{{item_id}}/actions/run", "post"),
+    paths = [(f"{base}/list", "post"), (base, "post"), (f"{base}/{{item_id}}", "get"),
+             (f"{base}/{{item_id}}", "patch"), (f"{base}/{{item_id}}", "delete"),
+             (f"{base}/search", "post"), (f"{base}/{{item_id}}/actions/run", "post"),
              (f"{base}/{{item_id}}/history", "post")]
     path, method = paths[kind]
     verb = ["list", "create", "get", "update", "delete", "search", "run", "history"][kind]
-    body = [None, "CreateRequest", None, "UpdateRequest", None, "SearchRequest", None, "HistoryRequest"][kind]
-    result = ["ListResponse", "Item", "Item", "Item", None, "ListResponse", "Item", "ListResponse"][kind]
+    body = [None, "CreateRequest", None, "UpdateRequest", None, "SearchRequest", None,
+            "HistoryRequest"][kind]
+    result = ["ListResponse", "Item", "Item", "Item", None, "ListResponse", "Item",
+              "ListResponse"][kind]
     parameters: list[dict[str, Any]] = [_ID] if "{item_id}" in path else []
     if kind == 0:
-        parameters += [{"name": "limit", "in": "query", "schema": {"type": "integer", "default": 20}},
-                       {"name": "offset", "in": "query", "schema": {"type": "integer", "default": 0}},
-                       {"name": "cursor", "in": "query", "schema": _nullable({"type": "string"}, "Cursor", "")}]
+        parameters += [
+            {"name": "limit", "in": "query", "schema": {"type": "integer", "default": 20}},
+            {"name": "offset", "in": "query", "schema": {"type": "integer", "default": 0}},
+            {"name": "cursor", "in": "query", "schema": _nullable({"type": "string"}, "Cursor", "")}
+        ]
     parameters.append(_NAMESPACE)
     operation: dict[str, Any] = {
         "tags": [f"Resource {r:05d}"],
         "summary": f"{verb.title()} {name}",
-        "description": f"{verb.title()} {name} objects ({'revised' if revision else 'first'} wording).",
+        "description": (f"{verb.title()} {name} objects "
+                        f"({'revised' if revision else 'first'} wording)."),
         "operationId": f"{verb}_{name.lower()}_v1_resource_{r:05d}_{method}",
         "parameters": parameters,
         "responses": {"200": ({"description": "Successful Response",
@@ -147,7 +174,8 @@ def _operation(r: int, kind: int, revision: int) -> tuple[str, str, dict[str, An
                               if result else {"description": "Deleted"}), **_ERRORS},
     }
     if body:
-        operation["requestBody"] = {"required": True, "content": {JSON: {"schema": _ref(f"{name}{body}")}}}
+        operation["requestBody"] = {"required": True,
+                                    "content": {JSON: {"schema": _ref(f"{name}{body}")}}}
     return path, method, operation
 
 
@@ -165,7 +193,8 @@ def synth(operations: int, revision: int = 0) -> dict[str, Any]:
         schemas.update(_resource_schemas(r, revision))
     return {
         "openapi": "3.1.0",
-        "info": {"title": "Synth API", "version": f"1.{revision}", "description": f"A synthetic API of {total} operations."},
+        "info": {"title": "Synth API", "version": f"1.{revision}",
+                 "description": f"A synthetic API of {total} operations."},
         "servers": [{"url": "https://api.synth.example"}],
         "paths": paths,
         "components": {"schemas": schemas},
@@ -179,7 +208,9 @@ def write(path: Path, operations: int, revision: int = 0) -> Path:
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description="write a synthetic OpenAPI 3.1 spec with N operations")
+    parser = argparse.ArgumentParser(
+        description="write a synthetic OpenAPI 3.1 spec with N operations"
+    )
     parser.add_argument("operations", type=int)
     parser.add_argument("-o", "--output", type=Path, required=True)
     parser.add_argument("--revision", type=int, default=0, help="1: the spec after a bump")

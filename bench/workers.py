@@ -44,7 +44,9 @@ def _opc() -> tuple[Any, Any, Any]:
 def _check(result: Any, client: str) -> None:
     total = result["total"] if isinstance(result, dict) else getattr(result, "total", None)
     if not isinstance(total, int):
-        raise SystemExit(f"{client}: the call did not return a parsed TriggerHistoryResponse: {result!r:.200}")
+        raise SystemExit(
+            f"{client}: the call did not return a parsed TriggerHistoryResponse: {result!r:.200}"
+        )
 
 
 def sync_call(client: str, url: str) -> tuple[Callable[[], Any], Callable[[], None]]:
@@ -57,14 +59,18 @@ def sync_call(client: str, url: str) -> tuple[Callable[[], Any], Callable[[], No
         return (lambda: sdk.cluster_triggers.get_trigger_history("trg_1", limit=LIMIT)), sdk.close
     if client == "floor":
         http = httpx.Client()
-        return (lambda: json.loads(http.post(url + PATH, json={"limit": LIMIT}).content)), http.close
+        return (lambda: json.loads(http.post(url + PATH, json={"limit": LIMIT}).content),
+                http.close)
     package, operation, models = _opc()
     opc = package.Client(base_url=url)
     body = models.TriggerHistoryRequest(limit=LIMIT)
-    return (lambda: operation.sync("trg_1", client=opc, body=body)), lambda: opc.get_httpx_client().close()
+    return (lambda: operation.sync("trg_1", client=opc, body=body),
+            lambda: opc.get_httpx_client().close())
 
 
-def async_call(client: str, url: str) -> tuple[Callable[[], Awaitable[Any]], Callable[[], Awaitable[None]]]:
+def async_call(
+    client: str, url: str
+) -> tuple[Callable[[], Awaitable[Any]], Callable[[], Awaitable[None]]]:
     import httpx
 
     if client == "sdkforge":
@@ -81,7 +87,8 @@ def async_call(client: str, url: str) -> tuple[Callable[[], Awaitable[Any]], Cal
     package, operation, models = _opc()
     opc = package.Client(base_url=url)
     body = models.TriggerHistoryRequest(limit=LIMIT)
-    return (lambda: operation.asyncio("trg_1", client=opc, body=body)), lambda: opc.get_async_httpx_client().aclose()
+    return (lambda: operation.asyncio("trg_1", client=opc, body=body),
+            lambda: opc.get_async_httpx_client().aclose())
 
 
 def _order(index: int) -> tuple[str, ...]:
@@ -150,7 +157,8 @@ def parser(client: str, body: bytes) -> Callable[[], Any]:
     sdk.request = captured.append
     sdk.cluster_triggers.get_trigger_history("trg_1", limit=1000)
     request = httpx.Request("POST", "http://127.0.0.1:9" + PATH)
-    response = httpx.Response(200, content=body, headers={"content-type": "application/json"}, request=request)
+    response = httpx.Response(200, content=body, headers={"content-type": "application/json"},
+                              request=request)
     return lambda: sdk._process(response, captured[0])
 
 
@@ -168,7 +176,8 @@ def parse(body: bytes, repeat: int) -> dict[str, tuple[float, float]]:
             parsers[client]()
             walls[client].append(time.perf_counter() - started)
             cpus[client].append(time.process_time() - cpu)
-    return {client: (statistics.median(walls[client]), statistics.median(cpus[client])) for client in CLIENTS}
+    return {client: (statistics.median(walls[client]), statistics.median(cpus[client]))
+            for client in CLIENTS}
 
 
 def main(argv: list[str]) -> None:
@@ -180,7 +189,8 @@ def main(argv: list[str]) -> None:
             measured = parse(handle.read(), int(argv[2]))
     else:
         raise SystemExit(f"unknown command {command!r}")
-    print(json.dumps({client: {"seconds": wall, "cpu": cpu} for client, (wall, cpu) in measured.items()}))
+    print(json.dumps({client: {"seconds": wall, "cpu": cpu}
+                      for client, (wall, cpu) in measured.items()}))
 
 
 if __name__ == "__main__":

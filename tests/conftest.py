@@ -12,9 +12,8 @@ from types import ModuleType
 import pytest
 
 from sdkforge.config import GenerateOptions
-
-from sdkforge.pipeline import generate
 from sdkforge.output.write import write
+from sdkforge.pipeline import generate
 
 ROOT = Path(__file__).resolve().parent.parent
 SHARED_SPECS = ROOT.parent / "shared" / "specs"
@@ -48,5 +47,7 @@ def make_client(tmp_path: Path) -> Iterator[Callable[[str, str], ModuleType]]:
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:
-    parser.addoption("--update-ir-cases", action="store_true",
-                     help="rewrite the expected IR of tests/ir_cases/*.test with what sdkforge prints now")
+    parser.addoption(
+        "--update-ir-cases", action="store_true",
+        help="rewrite the expected IR of tests/ir_cases/*.test with what sdkforge prints now",
+    )

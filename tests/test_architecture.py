@@ -20,13 +20,14 @@ BASE = 0
 STAGES = ["read", "model", "names", "emit", "output", "bump"]
 TOP = len(STAGES) + 1
 LAYERS: dict[str, int] = {
-    "sdkforge": BASE, "sdkforge.errors": BASE, "sdkforge.diagnostics": BASE, "sdkforge.config": BASE,
-    "sdkforge.cache": BASE,
+    "sdkforge": BASE, "sdkforge.errors": BASE, "sdkforge.diagnostics": BASE,
+    "sdkforge.config": BASE, "sdkforge.cache": BASE,
     **{f"sdkforge.{stage}": index + 1 for index, stage in enumerate(STAGES)},
     "sdkforge.pipeline": TOP, "sdkforge.cli": TOP,
 }
 # Among the shared modules, which may import which (no cycles among them either).
-BASE_ORDER = ["sdkforge", "sdkforge.diagnostics", "sdkforge.errors", "sdkforge.config", "sdkforge.cache"]
+BASE_ORDER = ["sdkforge", "sdkforge.diagnostics", "sdkforge.errors", "sdkforge.config",
+              "sdkforge.cache"]
 
 
 def module_name(path: Path, root: Path) -> str:
@@ -41,7 +42,8 @@ def layer_of(module: str) -> tuple[int, str]:
     parts = module.split(".")
     group = ".".join(parts[:2]) if len(parts) > 1 else module
     if group not in LAYERS:
-        raise KeyError(f"{module} belongs to no layer: add its folder to the stage list (ARCHITECTURE.md)")
+        raise KeyError(f"{module} belongs to no layer: add its folder to the stage list "
+                       "(ARCHITECTURE.md)")
     return LAYERS[group], group
 
 
@@ -52,7 +54,8 @@ def imports(path: Path, module: str) -> list[tuple[int, str]]:
     found: list[tuple[int, str]] = []
     for node in ast.walk(tree):
         if isinstance(node, ast.Import):
-            found += [(node.lineno, alias.name) for alias in node.names if alias.name.split(".")[0] == "sdkforge"]
+            found += [(node.lineno, alias.name) for alias in node.names
+                      if alias.name.split(".")[0] == "sdkforge"]
         elif isinstance(node, ast.ImportFrom):
             if node.level:
                 base = package.split(".")
@@ -70,7 +73,8 @@ def imports(path: Path, module: str) -> list[tuple[int, str]]:
 
 def _is_module(name: str) -> bool:
     relative = Path(*name.split(".")[1:])
-    return (PACKAGE / relative).with_suffix(".py").is_file() or (PACKAGE / relative / "__init__.py").is_file()
+    return ((PACKAGE / relative).with_suffix(".py").is_file()
+            or (PACKAGE / relative / "__init__.py").is_file())
 
 
 def violations(root: Path) -> list[str]:
@@ -88,8 +92,9 @@ def violations(root: Path) -> list[str]:
             if layer == target_layer == BASE:
                 upward = BASE_ORDER.index(target_group) > BASE_ORDER.index(group)
             if upward:
-                problems.append(f"{path.relative_to(root.parent)}:{line}: {module} imports {target}, "
-                                f"which is above it in the stage list")
+                where = f"{path.relative_to(root.parent)}:{line}"
+                problems.append(f"{where}: {module} imports {target}, "
+                                "which is above it in the stage list")
     return problems
 
 
@@ -153,8 +158,9 @@ def test_generator_modules_and_functions_stay_small() -> None:
 
 
 def test_runtime_modules_stay_small() -> None:
-    long_modules = [f"{p.name} ({n} lines)" for p in _sources(RUNTIME)
-                    if (n := len(p.read_text(encoding="utf-8").splitlines())) > MAX_RUNTIME_MODULE_LINES]
+    sizes = {p.name: len(p.read_text(encoding="utf-8").splitlines()) for p in _sources(RUNTIME)}
+    long_modules = [f"{name} ({n} lines)" for name, n in sizes.items()
+                    if n > MAX_RUNTIME_MODULE_LINES]
     assert long_modules == []
 
 

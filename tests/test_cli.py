@@ -24,7 +24,8 @@ def run(*args: str | Path) -> subprocess.CompletedProcess[str]:
 
 
 def snapshot(folder: Path) -> dict[str, bytes]:
-    return {p.relative_to(folder).as_posix(): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
+    return {p.relative_to(folder).as_posix(): p.read_bytes()
+            for p in sorted(folder.rglob("*")) if p.is_file()}
 
 
 @pytest.fixture
@@ -35,7 +36,8 @@ def existing_output(tmp_path: Path) -> Path:
     return out
 
 
-def assert_clean_failure(result: subprocess.CompletedProcess[str], code: int, *needles: str) -> None:
+def assert_clean_failure(result: subprocess.CompletedProcess[str], code: int,
+                         *needles: str) -> None:
     assert result.returncode == code, (result.returncode, result.stderr)
     assert "Traceback" not in result.stderr
     for needle in needles:
@@ -78,10 +80,14 @@ def test_files_sdkforge_did_not_write_are_kept_and_ignored_by_check(existing_out
     assert (existing_output / "conftest.py").exists()
 
 
-def test_a_file_no_longer_generated_is_removed_and_reported(existing_output: Path, tmp_path: Path) -> None:
+def test_a_file_no_longer_generated_is_removed_and_reported(
+    existing_output: Path, tmp_path: Path
+) -> None:
     smaller = tmp_path / "smaller.yaml"
-    smaller.write_text(SEED.read_text().replace("    ValidationError:\n", "    ValidationErrorGone:\n")
-                       .replace("#/components/schemas/ValidationError'", "#/components/schemas/ValidationErrorGone'"))
+    smaller.write_text(SEED.read_text()
+                       .replace("    ValidationError:\n", "    ValidationErrorGone:\n")
+                       .replace("#/components/schemas/ValidationError'",
+                                "#/components/schemas/ValidationErrorGone'"))
     result = run("check", smaller, "-o", existing_output)
     assert_clean_failure(result, 1, "removed: mixpeek/models/validation_error.py")
     assert run("generate", smaller, "-o", existing_output, "-q").returncode == 0
@@ -120,7 +126,8 @@ def test_malformed_yaml_names_line_and_column(tmp_path: Path, existing_output: P
 def test_malformed_json(tmp_path: Path) -> None:
     spec = tmp_path / "bad.json"
     spec.write_text('{"openapi": "3.1.0",\n "info": }')
-    assert_clean_failure(run("generate", spec, "-o", tmp_path / "out"), 1, "bad.json", "malformed JSON", "line 2")
+    assert_clean_failure(run("generate", spec, "-o", tmp_path / "out"), 1, "bad.json",
+                         "malformed JSON", "line 2")
     assert not (tmp_path / "out").exists()
 
 
@@ -128,7 +135,8 @@ def test_not_an_openapi_document(tmp_path: Path, existing_output: Path) -> None:
     spec = tmp_path / "compose.yaml"
     spec.write_text("services:\n  web:\n    image: nginx\n")
     before = snapshot(existing_output)
-    assert_clean_failure(run("generate", spec, "-o", existing_output), 1, "compose.yaml", "not an OpenAPI document")
+    assert_clean_failure(run("generate", spec, "-o", existing_output), 1, "compose.yaml",
+                         "not an OpenAPI document")
     assert snapshot(existing_output) == before
 
 
@@ -141,19 +149,24 @@ def test_swagger_2_is_refused_clearly(tmp_path: Path) -> None:
 
 def test_dangling_ref_names_pointer_and_line(tmp_path: Path, existing_output: Path) -> None:
     spec = tmp_path / "dangling.yaml"
-    spec.write_text(SEED.read_text().replace("#/components/schemas/ErrorDetail", "#/components/schemas/ErrorDetials"))
+    spec.write_text(SEED.read_text().replace("#/components/schemas/ErrorDetail",
+                                             "#/components/schemas/ErrorDetials"))
     before = snapshot(existing_output)
     result = run("generate", spec, "-o", existing_output)
     assert_clean_failure(result, 1, "dangling.yaml", "ErrorDetials", "does not resolve",
                          "#/components/schemas/ErrorResponse/properties/error/$ref")
-    assert ":" + str(SEED.read_text().splitlines().index("          $ref: '#/components/schemas/ErrorDetail'") + 1) in result.stderr
+    seed_lines = SEED.read_text().splitlines()
+    ref_line = seed_lines.index("          $ref: '#/components/schemas/ErrorDetail'")
+    assert ":" + str(ref_line + 1) in result.stderr
     assert snapshot(existing_output) == before
 
 
 def test_invalid_spec_is_an_error_with_its_place(tmp_path: Path, existing_output: Path) -> None:
     spec = tmp_path / "invalid.yaml"
-    spec.write_text(SEED.read_text().replace("        '200':\n          description: Successful Response\n",
-                                             "        '200':\n          descriptio: Successful Response\n"))
+    spec.write_text(SEED.read_text().replace(
+        "        '200':\n          description: Successful Response\n",
+        "        '200':\n          descriptio: Successful Response\n",
+    ))
     before = snapshot(existing_output)
     result = run("generate", spec, "-o", existing_output)
     assert_clean_failure(result, 1, "invalid.yaml", "responses/200")
@@ -162,8 +175,10 @@ def test_invalid_spec_is_an_error_with_its_place(tmp_path: Path, existing_output
 
 def test_duplicate_required_entry_is_a_warning_and_strict_makes_it_an_error(tmp_path: Path) -> None:
     spec = tmp_path / "dup.yaml"
-    spec.write_text(SEED.read_text().replace("        - trigger_id\n        - executions\n",
-                                             "        - trigger_id\n        - trigger_id\n        - executions\n"))
+    spec.write_text(SEED.read_text().replace(
+        "        - trigger_id\n        - executions\n",
+        "        - trigger_id\n        - trigger_id\n        - executions\n",
+    ))
     lenient = run("generate", spec, "-o", tmp_path / "out")
     assert lenient.returncode == 0, lenient.stderr
     assert "warning:" in lenient.stderr and "required" in lenient.stderr
@@ -204,14 +219,17 @@ def test_diagnostics_show_control_and_bidi_characters_from_the_spec_escaped(tmp_
     spec = tmp_path / "ansi.json"
     spec.write_text('{"openapi": "3.1.0", "info": {"title": "x", "version": "1"}, "paths": {'
                     '"/a\\u001b[31m\\nerror: all good\\u202e": {"get": {"responses": {"200": '
-                    '{"description": "ok", "content": {"application/json": {"schema": {"$ref": "#/nope"}}}}}}}}}')
+                    '{"description": "ok", "content": {"application/json": '
+                    '{"schema": {"$ref": "#/nope"}}}}}}}}}')
     result = run("generate", spec, "-o", tmp_path / "out")
     assert_clean_failure(result, 1, "\\x1b[31m\\x0aerror: all good\\u202e")
     assert "\x1b" not in result.stderr and "\u202e" not in result.stderr
     assert not any(line.startswith("error: all good") for line in result.stderr.splitlines())
 
 
-def test_main_tunes_the_garbage_collector_only_while_it_runs(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_main_tunes_the_garbage_collector_only_while_it_runs(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     from sdkforge import cli
 
     seen = []

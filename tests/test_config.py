@@ -8,10 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from sdkforge.config import load_config
-
+from sdkforge.config import GenerateOptions, load_config
 from sdkforge.errors import ConfigError
-from sdkforge.config import GenerateOptions
 from sdkforge.pipeline import generate
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -73,26 +71,35 @@ items = "things"
 cursor = "meta.next_marker"
 """))
     assert config.spec == tmp_path / "spec.yaml" and config.output == tmp_path / "out"
-    files = generate(GenerateOptions(config.spec, package=config.package_name, client=config.client_name, config=config)).files
+    options = GenerateOptions(config.spec, package=config.package_name, client=config.client_name,
+                              config=config)
+    files = generate(options).files
     client = files["conf/_client.py"]
     assert "class ConfClient(SyncAPIClient):" in client
     assert "tenant: str | None = None" in client and "CONF_TENANT" in client
     resource = files["conf/resources/things.py"]
-    assert "x_request_id: str | NotGiven = NOT_GIVEN" in resource  # kept as a parameter although shared
+    # Kept as a parameter although shared
+    assert "x_request_id: str | NotGiven = NOT_GIVEN" in resource
     assert "x_namespace" not in resource
-    assert 'PageSpec("cursor","query","marker","things",cursor=("meta","next_marker"' in "".join(resource.split())
+    flat = "".join(resource.split())
+    assert 'PageSpec("cursor","query","marker","things",cursor=("meta","next_marker"' in flat
 
 
 def test_pagination_can_be_turned_off(tmp_path: Path) -> None:
-    config = load_config(write(tmp_path, '[tool.sdkforge]\n[tool.sdkforge.pagination]\nlist_things = false\n'))
-    assert "PageSpec" not in generate(GenerateOptions(tmp_path / "spec.yaml", config=config)).files["configured/resources/things.py"]
+    config = load_config(
+        write(tmp_path, '[tool.sdkforge]\n[tool.sdkforge.pagination]\nlist_things = false\n')
+    )
+    files = generate(GenerateOptions(tmp_path / "spec.yaml", config=config)).files
+    assert "PageSpec" not in files["configured/resources/things.py"]
 
 
 @pytest.mark.parametrize(("toml", "needle"), [
     ('[tool.sdkforge]\nstrikt = true\n', "unknown key 'strikt'"),
     ('[tool.sdkforge.headers]\n"X-A" = 3\n', "'X-A' must be a Python argument name or false"),
-    ('[tool.sdkforge.pagination.x]\nstyle = "cursor"\nparam = "c"\nitems = "i"\n', "needs 'cursor'"),
-    ('[tool.sdkforge.pagination.x]\nstyle = "offset"\nparam = "o"\nitems = "i"\nsize = 3\n', "unknown key 'size'"),
+    ('[tool.sdkforge.pagination.x]\nstyle = "cursor"\nparam = "c"\nitems = "i"\n',
+     "needs 'cursor'"),
+    ('[tool.sdkforge.pagination.x]\nstyle = "offset"\nparam = "o"\nitems = "i"\nsize = 3\n',
+     "unknown key 'size'"),
 ])
 def test_bad_configuration_names_the_key(tmp_path: Path, toml: str, needle: str) -> None:
     with pytest.raises(ConfigError, match=needle.replace("(", r"\(").replace(")", r"\)")):
@@ -100,16 +107,19 @@ def test_bad_configuration_names_the_key(tmp_path: Path, toml: str, needle: str)
 
 
 def test_cli_reads_the_config_and_flags_override_it(tmp_path: Path) -> None:
-    write(tmp_path, '[tool.sdkforge]\nspec = "spec.yaml"\noutput = "out"\npackage-name = "from_config"\n')
+    write(tmp_path,
+          '[tool.sdkforge]\nspec = "spec.yaml"\noutput = "out"\npackage-name = "from_config"\n')
     run = [sys.executable, "-m", "sdkforge.cli", "generate", "-q"]
     env = {"PYTHONPATH": str(ROOT), "PATH": "/usr/bin:/bin"}
     assert subprocess.run(run, cwd=tmp_path, env=env, capture_output=True).returncode == 0
     assert (tmp_path / "out" / "from_config" / "__init__.py").is_file()
-    done = subprocess.run([*run, "--package-name", "flagged"], cwd=tmp_path, env=env, capture_output=True)
+    done = subprocess.run([*run, "--package-name", "flagged"], cwd=tmp_path, env=env,
+                          capture_output=True)
     assert done.returncode == 0 and (tmp_path / "out" / "flagged" / "__init__.py").is_file()
     (tmp_path / "pyproject.toml").write_text("[tool.sdkforge]\nnope = 1\n")
     bad = subprocess.run(run, cwd=tmp_path, env=env, capture_output=True, text=True)
-    assert bad.returncode == 2 and "unknown key 'nope'" in bad.stderr and "Traceback" not in bad.stderr
+    assert (bad.returncode == 2 and "unknown key 'nope'" in bad.stderr
+            and "Traceback" not in bad.stderr)
 
 
 def test_workflow_options_come_from_the_config_and_flags_override_them(tmp_path: Path) -> None:
@@ -126,18 +136,24 @@ changelog = "CHANGES.md"
 cache-dir = "cache"
 """)
     loaded = load_config(config)
-    assert loaded.templates == tmp_path / "tpl" and loaded.meta and loaded.package_version == "3.1.4"
+    assert (loaded.templates == tmp_path / "tpl" and loaded.meta
+            and loaded.package_version == "3.1.4")
     assert loaded.changelog == tmp_path / "CHANGES.md" and loaded.cache_dir == tmp_path / "cache"
-    run = subprocess.run([sys.executable, "-m", "sdkforge.cli", "generate", "--config", str(config), "-q"],
-                         capture_output=True, text=True, cwd=ROOT, timeout=300)
+    run = subprocess.run(
+        [sys.executable, "-m", "sdkforge.cli", "generate", "--config", str(config), "-q"],
+        capture_output=True, text=True, cwd=ROOT, timeout=300
+    )
     assert run.returncode == 0, run.stderr
     out = tmp_path / "out"
     assert (out / "README.md").read_text() == "custom readme\n"
     assert 'version = "3.1.4"' in (out / "pyproject.toml").read_text()
     assert (tmp_path / "CHANGES.md").read_text().startswith("## Configured 1")
     assert any((tmp_path / "cache").rglob("*")), "the configured cache folder is used"
-    run = subprocess.run([sys.executable, "-m", "sdkforge.cli", "generate", "--config", str(config), "-q",
-                          "--package-version", "4.0.0"], capture_output=True, text=True, cwd=ROOT, timeout=300)
+    run = subprocess.run(
+        [sys.executable, "-m", "sdkforge.cli", "generate", "--config", str(config), "-q",
+         "--package-version", "4.0.0"],
+        capture_output=True, text=True, cwd=ROOT, timeout=300
+    )
     assert run.returncode == 0, run.stderr
     assert 'version = "4.0.0"' in (out / "pyproject.toml").read_text()
 

@@ -1,5 +1,6 @@
 """`sdkforge diff`: every kind of change on small spec pairs, the report formats, the exit
-code, and a sample of the real Mixpeek bump 2026-01-03 -> 2026-01-20 checked by reading the specs."""
+code, and a sample of the real Mixpeek bump 2026-01-03 -> 2026-01-20 checked by reading the
+specs."""
 
 from __future__ import annotations
 
@@ -15,15 +16,15 @@ from typing import Any
 import pytest
 import yaml
 
-from sdkforge.names.assign import assign
-from sdkforge.model.build import build
-from sdkforge.diagnostics import Diagnostics
 from sdkforge.bump.diff import Change, compare, render_markdown, render_text
-from sdkforge.read.load import load
 from sdkforge.config import GenerateOptions
-from sdkforge.pipeline import analyse
-from sdkforge.read.resolve import resolve
+from sdkforge.diagnostics import Diagnostics
 from sdkforge.emit.surface import Surface, members, surface
+from sdkforge.model.build import build
+from sdkforge.names.assign import assign
+from sdkforge.pipeline import analyse
+from sdkforge.read.load import load
+from sdkforge.read.resolve import resolve
 
 ROOT = Path(__file__).resolve().parent.parent
 MIXPEEK = ROOT.parent / "shared" / "specs" / "mixpeek"
@@ -34,7 +35,8 @@ Spec = dict[str, Any]
 def base_spec() -> Spec:
     pet = {
         "type": "object", "required": ["id", "name"], "description": "A pet.",
-        "properties": {"id": {"type": "integer"}, "name": {"type": "string"}, "tag": {"type": "string"},
+        "properties": {"id": {"type": "integer"}, "name": {"type": "string"},
+                       "tag": {"type": "string"},
                        "status": {"$ref": "#/components/schemas/Status"}},
     }
     new_pet = {"type": "object", "required": ["name"],
@@ -47,11 +49,14 @@ def base_spec() -> Spec:
                 "get": {
                     "operationId": "listPets", "tags": ["pets"], "summary": "List pets.",
                     "parameters": [
-                        {"name": "limit", "in": "query", "schema": {"type": "integer"}, "description": "How many."},
-                        {"name": "status", "in": "query", "schema": {"$ref": "#/components/schemas/Status"}},
+                        {"name": "limit", "in": "query", "schema": {"type": "integer"},
+                         "description": "How many."},
+                        {"name": "status", "in": "query",
+                         "schema": {"$ref": "#/components/schemas/Status"}},
                     ],
                     "responses": {"200": {"description": "ok", "content": {"application/json": {
-                        "schema": {"type": "array", "items": {"$ref": "#/components/schemas/Pet"}}}}}},
+                        "schema": {"type": "array",
+                                   "items": {"$ref": "#/components/schemas/Pet"}}}}}},
                 },
                 "post": {
                     "operationId": "createPet", "tags": ["pets"],
@@ -65,8 +70,10 @@ def base_spec() -> Spec:
                 "get": {
                     "operationId": "getPet", "tags": ["pets"],
                     "parameters": [
-                        {"name": "ownerId", "in": "path", "required": True, "schema": {"type": "string"}},
-                        {"name": "petId", "in": "path", "required": True, "schema": {"type": "integer"}},
+                        {"name": "ownerId", "in": "path", "required": True,
+                         "schema": {"type": "string"}},
+                        {"name": "petId", "in": "path", "required": True,
+                         "schema": {"type": "integer"}},
                     ],
                     "responses": {"200": {"description": "ok", "content": {"application/json": {
                         "schema": {"$ref": "#/components/schemas/Pet"}}}}},
@@ -116,7 +123,8 @@ def test_removed_method_model_field_and_enum_value_are_breaking(tmp_path: Path) 
         del s["paths"]["/owners/{ownerId}/pets/{petId}"]
         del schemas(s)["Pet"]["properties"]["tag"]
         schemas(s)["Status"]["enum"] = ["available"]
-        op(s, "/pets", "get")["responses"]["200"]["content"]["application/json"]["schema"]["items"] = {"type": "string"}
+        listed = op(s, "/pets", "get")["responses"]["200"]["content"]["application/json"]
+        listed["schema"]["items"] = {"type": "string"}
         schemas(s)["Pet"]["description"] = "A pet."  # unchanged
     result = changes(tmp_path, mutate)
     assert {("breaking", "client.pets.get_pet", "method removed"),
@@ -130,7 +138,8 @@ def test_removed_method_model_field_and_enum_value_are_breaking(tmp_path: Path) 
 
 def test_removed_model_is_breaking(tmp_path: Path) -> None:
     def mutate(s: Spec) -> None:
-        op(s, "/pets", "post")["requestBody"]["content"]["application/json"]["schema"] = {"type": "object"}
+        body = op(s, "/pets", "post")["requestBody"]["content"]["application/json"]
+        body["schema"] = {"type": "object"}
         del schemas(s)["NewPet"]
     result = changes(tmp_path, mutate)
     assert ("breaking", "NewPet", "model removed") in found(result)
@@ -142,8 +151,10 @@ def test_renamed_operation_and_moved_method(tmp_path: Path) -> None:
         op(s, "/pets", "get")["operationId"] = "findPets"
         op(s, "/pets", "post")["tags"] = ["animals"]
     result = found(changes(tmp_path, mutate))
-    assert ("breaking", "client.pets.find_pets", "method renamed from client.pets.list_pets") in result
-    assert ("breaking", "client.animals.create_pet", "method moved from client.pets.create_pet") in result
+    assert ("breaking", "client.pets.find_pets",
+            "method renamed from client.pets.list_pets") in result
+    assert ("breaking", "client.animals.create_pet",
+            "method moved from client.pets.create_pet") in result
     assert ("additive", "client.animals", "resource added") in result
     # The parameters of the renamed method are the same parameters: no noise.
     assert not any(symbol.startswith("client.pets.find_pets(") for _, symbol, _ in result)
@@ -156,43 +167,52 @@ def test_removed_resource(tmp_path: Path) -> None:
                 operation["tags"] = ["animals"]
     result = found(changes(tmp_path, mutate))
     assert ("breaking", "client.pets", "resource removed") in result
-    assert ("breaking", "client.animals.list_pets", "method moved from client.pets.list_pets") in result
+    assert ("breaking", "client.animals.list_pets",
+            "method moved from client.pets.list_pets") in result
 
 
 def test_parameters_required_added_and_types(tmp_path: Path) -> None:
     def mutate(s: Spec) -> None:
         params = op(s, "/pets", "get")["parameters"]
         params[0]["required"] = True  # limit became required
-        params.append({"name": "owner", "in": "query", "required": True, "schema": {"type": "string"}})
+        params.append({"name": "owner", "in": "query", "required": True,
+                       "schema": {"type": "string"}})
         params.append({"name": "sort", "in": "query", "schema": {"type": "string"}})
         params[1]["schema"] = {"type": "integer"}  # status: enum -> int
     result = found(changes(tmp_path, mutate))
     assert ("breaking", "client.pets.list_pets(limit)", "parameter became required") in result
-    assert ("breaking", "client.pets.list_pets(owner)", "new required parameter: every call must pass it") in result
+    assert ("breaking", "client.pets.list_pets(owner)",
+            "new required parameter: every call must pass it") in result
     assert ("additive", "client.pets.list_pets(sort)", "parameter added") in result
-    assert ("breaking", "client.pets.list_pets(status)", "type changed from Status to int") in result
+    assert ("breaking", "client.pets.list_pets(status)",
+            "type changed from Status to int") in result
 
 
 def test_parameter_widened_is_additive(tmp_path: Path) -> None:
     def mutate(s: Spec) -> None:
-        op(s, "/pets", "get")["parameters"][0]["schema"] = {"anyOf": [{"type": "integer"}, {"type": "string"}]}
+        limit = op(s, "/pets", "get")["parameters"][0]
+        limit["schema"] = {"anyOf": [{"type": "integer"}, {"type": "string"}]}
     result = found(changes(tmp_path, mutate))
     assert result == {("additive", "client.pets.list_pets(limit)", "type widened: now also str")}
 
 
 def test_positional_arguments_reordered(tmp_path: Path) -> None:
     def mutate(s: Spec) -> None:
-        s["paths"] = {("/pets/{petId}/owners/{ownerId}" if k.startswith("/owners") else k): v for k, v in s["paths"].items()}
+        s["paths"] = {("/pets/{petId}/owners/{ownerId}" if k.startswith("/owners") else k): v
+                      for k, v in s["paths"].items()}
     result = found(changes(tmp_path, mutate))
-    assert ("breaking", "client.pets.get_pet(pet_id)", "positional argument moved from place 2 to 1") in result
-    assert ("breaking", "client.pets.get_pet(owner_id)", "positional argument moved from place 1 to 2") in result
+    assert ("breaking", "client.pets.get_pet(pet_id)",
+            "positional argument moved from place 2 to 1") in result
+    assert ("breaking", "client.pets.get_pet(owner_id)",
+            "positional argument moved from place 1 to 2") in result
 
 
 def test_fields_follow_the_direction_data_flows(tmp_path: Path) -> None:
     def mutate(s: Spec) -> None:
         schemas(s)["NewPet"]["required"] = ["name", "tag"]  # request model: breaking
         schemas(s)["Pet"]["required"] = ["id", "name", "tag"]  # response model: a promise, additive
-        schemas(s)["Pet"]["properties"]["name"] = {"type": ["string", "null"]}  # response widened: breaking
+        # Response widened: breaking
+        schemas(s)["Pet"]["properties"]["name"] = {"type": ["string", "null"]}
         schemas(s)["NewPet"]["properties"]["age"] = {"type": "integer"}
         schemas(s)["NewPet"]["properties"]["species"] = {"type": "string"}
         schemas(s)["NewPet"]["required"].append("species")  # a new required request field: breaking
@@ -202,7 +222,8 @@ def test_fields_follow_the_direction_data_flows(tmp_path: Path) -> None:
     assert ("additive", "Pet.tag", "field became required") in result
     assert ("breaking", "Pet.name", "type widened: now also None") in result
     assert ("additive", "NewPet.age", "field added") in result
-    assert ("breaking", "NewPet.species", "new required field: building the model needs it") in result
+    assert ("breaking", "NewPet.species",
+            "new required field: building the model needs it") in result
     assert ("breaking", "Pet.id", "type changed from int to str") in result
 
 
@@ -210,13 +231,15 @@ def test_field_became_optional_in_a_response_is_one_breaking_change(tmp_path: Pa
     def mutate(s: Spec) -> None:
         schemas(s)["Pet"]["required"] = ["id"]
     result = changes(tmp_path, mutate)
-    assert found(result) == {("breaking", "Pet.name", "field became optional: responses may leave it out (None)")}
+    assert found(result) == {("breaking", "Pet.name",
+                              "field became optional: responses may leave it out (None)")}
     assert result[0].pointer == "#/components/schemas/Pet/properties/name"
 
 
 def test_response_type_changes(tmp_path: Path) -> None:
     def mutate(s: Spec) -> None:
-        content = op(s, "/owners/{ownerId}/pets/{petId}", "get")["responses"]["200"]["content"]["application/json"]
+        get_pet = op(s, "/owners/{ownerId}/pets/{petId}", "get")
+        content = get_pet["responses"]["200"]["content"]["application/json"]
         content["schema"] = {"$ref": "#/components/schemas/NewPet"}
     result = found(changes(tmp_path, mutate))
     assert ("breaking", "client.pets.get_pet", "type changed from Pet to NewPet") in result
@@ -224,12 +247,15 @@ def test_response_type_changes(tmp_path: Path) -> None:
 
 def test_additions(tmp_path: Path) -> None:
     def mutate(s: Spec) -> None:
-        s["paths"]["/toys"] = {"get": {"operationId": "listToys", "tags": ["toys"], "responses": {"204": {"description": "none"}}}}
+        s["paths"]["/toys"] = {"get": {"operationId": "listToys", "tags": ["toys"],
+                                       "responses": {"204": {"description": "none"}}}}
         schemas(s)["Toy"] = {"type": "object", "properties": {"name": {"type": "string"}}}
         schemas(s)["Status"]["enum"] = ["available", "sold", "pending"]
     result = found(changes(tmp_path, mutate))
-    assert {("additive", "client.toys", "resource added"), ("additive", "client.toys.list_toys", "method added"),
-            ("additive", "Toy", "model added"), ("additive", 'Status["pending"]', "enum value added")} <= result
+    assert {("additive", "client.toys", "resource added"),
+            ("additive", "client.toys.list_toys", "method added"),
+            ("additive", "Toy", "model added"),
+            ("additive", 'Status["pending"]', "enum value added")} <= result
     assert all(severity == "additive" for severity, _, _ in result)
     assert not any(symbol == "Toy.name" for _, symbol, _ in result)  # part of the new model
 
@@ -259,7 +285,8 @@ def test_report_orders_breaking_first_and_formats(tmp_path: Path) -> None:
     report = compare(surface_of(old, tmp_path, "old"), surface_of(new, tmp_path, "new"))
     assert [c.severity for c in report.changes] == ["breaking", "additive", "docs"]
     text = render_text(report)
-    assert text.index("Breaking changes (1)") < text.index("Additions (1)") < text.index("Documentation changes (1)")
+    assert (text.index("Breaking changes (1)") < text.index("Additions (1)")
+            < text.index("Documentation changes (1)"))
     assert "Pet.tag: field removed  [#/components/schemas/Pet/properties/tag]" in text
     markdown = render_markdown(report)
     assert "### Breaking changes" in markdown and "- `Pet.tag`: field removed" in markdown
@@ -269,7 +296,8 @@ def test_markdown_keeps_spec_text_as_data(tmp_path: Path) -> None:
     def mutate(s: Spec) -> None:
         schemas(s)["Pet"]["properties"]["x`<script>*x*</script>`"] = {"type": "string"}
         s["info"]["title"] = "Zoo <b>*bold*</b> [link](http://x)"
-    report = compare(surface_of(base_spec(), tmp_path, "old"), surface_of(mutate_copy(mutate), tmp_path, "new"))
+    report = compare(surface_of(base_spec(), tmp_path, "old"),
+                     surface_of(mutate_copy(mutate), tmp_path, "new"))
     markdown = render_markdown(report)
     # Outside code spans nothing is markup; inside them a backtick cannot close the span early.
     outside = re.sub(r"`[^`]*`", "", markdown)
@@ -329,18 +357,22 @@ def real_surface(version: str) -> Surface:
 
 @pytest.mark.slow
 def test_real_mixpeek_bump_report() -> None:
-    """Each expected entry was checked by reading the two specs (see the closing note of issue 5)."""
+    """Each expected entry was checked by reading the two specs (see the closing note of
+    issue 5)."""
     report = compare(real_surface("2026-01-03"), real_surface("2026-01-20"))
     result = found(list(report.changes))
     expected = {
         # components.schemas.SmsConfig is gone, and NotificationChannel's enum lost "sms".
         ("breaking", "SmsConfig", "model removed"),
         ("breaking", 'NotificationChannel["sms"]', "enum value removed"),
-        # VectorIndex.name left `required` and became anyOf [string, null]; VectorIndex is a response model.
-        ("breaking", "VectorIndex.name", "field became optional: responses may leave it out (None)"),
+        # VectorIndex.name left `required` and became anyOf [string, null]; VectorIndex is a
+        # response model.
+        ("breaking", "VectorIndex.name",
+         "field became optional: responses may leave it out (None)"),
         # POST /v1/internal/batches/{batch_id}/trigger-tier/{tier_num} was removed.
         ("breaking", "client.private.trigger_next_tier", "method removed"),
-        # POST /v1/private/organizations now answers OrganizationModel, not OrganizationModelResponse.
+        # POST /v1/private/organizations now answers OrganizationModel, not
+        # OrganizationModelResponse.
         ("breaking", "client.private.create_organization_private",
          "type changed from OrganizationModelResponse to OrganizationModel"),
         # ClusterApplicationConfig gained optional `priority` (integer, default 0).

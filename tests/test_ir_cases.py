@@ -48,7 +48,8 @@ def read_cases(path: Path) -> list[Case]:
     for name, body in zip(parts[1::2], parts[2::2], strict=True):
         spec, _, expected = body.partition("\n-- ir\n")
         expected = expected.strip("\n")
-        cases.append(Case(path, name.strip(), spec.strip("\n") + "\n", expected + "\n" if expected else ""))
+        expected = expected + "\n" if expected else ""
+        cases.append(Case(path, name.strip(), spec.strip("\n") + "\n", expected))
     return cases
 
 

@@ -21,7 +21,9 @@ SEED = ROOT / "specs" / "mixpeek-trigger-history.yaml"
 HEAD = "openapi: 3.1.0\ninfo: {title: Load, version: '1'}\npaths: {}\n"
 
 
-def run_limited(spec: Path, out: Path, env: dict[str, str] | None = None) -> tuple[subprocess.CompletedProcess[str], float]:
+def run_limited(
+    spec: Path, out: Path, env: dict[str, str] | None = None
+) -> tuple[subprocess.CompletedProcess[str], float]:
     """The CLI with 1 GiB of address space: a document expanded in memory would fail loudly."""
 
     def limit() -> None:
@@ -82,7 +84,8 @@ def test_documents_nested_thousands_of_levels_deep_are_refused(tmp_path: Path, k
     if kind == "yaml-flow":
         spec, text = tmp_path / "deep.yaml", HEAD + "x-deep: " + "[" * n + "]" * n + "\n"
     elif kind == "yaml-block":
-        spec, text = tmp_path / "deep.yaml", HEAD + "x-deep:\n" + "".join(" " * i + "k:\n" for i in range(1, 3000))
+        block = "".join(" " * i + "k:\n" for i in range(1, 3000))
+        spec, text = tmp_path / "deep.yaml", HEAD + "x-deep:\n" + block
     else:
         spec, text = tmp_path / "deep.json", '{"openapi": "3.1.0", "x": ' + "[" * n + "]" * n + "}"
     spec.write_text(text)
@@ -100,7 +103,9 @@ def test_depth_just_under_the_limit_loads(tmp_path: Path) -> None:
         load(spec)
 
 
-def test_files_over_the_configured_size_are_refused_without_reading_them_whole(tmp_path: Path) -> None:
+def test_files_over_the_configured_size_are_refused_without_reading_them_whole(
+    tmp_path: Path
+) -> None:
     spec = tmp_path / "big.yaml"
     spec.write_text(SEED.read_text() + "x-padding: '" + "a" * 2_000_000 + "'\n")
     done, _ = run_limited(spec, tmp_path / "out", {"SDKFORGE_MAX_SPEC_MB": "1"})
@@ -146,12 +151,14 @@ def test_nul_bytes_are_refused_with_their_line(tmp_path: Path) -> None:
 def test_duplicate_mapping_keys_are_reported_with_place(tmp_path: Path, suffix: str) -> None:
     spec = tmp_path / f"dup{suffix}"
     if suffix == ".yaml":
-        spec.write_text(HEAD.replace("paths: {}\n", "") + "paths:\n  /a:\n    get: {responses: {'200': {description: a}}}\n"
+        spec.write_text(HEAD.replace("paths: {}\n", "")
+                        + "paths:\n  /a:\n    get: {responses: {'200': {description: a}}}\n"
                         "  /a:\n    post: {responses: {'200': {description: b}}}\n")
         line = 6
     else:
-        spec.write_text('{"openapi": "3.1.0",\n "info": {"title": "x", "version": "1"},\n "paths": {},\n'
-                        ' "components": {"schemas": {"A": {}, \n  "A": {"type": "string"}}}}')
+        spec.write_text('{"openapi": "3.1.0",\n "info": {"title": "x", "version": "1"},\n'
+                        ' "paths": {},\n "components": {"schemas": {"A": {}, \n'
+                        '  "A": {"type": "string"}}}}')
         line = 5
     done, _ = run_limited(spec, tmp_path / "out")
     pointer = "#/paths" if suffix == ".yaml" else "#/components/schemas"
@@ -166,11 +173,12 @@ def test_yaml_merge_keys_may_override(tmp_path: Path) -> None:
 
 def test_yaml_keys_are_the_text_written_as_json_keys_are_strings(tmp_path: Path) -> None:
     spec = tmp_path / "keys.yaml"
-    spec.write_text(HEAD + "x-keys: {200: a, on: b, off: c, 1.50: d, 2024-01-01: e, null: f, yes: g, flag: on}\n"
-                    "x-base: &base {7: seven, on: base}\nx-merged: {<<: *base, 8: eight}\n")
+    spec.write_text(HEAD + "x-keys: {200: a, on: b, off: c, 1.50: d, 2024-01-01: e, null: f, "
+                    "yes: g, flag: on}\nx-base: &base {7: seven, on: base}\n"
+                    "x-merged: {<<: *base, 8: eight}\n")
     data = load(spec).data
-    assert data["x-keys"] == {"200": "a", "on": "b", "off": "c", "1.50": "d", "2024-01-01": "e", "null": "f",
-                              "yes": "g", "flag": True}  # values keep their YAML types
+    assert data["x-keys"] == {"200": "a", "on": "b", "off": "c", "1.50": "d", "2024-01-01": "e",
+                              "null": "f", "yes": "g", "flag": True}  # values keep their YAML types
     assert data["x-merged"] == {"7": "seven", "on": "base", "8": "eight"}
 
 
@@ -185,7 +193,8 @@ def test_a_key_written_with_and_without_quotes_is_one_key_twice(tmp_path: Path) 
 def test_unquoted_response_codes_are_validated_like_quoted_ones(tmp_path: Path) -> None:
     spec = tmp_path / "unquoted.yaml"
     spec.write_text(HEAD.replace("paths: {}\n", "") + "paths:\n  /a:\n    get:\n      responses:\n"
-                    "        200: {description: ok}\ncomponents:\n  schemas:\n    A: {type: object, required: name}\n")
+                    "        200: {description: ok}\ncomponents:\n  schemas:\n"
+                    "    A: {type: object, required: name}\n")
     done, _ = run_limited(spec, tmp_path / "out")
     assert_refused(done, "#/components/schemas/A/required", "is not of type 'array'")
     assert "could not finish" not in done.stderr

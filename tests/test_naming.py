@@ -1,4 +1,5 @@
-"""Naming rules: valid identifiers, FastAPI mangling undone, collisions settled without spec order."""
+"""Naming rules: valid identifiers, FastAPI mangling undone, collisions settled without spec
+order."""
 
 from __future__ import annotations
 
@@ -11,15 +12,16 @@ from types import ModuleType
 
 import pytest
 
-from sdkforge.names import naming
 from sdkforge.config import GenerateOptions
+from sdkforge.names import naming
 from sdkforge.pipeline import generate
 
 
 @pytest.mark.parametrize(
     ("wire", "expected"),
     [("user-id", "user_id"), ("from", "from_"), ("1st", "n1st"), ("X-Namespace", "x_namespace"),
-     ("camelCase", "camelCase"), ("_private", "private"), ("Über", "uber"), ("", "unnamed"), ("a" * 200, None)],
+     ("camelCase", "camelCase"), ("_private", "private"), ("Über", "uber"), ("", "unnamed"),
+     ("a" * 200, None)],
 )
 def test_py_name_is_always_a_plain_identifier(wire: str, expected: str | None) -> None:
     name = naming.py_name(wire)
@@ -72,7 +74,8 @@ def _classes(tmp_path: Path, text: str) -> set[str]:
     spec = tmp_path / "spec.json"
     spec.write_text(text)
     init = generate(GenerateOptions(spec)).files["t/models/__init__.py"]
-    return {line.split('"')[1] for line in init.splitlines() if line.startswith('    "') and line.endswith('",')}
+    return {line.split('"')[1] for line in init.splitlines()
+            if line.startswith('    "') and line.endswith('",')}
 
 
 def _obj(**props: str) -> dict[str, object]:
@@ -81,8 +84,12 @@ def _obj(**props: str) -> dict[str, object]:
 
 def test_mangled_keys_use_titles_and_collisions_are_qualified_without_order(tmp_path: Path) -> None:
     schemas: dict[str, object] = {
-        "shared__clusters__models__TriggerHistoryResponse": {**_obj(a="string"), "title": "TriggerHistoryResponse"},
-        "api__analytics__buckets__models__TimeRange": {**_obj(start="string"), "title": "TimeRange"},
+        "shared__clusters__models__TriggerHistoryResponse": {
+            **_obj(a="string"), "title": "TriggerHistoryResponse"
+        },
+        "api__analytics__buckets__models__TimeRange": {
+            **_obj(start="string"), "title": "TimeRange"
+        },
         "api__analytics__clusters__models__TimeRange": {**_obj(end="string"), "title": "TimeRange"},
         "Thing-Input": _obj(x="string"),
         "Thing-Output": _obj(x="string", y="integer"),
@@ -91,8 +98,8 @@ def test_mangled_keys_use_titles_and_collisions_are_qualified_without_order(tmp_
         "api__one__models__Same": {**_obj(z="string"), "title": "Same"},
         "api__two__models__Same": {**_obj(z="string"), "title": "Same"},
     }
-    expected = {"TriggerHistoryResponse", "BucketsTimeRange", "ClustersTimeRange", "ThingInput", "ThingOutput",
-                "ConfigInput", "ConfigOutput", "Same"}
+    expected = {"TriggerHistoryResponse", "BucketsTimeRange", "ClustersTimeRange", "ThingInput",
+                "ThingOutput", "ConfigInput", "ConfigOutput", "Same"}
     assert _classes(tmp_path, _spec(schemas)) == expected
     keys = list(schemas)
     random.Random(7).shuffle(keys)
@@ -103,27 +110,36 @@ def test_mangled_keys_use_titles_and_collisions_are_qualified_without_order(tmp_
 
 def test_colliding_method_names_are_qualified_by_their_paths(tmp_path: Path) -> None:
     def op(op_id: str) -> dict[str, object]:
-        return {"tags": ["Analytics"], "operationId": op_id, "responses": {"204": {"description": "ok"}},
-                "parameters": [{"name": "id", "in": "path", "required": True, "schema": {"type": "string"}}]}
+        return {"tags": ["Analytics"], "operationId": op_id,
+                "responses": {"204": {"description": "ok"}},
+                "parameters": [{"name": "id", "in": "path", "required": True,
+                                "schema": {"type": "string"}}]}
 
     paths = {
-        "/v1/analytics/clusters/{id}/failures": {"get": op("get_failure_analysis_v1_analytics_clusters__id__failures_get")},
-        "/v1/analytics/collections/{id}/failures": {"get": op("get_failure_analysis_v1_analytics_collections__id__failures_get")},
+        "/v1/analytics/clusters/{id}/failures": {
+            "get": op("get_failure_analysis_v1_analytics_clusters__id__failures_get")
+        },
+        "/v1/analytics/collections/{id}/failures": {
+            "get": op("get_failure_analysis_v1_analytics_collections__id__failures_get")
+        },
         "/v1/analytics/summary/{id}": {"get": op("get_summary_v1_analytics_summary__id__get")},
     }
     spec = tmp_path / "spec.json"
     spec.write_text(_spec({}, paths))
     code = generate(GenerateOptions(spec)).files["t/resources/analytics.py"]
-    for name in ("get_failure_analysis_clusters", "get_failure_analysis_collections", "get_summary"):
+    for name in ("get_failure_analysis_clusters", "get_failure_analysis_collections",
+                 "get_summary"):
         assert f"    def {name}(" in code
 
 
 @pytest.mark.parametrize(
     ("title", "package"),
-    [("json", "json_api"), ("Email API", "email_api"), ("httpx", "httpx_api"), ("typing", "typing_api"),
-     ("class", "class_api"), ("Mixpeek API", "mixpeek")],
+    [("json", "json_api"), ("Email API", "email_api"), ("httpx", "httpx_api"),
+     ("typing", "typing_api"), ("class", "class_api"), ("Mixpeek API", "mixpeek")],
 )
-def test_package_names_never_shadow_the_standard_library_or_the_runtime_dependencies(title: str, package: str) -> None:
+def test_package_names_never_shadow_the_standard_library_or_the_runtime_dependencies(
+    title: str, package: str
+) -> None:
     # Found by the fuzz campaign: a spec titled "json" made a package `json` that imported itself.
     assert naming.package_name(title) == package
 
@@ -131,15 +147,20 @@ def test_package_names_never_shadow_the_standard_library_or_the_runtime_dependen
 @pytest.mark.parametrize(
     ("wanted", "resources", "client"),
     [("not_given", [], "NotGivenClient"), ("api", [], "Api"), ("sync_api", [], "SyncApi"),
-     ("pets", ["Pets"], "PetsClient"), ("APIError", [], "APIErrorClient"), ("APIClient", [], "APIClientClient"), ("mixpeek", ["ClusterTriggers"], "Mixpeek")],
+     ("pets", ["Pets"], "PetsClient"), ("APIError", [], "APIErrorClient"),
+     ("APIClient", [], "APIClientClient"), ("mixpeek", ["ClusterTriggers"], "Mixpeek")],
 )
-def test_client_class_never_takes_a_runtime_or_resource_class_name(wanted: str, resources: list[str], client: str) -> None:
+def test_client_class_never_takes_a_runtime_or_resource_class_name(
+    wanted: str, resources: list[str], client: str
+) -> None:
     # Found by the fuzz campaign: a spec titled "NOT_GIVEN" named its client NotGiven, which the
     # package's __init__ then shadowed with the runtime's sentinel class.
     assert naming.client_name(wanted, resources) == client
 
 
-def test_a_spec_titled_like_a_runtime_name_still_builds_its_client(make_client: Callable[[str, str], ModuleType]) -> None:
+def test_a_spec_titled_like_a_runtime_name_still_builds_its_client(
+    make_client: Callable[[str, str], ModuleType]
+) -> None:
     spec = """
     openapi: 3.1.0
     info: {title: NOT_GIVEN, version: '1'}
@@ -167,9 +188,10 @@ def test_class_names_are_never_keywords(text: str) -> None:
 def test_an_inline_allof_model_named_like_the_component_it_extends_imports(
     make_client: Callable[[str, str], ModuleType],
 ) -> None:
-    """`Addon.health: allOf [AddonHealth, {type: object}]` wants the name `AddonHealth` (parent +
-    property) and has AddonHealth's fields: it used to merge with it into `class AddonHealth(AddonHealth)`,
-    a package that exits 0 and cannot be imported (8 of 150 real specs)."""
+    """`Addon.health: allOf [AddonHealth, {type: object}]` wants the name `AddonHealth` (parent
+    + property) and has AddonHealth's fields: it used to merge with it into
+    `class AddonHealth(AddonHealth)`, a package that exits 0 and cannot be imported (8 of 150
+    real specs)."""
     spec = """
     openapi: 3.1.0
     info: {title: Addons, version: '1'}
@@ -190,11 +212,14 @@ def test_an_inline_allof_model_named_like_the_component_it_extends_imports(
           type: object
           properties:
             health:
-              allOf: [{$ref: '#/components/schemas/AddonHealth'}, {type: object, description: its health}]
+              allOf:
+                - {$ref: '#/components/schemas/AddonHealth'}
+                - {type: object, description: its health}
     """
     pkg = make_client(spec, "addons")
     health_type = pkg.models.Addon.model_fields["health"].annotation
-    inline = next(t for t in getattr(health_type, "__args__", (health_type,)) if t is not type(None))
+    options = getattr(health_type, "__args__", (health_type,))
+    inline = next(t for t in options if t is not type(None))
     assert inline is not pkg.models.AddonHealth and issubclass(inline, pkg.models.AddonHealth)
     addon = pkg.models.Addon.model_validate({"health": {"status": "ok"}})
     assert addon.health is not None and addon.health.status == "ok"

@@ -17,11 +17,11 @@ from types import ModuleType
 import pydantic
 import pytest
 
-from sdkforge.errors import SpecError
 from sdkforge.cache import Cache
 from sdkforge.config import GenerateOptions
-from sdkforge.pipeline import Generated, Services, generate
+from sdkforge.errors import SpecError
 from sdkforge.output.write import write
+from sdkforge.pipeline import Generated, Services, generate
 
 PUBLIC = Path(__file__).resolve().parent.parent.parent / "shared" / "specs" / "public"
 OPENAPI_3 = sorted(p for p in PUBLIC.glob("*.yaml") if not p.name.startswith("oai-v2"))
@@ -50,7 +50,9 @@ def openai(generated: dict[str, tuple[Path, Generated]]) -> Iterator[ModuleType]
     sys.path.remove(str(folder))
 
 
-def test_every_public_spec_imports_and_type_checks(generated: dict[str, tuple[Path, Generated]]) -> None:
+def test_every_public_spec_imports_and_type_checks(
+    generated: dict[str, tuple[Path, Generated]]
+) -> None:
     script = "import importlib, pkgutil, sys\n" + "".join(
         f"""
 pkg = importlib.import_module({gen.package!r})
@@ -63,16 +65,20 @@ for info in pkgutil.iter_modules(importlib.import_module({gen.package!r} + ".res
         for _, gen in generated.values()
     )
     path = ":".join(str(folder) for folder, _ in generated.values())
-    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=600,
-                          env={"PYTHONPATH": path, "PATH": "/usr/bin:/bin"})
+    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True,
+                          timeout=600, env={"PYTHONPATH": path, "PATH": "/usr/bin:/bin"})
     assert done.returncode == 0, done.stderr[-3000:]
-    packages = sum((["-p", gen.package] for _, gen in generated.values()), [])
-    checked = subprocess.run([sys.executable, "-m", "mypy", "--strict", "--no-incremental", *packages],
-                             capture_output=True, text=True, timeout=900, env={"MYPYPATH": path, "PATH": "/usr/bin:/bin"})
+    packages = [arg for _, gen in generated.values() for arg in ("-p", gen.package)]
+    checked = subprocess.run(
+        [sys.executable, "-m", "mypy", "--strict", "--no-incremental", *packages],
+        capture_output=True, text=True, timeout=900, env={"MYPYPATH": path, "PATH": "/usr/bin:/bin"}
+    )
     assert checked.returncode == 0, checked.stdout[-5000:]
 
 
-def test_openai_generates_with_located_warnings_and_fails_when_strict(generated: dict[str, tuple[Path, Generated]]) -> None:
+def test_openai_generates_with_located_warnings_and_fails_when_strict(
+    generated: dict[str, tuple[Path, Generated]]
+) -> None:
     _, gen = generated["openai-openapi"]
     warnings = [d for d in gen.diagnostics if d.level == "warning"]
     duplicated = [d for d in warnings if "non-unique" in d.message]
@@ -91,8 +97,8 @@ def test_webhooks_are_skipped_with_a_note(generated: dict[str, tuple[Path, Gener
 def test_openai_stream_events_parse_into_the_right_model(openai: ModuleType) -> None:
     m = openai.models
     events = pydantic.TypeAdapter(list[m.ResponseStreamEvent]).validate_python([
-        {"type": "response.output_text.delta", "item_id": "msg_1", "output_index": 0, "content_index": 0,
-         "delta": "Hel", "sequence_number": 3, "logprobs": []},
+        {"type": "response.output_text.delta", "item_id": "msg_1", "output_index": 0,
+         "content_index": 0, "delta": "Hel", "sequence_number": 3, "logprobs": []},
         {"type": "response.audio.delta", "sequence_number": 4, "delta": "AAA="},
     ])
     assert [type(e) for e in events] == [m.ResponseTextDeltaEvent, m.ResponseAudioDeltaEvent]
@@ -102,7 +108,8 @@ def test_openai_stream_events_parse_into_the_right_model(openai: ModuleType) -> 
 def test_openai_tools_and_messages_parse_into_the_right_model(openai: ModuleType) -> None:
     m = openai.models
     tools = pydantic.TypeAdapter(list[m.Tool]).validate_python([
-        {"type": "function", "name": "get_weather", "parameters": {"type": "object"}, "strict": True},
+        {"type": "function", "name": "get_weather", "parameters": {"type": "object"},
+         "strict": True},
         {"type": "web_search", "search_context_size": "high"},
     ])
     assert [type(t) for t in tools] == [m.FunctionTool, m.WebSearchTool]
@@ -110,13 +117,16 @@ def test_openai_tools_and_messages_parse_into_the_right_model(openai: ModuleType
         {"role": "user", "content": "hi"},
         {"role": "tool", "content": "42", "tool_call_id": "call_1"},
     ])
-    assert [type(x) for x in messages] == [m.ChatCompletionRequestUserMessage, m.ChatCompletionRequestToolMessage]
+    assert [type(x) for x in messages] == [m.ChatCompletionRequestUserMessage,
+                                           m.ChatCompletionRequestToolMessage]
     with pytest.raises(pydantic.ValidationError):
-        pydantic.TypeAdapter(m.Tool).validate_python({"type": "function"})  # right model, missing `name`
+        # Right model, missing `name`
+        pydantic.TypeAdapter(m.Tool).validate_python({"type": "function"})
 
 
 def test_an_enum_value_added_later_does_not_fail(openai: ModuleType) -> None:
-    tool = openai.models.WebSearchTool.model_validate({"type": "web_search", "search_context_size": "extreme"})
+    tool = openai.models.WebSearchTool.model_validate({"type": "web_search",
+                                                       "search_context_size": "extreme"})
     assert tool.search_context_size == "extreme"
 
 

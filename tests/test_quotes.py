@@ -11,7 +11,8 @@ from sdkforge.emit.pyexpr import literal
 
 def test_string_literals_are_what_black_makes_of_repr() -> None:
     rng = random.Random(7)
-    pieces = ["a", "'", '"', "\\", "\\'", '\\"', "\n", "\x00", "é", "\u202e", "{", "}", " ", "''", '""', "\t", "\\\\"]
+    pieces = ["a", "'", '"', "\\", "\\'", '\\"', "\n", "\x00", "é", "\u202e", "{", "}", " ", "''",
+              '""', "\t", "\\\\"]
     checked = set()
     for _ in range(20_000):
         text = "".join(rng.choice(pieces) for _ in range(rng.randint(0, 8)))

@@ -10,8 +10,8 @@ import pytest
 
 from sdkforge.cache import Cache
 from sdkforge.config import GenerateOptions
-from sdkforge.pipeline import Generated, Services, generate
 from sdkforge.output.write import write
+from sdkforge.pipeline import Generated, Services, generate
 
 ROOT = Path(__file__).resolve().parent.parent
 MIXPEEK = ROOT.parent / "shared" / "specs" / "mixpeek"
@@ -27,21 +27,24 @@ def generated(tmp_path_factory: pytest.TempPathFactory) -> dict[str, tuple[Path,
     result = {}
     for version in VERSIONS:
         package = "mixpeek_" + version.replace("-", "_")
-        gen = generate(GenerateOptions(MIXPEEK / f"openapi-{version}.json", package=package), Services(cache=cache))
+        options = GenerateOptions(MIXPEEK / f"openapi-{version}.json", package=package)
+        gen = generate(options, Services(cache=cache))
         write(out / package, gen.files)
         result[version] = (out / package, gen)
     return result
 
 
 @pytest.mark.parametrize("version", VERSIONS)
-def test_generates_without_errors(generated: dict[str, tuple[Path, Generated]], version: str) -> None:
+def test_generates_without_errors(generated: dict[str, tuple[Path, Generated]],
+                                  version: str) -> None:
     _, gen = generated[version]
     assert not [d for d in gen.diagnostics if d.level == "error"]
     assert sum(1 for p in gen.files if p.endswith(".py")) > 50
 
 
 @pytest.mark.parametrize("version", VERSIONS)
-def test_every_model_and_resource_imports(generated: dict[str, tuple[Path, Generated]], version: str) -> None:
+def test_every_model_and_resource_imports(generated: dict[str, tuple[Path, Generated]],
+                                          version: str) -> None:
     folder, gen = generated[version]
     script = f"""
 import importlib, pkgutil
@@ -58,7 +61,8 @@ for name in resources:
     module = importlib.import_module(f"{gen.package}.resources." + name)
 print(len(models), len(resources))
 """
-    done = subprocess.run([sys.executable, "-c", script], cwd=folder, capture_output=True, text=True, timeout=300)
+    done = subprocess.run([sys.executable, "-c", script], cwd=folder, capture_output=True,
+                          text=True, timeout=300)
     assert done.returncode == 0, done.stderr[-3000:]
     n_models, n_resources = map(int, done.stdout.split())
     assert n_models > 100 and n_resources > 10
@@ -68,8 +72,10 @@ def test_mypy_strict_is_clean_on_all_versions(generated: dict[str, tuple[Path, G
     folders = [generated[v][0] for v in VERSIONS]
     packages = [generated[v][1].package for v in VERSIONS]
     env_path = ":".join(str(f) for f in folders)
+    package_args = [arg for p in packages for arg in ("-p", p)]
     done = subprocess.run(
-        [sys.executable, "-m", "mypy", "--strict", "--no-incremental", *sum((["-p", p] for p in packages), [])],
-        capture_output=True, text=True, timeout=900, env={"MYPYPATH": env_path, "PATH": "/usr/bin:/bin"},
+        [sys.executable, "-m", "mypy", "--strict", "--no-incremental", *package_args],
+        capture_output=True, text=True, timeout=900,
+        env={"MYPYPATH": env_path, "PATH": "/usr/bin:/bin"},
     )
     assert done.returncode == 0, done.stdout[-5000:]

@@ -11,6 +11,7 @@ import threading
 from collections.abc import Iterator
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
+from typing import ClassVar
 
 import pytest
 
@@ -60,9 +61,13 @@ def test_allof_cycles_are_reported_at_their_place(tmp_path: Path) -> None:
             - {type: object, properties: {child: {$ref: '#/components/schemas/Recursive'}}}
     """)
     result = run("generate", spec, "-o", tmp_path / "out")
-    refused(result, "`allOf` cycle: #/components/schemas/A -> #/components/schemas/B -> #/components/schemas/A",
-            "at #/components/schemas/A/allOf/0/$ref", "#/components/schemas/C/allOf/0/allOf/0/$ref")
-    assert result.stderr.count("`allOf` cycle") == 2, result.stderr  # one per cycle; Recursive is fine
+    refused(
+        result,
+        "`allOf` cycle: #/components/schemas/A -> #/components/schemas/B -> #/components/schemas/A",
+        "at #/components/schemas/A/allOf/0/$ref", "#/components/schemas/C/allOf/0/allOf/0/$ref"
+    )
+    # One per cycle; Recursive is fine
+    assert result.stderr.count("`allOf` cycle") == 2, result.stderr
     assert not (tmp_path / "out").exists()
 
 
@@ -74,16 +79,20 @@ def test_a_schema_that_only_refers_around_a_cycle_is_reported(tmp_path: Path) ->
         A: {$ref: '#/components/schemas/B'}
         B: {$ref: '#/components/schemas/A'}
     """)
-    refused(run("generate", spec, "-o", tmp_path / "out"), "cycle of references that never reaches a schema",
-            "#/components/schemas/A/$ref")
+    refused(run("generate", spec, "-o", tmp_path / "out"),
+            "cycle of references that never reaches a schema", "#/components/schemas/A/$ref")
 
 
 # ------------------------------------------------------------------ files outside the spec's folder
 
-@pytest.mark.parametrize("ref", ["../../etc/passwd#/x", "../outside.yaml#/components/schemas/Secret",
-                                 "/etc/passwd#/x", "sub/../../outside.yaml#/x"])
+@pytest.mark.parametrize("ref", [
+    "../../etc/passwd#/x", "../outside.yaml#/components/schemas/Secret", "/etc/passwd#/x",
+    "sub/../../outside.yaml#/x",
+])
 def test_references_that_leave_the_spec_folder_are_refused(tmp_path: Path, ref: str) -> None:
-    (tmp_path / "outside.yaml").write_text("components: {schemas: {Secret: {description: TOP-SECRET-TEXT}}}\n")
+    (tmp_path / "outside.yaml").write_text(
+        "components: {schemas: {Secret: {description: TOP-SECRET-TEXT}}}\n"
+    )
     spec = write_spec(tmp_path / "api", ONE_SCHEMA.format(ref=ref))
     result = run("generate", spec, "-o", tmp_path / "out")
     refused(result, "leaves the spec's folder", "#/components/schemas/Pet/$ref")
@@ -94,13 +103,17 @@ def test_a_symlink_that_escapes_the_spec_folder_is_refused(tmp_path: Path) -> No
     (tmp_path / "outside.yaml").write_text("components: {schemas: {Secret: {type: string}}}\n")
     (tmp_path / "api").mkdir()
     (tmp_path / "api" / "common.yaml").symlink_to(tmp_path / "outside.yaml")
-    spec = write_spec(tmp_path / "api", ONE_SCHEMA.format(ref="common.yaml#/components/schemas/Secret"))
-    refused(run("generate", spec, "-o", tmp_path / "out"), "leaves the spec's folder (through a link)")
+    spec = write_spec(tmp_path / "api",
+                      ONE_SCHEMA.format(ref="common.yaml#/components/schemas/Secret"))
+    refused(run("generate", spec, "-o", tmp_path / "out"),
+            "leaves the spec's folder (through a link)")
 
 
 def test_files_inside_the_spec_folder_are_followed(tmp_path: Path) -> None:
     (tmp_path / "api" / "schemas").mkdir(parents=True)
-    (tmp_path / "api" / "schemas" / "pet.yaml").write_text("type: object\nproperties: {name: {type: string}}\n")
+    (tmp_path / "api" / "schemas" / "pet.yaml").write_text(
+        "type: object\nproperties: {name: {type: string}}\n"
+    )
     spec = write_spec(tmp_path / "api", ONE_SCHEMA.format(ref="schemas/pet.yaml"))
     result = run("generate", spec, "-o", tmp_path / "out")
     assert result.returncode == 0, result.stderr
@@ -109,10 +122,13 @@ def test_files_inside_the_spec_folder_are_followed(tmp_path: Path) -> None:
 
 @pytest.mark.parametrize(("content", "needle"), [
     (b"just some notes, not a spec\n", "not a JSON or YAML document (it reads as a single str)"),
-    (b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\xff\xd8", "cannot be used: spec file is not valid UTF-8"),
+    (b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\xff\xd8",
+     "cannot be used: spec file is not valid UTF-8"),
     (b"a: [unclosed\n", "cannot be used: malformed YAML"),
 ])
-def test_a_reference_into_a_file_that_is_not_json_or_yaml_says_so(tmp_path: Path, content: bytes, needle: str) -> None:
+def test_a_reference_into_a_file_that_is_not_json_or_yaml_says_so(
+    tmp_path: Path, content: bytes, needle: str
+) -> None:
     (tmp_path / "api").mkdir()
     (tmp_path / "api" / "notes.txt").write_bytes(content)
     spec = write_spec(tmp_path / "api", ONE_SCHEMA.format(ref="notes.txt#/Pet"))
@@ -139,10 +155,10 @@ components:
 
 
 class _Files(BaseHTTPRequestHandler):
-    files: dict[str, bytes] = {}
-    requests: list[str] = []
+    files: ClassVar[dict[str, bytes]] = {}
+    requests: ClassVar[list[str]] = []
 
-    def do_GET(self) -> None:  # noqa: N802 - the http.server API
+    def do_GET(self) -> None:  # named by the http.server API
         self.requests.append(self.path)
         body = self.files.get(self.path)
         if body is None:
@@ -171,7 +187,8 @@ def file_server() -> Iterator[tuple[str, type[_Files]]]:
         server.server_close()
 
 
-COMMON = b"components:\n  schemas:\n    Pet:\n      type: object\n      properties:\n        tag: {$ref: 'tags.yaml#/Tag'}\n"
+COMMON = (b"components:\n  schemas:\n    Pet:\n      type: object\n      properties:\n"
+          b"        tag: {$ref: 'tags.yaml#/Tag'}\n")
 TAGS = b"Tag: {type: object, properties: {label: {type: string}}}\n"
 
 
@@ -181,19 +198,24 @@ def test_url_references_are_refused_without_the_flag_and_nothing_is_fetched(
     url, files = file_server
     files.files["/common.yaml"] = COMMON
     spec = write_spec(tmp_path, ONE_SCHEMA.format(ref=f"{url}/common.yaml#/components/schemas/Pet"))
-    refused(run("generate", spec, "-o", tmp_path / "out"), "remote reference", "is not allowed", "--allow-remote-refs")
+    refused(run("generate", spec, "-o", tmp_path / "out"), "remote reference", "is not allowed",
+            "--allow-remote-refs")
     assert files.requests == []
 
 
-def test_url_references_are_fetched_with_the_flag(tmp_path: Path, file_server: tuple[str, type[_Files]]) -> None:
+def test_url_references_are_fetched_with_the_flag(tmp_path: Path,
+                                                  file_server: tuple[str, type[_Files]]) -> None:
     url, files = file_server
     files.files.update({"/specs/common.yaml": COMMON, "/specs/tags.yaml": TAGS})
-    spec = write_spec(tmp_path, ONE_SCHEMA.format(ref=f"{url}/specs/common.yaml#/components/schemas/Pet"))
+    spec = write_spec(tmp_path,
+                      ONE_SCHEMA.format(ref=f"{url}/specs/common.yaml#/components/schemas/Pet"))
     result = run("generate", spec, "-o", tmp_path / "out", "--allow-remote-refs")
     assert result.returncode == 0, result.stderr
     models = tmp_path / "out" / "refs" / "models"
-    assert "label: str | None" in (models / "tag.py").read_text()  # the remote file's own relative $ref
-    # Each fetched once: validation reads the documents resolve fetched (with its limits), not the network.
+    # The remote file's own relative $ref
+    assert "label: str | None" in (models / "tag.py").read_text()
+    # Each fetched once: validation reads the documents resolve fetched (with its limits), not
+    # the network.
     assert sorted(files.requests) == ["/specs/common.yaml", "/specs/tags.yaml"]
 
 
@@ -204,14 +226,17 @@ def test_only_http_urls_are_fetched_even_with_the_flag(tmp_path: Path, ref: str)
             "only http and https references can be fetched")
 
 
-def test_remote_failures_are_located_errors(tmp_path: Path, file_server: tuple[str, type[_Files]]) -> None:
+def test_remote_failures_are_located_errors(tmp_path: Path,
+                                            file_server: tuple[str, type[_Files]]) -> None:
     url, files = file_server
     files.files["/big.yaml"] = b"x: '" + b"a" * 3_000_000 + b"'\n"
     spec = write_spec(tmp_path, ONE_SCHEMA.format(ref=f"{url}/missing.yaml#/Pet").replace(
         "  schemas:\n", f"  schemas:\n    Big: {{$ref: '{url}/big.yaml#/x'}}\n"))
     result = subprocess.run(
-        [sys.executable, "-m", "sdkforge.cli", "generate", str(spec), "-o", str(tmp_path / "out"), "--allow-remote-refs"],
-        capture_output=True, text=True, cwd=ROOT, timeout=120, env={**os.environ, "SDKFORGE_MAX_SPEC_MB": "2"},
+        [sys.executable, "-m", "sdkforge.cli", "generate", str(spec), "-o", str(tmp_path / "out"),
+         "--allow-remote-refs"],
+        capture_output=True, text=True, cwd=ROOT, timeout=120,
+        env={**os.environ, "SDKFORGE_MAX_SPEC_MB": "2"},
     )
     refused(result, "the server answered 404", "larger than the limit of 2,097,152 bytes",
             "#/components/schemas/Pet/$ref", "#/components/schemas/Big/$ref")

@@ -37,7 +37,8 @@ class Sub(dict[str, Any]):
 
 SHARED = {"k": 1}
 NODES: list[Any] = [
-    {"a": SHARED, "0": "zero", 1: "one"}, [SHARED, "b"], Sub(a=SHARED), Frozen({"a": SHARED}), ("a", SHARED),
+    {"a": SHARED, "0": "zero", 1: "one"}, [SHARED, "b"],
+    Sub(a=SHARED), Frozen({"a": SHARED}), ("a", SHARED),
     "text", 7, None, 1.5,
 ]
 PARTS: list[Any] = ["a", "missing", 0, 1, -1, 5, "0", ["unhashable"], None]

@@ -44,7 +44,8 @@ components:
     with pytest.raises(pydantic.ValidationError):
         Thing.model_validate({"req_plain": "x"})  # required even though nullable
     assert thing.to_dict() == {"req_nullable": None, "req_plain": "x"}  # unset optionals omitted
-    assert Thing(req_nullable="a", req_plain="b", opt_type_list=None).to_dict()["opt_type_list"] is None
+    explicit = Thing(req_nullable="a", req_plain="b", opt_type_list=None)
+    assert explicit.to_dict()["opt_type_list"] is None
 
 
 def test_openapi_30_nullable(make_client: Make) -> None:
@@ -91,7 +92,8 @@ components:
 """, "shapes_formats")
     Event = pkg.models.Event
     event = Event.model_validate({
-        "at": "2024-05-01T10:00:00Z", "day": "2024-05-01", "id": "6f1c7c1e-8d8a-4bb5-a0a5-3d8d2bd6b0a1",
+        "at": "2024-05-01T10:00:00Z", "day": "2024-05-01",
+        "id": "6f1c7c1e-8d8a-4bb5-a0a5-3d8d2bd6b0a1",
         "kind": "event", "status": "archived", "meta": {"a": 1}, "new_field": True,
     })
     assert isinstance(event.at, datetime.datetime) and isinstance(event.day, datetime.date)
@@ -100,7 +102,8 @@ components:
     assert event.limit == 50 and event.tags == ["a", "b"]
     assert event.model_extra == {"new_field": True}
     with pytest.raises(pydantic.ValidationError):
-        Event.model_validate({"at": "2024-05-01T10:00:00Z", "id": str(uuid.uuid4()), "kind": "other"})
+        Event.model_validate({"at": "2024-05-01T10:00:00Z", "id": str(uuid.uuid4()),
+                              "kind": "other"})
     assert pkg.models.Status.__args__ == ("active", "paused")  # type: ignore[attr-defined]
 
 
@@ -135,7 +138,8 @@ components:
         a: {$ref: '#/components/schemas/A'}
 """, "shapes_refs")
     tree = pkg.models.Tree.model_validate(
-        {"label": "root", "children": [{"label": "kid", "children": []}], "leaf": {"weight": 1.5}, "alias": {"label": "again"}}
+        {"label": "root", "children": [{"label": "kid", "children": []}], "leaf": {"weight": 1.5},
+         "alias": {"label": "again"}}
     )
     assert tree.children[0].label == "kid"
     assert tree.leaf.weight == 1.5 and type(tree.alias) is pkg.models.Tree
@@ -190,8 +194,10 @@ def test_hostile_names_and_descriptions_stay_data(make_client: Make, tmp_path: P
     }
     pkg = make_client(json.dumps(spec), "shapes_hostile")
     model = pkg.models.Class
-    data = model.model_validate({"from": "a", "user-id": "b", "user_id": "c", "1st": "d", "model_dump": "e", "str": "f"})
-    assert (data.from_, data.user_id, data.n1st, data.model_dump_, data.str_) == ("a", "c", "d", "e", "f")
+    data = model.model_validate({"from": "a", "user-id": "b", "user_id": "c", "1st": "d",
+                                 "model_dump": "e", "str": "f"})
+    assert ((data.from_, data.user_id, data.n1st, data.model_dump_, data.str_)
+            == ("a", "c", "d", "e", "f"))
     assert data.user_id_ == "b"
     assert data.default_trap == payload
     assert data.to_dict()["user-id"] == "b"
@@ -249,7 +255,8 @@ components:
     })
     assert type(owner.mapped) is m.Dog and type(owner.by_name) is m.Cat
     assert [type(x) for x in owner.by_const] == [m.Image, m.Text]
-    assert type(m.Owner(mapped=m.Cat(pet_type="kitty")).mapped) is m.Cat  # an instance is its own tag
+    # An instance is its own tag
+    assert type(m.Owner(mapped=m.Cat(pet_type="kitty")).mapped) is m.Cat
     with pytest.raises(pydantic.ValidationError):
         m.Owner.model_validate({"mapped": {"pet_type": "parrot"}})
 
@@ -297,15 +304,16 @@ components:
     assert m.Scores.model_validate({"total": 3, "math": "7"}).model_extra == {"math": 7}
     with pytest.raises(pydantic.ValidationError):
         m.Scores.model_validate({"math": "seven"})
-    assert pydantic.TypeAdapter(m.Labels).validate_python({"x-a": "b"}) == {"x-a": "b"}  # an alias of dict[str, str]
+    # An alias of dict[str, str]
+    assert pydantic.TypeAdapter(m.Labels).validate_python({"x-a": "b"}) == {"x-a": "b"}
     with pytest.raises(pydantic.ValidationError):
         pydantic.TypeAdapter(m.Labels).validate_python({"x-a": 1})
     assert m.Holder.model_validate({"tags": {"a": ["b"]}}).tags == {"a": ["b"]}
 
 
 def test_refs_into_other_files_confined_to_the_spec_folder(tmp_path: Path) -> None:
-    from sdkforge.errors import SpecError
     from sdkforge.config import GenerateOptions
+    from sdkforge.errors import SpecError
     from sdkforge.pipeline import generate
 
     (tmp_path / "schemas").mkdir()
@@ -314,7 +322,8 @@ def test_refs_into_other_files_confined_to_the_spec_folder(tmp_path: Path) -> No
         "  owner: {$ref: '../common.yaml#/components/schemas/Owner'}\n"
     )
     (tmp_path / "common.yaml").write_text(
-        "components:\n  schemas:\n    Owner: {type: object, properties: {email: {type: string, format: email}}}\n"
+        "components:\n  schemas:\n"
+        "    Owner: {type: object, properties: {email: {type: string, format: email}}}\n"
     )
     main = tmp_path / "main.yaml"
     main.write_text(HEAD.replace("paths: {}", """paths:
@@ -377,7 +386,8 @@ components:
 
 def test_recursion_through_a_merged_allof_member_is_typed_any(make_client: Make) -> None:
     # Found by the fuzz campaign: an `allOf` of constraints merged its referenced member past the
-    # recursion guard, so X -> anyOf -> additionalProperties -> allOf [X] recursed until RecursionError.
+    # recursion guard, so X -> anyOf -> additionalProperties -> allOf [X] recursed until
+    # RecursionError.
     pkg = make_client(HEAD + """
 components:
   schemas:

@@ -9,7 +9,9 @@ from types import ModuleType
 Make = Callable[[str, str], ModuleType]
 
 
-def test_scheme_arguments_stay_distinct_identifiers_whatever_the_spec_calls_them(make_client: Make) -> None:
+def test_scheme_arguments_stay_distinct_identifiers_whatever_the_spec_calls_them(
+    make_client: Make
+) -> None:
     # Found by the fuzz campaign: two basic schemes whose keys differ only in punctuation both
     # became `<key>_username` (a duplicate argument), and an API key header `X-1-Open` became
     # the argument `1_open`.

@@ -9,15 +9,15 @@ from pathlib import Path
 import black
 import pytest
 
-from sdkforge.names.assign import assign
-from sdkforge.model.build import build
 from sdkforge.diagnostics import Diagnostics
-from sdkforge.emit.format import black_mode
-from sdkforge.read.load import load
-from sdkforge.emit.render import STATIC_RUNTIME, TEMPLATES, Options, render
-from sdkforge.read.resolve import resolve
 from sdkforge.emit import spotformat
+from sdkforge.emit.format import black_mode
+from sdkforge.emit.render import STATIC_RUNTIME, TEMPLATES, Options, render
 from sdkforge.emit.spotformat import SpotFormatter
+from sdkforge.model.build import build
+from sdkforge.names.assign import assign
+from sdkforge.read.load import load
+from sdkforge.read.resolve import resolve
 
 ROOT = Path(__file__).resolve().parent.parent
 SHARED = ROOT.parent / "shared" / "specs"
@@ -31,7 +31,8 @@ def _rendered(spec: Path) -> dict[str, str]:
     api = build(resolved, Diagnostics())
     names = assign(api)
     options = Options(package=names.package, client=names.client)
-    return {path: text for path, text in render(api, names, options).items() if path.endswith(".py")}
+    files = render(api, names, options)
+    return {path: text for path, text in files.items() if path.endswith(".py")}
 
 
 # Each case is a module whose long lines spot formatting handles; black's output is the oracle.
@@ -47,7 +48,7 @@ HANDLED = {
                     auth=("header:Authorization", "header:X-Namespace", "query:{LONG}_api_key_parameter"),
                 )
             )
-        """,
+        """,  # noqa: E501 - lines over the limit are the case
     "call kwargs, nested": f"""
         x = f(
             pagination=PageSpec("offset", "body", "offset", "results_{LONG}", total="total_{LONG}"),
@@ -69,7 +70,7 @@ HANDLED = {
 
         {LONG}_alias: TypeAlias = Literal["first value", "second value", "third value", "fourth", "fifth"]
         {LONG}_alias_two: TypeAlias = Literal["first value", "second value", "third value", "fourth value", "fifth value", "sixth value", "seventh"]
-        """,
+        """,  # noqa: E501 - lines over the limit are the case
     "model fields": f"""
         class {LONG.title()}(BaseModel):
             \"\"\"A model.\"\"\"
@@ -78,7 +79,7 @@ HANDLED = {
             \"\"\"A field docstring that is very long indeed, longer than the line length black keeps lines within.\"\"\"
             {WIDE}{WIDE}: Annotated[str | None, Field(alias="{WIDE}{WIDE}{WIDE}")] = None
             other: Literal["it's", 'say "hi"', "back\\\\slash", "tab\\t", "{WIDE}{WIDE}{WIDE}{WIDE}"] = "it's"
-        """,
+        """,  # noqa: E501 - lines over the limit are the case
     "def params and collections": f"""
         def method(
             self,
@@ -103,16 +104,25 @@ HANDLED = {
             "{LONG}_key": ("bearer", "Authorization", _env({LONG}, "MIXPEEK_API_KEY_{LONG.upper()}")),
             **{{"{LONG}": 1, "{LONG}_2": 2, "{LONG}_3": 3}},
         }}
-        """,
+        """,  # noqa: E501 - lines over the limit are the case
 }
 
 # Long lines black must see whole: spot formatting declines (None), never guesses.
 DECLINED = {
-    "long def header": f"def {LONG}(self) -> PageItems[Annotated[{LONG}, Tag('{LONG}')] | {LONG}_other]:\n    pass\n",
-    "long return annotation": f"def f(\n    self,\n) -> _models.{LONG} | _models.{LONG}_two | _models.{LONG}_three:\n    pass\n",
-    "comment on a long line": f"x = f({LONG}, {LONG}_two, {LONG}_three)  # a comment on a long line\n",
-    "unbalanced long line": f"x = f(\n    {LONG}, {LONG}_two, {LONG}_three, {LONG}_four, {LONG}_five, six=g(\n        1\n    )\n)\n",
-    "long class header": f"class {LONG.title()}{LONG.title()}({LONG.title()}Base, {LONG.title()}Mixin):\n    pass\n",
+    "long def header":
+        f"def {LONG}(self) -> PageItems[Annotated[{LONG}, Tag('{LONG}')] | {LONG}_other]:\n"
+        "    pass\n",
+    "long return annotation":
+        "def f(\n    self,\n"
+        f") -> _models.{LONG} | _models.{LONG}_two | _models.{LONG}_three:\n    pass\n",
+    "comment on a long line":
+        f"x = f({LONG}, {LONG}_two, {LONG}_three)  # a comment on a long line\n",
+    "unbalanced long line":
+        f"x = f(\n    {LONG}, {LONG}_two, {LONG}_three, {LONG}_four, {LONG}_five, six=g(\n"
+        "        1\n    )\n)\n",
+    "long class header":
+        f"class {LONG.title()}{LONG.title()}({LONG.title()}Base, {LONG.title()}Mixin):\n"
+        "    pass\n",
 }
 
 
@@ -136,15 +146,18 @@ def test_short_lines_are_left_alone_and_snippets_are_reused() -> None:
     long = textwrap.dedent(HANDLED["call kwargs, dict"]).lstrip("\n")
     formatter.format(long)
     snippets = len(formatter._snippets)
-    assert formatter.format(long.replace("def f()", "def g()")) == black.format_str(long.replace("def f()", "def g()"), mode=black_mode())
+    renamed = long.replace("def f()", "def g()")
+    assert formatter.format(renamed) == black.format_str(renamed, mode=black_mode())
     assert len(formatter._snippets) == snippets
 
 
 def test_the_static_runtime_is_already_black_formatted() -> None:
-    """Files copied as they are must be black's output already, or spot formatting would pass them through."""
+    """Files copied as they are must be black's output already, or spot formatting would pass
+    them through."""
     for source in sorted(set(STATIC_RUNTIME.values())):
         text = (TEMPLATES / source).read_text(encoding="utf-8")
-        assert black.format_str(text, mode=black_mode()) == text, f"templates/{source}: run black -l {black_mode().line_length} on it"
+        assert black.format_str(text, mode=black_mode()) == text, (
+            f"templates/{source}: run black -l {black_mode().line_length} on it")
 
 
 @pytest.mark.parametrize("spec", sorted((ROOT / "specs").glob("*.yaml")), ids=lambda p: p.stem)
@@ -152,7 +165,8 @@ def test_every_file_of_the_feature_specs_is_spot_formatted_as_black_would(spec: 
     formatter = SpotFormatter(black_mode())
     for path, text in sorted(_rendered(spec).items()):
         got = formatter.format(text)
-        assert got is not None, f"{path}: spot formatting declined a file from the built-in templates"
+        assert got is not None, (
+            f"{path}: spot formatting declined a file from the built-in templates")
         assert got == black.format_str(text, mode=black_mode()), path
 
 
@@ -163,7 +177,8 @@ def test_real_spec_files_with_long_lines_match_black(name: str) -> None:
     """A fixed sample of the files black would change most: those with lines over the length."""
     formatter = SpotFormatter(black_mode())
     files = _rendered(SHARED / name)
-    long = sorted(p for p, t in files.items() if any(len(line) > black_mode().line_length for line in t.splitlines()))
+    long = sorted(p for p, t in files.items()
+                  if any(len(line) > black_mode().line_length for line in t.splitlines()))
     sample = random.Random(7).sample(long, min(12, len(long)))
     checked = 0
     for path in sample:
@@ -174,7 +189,9 @@ def test_real_spec_files_with_long_lines_match_black(name: str) -> None:
     assert checked >= len(sample) - 3
 
 
-def test_format_all_formats_snippets_on_two_processes_with_the_same_result(monkeypatch: pytest.MonkeyPatch) -> None:
+def test_format_all_formats_snippets_on_two_processes_with_the_same_result(
+    monkeypatch: pytest.MonkeyPatch
+) -> None:
     monkeypatch.setattr(spotformat, "_POOL_FROM", 1)
     texts = {name: textwrap.dedent(text).lstrip("\n") for name, text in HANDLED.items()}
     texts |= {name: text for name, text in DECLINED.items()}

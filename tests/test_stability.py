@@ -9,16 +9,17 @@ from pathlib import Path
 
 import pytest
 
-from sdkforge.model.build import build
 from sdkforge.diagnostics import Diagnostics
-from sdkforge.read.load import load
+from sdkforge.model.build import build
 from sdkforge.names.assign import assign
+from sdkforge.read.load import load
 from sdkforge.read.resolve import resolve
 
 MIXPEEK = Path(__file__).resolve().parent.parent.parent / "shared" / "specs" / "mixpeek"
 BUMPS = [("2025-12-19", "2026-01-03"), ("2026-01-03", "2026-01-20")]
 
-Facts = tuple[dict[str, tuple[str, str]], dict[str, tuple[str, str]], dict[str, str], dict[tuple[str, str, str], str]]
+Facts = tuple[dict[str, tuple[str, str]], dict[str, tuple[str, str]], dict[str, str],
+              dict[tuple[str, str, str], str]]
 
 
 def facts(version: str) -> Facts:
@@ -28,12 +29,14 @@ def facts(version: str) -> Facts:
     names = assign(api)
     named = [*api.models, *api.enums]
     classes = {item.key: (names.types[item.key], names.modules[item.key]) for item in named}
-    methods = {op.operation_id: (resource.attribute, names.method(op)) for resource in names.resources
-               for op in resource.operations}
+    methods = {op.operation_id: (resource.attribute, names.method(op))
+               for resource in names.resources for op in resource.operations}
     raw = json.loads(path.read_text())
     tags = {op["operationId"]: (op.get("tags") or [""])[0]
-            for item in raw["paths"].values() for op in item.values() if isinstance(op, dict) and "operationId" in op}
-    params = {(op.operation_id, p.location, p.wire_name): names.argument(op, p.location, p.wire_name)
+            for item in raw["paths"].values() for op in item.values()
+            if isinstance(op, dict) and "operationId" in op}
+    params = {(op.operation_id, p.location, p.wire_name): names.argument(op, p.location,
+                                                                         p.wire_name)
               for op in api.operations for p in op.params}
     params |= {(op.operation_id, "body", f.wire_name): names.argument(op, "body", f.wire_name)
                for op in api.operations if op.body for f in op.body.fields}
@@ -42,13 +45,15 @@ def facts(version: str) -> Facts:
 
 @pytest.mark.parametrize(("old", "new"), BUMPS)
 def test_bump_renames_nothing_that_stays(old: str, new: str) -> None:
-    (classes_a, methods_a, tags_a, params_a), (classes_b, methods_b, tags_b, params_b) = facts(old), facts(new)
+    classes_a, methods_a, tags_a, params_a = facts(old)
+    classes_b, methods_b, tags_b, params_b = facts(new)
     shared = classes_a.keys() & classes_b.keys()
     assert len(shared) > 100
     assert {k: (classes_a[k], classes_b[k]) for k in shared if classes_a[k] != classes_b[k]} == {}
     ops = methods_a.keys() & methods_b.keys()
     assert len(ops) > 50
-    assert {k: (methods_a[k][1], methods_b[k][1]) for k in ops if methods_a[k][1] != methods_b[k][1]} == {}
+    assert {k: (methods_a[k][1], methods_b[k][1])
+            for k in ops if methods_a[k][1] != methods_b[k][1]} == {}
     same_params = params_a.keys() & params_b.keys()
     assert len(same_params) > 100
     assert {k: (params_a[k], params_b[k]) for k in same_params if params_a[k] != params_b[k]} == {}

@@ -1,4 +1,5 @@
-"""What a user of the generated seed client writes type-checks, with exact types; misuse does not."""
+"""What a user of the generated seed client writes type-checks, with exact types; misuse does
+not."""
 
 from __future__ import annotations
 

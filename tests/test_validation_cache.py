@@ -11,12 +11,11 @@ from pathlib import Path
 import pytest
 
 from sdkforge import cli
-
-from sdkforge.read import validate as validate_stage
 from sdkforge.cache import Cache
-from sdkforge.errors import SpecError
 from sdkforge.config import GenerateOptions
+from sdkforge.errors import SpecError
 from sdkforge.pipeline import Services, generate
+from sdkforge.read import validate as validate_stage
 
 ROOT = Path(__file__).resolve().parent.parent
 SEED = ROOT / "specs" / "mixpeek-trigger-history.yaml"
@@ -39,13 +38,17 @@ def in_background(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Path:
 
 def big_spec(path: Path, broken: bool) -> Path:
     """A valid 3.1 spec (or one with flaws)."""
-    schemas = {f"Thing{i}": {"type": "object", "properties": {"name": {"type": "string"}, "size": {"type": "integer"}}}
-               for i in range(12)}
+    schemas = {
+        f"Thing{i}": {"type": "object",
+                      "properties": {"name": {"type": "string"}, "size": {"type": "integer"}}}
+        for i in range(12)
+    }
     if broken:
         schemas["Thing7"]["properties"]["size"] = {"type": "integer", "minimum": "zero"}
         schemas["Thing9"]["required"] = "name"  # an error: required must be a list
     paths = {"/things": {"get": {"operationId": "listThings", "responses": {"200": {
-        "description": "ok", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Thing1"}}}}}}}}
+        "description": "ok",
+        "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Thing1"}}}}}}}}
     spec = {"openapi": "3.1.0", "info": {"title": "Big", "version": "1"}, "paths": paths,
             "components": {"schemas": schemas}}
     path.write_text(json.dumps(spec), encoding="utf-8")
@@ -69,7 +72,9 @@ def test_findings_are_cached_by_content(tmp_path: Path, monkeypatch: pytest.Monk
         generate(GenerateOptions(changed), Services(cache=Cache(tmp_path / "cache")))
 
 
-def test_background_validation_stops_generation_and_its_findings_are_cached(tmp_path: Path, in_background: Path) -> None:
+def test_background_validation_stops_generation_and_its_findings_are_cached(
+    tmp_path: Path, in_background: Path
+) -> None:
     spec = big_spec(tmp_path / "big.json", broken=True)
     for attempt in range(2):  # the second time from the cache, with the same findings
         with pytest.raises(SpecError) as caught:
@@ -80,11 +85,14 @@ def test_background_validation_stops_generation_and_its_findings_are_cached(tmp_
             assert int(in_background.read_text()) != os.getpid()  # validated by a second process
             in_background.unlink()
     assert not in_background.exists()  # the second time it came from the cache
-    warnings = generate(GenerateOptions(big_spec(tmp_path / "ok.json", broken=False)), Services(cache=None)).diagnostics
+    ok = big_spec(tmp_path / "ok.json", broken=False)
+    warnings = generate(GenerateOptions(ok), Services(cache=None)).diagnostics
     assert not [d for d in warnings if d.level == "error"]
 
 
-def test_background_validation_warnings_come_first_and_strict_fails(tmp_path: Path, in_background: Path) -> None:
+def test_background_validation_warnings_come_first_and_strict_fails(
+    tmp_path: Path, in_background: Path
+) -> None:
     spec = big_spec(tmp_path / "big.json", broken=True)
     text = json.loads(spec.read_text())
     del text["components"]["schemas"]["Thing9"]["required"]
@@ -101,7 +109,8 @@ def test_the_output_is_staged_while_validation_runs_and_dropped_when_it_fails(
     tmp_path: Path, in_background: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     out = tmp_path / "out"
-    assert cli.main(["generate", str(big_spec(tmp_path / "ok.json", broken=False)), "-o", str(out), "-q", "--no-cache"]) == 0
+    assert cli.main(["generate", str(big_spec(tmp_path / "ok.json", broken=False)), "-o", str(out),
+                     "-q", "--no-cache"]) == 0
     before = {p.relative_to(out): p.read_bytes() for p in out.rglob("*") if p.is_file()}
     noting = validate_stage.validate
     finished = tmp_path / "validated-at"
@@ -122,6 +131,8 @@ def test_the_output_is_staged_while_validation_runs_and_dropped_when_it_fails(
     monkeypatch.setattr(cli, "stage", noting_stage)
     broken = big_spec(tmp_path / "broken.json", broken=True)
     assert cli.main(["generate", str(broken), "-o", str(out), "-q", "--no-cache"]) == 1
-    assert staged_at and staged_at[0] < float(finished.read_text())  # staged before validation ended
+    # Staged before validation ended
+    assert staged_at and staged_at[0] < float(finished.read_text())
     assert {p.relative_to(out): p.read_bytes() for p in out.rglob("*") if p.is_file()} == before
-    assert [p.name for p in tmp_path.iterdir() if p.name.startswith(".out")] == []  # the staged tree is gone
+    # The staged tree is gone
+    assert [p.name for p in tmp_path.iterdir() if p.name.startswith(".out")] == []

@@ -17,6 +17,7 @@ def test_wrap_equals_textwrap_on_random_text() -> None:
         if not text:
             continue
         width = rng.randint(1, 16)
-        assert wrap(text, width) == textwrap.wrap(text, width=width, break_long_words=False, break_on_hyphens=False), (text, width)
+        expected = textwrap.wrap(text, width=width, break_long_words=False, break_on_hyphens=False)
+        assert wrap(text, width) == expected, (text, width)
         checked += 1
     assert checked > 15_000

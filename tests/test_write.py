@@ -14,15 +14,18 @@ ROOT = Path(__file__).resolve().parent.parent
 SEED = ROOT / "specs" / "mixpeek-trigger-history.yaml"
 
 
-def run(*args: str | Path, cwd: Path = ROOT, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
+def run(*args: str | Path, cwd: Path = ROOT,
+        env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
-        [sys.executable, "-m", "sdkforge.cli", *map(str, args)], capture_output=True, text=True, cwd=cwd,
+        [sys.executable, "-m", "sdkforge.cli", *map(str, args)],
+        capture_output=True, text=True, cwd=cwd,
         timeout=300, env={**os.environ, "PYTHONPATH": str(ROOT), **(env or {})},
     )
 
 
 def snapshot(folder: Path) -> dict[str, bytes]:
-    return {p.relative_to(folder).as_posix(): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
+    return {p.relative_to(folder).as_posix(): p.read_bytes()
+            for p in sorted(folder.rglob("*")) if p.is_file()}
 
 
 def refused(result: subprocess.CompletedProcess[str], *needles: str) -> None:
@@ -35,23 +38,28 @@ def refused(result: subprocess.CompletedProcess[str], *needles: str) -> None:
 # ------------------------------------------------------------------ places never written over
 
 def test_the_file_system_root_is_refused() -> None:
-    refused(run("generate", SEED, "-o", "/"), "refusing to write into /: it is the root of the file system")
+    refused(run("generate", SEED, "-o", "/"),
+            "refusing to write into /: it is the root of the file system")
 
 
 def test_the_home_folder_is_refused_even_with_force(tmp_path: Path) -> None:
     home = tmp_path / "home"
     home.mkdir()
     (home / ".bashrc").write_text("keep\n")
-    refused(run("generate", SEED, "-o", home, "--force", env={"HOME": str(home)}), "it is your home folder")
+    refused(run("generate", SEED, "-o", home, "--force", env={"HOME": str(home)}),
+            "it is your home folder")
     assert snapshot(home) == {".bashrc": b"keep\n"}
 
 
 @pytest.mark.parametrize("target", [".", "..", "../.."])
-def test_the_current_folder_and_its_ancestors_are_refused_even_with_force(tmp_path: Path, target: str) -> None:
+def test_the_current_folder_and_its_ancestors_are_refused_even_with_force(
+    tmp_path: Path, target: str
+) -> None:
     cwd = tmp_path / "a" / "b" / "work"
     cwd.mkdir(parents=True)
     (cwd / "notes.txt").write_text("mine\n")
-    refused(run("generate", SEED, "-o", target, "--force", cwd=cwd), "it is the current folder or contains it")
+    refused(run("generate", SEED, "-o", target, "--force", cwd=cwd),
+            "it is the current folder or contains it")
     assert (cwd / "notes.txt").read_text() == "mine\n"
 
 
@@ -69,7 +77,8 @@ def test_the_folder_holding_the_spec_is_refused(tmp_path: Path, force: bool) -> 
     folder.mkdir()
     spec = folder / "openapi.yaml"
     spec.write_text(SEED.read_text())
-    refused(run("generate", spec, "-o", folder, *(["--force"] if force else [])), "it holds the spec itself")
+    refused(run("generate", spec, "-o", folder, *(["--force"] if force else [])),
+            "it holds the spec itself")
     assert spec.read_text() == SEED.read_text()
     refused(run("generate", spec, "-o", tmp_path, "--force"), "it holds the spec itself")
 
@@ -99,7 +108,8 @@ def die(at):
         if seen[0] >= nth:
             os.kill(os.getpid(), signal.SIGKILL)
 
-real_open, real_replace, real_rmtree, real_exchange = open, os.replace, shutil.rmtree, outdir._exchange
+real_open, real_replace, real_rmtree = open, os.replace, shutil.rmtree
+real_exchange = outdir._exchange
 
 def opening(file, mode="r", *args, **kwargs):
     if "w" in mode:
@@ -128,7 +138,8 @@ def removing(path, *args, **kwargs):
 write.open = opening
 write._linked = linking
 outdir._exchange = exchanging
-outdir.os = type("os", (), {"replace": staticmethod(replacing), "fsencode": os.fsencode, "path": os.path})
+outdir.os = type("os", (), {"replace": staticmethod(replacing), "fsencode": os.fsencode,
+                            "path": os.path})
 write.shutil = type("shutil", (), {"rmtree": staticmethod(removing), "copy2": shutil.copy2})
 sys.exit(main(sys.argv[3:]))
 """
@@ -138,7 +149,8 @@ sys.exit(main(sys.argv[3:]))
     ("staging", 1, "previous"),       # before the first file of the new tree
     ("staging", 12, "previous"),      # halfway through writing the new tree
     ("exchanged", 1, "new"),          # right after the atomic swap, before tidying up
-    ("two-renames", 1, None),         # without RENAME_EXCHANGE: between moving the old tree away and the new in
+    ("two-renames", 1, None),         # without RENAME_EXCHANGE: between moving the old tree
+                                      # away and the new in
     ("cleanup", 1, "new"),            # while removing the previous tree
 ])
 def test_a_run_killed_while_writing_leaves_whole_output_and_the_next_run_succeeds(
@@ -148,9 +160,11 @@ def test_a_run_killed_while_writing_leaves_whole_output_and_the_next_run_succeed
     assert run("generate", SEED, "-o", out, "-q").returncode == 0
     previous = snapshot(out)
     changed = tmp_path / "changed.yaml"
-    changed.write_text(SEED.read_text().replace("title: Mixpeek API", "title: Mixpeek API\n  x-changed: true"))
+    changed.write_text(SEED.read_text().replace("title: Mixpeek API",
+                                                "title: Mixpeek API\n  x-changed: true"))
 
-    killed = subprocess.run([sys.executable, "-c", KILLER, point, str(nth), "generate", str(changed), "-o", str(out), "-q"],
+    killed = subprocess.run([sys.executable, "-c", KILLER, point, str(nth),
+                             "generate", str(changed), "-o", str(out), "-q"],
                             capture_output=True, text=True, cwd=ROOT, timeout=300)
     assert killed.returncode == -signal.SIGKILL, killed.stderr
 
@@ -166,7 +180,8 @@ def test_a_run_killed_while_writing_leaves_whole_output_and_the_next_run_succeed
     again = run("generate", changed, "-o", out, "-q")
     assert again.returncode == 0, again.stderr
     assert run("check", changed, "-o", out).returncode == 0
-    assert sorted(p.name for p in tmp_path.iterdir()) == ["changed.yaml", "client"]  # no staging left behind
+    # No staging left behind
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["changed.yaml", "client"]
 
 
 def test_recovery_puts_the_previous_output_back_before_anything_else(tmp_path: Path) -> None:
@@ -174,21 +189,23 @@ def test_recovery_puts_the_previous_output_back_before_anything_else(tmp_path: P
     assert run("generate", SEED, "-o", out, "-q").returncode == 0
     previous = snapshot(out)
     (out / "mixpeek" / "_mine.py").write_text("MINE = 1\n")  # a file of the user's, carried over
-    os.replace(out, tmp_path / ".client.sdkforge-abc123-previous")  # as a run killed mid-swap leaves it
+    # As a run killed mid-swap leaves it
+    os.replace(out, tmp_path / ".client.sdkforge-abc123-previous")
     (tmp_path / ".client.sdkforge-abc123").mkdir()
     assert run("generate", SEED, "-o", out, "-q").returncode == 0
     assert snapshot(out) == {**previous, "mixpeek/_mine.py": b"MINE = 1\n"}
     assert sorted(p.name for p in tmp_path.iterdir()) == ["client"]
 
 
-# ------------------------------------------------------------------ unchanged files are linked, not rewritten
+# ------------------------------------------------------------------ unchanged files are linked
 
 def test_unchanged_files_keep_their_inode_and_changed_ones_are_written(tmp_path: Path) -> None:
     out = tmp_path / "client"
     assert run("generate", SEED, "-o", out, "-q").returncode == 0
     inodes = {rel: (out / rel).stat().st_ino for rel in snapshot(out)}
     changed = tmp_path / "changed.yaml"
-    changed.write_text(SEED.read_text().replace("title: Mixpeek API", "title: Mixpeek API\n  x-changed: true"))
+    changed.write_text(SEED.read_text().replace("title: Mixpeek API",
+                                                "title: Mixpeek API\n  x-changed: true"))
     assert run("generate", changed, "-o", out, "-q").returncode == 0
     assert run("check", changed, "-o", out).returncode == 0
     now = snapshot(out)

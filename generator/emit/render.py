@@ -12,13 +12,13 @@ from pathlib import Path
 
 import jinja2
 
-from sdkforge.model import ir
 from sdkforge.emit.model_views import model_modules
-from sdkforge.names.allocate import ClassName, Identifier, ModuleName
-from sdkforge.names.assign import Names
-from sdkforge.errors import TemplateProblem
 from sdkforge.emit.pyexpr import doc_lines, literal, tuple_expr
 from sdkforge.emit.resource_views import ResourceView, resource_views
+from sdkforge.errors import TemplateProblem
+from sdkforge.model import ir
+from sdkforge.names.allocate import ClassName, Identifier, ModuleName
+from sdkforge.names.assign import Names
 
 TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
 if not TEMPLATES.is_dir():  # running from a source checkout: generator/emit/ beside templates/

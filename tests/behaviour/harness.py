@@ -13,7 +13,8 @@ from .server import LoopbackServer
 
 
 class Harness:
-    """Runs calls of either client kind: `h.run(h.client.cluster_triggers.get_trigger_history(...))`.
+    """Runs calls of either client kind:
+    `h.run(h.client.cluster_triggers.get_trigger_history(...))`.
 
     For the sync client the call has already happened when `run` gets its value; for the async
     client `run` awaits the coroutine on one event loop kept for the whole test.
@@ -53,7 +54,8 @@ class Harness:
 
 
 @contextmanager
-def harnesses(kind: str, server: LoopbackServer, **defaults: Any) -> Iterator[Callable[..., Harness]]:
+def harnesses(kind: str, server: LoopbackServer,
+              **defaults: Any) -> Iterator[Callable[..., Harness]]:
     """`make(**kwargs)` builds a client of `kind` aimed at the server; all are closed afterwards."""
     made: list[Harness] = []
 

@@ -28,6 +28,7 @@ import threading
 import time
 from collections import deque
 from collections.abc import Callable, Iterable, Mapping
+from contextlib import suppress
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any, Literal
@@ -190,7 +191,8 @@ class _Handler(BaseHTTPRequestHandler):
             self.send_header("Content-Length", str(len(raw)))
         for name, value in reply.headers.items():
             self.send_header(name, value)
-        if any(k.lower() == "connection" and v.lower() == "close" for k, v in reply.headers.items()):
+        if any(k.lower() == "connection" and v.lower() == "close"
+               for k, v in reply.headers.items()):
             self.close_connection = True
         self.end_headers()
         if self.command != "HEAD":
@@ -263,10 +265,8 @@ class LoopbackServer:
         with self._lock:
             open_sockets = list(self._open.values())
         for sock in open_sockets:
-            try:
+            with suppress(OSError):
                 sock.shutdown(socket.SHUT_RDWR)
-            except OSError:
-                pass
         self.wait_idle(timeout=2.0)
         if self._thread is not None:
             self._thread.join(timeout=2.0)
@@ -340,10 +340,8 @@ class LoopbackServer:
             return self._next_connection
 
     def _connection_closed(self, connection_id: int, sock: socket.socket) -> None:
-        try:
+        with suppress(OSError):
             sock.close()
-        except OSError:
-            pass
         with self._changed:
             self._open.pop(connection_id, None)
             self._changed.notify_all()

@@ -16,9 +16,9 @@ The spec given to openapi-core differs from the file in two ways only:
   3.0 documents (its write-mode schema validator) but validates 3.1 request bodies with a
   plain JSON Schema 2020-12 validator, which would demand the server-assigned `id` of a new pet.
 
-Besides, openapi-core is configured to read `+json` media types (RFC 6839, e.g. `application/vnd.features+json`)
-as JSON: it only knows `application/json` and `application/vnd.api+json` and would otherwise
-check the raw bytes against an object schema.
+Besides, openapi-core is configured to read `+json` media types (RFC 6839, e.g.
+`application/vnd.features+json`) as JSON: it only knows `application/json` and
+`application/vnd.api+json` and would otherwise check the raw bytes against an object schema.
 
 Where openapi-core (0.23) cannot validate a construct itself, the case is skipped with a reason
 naming the limitation, and only when every finding comes from it (any other finding fails):
@@ -65,11 +65,9 @@ from werkzeug.datastructures import Headers, ImmutableMultiDict  # noqa: E402
 from werkzeug.http import parse_cookie  # noqa: E402
 
 import mixpeek  # noqa: E402
-
-from sdkforge.config import GenerateOptions
-
-from sdkforge.pipeline import generate  # noqa: E402
+from sdkforge.config import GenerateOptions  # noqa: E402
 from sdkforge.output.write import write  # noqa: E402
+from sdkforge.pipeline import generate  # noqa: E402
 
 from .server import LoopbackServer, RecordedRequest, Reply  # noqa: E402
 
@@ -83,13 +81,14 @@ OWNER_ID = uuid.UUID("9b2d7c4e-1f0a-4c3b-8e5d-6a7b8c9d0e1f")
 FOLDER_ID = uuid.UUID("0c6f1e2d-3b4a-4d5c-9e8f-7a6b5c4d3e2f")
 FILE_ID = uuid.UUID("5d4c3b2a-1f0e-4d9c-8b7a-6f5e4d3c2b1a")
 CREDENTIALS_31 = dict(
-    api_key="sk_test", username="ann", password="s3cret", partner_key="pk_1", token="tok_1", session_id="sess_1"
+    api_key="sk_test", username="ann", password="s3cret",
+    partner_key="pk_1", token="tok_1", session_id="sess_1"
 )
 CREDENTIALS_30 = dict(api_key="k_1", username="ann", password="s3cret")
 HISTORY = {"trigger_id": "trg_1", "executions": [], "total": 0, "offset": 0, "limit": 50}
 
 
-# ------------------------------------------------------------------ the spec as openapi-core sees it
+# ------------------------------------------------------------------ the spec openapi-core sees
 
 
 def _drop_read_only_from_required(node: Any) -> None:
@@ -99,7 +98,8 @@ def _drop_read_only_from_required(node: Any) -> None:
             node["required"] = [
                 name
                 for name in node["required"]
-                if not (isinstance(properties.get(name), dict) and properties[name].get("readOnly") is True)
+                if not (isinstance(properties.get(name), dict)
+                        and properties[name].get("readOnly") is True)
             ]
         for value in node.values():
             _drop_read_only_from_required(value)
@@ -127,7 +127,8 @@ class Contract:
 
     def __init__(self, spec_path: Path) -> None:
         data = yaml.safe_load(spec_path.read_text())
-        data["servers"] = [{"url": "http://127.0.0.1:{port}", "variables": {"port": {"default": "80"}}}]
+        data["servers"] = [{"url": "http://127.0.0.1:{port}",
+                            "variables": {"port": {"default": "80"}}}]
         for path_item in data.get("paths", {}).values():
             path_item.pop("servers", None)
             for operation in path_item.values():
@@ -137,9 +138,11 @@ class Contract:
         if self.version_31:
             _drop_read_only_from_required(data)
         structured_json: dict[str, Callable[[bytes], Any]] = {
-            media: json_loads for media in _media_types(data) if media.split(";")[0].strip().endswith("+json")
+            media: json_loads for media in _media_types(data)
+            if media.split(";")[0].strip().endswith("+json")
         }
-        self.app = OpenAPI.from_dict(data, config=Config(extra_media_type_deserializers=structured_json))
+        self.app = OpenAPI.from_dict(data,
+                                     config=Config(extra_media_type_deserializers=structured_json))
         self._templates = [(template, self._regex(template)) for template in data.get("paths", {})]
 
     @staticmethod
@@ -154,7 +157,8 @@ class Contract:
             match = regex.fullmatch(raw_path)
             if match:
                 names = re.findall(r"\{([^}]+)\}", template)
-                matches.append((len(names), dict(zip(names, map(unquote, match.groups())))))
+                matches.append((len(names),
+                                dict(zip(names, map(unquote, match.groups()), strict=True))))
         return min(matches, key=lambda m: m[0])[1] if matches else {}
 
     def errors(self, seen: RecordedRequest, host_url: str) -> list[str]:
@@ -186,7 +190,9 @@ class Contract:
     def assert_valid(self, server: LoopbackServer, *, expected_requests: int | None = None) -> None:
         assert server.requests, "the client sent nothing"
         if expected_requests is not None:
-            assert len(server.requests) == expected_requests, [r.request_line for r in server.requests]
+            assert len(server.requests) == expected_requests, [
+                r.request_line for r in server.requests
+            ]
         problems: dict[str, list[str]] = {}
         limitations: list[str] = []
         for i, seen in enumerate(server.requests):
@@ -231,7 +237,8 @@ def _is_binary_31_limitation(detail: Any) -> bool:
 class WireRequest:
     """openapi-core's `Request` protocol over a `RecordedRequest`."""
 
-    def __init__(self, seen: RecordedRequest, host_url: str, path_parameters: Mapping[str, str]) -> None:
+    def __init__(self, seen: RecordedRequest, host_url: str,
+                 path_parameters: Mapping[str, str]) -> None:
         self.host_url = host_url
         self.path = seen.path  # still percent-encoded: one segment per path variable
         self.method = seen.method.lower()
@@ -256,9 +263,11 @@ def describe(error: BaseException, details: Any = None) -> str:
     if details is None:
         details = getattr(cause, "schema_errors", None) or getattr(error, "schema_errors", None)
     for detail in details or ():
-        text += f"\n    - {getattr(detail, 'message', detail)} at {list(getattr(detail, 'path', []))}"
+        message, path = getattr(detail, "message", detail), list(getattr(detail, "path", []))
+        text += f"\n    - {message} at {path}"
         for sub in getattr(detail, "context", None) or ():  # why each oneOf/anyOf branch failed
-            text += f"\n        - {sub.message} at {list(sub.absolute_path)} ({'/'.join(map(str, sub.absolute_schema_path))})"
+            schema_path = "/".join(map(str, sub.absolute_schema_path))
+            text += f"\n        - {sub.message} at {list(sub.absolute_path)} ({schema_path})"
     if not details and cause is not None:
         text += f"\n    caused by {type(cause).__name__}: {cause}"
     return text
@@ -305,9 +314,10 @@ def test_contract_rejects_requests_the_spec_does_not_allow(
     server.reply(200, json=HISTORY)
     server.reply(200, json=HISTORY)
     with mixpeek.Mixpeek(base_url=server.url, max_retries=0, timeout=5.0) as client:
-        client.cluster_triggers.get_trigger_history("trg_1", limit=0)  # minimum: 1
-        client.cluster_triggers.get_trigger_history("trg_1", extra_body={"offset": "ten"})  # integer
-        client.cluster_triggers.get_trigger_history("trg_1", extra_headers={"Content-Type": "text/csv"})
+        history = client.cluster_triggers.get_trigger_history
+        history("trg_1", limit=0)  # minimum: 1
+        history("trg_1", extra_body={"offset": "ten"})  # integer
+        history("trg_1", extra_headers={"Content-Type": "text/csv"})
     for seen in server.requests:
         assert seed_contract.errors(seen, server.url), seen.body
     # A features request without its credential fails the security requirement.
@@ -327,7 +337,8 @@ SEED_CALLS: dict[str, tuple[tuple[Any, ...], dict[str, Any]]] = {
     "path-query-and-unicode": (("ü?x=1&y=%2F #frag",), {"status_filter": "done"}),
     "extras": (
         ("trg_1",),
-        {"extra_headers": {"X-Trace": "t"}, "extra_query": {"debug": "1"}, "extra_body": {"hint": "x"}},
+        {"extra_headers": {"X-Trace": "t"}, "extra_query": {"debug": "1"},
+         "extra_body": {"hint": "x"}},
     ),
 }
 
@@ -345,7 +356,8 @@ def test_seed_client_requests_match_the_spec(
     else:
 
         async def main() -> None:
-            async with mixpeek.AsyncMixpeek(base_url=server.url, max_retries=0, timeout=5.0) as client:
+            async with mixpeek.AsyncMixpeek(base_url=server.url, max_retries=0,
+                                            timeout=5.0) as client:
                 await client.cluster_triggers.get_trigger_history(*args, **kwargs)
 
         asyncio.run(main())
@@ -353,7 +365,8 @@ def test_seed_client_requests_match_the_spec(
     assert seed_contract.path_parameters(server.requests[0].path) == {"trigger_id": args[0]}
 
 
-def test_seed_client_retried_attempts_match_the_spec(seed_contract: Contract, server: LoopbackServer) -> None:
+def test_seed_client_retried_attempts_match_the_spec(seed_contract: Contract,
+                                                     server: LoopbackServer) -> None:
     server.reply(503, json={"detail": "busy"})
     server.reply(429, json={"detail": "slow down"}, headers={"retry-after-ms": "5"})
     server.reply(200, json=HISTORY)
@@ -364,7 +377,7 @@ def test_seed_client_retried_attempts_match_the_spec(seed_contract: Contract, se
     seed_contract.assert_valid(server, expected_requests=3)
 
 
-# ------------------------------------------------------------------ clients generated from the feature specs
+# ------------------------------------------------------------------ clients from the feature specs
 
 
 def _forget(package: str) -> None:
@@ -373,7 +386,8 @@ def _forget(package: str) -> None:
             del sys.modules[name]
 
 
-def _generated(spec: Path, package: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator[ModuleType]:
+def _generated(spec: Path, package: str,
+               tmp_path_factory: pytest.TempPathFactory) -> Iterator[ModuleType]:
     out = tmp_path_factory.mktemp(f"contract_{package}")
     write(out, generate(GenerateOptions(spec, package=package)).files)
     _forget(package)
@@ -423,7 +437,9 @@ Call = Callable[[Any, ModuleType], Any]
 
 FEATURE_CALLS_31: dict[str, Call] = {
     # JSON bodies
-    "createPet-required-only": lambda c, m: c.pets.create_pet(name="Rex", pet_type="dog", owner_id=None),
+    "createPet-required-only": lambda c, m: c.pets.create_pet(
+        name="Rex", pet_type="dog", owner_id=None
+    ),
     "createPet-every-keyword": lambda c, m: c.pets.create_pet(
         name="Tom",
         pet_type="cat",
@@ -464,7 +480,8 @@ FEATURE_CALLS_31: dict[str, Call] = {
         body=m.models.CardPayment(method="card", amount="19.99", last4="4242")
     ),
     "createPayment-bank-transfer": lambda c, m: c.store.create_payment(
-        body={"method": "bank_transfer", "amount": "5.00", "iban": "DE89370400440532013000", "reference": "r 1"}
+        body={"method": "bank_transfer", "amount": "5.00", "iban": "DE89370400440532013000",
+              "reference": "r 1"}
     ),
     "importPets-inline-body": lambda c, m: c.import_.import_pets(
         source="https://files.example/pets.csv", format="json", dry_run=True, callback_url="https://me.example/cb"
@@ -483,14 +500,17 @@ FEATURE_CALLS_31: dict[str, Call] = {
         readings={"inside_c": 21.0},
     ),
     "putOddities-awkward-names": lambda c, m: c.admin.put_oddities(
-        class_="a", type="b", id=1, list_=["x"], n1st_place=True, grosse=1.5, user_id_="u-1", user_id=2
+        class_="a", type="b", id=1, list_=["x"],
+        n1st_place=True, grosse=1.5, user_id_="u-1", user_id=2
     ),
     # form, multipart, binary and text bodies
     "placeOrder-form": lambda c, m: c.store.place_order(
-        pet_id=PET_ID, quantity=1, gift_wrap=False, note="leave at door", content_type="application/x-www-form-urlencoded"
+        pet_id=PET_ID, quantity=1, gift_wrap=False, note="leave at door",
+        content_type="application/x-www-form-urlencoded"
     ),
     "sendFeedback-form": lambda c, m: c.feedback.send_feedback(
-        name="Ann Lee", email="ann@example.com", rating=5, subscribe=True, topics=["food", "toys & games"]
+        name="Ann Lee", email="ann@example.com", rating=5,
+        subscribe=True, topics=["food", "toys & games"]
     ),
     "uploadFiles-multipart": lambda c, m: c.files.upload_files(
         file=("report.pdf", b"%PDF-1.7", "application/pdf"),
@@ -500,7 +520,9 @@ FEATURE_CALLS_31: dict[str, Call] = {
         pet_id=PET_ID,
     ),
     "uploadFiles-multipart-file-only": lambda c, m: c.files.upload_files(file=b"x"),
-    "uploadPhoto-octet-stream": lambda c, m: c.pets.upload_photo(PET_ID, body=b"\x89PNG\r\n\x1a\n\x00\xff"),
+    "uploadPhoto-octet-stream": lambda c, m: c.pets.upload_photo(
+        PET_ID, body=b"\x89PNG\r\n\x1a\n\x00\xff"
+    ),
     "setNotes-text": lambda c, m: c.pets.set_notes(PET_ID, body="Eats at 8.\nLikes Würstchen."),
     # parameters: query styles, header, cookie, path
     "listPets-every-query-style": lambda c, m: c.pets.list_pets(
@@ -522,8 +544,10 @@ FEATURE_CALLS_31: dict[str, Call] = {
     "deletePet-basic-auth": lambda c, m: c.pets.delete_pet("p 1/2"),
     "listNotifications-int64-path": lambda c, m: c.store.list_notifications(2**40),
     "downloadFile-path-with-slash": lambda c, m: c.files.download_file("reports/2024 q1.pdf"),
-    "getNotes-and-downloadPhoto": lambda c, m: (c.pets.get_notes(PET_ID), c.pets.download_photo(PET_ID)),
-    "public-operations": lambda c, m: (c.pets.list_categories(), c.store.get_inventory(), c.store.list_toys()),
+    "getNotes-and-downloadPhoto": lambda c, m: (c.pets.get_notes(PET_ID),
+                                                c.pets.download_photo(PET_ID)),
+    "public-operations": lambda c, m: (c.pets.list_categories(), c.store.get_inventory(),
+                                       c.store.list_toys()),
 }
 
 FEATURE_CALLS_30: dict[str, Call] = {
@@ -544,13 +568,20 @@ FEATURE_CALLS_30: dict[str, Call] = {
         tags=["pets", "cats"],
         description="a cat",
     ),
-    "uploadFile-multipart-required-only": lambda c, m: c.files.upload_file(file=b"x", folder_id=FOLDER_ID),
-    "getFileMeta-and-download": lambda c, m: (c.files.get_file_meta(FILE_ID), c.files.download_content(FILE_ID)),
-    "replaceContent-if-match-and-bytes": lambda c, m: c.files.replace_content(FILE_ID, if_match='"v3"', body=b"\x00\x01"),
+    "uploadFile-multipart-required-only": lambda c, m: c.files.upload_file(
+        file=b"x", folder_id=FOLDER_ID
+    ),
+    "getFileMeta-and-download": lambda c, m: (c.files.get_file_meta(FILE_ID),
+                                              c.files.download_content(FILE_ID)),
+    "replaceContent-if-match-and-bytes": lambda c, m: c.files.replace_content(
+        FILE_ID, if_match='"v3"', body=b"\x00\x01"
+    ),
     "createShare-form": lambda c, m: c.shares.create_share(
         file_id=FILE_ID, email="bob@example.com", expires_in_days=7, can_edit=True
     ),
-    "createShare-form-required-only": lambda c, m: c.shares.create_share(file_id=FILE_ID, email="bob@example.com"),
+    "createShare-form-required-only": lambda c, m: c.shares.create_share(
+        file_id=FILE_ID, email="bob@example.com"
+    ),
     "emptyTrash-basic-auth": lambda c, m: c.admin.empty_trash(),
     "health-public": lambda c, m: c.admin.health(),
 }
@@ -558,7 +589,8 @@ FEATURE_CALLS_30: dict[str, Call] = {
 
 def _call(call: Call, client: Any, module: ModuleType) -> Any:
     with warnings.catch_warnings():
-        warnings.simplefilter("ignore", DeprecationWarning)  # searchPets and emptyTrash are deprecated
+        # searchPets and emptyTrash are deprecated
+        warnings.simplefilter("ignore", DeprecationWarning)
         return call(client, module)
 
 
@@ -601,7 +633,8 @@ def test_async_feature_clients_send_valid_requests_too(
     case: str,
 ) -> None:
     module, contract, calls = (
-        (features, contract_31, FEATURE_CALLS_31) if which == "3.1" else (legacy, contract_30, FEATURE_CALLS_30)
+        (features, contract_31, FEATURE_CALLS_31) if which == "3.1"
+        else (legacy, contract_30, FEATURE_CALLS_30)
     )
 
     async def main() -> None:

@@ -27,10 +27,10 @@ from urllib.parse import parse_qsl
 import pydantic
 import pytest
 
-from sdkforge.diagnostics import Diagnostic
 from sdkforge.config import GenerateOptions
-from sdkforge.pipeline import generate
+from sdkforge.diagnostics import Diagnostic
 from sdkforge.output.write import write
+from sdkforge.pipeline import generate
 
 from .server import LoopbackServer, RecordedRequest
 
@@ -52,7 +52,8 @@ TOM = {
     "indoor": False,
 }
 REX = {"id": str(PET_ID), "name": "Rex", "pet_type": "dog", "breed": "collie", "good_boy": True}
-KIWI = {"id": str(PET_ID), "name": "Kiwi", "pet_type": "bird", "can_talk": True, "wingspan_cm": 21.5}
+KIWI = {"id": str(PET_ID), "name": "Kiwi", "pet_type": "bird", "can_talk": True,
+        "wingspan_cm": 21.5}
 ERROR = {"code": "conflict", "message": "a pet with this name exists", "details": ["name"]}
 
 
@@ -81,12 +82,16 @@ def _generated(
 
 
 @pytest.fixture(scope="module")
-def generated_31(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[ModuleType, list[Diagnostic]]]:
+def generated_31(
+    tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[tuple[ModuleType, list[Diagnostic]]]:
     yield from _generated(SPEC_31, "features", tmp_path_factory)
 
 
 @pytest.fixture(scope="module")
-def generated_30(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[ModuleType, list[Diagnostic]]]:
+def generated_30(
+    tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[tuple[ModuleType, list[Diagnostic]]]:
     yield from _generated(SPEC_30, "features_legacy", tmp_path_factory)
 
 
@@ -140,7 +145,8 @@ def multipart(seen: RecordedRequest) -> dict[str, list[tuple[str | None, str | N
     for part in message.iter_parts():
         name = part.get_param("name", header="content-disposition")
         ctype = part.get_content_type() if part.get("Content-Type") else None
-        parts.setdefault(str(name), []).append((part.get_filename(), ctype, part.get_payload(decode=True)))
+        parts.setdefault(str(name), []).append((part.get_filename(), ctype,
+                                                part.get_payload(decode=True)))
     return parts
 
 
@@ -160,11 +166,14 @@ def no_credentials(seen: RecordedRequest) -> None:
 # ------------------------------------------------------------------ generation diagnostics
 
 
-def test_not_keyword_is_reported_as_a_warning(generated_31: tuple[ModuleType, list[Diagnostic]]) -> None:
+def test_not_keyword_is_reported_as_a_warning(
+    generated_31: tuple[ModuleType, list[Diagnostic]]
+) -> None:
     _, diagnostics = generated_31
     warnings = [d for d in diagnostics if d.level == "warning"]
     assert any(
-        "`not`" in d.message and d.pointer.startswith("/components/schemas/Dog/allOf/1/properties/breed")
+        "`not`" in d.message
+        and d.pointer.startswith("/components/schemas/Dog/allOf/1/properties/breed")
         for d in warnings
     ), [d.render() for d in diagnostics]
 
@@ -194,7 +203,9 @@ def test_legacy_default_base_url_fills_in_server_variable_defaults(legacy: Modul
 # ------------------------------------------------------------------ request bodies
 
 
-def test_json_body_from_keywords_unset_omitted_none_is_null(client: Any, server: LoopbackServer) -> None:
+def test_json_body_from_keywords_unset_omitted_none_is_null(
+    client: Any, server: LoopbackServer
+) -> None:
     server.reply(201, json=TOM)
     client.pets.create_pet(
         name="Rex",
@@ -221,29 +232,35 @@ def test_json_body_from_keywords_unset_omitted_none_is_null(client: Any, server:
     server.reply(201, json=TOM)
     client.pets.create_pet(name="Rex", pet_type="dog", owner_id=OWNER_ID)
     # Defaults (tags: []) are the server's business: nothing unset is sent.
-    assert server.requests[-1].json() == {"name": "Rex", "pet_type": "dog", "owner_id": str(OWNER_ID)}
+    assert server.requests[-1].json() == {"name": "Rex", "pet_type": "dog",
+                                          "owner_id": str(OWNER_ID)}
 
 
 def test_read_only_fields_are_not_request_keywords_nor_required(features: ModuleType) -> None:
     models = features.models
-    params = inspect.signature(importlib.import_module("features.resources.pets").Pets.create_pet).parameters
+    params = inspect.signature(
+        importlib.import_module("features.resources.pets").Pets.create_pet
+    ).parameters
     assert "id" not in params and "secret_note" in params  # readOnly dropped, writeOnly kept
     owner = models.Owner(name="Ann")  # `id` is required but readOnly
     assert owner.id is None and owner.to_dict() == {"name": "Ann"}
     cat = models.Cat(name="Tom", pet_type="cat")  # `id`, `created_at` required but readOnly
     assert cat.to_dict() == {"name": "Tom", "pet_type": "cat"}
     appointment = models.Appointment(
-        day=datetime.date(2024, 5, 1), starts_at=datetime.time(9, 30), duration=datetime.timedelta(minutes=30)
+        day=datetime.date(2024, 5, 1), starts_at=datetime.time(9, 30),
+        duration=datetime.timedelta(minutes=30)
     )
     assert appointment.id is None and appointment.booked_at is None
 
 
-def test_model_instance_as_nested_keyword(client: Any, features: ModuleType, server: LoopbackServer) -> None:
+def test_model_instance_as_nested_keyword(client: Any, features: ModuleType,
+                                          server: LoopbackServer) -> None:
     server.reply(201, json=TOM)
     implanted = datetime.datetime(2024, 1, 2, 3, 4, 5, tzinfo=datetime.UTC)
     chip = features.models.NewPetMicrochip(code="985-1", implanted_at=implanted)
     client.pets.create_pet(name="Rex", pet_type="dog", owner_id=None, microchip=chip)
-    assert server.requests[-1].json()["microchip"] == {"code": "985-1", "implanted_at": "2024-01-02T03:04:05Z"}
+    assert server.requests[-1].json()["microchip"] == {"code": "985-1",
+                                                       "implanted_at": "2024-01-02T03:04:05Z"}
 
 
 def test_json_body_dates_and_times(client: Any, server: LoopbackServer) -> None:
@@ -270,11 +287,13 @@ def test_json_body_duration_is_an_iso_8601_string(client: Any, server: LoopbackS
     """`format: duration` is a string (RFC 3339 appendix A), e.g. "PT1H30M"."""
     server.reply(201, json={"day": "2024-05-01", "starts_at": "09:30:00", "duration": "PT1H30M"})
     client.pets.book_appointment(
-        PET_ID, day=datetime.date(2024, 5, 1), starts_at=datetime.time(9, 30), duration=datetime.timedelta(minutes=90)
+        PET_ID, day=datetime.date(2024, 5, 1), starts_at=datetime.time(9, 30),
+        duration=datetime.timedelta(minutes=90)
     )
     sent = server.requests[-1].json()["duration"]
     assert isinstance(sent, str), f"duration sent as {sent!r}"
-    assert pydantic.TypeAdapter(datetime.timedelta).validate_python(sent) == datetime.timedelta(minutes=90)
+    duration = pydantic.TypeAdapter(datetime.timedelta).validate_python(sent)
+    assert duration == datetime.timedelta(minutes=90)
 
 
 def test_json_body_number_decimal_is_a_json_number(client: Any, server: LoopbackServer) -> None:
@@ -292,7 +311,8 @@ def test_json_body_number_decimal_is_a_json_number(client: Any, server: Loopback
     assert fee == decimal.Decimal("12.50")
 
 
-def test_vendor_json_content_type(client: Any, features: ModuleType, server: LoopbackServer) -> None:
+def test_vendor_json_content_type(client: Any, features: ModuleType,
+                                  server: LoopbackServer) -> None:
     server.reply(200, json=TOM)
     request_id = uuid.UUID(int=7)
     pet = client.pets.update_pet(str(PET_ID), nickname=None, status="sold", x_request_id=request_id)
@@ -340,7 +360,9 @@ def test_multipart_file_array_of_files_and_plain_fields(
     parts = multipart(seen)
     assert sorted(parts) == ["attachments", "description", "file", "labels", "pet_id"]
     assert parts["file"] == [("report.pdf", "application/pdf", b"%PDF-1.7")]
-    assert [(name, data) for name, _, data in parts["attachments"]] == [("upload", b"one"), ("two.png", b"\x89PNG")]
+    assert [(name, data) for name, _, data in parts["attachments"]] == [
+        ("upload", b"one"), ("two.png", b"\x89PNG")
+    ]
     assert parts["attachments"][1][1] == "image/png"
     assert plain(parts["description"]) == [b"Vaccination record"]
     assert plain(parts["labels"]) == [b"vet", b"2024"]
@@ -369,7 +391,9 @@ def test_text_body_and_text_response(client: Any, server: LoopbackServer) -> Non
     assert notes == "Eats at 8.\nLikes Würstchen." and isinstance(notes, str)
 
 
-def test_one_operation_json_by_default_or_form_when_chosen(client: Any, server: LoopbackServer) -> None:
+def test_one_operation_json_by_default_or_form_when_chosen(
+    client: Any, server: LoopbackServer
+) -> None:
     order = {"id": 1, "pet_id": str(PET_ID), "quantity": 2, "status": "placed"}
     server.reply(201, json=order)
     client.store.place_order(pet_id=PET_ID, quantity=2, gift_wrap=True, note=None)
@@ -417,13 +441,16 @@ def test_query_styles_decoded(client: Any, features: ModuleType, server: Loopbac
 
 
 def test_space_delimited_query_uses_percent_20(client: Any, server: LoopbackServer) -> None:
-    """OpenAPI's style table: spaceDelimited is `color=blue%20black%20brown` (a `+` is form encoding)."""
+    """OpenAPI's style table: spaceDelimited is `color=blue%20black%20brown` (a `+` is form
+    encoding)."""
     server.reply(200, json={"items": []})
     client.pets.list_pets(sort=["name", "-born"])
     assert server.requests[-1].query_string == "sort=name%20-born"
 
 
-def test_form_not_exploded_query_separates_with_literal_commas(client: Any, server: LoopbackServer) -> None:
+def test_form_not_exploded_query_separates_with_literal_commas(
+    client: Any, server: LoopbackServer
+) -> None:
     """OpenAPI's style table (RFC 6570 form expansion): `color=blue,black,brown`; a `%2C` would be
     a comma inside one value, so ["a,b"] and ["a", "b"] must not look the same."""
     server.reply(200, json={"items": []})
@@ -431,7 +458,8 @@ def test_form_not_exploded_query_separates_with_literal_commas(client: Any, serv
     assert server.requests[-1].query_string == "status=available,pending"
 
 
-def test_query_objects_form_exploded_and_not(client: Any, features: ModuleType, server: LoopbackServer) -> None:
+def test_query_objects_form_exploded_and_not(client: Any, features: ModuleType,
+                                             server: LoopbackServer) -> None:
     server.reply(200, json={"items": []})
     with pytest.warns(DeprecationWarning):
         client.pets.search_pets(
@@ -440,12 +468,16 @@ def test_query_objects_form_exploded_and_not(client: Any, features: ModuleType, 
         )
     seen = server.requests[-1]
     assert seen.path == "/pets/search"
-    assert sorted(seen.query) == sorted([("near", "lat,52.5,lon,13.4"), ("cursor", "abc"), ("size", "10")])
+    assert sorted(seen.query) == sorted([("near", "lat,52.5,lon,13.4"), ("cursor", "abc"),
+                                         ("size", "10")])
 
 
-def test_header_cookie_and_overridden_path_parameter(client: Any, features: ModuleType, server: LoopbackServer) -> None:
+def test_header_cookie_and_overridden_path_parameter(client: Any, features: ModuleType,
+                                                     server: LoopbackServer) -> None:
     # The path-level `pet_id` is a string; getPet overrides it with a UUID.
-    params = inspect.signature(importlib.import_module("features.resources.pets").Pets.get_pet).parameters
+    params = inspect.signature(
+        importlib.import_module("features.resources.pets").Pets.get_pet
+    ).parameters
     assert params["pet_id"].annotation == "uuid.UUID"
     server.reply(200, json=TOM)
     request_id = uuid.UUID(int=42)
@@ -495,9 +527,11 @@ def test_a_response_type_is_made_and_compiled_once_per_operation(
     assert len(_http._ADAPTERS) == compiled
 
 
-def test_discriminated_union_by_explicit_mapping(client: Any, features: ModuleType, server: LoopbackServer) -> None:
+def test_discriminated_union_by_explicit_mapping(client: Any, features: ModuleType,
+                                                 server: LoopbackServer) -> None:
     models = features.models
-    server.reply(201, json={"method": "bank_transfer", "amount": "5.00", "iban": "DE89370400440532013000"})
+    server.reply(201, json={"method": "bank_transfer", "amount": "5.00",
+                            "iban": "DE89370400440532013000"})
     payment = client.store.create_payment(
         body=models.CardPayment(method="card", amount="19.99", last4="4242")
     )
@@ -512,7 +546,8 @@ def test_discriminated_union_by_explicit_mapping(client: Any, features: ModuleTy
     assert type(client.store.create_payment(body=card)) is models.CardPayment
 
 
-def test_discriminated_union_by_schema_names(client: Any, features: ModuleType, server: LoopbackServer) -> None:
+def test_discriminated_union_by_schema_names(client: Any, features: ModuleType,
+                                             server: LoopbackServer) -> None:
     models = features.models
     server.reply(
         200,
@@ -537,7 +572,8 @@ def test_union_without_discriminator_matches_by_shape(
     assert toys[0].squeaky is True and toys[1].knots == 3
 
 
-def test_two_success_codes_with_different_schemas(client: Any, features: ModuleType, server: LoopbackServer) -> None:
+def test_two_success_codes_with_different_schemas(client: Any, features: ModuleType,
+                                                  server: LoopbackServer) -> None:
     models = features.models
     server.reply(201, json=TOM, headers={"Location": f"https://eu.features.example/v2/pets/{PET_ID}"})
     assert type(client.pets.create_pet(name="Tom", pet_type="cat", owner_id=None)) is models.Cat
@@ -572,17 +608,21 @@ def test_default_error_response_raises_the_status_class_with_parsed_body(
     assert caught.value.body.code == "teapot"
 
 
-def test_error_schema_extending_a_base_with_all_of(client: Any, features: ModuleType, server: LoopbackServer) -> None:
+def test_error_schema_extending_a_base_with_all_of(client: Any, features: ModuleType,
+                                                   server: LoopbackServer) -> None:
     models = features.models
-    server.reply(422, json={"code": "invalid", "message": "check the fields", "fields": {"name": "too short"}})
+    server.reply(422, json={"code": "invalid", "message": "check the fields",
+                            "fields": {"name": "too short"}})
     with pytest.raises(features.UnprocessableEntityError) as caught:
         client.pets.create_pet(name="", pet_type="cat", owner_id=None)
     body = caught.value.body
     assert type(body) is models.ValidationError
     assert isinstance(body, models.Error)  # allOf [$ref Error, {...}] extends Error
-    assert (body.code, body.message, body.fields) == ("invalid", "check the fields", {"name": "too short"})
+    assert (body.code, body.message, body.fields) == ("invalid", "check the fields",
+                                                      {"name": "too short"})
     # Cat, Dog and Bird narrow PetBase's `pet_type`, so they repeat its fields instead.
-    assert {"id", "name", "created_at", "owner", "indoor", "lives_left"} <= set(models.Cat.model_fields)
+    cat_fields = set(models.Cat.model_fields)
+    assert {"id", "name", "created_at", "owner", "indoor", "lives_left"} <= cat_fields
 
 
 def test_explicit_404_response_raises_not_found_with_parsed_body(
@@ -608,11 +648,14 @@ def test_binary_downloads_return_bytes(client: Any, server: LoopbackServer) -> N
 
 
 def test_json_response_with_charset(client: Any, server: LoopbackServer) -> None:
-    server.reply(200, body='{"available":3,"sold":1}', content_type="application/json; charset=utf-8")
+    server.reply(200, body='{"available":3,"sold":1}',
+                 content_type="application/json; charset=utf-8")
     assert client.store.get_inventory() == {"available": 3, "sold": 1}
 
 
-def test_unknown_enum_value_in_a_response_does_not_fail(client: Any, server: LoopbackServer) -> None:
+def test_unknown_enum_value_in_a_response_does_not_fail(
+    client: Any, server: LoopbackServer
+) -> None:
     server.reply(200, json={**TOM, "status": "quarantined"})
     pet = client.pets.get_pet(PET_ID)
     assert pet.status == "quarantined"
@@ -633,7 +676,8 @@ def test_response_formats_become_python_values(client: Any, server: LoopbackServ
         content_type="application/json",
     )
     a = client.pets.book_appointment(
-        PET_ID, day=datetime.date(2024, 5, 1), starts_at=datetime.time(9, 30), duration=datetime.timedelta(minutes=90)
+        PET_ID, day=datetime.date(2024, 5, 1), starts_at=datetime.time(9, 30),
+        duration=datetime.timedelta(minutes=90)
     )
     assert a.id == OWNER_ID
     assert a.day == datetime.date(2024, 5, 1)
@@ -646,7 +690,8 @@ def test_response_formats_become_python_values(client: Any, server: LoopbackServ
     assert (a.clinic_url, a.vet_email) == ("https://vet.example/ber", "vet@example.com")
 
 
-def test_feeder_formats_const_and_maps(client: Any, features: ModuleType, server: LoopbackServer) -> None:
+def test_feeder_formats_const_and_maps(client: Any, features: ModuleType,
+                                       server: LoopbackServer) -> None:
     checksum = base64.b64encode(b"\x01\x02\xfe\xff").decode()
     server.reply(
         201,
@@ -665,8 +710,10 @@ def test_feeder_formats_const_and_maps(client: Any, features: ModuleType, server
             "readings": {"food_c": 4.5},
         },
     )
-    feeder = client.admin.register_feeder(name="Kitchen", ipv4_address="192.0.2.10", firmware_sha256=checksum)
-    assert server.requests[-1].json() == {"name": "Kitchen", "ipv4_address": "192.0.2.10", "firmware_sha256": checksum}
+    feeder = client.admin.register_feeder(name="Kitchen", ipv4_address="192.0.2.10",
+                                          firmware_sha256=checksum)
+    assert server.requests[-1].json() == {"name": "Kitchen", "ipv4_address": "192.0.2.10",
+                                          "firmware_sha256": checksum}
     assert feeder.id == OWNER_ID and feeder.api_version == "2024-06-01"
     assert (feeder.ipv4_address, feeder.ipv6_address) == ("192.0.2.10", "2001:db8::10")
     assert feeder.firmware_sha256 == checksum  # format: byte stays base64 text
@@ -690,7 +737,8 @@ def test_model_defaults_including_lists_and_objects(features: ModuleType) -> Non
     assert models.FeederSettings().schedule == [datetime.time(8), datetime.time(18)]
 
 
-def test_nullable_spellings_in_3_1(client: Any, features: ModuleType, server: LoopbackServer) -> None:
+def test_nullable_spellings_in_3_1(client: Any, features: ModuleType,
+                                   server: LoopbackServer) -> None:
     models = features.models
     # required + nullable (anyOf with null): None is a value, leaving it out is an error.
     assert models.NewPet(name="Rex", pet_type="dog", owner_id=None).owner_id is None
@@ -704,13 +752,15 @@ def test_nullable_spellings_in_3_1(client: Any, features: ModuleType, server: Lo
     assert client.pets.list_pets().next_cursor is None
 
 
-def test_recursive_and_mutually_recursive_models(client: Any, features: ModuleType, server: LoopbackServer) -> None:
+def test_recursive_and_mutually_recursive_models(client: Any, features: ModuleType,
+                                                 server: LoopbackServer) -> None:
     models = features.models
     tree = [
         {
             "name": "Mammals",
             "parent": None,
-            "subcategories": [{"name": "Cats", "parent": {"name": "Mammals"}, "subcategories": [{"name": "Kittens"}]}],
+            "subcategories": [{"name": "Cats", "parent": {"name": "Mammals"},
+                               "subcategories": [{"name": "Kittens"}]}],
         }
     ]
     server.reply(200, json=tree)
@@ -720,7 +770,8 @@ def test_recursive_and_mutually_recursive_models(client: Any, features: ModuleTy
     assert isinstance(categories[0].subcategories[0], models.Category)
     no_credentials(server.requests[-1])  # security: []
 
-    owner = {"id": 1, "name": "Ann", "household": {"name": "Smiths", "members": [{"id": 2, "name": "Bob"}]}}
+    owner = {"id": 1, "name": "Ann",
+             "household": {"name": "Smiths", "members": [{"id": 2, "name": "Bob"}]}}
     server.reply(200, json={**TOM, "owner": owner})
     pet = client.pets.get_pet(PET_ID)
     assert isinstance(pet.owner, models.Owner) and isinstance(pet.owner.household, models.Household)
@@ -728,15 +779,20 @@ def test_recursive_and_mutually_recursive_models(client: Any, features: ModuleTy
 
 
 def test_additional_properties_and_prefix_items(client: Any, server: LoopbackServer) -> None:
-    server.reply(200, json={**TOM, "location": [52.5, 13.4], "attributes": {"indoor": True}, "microchipped": True})
+    server.reply(200, json={**TOM, "location": [52.5, 13.4], "attributes": {"indoor": True},
+                            "microchipped": True})
     pet = client.pets.get_pet(PET_ID)
     assert pet.location == (52.5, 13.4)
     assert pet.attributes == {"indoor": True}
-    assert pet.model_extra == {"microchipped": True}  # additionalProperties: true keeps unknown fields
+    # additionalProperties: true keeps unknown fields
+    assert pet.model_extra == {"microchipped": True}
 
 
-def test_inline_objects_in_body_response_and_array_items(client: Any, server: LoopbackServer) -> None:
-    server.reply(200, json={"imported": 2, "problems": [{"line": 3, "message": "unknown pet_type"}]})
+def test_inline_objects_in_body_response_and_array_items(
+    client: Any, server: LoopbackServer
+) -> None:
+    server.reply(200, json={"imported": 2,
+                            "problems": [{"line": 3, "message": "unknown pet_type"}]})
     result = client.import_.import_pets(
         source="https://files.example/pets.csv", dry_run=True, callback_url="https://me.example/done"
     )
@@ -782,11 +838,13 @@ def test_awkward_property_names(client: Any, features: ModuleType, server: Loopb
     assert result.to_dict() == wire
 
 
-def test_async_client_sends_and_parses_the_same(features: ModuleType, server: LoopbackServer) -> None:
+def test_async_client_sends_and_parses_the_same(features: ModuleType,
+                                                server: LoopbackServer) -> None:
     async def run() -> tuple[Any, Any]:
         async with features.AsyncFeatures(base_url=server.url, max_retries=0, timeout=5.0) as c:
             created = await c.pets.create_pet(name="Rex", pet_type="dog", owner_id=None)
-            listed = await c.pets.list_pets(fields=["id", "name"], filter=features.models.ListPetsFilter(color="red"))
+            listed = await c.pets.list_pets(fields=["id", "name"],
+                                            filter=features.models.ListPetsFilter(color="red"))
             return created, listed
 
     server.reply(201, json=REX)
@@ -827,7 +885,8 @@ def test_every_credential_from_its_environment_variable(
         assert server.requests[-1].header("Authorization") == "Bearer sk_env"
         server.reply(204)
         c.pets.delete_pet("p1")
-        assert server.requests[-1].header("Authorization") == "Basic " + base64.b64encode(b"ann:s3cret").decode()
+        basic = "Basic " + base64.b64encode(b"ann:s3cret").decode()
+        assert server.requests[-1].header("Authorization") == basic
         server.reply(201, json={"pet_id": str(PET_ID), "quantity": 1})
         c.store.place_order(pet_id=PET_ID, quantity=1)
         assert server.requests[-1].header("X-Partner-Key") == "pk_env"
@@ -844,25 +903,31 @@ def test_every_credential_from_its_environment_variable(
         assert server.requests[-1].header("Authorization") == "Bearer sk_arg"
 
 
-def test_operation_security_overrides_the_global_requirement(features: ModuleType, server: LoopbackServer) -> None:
+def test_operation_security_overrides_the_global_requirement(
+    features: ModuleType, server: LoopbackServer
+) -> None:
     everything = dict(
-        api_key="sk_test", username="ann", password="s3cret", partner_key="pk_1", token="tok_1", session_id="sess_1"
+        api_key="sk_test", username="ann", password="s3cret",
+        partner_key="pk_1", token="tok_1", session_id="sess_1"
     )
     with features.Features(base_url=server.url, max_retries=0, **everything) as c:
         server.reply(204)
         c.pets.delete_pet("p1")  # basicAuth only
         seen = server.requests[-1]
         assert seen.header("Authorization") == "Basic " + base64.b64encode(b"ann:s3cret").decode()
-        assert seen.header("X-Partner-Key") is None and seen.query_string == "" and seen.header("Cookie") is None
+        assert (seen.header("X-Partner-Key") is None and seen.query_string == ""
+                and seen.header("Cookie") is None)
 
         server.reply(201, json={"pet_id": str(PET_ID), "quantity": 1})
         c.store.place_order(pet_id=PET_ID, quantity=1)  # partnerKey only
         seen = server.requests[-1]
         assert seen.header("X-Partner-Key") == "pk_1"
-        assert seen.header("Authorization") is None and seen.query_string == "" and seen.header("Cookie") is None
+        assert (seen.header("Authorization") is None and seen.query_string == ""
+                and seen.header("Cookie") is None)
 
         server.reply(201, json={"method": "card", "amount": "1", "last4": "4242"})
-        c.store.create_payment(body={"method": "card", "amount": "1", "last4": "4242"})  # queryToken only
+        # queryToken only
+        c.store.create_payment(body={"method": "card", "amount": "1", "last4": "4242"})
         seen = server.requests[-1]
         assert seen.query == [("token", "tok_1")]
         assert seen.header("Authorization") is None and seen.header("X-Partner-Key") is None
@@ -877,12 +942,14 @@ def test_operation_security_overrides_the_global_requirement(features: ModuleTyp
         c.store.list_toys()  # the global bearerAuth
         seen = server.requests[-1]
         assert seen.header("Authorization") == "Bearer sk_test"
-        assert seen.header("X-Partner-Key") is None and seen.query_string == "" and seen.header("Cookie") is None
+        assert (seen.header("X-Partner-Key") is None and seen.query_string == ""
+                and seen.header("Cookie") is None)
 
 
 def test_empty_security_sends_no_credentials(features: ModuleType, server: LoopbackServer) -> None:
     everything = dict(
-        api_key="sk_test", username="ann", password="s3cret", partner_key="pk_1", token="tok_1", session_id="sess_1"
+        api_key="sk_test", username="ann", password="s3cret",
+        partner_key="pk_1", token="tok_1", session_id="sess_1"
     )
     with features.Features(base_url=server.url, max_retries=0, **everything) as c:
         server.reply(200, body='{"available":1}', content_type="application/json; charset=utf-8")
@@ -893,7 +960,7 @@ def test_empty_security_sends_no_credentials(features: ModuleType, server: Loopb
         no_credentials(server.requests[-1])
 
 
-# ------------------------------------------------------------------ OpenAPI 3.0: the legacy file store
+# ------------------------------------------------------------------ OpenAPI 3.0: legacy file store
 
 
 FOLDER = {
@@ -909,7 +976,8 @@ FOLDER = {
         {"entry_type": "folder", "name": "Invoices", "item_count": 4},
     ],
 }
-FILE_META = {"id": str(FILE_ID), "name": "cat.png", "size": 4, "checksum": "1B2M2Y8AsgTpgAmY7PhCfg=="}
+FILE_META = {"id": str(FILE_ID), "name": "cat.png", "size": 4,
+             "checksum": "1B2M2Y8AsgTpgAmY7PhCfg=="}
 
 
 def test_legacy_nullable_fields_and_mapped_discriminator(
@@ -922,7 +990,8 @@ def test_legacy_nullable_fields_and_mapped_discriminator(
     assert folder.id == FOLDER_ID
     assert (folder.parent_id, folder.description, folder.owner) == (None, None, None)
     assert folder.created_at == datetime.datetime(2024, 5, 1, 12, 30, tzinfo=datetime.UTC)
-    assert folder.subfolders[0].parent_id == FOLDER_ID and isinstance(folder.subfolders[0], models.Folder)
+    assert (folder.subfolders[0].parent_id == FOLDER_ID
+            and isinstance(folder.subfolders[0], models.Folder))
     assert [type(e) for e in folder.entries] == [models.FileEntry, models.FolderEntry]
     assert folder.entries[1].item_count == 4
 
@@ -940,7 +1009,8 @@ def test_legacy_required_nullable_field_missing_from_a_response_is_an_error(
     assert caught.value.body["name"] == "Documents"
 
 
-def test_legacy_json_body_with_nullable_fields(legacy_client: Any, legacy: ModuleType, server: LoopbackServer) -> None:
+def test_legacy_json_body_with_nullable_fields(legacy_client: Any, legacy: ModuleType,
+                                               server: LoopbackServer) -> None:
     server.reply(200, json=FOLDER)
     legacy_client.folders.update_folder(FOLDER_ID, name="Docs", parent_id=None, description=None)
     seen = server.requests[-1]
@@ -966,14 +1036,16 @@ def test_legacy_query_styles_and_charset_response(
         body='[{"entry_type":"file","name":"a.txt","size":12}]',
         content_type="application/json; charset=utf-8",
     )
-    entries = legacy_client.folders.list_entries(FOLDER_ID, kinds=["file", "folder"], order_by=["name", "size"])
+    entries = legacy_client.folders.list_entries(FOLDER_ID, kinds=["file", "folder"],
+                                                 order_by=["name", "size"])
     assert [type(e) for e in entries] == [legacy.models.FileEntry]
     seen = server.requests[-1]
     assert seen.path == f"/folders/{FOLDER_ID}/entries"
     assert sorted(seen.query) == [("kinds", "file,folder"), ("order_by", "name|size")]
 
 
-def test_legacy_multipart_upload(legacy_client: Any, legacy: ModuleType, server: LoopbackServer) -> None:
+def test_legacy_multipart_upload(legacy_client: Any, legacy: ModuleType,
+                                 server: LoopbackServer) -> None:
     server.reply(201, json={**FILE_META, "thumbnails": 2, "expires_at": None})
     meta = legacy_client.files.upload_file(
         file=("cat.png", b"\x89PNG", "image/png"),
@@ -985,7 +1057,8 @@ def test_legacy_multipart_upload(legacy_client: Any, legacy: ModuleType, server:
     parts = multipart(server.requests[-1])
     assert sorted(parts) == ["file", "folder_id", "tags", "thumbnails"]
     assert parts["file"] == [("cat.png", "image/png", b"\x89PNG")]
-    assert parts["thumbnails"] == [("s.png", "image/png", b"small"), ("m.png", "image/png", b"medium")]
+    assert parts["thumbnails"] == [("s.png", "image/png", b"small"),
+                                   ("m.png", "image/png", b"medium")]
     assert plain(parts["folder_id"]) == [str(FOLDER_ID).encode()]
     assert plain(parts["tags"]) == [b"pets"]
 
@@ -1007,7 +1080,8 @@ def test_legacy_form_body(legacy_client: Any, legacy: ModuleType, server: Loopba
     ]
 
 
-def test_legacy_binary_download_and_upload(legacy_client: Any, legacy: ModuleType, server: LoopbackServer) -> None:
+def test_legacy_binary_download_and_upload(legacy_client: Any, legacy: ModuleType,
+                                           server: LoopbackServer) -> None:
     server.reply(200, body=b"\x00\x01\x02\xff", content_type="application/octet-stream")
     assert legacy_client.files.download_content(FILE_ID) == b"\x00\x01\x02\xff"
 
@@ -1023,7 +1097,8 @@ def test_legacy_binary_download_and_upload(legacy_client: Any, legacy: ModuleTyp
 def test_legacy_api_key_header_basic_auth_and_public_operation(
     legacy: ModuleType, server: LoopbackServer, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    with legacy.FeaturesLegacy(base_url=server.url, max_retries=0, api_key="k_1", username="ann", password="pw") as c:
+    with legacy.FeaturesLegacy(base_url=server.url, max_retries=0,
+                               api_key="k_1", username="ann", password="pw") as c:
         server.reply(200, json=FILE_META)
         c.files.get_file_meta(FILE_ID)
         seen = server.requests[-1]

@@ -22,12 +22,15 @@ def history_page(request: RecordedRequest) -> Reply:
         {"job_id": f"job_{i}", "triggered_at": "2024-05-01T12:00:00Z", "status": "completed"}
         for i in range(offset, min(offset + limit, TOTAL))
     ]
-    return Reply(200, json={"trigger_id": "trg_1", "executions": items, "total": TOTAL, "offset": offset, "limit": limit})
+    return Reply(200, json={"trigger_id": "trg_1", "executions": items, "total": TOTAL,
+                            "offset": offset, "limit": limit})
 
 
 def same_page_forever(request: RecordedRequest) -> Reply:
-    items = [{"job_id": f"job_{i}", "triggered_at": "2024-05-01T12:00:00Z", "status": "ok"} for i in range(PAGE)]
-    return Reply(200, json={"trigger_id": "trg_1", "executions": items, "total": 10**9, "offset": 0, "limit": PAGE})
+    items = [{"job_id": f"job_{i}", "triggered_at": "2024-05-01T12:00:00Z", "status": "ok"}
+             for i in range(PAGE)]
+    return Reply(200, json={"trigger_id": "trg_1", "executions": items, "total": 10**9,
+                            "offset": 0, "limit": PAGE})
 
 
 def test_iterates_every_history_item_in_order_sync(server: LoopbackServer) -> None:
@@ -155,7 +158,8 @@ components:
 """
 
 
-def test_only_pages_carry_page_state(make_client: Callable[[str, str], ModuleType], server: LoopbackServer) -> None:
+def test_only_pages_carry_page_state(make_client: Callable[[str, str], ModuleType],
+                                     server: LoopbackServer) -> None:
     """A page extending a model that is not one still pages; the items and the model it extends
     keep no private state, so pydantic runs no per-instance hook when a page's items are parsed."""
     pkg = make_client(EXTENDED_SPEC, "extended")
@@ -170,8 +174,8 @@ def test_only_pages_carry_page_state(make_client: Callable[[str, str], ModuleTyp
     def page(request: RecordedRequest) -> Reply:
         query = dict(request.query)
         offset, limit = int(query.get("offset", "0")), int(query.get("limit", "4"))
-        return Reply(200, json={"request_id": "r", "items": [{"id": i} for i in range(offset, min(offset + limit, 10))],
-                                "total": 10})
+        items = [{"id": i} for i in range(offset, min(offset + limit, 10))]
+        return Reply(200, json={"request_id": "r", "items": items, "total": 10})
 
     server.default = page
     client = getattr(pkg, pkg.__all__[0])(base_url=server.url, max_retries=0)

@@ -43,7 +43,9 @@ paths:
       parameters:
         - {name: item_id, in: path, required: true, schema: {type: integer}}
       responses:
-        '200': {description: ok, content: {application/octet-stream: {schema: {type: string, format: binary}}}}
+        '200':
+          description: ok
+          content: {application/octet-stream: {schema: {type: string, format: binary}}}
         '204': {description: empty}
   /uploads:
     post:
@@ -70,7 +72,9 @@ def parts(body: bytes, content_type: str) -> dict[str, tuple[str | None, bytes]]
         b"Content-Type: " + content_type.encode() + b"\r\n\r\n" + body
     )
     return {
-        part.get_param("name", header="content-disposition"): (part.get_filename(), part.get_payload(decode=True))
+        part.get_param("name", header="content-disposition"): (
+            part.get_filename(), part.get_payload(decode=True)
+        )
         for part in message.iter_parts()
     }
 
@@ -79,7 +83,8 @@ def test_query_header_and_cookie_parameters(make_client: Make, server: LoopbackS
     kinds = make_client(SPEC, "kinds_params")
     client = getattr(kinds, kinds.__all__[0])(base_url=server.url, max_retries=0)
     server.reply(200, body="hello")
-    text = client.items.get_item(7, page_size=20, tags=["a", "b c"], verbose=True, x_request_id="r-1", session="s 1")
+    text = client.items.get_item(7, page_size=20, tags=["a", "b c"], verbose=True,
+                                 x_request_id="r-1", session="s 1")
     assert text == "hello"
     seen = server.requests[-1]
     assert seen.path == "/items/7"
@@ -100,7 +105,9 @@ def test_binary_download_and_empty_response(make_client: Make, server: LoopbackS
     assert client.items.download_item(1) is None
 
 
-def test_multipart_upload_from_bytes_file_object_and_tuple(make_client: Make, server: LoopbackServer) -> None:
+def test_multipart_upload_from_bytes_file_object_and_tuple(
+    make_client: Make, server: LoopbackServer
+) -> None:
     kinds = make_client(SPEC, "kinds_multipart")
     client = getattr(kinds, kinds.__all__[0])(base_url=server.url, max_retries=0)
     for upload, filename in (
@@ -134,7 +141,8 @@ def test_raw_response_gives_status_and_headers(make_client: Make, server: Loopba
         raise AssertionError("a 404 must raise even in raw mode")
 
 
-def test_streamed_download_to_file_sync_and_async(make_client: Make, server: LoopbackServer, tmp_path: Path) -> None:
+def test_streamed_download_to_file_sync_and_async(make_client: Make, server: LoopbackServer,
+                                                  tmp_path: Path) -> None:
     import asyncio
 
     kinds = make_client(SPEC, "kinds_stream")
@@ -165,7 +173,10 @@ paths:
     get:
       operationId: get_a
       parameters:
-        - {name: Authorization, in: header, description: 'Bearer token, e.g. Bearer sk_123', schema: {type: string}}
+        - name: Authorization
+          in: header
+          description: 'Bearer token, e.g. Bearer sk_123'
+          schema: {type: string}
         - {name: X-Tenant, in: header, required: true, schema: {type: string}}
       responses: {'204': {description: ok}}
   /b:
@@ -198,15 +209,18 @@ def test_shared_header_parameters_become_client_settings(
         assert seen.header_values("Authorization") == ["Bearer sk_1"]
         assert seen.header_values("X-Tenant") == ["acme"]
     server.reply(204)
-    client.b.get_b(x_trace="t1", extra_headers={"X-Tenant": "other"})  # a rare header stays a keyword
+    # a rare header stays a keyword
+    client.b.get_b(x_trace="t1", extra_headers={"X-Tenant": "other"})
     assert server.requests[-1].header_values("X-Tenant") == ["other"]
     assert server.requests[-1].header("X-Trace") == "t1"
     server.reply(204)
     client.c.get_c()  # the operation never took the headers: none are sent
-    assert server.requests[-1].header("Authorization") is None and server.requests[-1].header("X-Tenant") is None
+    assert (server.requests[-1].header("Authorization") is None
+            and server.requests[-1].header("X-Tenant") is None)
 
 
-def test_multipart_upload_from_a_path(make_client: Make, server: LoopbackServer, tmp_path: Path) -> None:
+def test_multipart_upload_from_a_path(make_client: Make, server: LoopbackServer,
+                                      tmp_path: Path) -> None:
     kinds = make_client(SPEC, "kinds_path_upload")
     client = getattr(kinds, kinds.__all__[0])(base_url=server.url, max_retries=0)
     photo = tmp_path / "cat photo.png"
@@ -214,4 +228,5 @@ def test_multipart_upload_from_a_path(make_client: Make, server: LoopbackServer,
     server.reply(204)
     client.items.upload(file=photo, name="cat")
     seen = server.requests[-1]
-    assert parts(seen.body, seen.header("Content-Type") or "")["file"] == ("cat photo.png", b"\x89PNG-path")
+    uploaded = parts(seen.body, seen.header("Content-Type") or "")
+    assert uploaded["file"] == ("cat photo.png", b"\x89PNG-path")

@@ -102,7 +102,8 @@ def test_429_retry_after_ms_is_honoured(
 def test_retry_after_ms_wins_over_retry_after(
     make_client: Callable[..., Harness], server: LoopbackServer
 ) -> None:
-    server.reply(429, json=error_payload(429), headers={"retry-after-ms": "20", "Retry-After": "30"})
+    server.reply(429, json=error_payload(429),
+                 headers={"retry-after-ms": "20", "Retry-After": "30"})
     server.reply(200, json=HISTORY)
 
     make_client().history("trg_1")
@@ -150,7 +151,8 @@ def test_dropped_connection_then_200_succeeds_after_a_retry(
 def test_read_timeout_then_200_succeeds_after_a_retry(
     make_client: Callable[..., Harness], server: LoopbackServer
 ) -> None:
-    server.reply(200, json=HISTORY, delay=3.0)  # longer than the timeout; woken when the server stops
+    # Longer than the timeout; woken when the server stops
+    server.reply(200, json=HISTORY, delay=3.0)
     server.reply(200, json=HISTORY)
     client = make_client(timeout=0.2)
 

@@ -30,7 +30,8 @@ GENERATED = Path(__file__).resolve().parents[2] / "generated" / "mixpeek-trigger
 HISTORY_PATH = "/v1/clusters/triggers/trg_1/history"
 HISTORY = {
     "trigger_id": "trg_1",
-    "executions": [{"job_id": "job_1", "triggered_at": "2024-05-01T12:30:00Z", "status": "completed"}],
+    "executions": [{"job_id": "job_1", "triggered_at": "2024-05-01T12:30:00Z",
+                    "status": "completed"}],
     "total": 1,
     "offset": 0,
     "limit": 50,
@@ -39,7 +40,8 @@ HISTORY_BYTES = (
     b'{"trigger_id":"trg_1","executions":[{"job_id":"job_1","triggered_at":"2024-05-01T12:30:00Z",'
     b'"status":"completed"}],"total":1,"offset":0,"limit":50}'
 )
-SECRETS = ("sk-DEFAULT-HEADER-1f3a", "sk-EXTRA-HEADER-9c2b", "sk-QUERY-CRED-77d0", "sk-DEFAULT-QUERY-5e1c")
+SECRETS = ("sk-DEFAULT-HEADER-1f3a", "sk-EXTRA-HEADER-9c2b", "sk-QUERY-CRED-77d0",
+           "sk-DEFAULT-QUERY-5e1c")
 
 
 def error_payload(status: int, message: str = "no access") -> dict[str, Any]:
@@ -73,7 +75,8 @@ def test_default_query_reaches_the_wire_with_the_call_query(
 ) -> None:
     server.reply(200, json=HISTORY)
     server.reply(200, json=HISTORY)
-    client = make_client(default_query={"api-version": "2024-06-01", "tags": ["a", "b c"], "skip": None})
+    client = make_client(default_query={"api-version": "2024-06-01", "tags": ["a", "b c"],
+                                        "skip": None})
 
     client.history("trg_1")
     client.history("trg_1", extra_query={"debug": "1"})
@@ -81,7 +84,8 @@ def test_default_query_reaches_the_wire_with_the_call_query(
     first, second = server.requests
     assert first.raw_path == HISTORY_PATH + "?api-version=2024-06-01&tags=a&tags=b%20c"
     assert first.query == [("api-version", "2024-06-01"), ("tags", "a"), ("tags", "b c")]
-    assert second.query == [("api-version", "2024-06-01"), ("tags", "a"), ("tags", "b c"), ("debug", "1")]
+    assert second.query == [("api-version", "2024-06-01"), ("tags", "a"), ("tags", "b c"),
+                            ("debug", "1")]
 
 
 def test_extra_query_overrides_a_default_query_parameter(
@@ -120,7 +124,8 @@ def test_401_error_text_does_not_contain_the_authorization_value(
     harness = make_client(default_headers={"Authorization": f"Bearer {SECRETS[0]}"})
 
     with pytest.raises(mixpeek.AuthenticationError) as info:
-        harness.history("trg_1", extra_headers={"X-Api-Key": SECRETS[1]}, extra_query={"key": SECRETS[2]})
+        harness.history("trg_1", extra_headers={"X-Api-Key": SECRETS[1]},
+                        extra_query={"key": SECRETS[2]})
 
     err = info.value
     assert err.status_code == 401
@@ -149,7 +154,7 @@ def test_connection_error_text_does_not_contain_credentials(
         assert not [secret for secret in SECRETS if secret in text], text
 
 
-# ------------------------------------------------------------------ MIXPEEK_LOG=info, in a subprocess
+# ------------------------------------------------------------------ MIXPEEK_LOG=info, subprocess
 
 LOG_SCRIPT = """
 import asyncio, sys
@@ -215,7 +220,8 @@ class LogRun:
 
 
 @pytest.fixture(scope="module", params=["sync", "async"])
-def log_run(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Iterator[LogRun]:
+def log_run(request: pytest.FixtureRequest,
+            tmp_path_factory: pytest.TempPathFactory) -> Iterator[LogRun]:
     """One subprocess per client kind with MIXPEEK_LOG=info; the server scripts, per call:
     `status`: a 503 then a 200; `connection`: a reset connection then a 200."""
     kind = str(request.param)
@@ -228,7 +234,8 @@ def log_run(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFac
         srv.reply(200, json=HISTORY)
         env = {k: v for k, v in os.environ.items() if not k.startswith("MIXPEEK_")}
         env["MIXPEEK_LOG"] = "info"
-        env["PYTHONPATH"] = os.pathsep.join([str(GENERATED), env.get("PYTHONPATH", "")]).rstrip(os.pathsep)
+        pythonpath = os.pathsep.join([str(GENERATED), env.get("PYTHONPATH", "")])
+        env["PYTHONPATH"] = pythonpath.rstrip(os.pathsep)
         proc = subprocess.run(
             [sys.executable, str(script), kind, srv.url],
             env=env,
@@ -287,7 +294,8 @@ def test_log_stays_off_without_the_variable(server: LoopbackServer) -> None:
         "c.cluster_triggers.get_trigger_history('trg_1'); c.close()"
     )
     proc = subprocess.run(
-        [sys.executable, "-c", code, server.url], env=env, capture_output=True, text=True, timeout=30
+        [sys.executable, "-c", code, server.url], env=env,
+        capture_output=True, text=True, timeout=30
     )
     assert proc.returncode == 0, proc.stderr
     assert proc.stderr == ""
@@ -303,7 +311,9 @@ def test_raw_response_gives_status_headers_and_parse(
     server.reply(200, json=HISTORY, headers={"X-Request-Id": "req_42"})
     harness = make_client()
 
-    raw = harness.run(harness.client.cluster_triggers.with_raw_response.get_trigger_history("trg_1", limit=1))
+    raw = harness.run(
+        harness.client.cluster_triggers.with_raw_response.get_trigger_history("trg_1", limit=1)
+    )
 
     assert isinstance(raw, mixpeek.APIResponse)
     assert raw.status_code == 200
@@ -351,7 +361,9 @@ def test_raw_response_with_retries_returns_the_final_response(
     server.reply(200, json=HISTORY, headers={"X-Attempt": "2"})
     harness = make_client(max_retries=1)
 
-    raw = harness.run(harness.client.cluster_triggers.with_raw_response.get_trigger_history("trg_1"))
+    raw = harness.run(
+        harness.client.cluster_triggers.with_raw_response.get_trigger_history("trg_1")
+    )
 
     assert raw.status_code == 200 and raw.headers["x-attempt"] == "2"
     assert raw.parse().trigger_id == "trg_1"

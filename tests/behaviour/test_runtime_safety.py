@@ -22,8 +22,8 @@ import pytest
 
 import mixpeek
 from sdkforge.config import GenerateOptions
-from sdkforge.pipeline import generate
 from sdkforge.output.write import write
+from sdkforge.pipeline import generate
 
 from .harness import Harness, harnesses
 from .server import LoopbackServer
@@ -39,7 +39,8 @@ def make_client(kind: str, server: LoopbackServer) -> Iterator[Callable[..., Har
 
 
 @pytest.mark.parametrize("value", [
-    "../", "../../admin", "..", ".", "%2e%2e", "%2e%2e%2f..%2fadmin", "..%2F", "/", "a/b", "?admin=1", "#x",
+    "../", "../../admin", "..", ".", "%2e%2e",
+    "%2e%2e%2f..%2fadmin", "..%2F", "/", "a/b", "?admin=1", "#x",
     "a/../../b", "\\..\\admin", "a;b=c", "%00", "\x00", "ü/..",
 ])
 def test_a_path_parameter_is_always_one_segment_that_decodes_to_itself(
@@ -48,7 +49,8 @@ def test_a_path_parameter_is_always_one_segment_that_decodes_to_itself(
     server.reply(200, json=HISTORY)
     make_client().history(value)
     (request,) = server.requests
-    assert request.raw_path.startswith(PREFIX) and request.raw_path.endswith(SUFFIX), request.raw_path
+    raw_path = request.raw_path
+    assert raw_path.startswith(PREFIX) and raw_path.endswith(SUFFIX), raw_path
     segment = request.raw_path[len(PREFIX):-len(SUFFIX)]
     assert not set(segment) & set("/?#\\;") and segment not in (".", ".."), segment
     assert unquote(segment) == value
@@ -66,7 +68,8 @@ def test_a_path_parameter_is_always_one_segment_that_decodes_to_itself(
     ({"X-Nöte": "1"}, "not a valid HTTP header name"),
 ])
 def test_header_names_and_values_that_would_be_mangled_are_refused_before_sending(
-    make_client: Callable[..., Harness], server: LoopbackServer, headers: dict[str, str], message: str
+    make_client: Callable[..., Harness], server: LoopbackServer,
+    headers: dict[str, str], message: str
 ) -> None:
     server.reply(200, json=HISTORY)
     with pytest.raises(ValueError, match=message):
@@ -75,7 +78,8 @@ def test_header_names_and_values_that_would_be_mangled_are_refused_before_sendin
     assert server.connections_opened == 0
 
 
-def test_latin1_header_values_are_sent_as_latin1(make_client: Callable[..., Harness], server: LoopbackServer) -> None:
+def test_latin1_header_values_are_sent_as_latin1(make_client: Callable[..., Harness],
+                                                 server: LoopbackServer) -> None:
     server.reply(200, json=HISTORY)
     make_client().history("t", extra_headers={"X-Note": "café\tau lait"})
     assert server.requests[0].header("X-Note") == "café\tau lait"
@@ -123,7 +127,8 @@ def test_credentials_that_would_break_headers_are_refused_without_echoing_them(
     assert "SECRET" not in str(info.value) and "SECRET" not in repr(info.value)
 
 
-def test_latin1_credentials_reach_the_wire_as_latin1(creds: ModuleType, server: LoopbackServer) -> None:
+def test_latin1_credentials_reach_the_wire_as_latin1(creds: ModuleType,
+                                                     server: LoopbackServer) -> None:
     server.reply(204)
     with creds.Creds(base_url=server.url, api_key="clé", key="naïve", max_retries=0) as client:
         client.a.get_a()
@@ -131,7 +136,8 @@ def test_latin1_credentials_reach_the_wire_as_latin1(creds: ModuleType, server: 
     assert server.requests[0].header("X-Key") == "naïve"
 
 
-def test_query_values_are_percent_encoded_one_by_one(make_client: Callable[..., Harness], server: LoopbackServer) -> None:
+def test_query_values_are_percent_encoded_one_by_one(make_client: Callable[..., Harness],
+                                                     server: LoopbackServer) -> None:
     server.reply(200, json=HISTORY)
     hostile = "a&b=c#d e/?%20+ü\r\n"
     make_client().history("t", extra_query={"q": hostile, "k&x=1": "v"})
@@ -148,13 +154,14 @@ def tls_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, 
     folder = tmp_path_factory.mktemp("tls")
     cert, key = folder / "cert.pem", folder / "key.pem"
     subprocess.run(
-        ["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "1", "-subj", "/CN=127.0.0.1",
-         "-addext", "subjectAltName=IP:127.0.0.1", "-keyout", str(key), "-out", str(cert)],
+        ["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "1",
+         "-subj", "/CN=127.0.0.1", "-addext", "subjectAltName=IP:127.0.0.1",
+         "-keyout", str(key), "-out", str(cert)],
         check=True, capture_output=True, timeout=60,
     )
 
     class Handler(http.server.BaseHTTPRequestHandler):
-        def do_POST(self) -> None:  # noqa: N802 - the http.server API
+        def do_POST(self) -> None:  # named by the http.server API
             self.rfile.read(int(self.headers.get("Content-Length", "0")))
             body = json.dumps(HISTORY).encode()
             self.send_response(200)
@@ -183,13 +190,16 @@ def test_tls_certificates_are_verified_by_default(kind: str, tls_server: tuple[s
     url, _ = tls_server
     harness = Harness(kind, base_url=url, max_retries=0, timeout=5.0)
     try:
-        with pytest.raises(mixpeek.APIConnectionError, match="CERTIFICATE_VERIFY_FAILED|certificate verify failed"):
+        with pytest.raises(mixpeek.APIConnectionError,
+                           match=r"CERTIFICATE_VERIFY_FAILED|certificate verify failed"):
             harness.history("t")
     finally:
         harness.close()
 
 
-def test_a_caller_supplied_http_client_decides_verification(kind: str, tls_server: tuple[str, Path]) -> None:
+def test_a_caller_supplied_http_client_decides_verification(
+    kind: str, tls_server: tuple[str, Path]
+) -> None:
     url, cert = tls_server
     http_client: httpx.Client | httpx.AsyncClient = (
         httpx.Client(verify=ssl.create_default_context(cafile=str(cert))) if kind == "sync"

@@ -638,7 +638,8 @@ def test_extra_headers_override_default_headers(
         ),
         ({"accept": "application/json; q=1"}, {}, "Accept", "application/json; q=1"),
     ],
-    ids=["extra-over-default", "extra-over-user-agent", "extra-over-content-type", "default-over-accept"],
+    ids=["extra-over-default", "extra-over-user-agent", "extra-over-content-type",
+         "default-over-accept"],
 )
 def test_header_override_ignores_name_case(
     make_client: Callable[..., Harness],
@@ -793,13 +794,16 @@ def test_sync_client_leaves_a_supplied_http_client_open(server: LoopbackServer) 
     assert server.requests[1].raw_path == "/still-usable"
 
 
-def test_a_supplied_http_clients_headers_cookies_and_params_still_go_out(server: LoopbackServer) -> None:
+def test_a_supplied_http_clients_headers_cookies_and_params_still_go_out(
+    server: LoopbackServer
+) -> None:
     """The runtime builds requests from headers merged once per client instead of through
     `http.build_request`: what the httpx client carries is still sent (cookies the server set
     included), and a change to its headers or to the client's default_headers counts at once."""
     server.reply(200, json=HISTORY, headers={"Set-Cookie": "session=s1; Path=/"})
     server.reply(200, json=HISTORY)
-    http = httpx.Client(headers={"X-Via": "my-http-client"}, cookies={"pref": "dark"}, params={"tenant": "t1"})
+    http = httpx.Client(headers={"X-Via": "my-http-client"}, cookies={"pref": "dark"},
+                        params={"tenant": "t1"})
     try:
         client = mixpeek.Mixpeek(base_url=server.url, max_retries=0, http_client=http)
         client.cluster_triggers.get_trigger_history("trg_1")
@@ -811,11 +815,13 @@ def test_a_supplied_http_clients_headers_cookies_and_params_still_go_out(server:
 
     first, second = server.requests
     assert first.header_values("X-Via") == ["my-http-client"] and first.header("X-Team") is None
-    assert second.header_values("X-Via") == ["changed"] and second.header_values("X-Team") == ["blue"]
+    assert (second.header_values("X-Via") == ["changed"]
+            and second.header_values("X-Team") == ["blue"])
     assert first.header_values("Cookie") == ["pref=dark"]
     assert sorted((second.header("Cookie") or "").split("; ")) == ["pref=dark", "session=s1"]
     assert first.query_string == second.query_string == "tenant=t1"
-    assert first.header("User-Agent", "").startswith("mixpeek/") and first.header("Accept") == "application/json"
+    assert (first.header("User-Agent", "").startswith("mixpeek/")
+            and first.header("Accept") == "application/json")
 
 
 def test_async_client_leaves_a_supplied_http_client_open(server: LoopbackServer) -> None:

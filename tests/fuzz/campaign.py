@@ -32,8 +32,10 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--seed", type=int, default=20260601)
     parser.add_argument("--cli-every", type=int, default=50)
     parser.add_argument("--mypy", type=int, default=10)
-    parser.add_argument("--black-every", type=int, default=1, help="run black on every n-th spec only")
-    parser.add_argument("--keep", type=Path, help="folder for the specs that failed (default: a temp folder)")
+    parser.add_argument("--black-every", type=int, default=1,
+                        help="run black on every n-th spec only")
+    parser.add_argument("--keep", type=Path,
+                        help="folder for the specs that failed (default: a temp folder)")
     args = parser.parse_args(argv)
 
     workdir = Path(tempfile.mkdtemp(prefix="sdkforge-fuzz-"))
@@ -59,7 +61,8 @@ def main(argv: list[str] | None = None) -> int:
             counts[checked.outcome] += 1
             if checked.outcome == "generated" and len(mypy_sample) < args.mypy:
                 assert checked.out is not None
-                mypy_sample.append(take_sample(checked.out, checked.package, workdir / "mypy", len(mypy_sample)))
+                mypy_sample.append(take_sample(checked.out, checked.package, workdir / "mypy",
+                                               len(mypy_sample)))
             if args.cli_every and n % args.cli_every == 0:
                 cli_check(checked.spec, checked.spec.parent / "cli-out")
                 counts["cli checked"] += 1
@@ -67,7 +70,8 @@ def main(argv: list[str] | None = None) -> int:
             failures[exc.signature] += 1
             if exc.signature not in first:
                 kept = keep / f"failure{len(first) + 1}"
-                shutil.copytree(oracle.workdir / f"spec{oracle.counter}", kept, ignore=shutil.ignore_patterns("*out"))
+                shutil.copytree(oracle.workdir / f"spec{oracle.counter}", kept,
+                                ignore=shutil.ignore_patterns("*out"))
                 first[exc.signature] = f"{kept}\n{exc.detail[-1500:]}"
         finally:
             shutil.rmtree(oracle.workdir / f"spec{oracle.counter}", ignore_errors=True)

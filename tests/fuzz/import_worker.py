@@ -68,7 +68,8 @@ def main() -> None:
             _forget(package)
         pwned = [p for p in (MARKER_FILE, MARKER_ABS) if os.path.exists(p)]
         if dict(os.environ) != environ:
-            pwned.append("environment changed: " + ", ".join(sorted(set(os.environ) ^ set(environ)) or ["values"]))
+            changed = sorted(set(os.environ) ^ set(environ)) or ["values"]
+            pwned.append("environment changed: " + ", ".join(changed))
             os.environ.clear()
             os.environ.update(environ)
         print(json.dumps({"ok": not error, "error": error, "pwned": pwned}), flush=True)

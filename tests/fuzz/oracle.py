@@ -31,10 +31,10 @@ from typing import Any, Literal
 
 import black
 
-from sdkforge.errors import SpecError
-from sdkforge.emit.format import black_mode
 from sdkforge import pipeline
 from sdkforge.config import GenerateOptions
+from sdkforge.emit.format import black_mode
+from sdkforge.errors import SpecError
 from sdkforge.output.write import write
 
 from .strategies import MARKER_ABS, MARKER_ENV, MARKER_FILE, dump
@@ -85,7 +85,8 @@ def fast_format(black_every: int = 1) -> Iterator[None]:
         todo = {path: text for path, text in files.items() if _key(path, text) not in _FORMATTED}
         for path, formatted in original(todo, *args, **kwargs).items():
             _FORMATTED[_key(path, todo[path])] = formatted
-            if path.endswith(".py") and any(len(line) > black_mode().line_length for line in todo[path].splitlines()):
+            if path.endswith(".py") and any(len(line) > black_mode().line_length
+                                            for line in todo[path].splitlines()):
                 # spot formatting did work here: it must be what black writes, hostile names and all
                 expected = black.format_str(todo[path], mode=black_mode())
                 if formatted != expected:
@@ -123,7 +124,8 @@ class Importer:
         if self.proc is None or self.proc.poll() is not None:
             self.proc = self._start()
         assert self.proc.stdin is not None and self.proc.stdout is not None
-        self.proc.stdin.write(json.dumps({"out": str(out), "package": package, "client": client}) + "\n")
+        self.proc.stdin.write(json.dumps({"out": str(out), "package": package,
+                                          "client": client}) + "\n")
         self.proc.stdin.flush()
         with _deadline(120):
             line = self.proc.stdout.readline()
@@ -202,25 +204,29 @@ class Oracle:
         except _Timeout as exc:
             raise FuzzFailure("generate: hang", f"{spec}: {exc}") from None
         except Exception as exc:
-            raise FuzzFailure(_signature("generate", exc), f"{spec}:\n{traceback.format_exc()}") from None
+            raise FuzzFailure(_signature("generate", exc),
+                              f"{spec}:\n{traceback.format_exc()}") from None
         out = spec.parent / "out"
         self._check_paths(spec, result.files)
         try:
             write(out, result.files)
         except Exception as exc:
-            raise FuzzFailure(_signature("write", exc), f"{spec}:\n{traceback.format_exc()}") from None
+            raise FuzzFailure(_signature("write", exc),
+                              f"{spec}:\n{traceback.format_exc()}") from None
         for rel, text in result.files.items():
             if rel.endswith(".py"):
                 try:
                     compile(text, str(out / rel), "exec")
                 except (SyntaxError, ValueError) as exc:
-                    raise FuzzFailure(f"compile: {type(exc).__name__}: {exc.args[0]}", f"{spec}: {rel}") from None
+                    raise FuzzFailure(f"compile: {type(exc).__name__}: {exc.args[0]}",
+                                      f"{spec}: {rel}") from None
         if import_it and self.importer is not None:
             answer = self.importer.check(out, result.package, result.client)
             if answer["pwned"]:
                 raise FuzzFailure("import: PAYLOAD RAN", f"{spec}: {answer['pwned']}")
             if not answer["ok"]:
-                raise FuzzFailure(f"import: {_normalise(answer['error'])}", f"{spec}:\n{answer['error']}")
+                raise FuzzFailure(f"import: {_normalise(answer['error'])}",
+                                  f"{spec}:\n{answer['error']}")
         return Checked("generated", spec, out, result.package)
 
     def _check_refusal(self, spec: Path, exc: SpecError) -> None:
@@ -253,7 +259,8 @@ def cli_check(spec: Path, out: Path) -> Literal[0, 1]:
         raise FuzzFailure("cli: traceback or internal error", f"{spec}:\n{done.stderr[-3000:]}")
     raw = [c for c in done.stderr if (unicodedata.category(c) == "Cc" and c != "\n") or c in _BIDI]
     if raw:
-        raise FuzzFailure("cli: raw control or bidi characters in the output", f"{spec}: {raw[:5]!r}")
+        raise FuzzFailure("cli: raw control or bidi characters in the output",
+                          f"{spec}: {raw[:5]!r}")
     if done.returncode == 0:
         if not (out / ".sdkforge-manifest.json").is_file():
             raise FuzzFailure("cli: exit 0 without output", str(spec))
@@ -266,7 +273,8 @@ def cli_check(spec: Path, out: Path) -> Literal[0, 1]:
 
 
 def take_sample(out: Path, package: str, folder: Path, index: int) -> str:
-    """Copy a generated package under a distinct name for `mypy_check` (its imports are relative)."""
+    """Copy a generated package under a distinct name for `mypy_check` (its imports are
+    relative)."""
     name = f"fuzz_sample_{index}"
     folder.mkdir(parents=True, exist_ok=True)
     shutil.copytree(out / package, folder / name)
@@ -282,5 +290,7 @@ def mypy_check(folder: Path, names: list[str]) -> None:
         env={"MYPYPATH": str(folder), "PATH": "/usr/bin:/bin"},
     )
     if done.returncode != 0:
-        first = next((line for line in done.stdout.splitlines() if ": error:" in line), done.stdout[-300:])
-        raise FuzzFailure(f"mypy: {_normalise(first.split(': error:', 1)[-1])}", done.stdout[-5000:])
+        first = next((line for line in done.stdout.splitlines() if ": error:" in line),
+                     done.stdout[-300:])
+        raise FuzzFailure(f"mypy: {_normalise(first.split(': error:', 1)[-1])}",
+                          done.stdout[-5000:])

@@ -49,12 +49,13 @@ PAYLOADS = [
 KEYWORDS = [
     "class", "def", "import", "from", "None", "True", "False", "return", "lambda", "async", "await",
     "match", "case", "type", "_", "__init__", "__class__", "__dict__", "__all__", "self", "cls",
-    "print", "list", "dict", "str", "int", "float", "bool", "bytes", "object", "id", "input", "exec",
-    "eval", "open", "super", "property", "Any", "List", "Optional", "Client", "AsyncClient",
+    "print", "list", "dict", "str", "int", "float", "bool", "bytes", "object", "id", "input",
+    "exec", "eval", "open", "super", "property", "Any", "List", "Optional", "Client", "AsyncClient",
     "Response", "BaseModel", "Field", "Literal", "datetime", "date", "uuid", "Decimal", "json",
     "model_config", "model_dump", "validate", "schema", "copy", "with_raw_response", "request",
     "timeout", "max_retries", "extra_headers", "extra_body", "body", "content_type", "base_url",
-    "errors", "models", "resources", "_runtime", "NOT_GIVEN", "NotGiven", "annotations", "os", "sys",
+    "errors", "models", "resources", "_runtime", "NOT_GIVEN", "NotGiven",
+    "annotations", "os", "sys",
 ]
 
 ATOMS = [
@@ -98,7 +99,8 @@ def hostile_text(max_atoms: int = 4) -> st.SearchStrategy[str]:
 @cache
 def component_key() -> st.SearchStrategy[str]:
     plain = st.lists(
-        st.one_of(st.sampled_from(COMPONENT_ATOMS), st.text(alphabet=COMPONENT_ALPHABET, min_size=1, max_size=5)),
+        st.one_of(st.sampled_from(COMPONENT_ATOMS),
+                  st.text(alphabet=COMPONENT_ALPHABET, min_size=1, max_size=5)),
         min_size=1, max_size=3,
     ).map("".join)
     return st.one_of(
@@ -123,8 +125,8 @@ def json_value(depth: int = 2) -> st.SearchStrategy[Any]:
     )
 
 
-FORMATS = ["date-time", "date", "time", "uuid", "binary", "byte", "decimal", "duration", "email", "int64",
-           "float", "double", "uri", "password", ""]
+FORMATS = ["date-time", "date", "time", "uuid", "binary", "byte", "decimal", "duration", "email",
+           "int64", "float", "double", "uri", "password", ""]
 PATTERNS = ["^[a-z]+$", r"\p{Print}+", "(?<=x)y", "[", "(?P<x>a)(?P=x)", "a{2,1}", "\\", '"""']
 
 
@@ -153,12 +155,14 @@ class _Draw:
         keys = self.keys if kind == "schemas" else self.param_keys
         key = self.draw(st.sampled_from(keys)) if keys else "Missing"
         if kind == "schemas" and self.maybe(40):
-            return {"$ref": self.draw(st.sampled_from(["#/components/schemas/Nope", "#/nope", "#", "other.yaml#/x"]))}
+            return {"$ref": self.draw(st.sampled_from(["#/components/schemas/Nope", "#/nope", "#",
+                                                       "other.yaml#/x"]))}
         return {"$ref": f"#/components/{kind}/{key.replace('~', '~0').replace('/', '~1')}"}
 
     def schema(self, depth: int, top: bool = False) -> dict[str, Any]:
         kinds = ["string", "integer", "number", "boolean", "enum", "any"]
-        if self.keys and (not top or self.maybe(20)):  # a component that is only a $ref may be a cycle
+        # a component that is only a $ref may be a cycle
+        if self.keys and (not top or self.maybe(20)):
             kinds.append("ref")
         if depth > 0:
             kinds += ["object", "object", "array", "union", "union", "allOf", "nullable", "dict"]
@@ -173,8 +177,8 @@ class _Draw:
         elif kind in ("integer", "number", "boolean"):
             node = {"type": kind}
         elif kind == "enum":
-            values = self.draw(st.lists(st.one_of(hostile_text(2), st.integers(-3, 3), st.none(), st.booleans()),
-                                        min_size=1, max_size=6))
+            value = st.one_of(hostile_text(2), st.integers(-3, 3), st.none(), st.booleans())
+            values = self.draw(st.lists(value, min_size=1, max_size=6))
             node = {"enum": values}
             if all(isinstance(v, str) for v in values):
                 node["type"] = "string"
@@ -195,7 +199,8 @@ class _Draw:
                 if required:
                     node["required"] = required
             if kind == "dict" or self.maybe(4):
-                node["additionalProperties"] = self.schema(depth - 1) if self.maybe(2) else self.draw(st.booleans())
+                node["additionalProperties"] = (self.schema(depth - 1) if self.maybe(2)
+                                                else self.draw(st.booleans()))
         elif kind == "array":
             node = {"type": "array", "items": self.schema(depth - 1)}
         elif kind in ("union", "allOf"):
@@ -216,7 +221,8 @@ class _Draw:
                 else:
                     node = {"anyOf": [inner, {"type": "null"}]}
             else:
-                node = {**inner, "nullable": True} if "$ref" not in inner else {"allOf": [inner], "nullable": True}
+                node = ({**inner, "nullable": True} if "$ref" not in inner
+                        else {"allOf": [inner], "nullable": True})
         return self.decorate(node)
 
     def decorate(self, node: dict[str, Any]) -> dict[str, Any]:
@@ -243,20 +249,23 @@ class _Draw:
         if location == "path" or self.maybe(3):
             param["required"] = True
         param["schema"] = self.schema(1) if location != "path" else self.draw(
-            st.sampled_from([{"type": "string"}, {"type": "integer"}, {"type": "string", "format": "uuid"}])
+            st.sampled_from([{"type": "string"}, {"type": "integer"},
+                             {"type": "string", "format": "uuid"}])
         )
         if self.maybe(3):
             param["description"] = self.text(5)
         if location == "query" and self.maybe(4):
-            param["style"] = self.draw(st.sampled_from(["form", "spaceDelimited", "pipeDelimited", "deepObject"]))
+            param["style"] = self.draw(
+                st.sampled_from(["form", "spaceDelimited", "pipeDelimited", "deepObject"])
+            )
             param["explode"] = self.draw(st.booleans())
         return param
 
     def content(self) -> dict[str, Any]:
         media = self.draw(st.sampled_from([
             "application/json", "application/json", "application/x-www-form-urlencoded",
-            "multipart/form-data", "application/octet-stream", "text/plain", "application/vnd.x+json",
-            "image/*", "*/*",
+            "multipart/form-data", "application/octet-stream", "text/plain",
+            "application/vnd.x+json", "image/*", "*/*",
         ]))
         return {media: {"schema": self.schema(2)}}
 
@@ -273,8 +282,10 @@ class _Draw:
             op["deprecated"] = True
         params = [self.parameter("path", name) for name in path_params]
         for _ in range(self.draw(st.integers(0, 5))):
-            param = self.parameter(self.draw(st.sampled_from(["query", "query", "header", "cookie"])))
-            if all((p["name"], p["in"]) != (param["name"], param["in"]) for p in params) or self.maybe(10):
+            location = self.draw(st.sampled_from(["query", "query", "header", "cookie"]))
+            param = self.parameter(location)
+            unique = all((p["name"], p["in"]) != (param["name"], param["in"]) for p in params)
+            if unique or self.maybe(10):
                 params.append(param)
         if self.param_keys and self.maybe(4):
             params.append(self.ref("parameters"))
@@ -283,8 +294,8 @@ class _Draw:
         if self.maybe(2):
             op["requestBody"] = {"content": self.content(), "required": self.draw(st.booleans())}
         responses: dict[str, Any] = {}
-        for status in self.draw(st.lists(st.sampled_from(["200", "201", "204", "400", "404", "4XX", "5XX", "default"]),
-                                         min_size=1, max_size=3, unique=True)):
+        codes = st.sampled_from(["200", "201", "204", "400", "404", "4XX", "5XX", "default"])
+        for status in self.draw(st.lists(codes, min_size=1, max_size=3, unique=True)):
             response: dict[str, Any] = {"description": self.text(3)}
             if status != "204" and not self.maybe(4):
                 response["content"] = self.content()
@@ -307,7 +318,9 @@ def specs(draw: st.DrawFn, max_schemas: int = 6, max_paths: int = 4) -> tuple[di
         info["description"] = d.text(8)
     doc: dict[str, Any] = {"openapi": version, "info": info}
     if d.maybe(2):
-        doc["servers"] = [{"url": d.draw(st.sampled_from(["https://api.example.com", "/", ""])) + d.text(2)}]
+        doc["servers"] = [
+            {"url": d.draw(st.sampled_from(["https://api.example.com", "/", ""])) + d.text(2)}
+        ]
     components: dict[str, Any] = {"schemas": {key: d.schema(depth, top=True) for key in keys}}
     if keys and d.maybe(3):
         components["parameters"] = {key: d.parameter("query") for key in keys}
@@ -343,8 +356,8 @@ def specs(draw: st.DrawFn, max_schemas: int = 6, max_paths: int = 4) -> tuple[di
             else:
                 parts.append(segment)
         item: dict[str, Any] = {}
-        for method in draw(st.lists(st.sampled_from(["get", "post", "put", "patch", "delete", "head"]),
-                                    min_size=1, max_size=3, unique=True)):
+        verbs = st.sampled_from(["get", "post", "put", "patch", "delete", "head"])
+        for method in draw(st.lists(verbs, min_size=1, max_size=3, unique=True)):
             item[method] = d.operation(params)
         paths["/" + "/".join(parts)] = item
     doc["paths"] = paths
@@ -353,7 +366,8 @@ def specs(draw: st.DrawFn, max_schemas: int = 6, max_paths: int = 4) -> tuple[di
 
 
 def dump(doc: dict[str, Any], fmt: str) -> tuple[bytes, str]:
-    """The document's bytes and file suffix: YAML when PyYAML can write it, else JSON (ASCII-escaped)."""
+    """The document's bytes and file suffix: YAML when PyYAML can write it, else JSON
+    (ASCII-escaped)."""
     if fmt == "yaml":
         try:
             return yaml.safe_dump(doc, allow_unicode=True, sort_keys=False).encode("utf-8"), ".yaml"

@@ -15,8 +15,10 @@ from .strategies import MARKER_ENV, MARKER_FILE
 def fake_package(root: Path, body: str) -> Path:
     (root / "pkg" / "models").mkdir(parents=True)
     (root / "pkg" / "models" / "__init__.py").write_text("__all__: list[str] = []\n")
-    (root / "pkg" / "__init__.py").write_text(f"{body}\nclass Pkg:\n    def __init__(self, **kw): pass\n"
-                                              "    def close(self): pass\nAsyncPkg = Pkg\n")
+    (root / "pkg" / "__init__.py").write_text(
+        f"{body}\nclass Pkg:\n    def __init__(self, **kw): pass\n"
+        "    def close(self): pass\nAsyncPkg = Pkg\n"
+    )
     return root
 
 
@@ -29,7 +31,8 @@ def fake_package(root: Path, body: str) -> Path:
     ("import os; os._exit(0)", "died"),
     ("", "ok"),
 ])
-def test_the_import_worker_reports_what_an_import_did(tmp_path: Path, body: str, expect: str) -> None:
+def test_the_import_worker_reports_what_an_import_did(tmp_path: Path, body: str,
+                                                      expect: str) -> None:
     importer = Importer(tmp_path / "work")
     try:
         answer = importer.check(fake_package(tmp_path / "out", body), "pkg", "Pkg")
@@ -58,12 +61,15 @@ SPEC: dict[str, Any] = {
 }
 
 
-def test_the_oracle_catches_a_generator_that_stops_escaping(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_the_oracle_catches_a_generator_that_stops_escaping(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     importer = Importer(tmp_path / "work")
     try:
         oracle = Oracle(tmp_path / "specs", importer)
         assert oracle.check(SPEC, "json").outcome == "generated"  # escaped: harmless
-        monkeypatch.setattr("sdkforge.emit.model_views.docstring", lambda text, indent: f'"""{text}"""' if text else "")
+        monkeypatch.setattr("sdkforge.emit.model_views.docstring",
+                            lambda text, indent: f'"""{text}"""' if text else "")
         with pytest.raises(FuzzFailure, match="PAYLOAD RAN"):
             oracle.check(SPEC, "json")
     finally:

@@ -11,9 +11,8 @@ from pathlib import Path
 import pytest
 
 from sdkforge.config import GenerateOptions
-
-from sdkforge.pipeline import generate
 from sdkforge.output.write import compare
+from sdkforge.pipeline import generate
 
 ROOT = Path(__file__).resolve().parents[2]
 SPECS = sorted((ROOT / "specs").glob("*.yaml"))
@@ -32,7 +31,8 @@ def test_generated_matches_golden(spec: Path) -> None:
     for path in state.changed[:5]:
         old = (out / path).read_text(encoding="utf-8").splitlines()
         new = files[path].splitlines()
-        report += list(difflib.unified_diff(old, new, f"golden/{path}", f"now/{path}", lineterm="", n=2))[:60]
+        diff = difflib.unified_diff(old, new, f"golden/{path}", f"now/{path}", lineterm="", n=2)
+        report += list(diff)[:60]
     pytest.fail("\n".join(report))
 
 
@@ -42,19 +42,24 @@ def test_two_processes_with_different_hash_seeds_write_identical_bytes(tmp_path:
     for seed in ("1", "2"):
         out = tmp_path / f"run{seed}"
         env = {**os.environ, "PYTHONHASHSEED": seed}
-        subprocess.run([sys.executable, "-m", "sdkforge.cli", "generate", str(spec), "-o", str(out), "-q"],
-                       check=True, env=env, cwd=ROOT)
-        trees.append({p.relative_to(out).as_posix(): p.read_bytes() for p in sorted(out.rglob("*")) if p.is_file()})
+        subprocess.run(
+            [sys.executable, "-m", "sdkforge.cli", "generate", str(spec), "-o", str(out), "-q"],
+            check=True, env=env, cwd=ROOT
+        )
+        trees.append({p.relative_to(out).as_posix(): p.read_bytes()
+                      for p in sorted(out.rglob("*")) if p.is_file()})
     assert trees[0] == trees[1]
     assert len(trees[0]) > 10
 
 
 def test_golden_packages_pass_mypy_strict() -> None:
     outputs = sorted(p for p in (ROOT / "generated").iterdir() if p.is_dir())
-    packages = [pkg.name for out in outputs for pkg in out.iterdir() if (pkg / "__init__.py").is_file()]
+    packages = [pkg.name for out in outputs for pkg in out.iterdir()
+                if (pkg / "__init__.py").is_file()]
     assert len(packages) == len(outputs) >= 3
+    package_args = [arg for p in packages for arg in ("-p", p)]
     done = subprocess.run(
-        [sys.executable, "-m", "mypy", "--strict", "--cache-dir=/dev/null", *sum((["-p", p] for p in packages), [])],
+        [sys.executable, "-m", "mypy", "--strict", "--cache-dir=/dev/null", *package_args],
         capture_output=True, text=True, timeout=600,
         env={"MYPYPATH": ":".join(str(o) for o in outputs), "PATH": "/usr/bin:/bin"},
     )
