@@ -22,14 +22,16 @@ TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
 if not TEMPLATES.is_dir():  # running from a source checkout: generator/emit/ beside templates/
     TEMPLATES = Path(__file__).resolve().parent.parent.parent / "templates"
 
-STATIC_RUNTIME = {
-    "_runtime/_http.py": "runtime/_http.py",
-    "_runtime/_models.py": "runtime/_models.py",
-    "_runtime/_pagination.py": "runtime/_pagination.py",
-    "_runtime/_response.py": "runtime/_response.py",
-    "_runtime/_types.py": "runtime/_types.py",
-    "errors.py": "runtime/errors.py",
-}
+
+def static_runtime() -> dict[str, str]:
+    """The runtime copied into every package, {path in the package: template}, read from
+    `templates/runtime/`: private modules go to `_runtime/`, public ones (`errors.py`) beside
+    the client. A custom `runtime/<name>.py` overrides the file of the same name."""
+    names = sorted(p.name for p in (TEMPLATES / "runtime").glob("*.py") if p.name != "__init__.py")
+    return {(f"_runtime/{name}" if name.startswith("_") else name): f"runtime/{name}" for name in names}
+
+
+STATIC_RUNTIME = static_runtime()
 
 
 class TemplateProblem(Exception):
