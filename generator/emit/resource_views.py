@@ -11,6 +11,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from sdkforge.model import ir
+from sdkforge.model.operations import body_kind
 
 from sdkforge.names import naming
 from sdkforge.emit.pyexpr import TypeWriter, doc_lines, docstring_lines, literal, tuple_expr
@@ -145,6 +146,10 @@ def _method(op: ir.Operation, writer: TypeWriter, runtime: TypeWriter) -> Method
             call.append(("body", body_arg))
         endpoint.append(("content_type", literal(body.content_type)))
         if body.content_types:
+            # The caller picks the content type; each one's kind is the generator's decision (the
+            # one `build` made), written out so the runtime never works it out from the type.
+            endpoint.append(("body_kinds", "{" + ", ".join(
+                f"{literal(ct)}: {literal(body_kind(ct) or body.kind)}" for ct in body.content_types) + "}"))
             call.append(("content_type", "content_type"))
     if op.pagination is not None:
         pg = op.pagination

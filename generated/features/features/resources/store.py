@@ -41,6 +41,7 @@ def _place_order_endpoint() -> Endpoint:
         path="/store/orders",
         body_kind="json",
         content_type="application/json",
+        body_kinds={"application/json": "json", "application/x-www-form-urlencoded": "form"},
         auth=("partnerKey",),
         cast_to=_models.Order,
         response_kind="json",

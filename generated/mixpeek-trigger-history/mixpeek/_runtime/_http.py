@@ -102,8 +102,9 @@ class Endpoint:
     method: str
     path: str
     query_styles: Mapping[str, tuple[str, bool]] = field(default_factory=dict)
-    body_kind: BodyKind | None = None
+    body_kind: BodyKind | None = None  # how the body of `content_type` is encoded
     content_type: str = ""  # of the body; a method that lets the caller choose passes it per call
+    body_kinds: Mapping[str, BodyKind] = field(default_factory=dict)  # each choosable type's kind
     cast_to: object = None
     response_kind: ResponseKind = "json"
     errors: Mapping[str, object] = field(default_factory=dict)
@@ -128,18 +129,6 @@ class Call:
     extra_body: Body | None = None
     timeout: Timeout | NotGiven = NOT_GIVEN
     max_retries: int | NotGiven = NOT_GIVEN
-
-
-def body_kind(content_type: str) -> BodyKind:
-    """How a request body of this content type is encoded."""
-    media = content_type.split(";", 1)[0].strip().lower()
-    if media == "application/json" or media.endswith("+json"):
-        return "json"
-    if media == "application/x-www-form-urlencoded":
-        return "form"
-    if media == "multipart/form-data":
-        return "multipart"
-    return "text" if media.startswith("text/") else "binary"
 
 
 # ------------------------------------------------------------------ encoding
@@ -531,8 +520,12 @@ class BaseClient:
             )
             headers[b"cookie"] = ((raw, encoded),)
         kwargs: dict[str, Any] = {}
-        encoding = body_kind(call.content_type) if call.content_type else endpoint.body_kind
-        chosen = call.content_type or endpoint.content_type
+        # Encoded as the generator decided for the content type, the endpoint's or the caller's.
+        if call.content_type:
+            chosen = call.content_type
+            encoding = endpoint.body_kinds.get(chosen, endpoint.body_kind)
+        else:
+            chosen, encoding = endpoint.content_type, endpoint.body_kind
         content_type = ""
         body = call.body
         if call.extra_body:
