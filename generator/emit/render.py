@@ -62,13 +62,15 @@ def builtin_templates() -> list[str]:
 
 def custom_templates(folder: Path) -> list[str]:
     """The templates in `folder`; each overrides the built-in one at the same relative path.
-    Files whose names start with `_` are partials for `{% include %}` and override nothing;
-    any other file must match a built-in template, so a misspelt name is an error."""
+    Files whose names start with `_` are partials for `{% include %}` and override nothing,
+    except in `runtime/`, whose files are copied, not rendered (`runtime/_base_client.py`);
+    any other file must match a built-in template, so a misspelt or retired name is an error."""
     if not folder.is_dir():
         raise TemplateProblem(f"--templates {folder}: not a folder")
     found = sorted(p.relative_to(folder).as_posix() for p in folder.rglob("*") if p.is_file())
     known = set(builtin_templates())
-    stray = [name for name in found if name not in known and not Path(name).name.startswith("_")]
+    stray = [name for name in found if name not in known
+             and (name.startswith("runtime/") or not Path(name).name.startswith("_"))]
     if stray:
         raise TemplateProblem(
             f"--templates {folder}: {stray[0]} overrides no built-in template (partials start with `_`); "

@@ -17,7 +17,7 @@ from typing import Any
 
 import httpx
 
-_REQUEST_ID_HEADER = "x-request-id"
+from ._runtime._constants import REQUEST_ID_HEADER
 
 __all__ = [
     "APIError",
@@ -97,7 +97,7 @@ class APIStatusError(_ResponseError):
 
     def __init__(self, message: str, *, response: httpx.Response, body: Any) -> None:
         super().__init__(message, response=response, body=body)
-        self.request_id = response.headers.get(_REQUEST_ID_HEADER)
+        self.request_id = response.headers.get(REQUEST_ID_HEADER)
 
     def __str__(self) -> str:
         if self.request_id is None:
