@@ -206,8 +206,9 @@ def test_custom_templates_override_by_relative_path(
         "# {{ title_doc }} SDK\n{% include '_footer.jinja' %}\n"
     )
     (templates / "_footer.jinja").write_text("Maintained by the platform team.")
-    errors = (ROOT / "templates" / "runtime" / "errors.py").read_text()
-    (templates / "runtime" / "errors.py").write_text(errors + "\n\nCUSTOM_MARKER = True\n")
+    for name in ("errors.py", "_retries.py"):  # the public module, and a private one in _runtime/
+        runtime = (ROOT / "templates" / "runtime" / name).read_text()
+        (templates / "runtime" / name).write_text(runtime + "\n\nCUSTOM_MARKER = True\n")
     assert sdkforge(capsys, "generate", SEED, "-o", plain, "--cache-dir", cache, "-q")[0] == 0
     code, _, err = sdkforge(capsys, "generate", SEED, "-o", custom, "--templates", templates,
                             "--cache-dir", cache, "-q")
@@ -216,7 +217,8 @@ def test_custom_templates_override_by_relative_path(
     # trim_blocks eats the newline
     assert readme == "# Mixpeek API SDK\nMaintained by the platform team."
     assert "CUSTOM_MARKER = True" in (custom / "mixpeek" / "errors.py").read_text()
-    same = [p.relative_to(plain) for p in plain.rglob("*.py") if p.name != "errors.py"]
+    assert "CUSTOM_MARKER = True" in (custom / "mixpeek" / "_runtime" / "_retries.py").read_text()
+    same = [p.relative_to(plain) for p in plain.rglob("*.py") if p.name not in ("errors.py", "_retries.py")]
     assert same and all((plain / p).read_bytes() == (custom / p).read_bytes() for p in same)
     # check knows the templates changed.
     (templates / "_footer.jinja").write_text("Maintained by someone else.")
@@ -230,6 +232,8 @@ def test_custom_templates_override_by_relative_path(
     ("README.md.jinja", "{% for x in %}", "README.md.jinja, line 1"),
     ("README.md.jinja", "{{ no_such_thing }}", "'no_such_thing' is undefined"),
     ("runtime/errors.py", "def broken(:\n", "black cannot read the generated mixpeek/errors.py"),
+    # A runtime module that is no more (split into _base_client, _request, ...) is not a partial.
+    ("runtime/_http.py", "x = 1\n", "runtime/_http.py overrides no built-in template"),
 ])
 def test_broken_templates_are_clear_errors(tmp_path: Path, capsys: pytest.CaptureFixture[str],
                                            name: str, text: str, needle: str) -> None:

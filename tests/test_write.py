@@ -210,7 +210,7 @@ def test_unchanged_files_keep_their_inode_and_changed_ones_are_written(tmp_path:
     assert run("check", changed, "-o", out).returncode == 0
     now = snapshot(out)
     kept = [rel for rel in now if (out / rel).stat().st_ino == inodes.get(rel)]
-    assert "mixpeek/_runtime/_http.py" in kept and ".sdkforge-manifest.json" not in kept
+    assert "mixpeek/_runtime/_base_client.py" in kept and ".sdkforge-manifest.json" not in kept
     assert all((out / rel).stat().st_nlink == 1 for rel in now)  # the previous tree is gone
 
 

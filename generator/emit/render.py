@@ -24,14 +24,16 @@ TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
 if not TEMPLATES.is_dir():  # running from a source checkout: generator/emit/ beside templates/
     TEMPLATES = Path(__file__).resolve().parent.parent.parent / "templates"
 
-STATIC_RUNTIME = {
-    "_runtime/_http.py": "runtime/_http.py",
-    "_runtime/_models.py": "runtime/_models.py",
-    "_runtime/_pagination.py": "runtime/_pagination.py",
-    "_runtime/_response.py": "runtime/_response.py",
-    "_runtime/_types.py": "runtime/_types.py",
-    "errors.py": "runtime/errors.py",
-}
+
+def static_runtime() -> dict[str, str]:
+    """The runtime copied into every package, {path in the package: template}, read from
+    `templates/runtime/`: private modules go to `_runtime/`, public ones (`errors.py`) beside
+    the client. A custom `runtime/<name>.py` overrides the file of the same name."""
+    names = sorted(p.name for p in (TEMPLATES / "runtime").glob("*.py") if p.name != "__init__.py")
+    return {(f"_runtime/{name}" if name.startswith("_") else name): f"runtime/{name}" for name in names}
+
+
+STATIC_RUNTIME = static_runtime()
 
 
 @dataclass(frozen=True, slots=True)
@@ -58,13 +60,15 @@ def builtin_templates() -> list[str]:
 
 def custom_templates(folder: Path) -> list[str]:
     """The templates in `folder`; each overrides the built-in one at the same relative path.
-    Files whose names start with `_` are partials for `{% include %}` and override nothing;
-    any other file must match a built-in template, so a misspelt name is an error."""
+    Files whose names start with `_` are partials for `{% include %}` and override nothing,
+    except in `runtime/`, whose files are copied, not rendered (`runtime/_base_client.py`);
+    any other file must match a built-in template, so a misspelt or retired name is an error."""
     if not folder.is_dir():
         raise TemplateProblem(f"--templates {folder}: not a folder")
     found = sorted(p.relative_to(folder).as_posix() for p in folder.rglob("*") if p.is_file())
     known = set(builtin_templates())
-    stray = [name for name in found if name not in known and not Path(name).name.startswith("_")]
+    stray = [name for name in found if name not in known
+             and (name.startswith("runtime/") or not Path(name).name.startswith("_"))]
     if stray:
         raise TemplateProblem(
             f"--templates {folder}: {stray[0]} overrides no built-in template (partials start with `_`); "

@@ -87,6 +87,12 @@ def _method(
     endpoint = [("method", literal(op.method)), ("path", literal(op.path)), *_parameter_styles(op)]
     if op.body is not None:
         endpoint += [("body_kind", literal(op.body.kind)), ("content_type", literal(op.body.content_type))]
+        if op.body.content_types:
+            # The caller picks the content type; each one's kind is the generator's decision
+            # (made by `build`), written out so the runtime never works it out from the type.
+            kinds = zip(op.body.content_types, op.body.content_kinds, strict=True)
+            endpoint.append(("body_kinds", "{" + ", ".join(f"{literal(ct)}: {literal(kind)}" for ct, kind in kinds)
+                             + "}"))
     if op.pagination is not None:
         endpoint.append(("pagination", _page_spec(op.pagination, names, models)))
     if op.security:

@@ -239,6 +239,7 @@ class Body:
     fields: tuple[Field, ...]  # set when an object body is flattened into keywords
     file_fields: tuple[str, ...] = ()  # wire names of multipart parts that carry files
     content_types: tuple[str, ...] = ()  # every content type the caller may choose, default first
+    content_kinds: tuple[BodyKind, ...] = ()  # the kind of each of `content_types`
 
 
 ResponseKind = Literal["json", "binary", "text", "empty"]

@@ -147,7 +147,7 @@ class OperationBuilder:
         media = content[content_type] or {}
         # Other structured content types with the same schema are the caller's to choose.
         same_schema = [
-            ct for _, ct, k in usable
+            (ct, k) for _, ct, k in usable
             if k in ("json", "form", "multipart") and kind in ("json", "form", "multipart")
             and isinstance(content[ct], dict)
             and (content[ct] or {}).get("schema") == (media or {}).get("schema")
@@ -172,7 +172,8 @@ class OperationBuilder:
             kind=kind, content_type=content_type, type=body_type, required=required,
             description=ir.spec_text(node.get("description")) if isinstance(node, dict) else "",
             fields=fields, file_fields=files,
-            content_types=tuple(same_schema) if len(same_schema) > 1 else (),
+            content_types=tuple(ct for ct, _ in same_schema) if len(same_schema) > 1 else (),
+            content_kinds=tuple(k for _, k in same_schema) if len(same_schema) > 1 else (),
         )
 
     # ---------------------------------------------------------------- responses

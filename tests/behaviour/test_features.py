@@ -515,16 +515,16 @@ def test_a_response_type_is_made_and_compiled_once_per_operation(
 ) -> None:
     """A discriminated union is a new type object each time it is spelled out: spelled out in
     every call, each call compiled a new pydantic validator and kept it (ms and memory)."""
-    from features._runtime import _http
+    from features._runtime import _response
 
     for _ in range(3):
         server.reply(200, json=TOM)
         assert type(client.pets.get_pet(PET_ID)) is features.models.Cat
-    compiled = len(_http._ADAPTERS)
+    compiled = len(_response._ADAPTERS)
     for _ in range(3):
         server.reply(200, json=REX)
         assert type(client.pets.get_pet(PET_ID)) is features.models.Dog
-    assert len(_http._ADAPTERS) == compiled
+    assert len(_response._ADAPTERS) == compiled
 
 
 def test_discriminated_union_by_explicit_mapping(client: Any, features: ModuleType,

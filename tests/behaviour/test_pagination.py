@@ -7,6 +7,8 @@ import asyncio
 from collections.abc import Callable
 from types import ModuleType
 
+import pytest
+
 import mixpeek
 
 from .server import LoopbackServer, RecordedRequest, Reply
@@ -66,6 +68,25 @@ def test_stops_on_a_server_that_repeats_the_same_page(server: LoopbackServer) ->
     first = client.cluster_triggers.get_trigger_history("trg_1", limit=PAGE)
     assert len(list(first.iter_all())) == PAGE
     assert len(server.requests) == 2  # the second page repeated the first: stop there
+
+
+def test_a_page_fetches_the_next_one_only_the_way_its_client_can(server: LoopbackServer) -> None:
+    """A page knows whether its client is sync or async: the other way is a clear TypeError,
+    before any request is sent."""
+    server.default = history_page
+    client = mixpeek.Mixpeek(base_url=server.url, max_retries=0)
+    page = client.cluster_triggers.get_trigger_history("trg_1", limit=PAGE)
+    with pytest.raises(TypeError, match="came from a sync client: use `page.next_page[(][)]`"):
+        asyncio.run(page.anext_page())
+
+    async def run() -> None:
+        async with mixpeek.AsyncMixpeek(base_url=server.url, max_retries=0) as aclient:
+            apage = await aclient.cluster_triggers.get_trigger_history("trg_1", limit=PAGE)
+            with pytest.raises(TypeError, match="came from an async client: use `await page.anext_page"):
+                apage.next_page()
+
+    asyncio.run(run())
+    assert len(server.requests) == 2  # the two first pages, nothing more
 
 
 CURSOR_SPEC = """

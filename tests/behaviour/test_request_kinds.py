@@ -165,6 +165,61 @@ def test_streamed_download_to_file_sync_and_async(make_client: Make, server: Loo
     assert asyncio.run(run()) == payload
 
 
+ANY_MEDIA = """
+openapi: 3.1.0
+info: {title: AnyMedia, version: '1'}
+paths:
+  /either:
+    post:
+      operationId: send_either
+      tags: [Notes]
+      requestBody:
+        required: true
+        content:
+          application/json: {schema: {$ref: '#/components/schemas/Note'}}
+          '*/*': {schema: {$ref: '#/components/schemas/Note'}}
+      responses: {'204': {description: stored}}
+  /any:
+    post:
+      operationId: send_any
+      tags: [Notes]
+      requestBody:
+        required: true
+        content:
+          '*/*': {schema: {$ref: '#/components/schemas/Note'}}
+      responses: {'204': {description: stored}}
+components:
+  schemas:
+    Note:
+      type: object
+      required: [text]
+      properties:
+        text: {type: string}
+"""
+
+
+def test_a_star_star_body_is_sent_as_the_generator_decided(make_client: Make, server: LoopbackServer) -> None:
+    """The generator reads a `*/*` body as JSON. The runtime once worked the kind out again from
+    the content type the caller may choose, and took `*/*` for binary: the default choice of
+    `send_either` then handed httpx a dict and failed. The generated code now carries each
+    choice's kind, and the runtime only reads it."""
+    kinds = make_client(ANY_MEDIA, "any_media")
+    source = Path(kinds.__file__).parent / "resources" / "notes.py"
+    assert '"*/*": "json"' in source.read_text()  # the generator's decision, in the generated code
+    client = getattr(kinds, kinds.__all__[0])(base_url=server.url, max_retries=0)
+    for send, chosen in (
+        (lambda: client.notes.send_either(text="hi"), "*/*"),  # the default choice
+        (lambda: client.notes.send_either(text="hi", content_type="*/*"), "*/*"),
+        (lambda: client.notes.send_either(text="hi", content_type="application/json"), "application/json"),
+        (lambda: client.notes.send_any(text="hi"), "*/*"),  # no choice to make
+    ):
+        server.reply(204)
+        assert send() is None
+        seen = server.requests[-1]
+        assert seen.body == b'{"text":"hi"}'
+        assert seen.header("Content-Type") == chosen  # the spec's media range, sent as written
+
+
 LIFTED = """
 openapi: 3.1.0
 info: {title: Lifted, version: '1'}

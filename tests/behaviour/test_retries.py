@@ -11,6 +11,8 @@ from __future__ import annotations
 
 import email.utils
 import json
+import logging
+import re
 import time
 from collections.abc import Callable, Iterator
 from typing import Any
@@ -404,3 +406,107 @@ def test_http_client_supplied_by_caller_gets_the_retries_too(
         harness.run(http.close() if kind == "sync" else http.aclose())
         harness.close()
     assert len(server.requests) == 2
+
+
+# ------------------------------------------------------------------ retry decisions at debug level
+
+
+def test_each_retry_decision_is_logged_at_debug_with_its_reason(
+    make_client: Callable[..., Harness], server: LoopbackServer, caplog: pytest.LogCaptureFixture
+) -> None:
+    """`MIXPEEK_LOG=debug` tells why each attempt was or was not retried, naming the request by
+    its path alone: the query (a credential here) never appears."""
+    caplog.set_level(logging.DEBUG, logger="mixpeek")
+    harness = make_client(max_retries=2)
+    call = {"extra_query": {"token": "sk_query_secret"}}
+
+    server.reply(503, json=error_payload(503))
+    server.reply(429, json=error_payload(429), headers={"retry-after-ms": "10"})
+    server.reply(200, json=HISTORY)
+    harness.history("trg_1", **call)
+    server.reply(404, json=error_payload(404))
+    with pytest.raises(mixpeek.NotFoundError):
+        harness.history("trg_1", **call)
+    server.reply(200, json=HISTORY, action="reset")
+    for _ in range(2):
+        server.reply(500, json=error_payload(500))
+    with pytest.raises(mixpeek.InternalServerError):
+        harness.history("trg_1", **call)
+
+    lines = [r.getMessage() for r in caplog.records if r.name == "mixpeek" and r.levelno == logging.DEBUG]
+    retrying = re.compile(
+        rf"Retrying request to {HISTORY_PATH} in [0-9.]+ seconds "
+        r"\((backoff|as the response asked)\), reason: (.+)"
+    )
+    decisions = []
+    for line in lines:
+        match = retrying.fullmatch(line)
+        if match is None:
+            decisions.append(("stop", line, ""))
+            continue
+        reason = re.sub(r"connection error \(\w+\)", "connection error (<httpx error>)", match.group(2))
+        decisions.append(("retry", match.group(1), reason))
+    assert decisions == [
+        ("retry", "backoff", "status 503"),
+        ("retry", "as the response asked", "status 429"),
+        ("stop", f"Not retrying request to {HISTORY_PATH}, reason: status 404 is not retried", ""),
+        ("retry", "backoff", "connection error (<httpx error>)"),  # ReadError for a reset, on Linux
+        ("retry", "backoff", "status 500"),
+        ("stop", f"Not retrying request to {HISTORY_PATH}, reason: status 500, but no retries left "
+                 "(max_retries=2)", ""),
+    ], lines
+    assert "in 0.01 seconds (as the response asked)" in lines[1]
+    assert not any("sk_query_secret" in r.getMessage() for r in caplog.records)
+
+
+def test_a_kept_response_is_no_decision_to_log(
+    make_client: Callable[..., Harness], server: LoopbackServer, caplog: pytest.LogCaptureFixture
+) -> None:
+    caplog.set_level(logging.DEBUG, logger="mixpeek")
+    server.reply(200, json=HISTORY)
+    make_client().history("trg_1")
+    assert [r.getMessage() for r in caplog.records if r.name == "mixpeek" and r.levelno == logging.DEBUG] == []
+
+
+# ------------------------------------------------------------------ the policy's pure functions
+
+
+def test_should_retry_by_status_header_and_failure() -> None:
+    from mixpeek._runtime._retries import should_retry
+
+    request = httpx.Request("POST", "https://api.example" + HISTORY_PATH)
+
+    def response(status: int, **headers: str) -> httpx.Response:
+        return httpx.Response(status, headers=headers, request=request)
+
+    assert should_retry(response(200)) == (False, "")
+    assert should_retry(response(404)) == (False, "status 404 is not retried")
+    for status in (408, 409, 429, 500, 503, 599):
+        assert should_retry(response(status)) == (True, f"status {status}")
+    assert should_retry(response(503, **{"x-should-retry": "false"})) == (False, "x-should-retry: false")
+    assert should_retry(response(400, **{"x-should-retry": "true"})) == (True, "x-should-retry: true")
+    assert should_retry(httpx.ReadTimeout("slow", request=request)) == (True, "timeout")
+    assert should_retry(httpx.ConnectError("refused", request=request)) == (
+        True, "connection error (ConnectError)"
+    )
+
+
+def test_retry_delay_honours_the_server_then_backs_off_with_jitter() -> None:
+    from mixpeek._runtime._retries import retry_delay
+
+    def delay(attempt: int, jitter: float = 0.0, now: float = 0.0, **headers: str) -> tuple[float, str]:
+        return retry_delay(attempt, httpx.Headers(headers), base_delay=0.5, max_delay=8.0, jitter=jitter, now=now)
+
+    asked = "as the response asked"
+    assert delay(0, **{"retry-after": "2"}) == (2.0, asked)
+    assert delay(0, **{"retry-after-ms": "250", "retry-after": "30"}) == (0.25, asked)
+    assert delay(0, **{"retry-after-ms": "soon", "retry-after": "3"}) == (3.0, asked)
+    date = email.utils.formatdate(1_000_030, usegmt=True)
+    assert delay(0, now=1_000_000, **{"retry-after": date}) == (30.0, asked)
+    # Nothing asked, too long a wait asked, or nonsense: exponential backoff, capped, minus jitter.
+    assert [delay(n)[0] for n in range(6)] == [0.5, 1.0, 2.0, 4.0, 8.0, 8.0]
+    assert delay(1, **{"retry-after": "61"}) == (1.0, "backoff")
+    assert delay(1, **{"retry-after": "-1"}) == (1.0, "backoff")
+    assert delay(1, **{"retry-after": "whenever"}) == (1.0, "backoff")
+    assert delay(2, jitter=1.0) == (1.5, "backoff")  # at most a quarter off
+    assert retry_delay(0, None, base_delay=0.5, max_delay=8.0, jitter=0.5, now=0) == (0.4375, "backoff")

@@ -437,6 +437,29 @@ def test_not_found_body_gives_typed_error_detail(
     assert body.error.details == {"id": "trg_1"}
 
 
+def test_status_error_carries_the_request_id_and_shows_it(
+    make_client: Callable[..., Harness], server: LoopbackServer
+) -> None:
+    """The server's `x-request-id` is the one thing to quote when asking its owners about a
+    failure: the error keeps it and shows it in str() and repr(); without the header it is None."""
+    server.reply(404, json=error_payload(404, "not found"), headers={"X-Request-Id": "req_8f3a"})
+    server.reply(404, json=error_payload(404))
+
+    with pytest.raises(mixpeek.NotFoundError) as info:
+        make_client(max_retries=0).history("trg_404")
+    err = info.value
+    assert err.request_id == "req_8f3a"
+    assert str(err).startswith("Error code: 404 - ") and str(err).endswith(" (request id: req_8f3a)")
+    assert repr(err).startswith("NotFoundError(message='Error code: 404 - ")
+    assert repr(err).endswith(", status_code=404, request_id='req_8f3a')")
+
+    with pytest.raises(mixpeek.NotFoundError) as info:
+        make_client(max_retries=0).history("trg_404")
+    assert info.value.request_id is None
+    assert "request id" not in str(info.value) and str(info.value) == info.value.message
+    assert repr(info.value).endswith(", status_code=404, request_id=None)")
+
+
 def test_unprocessable_entity_body_gives_typed_validation_errors(
     make_client: Callable[..., Harness], server: LoopbackServer
 ) -> None:

@@ -9,13 +9,13 @@ from typing import TYPE_CHECKING
 
 import httpx
 
-from ._runtime._http import (
+from ._runtime._base_client import AsyncAPIClient, SyncAPIClient
+from ._runtime._constants import (
     DEFAULT_MAX_RETRIES,
     DEFAULT_TIMEOUT,
+    IDEMPOTENCY_HEADER,
     INITIAL_RETRY_DELAY,
     MAX_RETRY_DELAY,
-    AsyncAPIClient,
-    SyncAPIClient,
 )
 from ._runtime._types import Timeout
 from ._version import __title__, __version__
@@ -80,7 +80,7 @@ class FeaturesLegacy(SyncAPIClient):
         http_client: httpx.Client | None = None,
         retry_base_delay: float = INITIAL_RETRY_DELAY,
         retry_max_delay: float = MAX_RETRY_DELAY,
-        idempotency_header: str | None = "Idempotency-Key",
+        idempotency_header: str | None = IDEMPOTENCY_HEADER,
         api_key: str | None = None,
         username: str | None = None,
         password: str | None = None,
@@ -164,7 +164,7 @@ class AsyncFeaturesLegacy(AsyncAPIClient):
         http_client: httpx.AsyncClient | None = None,
         retry_base_delay: float = INITIAL_RETRY_DELAY,
         retry_max_delay: float = MAX_RETRY_DELAY,
-        idempotency_header: str | None = "Idempotency-Key",
+        idempotency_header: str | None = IDEMPOTENCY_HEADER,
         api_key: str | None = None,
         username: str | None = None,
         password: str | None = None,

@@ -17,6 +17,8 @@ from typing import Any
 
 import httpx
 
+from ._runtime._constants import REQUEST_ID_HEADER
+
 __all__ = [
     "APIError",
     "APIConnectionError",
@@ -87,7 +89,26 @@ class APIStatusError(_ResponseError):
 
     `body` is the response parsed into the spec's schema for that status when it
     matches; otherwise the decoded JSON, or the text when the body is not JSON.
+    `request_id` is the response's `x-request-id` header (None when it has none): quote it
+    when you ask the API's owners about the failure.
     """
+
+    request_id: str | None
+
+    def __init__(self, message: str, *, response: httpx.Response, body: Any) -> None:
+        super().__init__(message, response=response, body=body)
+        self.request_id = response.headers.get(REQUEST_ID_HEADER)
+
+    def __str__(self) -> str:
+        if self.request_id is None:
+            return self.message
+        return f"{self.message} (request id: {self.request_id})"
+
+    def __repr__(self) -> str:
+        return (
+            f"{type(self).__name__}(message={self.message!r}, status_code={self.status_code}, "
+            f"request_id={self.request_id!r})"
+        )
 
 
 class BadRequestError(APIStatusError):

@@ -7,31 +7,32 @@ from __future__ import annotations
 import json
 from collections.abc import AsyncIterator, Iterator, Mapping
 from dataclasses import dataclass, replace
-from typing import TYPE_CHECKING, Any, Generic, Literal, TypeVar
+from typing import TYPE_CHECKING, Any, Generic, Protocol, TypeVar
 
 from ._types import NotGiven
 
 if TYPE_CHECKING:
-    from ._http import AsyncAPIClient, Call, SyncAPIClient
+    from ._endpoint import Call, PageSpec
     from ._models import PageModel
 
 T = TypeVar("T")
 PageT = TypeVar("PageT", bound="PageModel")
 
 
-@dataclass(frozen=True, slots=True)
-class PageSpec:
-    style: Literal["offset", "page", "cursor"]
-    location: Literal["query", "body"]
-    param: str  # wire name of the offset / page / cursor parameter
-    items: str  # attribute holding the page's items
-    total: str | None = None
-    cursor: tuple[str, ...] = ()  # attribute path to the next cursor
+class Requester(Protocol):
+    """What fetches the next page: the client that fetched this one."""
+
+    def request(self, call: Call) -> Any: ...
 
 
-@dataclass(frozen=True, slots=True)
+# Not frozen: a frozen dataclass sets each field through object.__setattr__, which made every
+# page parsed about a microsecond dearer. Nothing changes a state; `replace` makes a new one.
+@dataclass(slots=True)
 class PageState:
-    client: SyncAPIClient | AsyncAPIClient
+    """What a page needs to fetch the next one: the client and call that fetched it."""
+
+    client: Requester
+    asynchronous: bool  # whether `client.request` gives a coroutine
     call: Call
     spec: PageSpec
     repeated: bool = False  # the server answered with the same items as the page before
@@ -112,9 +113,7 @@ def next_page(page: PageT) -> PageT:
     state = _state(page)
     if call is None:
         raise StopIteration("there is no next page")
-    from ._http import SyncAPIClient
-
-    if not isinstance(state.client, SyncAPIClient):
+    if state.asynchronous:
         raise TypeError("this page came from an async client: use `await page.anext_page()`")
     result: PageT = state.client.request(call)
     return _fetched(page, result)
@@ -125,9 +124,7 @@ async def anext_page(page: PageT) -> PageT:
     state = _state(page)
     if call is None:
         raise StopAsyncIteration("there is no next page")
-    from ._http import AsyncAPIClient
-
-    if not isinstance(state.client, AsyncAPIClient):
+    if not state.asynchronous:
         raise TypeError("this page came from a sync client: use `page.next_page()`")
     result: PageT = await state.client.request(call)
     return _fetched(page, result)

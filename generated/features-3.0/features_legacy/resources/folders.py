@@ -8,7 +8,8 @@ from typing import Annotated, Literal, cast
 from pydantic import Tag
 
 from .. import models as _models
-from .._runtime._http import AsyncAPIClient, Call, Endpoint, SyncAPIClient
+from .._runtime._base_client import AsyncAPIClient, SyncAPIClient
+from .._runtime._endpoint import Call, Endpoint
 from .._runtime._models import discriminate
 from .._runtime._response import (
     async_to_raw_response,

@@ -5,7 +5,8 @@ from functools import cache, cached_property
 from typing import Any, Literal, cast
 
 from .. import models as _models
-from .._runtime._http import AsyncAPIClient, Call, Endpoint, SyncAPIClient
+from .._runtime._base_client import AsyncAPIClient, SyncAPIClient
+from .._runtime._endpoint import Call, Endpoint
 from .._runtime._response import (
     async_to_raw_response,
     async_to_streamed_response,

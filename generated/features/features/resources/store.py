@@ -9,7 +9,8 @@ from typing import Annotated, Literal, cast
 from pydantic import Tag
 
 from .. import models as _models
-from .._runtime._http import AsyncAPIClient, Call, Endpoint, SyncAPIClient
+from .._runtime._base_client import AsyncAPIClient, SyncAPIClient
+from .._runtime._endpoint import Call, Endpoint
 from .._runtime._models import discriminate
 from .._runtime._response import (
     async_to_raw_response,
@@ -41,6 +42,7 @@ def _place_order_endpoint() -> Endpoint:
         path="/store/orders",
         body_kind="json",
         content_type="application/json",
+        body_kinds={"application/json": "json", "application/x-www-form-urlencoded": "form"},
         auth=("partnerKey",),
         cast_to=_models.Order,
         response_kind="json",
