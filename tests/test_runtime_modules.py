@@ -20,7 +20,8 @@ def import_graph(folder: Path) -> dict[str, set[str]]:
     """Which runtime modules each runtime module imports, by file name. Every import counts:
     at the top, under `if TYPE_CHECKING:` and inside functions. Relative imports are resolved
     where the files land in a generated package (`_runtime/_x.py`, or `errors.py` beside it)."""
-    where = {Path(target).with_suffix("").parts: Path(source).name for target, source in STATIC_RUNTIME.items()}
+    where = {Path(target).with_suffix("").parts: Path(source).name
+             for target, source in STATIC_RUNTIME.items()}
     graph: dict[str, set[str]] = {}
     for parts, name in where.items():
         tree = ast.parse((folder / name).read_text(encoding="utf-8"), filename=name)
@@ -32,7 +33,8 @@ def import_graph(folder: Path) -> dict[str, set[str]]:
             target = base + tuple(node.module.split(".") if node.module else ())
             if target in where:
                 edges.add(where[target])
-            edges.update(where[target + (alias.name,)] for alias in node.names if target + (alias.name,) in where)
+            edges.update(where[(*target, alias.name)] for alias in node.names
+                         if (*target, alias.name) in where)
         graph[name] = edges - {name}
     return graph
 
@@ -47,7 +49,7 @@ def find_cycle(graph: dict[str, set[str]]) -> list[str] | None:
         path.append(module)
         for imported in sorted(graph.get(module, ())):
             if state.get(imported) == "open":
-                return path[path.index(imported):] + [imported]
+                return [*path[path.index(imported):], imported]
             if imported not in state:
                 found = visit(imported)
                 if found:
@@ -68,13 +70,14 @@ def test_the_runtime_copied_is_every_file_of_the_runtime_folder() -> None:
     files = sorted(p.name for p in RUNTIME.glob("*.py"))
     assert sorted(Path(source).name for source in STATIC_RUNTIME.values()) == files
     assert STATIC_RUNTIME["errors.py"] == "runtime/errors.py"  # public: beside the client
-    assert all(target == f"_runtime/{Path(source).name}" for target, source in STATIC_RUNTIME.items()
-               if target != "errors.py")
+    assert all(target == f"_runtime/{Path(source).name}"
+               for target, source in STATIC_RUNTIME.items() if target != "errors.py")
 
 
 def test_no_import_cycle_between_runtime_modules() -> None:
     graph = import_graph(RUNTIME)
-    assert graph["_base_client.py"] >= {"_request.py", "_response.py", "_retries.py", "_pagination.py"}
+    assert graph["_base_client.py"] >= {"_request.py", "_response.py", "_retries.py",
+                                        "_pagination.py"}
     assert graph["errors.py"] == {"_constants.py"}  # `from ._runtime._constants import ...`
     cycle = find_cycle(graph)
     assert cycle is None, "runtime modules import each other: " + " -> ".join(cycle or [])
@@ -89,7 +92,8 @@ def test_no_import_cycle_between_runtime_modules() -> None:
 def test_an_added_import_cycle_is_found(tmp_path: Path, module: str, line: str) -> None:
     folder = tmp_path / "runtime"
     shutil.copytree(RUNTIME, folder)
-    (folder / module).write_text((folder / module).read_text(encoding="utf-8") + "\n" + line, encoding="utf-8")
+    text = (folder / module).read_text(encoding="utf-8")
+    (folder / module).write_text(text + "\n" + line, encoding="utf-8")
     cycle = find_cycle(import_graph(folder))
     assert cycle is not None and module in cycle, cycle
 

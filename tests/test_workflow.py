@@ -218,7 +218,8 @@ def test_custom_templates_override_by_relative_path(
     assert readme == "# Mixpeek API SDK\nMaintained by the platform team."
     assert "CUSTOM_MARKER = True" in (custom / "mixpeek" / "errors.py").read_text()
     assert "CUSTOM_MARKER = True" in (custom / "mixpeek" / "_runtime" / "_retries.py").read_text()
-    same = [p.relative_to(plain) for p in plain.rglob("*.py") if p.name not in ("errors.py", "_retries.py")]
+    same = [p.relative_to(plain) for p in plain.rglob("*.py")
+            if p.name not in ("errors.py", "_retries.py")]
     assert same and all((plain / p).read_bytes() == (custom / p).read_bytes() for p in same)
     # check knows the templates changed.
     (templates / "_footer.jinja").write_text("Maintained by someone else.")

@@ -29,8 +29,10 @@ def static_runtime() -> dict[str, str]:
     """The runtime copied into every package, {path in the package: template}, read from
     `templates/runtime/`: private modules go to `_runtime/`, public ones (`errors.py`) beside
     the client. A custom `runtime/<name>.py` overrides the file of the same name."""
-    names = sorted(p.name for p in (TEMPLATES / "runtime").glob("*.py") if p.name != "__init__.py")
-    return {(f"_runtime/{name}" if name.startswith("_") else name): f"runtime/{name}" for name in names}
+    names = sorted(p.name for p in (TEMPLATES / "runtime").glob("*.py")
+                   if p.name != "__init__.py")
+    return {(f"_runtime/{name}" if name.startswith("_") else name): f"runtime/{name}"
+            for name in names}
 
 
 STATIC_RUNTIME = static_runtime()
@@ -71,7 +73,8 @@ def custom_templates(folder: Path) -> list[str]:
              and (name.startswith("runtime/") or not Path(name).name.startswith("_"))]
     if stray:
         raise TemplateProblem(
-            f"--templates {folder}: {stray[0]} overrides no built-in template (partials start with `_`); "
+            f"--templates {folder}: {stray[0]} overrides no built-in template "
+            "(partials start with `_`); "
             f"the built-in templates are: {', '.join(sorted(known))}"
         )
     return found
@@ -103,16 +106,21 @@ def _environment(custom: Path | None) -> jinja2.Environment:
 
 # ------------------------------------------------------------------ entry point
 
-def render(api: ir.Api, names: Names, options: Options, resources: list[ResourceView] | None = None) -> dict[str, str]:
+def render(
+    api: ir.Api, names: Names, options: Options, resources: list[ResourceView] | None = None
+) -> dict[str, str]:
     """Every file of the package; `resources` are `resource_views(api, names)` when already made."""
     env = _environment(options.templates)
+    views = resource_views(api, names) if resources is None else resources
     try:
-        return _render(env, api, names, options, resource_views(api, names) if resources is None else resources)
+        return _render(env, api, names, options, views)
     except jinja2.TemplateSyntaxError as exc:
-        raise TemplateProblem(f"template {exc.filename or exc.name}, line {exc.lineno}: {exc.message}") from None
+        where = f"template {exc.filename or exc.name}, line {exc.lineno}"
+        raise TemplateProblem(f"{where}: {exc.message}") from None
     except (jinja2.TemplateError, OSError, UnicodeDecodeError) as exc:
         where = f" in {options.templates}" if options.templates is not None else ""
-        raise TemplateProblem(f"a template{where} does not render: {type(exc).__name__}: {exc}") from None
+        problem = f"{type(exc).__name__}: {exc}"
+        raise TemplateProblem(f"a template{where} does not render: {problem}") from None
 
 
 def _source(env: jinja2.Environment, name: str) -> str:
@@ -121,7 +129,8 @@ def _source(env: jinja2.Environment, name: str) -> str:
 
 
 def _render(
-    env: jinja2.Environment, api: ir.Api, names: Names, options: Options, resources: list[ResourceView]
+    env: jinja2.Environment, api: ir.Api, names: Names, options: Options,
+    resources: list[ResourceView],
 ) -> dict[str, str]:
     modules = names.modules
     exported_names = names.exported
@@ -134,12 +143,15 @@ def _render(
     model_views = model_modules(api, names)
     exported = sorted({(exported_names[k], modules[k]) for k in exported_names})
     common = {"api": api, "options": options, "resources": resources, "exported": exported,
-              "auth_args": _auth_args(api.auth, names, pkg), "auth_schemes": _auth_schemes(api.auth, names, pkg),
+              "auth_args": _auth_args(api.auth, names, pkg),
+              "auth_schemes": _auth_schemes(api.auth, names, pkg),
               "title_doc": doc_lines(api.title)[0] if doc_lines(api.title) else "API",
               "base_url": literal(api.servers[0] if api.servers else ""),
-              "base_url_doc": (doc_lines(api.servers[0]) or ["(none)"])[0] if api.servers else "(none)",
+              "base_url_doc": ((doc_lines(api.servers[0]) or ["(none)"])[0] if api.servers
+                               else "(none)"),
               "version": literal(api.version),
-              "resource_names": tuple_expr([literal(r.attribute) for r in resources]), "package_literal": literal(pkg),
+              "resource_names": tuple_expr([literal(r.attribute) for r in resources]),
+              "package_literal": literal(pkg),
               "meta": options.meta, "distribution": pkg.replace("_", "-"),
               "description_toml": _toml_string(f"A typed Python client for {api.title or pkg}")}
 
@@ -148,13 +160,15 @@ def _render(
     files[f"{pkg}/_client.py"] = env.get_template("client.py.jinja").render(common)
     files[f"{pkg}/_runtime/__init__.py"] = env.get_template("runtime_init.py.jinja").render(common)
     files[f"{pkg}/models/__init__.py"] = env.get_template("models_init.py.jinja").render(common)
-    files[f"{pkg}/resources/__init__.py"] = env.get_template("resources_init.py.jinja").render(common)
+    files[f"{pkg}/resources/__init__.py"] = (
+        env.get_template("resources_init.py.jinja").render(common))
     model_template = env.get_template("model_module.py.jinja")
     for model_view in model_views:
         files[f"{pkg}/models/{model_view.module}.py"] = model_template.render(view=model_view)
     resource_template = env.get_template("resource.py.jinja")
     for view in resources:
-        files[f"{pkg}/resources/{view.module}.py"] = resource_template.render(view=view, options=options)
+        files[f"{pkg}/resources/{view.module}.py"] = resource_template.render(view=view,
+                                                                              options=options)
     files["README.md"] = env.get_template("README.md.jinja").render(common)
     if options.meta is not None:
         files["pyproject.toml"] = env.get_template("pyproject.toml.jinja").render(
@@ -165,8 +179,13 @@ def _render(
 def _toml_string(text: str) -> str:
     """A TOML basic string: spec text stays data."""
     escaped = text.replace("\\", "\\\\").replace('"', '\\"')
-    return '"' + "".join(ch if ch.isprintable() else (f"\\u{ord(ch):04x}" if ord(ch) <= 0xFFFF else f"\\U{ord(ch):08x}")
-                         for ch in escaped) + '"'
+
+    def escape(ch: str) -> str:
+        if ch.isprintable():
+            return ch
+        return f"\\u{ord(ch):04x}" if ord(ch) <= 0xFFFF else f"\\U{ord(ch):08x}"
+
+    return '"' + "".join(escape(ch) for ch in escaped) + '"'
 
 
 # ------------------------------------------------------------------ auth
@@ -201,10 +220,14 @@ def _auth_args(schemes: tuple[ir.AuthScheme, ...], names: Names, package: str) -
     return views
 
 
-def _auth_schemes(schemes: tuple[ir.AuthScheme, ...], names: Names, package: str) -> list[AuthSchemeView]:
+def _auth_schemes(
+    schemes: tuple[ir.AuthScheme, ...], names: Names, package: str
+) -> list[AuthSchemeView]:
     views = []
     for scheme in schemes:
-        values = [f"_env({arg}, {literal(_env(arg, package))})" for arg in names.credentials[scheme.name]]
+        values = [f"_env({arg}, {literal(_env(arg, package))})"
+                  for arg in names.credentials[scheme.name]]
         secret = f"_basic({values[0]}, {values[1]})" if scheme.kind == "basic" else values[0]
-        views.append(AuthSchemeView(literal(scheme.name), literal(scheme.kind), literal(scheme.wire_name), secret))
+        views.append(AuthSchemeView(literal(scheme.name), literal(scheme.kind),
+                                    literal(scheme.wire_name), secret))
     return views

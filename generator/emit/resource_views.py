@@ -55,15 +55,20 @@ def resource_views(api: ir.Api, names: Names) -> list[ResourceView]:
     return [resource_view(r, names, models) for r in names.resources]
 
 
-def resource_view(resource: ResourceNames, names: Names, models: Mapping[str, ir.Model]) -> ResourceView:
+def resource_view(
+    resource: ResourceNames, names: Names, models: Mapping[str, ir.Model]
+) -> ResourceView:
     types = names.types
-    writer = TypeWriter(ref=lambda key: f"_models.{types[key]}", names=types, lenient_enums=False, plain=True)
+    writer = TypeWriter(ref=lambda key: f"_models.{types[key]}", names=types, lenient_enums=False,
+                        plain=True)
     runtime = TypeWriter(ref=lambda key: f"_models.{types[key]}", names=types, lenient_enums=False)
     methods = tuple(_method(op, names, models, writer, runtime) for op in resource.operations)
     deprecated = {"warnings"} if any(m.deprecated for m in methods) else set()
     imports = [f"import {m}" for m in sorted(writer.modules | runtime.modules | deprecated)]
-    imports.append("from functools import cache, cached_property" if methods else "from functools import cached_property")
-    typing_names = sorted(writer.typing | runtime.typing | ({"cast"} if any(m.returns_value for m in methods) else set()))
+    imports.append("from functools import cache, cached_property" if methods
+                   else "from functools import cached_property")
+    casts = {"cast"} if any(m.returns_value for m in methods) else set()
+    typing_names = sorted(writer.typing | runtime.typing | casts)
     if typing_names:
         imports.append(f"from typing import {', '.join(typing_names)}")
     if runtime.uses_discriminator:
@@ -78,21 +83,24 @@ def resource_view(resource: ResourceNames, names: Names, models: Mapping[str, ir
 
 
 def _method(
-    op: ir.Operation, names: Names, models: Mapping[str, ir.Model], writer: TypeWriter, runtime: TypeWriter
+    op: ir.Operation, names: Names, models: Mapping[str, ir.Model], writer: TypeWriter,
+    runtime: TypeWriter,
 ) -> MethodView:
     """`writer` spells the types mypy reads; `runtime` the ones pydantic parses with."""
     sig = signature(op, names, writer)
     success = success_type(success_responses(op))
-    cast_expr = runtime.expr(success) if success is not None and sig.response_kind == "json" else "None"
+    parsed = success if sig.response_kind == "json" else None
+    cast_expr = runtime.expr(parsed) if parsed is not None else "None"
     endpoint = [("method", literal(op.method)), ("path", literal(op.path)), *_parameter_styles(op)]
     if op.body is not None:
-        endpoint += [("body_kind", literal(op.body.kind)), ("content_type", literal(op.body.content_type))]
+        endpoint += [("body_kind", literal(op.body.kind)),
+                     ("content_type", literal(op.body.content_type))]
         if op.body.content_types:
             # The caller picks the content type; each one's kind is the generator's decision
             # (made by `build`), written out so the runtime never works it out from the type.
             kinds = zip(op.body.content_types, op.body.content_kinds, strict=True)
-            endpoint.append(("body_kinds", "{" + ", ".join(f"{literal(ct)}: {literal(kind)}" for ct, kind in kinds)
-                             + "}"))
+            choices = ", ".join(f"{literal(ct)}: {literal(kind)}" for ct, kind in kinds)
+            endpoint.append(("body_kinds", "{" + choices + "}"))
     if op.pagination is not None:
         endpoint.append(("pagination", _page_spec(op.pagination, names, models)))
     if op.security:
@@ -108,7 +116,8 @@ def _method(
     return MethodView(
         name=name, positional=positional, keyword=keyword, returns=sig.returns,
         docstring_lines=tuple(docstring_lines(_method_doc(op, sig))), deprecated=op.deprecated,
-        endpoint=f"_{name}_endpoint", endpoint_args=tuple(endpoint), call_args=_call_args(op, sig, names),
+        endpoint=f"_{name}_endpoint", endpoint_args=tuple(endpoint),
+        call_args=_call_args(op, sig, names),
         returns_value=sig.returns != "None", readme_returns=_public(sig.returns),
         readme_call=f"{name}({', '.join(required)})", signature=sig,
     )
@@ -116,11 +125,14 @@ def _method(
 
 def _parameter_styles(op: ir.Operation) -> list[tuple[str, str]]:
     """`query_styles` for the query parameters that are not `form` + `explode`."""
-    styles = [(p.wire_name, p.style or "form", p.explode) for p in op.params if p.location == "query"]
-    odd = [(wire, style, explode) for wire, style, explode in styles if (style, explode) != ("form", True)]
+    styles = [(p.wire_name, p.style or "form", p.explode) for p in op.params
+              if p.location == "query"]
+    odd = [(wire, style, explode) for wire, style, explode in styles
+           if (style, explode) != ("form", True)]
     if not odd:
         return []
-    return [("query_styles", "{" + ", ".join(f"{literal(w)}: ({literal(s)}, {e})" for w, s, e in odd) + "}")]
+    shown = ", ".join(f"{literal(w)}: ({literal(s)}, {e})" for w, s, e in odd)
+    return [("query_styles", "{" + shown + "}")]
 
 
 def _call_args(op: ir.Operation, sig: Signature, names: Names) -> tuple[tuple[str, str], ...]:
@@ -130,7 +142,8 @@ def _call_args(op: ir.Operation, sig: Signature, names: Names) -> tuple[tuple[st
         call.append(("path_params", _mapping((p.wire_name, names.argument(op, "path", p.wire_name))
                                              for p in sig.path_params)))
     for location, keyword in (("query", "query"), ("header", "headers"), ("cookie", "cookies")):
-        items = [(p.wire_name, names.argument(op, location, p.wire_name)) for p in op.params if p.location == location]
+        items = [(p.wire_name, names.argument(op, location, p.wire_name)) for p in op.params
+                 if p.location == location]
         if items:
             call.append((keyword, _mapping(items)))
     body = op.body
@@ -147,7 +160,8 @@ def _call_args(op: ir.Operation, sig: Signature, names: Names) -> tuple[tuple[st
             call.append(("body", sig.body_arg))
         if body.content_types:
             call.append(("content_type", "content_type"))
-    call += [(extra, extra) for extra in ("extra_headers", "extra_query", "extra_body", "timeout", "max_retries")]
+    call += [(extra, extra)
+             for extra in ("extra_headers", "extra_query", "extra_body", "timeout", "max_retries")]
     return tuple(call)
 
 
@@ -163,7 +177,8 @@ def _error_types(op: ir.Operation, runtime: TypeWriter) -> list[tuple[str, str]]
 
 def _page_spec(pg: ir.Pagination, names: Names, models: Mapping[str, ir.Model]) -> str:
     """The runtime `PageSpec(...)`: the response fields by their Python names."""
-    spec = [literal(pg.style), literal(pg.location), literal(pg.param), literal(names.field(pg.model, pg.items))]
+    spec = [literal(pg.style), literal(pg.location), literal(pg.param),
+            literal(names.field(pg.model, pg.items))]
     if pg.total:
         spec.append(f"total={literal(names.field(pg.model, pg.total))}")
     if pg.cursor:
@@ -171,7 +186,8 @@ def _page_spec(pg: ir.Pagination, names: Names, models: Mapping[str, ir.Model]) 
         key = pg.model
         for wire in pg.cursor:
             path.append(names.field(key, wire))
-            found = next((f for f in models[key].fields if f.wire_name == wire), None) if key in models else None
+            fields = models[key].fields if key in models else ()
+            found = next((f for f in fields if f.wire_name == wire), None)
             inner = ir.non_null(found.type) if found is not None else None
             key = inner.key if isinstance(inner, ir.ModelRef) else ""
         spec.append(f"cursor={tuple_expr([literal(c) for c in path])}")
@@ -197,7 +213,8 @@ def _method_doc(op: ir.Operation, sig: Signature) -> list[str]:
         lines.extend(doc_lines(op.description, 76))
     if op.deprecated:
         lines.extend(["", "Deprecated: this operation is deprecated by the API."])
-    documented = [(a.view.name, a.description or ("The request body." if a.key == ("body", "") else ""))
+    documented = [(a.view.name,
+                   a.description or ("The request body." if a.key == ("body", "") else ""))
                   for a in sig.declared]
     documented = [(name, text) for name, text in documented if text]
     if documented:

@@ -76,13 +76,14 @@ def test_a_page_fetches_the_next_one_only_the_way_its_client_can(server: Loopbac
     server.default = history_page
     client = mixpeek.Mixpeek(base_url=server.url, max_retries=0)
     page = client.cluster_triggers.get_trigger_history("trg_1", limit=PAGE)
-    with pytest.raises(TypeError, match="came from a sync client: use `page.next_page[(][)]`"):
+    with pytest.raises(TypeError, match=r"came from a sync client: use `page.next_page[(][)]`"):
         asyncio.run(page.anext_page())
 
     async def run() -> None:
         async with mixpeek.AsyncMixpeek(base_url=server.url, max_retries=0) as aclient:
             apage = await aclient.cluster_triggers.get_trigger_history("trg_1", limit=PAGE)
-            with pytest.raises(TypeError, match="came from an async client: use `await page.anext_page"):
+            with pytest.raises(TypeError,
+                               match=r"came from an async client: use `await page\.anext_page"):
                 apage.next_page()
 
     asyncio.run(run())

@@ -198,7 +198,9 @@ components:
 """
 
 
-def test_a_star_star_body_is_sent_as_the_generator_decided(make_client: Make, server: LoopbackServer) -> None:
+def test_a_star_star_body_is_sent_as_the_generator_decided(
+    make_client: Make, server: LoopbackServer
+) -> None:
     """The generator reads a `*/*` body as JSON. The runtime once worked the kind out again from
     the content type the caller may choose, and took `*/*` for binary: the default choice of
     `send_either` then handed httpx a dict and failed. The generated code now carries each
@@ -210,7 +212,8 @@ def test_a_star_star_body_is_sent_as_the_generator_decided(make_client: Make, se
     for send, chosen in (
         (lambda: client.notes.send_either(text="hi"), "*/*"),  # the default choice
         (lambda: client.notes.send_either(text="hi", content_type="*/*"), "*/*"),
-        (lambda: client.notes.send_either(text="hi", content_type="application/json"), "application/json"),
+        (lambda: client.notes.send_either(text="hi", content_type="application/json"),
+         "application/json"),
         (lambda: client.notes.send_any(text="hi"), "*/*"),  # no choice to make
     ):
         server.reply(204)

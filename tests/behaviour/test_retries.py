@@ -433,7 +433,8 @@ def test_each_retry_decision_is_logged_at_debug_with_its_reason(
     with pytest.raises(mixpeek.InternalServerError):
         harness.history("trg_1", **call)
 
-    lines = [r.getMessage() for r in caplog.records if r.name == "mixpeek" and r.levelno == logging.DEBUG]
+    lines = [r.getMessage() for r in caplog.records
+             if r.name == "mixpeek" and r.levelno == logging.DEBUG]
     retrying = re.compile(
         rf"Retrying request to {HISTORY_PATH} in [0-9.]+ seconds "
         r"\((backoff|as the response asked)\), reason: (.+)"
@@ -444,7 +445,8 @@ def test_each_retry_decision_is_logged_at_debug_with_its_reason(
         if match is None:
             decisions.append(("stop", line, ""))
             continue
-        reason = re.sub(r"connection error \(\w+\)", "connection error (<httpx error>)", match.group(2))
+        reason = re.sub(r"connection error \(\w+\)", "connection error (<httpx error>)",
+                        match.group(2))
         decisions.append(("retry", match.group(1), reason))
     assert decisions == [
         ("retry", "backoff", "status 503"),
@@ -465,7 +467,8 @@ def test_a_kept_response_is_no_decision_to_log(
     caplog.set_level(logging.DEBUG, logger="mixpeek")
     server.reply(200, json=HISTORY)
     make_client().history("trg_1")
-    assert [r.getMessage() for r in caplog.records if r.name == "mixpeek" and r.levelno == logging.DEBUG] == []
+    assert [r.getMessage() for r in caplog.records
+            if r.name == "mixpeek" and r.levelno == logging.DEBUG] == []
 
 
 # ------------------------------------------------------------------ the policy's pure functions
@@ -483,8 +486,10 @@ def test_should_retry_by_status_header_and_failure() -> None:
     assert should_retry(response(404)) == (False, "status 404 is not retried")
     for status in (408, 409, 429, 500, 503, 599):
         assert should_retry(response(status)) == (True, f"status {status}")
-    assert should_retry(response(503, **{"x-should-retry": "false"})) == (False, "x-should-retry: false")
-    assert should_retry(response(400, **{"x-should-retry": "true"})) == (True, "x-should-retry: true")
+    assert should_retry(response(503, **{"x-should-retry": "false"})) == (
+        False, "x-should-retry: false")
+    assert should_retry(response(400, **{"x-should-retry": "true"})) == (
+        True, "x-should-retry: true")
     assert should_retry(httpx.ReadTimeout("slow", request=request)) == (True, "timeout")
     assert should_retry(httpx.ConnectError("refused", request=request)) == (
         True, "connection error (ConnectError)"
@@ -494,8 +499,11 @@ def test_should_retry_by_status_header_and_failure() -> None:
 def test_retry_delay_honours_the_server_then_backs_off_with_jitter() -> None:
     from mixpeek._runtime._retries import retry_delay
 
-    def delay(attempt: int, jitter: float = 0.0, now: float = 0.0, **headers: str) -> tuple[float, str]:
-        return retry_delay(attempt, httpx.Headers(headers), base_delay=0.5, max_delay=8.0, jitter=jitter, now=now)
+    def delay(
+        attempt: int, jitter: float = 0.0, now: float = 0.0, **headers: str
+    ) -> tuple[float, str]:
+        return retry_delay(attempt, httpx.Headers(headers), base_delay=0.5, max_delay=8.0,
+                           jitter=jitter, now=now)
 
     asked = "as the response asked"
     assert delay(0, **{"retry-after": "2"}) == (2.0, asked)
@@ -509,4 +517,5 @@ def test_retry_delay_honours_the_server_then_backs_off_with_jitter() -> None:
     assert delay(1, **{"retry-after": "-1"}) == (1.0, "backoff")
     assert delay(1, **{"retry-after": "whenever"}) == (1.0, "backoff")
     assert delay(2, jitter=1.0) == (1.5, "backoff")  # at most a quarter off
-    assert retry_delay(0, None, base_delay=0.5, max_delay=8.0, jitter=0.5, now=0) == (0.4375, "backoff")
+    assert retry_delay(0, None, base_delay=0.5, max_delay=8.0, jitter=0.5, now=0) == (
+        0.4375, "backoff")

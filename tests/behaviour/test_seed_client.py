@@ -449,7 +449,8 @@ def test_status_error_carries_the_request_id_and_shows_it(
         make_client(max_retries=0).history("trg_404")
     err = info.value
     assert err.request_id == "req_8f3a"
-    assert str(err).startswith("Error code: 404 - ") and str(err).endswith(" (request id: req_8f3a)")
+    assert str(err).startswith("Error code: 404 - ")
+    assert str(err).endswith(" (request id: req_8f3a)")
     assert repr(err).startswith("NotFoundError(message='Error code: 404 - ")
     assert repr(err).endswith(", status_code=404, request_id='req_8f3a')")
 
