@@ -223,3 +223,25 @@ def test_an_inline_allof_model_named_like_the_component_it_extends_imports(
     assert inline is not pkg.models.AddonHealth and issubclass(inline, pkg.models.AddonHealth)
     addon = pkg.models.Addon.model_validate({"health": {"status": "ok"}})
     assert addon.health is not None and addon.health.status == "ok"
+
+
+def test_a_credential_named_super_does_not_break_the_client(
+    make_client: Callable[[str, str], ModuleType],
+) -> None:
+    """An apiKey scheme named `super` once became a constructor argument `super`, so the
+    constructor's own `super().__init__(...)` called None (found by the fuzz campaign)."""
+    spec = """
+    openapi: 3.1.0
+    info: {title: Builtins, version: '1'}
+    components:
+      securitySchemes:
+        super: {type: apiKey, in: query, name: super}
+    security: [{super: []}]
+    paths:
+      /things:
+        get:
+          responses: {'204': {description: none}}
+    """
+    pkg = make_client(spec, "builtins_client")
+    client = pkg.BuiltinsClient(base_url="http://127.0.0.1:9", super_="secret")
+    assert "secret" not in repr(client)

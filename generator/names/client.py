@@ -13,10 +13,11 @@ from sdkforge.model import ir
 from sdkforge.names import naming
 from sdkforge.names.allocate import Identifier, Namespace
 
-# Client constructor arguments a credential may not take.
+# Client constructor arguments a credential may not take, and the builtin the constructor
+# calls (`super`: an argument of that name made `super().__init__` fail).
 CLIENT_ARGS = frozenset({
     "self", "base_url", "timeout", "max_retries", "default_headers", "default_query", "http_client",
-    "retry_base_delay", "retry_max_delay", "idempotency_header",
+    "retry_base_delay", "retry_max_delay", "idempotency_header", "super",
 })
 
 
