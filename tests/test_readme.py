@@ -1,0 +1,33 @@
+"""The generated README, read as text: what a user reads first must lay out as markdown.
+
+Golden files cannot catch a template's whitespace fault once it is in them (the method lists
+once collapsed onto one line per resource and the golden README held that), so this reads the
+rendered text itself."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+from sdkforge.config import GenerateOptions
+from sdkforge.pipeline import generate
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def test_each_method_is_one_list_item_and_each_resource_its_own_section() -> None:
+    result = generate(GenerateOptions(ROOT / "specs" / "features.yaml"))
+    readme = result.files["README.md"]
+    methods = [e for e in result.surface.entries.values() if e.kind == "method"]
+    resources = [e for e in result.surface.entries.values() if e.kind == "resource"]
+    items = [line for line in readme.splitlines() if line.startswith("- `")]
+    assert len(items) == len(methods) > 10
+    assert all(line.count("- `") <= 1 for line in readme.splitlines())
+    for method in methods:  # `- `name(...)` -> `type`: summary`, the method's own line
+        assert any(re.match(rf"- `{re.escape(method.name)}\(", line) for line in items), method.name
+    headings = [line for line in readme.splitlines() if line.startswith("### ")]
+    assert len(headings) == len(resources)
+    for heading in headings:  # a blank line before every section heading, as markdown wants
+        before = readme.splitlines()[readme.splitlines().index(heading) - 1]
+        assert before == "", heading
+    assert readme.endswith("\n") and not readme.endswith("\n\n\n")
