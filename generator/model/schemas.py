@@ -7,12 +7,15 @@ schemas with properties become models named after where they sit.
 
 from __future__ import annotations
 
+import json
 from pathlib import PurePosixPath
 from typing import Any
 
 from sdkforge.diagnostics import Diagnostics, join_pointer
 from sdkforge.model import ir
+from sdkforge.model.discriminators import discriminator
 from sdkforge.model.inheritance import extends_soundly
+from sdkforge.model.literals import Scalar, literal_ready, loose_type, unique_values
 from sdkforge.read.resolve import Location, Resolved
 
 _STRING_FORMATS: dict[str, ir.PrimitiveKind] = {
@@ -100,10 +103,11 @@ class SchemaBuilder:
     # ------------------------------------------------------------ classification
     @staticmethod
     def _is_enum(node: dict[str, Any]) -> bool:
+        """Whether `enum` lists values a `Literal` can hold (see `literals`)."""
         values = node.get("enum")
         return isinstance(values, list) and bool(values) and all(
             v is None or isinstance(v, _SCALARS) for v in values
-        )
+        ) and literal_ready(values)
 
     def _is_model(self, node: dict[str, Any], loc: Location) -> bool:
         if isinstance(node.get("properties"), dict) and node["properties"]:
@@ -123,17 +127,24 @@ class SchemaBuilder:
             value = node["const"]
             if value is None:
                 return ir.LiteralOf((None,))
-            if isinstance(value, _SCALARS):
+            if isinstance(value, _SCALARS) and literal_ready([value]):
                 return ir.LiteralOf((value,))
+            if isinstance(value, _SCALARS):
+                return self._loose(loc, "const", [value])
             self._warn(loc, "`const` with a structured value; typed as Any")
             return ir.AnyValue()
         if self._is_enum(node):
             values = tuple(node["enum"])
-            non_null = tuple(v for v in values if v is not None)
+            non_null = self._enum_values(node, loc)
             if not non_null:
                 return ir.LiteralOf((None,))
             base: ir.TypeRef = ir.LiteralOf(non_null, open=len(non_null) > 1)
-            return ir.Nullable(base) if len(non_null) < len(values) else base
+            return ir.Nullable(base) if None in values else base
+        listed = node.get("enum")
+        if isinstance(listed, list) and listed and all(v is None or isinstance(v, _SCALARS)
+                                                       for v in listed):
+            loose = self._loose(loc, "enum", [v for v in listed if v is not None])
+            return ir.Nullable(loose) if None in listed else loose
         for keyword in ("anyOf", "oneOf"):
             if isinstance(node.get(keyword), list) and node[keyword]:
                 return self._union(node, keyword, loc, hint)
@@ -160,7 +171,10 @@ class SchemaBuilder:
             if isinstance(node.get("properties"), dict) or "additionalProperties" in node:
                 t = "object"
             elif "items" in node or "prefixItems" in node:
-                t = "array"
+                # `items` constrains arrays only: without `type` the value may be anything.
+                self._warn(loc, "`items` without `type: array` says nothing unless the value is "
+                           "an array; typed as Any", "add `type: array` if it is always one")
+                return ir.AnyValue()
             else:
                 return ir.AnyValue()
         if t == "string":
@@ -225,55 +239,11 @@ class SchemaBuilder:
     def _discriminator(
         self, node: dict[str, Any], variants: tuple[ir.TypeRef, ...], loc: Location
     ) -> ir.Discriminator | None:
-        """Wire values of `discriminator.propertyName` for each model of the union.
-
-        From the explicit `mapping`, else the variant's own single-valued `const`/`enum`
-        for that property, else (as the spec says) the variant's schema name.
-        """
         spec = node.get("discriminator")
         if not isinstance(spec, dict) or not isinstance(spec.get("propertyName"), str):
             return None
-        prop = spec["propertyName"]
-        at = _at(loc, "discriminator")
-        if not all(isinstance(v, ir.ModelRef) for v in variants):
-            self._warn(at, "a discriminator over variants that are not all objects is ignored; "
-                       "the union is matched by shape")
-            return None
-        keys = [v.key for v in variants if isinstance(v, ir.ModelRef)]
-        tags: dict[str, str] = {}
-        mapping = spec.get("mapping")
-        for value, ref in (mapping.items() if isinstance(mapping, dict) else ()):
-            if not isinstance(ref, str):
-                continue
-            target = (ref if "#" in ref or "/" in ref or ref.endswith((".yaml", ".yml", ".json"))
-                      else f"#/components/schemas/{ref}")
-            try:
-                _, target_loc = self.resolved.deref({"$ref": target}, at)
-            except KeyError:
-                self._warn(at, f"discriminator mapping {value!r} points to {ref!r}, "
-                           "which does not resolve")
-                continue
-            if target_loc.key in keys:
-                tags[str(value)] = target_loc.key
-        for key in keys:
-            if key in tags.values():
-                continue
-            own = self._property_values(key, prop)
-            for value in own or [key.rsplit("/", 1)[-1]]:
-                tags.setdefault(str(value), key)
-        return ir.Discriminator(prop, tuple(sorted(tags.items())))
-
-    def _property_values(self, key: str, prop: str) -> list[object]:
-        model = self.models.get(key)
-        for f in model.fields if model else ():
-            if f.wire_name != prop:
-                continue
-            t = ir.non_null(f.type)
-            if isinstance(t, ir.LiteralOf):
-                return [v for v in t.values if v is not None]
-            if isinstance(t, ir.EnumRef) and t.key in self.enums:
-                return list(self.enums[t.key].values)
-        return []
+        return discriminator(spec, variants, _at(loc, "discriminator"), self.resolved, self.models,
+                             self.enums, self._warn)
 
     def _all_of(self, node: dict[str, Any], loc: Location, hint: ir.NameHint) -> ir.TypeRef:
         parts = node["allOf"]
@@ -317,11 +287,26 @@ class SchemaBuilder:
         return isinstance(node.get("properties"), dict) or node.get("type") == "object"
 
     # ------------------------------------------------------------ named things
+    def _enum_values(self, node: dict[str, Any], loc: Location) -> tuple[Scalar, ...]:
+        """The enum's values but None, each once; a repeated value is warned about."""
+        values, repeats = unique_values([v for v in node["enum"] if v is not None])
+        if repeats:
+            self._warn(_at(loc, "enum"), f"`enum` lists {json.dumps(repeats[0])} more than once; "
+                       "each value is kept once", "remove the repeated values")
+        return values
+
+    def _loose(self, loc: Location, keyword: str, values: list[Scalar]) -> ir.TypeRef:
+        """A `const` or `enum` a `Literal` cannot hold (a float): typed by its values' kinds."""
+        loose = loose_type(values)
+        self._warn(_at(loc, keyword), f"`{keyword}` holds a number that is not an integer "
+                   f"({json.dumps(next(v for v in values if type(v) is float))}), which a Python "
+                   "Literal cannot; typed as the values' type (float) instead")
+        return loose
+
     def _enum(self, node: dict[str, Any], loc: Location, name: ir.NameHint) -> ir.TypeRef:
         key = loc.key
-        values = tuple(v for v in node["enum"] if v is not None)
         self.enums[key] = ir.Enum(
-            key=key, hint=name, inline=False, values=_unique_values(values),
+            key=key, hint=name, inline=False, values=self._enum_values(node, loc),
             description=ir.spec_text(node.get("description")), pointer=loc.pointer,
         )
         ref: ir.TypeRef = ir.EnumRef(key)
@@ -438,13 +423,5 @@ def _unique(variants: list[ir.TypeRef] | tuple[ir.TypeRef, ...]) -> tuple[ir.Typ
     seen: list[ir.TypeRef] = []
     for v in variants:
         if v not in seen:
-            seen.append(v)
-    return tuple(seen)
-
-
-def _unique_values(values: tuple[Any, ...]) -> tuple[str | int | float | bool, ...]:
-    seen: list[str | int | float | bool] = []
-    for v in values:
-        if not any(type(v) is type(s) and v == s for s in seen):
             seen.append(v)
     return tuple(seen)

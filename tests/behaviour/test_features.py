@@ -178,6 +178,20 @@ def test_not_keyword_is_reported_as_a_warning(
     ), [d.render() for d in diagnostics]
 
 
+def test_a_float_enum_is_a_float_field_with_a_warning(
+    generated_31: tuple[ModuleType, list[Diagnostic]]
+) -> None:
+    """`Literal[0.5]` is not valid typing: a float `enum` or `const` is typed as float."""
+    features, diagnostics = generated_31
+    rating = features.models.Rating.model_validate({"stars": 2.5, "scale": 1.0, "verdict": "good"})
+    assert rating.stars == 2.5 and rating.scale == 1.0 and rating.verdict == "good"
+    assert features.models.Rating.model_fields["stars"].annotation is float
+    warned = {d.pointer for d in diagnostics if d.level == "warning"}
+    assert {"/components/schemas/Rating/properties/stars/enum",
+            "/components/schemas/Rating/properties/scale/const",
+            "/components/schemas/Rating/properties/verdict/enum"} <= warned
+
+
 def test_webhooks_and_callbacks_are_noted_not_generated(
     generated_31: tuple[ModuleType, list[Diagnostic]],
 ) -> None:

@@ -42,6 +42,7 @@ if TYPE_CHECKING:
     from .pet_status import PetStatus as PetStatus
     from .pet_type import PetType as PetType
     from .priority import Priority as Priority
+    from .rating import Rating as Rating
     from .review import Review as Review
     from .rope import Rope as Rope
     from .search_pets_near import SearchPetsNear as SearchPetsNear
@@ -86,6 +87,7 @@ _MODULES: dict[str, str] = {
     "PetStatus": "pet_status",
     "PetType": "pet_type",
     "Priority": "priority",
+    "Rating": "rating",
     "Review": "review",
     "Rope": "rope",
     "SearchPetsNear": "search_pets_near",
@@ -131,6 +133,7 @@ __all__ = [
     "PetStatus",
     "PetType",
     "Priority",
+    "Rating",
     "Review",
     "Rope",
     "SearchPetsNear",
