@@ -2,8 +2,9 @@
 exit code the command returns and the lines it prints; `cli` needs no ladder of cases.
 
 Exit codes: 0 ok, 1 problems in the spec (or a stale output, or breaking changes when asked),
-2 bad usage (flags, configuration, templates, the output folder). Anything else that escapes
-is a bug in sdkforge and is reported as such.
+2 bad usage (flags, configuration, templates, the output folder), 3 sdkforge's own fault found
+by its proof of the output (`InternalError`). Anything else that escapes is a bug in sdkforge
+and is reported as such.
 """
 
 from __future__ import annotations
@@ -13,7 +14,7 @@ from typing import ClassVar
 
 from sdkforge.diagnostics import Diagnostic
 
-EXIT_OK, EXIT_SPEC, EXIT_USAGE = 0, 1, 2
+EXIT_OK, EXIT_SPEC, EXIT_USAGE, EXIT_INTERNAL = 0, 1, 2, 3
 MAX_LISTED = 20
 
 
@@ -59,6 +60,17 @@ class FormatError(SdkforgeError):
         hint = ("check your --templates" if self.custom_templates
                 else "please report it with the spec")
         return [f"sdkforge: {self}; nothing was written ({hint})"]
+
+
+class InternalError(SdkforgeError):
+    """sdkforge made output it can prove wrong: its own bug, not the spec's; nothing is written."""
+
+    exit_code = EXIT_INTERNAL
+
+    def report(self, subject: str) -> list[str]:
+        return [f"sdkforge: internal error on {subject}: {self}",
+                "nothing was written. This is a bug in sdkforge, not in the spec: please report it "
+                "with the spec."]
 
 
 class UsageError(SdkforgeError):

@@ -13,6 +13,7 @@ from pathlib import Path
 import jinja2
 
 from sdkforge.emit.model_views import model_modules
+from sdkforge.emit.proof import prove
 from sdkforge.emit.pyexpr import doc_lines, literal, tuple_expr
 from sdkforge.emit.resource_views import ResourceView, resource_views
 from sdkforge.errors import TemplateProblem
@@ -142,6 +143,7 @@ def _render(
 
     model_views = model_modules(api, names)
     exported = sorted({(exported_names[k], modules[k]) for k in exported_names})
+    prove(model_views, dict(exported))
     common = {"api": api, "options": options, "resources": resources, "exported": exported,
               "auth_args": _auth_args(api.auth, names, pkg),
               "auth_schemes": _auth_schemes(api.auth, names, pkg),
