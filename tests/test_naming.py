@@ -245,3 +245,12 @@ def test_a_credential_named_super_does_not_break_the_client(
     pkg = make_client(spec, "builtins_client")
     client = pkg.BuiltinsClient(base_url="http://127.0.0.1:9", super_="secret")
     assert "secret" not in repr(client)
+
+
+@pytest.mark.parametrize(("text", "snake"), [
+    ("floatingIPs", "floating_ips"), ("getURLs", "get_urls"), ("VPCs", "vpcs"),
+    ("userIDs", "user_ids"), ("listIPsForVPC", "list_ips_for_vpc"), ("HTTPServer", "http_server"),
+    ("HTTPSettings", "http_settings"), ("XMLHttpRequest", "xml_http_request"),
+])
+def test_acronym_plurals_stay_one_word(text: str, snake: str) -> None:
+    assert naming.snake(text) == snake

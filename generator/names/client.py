@@ -31,6 +31,18 @@ def _wanted(scheme: ir.AuthScheme) -> tuple[str, ...]:
     return (short if name.startswith("x_") and naming.snake(short) == short else name,)
 
 
+_SCHEME_NOISE = ("auth", "authentication", "authorization", "scheme", "security")
+
+
+def _scheme_base(key: str) -> str:
+    """A scheme key as an argument name, without a trailing word that only says it is a
+    scheme: `ApiKeyAuth` -> api_key, `AdminApiKeyAuth` -> admin_api_key."""
+    parts = naming.snake(key).split("_")
+    while len(parts) > 1 and parts[-1] in _SCHEME_NOISE:
+        parts.pop()
+    return naming.snake("_".join(parts))
+
+
 def credentials(schemes: Sequence[ir.AuthScheme]) -> dict[str, tuple[Identifier, ...]]:
     """Scheme name -> the client arguments that carry its credentials."""
     declared = [s for s in schemes if not s.name.startswith("header:")]
@@ -44,7 +56,7 @@ def credentials(schemes: Sequence[ir.AuthScheme]) -> dict[str, tuple[Identifier,
     for scheme in declared:
         args = _wanted(scheme)
         if any(counts[a] > 1 or a in CLIENT_ARGS for a in args):
-            base = naming.snake(scheme.name)
+            base = _scheme_base(scheme.name)
             args = (f"{base}_username", f"{base}_password") if scheme.kind == "basic" else (base,)
         # Scheme keys that differ only in punctuation ("a-b", "a.b") still get distinct arguments.
         result[scheme.name] = tuple(Identifier(scope.claim(arg)) for arg in args)

@@ -93,7 +93,11 @@ SHADOWED_MODULES = frozenset(sys.stdlib_module_names) | {
     "typing_extensions", "typing_inspection", "annotated_types",
 }
 
-_WORD = re.compile(r"[A-Z]+\d*(?=[A-Z][a-z])|[A-Z]?[a-z]+\d*|[A-Z]+\d*|\d+[a-z]*")
+# An acronym's plural stays one word (`IPs`, `URLs`, `VPCs`: floating_ips, not floating_i_ps);
+# then an acronym before a capitalised word (`HTTPServer`), a word, an acronym, a number.
+_WORD = re.compile(
+    r"[A-Z]{2,}s(?![a-z])|[A-Z]+\d*(?=[A-Z][a-z])|[A-Z]?[a-z]+\d*|[A-Z]+\d*|\d+[a-z]*"
+)
 
 
 _TRANSLITERATE = str.maketrans(
