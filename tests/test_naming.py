@@ -254,3 +254,26 @@ def test_a_credential_named_super_does_not_break_the_client(
 ])
 def test_acronym_plurals_stay_one_word(text: str, snake: str) -> None:
     assert naming.snake(text) == snake
+
+
+@pytest.mark.parametrize(("title", "package", "client"), [
+    ("OpenAI API", "openai", "OpenAI"),
+    ("GitHub v3 REST API", "github", "GitHub"),
+    ("OData Service for namespace microsoft.graph", "microsoft_graph", "MicrosoftGraph"),
+    ("YouTube Data API v3", "youtube_data", "YouTubeData"),
+    ("PayPal Invoicing API", "paypal_invoicing", "PayPalInvoicing"),
+    ("GitLab API", "gitlab", "GitLab"),
+    ("Mixpeek API", "mixpeek", "Mixpeek"),
+    ("Swagger Petstore", "swagger_petstore", "SwaggerPetstore"),
+    ("USPTO Data Set API", "uspto_data_set", "USPTODataSet"),
+    ("2048 Game Service", "api_2048_game", "Api2048Game"),
+    ("Email API", "email_api", "Email"),
+    ("API", "api", "API"),
+])
+def test_package_and_client_names_read_like_the_product(
+    title: str, package: str, client: str
+) -> None:
+    """Brand words keep their inner capitals (not `open_ai`/`OpenAi`, `git_hub_v3`); `API`,
+    `REST`, `Service` and version words go; a package never shadows the standard library."""
+    assert naming.package_name(title) == package
+    assert naming.client_name(naming.title_client(title) or package) == client

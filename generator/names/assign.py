@@ -85,7 +85,10 @@ def assign(api: ir.Api, package: str | None = None, client: str | None = None) -
     models = {m.key: m for m in api.models}
     arguments = {operation_key(op): _arguments(op, models, wanted_fields) for op in api.operations}
     package_name = ModuleName(naming.snake(package) if package else naming.package_name(api.title))
-    client_name = ClassName(naming.client_name(client or package_name,
+    # Unless a name is asked for, the client class is named from the title's own words
+    # (`OpenAI`, `GitHub`), else from the package.
+    wanted_client = client or (package if package else naming.title_client(api.title))
+    client_name = ClassName(naming.client_name(wanted_client or package_name,
                                                [r.class_name for r in resources]))
     return Names(
         package=package_name, client=client_name, types=types, aliases=aliases,

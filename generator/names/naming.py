@@ -213,17 +213,41 @@ def _resource_safe(name: str) -> str:
     return name + "_resource" if name in RESERVED_RESOURCE_NAMES else name
 
 
+# Words of a title that name no product: "Mixpeek API", "GitHub v3 REST API".
+_TITLE_NOISE = frozenset({"api", "apis", "openapi", "rest", "restful", "service", "services"})
+_TITLE_PREFIX = re.compile(r"^\s*odata\s+service\s+for\s+namespace\s+", re.IGNORECASE)
+_VERSION_WORD = re.compile(r"v\d+(\.\d+)*", re.IGNORECASE)
+
+
+def title_words(title: str) -> list[str]:
+    """The words of a title as a person would write the product's name: split at spaces and
+    punctuation only (so brand words keep their inner capitals: `OpenAI`, `YouTube`, `GitHub`),
+    without `API`, `REST`, `Service` and version words; the plain words when nothing is left.
+    "GitHub v3 REST API" -> [GitHub]; "OData Service for namespace microsoft.graph" ->
+    [microsoft, graph]."""
+    text = _ascii(_TITLE_PREFIX.sub("", title)).replace("'", "")
+    tokens = [t for t in re.split(r"[^A-Za-z0-9]+", text) if t]
+    kept = [t for t in tokens if t.lower() not in _TITLE_NOISE and not _VERSION_WORD.fullmatch(t)]
+    return kept or tokens
+
+
 def package_name(title: str) -> str:
-    """"Mixpeek API" -> mixpeek."""
-    parts = [w.lower() for w in words(title)]
-    while len(parts) > 1 and parts[-1] in ("api", "openapi", "service", "rest"):
-        parts.pop()
-    name = "_".join(parts) or "client"
+    """The name a person would `pip install`: "Mixpeek API" -> mixpeek, "OpenAI API" ->
+    openai, "GitHub v3 REST API" -> github."""
+    name = "_".join(w.lower() for w in title_words(title)) or "client"
     if name[0].isdigit():
         name = f"api_{name}"
     if keyword.iskeyword(name) or name in SHADOWED_MODULES:
         name += "_api"
     return _cap(name, 60)
+
+
+def title_client(title: str) -> str:
+    """What a client class is named from when nothing else is asked: the title's own words
+    ("OpenAI API" -> OpenAI, "GitHub v3 REST API" -> GitHub); "" when they start with a digit
+    (the package name is used then)."""
+    text = " ".join(title_words(title))
+    return text if text and not text[0].isdigit() else ""
 
 
 def client_name(wanted: str, resource_classes: Iterable[str] = ()) -> str:
