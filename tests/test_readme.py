@@ -31,3 +31,13 @@ def test_each_method_is_one_list_item_and_each_resource_its_own_section() -> Non
         before = readme.splitlines()[readme.splitlines().index(heading) - 1]
         assert before == "", heading
     assert readme.endswith("\n") and not readme.endswith("\n\n\n")
+
+
+def test_the_example_passes_the_credentials_most_operations_send() -> None:
+    """A README example that builds the client without credentials makes a first call that
+    is a 401: it passes the most used scheme's arguments and names their variables."""
+    readme = generate(GenerateOptions(ROOT / "specs" / "features.yaml")).files["README.md"]
+    assert 'client = features.Features(api_key="...")' in readme
+    assert "# api_key: your credential, or leave it out and set $FEATURES_API_KEY" in readme
+    seed = generate(GenerateOptions(ROOT / "specs" / "mixpeek-trigger-history.yaml")).files
+    assert "client = mixpeek.Mixpeek()  #" in seed["README.md"]  # it declares no credentials

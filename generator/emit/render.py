@@ -146,6 +146,7 @@ def _render(
     prove(model_views, dict(exported))
     common = {"api": api, "options": options, "resources": resources, "exported": exported,
               "auth_args": _auth_args(api.auth, names, pkg),
+              "readme_auth": _readme_auth(api, names, pkg),
               "auth_schemes": _auth_schemes(api.auth, names, pkg),
               "title_doc": doc_lines(api.title)[0] if doc_lines(api.title) else "API",
               "base_url": literal(api.servers[0] if api.servers else ""),
@@ -220,6 +221,21 @@ def _auth_args(schemes: tuple[ir.AuthScheme, ...], names: Names, package: str) -
             doc = doc_lines(f"{arg}: sent {where}; defaults to ${_env(arg, package)}.", 200)[0]
             views.append(AuthArgView(arg, _env(arg, package), doc))
     return views
+
+
+def _readme_auth(api: ir.Api, names: Names, package: str) -> list[AuthArgView]:
+    """The credentials the README's example passes: those of the scheme most operations send
+    (a first call without them would be a 401)."""
+    used: dict[str, int] = {}
+    for op in api.operations:
+        for scheme in op.security:
+            used[scheme] = used.get(scheme, 0) + 1
+    if not used:
+        return []
+    best = max(api.auth, key=lambda s: used.get(s.name, 0))
+    if not used.get(best.name):
+        return []
+    return [AuthArgView(arg, _env(arg, package), "") for arg in names.credentials[best.name]]
 
 
 def _auth_schemes(
