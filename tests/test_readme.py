@@ -1,4 +1,5 @@
-"""The generated README, read as text: what a user reads first must lay out as markdown.
+"""What a user meets first: the generated README, read as text (it must lay out as markdown),
+and the package's names.
 
 Golden files cannot catch a template's whitespace fault once it is in them (the method lists
 once collapsed onto one line per resource and the golden README held that), so this reads the
@@ -7,7 +8,9 @@ rendered text itself."""
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from pathlib import Path
+from types import ModuleType
 
 from sdkforge.config import GenerateOptions
 from sdkforge.pipeline import generate
@@ -41,3 +44,20 @@ def test_the_example_passes_the_credentials_most_operations_send() -> None:
     assert "# api_key: your credential, or leave it out and set $FEATURES_API_KEY" in readme
     seed = generate(GenerateOptions(ROOT / "specs" / "mixpeek-trigger-history.yaml")).files
     assert "client = mixpeek.Mixpeek()  #" in seed["README.md"]  # it declares no credentials
+
+
+def test_the_package_shows_its_api_not_its_helper_imports(
+    make_client: Callable[[str, str], ModuleType],
+) -> None:
+    pkg = make_client("""
+    openapi: 3.1.0
+    info: {title: Shop, version: '1'}
+    paths:
+      /things:
+        get:
+          responses: {'204': {description: none}}
+    """, "shop")
+    shown = dir(pkg)
+    assert "Shop" in shown and "NotFoundError" in shown and "models" in shown
+    assert not {"Any", "TYPE_CHECKING", "annotations"} & set(shown)
+    assert shown == sorted(pkg.__all__)

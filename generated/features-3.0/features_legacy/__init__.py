@@ -65,3 +65,8 @@ else:
 
             return BaseModel
         raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
+
+def __dir__() -> list[str]:
+    # What the package offers is its API (`__all__`), not the helpers it imports.
+    return sorted(__all__)
