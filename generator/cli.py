@@ -105,6 +105,10 @@ def _report(diagnostics: Sequence[Diagnostic], quiet: bool) -> None:
         print(item.render(), file=sys.stderr)
     if len(shown) > MAX_SHOWN:
         print(f"... and {len(shown) - MAX_SHOWN} more", file=sys.stderr)
+    hidden = sum(1 for d in diagnostics if d.level == "warning") if quiet else 0
+    if hidden:  # -q keeps a count, so a quiet CI log still says the spec has warnings
+        print(f"sdkforge: {hidden} warning{'s' if hidden != 1 else ''} about the spec "
+              "(run without -q to see them)", file=sys.stderr)
 
 
 # sdkforge allocates millions of objects that live for the whole run (the spec, the IR, the

@@ -244,3 +244,19 @@ def test_main_tunes_the_garbage_collector_only_while_it_runs(
     assert cli.main(["generate", str(SEED), "-o", str(tmp_path / "out"), "-q", "--no-cache"]) == 0
     assert seen == [cli._GC_THRESHOLDS] != [before]
     assert gc.get_threshold() == before
+
+
+def test_quiet_keeps_a_one_line_count_of_the_warnings(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from sdkforge import cli
+
+    features = str(ROOT / "specs" / "features.yaml")
+    assert cli.main(["generate", features, "-o", str(tmp_path / "out"), "-q", "--no-cache"]) == 0
+    quiet = capsys.readouterr().err.splitlines()
+    assert cli.main(["generate", features, "-o", str(tmp_path / "out2"), "--no-cache"]) == 0
+    warnings = [line for line in capsys.readouterr().err.splitlines()
+                if line.startswith("warning:")]
+    assert warnings and quiet == [
+        f"sdkforge: {len(warnings)} warnings about the spec (run without -q to see them)"
+    ]
