@@ -11,7 +11,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
 from sdkforge.emit.pyexpr import TypeWriter, doc_lines, docstring_lines, literal, tuple_expr
-from sdkforge.emit.signatures import ArgView, Signature, signature, success_responses, success_type
+from sdkforge.emit.signatures import ArgView, Signature, signature
 from sdkforge.model import ir
 from sdkforge.names import naming
 from sdkforge.names.allocate import ClassName, Identifier, ModuleName
@@ -88,9 +88,7 @@ def _method(
 ) -> MethodView:
     """`writer` spells the types mypy reads; `runtime` the ones pydantic parses with."""
     sig = signature(op, names, writer)
-    success = success_type(success_responses(op))
-    parsed = success if sig.response_kind == "json" else None
-    cast_expr = runtime.expr(parsed) if parsed is not None else "None"
+    cast_expr = runtime.expr(sig.parsed) if sig.parsed is not None else "None"
     endpoint = [("method", literal(op.method)), ("path", literal(op.path)), *_parameter_styles(op)]
     if op.body is not None:
         endpoint += [("body_kind", literal(op.body.kind)),

@@ -41,6 +41,7 @@ class Signature:
     keyword: tuple[Argument, ...]
     returns: str  # the return annotation, as mypy reads it
     response_kind: str  # json, text, binary or empty
+    parsed: ir.TypeRef | None  # the type a JSON response is parsed into; None for other kinds
     body_arg: Identifier | None  # `body` when the body is one argument
     # The spec's arguments as documented: parameters, body fields, body.
     declared: tuple[Argument, ...]
@@ -75,18 +76,20 @@ def signature(op: ir.Operation, names: Names, writer: TypeWriter) -> Signature:
         choices = ", ".join(literal(ct) for ct in body.content_types)
         view = ArgView(CONTENT_TYPE_ARGUMENT, f"Literal[{choices}]", literal(body.content_types[0]))
         keyword.append(Argument(view, None, "", False, ""))
-    returns, kind = _returns(success_responses(op), writer)
-    return Signature(path_params, positional, tuple(keyword), returns, kind, body_arg,
+    success = _success_responses(op)
+    parsed = _success_type(success)
+    returns, kind = _returns(success, parsed, writer)
+    return Signature(path_params, positional, tuple(keyword), returns, kind, parsed, body_arg,
                      positional + tuple(args))
 
 
-def success_responses(op: ir.Operation) -> list[ir.Response]:
+def _success_responses(op: ir.Operation) -> list[ir.Response]:
     """The 2XX responses, else the default one."""
     return ([r for r in op.responses if r.status.startswith("2")]
             or [r for r in op.responses if r.status == "default"])
 
 
-def success_type(success: list[ir.Response]) -> ir.TypeRef | None:
+def _success_type(success: list[ir.Response]) -> ir.TypeRef | None:
     """The type of a JSON success response (nullable when a success may be empty); None for
     other kinds."""
     typed = [r for r in success if r.kind != "empty"]
@@ -98,14 +101,15 @@ def success_type(success: list[ir.Response]) -> ir.TypeRef | None:
     return ir.Nullable(t) if any(r.kind == "empty" for r in success) else t
 
 
-def _returns(success: list[ir.Response], writer: TypeWriter) -> tuple[str, str]:
-    """The return annotation and the response kind."""
+def _returns(
+    success: list[ir.Response], parsed: ir.TypeRef | None, writer: TypeWriter
+) -> tuple[str, str]:
+    """The return annotation and the response kind; `parsed` is the JSON success type."""
     typed = [r for r in success if r.kind != "empty"]
     if not typed:
         return "None", "empty"
-    t = success_type(success)
-    if t is not None:
-        return writer.expr(t), "json"
+    if parsed is not None:
+        return writer.expr(parsed), "json"
     kind = "text" if {r.kind for r in typed} == {"text"} else "binary"
     return ("str" if kind == "text" else "bytes"), kind
 
