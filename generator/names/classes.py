@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from sdkforge.model import ir
 from sdkforge.names import naming
-from sdkforge.names.allocate import ClassName, Namespace
+from sdkforge.names.allocate import ClassName
 
 Named = ir.Model | ir.Enum | ir.Alias
 
@@ -56,18 +56,19 @@ def class_names(api: ir.Api) -> dict[str, ClassName]:
     """The class (or alias) name of every model, enum and alias, by key."""
     items: list[Named] = [*api.models, *api.enums, *api.aliases]
     named = {item.key: item for item in items}
-    names = naming.resolve_class_names({key: wanted(item) for key, item in named.items()},
-                                       lambda key: fingerprint(named[key]))
-    # The rules give distinct names to different shapes; the namespace holds them to it.
-    scope = Namespace("models package", naming.RESERVED_CLASS_NAMES)
+    shapes: dict[str, str] = {}  # key -> fingerprint, each made once (the rules ask repeatedly)
+
+    def shape(key: str) -> str:
+        if key not in shapes:
+            shapes[key] = fingerprint(named[key])
+        return shapes[key]
+
+    names = naming.resolve_class_names({key: wanted(item) for key, item in named.items()}, shape)
     given: dict[str, str] = {}  # name -> fingerprint of the types sharing it
     result: dict[str, ClassName] = {}
     for key in sorted(names):
-        name, shape = names[key], fingerprint(named[key])
-        if name not in given:
-            given[name] = shape
-            scope.reserve(name)
-        elif given[name] != shape:  # a bug in the rules
+        name = names[key]
+        if given.setdefault(name, shape(key)) != shape(key):  # a bug in the rules
             raise AssertionError(f"two different types were both named {name!r}")
         result[key] = ClassName(name)
     return result
