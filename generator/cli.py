@@ -16,15 +16,13 @@ from sdkforge.bump.diff import Report, render_json, render_markdown, render_text
 from sdkforge.bump.diff import compare as compare_surfaces
 from sdkforge.cache import Cache, default_cache_dir
 from sdkforge.config import Config, GenerateOptions, load_config
-from sdkforge.diagnostics import Diagnostic
+from sdkforge.diagnostics import MAX_SHOWN, Diagnostic, rendered
 from sdkforge.emit.format import FormatStats
 from sdkforge.emit.surface import SURFACE_FILE, Surface
-from sdkforge.errors import EXIT_OK, EXIT_SPEC, ConfigError, OutputError, SdkforgeError, SpecError
+from sdkforge.errors import EXIT_OK, EXIT_SPEC, ConfigError, OutputError, SdkforgeError
 from sdkforge.output.manifest import known_formatting
 from sdkforge.output.write import Staged, check_output_folder, compare, stage
 from sdkforge.pipeline import Generated, Services, analyse, generate, valid_version
-
-MAX_SHOWN = 40
 
 
 def _version(text: str) -> str:
@@ -101,10 +99,8 @@ def _naming_options(sub: argparse.ArgumentParser) -> None:
 
 def _report(diagnostics: Sequence[Diagnostic], quiet: bool) -> None:
     shown = [d for d in diagnostics if not quiet or d.level == "error"]
-    for item in shown[:MAX_SHOWN]:
-        print(item.render(), file=sys.stderr)
-    if len(shown) > MAX_SHOWN:
-        print(f"... and {len(shown) - MAX_SHOWN} more", file=sys.stderr)
+    for line in rendered(shown):
+        print(line, file=sys.stderr)
     hidden = sum(1 for d in diagnostics if d.level == "warning") if quiet else 0
     if hidden:  # -q keeps a count, so a quiet CI log still says the spec has warnings
         print(f"sdkforge: {hidden} warning{'s' if hidden != 1 else ''} about the spec "
@@ -143,10 +139,7 @@ def _main(argv: Sequence[str] | None) -> int:
             return _diff(args, config)
         return _generate_or_check(parser, args, config)
     except SdkforgeError as exc:
-        lines = exc.report(subject)
-        if isinstance(exc, SpecError) and len(lines) > MAX_SHOWN + 1:
-            lines = [*lines[:MAX_SHOWN], f"... and {len(lines) - MAX_SHOWN - 1} more", lines[-1]]
-        print("\n".join(lines), file=sys.stderr)
+        print("\n".join(exc.report(subject)), file=sys.stderr)
         return exc.exit_code
     except RecursionError:
         print(f"sdkforge: {subject}: the spec nests schemas too deeply to generate; "

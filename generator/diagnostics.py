@@ -52,6 +52,17 @@ def _printable(text: str, keep_newlines: bool = True) -> str:
     return _UNPRINTABLE.sub(escape, text)
 
 
+MAX_SHOWN = 40  # diagnostics printed for one run; the rest are counted
+
+
+def rendered(items: list[Diagnostic], limit: int = MAX_SHOWN) -> list[str]:
+    """The report lines of `items`: the first `limit`, then a count of the rest."""
+    lines = [d.render() for d in items[:limit]]
+    if len(items) > limit:
+        lines.append(f"... and {len(items) - limit} more")
+    return lines
+
+
 @dataclass(slots=True)
 class Diagnostics:
     """A collector passed down the pipeline; stages add to it and carry on."""

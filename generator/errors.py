@@ -12,7 +12,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import ClassVar
 
-from sdkforge.diagnostics import Diagnostic
+from sdkforge.diagnostics import Diagnostic, rendered
 
 EXIT_OK, EXIT_SPEC, EXIT_USAGE, EXIT_INTERNAL = 0, 1, 2, 3
 MAX_LISTED = 20
@@ -39,7 +39,7 @@ class SpecError(SdkforgeError):
 
     def report(self, subject: str) -> list[str]:
         stopped = f"sdkforge: {subject}: stopped; nothing was written."
-        return [d.render() for d in self.diagnostics] + [stopped]
+        return [*rendered(self.diagnostics), stopped]
 
 
 def fail(file: str, pointer: str, message: str, hint: str = "") -> SpecError:
