@@ -11,7 +11,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
 from sdkforge.emit.pyexpr import TypeWriter, doc_lines, docstring_lines, literal, tuple_expr
-from sdkforge.emit.signatures import ArgView, Signature, signature
+from sdkforge.emit.signatures import ArgView, Signature, signature, signature_writer
 from sdkforge.model import ir
 from sdkforge.names import naming
 from sdkforge.names.allocate import ClassName, Identifier, ModuleName
@@ -58,10 +58,8 @@ def resource_views(api: ir.Api, names: Names) -> list[ResourceView]:
 def resource_view(
     resource: ResourceNames, names: Names, models: Mapping[str, ir.Model]
 ) -> ResourceView:
-    types = names.types
-    writer = TypeWriter(ref=lambda key: f"_models.{types[key]}", names=types, lenient_enums=False,
-                        plain=True)
-    runtime = TypeWriter(ref=lambda key: f"_models.{types[key]}", names=types, lenient_enums=False)
+    writer = signature_writer(names)
+    runtime = signature_writer(names, plain=False)
     methods = tuple(_method(op, names, models, writer, runtime) for op in resource.operations)
     deprecated = {"warnings"} if any(m.deprecated for m in methods) else set()
     imports = [f"import {m}" for m in sorted(writer.modules | runtime.modules | deprecated)]

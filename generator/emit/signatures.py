@@ -51,6 +51,14 @@ class Signature:
         return self.positional + self.keyword
 
 
+def signature_writer(names: Names, plain: bool = True) -> TypeWriter:
+    """A writer of the types a resource module spells: models as `_models.Name`; `plain` for
+    the annotations mypy reads, else the ones pydantic parses with (discriminator metadata)."""
+    types = names.types
+    return TypeWriter(ref=lambda key: f"_models.{types[key]}", names=types, lenient_enums=False,
+                      plain=plain)
+
+
 def signature(op: ir.Operation, names: Names, writer: TypeWriter) -> Signature:
     """`writer` spells the types mypy reads (plain, no pydantic metadata)."""
     path_params = tuple(sorted((p for p in op.params if p.location == "path"),

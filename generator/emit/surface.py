@@ -21,7 +21,7 @@ from dataclasses import MISSING, dataclass, field, fields
 from typing import Any, Literal
 
 from sdkforge.emit.pyexpr import TypeWriter, literal
-from sdkforge.emit.signatures import Argument, Signature, signature
+from sdkforge.emit.signatures import Argument, Signature, signature, signature_writer
 from sdkforge.model import ir
 from sdkforge.names.assign import Names, OperationKey, operation_key
 
@@ -137,9 +137,7 @@ def surface(
     writer = TypeWriter(ref=lambda key: exported[key], names=exported, lenient_enums=False,
                         plain=True)
     if signatures is None:
-        types = names.types
-        method_writer = TypeWriter(ref=lambda key: f"_models.{types[key]}", names=types,
-                                   lenient_enums=False, plain=True)
+        method_writer = signature_writer(names)
         signatures = {operation_key(op): signature(op, names, method_writer)
                       for op in api.operations}
     entries: dict[str, Entry] = {}

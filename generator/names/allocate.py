@@ -38,7 +38,3 @@ class Namespace:
             name += "_"
         self._taken.add(name)
         return name
-
-    def reserve(self, name: str) -> None:
-        """Mark `name` taken (a name given elsewhere that lives in this scope too)."""
-        self._taken.add(name)

@@ -123,8 +123,9 @@ def _field_names(
                     else naming.RESERVED_FIELD_NAMES)
         scope = Namespace(f"fields of {model.key}", reserved)
         names: dict[str, Identifier] = {}
+        own = {f.wire_name for f in model.fields}
         for wire, attribute in inherited.items():  # inherited fields keep the base's names
-            if any(f.wire_name == wire for f in model.fields):
+            if wire in own:
                 names[wire] = Identifier(scope.claim(attribute))
         for wire, spelt in sorted(wanted[model.key].items(),
                                   key=lambda item: (item[0] in shadowing, item[0])):
