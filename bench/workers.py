@@ -56,7 +56,7 @@ def sync_call(client: str, url: str) -> tuple[Callable[[], Any], Callable[[], No
     if client == "sdkforge":
         mixpeek = importlib.import_module("mixpeek")
         sdk = mixpeek.Mixpeek(base_url=url)
-        return (lambda: sdk.cluster_triggers.get_trigger_history("trg_1", limit=LIMIT)), sdk.close
+        return (lambda: sdk.cluster_triggers.get_history("trg_1", limit=LIMIT)), sdk.close
     if client == "floor":
         http = httpx.Client()
         return (lambda: json.loads(http.post(url + PATH, json={"limit": LIMIT}).content),
@@ -76,7 +76,7 @@ def async_call(
     if client == "sdkforge":
         mixpeek = importlib.import_module("mixpeek")
         sdk = mixpeek.AsyncMixpeek(base_url=url)
-        return (lambda: sdk.cluster_triggers.get_trigger_history("trg_1", limit=LIMIT)), sdk.close
+        return (lambda: sdk.cluster_triggers.get_history("trg_1", limit=LIMIT)), sdk.close
     if client == "floor":
         http = httpx.AsyncClient()
 
@@ -155,7 +155,7 @@ def parser(client: str, body: bytes) -> Callable[[], Any]:
     sdk = mixpeek.Mixpeek(base_url="http://127.0.0.1:9")
     captured: list[Any] = []
     sdk.request = captured.append
-    sdk.cluster_triggers.get_trigger_history("trg_1", limit=1000)
+    sdk.cluster_triggers.get_history("trg_1", limit=1000)
     request = httpx.Request("POST", "http://127.0.0.1:9" + PATH)
     response = httpx.Response(200, content=body, headers={"content-type": "application/json"},
                               request=request)

@@ -50,7 +50,7 @@ def test_generate_writes_package_readme_and_manifest(tmp_path: Path) -> None:
     assert result.returncode == 0, result.stderr
     assert (out / "mixpeek" / "__init__.py").is_file()
     assert (out / "mixpeek" / "py.typed").is_file()
-    assert (out / "README.md").read_text().count("get_trigger_history") >= 1
+    assert (out / "README.md").read_text().count("get_history") >= 1
     assert (out / ".sdkforge-manifest.json").is_file()
     assert "wrote" in result.stdout
 

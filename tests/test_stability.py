@@ -52,8 +52,10 @@ def test_bump_renames_nothing_that_stays(old: str, new: str) -> None:
     assert {k: (classes_a[k], classes_b[k]) for k in shared if classes_a[k] != classes_b[k]} == {}
     ops = methods_a.keys() & methods_b.keys()
     assert len(ops) > 50
-    assert {k: (methods_a[k][1], methods_b[k][1])
-            for k in ops if methods_a[k][1] != methods_b[k][1]} == {}
+    # A method keeps its name while it stays in its resource (a method that moves drops the
+    # words of its new resource: `organizations.delete_user` -> `organization_users.delete`).
+    assert {k: (methods_a[k], methods_b[k]) for k in ops
+            if methods_a[k][0] == methods_b[k][0] and methods_a[k][1] != methods_b[k][1]} == {}
     same_params = params_a.keys() & params_b.keys()
     assert len(same_params) > 100
     assert {k: (params_a[k], params_b[k]) for k in same_params if params_a[k] != params_b[k]} == {}

@@ -17,20 +17,20 @@ from typing import assert_type
 import mixpeek
 
 client = mixpeek.Mixpeek(base_url="http://127.0.0.1:8000", max_retries=0)
-r = client.cluster_triggers.get_trigger_history("trg_1", limit=10, status_filter=None)
+r = client.cluster_triggers.get_history("trg_1", limit=10, status_filter=None)
 assert_type(r, mixpeek.models.TriggerHistoryResponse)
 assert_type(r.executions[0].triggered_at, datetime.datetime)
 assert_type(r.executions[0].execution_time_ms, int | None)
 assert_type(r.total, int)
 try:
-    client.cluster_triggers.get_trigger_history("missing")
+    client.cluster_triggers.get_history("missing")
 except mixpeek.NotFoundError as e:
     print(e.body.error.message, e.status_code)
 
 
 async def main() -> None:
     async with mixpeek.AsyncMixpeek() as aclient:
-        h = await aclient.cluster_triggers.get_trigger_history("trg_1", offset=5, timeout=3.0)
+        h = await aclient.cluster_triggers.get_history("trg_1", offset=5, timeout=3.0)
         assert_type(h, mixpeek.models.TriggerHistoryResponse)
 """
 
@@ -38,10 +38,10 @@ BAD = """
 import mixpeek
 
 client = mixpeek.Mixpeek()
-client.cluster_triggers.get_trigger_history("trg_1", limit="ten")
-client.cluster_triggers.get_trigger_history(trigger_id=1)
-client.cluster_triggers.get_trigger_history("trg_1", 10)
-client.cluster_triggers.get_trigger_history("trg_1", offset=None)
+client.cluster_triggers.get_history("trg_1", limit="ten")
+client.cluster_triggers.get_history(trigger_id=1)
+client.cluster_triggers.get_history("trg_1", 10)
+client.cluster_triggers.get_history("trg_1", offset=None)
 """
 
 

@@ -35,6 +35,9 @@ _PRIMITIVES: dict[ir.PrimitiveKind, tuple[str, str | None]] = {
     "file": ("FileTypes", None),  # the runtime's upload type, imported by every resource module
 }
 
+# The builtin types a type expression may spell, which a method of that name would shadow.
+SHADOWABLE_BUILTINS = frozenset({"str", "int", "float", "bool", "bytes", "list", "tuple", "dict"})
+
 
 @dataclass(slots=True)
 class TypeWriter:
@@ -48,27 +51,36 @@ class TypeWriter:
     names: Mapping[str, str]
     lenient_enums: bool
     plain: bool = False  # no Annotated metadata: for annotations mypy reads and cast() targets
+    # Builtin types a class body shadows with a method of the same name (`def list`): spelt
+    # `builtins.list` so annotations after that method still name the type.
+    shadowed: frozenset[str] = frozenset()
     modules: set[str] = field(default_factory=set)
     typing: set[str] = field(default_factory=set)
     keys: set[str] = field(default_factory=set)
     uses_lenient: bool = False
     uses_discriminator: bool = False
 
+    def _builtin(self, name: str) -> str:
+        if name in self.shadowed:
+            self.modules.add("builtins")
+            return f"builtins.{name}"
+        return name
+
     def expr(self, t: ir.TypeRef) -> str:
         if isinstance(t, ir.Primitive):
             text, module = _PRIMITIVES[t.kind]
             if module:
                 self.modules.add(module)
-            return text
+            return self._builtin(text)
         if isinstance(t, ir.AnyValue):
             self.typing.add("Any")
             return "Any"
         if isinstance(t, ir.ListOf):
-            return f"list[{self.expr(t.item)}]"
+            return f"{self._builtin('list')}[{self.expr(t.item)}]"
         if isinstance(t, ir.TupleOf):
-            return f"tuple[{', '.join(self.expr(i) for i in t.items)}]"
+            return f"{self._builtin('tuple')}[{', '.join(self.expr(i) for i in t.items)}]"
         if isinstance(t, ir.DictOf):
-            return f"dict[str, {self.expr(t.value)}]"
+            return f"{self._builtin('dict')}[{self._builtin('str')}, {self.expr(t.value)}]"
         if isinstance(t, ir.Nullable):
             inner = self.expr(t.inner)
             return (inner if inner.endswith("| None") or inner == "None" or inner == "Any"

@@ -58,8 +58,9 @@ def resource_views(api: ir.Api, names: Names) -> list[ResourceView]:
 def resource_view(
     resource: ResourceNames, names: Names, models: Mapping[str, ir.Model]
 ) -> ResourceView:
-    writer = signature_writer(names)
-    runtime = signature_writer(names, plain=False)
+    defined = [names.method(op) for op in resource.operations]
+    writer = signature_writer(names, methods=defined)
+    runtime = signature_writer(names, plain=False, methods=defined)
     methods = tuple(_method(op, names, models, writer, runtime) for op in resource.operations)
     deprecated = {"warnings"} if any(m.deprecated for m in methods) else set()
     imports = [f"import {m}" for m in sorted(writer.modules | runtime.modules | deprecated)]

@@ -9,9 +9,10 @@ fields in the spec's order, then `body` for a body that is not flattened); then
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 
-from sdkforge.emit.pyexpr import TypeWriter, literal
+from sdkforge.emit.pyexpr import SHADOWABLE_BUILTINS, TypeWriter, literal
 from sdkforge.model import ir
 from sdkforge.names.allocate import Identifier
 from sdkforge.names.assign import BODY_ARGUMENT, CONTENT_TYPE_ARGUMENT, ArgumentKey, Names
@@ -51,12 +52,15 @@ class Signature:
         return self.positional + self.keyword
 
 
-def signature_writer(names: Names, plain: bool = True) -> TypeWriter:
+def signature_writer(
+    names: Names, plain: bool = True, methods: Iterable[str] = ()
+) -> TypeWriter:
     """A writer of the types a resource module spells: models as `_models.Name`; `plain` for
-    the annotations mypy reads, else the ones pydantic parses with (discriminator metadata)."""
+    the annotations mypy reads, else the ones pydantic parses with (discriminator metadata);
+    `methods`, the names the resource class defines (builtin types they shadow are qualified)."""
     types = names.types
     return TypeWriter(ref=lambda key: f"_models.{types[key]}", names=types, lenient_enums=False,
-                      plain=plain)
+                      plain=plain, shadowed=frozenset(methods) & SHADOWABLE_BUILTINS)
 
 
 def signature(op: ir.Operation, names: Names, writer: TypeWriter) -> Signature:

@@ -112,7 +112,9 @@ def digest(*texts: str) -> str:
 
 
 def members(annotation: str) -> tuple[str, ...]:
-    """The members of a type union as written: `list[A | B] | None` -> ("None", "list[A | B]")."""
+    """The members of a type union as written: `list[A | B] | None` -> ("None", "list[A | B]").
+    A builtin qualified because a method shadows it (`builtins.list`) is the plain builtin."""
+    annotation = annotation.replace("builtins.", "")
     parts: list[str] = []
     depth = 0
     start = 0

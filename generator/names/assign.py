@@ -23,7 +23,9 @@ from sdkforge.names.modules import assign_modules
 OperationKey = tuple[str, str]  # (path, method): an operation's identity
 ArgumentKey = tuple[str, str]  # (location or "body", wire name): a method argument's identity
 
-RESERVED_METHOD_NAMES = frozenset({"with_raw_response", "with_streaming_response"})
+# `int` is spelt by every method's `max_retries: int` (other builtin types that a method of
+# their name shadows are written `builtins.list` by the resource module's type writer).
+RESERVED_METHOD_NAMES = frozenset({"with_raw_response", "with_streaming_response", "int"})
 
 # Fixed names every generated package uses (reserved in their scopes by `naming`).
 BODY_ARGUMENT = Identifier("body")  # a request body that is not flattened into keywords
@@ -81,7 +83,7 @@ def assign(api: ir.Api, package: str | None = None, client: str | None = None) -
     resources = _resources(api.operations)
     methods: dict[OperationKey, Identifier] = {}
     for resource in resources:
-        methods.update(_method_names(resource.operations))
+        methods.update(_method_names(resource.operations, resource.attribute))
     models = {m.key: m for m in api.models}
     arguments = {operation_key(op): _arguments(op, models, wanted_fields) for op in api.operations}
     package_name = ModuleName(naming.snake(package) if package else naming.package_name(api.title))
@@ -162,12 +164,32 @@ def _resources(operations: tuple[ir.Operation, ...]) -> tuple[ResourceNames, ...
     return tuple(result)
 
 
-def _method_names(operations: tuple[ir.Operation, ...]) -> dict[OperationKey, Identifier]:
+def _short_names(operations: tuple[ir.Operation, ...], resource: str) -> dict[OperationKey, str]:
+    """Each operation's method name without the words that repeat its resource
+    (`client.droplets.list`, not `client.droplets.droplets_list`), unless the shorter name
+    would be shared with another operation's: those keep their full names."""
+    full = {operation_key(op): naming.method_name(op.operation_id, op.method, op.path)
+            for op in operations}
+    short = {key: naming.without_resource(name, resource) or name for key, name in full.items()}
+    counts: dict[str, int] = {}
+    for name in {*full.values(), *short.values()}:
+        counts[name] = 0
+    for key in full:
+        counts[short[key]] += 1
+        if short[key] != full[key]:
+            counts[full[key]] += 1
+    return {key: short[key] if counts[short[key]] == 1 else full[key] for key in full}
+
+
+def _method_names(
+    operations: tuple[ir.Operation, ...], resource: str
+) -> dict[OperationKey, Identifier]:
     """Methods that would share a name are qualified by the path segments that tell them
     apart (then by HTTP method); the rule looks only at the colliding operations."""
+    names = _short_names(operations, resource)
     groups: dict[str, list[ir.Operation]] = {}
     for op in operations:
-        groups.setdefault(naming.method_name(op.operation_id, op.method, op.path), []).append(op)
+        groups.setdefault(names[operation_key(op)], []).append(op)
     chosen: dict[OperationKey, str] = {}
     for name, ops in groups.items():
         if len(ops) == 1 and name not in RESERVED_METHOD_NAMES:

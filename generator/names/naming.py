@@ -198,6 +198,37 @@ def method_name(operation_id: str, method: str, path: str) -> str:
     return snake(operation_id)
 
 
+def _singular(word: str) -> str:
+    for plural, single in (("ies", "y"), ("sses", "ss"), ("xes", "x"), ("ches", "ch"),
+                           ("shes", "sh"), ("s", "")):
+        if word.endswith(plural) and len(word) > len(plural) + 1 and not word.endswith("ss"):
+            return word[: -len(plural)] + single
+    return word
+
+
+def without_resource(method: str, resource: str) -> str | None:
+    """The method's name without the words that repeat its resource, or None when nothing
+    repeats or nothing would be left. The repeat is the resource's words (or their last ones;
+    singular or plural) at the start of the name or right after its first word:
+    `chat_post_message` in `chat` -> post_message; `droplets_list` in `droplets` -> list;
+    `create_batch` in `bucket_batches` -> create; `get_customers_customer` in `customers` ->
+    get_customer. Elsewhere the words say something (`add_objects_to_batch` stays)."""
+    have, own = method.split("_"), resource.split("_")
+    for size in range(len(own), 0, -1):
+        tail = own[-size:]
+        for start in (0, 1):
+            run = have[start : start + size]
+            if len(run) == size and all(
+                a == b or _singular(a) == _singular(b) for a, b in zip(run, tail, strict=True)
+            ):
+                left = "_".join(have[:start] + have[start + size :])
+                if not left or left[0].isdigit() or keyword.iskeyword(left) or (
+                        keyword.issoftkeyword(left)):
+                    return None
+                return left
+    return None
+
+
 def resource_name(tags: Sequence[object], path: str) -> str:
     """The first non-empty tag; else the first path segment that is not a version or a parameter."""
     for tag in tags[:1]:

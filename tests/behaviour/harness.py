@@ -14,7 +14,7 @@ from .server import LoopbackServer
 
 class Harness:
     """Runs calls of either client kind:
-    `h.run(h.client.cluster_triggers.get_trigger_history(...))`.
+    `h.run(h.client.cluster_triggers.get_history(...))`.
 
     For the sync client the call has already happened when `run` gets its value; for the async
     client `run` awaits the coroutine on one event loop kept for the whole test.
@@ -37,7 +37,7 @@ class Harness:
 
     def history(self, *args: Any, client: Any = None, **kwargs: Any) -> Any:
         target = self.client if client is None else client
-        return self.run(target.cluster_triggers.get_trigger_history(*args, **kwargs))
+        return self.run(target.cluster_triggers.get_history(*args, **kwargs))
 
     def close_client(self, client: Any) -> None:
         self.run(client.close())

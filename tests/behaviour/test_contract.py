@@ -314,7 +314,7 @@ def test_contract_rejects_requests_the_spec_does_not_allow(
     server.reply(200, json=HISTORY)
     server.reply(200, json=HISTORY)
     with mixpeek.Mixpeek(base_url=server.url, max_retries=0, timeout=5.0) as client:
-        history = client.cluster_triggers.get_trigger_history
+        history = client.cluster_triggers.get_history
         history("trg_1", limit=0)  # minimum: 1
         history("trg_1", extra_body={"offset": "ten"})  # integer
         history("trg_1", extra_headers={"Content-Type": "text/csv"})
@@ -352,13 +352,13 @@ def test_seed_client_requests_match_the_spec(
     server.reply(200, json=HISTORY)
     if kind == "sync":
         with mixpeek.Mixpeek(base_url=server.url, max_retries=0, timeout=5.0) as client:
-            client.cluster_triggers.get_trigger_history(*args, **kwargs)
+            client.cluster_triggers.get_history(*args, **kwargs)
     else:
 
         async def main() -> None:
             async with mixpeek.AsyncMixpeek(base_url=server.url, max_retries=0,
                                             timeout=5.0) as client:
-                await client.cluster_triggers.get_trigger_history(*args, **kwargs)
+                await client.cluster_triggers.get_history(*args, **kwargs)
 
         asyncio.run(main())
     seed_contract.assert_valid(server, expected_requests=1)
@@ -373,7 +373,7 @@ def test_seed_client_retried_attempts_match_the_spec(seed_contract: Contract,
     with mixpeek.Mixpeek(
         base_url=server.url, max_retries=2, timeout=5.0, retry_base_delay=0.01, retry_max_delay=0.02
     ) as client:
-        client.cluster_triggers.get_trigger_history("trg 1/2", limit=3, status_filter=None)
+        client.cluster_triggers.get_history("trg 1/2", limit=3, status_filter=None)
     seed_contract.assert_valid(server, expected_requests=3)
 
 
@@ -437,10 +437,10 @@ Call = Callable[[Any, ModuleType], Any]
 
 FEATURE_CALLS_31: dict[str, Call] = {
     # JSON bodies
-    "createPet-required-only": lambda c, m: c.pets.create_pet(
+    "createPet-required-only": lambda c, m: c.pets.create(
         name="Rex", pet_type="dog", owner_id=None
     ),
-    "createPet-every-keyword": lambda c, m: c.pets.create_pet(
+    "createPet-every-keyword": lambda c, m: c.pets.create(
         name="Tom",
         pet_type="cat",
         owner_id=OWNER_ID,
@@ -453,7 +453,7 @@ FEATURE_CALLS_31: dict[str, Call] = {
         ),
         secret_note="bites",
     ),
-    "updatePet-vendor-json-and-header": lambda c, m: c.pets.update_pet(
+    "updatePet-vendor-json-and-header": lambda c, m: c.pets.update(
         str(PET_ID), nickname=None, status="sold", tags=[], x_request_id=uuid.UUID(int=42)
     ),
     "bookAppointment-dates-duration-decimal": lambda c, m: c.pets.book_appointment(
@@ -508,24 +508,24 @@ FEATURE_CALLS_31: dict[str, Call] = {
         pet_id=PET_ID, quantity=1, gift_wrap=False, note="leave at door",
         content_type="application/x-www-form-urlencoded"
     ),
-    "sendFeedback-form": lambda c, m: c.feedback.send_feedback(
+    "sendFeedback-form": lambda c, m: c.feedback.send(
         name="Ann Lee", email="ann@example.com", rating=5,
         subscribe=True, topics=["food", "toys & games"]
     ),
-    "uploadFiles-multipart": lambda c, m: c.files.upload_files(
+    "uploadFiles-multipart": lambda c, m: c.files.upload(
         file=("report.pdf", b"%PDF-1.7", "application/pdf"),
         attachments=[b"one", ("two.png", io.BytesIO(b"\x89PNG"), "image/png")],
         description="Vaccination record",
         labels=["vet", "2024"],
         pet_id=PET_ID,
     ),
-    "uploadFiles-multipart-file-only": lambda c, m: c.files.upload_files(file=b"x"),
+    "uploadFiles-multipart-file-only": lambda c, m: c.files.upload(file=b"x"),
     "uploadPhoto-octet-stream": lambda c, m: c.pets.upload_photo(
         PET_ID, body=b"\x89PNG\r\n\x1a\n\x00\xff"
     ),
     "setNotes-text": lambda c, m: c.pets.set_notes(PET_ID, body="Eats at 8.\nLikes Würstchen."),
     # parameters: query styles, header, cookie, path
-    "listPets-every-query-style": lambda c, m: c.pets.list_pets(
+    "listPets-every-query-style": lambda c, m: c.pets.list(
         limit=10,
         tags=["friendly", "small & cute"],
         status=["available", "pending"],
@@ -533,17 +533,17 @@ FEATURE_CALLS_31: dict[str, Call] = {
         fields=["id", "name"],
         filter=m.models.ListPetsFilter(color="red", size="small", min_age=2),
     ),
-    "listPets-no-parameters": lambda c, m: c.pets.list_pets(),
-    "searchPets-form-objects": lambda c, m: c.pets.search_pets(
+    "listPets-no-parameters": lambda c, m: c.pets.list(),
+    "searchPets-form-objects": lambda c, m: c.pets.search(
         near=m.models.SearchPetsNear(lat=52.5, lon=13.4),
         paging=m.models.SearchPetsPaging(cursor="abc", size=10),
     ),
-    "getPet-header-and-cookie": lambda c, m: c.pets.get_pet(
+    "getPet-header-and-cookie": lambda c, m: c.pets.get(
         PET_ID, accept_language="de-CH", x_request_id=uuid.UUID(int=7), cart_id="c 1"
     ),
-    "deletePet-basic-auth": lambda c, m: c.pets.delete_pet("p 1/2"),
+    "deletePet-basic-auth": lambda c, m: c.pets.delete("p 1/2"),
     "listNotifications-int64-path": lambda c, m: c.store.list_notifications(2**40),
-    "downloadFile-path-with-slash": lambda c, m: c.files.download_file("reports/2024 q1.pdf"),
+    "downloadFile-path-with-slash": lambda c, m: c.files.download("reports/2024 q1.pdf"),
     "getNotes-and-downloadPhoto": lambda c, m: (c.pets.get_notes(PET_ID),
                                                 c.pets.download_photo(PET_ID)),
     "public-operations": lambda c, m: (c.pets.list_categories(), c.store.get_inventory(),
@@ -551,35 +551,35 @@ FEATURE_CALLS_31: dict[str, Call] = {
 }
 
 FEATURE_CALLS_30: dict[str, Call] = {
-    "getFolder": lambda c, m: c.folders.get_folder(FOLDER_ID),
-    "updateFolder-nullable-json": lambda c, m: c.folders.update_folder(
+    "getFolder": lambda c, m: c.folders.get(FOLDER_ID),
+    "updateFolder-nullable-json": lambda c, m: c.folders.update(
         FOLDER_ID, name="Docs", parent_id=None, description=None
     ),
-    "updateFolder-values": lambda c, m: c.folders.update_folder(
+    "updateFolder-values": lambda c, m: c.folders.update(
         FOLDER_ID, name="Docs", parent_id=FOLDER_ID, description="mine"
     ),
     "listEntries-form-and-pipe": lambda c, m: c.folders.list_entries(
         FOLDER_ID, kinds=["file", "folder"], order_by=["name", "size"]
     ),
-    "uploadFile-multipart": lambda c, m: c.files.upload_file(
+    "uploadFile-multipart": lambda c, m: c.files.upload(
         file=("cat.png", b"\x89PNG", "image/png"),
         thumbnails=[("s.png", b"small", "image/png"), ("m.png", b"medium", "image/png")],
         folder_id=FOLDER_ID,
         tags=["pets", "cats"],
         description="a cat",
     ),
-    "uploadFile-multipart-required-only": lambda c, m: c.files.upload_file(
+    "uploadFile-multipart-required-only": lambda c, m: c.files.upload(
         file=b"x", folder_id=FOLDER_ID
     ),
-    "getFileMeta-and-download": lambda c, m: (c.files.get_file_meta(FILE_ID),
+    "getFileMeta-and-download": lambda c, m: (c.files.get_meta(FILE_ID),
                                               c.files.download_content(FILE_ID)),
     "replaceContent-if-match-and-bytes": lambda c, m: c.files.replace_content(
         FILE_ID, if_match='"v3"', body=b"\x00\x01"
     ),
-    "createShare-form": lambda c, m: c.shares.create_share(
+    "createShare-form": lambda c, m: c.shares.create(
         file_id=FILE_ID, email="bob@example.com", expires_in_days=7, can_edit=True
     ),
-    "createShare-form-required-only": lambda c, m: c.shares.create_share(
+    "createShare-form-required-only": lambda c, m: c.shares.create(
         file_id=FILE_ID, email="bob@example.com"
     ),
     "emptyTrash-basic-auth": lambda c, m: c.admin.empty_trash(),

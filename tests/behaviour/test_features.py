@@ -221,7 +221,7 @@ def test_json_body_from_keywords_unset_omitted_none_is_null(
     client: Any, server: LoopbackServer
 ) -> None:
     server.reply(201, json=TOM)
-    client.pets.create_pet(
+    client.pets.create(
         name="Rex",
         pet_type="dog",
         owner_id=None,
@@ -244,7 +244,7 @@ def test_json_body_from_keywords_unset_omitted_none_is_null(
     }
 
     server.reply(201, json=TOM)
-    client.pets.create_pet(name="Rex", pet_type="dog", owner_id=OWNER_ID)
+    client.pets.create(name="Rex", pet_type="dog", owner_id=OWNER_ID)
     # Defaults (tags: []) are the server's business: nothing unset is sent.
     assert server.requests[-1].json() == {"name": "Rex", "pet_type": "dog",
                                           "owner_id": str(OWNER_ID)}
@@ -253,7 +253,7 @@ def test_json_body_from_keywords_unset_omitted_none_is_null(
 def test_read_only_fields_are_not_request_keywords_nor_required(features: ModuleType) -> None:
     models = features.models
     params = inspect.signature(
-        importlib.import_module("features.resources.pets").Pets.create_pet
+        importlib.import_module("features.resources.pets").Pets.create
     ).parameters
     assert "id" not in params and "secret_note" in params  # readOnly dropped, writeOnly kept
     owner = models.Owner(name="Ann")  # `id` is required but readOnly
@@ -272,7 +272,7 @@ def test_model_instance_as_nested_keyword(client: Any, features: ModuleType,
     server.reply(201, json=TOM)
     implanted = datetime.datetime(2024, 1, 2, 3, 4, 5, tzinfo=datetime.UTC)
     chip = features.models.NewPetMicrochip(code="985-1", implanted_at=implanted)
-    client.pets.create_pet(name="Rex", pet_type="dog", owner_id=None, microchip=chip)
+    client.pets.create(name="Rex", pet_type="dog", owner_id=None, microchip=chip)
     assert server.requests[-1].json()["microchip"] == {"code": "985-1",
                                                        "implanted_at": "2024-01-02T03:04:05Z"}
 
@@ -329,7 +329,7 @@ def test_vendor_json_content_type(client: Any, features: ModuleType,
                                   server: LoopbackServer) -> None:
     server.reply(200, json=TOM)
     request_id = uuid.UUID(int=7)
-    pet = client.pets.update_pet(str(PET_ID), nickname=None, status="sold", x_request_id=request_id)
+    pet = client.pets.update(str(PET_ID), nickname=None, status="sold", x_request_id=request_id)
     assert isinstance(pet, features.models.Cat)
     seen = server.requests[-1]
     assert (seen.method, seen.path) == ("PATCH", f"/pets/{PET_ID}")
@@ -340,7 +340,7 @@ def test_vendor_json_content_type(client: Any, features: ModuleType,
 
 def test_form_body(client: Any, server: LoopbackServer) -> None:
     server.reply(204)
-    result = client.feedback.send_feedback(
+    result = client.feedback.send(
         name="Ann", email="ann@example.com", rating=5, subscribe=True, topics=["food", "toys"]
     )
     assert result is None
@@ -361,7 +361,7 @@ def test_multipart_file_array_of_files_and_plain_fields(
     client: Any, features: ModuleType, server: LoopbackServer
 ) -> None:
     server.reply(201, json={"id": "f_1", "name": "report.pdf", "size": 8, "attachments": 2})
-    info = client.files.upload_files(
+    info = client.files.upload(
         file=("report.pdf", b"%PDF-1.7", "application/pdf"),
         attachments=[b"one", ("two.png", b"\x89PNG", "image/png")],
         description="Vaccination record",
@@ -429,7 +429,7 @@ def test_one_operation_json_by_default_or_form_when_chosen(
 
 def test_query_styles_decoded(client: Any, features: ModuleType, server: LoopbackServer) -> None:
     server.reply(200, json={"items": []})
-    page = client.pets.list_pets(
+    page = client.pets.list(
         limit=10,
         tags=["friendly", "small"],
         status=["available", "pending"],
@@ -458,7 +458,7 @@ def test_space_delimited_query_uses_percent_20(client: Any, server: LoopbackServ
     """OpenAPI's style table: spaceDelimited is `color=blue%20black%20brown` (a `+` is form
     encoding)."""
     server.reply(200, json={"items": []})
-    client.pets.list_pets(sort=["name", "-born"])
+    client.pets.list(sort=["name", "-born"])
     assert server.requests[-1].query_string == "sort=name%20-born"
 
 
@@ -468,7 +468,7 @@ def test_form_not_exploded_query_separates_with_literal_commas(
     """OpenAPI's style table (RFC 6570 form expansion): `color=blue,black,brown`; a `%2C` would be
     a comma inside one value, so ["a,b"] and ["a", "b"] must not look the same."""
     server.reply(200, json={"items": []})
-    client.pets.list_pets(status=["available", "pending"])
+    client.pets.list(status=["available", "pending"])
     assert server.requests[-1].query_string == "status=available,pending"
 
 
@@ -476,7 +476,7 @@ def test_query_objects_form_exploded_and_not(client: Any, features: ModuleType,
                                              server: LoopbackServer) -> None:
     server.reply(200, json={"items": []})
     with pytest.warns(DeprecationWarning):
-        client.pets.search_pets(
+        client.pets.search(
             near=features.models.SearchPetsNear(lat=52.5, lon=13.4),
             paging=features.models.SearchPetsPaging(cursor="abc", size=10),
         )
@@ -490,12 +490,12 @@ def test_header_cookie_and_overridden_path_parameter(client: Any, features: Modu
                                                      server: LoopbackServer) -> None:
     # The path-level `pet_id` is a string; getPet overrides it with a UUID.
     params = inspect.signature(
-        importlib.import_module("features.resources.pets").Pets.get_pet
+        importlib.import_module("features.resources.pets").Pets.get
     ).parameters
     assert params["pet_id"].annotation == "uuid.UUID"
     server.reply(200, json=TOM)
     request_id = uuid.UUID(int=42)
-    client.pets.get_pet(PET_ID, accept_language="de", x_request_id=request_id, cart_id="c 1")
+    client.pets.get(PET_ID, accept_language="de", x_request_id=request_id, cart_id="c 1")
     seen = server.requests[-1]
     assert (seen.method, seen.path, seen.query_string) == ("GET", f"/pets/{PET_ID}", "")
     assert seen.header("Accept-Language") == "de"
@@ -503,7 +503,7 @@ def test_header_cookie_and_overridden_path_parameter(client: Any, features: Modu
     assert seen.header("Cookie") == "cart_id=c%201"
 
     server.reply(200, json=TOM)
-    client.pets.get_pet(PET_ID)
+    client.pets.get(PET_ID)
     seen = server.requests[-1]
     assert seen.header("Cookie") is None and seen.header("X-Request-Id") is None
     assert seen.header("Accept-Language") is None  # a default is the server's business
@@ -518,7 +518,7 @@ def test_discriminated_union_by_const_and_enum_values(
     models = features.models
     for payload, cls in ((TOM, models.Cat), (REX, models.Dog), (KIWI, models.Bird)):
         server.reply(200, json=payload)
-        pet = client.pets.get_pet(PET_ID)
+        pet = client.pets.get(PET_ID)
         assert type(pet) is cls, (payload, type(pet))
         assert pet.id == PET_ID and pet.name == payload["name"]
     assert pet.can_talk is True and pet.wingspan_cm == 21.5
@@ -533,11 +533,11 @@ def test_a_response_type_is_made_and_compiled_once_per_operation(
 
     for _ in range(3):
         server.reply(200, json=TOM)
-        assert type(client.pets.get_pet(PET_ID)) is features.models.Cat
+        assert type(client.pets.get(PET_ID)) is features.models.Cat
     compiled = len(_response._ADAPTERS)
     for _ in range(3):
         server.reply(200, json=REX)
-        assert type(client.pets.get_pet(PET_ID)) is features.models.Dog
+        assert type(client.pets.get(PET_ID)) is features.models.Dog
     assert len(_response._ADAPTERS) == compiled
 
 
@@ -590,17 +590,17 @@ def test_two_success_codes_with_different_schemas(client: Any, features: ModuleT
                                                   server: LoopbackServer) -> None:
     models = features.models
     server.reply(201, json=TOM, headers={"Location": f"https://eu.features.example/v2/pets/{PET_ID}"})
-    assert type(client.pets.create_pet(name="Tom", pet_type="cat", owner_id=None)) is models.Cat
+    assert type(client.pets.create(name="Tom", pet_type="cat", owner_id=None)) is models.Cat
     review = {"review_id": str(OWNER_ID), "queue_position": 3, "reason": "no photo"}
     server.reply(202, json=review)
-    queued = client.pets.create_pet(name="Tom", pet_type="cat", owner_id=None)
+    queued = client.pets.create(name="Tom", pet_type="cat", owner_id=None)
     assert type(queued) is models.Review
     assert queued.review_id == OWNER_ID and queued.queue_position == 3
 
 
 def test_204_returns_none(client: Any, server: LoopbackServer) -> None:
     server.reply(204)
-    assert client.pets.delete_pet(str(PET_ID)) is None
+    assert client.pets.delete(str(PET_ID)) is None
     assert (server.requests[-1].method, server.requests[-1].path) == ("DELETE", f"/pets/{PET_ID}")
 
 
@@ -609,14 +609,14 @@ def test_default_error_response_raises_the_status_class_with_parsed_body(
 ) -> None:
     server.reply(409, json=ERROR)
     with pytest.raises(features.ConflictError) as caught:
-        client.pets.create_pet(name="Tom", pet_type="cat", owner_id=None)
+        client.pets.create(name="Tom", pet_type="cat", owner_id=None)
     assert caught.value.status_code == 409
     assert isinstance(caught.value.body, features.models.Error), type(caught.value.body)
     assert caught.value.body.details == ["name"]
 
     server.reply(418, json={"code": "teapot", "message": "I am a teapot"})
     with pytest.raises(features.APIStatusError) as caught:
-        client.pets.delete_pet(str(PET_ID))
+        client.pets.delete(str(PET_ID))
     assert type(caught.value) is features.APIStatusError and caught.value.status_code == 418
     assert isinstance(caught.value.body, features.models.Error), type(caught.value.body)
     assert caught.value.body.code == "teapot"
@@ -628,7 +628,7 @@ def test_error_schema_extending_a_base_with_all_of(client: Any, features: Module
     server.reply(422, json={"code": "invalid", "message": "check the fields",
                             "fields": {"name": "too short"}})
     with pytest.raises(features.UnprocessableEntityError) as caught:
-        client.pets.create_pet(name="", pet_type="cat", owner_id=None)
+        client.pets.create(name="", pet_type="cat", owner_id=None)
     body = caught.value.body
     assert type(body) is models.ValidationError
     assert isinstance(body, models.Error)  # allOf [$ref Error, {...}] extends Error
@@ -644,7 +644,7 @@ def test_explicit_404_response_raises_not_found_with_parsed_body(
 ) -> None:
     server.reply(404, json={"code": "not_found", "message": "no such pet"})
     with pytest.raises(features.NotFoundError) as caught:
-        client.pets.get_pet(PET_ID)
+        client.pets.get(PET_ID)
     assert isinstance(caught.value.body, features.models.Error)
     assert caught.value.body.message == "no such pet"
 
@@ -657,7 +657,7 @@ def test_binary_downloads_return_bytes(client: Any, server: LoopbackServer) -> N
         200, body=b"%PDF\x00\xff", content_type="application/octet-stream",
         headers={"Content-Disposition": 'attachment; filename="report.pdf"'},
     )
-    data = client.files.download_file("f_1")
+    data = client.files.download("f_1")
     assert data == b"%PDF\x00\xff" and isinstance(data, bytes)
 
 
@@ -671,7 +671,7 @@ def test_unknown_enum_value_in_a_response_does_not_fail(
     client: Any, server: LoopbackServer
 ) -> None:
     server.reply(200, json={**TOM, "status": "quarantined"})
-    pet = client.pets.get_pet(PET_ID)
+    pet = client.pets.get(PET_ID)
     assert pet.status == "quarantined"
     server.reply(201, json={"pet_id": str(PET_ID), "quantity": 1, "status": "lost", "size": "huge"})
     order = client.store.place_order(pet_id=PET_ID, quantity=1)
@@ -760,10 +760,10 @@ def test_nullable_spellings_in_3_1(client: Any, features: ModuleType,
         models.NewPet(name="Rex", pet_type="dog")
     # optional + nullable (type: [string, 'null'] and anyOf [$ref, null]) in a response.
     server.reply(200, json={**TOM, "nickname": None, "owner": None})
-    pet = client.pets.get_pet(PET_ID)
+    pet = client.pets.get(PET_ID)
     assert pet.nickname is None and pet.owner is None
     server.reply(200, json={"items": [TOM], "next_cursor": None})
-    assert client.pets.list_pets().next_cursor is None
+    assert client.pets.list().next_cursor is None
 
 
 def test_recursive_and_mutually_recursive_models(client: Any, features: ModuleType,
@@ -787,7 +787,7 @@ def test_recursive_and_mutually_recursive_models(client: Any, features: ModuleTy
     owner = {"id": 1, "name": "Ann",
              "household": {"name": "Smiths", "members": [{"id": 2, "name": "Bob"}]}}
     server.reply(200, json={**TOM, "owner": owner})
-    pet = client.pets.get_pet(PET_ID)
+    pet = client.pets.get(PET_ID)
     assert isinstance(pet.owner, models.Owner) and isinstance(pet.owner.household, models.Household)
     assert pet.owner.household.members[0].name == "Bob"
 
@@ -795,7 +795,7 @@ def test_recursive_and_mutually_recursive_models(client: Any, features: ModuleTy
 def test_additional_properties_and_prefix_items(client: Any, server: LoopbackServer) -> None:
     server.reply(200, json={**TOM, "location": [52.5, 13.4], "attributes": {"indoor": True},
                             "microchipped": True})
-    pet = client.pets.get_pet(PET_ID)
+    pet = client.pets.get(PET_ID)
     assert pet.location == (52.5, 13.4)
     assert pet.attributes == {"indoor": True}
     # additionalProperties: true keeps unknown fields
@@ -856,8 +856,8 @@ def test_async_client_sends_and_parses_the_same(features: ModuleType,
                                                 server: LoopbackServer) -> None:
     async def run() -> tuple[Any, Any]:
         async with features.AsyncFeatures(base_url=server.url, max_retries=0, timeout=5.0) as c:
-            created = await c.pets.create_pet(name="Rex", pet_type="dog", owner_id=None)
-            listed = await c.pets.list_pets(fields=["id", "name"],
+            created = await c.pets.create(name="Rex", pet_type="dog", owner_id=None)
+            listed = await c.pets.list(fields=["id", "name"],
                                             filter=features.models.ListPetsFilter(color="red"))
             return created, listed
 
@@ -898,7 +898,7 @@ def test_every_credential_from_its_environment_variable(
         c.store.list_toys()
         assert server.requests[-1].header("Authorization") == "Bearer sk_env"
         server.reply(204)
-        c.pets.delete_pet("p1")
+        c.pets.delete("p1")
         basic = "Basic " + base64.b64encode(b"ann:s3cret").decode()
         assert server.requests[-1].header("Authorization") == basic
         server.reply(201, json={"pet_id": str(PET_ID), "quantity": 1})
@@ -908,7 +908,7 @@ def test_every_credential_from_its_environment_variable(
         c.store.create_payment(body={"method": "card", "amount": "1", "last4": "4242"})
         assert ("token", "tok_env") in server.requests[-1].query
         server.reply(201, json={"id": "f", "name": "a", "size": 1})
-        c.files.upload_files(file=b"x")
+        c.files.upload(file=b"x")
         assert server.requests[-1].header("Cookie") == "session_id=sess_env"
     # An argument wins over the environment.
     with features.Features(base_url=server.url, max_retries=0, api_key="sk_arg") as c:
@@ -926,7 +926,7 @@ def test_operation_security_overrides_the_global_requirement(
     )
     with features.Features(base_url=server.url, max_retries=0, **everything) as c:
         server.reply(204)
-        c.pets.delete_pet("p1")  # basicAuth only
+        c.pets.delete("p1")  # basicAuth only
         seen = server.requests[-1]
         assert seen.header("Authorization") == "Basic " + base64.b64encode(b"ann:s3cret").decode()
         assert (seen.header("X-Partner-Key") is None and seen.query_string == ""
@@ -947,7 +947,7 @@ def test_operation_security_overrides_the_global_requirement(
         assert seen.header("Authorization") is None and seen.header("X-Partner-Key") is None
 
         server.reply(201, json={"id": "f", "name": "a", "size": 1})
-        c.files.upload_files(file=b"x")  # sessionCookie only
+        c.files.upload(file=b"x")  # sessionCookie only
         seen = server.requests[-1]
         assert seen.header("Cookie") == "session_id=sess_1"
         assert seen.header("Authorization") is None and seen.header("X-Partner-Key") is None
@@ -970,7 +970,7 @@ def test_empty_security_sends_no_credentials(features: ModuleType, server: Loopb
         c.store.get_inventory()
         no_credentials(server.requests[-1])
         server.reply(204)
-        c.feedback.send_feedback(name="Ann", email="ann@example.com", rating=4)
+        c.feedback.send(name="Ann", email="ann@example.com", rating=4)
         no_credentials(server.requests[-1])
 
 
@@ -999,7 +999,7 @@ def test_legacy_nullable_fields_and_mapped_discriminator(
 ) -> None:
     models = legacy.models
     server.reply(200, json=FOLDER)
-    folder = legacy_client.folders.get_folder(FOLDER_ID)
+    folder = legacy_client.folders.get(FOLDER_ID)
     assert server.requests[-1].path == f"/folders/{FOLDER_ID}"
     assert folder.id == FOLDER_ID
     assert (folder.parent_id, folder.description, folder.owner) == (None, None, None)
@@ -1010,7 +1010,7 @@ def test_legacy_nullable_fields_and_mapped_discriminator(
     assert folder.entries[1].item_count == 4
 
     server.reply(200, json={**FOLDER, "owner": {"id": 1, "name": "Ann", "email": None}})
-    owner = legacy_client.folders.get_folder(FOLDER_ID).owner  # allOf [$ref] + nullable: true
+    owner = legacy_client.folders.get(FOLDER_ID).owner  # allOf [$ref] + nullable: true
     assert isinstance(owner, models.User) and owner.email is None
 
 
@@ -1019,25 +1019,25 @@ def test_legacy_required_nullable_field_missing_from_a_response_is_an_error(
 ) -> None:
     server.reply(200, json={k: v for k, v in FOLDER.items() if k != "parent_id"})
     with pytest.raises(legacy.APIResponseValidationError) as caught:
-        legacy_client.folders.get_folder(FOLDER_ID)
+        legacy_client.folders.get(FOLDER_ID)
     assert caught.value.body["name"] == "Documents"
 
 
 def test_legacy_json_body_with_nullable_fields(legacy_client: Any, legacy: ModuleType,
                                                server: LoopbackServer) -> None:
     server.reply(200, json=FOLDER)
-    legacy_client.folders.update_folder(FOLDER_ID, name="Docs", parent_id=None, description=None)
+    legacy_client.folders.update(FOLDER_ID, name="Docs", parent_id=None, description=None)
     seen = server.requests[-1]
     assert (seen.method, seen.path) == ("PATCH", f"/folders/{FOLDER_ID}")
     assert seen.json() == {"name": "Docs", "parent_id": None, "description": None}
 
     server.reply(200, json=FOLDER)
-    legacy_client.folders.update_folder(FOLDER_ID, name="Docs", parent_id=FOLDER_ID)
+    legacy_client.folders.update(FOLDER_ID, name="Docs", parent_id=FOLDER_ID)
     assert server.requests[-1].json() == {"name": "Docs", "parent_id": str(FOLDER_ID)}
 
     server.reply(400, json={"error": "bad name", "hint": None})
     with pytest.raises(legacy.BadRequestError) as caught:
-        legacy_client.folders.update_folder(FOLDER_ID, name="", parent_id=None)
+        legacy_client.folders.update(FOLDER_ID, name="", parent_id=None)
     assert isinstance(caught.value.body, legacy.models.Error), type(caught.value.body)
     assert caught.value.body.hint is None
 
@@ -1061,7 +1061,7 @@ def test_legacy_query_styles_and_charset_response(
 def test_legacy_multipart_upload(legacy_client: Any, legacy: ModuleType,
                                  server: LoopbackServer) -> None:
     server.reply(201, json={**FILE_META, "thumbnails": 2, "expires_at": None})
-    meta = legacy_client.files.upload_file(
+    meta = legacy_client.files.upload(
         file=("cat.png", b"\x89PNG", "image/png"),
         thumbnails=[("s.png", b"small", "image/png"), ("m.png", b"medium", "image/png")],
         folder_id=FOLDER_ID,
@@ -1080,7 +1080,7 @@ def test_legacy_multipart_upload(legacy_client: Any, legacy: ModuleType,
 def test_legacy_form_body(legacy_client: Any, legacy: ModuleType, server: LoopbackServer) -> None:
     share_url = "https://demo.files.example/s/sh_1"
     server.reply(201, json={"id": "sh_1", "url": share_url, "can_edit": False, "expires_at": None})
-    share = legacy_client.shares.create_share(
+    share = legacy_client.shares.create(
         file_id=FILE_ID, email="bob@example.com", expires_in_days=7, can_edit=False
     )
     assert isinstance(share, legacy.models.Share) and share.expires_at is None
@@ -1114,7 +1114,7 @@ def test_legacy_api_key_header_basic_auth_and_public_operation(
     with legacy.FeaturesLegacy(base_url=server.url, max_retries=0,
                                api_key="k_1", username="ann", password="pw") as c:
         server.reply(200, json=FILE_META)
-        c.files.get_file_meta(FILE_ID)
+        c.files.get_meta(FILE_ID)
         seen = server.requests[-1]
         assert seen.header("X-Api-Key") == "k_1" and seen.header("Authorization") is None
 
@@ -1133,5 +1133,5 @@ def test_legacy_api_key_header_basic_auth_and_public_operation(
     monkeypatch.setenv("FEATURES_LEGACY_API_KEY", "k_env")
     with legacy.FeaturesLegacy(base_url=server.url, max_retries=0) as c:
         server.reply(200, json=FILE_META)
-        c.files.get_file_meta(FILE_ID)
+        c.files.get_meta(FILE_ID)
         assert server.requests[-1].header("X-Api-Key") == "k_env"

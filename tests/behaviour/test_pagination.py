@@ -38,7 +38,7 @@ def same_page_forever(request: RecordedRequest) -> Reply:
 def test_iterates_every_history_item_in_order_sync(server: LoopbackServer) -> None:
     server.default = history_page
     client = mixpeek.Mixpeek(base_url=server.url, max_retries=0)
-    first = client.cluster_triggers.get_trigger_history("trg_1", limit=PAGE)
+    first = client.cluster_triggers.get_history("trg_1", limit=PAGE)
     assert len(first.executions) == PAGE and first.has_next_page()
     jobs = [item.job_id for item in first.iter_all()]
     assert jobs == [f"job_{i}" for i in range(TOTAL)]
@@ -54,7 +54,7 @@ def test_iterates_every_history_item_in_order_async(server: LoopbackServer) -> N
 
     async def run() -> list[str]:
         async with mixpeek.AsyncMixpeek(base_url=server.url, max_retries=0) as client:
-            first = await client.cluster_triggers.get_trigger_history("trg_1", limit=PAGE)
+            first = await client.cluster_triggers.get_history("trg_1", limit=PAGE)
             second = await first.anext_page()
             assert second.executions[0].job_id == f"job_{PAGE}"
             return [item.job_id async for item in first.iter_all()]
@@ -65,7 +65,7 @@ def test_iterates_every_history_item_in_order_async(server: LoopbackServer) -> N
 def test_stops_on_a_server_that_repeats_the_same_page(server: LoopbackServer) -> None:
     server.default = same_page_forever
     client = mixpeek.Mixpeek(base_url=server.url, max_retries=0)
-    first = client.cluster_triggers.get_trigger_history("trg_1", limit=PAGE)
+    first = client.cluster_triggers.get_history("trg_1", limit=PAGE)
     assert len(list(first.iter_all())) == PAGE
     assert len(server.requests) == 2  # the second page repeated the first: stop there
 
@@ -75,13 +75,13 @@ def test_a_page_fetches_the_next_one_only_the_way_its_client_can(server: Loopbac
     before any request is sent."""
     server.default = history_page
     client = mixpeek.Mixpeek(base_url=server.url, max_retries=0)
-    page = client.cluster_triggers.get_trigger_history("trg_1", limit=PAGE)
+    page = client.cluster_triggers.get_history("trg_1", limit=PAGE)
     with pytest.raises(TypeError, match=r"came from a sync client: use `page.next_page[(][)]`"):
         asyncio.run(page.anext_page())
 
     async def run() -> None:
         async with mixpeek.AsyncMixpeek(base_url=server.url, max_retries=0) as aclient:
-            apage = await aclient.cluster_triggers.get_trigger_history("trg_1", limit=PAGE)
+            apage = await aclient.cluster_triggers.get_history("trg_1", limit=PAGE)
             with pytest.raises(TypeError,
                                match=r"came from an async client: use `await page\.anext_page"):
                 apage.next_page()
@@ -138,7 +138,7 @@ def test_cursor_in_a_nested_pagination_object(
 
     server.default = page
     client = getattr(pkg, pkg.__all__[0])(base_url=server.url, max_retries=0)
-    first = client.things.list_things(limit=3)
+    first = client.things.list(limit=3)
     assert [t.id for t in first.iter_all()] == list(range(10))
     assert [dict(r.query).get("cursor") for r in server.requests] == [None, "3", "6", "9"]
 
@@ -201,6 +201,6 @@ def test_only_pages_carry_page_state(make_client: Callable[[str, str], ModuleTyp
 
     server.default = page
     client = getattr(pkg, pkg.__all__[0])(base_url=server.url, max_retries=0)
-    first = client.things.list_things(limit=4)
+    first = client.things.list(limit=4)
     assert [t.id for t in first.iter_all()] == list(range(10))
     assert [dict(r.query).get("offset") for r in server.requests] == [None, "4", "8"]

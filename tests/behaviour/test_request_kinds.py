@@ -83,7 +83,7 @@ def test_query_header_and_cookie_parameters(make_client: Make, server: LoopbackS
     kinds = make_client(SPEC, "kinds_params")
     client = getattr(kinds, kinds.__all__[0])(base_url=server.url, max_retries=0)
     server.reply(200, body="hello")
-    text = client.items.get_item(7, page_size=20, tags=["a", "b c"], verbose=True,
+    text = client.items.get(7, page_size=20, tags=["a", "b c"], verbose=True,
                                  x_request_id="r-1", session="s 1")
     assert text == "hello"
     seen = server.requests[-1]
@@ -92,7 +92,7 @@ def test_query_header_and_cookie_parameters(make_client: Make, server: LoopbackS
     assert seen.header("X-Request-Id") == "r-1"
     assert seen.header("Cookie") == "session=s%201"
     server.reply(200, body="again")
-    client.items.get_item(8)
+    client.items.get(8)
     assert server.requests[-1].query_string == "" and server.requests[-1].header("Cookie") is None
 
 
@@ -100,9 +100,9 @@ def test_binary_download_and_empty_response(make_client: Make, server: LoopbackS
     kinds = make_client(SPEC, "kinds_binary")
     client = getattr(kinds, kinds.__all__[0])(base_url=server.url, max_retries=0)
     server.reply(200, body=b"\x00\x01\xff", content_type="application/octet-stream")
-    assert client.items.download_item(1) == b"\x00\x01\xff"
+    assert client.items.download(1) == b"\x00\x01\xff"
     server.reply(204)
-    assert client.items.download_item(1) is None
+    assert client.items.download(1) is None
 
 
 def test_multipart_upload_from_bytes_file_object_and_tuple(
@@ -129,12 +129,12 @@ def test_raw_response_gives_status_and_headers(make_client: Make, server: Loopba
     kinds = make_client(SPEC, "kinds_raw")
     client = getattr(kinds, kinds.__all__[0])(base_url=server.url, max_retries=0)
     server.reply(200, body="hello", headers={"X-Rate-Remaining": "41"})
-    raw = client.items.with_raw_response.get_item(3)
+    raw = client.items.with_raw_response.get(3)
     assert raw.status_code == 200 and raw.headers["x-rate-remaining"] == "41"
     assert raw.parse() == "hello"
     server.reply(404, json={"detail": "nope"})
     try:
-        client.items.with_raw_response.get_item(4)
+        client.items.with_raw_response.get(4)
     except kinds.NotFoundError as error:
         assert error.body == {"detail": "nope"}
     else:
@@ -149,14 +149,14 @@ def test_streamed_download_to_file_sync_and_async(make_client: Make, server: Loo
     payload = bytes(range(256)) * 4096  # 1 MiB
     server.reply(200, body=payload, content_type="application/octet-stream")
     client = getattr(kinds, kinds.__all__[0])(base_url=server.url, max_retries=0)
-    with client.items.with_streaming_response.download_item(1) as response:
+    with client.items.with_streaming_response.download(1) as response:
         assert response.headers["content-type"] == "application/octet-stream"
         assert response.write_to_file(tmp_path / "a.bin") == len(payload)
     assert (tmp_path / "a.bin").read_bytes() == payload
 
     async def run() -> bytes:
         aclient = getattr(kinds, kinds.__all__[1])(base_url=server.url, max_retries=0)
-        async with await aclient.items.with_streaming_response.download_item(1) as streamed:
+        async with await aclient.items.with_streaming_response.download(1) as streamed:
             chunks = [chunk async for chunk in streamed.iter_bytes()]
         await aclient.close()
         return b"".join(chunks)
@@ -260,7 +260,7 @@ def test_shared_header_parameters_become_client_settings(
     assert "x_tenant" not in client_cls.__init__.__code__.co_varnames  # lifted as `tenant`
     monkeypatch.setenv("LIFTED_TENANT", "acme")
     client = client_cls(base_url=server.url, api_key="Bearer sk_1", max_retries=0)
-    for call in (client.a.get_a, client.b.get_b):
+    for call in (client.a.get, client.b.get):
         server.reply(204)
         call()
         seen = server.requests[-1]
@@ -268,11 +268,11 @@ def test_shared_header_parameters_become_client_settings(
         assert seen.header_values("X-Tenant") == ["acme"]
     server.reply(204)
     # a rare header stays a keyword
-    client.b.get_b(x_trace="t1", extra_headers={"X-Tenant": "other"})
+    client.b.get(x_trace="t1", extra_headers={"X-Tenant": "other"})
     assert server.requests[-1].header_values("X-Tenant") == ["other"]
     assert server.requests[-1].header("X-Trace") == "t1"
     server.reply(204)
-    client.c.get_c()  # the operation never took the headers: none are sent
+    client.c.get()  # the operation never took the headers: none are sent
     assert (server.requests[-1].header("Authorization") is None
             and server.requests[-1].header("X-Tenant") is None)
 

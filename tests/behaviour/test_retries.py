@@ -1,7 +1,7 @@
 """Retries of the generated `mixpeek` seed client, with every fault injected by the server.
 
 Each test runs for `mixpeek.Mixpeek` and for `mixpeek.AsyncMixpeek` against
-`client.cluster_triggers.get_trigger_history(...)` (a POST). Nothing in the client is patched:
+`client.cluster_triggers.get_history(...)` (a POST). Nothing in the client is patched:
 statuses, `Retry-After` headers, dropped connections and slow answers all come from
 `server.LoopbackServer`. Backoff delays are kept tiny through the client's `retry_base_delay`
 and `retry_max_delay`; only the `Retry-After` tests wait for as long as the server asks.

@@ -185,7 +185,7 @@ def run_sync():
     with mixpeek.Mixpeek(**OPTIONS) as client:
         for scenario in ("status", "connection"):
             mark(scenario)
-            client.cluster_triggers.get_trigger_history("trg_1", **CALL)
+            client.cluster_triggers.get_history("trg_1", **CALL)
     mark("end")
 
 
@@ -193,7 +193,7 @@ async def run_async():
     async with mixpeek.AsyncMixpeek(**OPTIONS) as client:
         for scenario in ("status", "connection"):
             mark(scenario)
-            await client.cluster_triggers.get_trigger_history("trg_1", **CALL)
+            await client.cluster_triggers.get_history("trg_1", **CALL)
     mark("end")
 
 
@@ -291,7 +291,7 @@ def test_log_stays_off_without_the_variable(server: LoopbackServer) -> None:
     env["PYTHONPATH"] = str(GENERATED)
     code = (
         "import mixpeek, sys; c = mixpeek.Mixpeek(base_url=sys.argv[1], max_retries=0);"
-        "c.cluster_triggers.get_trigger_history('trg_1'); c.close()"
+        "c.cluster_triggers.get_history('trg_1'); c.close()"
     )
     proc = subprocess.run(
         [sys.executable, "-c", code, server.url], env=env,
@@ -312,7 +312,7 @@ def test_raw_response_gives_status_headers_and_parse(
     harness = make_client()
 
     raw = harness.run(
-        harness.client.cluster_triggers.with_raw_response.get_trigger_history("trg_1", limit=1)
+        harness.client.cluster_triggers.with_raw_response.get_history("trg_1", limit=1)
     )
 
     assert isinstance(raw, mixpeek.APIResponse)
@@ -336,7 +336,7 @@ def test_raw_response_raises_for_an_error_status(
     harness = make_client()
 
     with pytest.raises(mixpeek.NotFoundError) as info:
-        harness.run(harness.client.cluster_triggers.with_raw_response.get_trigger_history("trg_1"))
+        harness.run(harness.client.cluster_triggers.with_raw_response.get_history("trg_1"))
 
     assert info.value.body.error.message == "no trigger"
 
@@ -348,7 +348,7 @@ def test_raw_response_mode_does_not_leak_into_the_next_plain_call(
     server.reply(200, json=HISTORY)
     harness = make_client()
 
-    harness.run(harness.client.cluster_triggers.with_raw_response.get_trigger_history("trg_1"))
+    harness.run(harness.client.cluster_triggers.with_raw_response.get_history("trg_1"))
     plain = harness.history("trg_1")
 
     assert type(plain) is models.TriggerHistoryResponse
@@ -362,7 +362,7 @@ def test_raw_response_with_retries_returns_the_final_response(
     harness = make_client(max_retries=1)
 
     raw = harness.run(
-        harness.client.cluster_triggers.with_raw_response.get_trigger_history("trg_1")
+        harness.client.cluster_triggers.with_raw_response.get_history("trg_1")
     )
 
     assert raw.status_code == 200 and raw.headers["x-attempt"] == "2"
@@ -378,7 +378,7 @@ def test_sync_streaming_response_iterates_and_parses(server: LoopbackServer) -> 
     with mixpeek.Mixpeek(base_url=server.url, max_retries=0, timeout=5.0) as client:
         streaming = client.cluster_triggers.with_streaming_response
 
-        with streaming.get_trigger_history("trg_1") as response:
+        with streaming.get_history("trg_1") as response:
             assert isinstance(response, mixpeek.StreamedResponse)
             assert response.status_code == 200
             assert response.headers["x-request-id"] == "req_1"
@@ -386,7 +386,7 @@ def test_sync_streaming_response_iterates_and_parses(server: LoopbackServer) -> 
             assert b"".join(response.iter_bytes()) == HISTORY_BYTES
         assert response.http_response.is_closed
 
-        with streaming.get_trigger_history("trg_1", offset=2) as response:
+        with streaming.get_history("trg_1", offset=2) as response:
             assert response.headers["x-request-id"] == "req_2"
             result = response.parse()
         assert type(result) is models.TriggerHistoryResponse
@@ -403,7 +403,7 @@ def test_async_streaming_response_iterates_and_parses(server: LoopbackServer) ->
         async with mixpeek.AsyncMixpeek(base_url=server.url, max_retries=0, timeout=5.0) as client:
             streaming = client.cluster_triggers.with_streaming_response
 
-            async with await streaming.get_trigger_history("trg_1") as response:
+            async with await streaming.get_history("trg_1") as response:
                 assert isinstance(response, mixpeek.AsyncStreamedResponse)
                 assert response.status_code == 200
                 assert response.headers["x-request-id"] == "req_1"
@@ -412,7 +412,7 @@ def test_async_streaming_response_iterates_and_parses(server: LoopbackServer) ->
                 assert b"".join(chunks) == HISTORY_BYTES
             assert response.http_response.is_closed
 
-            async with await streaming.get_trigger_history("trg_1", offset=2) as response:
+            async with await streaming.get_history("trg_1", offset=2) as response:
                 assert response.headers["x-request-id"] == "req_2"
                 return await response.aparse()
 
@@ -429,7 +429,7 @@ def test_streaming_response_raises_for_an_error_status(
     harness = make_client()
 
     with pytest.raises(mixpeek.NotFoundError) as info:
-        harness.run(harness.client.cluster_triggers.with_streaming_response.get_trigger_history("trg_1"))
+        harness.run(harness.client.cluster_triggers.with_streaming_response.get_history("trg_1"))
 
     assert type(info.value.body) is models.ErrorResponse
     assert info.value.body.error.message == "no trigger"

@@ -131,7 +131,7 @@ def test_latin1_credentials_reach_the_wire_as_latin1(creds: ModuleType,
                                                      server: LoopbackServer) -> None:
     server.reply(204)
     with creds.Creds(base_url=server.url, api_key="clé", key="naïve", max_retries=0) as client:
-        client.a.get_a()
+        client.a.get()
     assert server.requests[0].header("Authorization") == "Bearer clé"
     assert server.requests[0].header("X-Key") == "naïve"
 

@@ -87,7 +87,7 @@ class SyncHarness:
         self._closed = False
 
     def history(self, *args: Any, **kwargs: Any) -> Any:
-        return self.client.cluster_triggers.get_trigger_history(*args, **kwargs)
+        return self.client.cluster_triggers.get_history(*args, **kwargs)
 
     def close(self) -> None:
         if not self._closed:
@@ -114,7 +114,7 @@ class AsyncHarness:
         return mixpeek.AsyncMixpeek(**kwargs)
 
     def history(self, *args: Any, **kwargs: Any) -> Any:
-        return self._runner.run(self.client.cluster_triggers.get_trigger_history(*args, **kwargs))
+        return self._runner.run(self.client.cluster_triggers.get_history(*args, **kwargs))
 
     def close(self) -> None:
         if not self._closed:
@@ -774,13 +774,13 @@ def test_sync_client_closes_as_a_context_manager(server: LoopbackServer) -> None
 
     with mixpeek.Mixpeek(base_url=server.url, max_retries=0, timeout=5.0) as client:
         assert type(client) is mixpeek.Mixpeek
-        result = client.cluster_triggers.get_trigger_history("trg_1")
+        result = client.cluster_triggers.get_history("trg_1")
         assert result.trigger_id == "trg_1"
         assert server.open_connections == 1  # kept alive in the pool
 
     assert server.wait_idle(timeout=2.0), "the client left its connection open"
     with pytest.raises((RuntimeError, mixpeek.APIError)):
-        client.cluster_triggers.get_trigger_history("trg_1")
+        client.cluster_triggers.get_history("trg_1")
     assert len(server.requests) == 1
 
 
@@ -790,12 +790,12 @@ def test_async_client_closes_as_a_context_manager(server: LoopbackServer) -> Non
     async def main() -> mixpeek.AsyncMixpeek:
         async with mixpeek.AsyncMixpeek(base_url=server.url, max_retries=0, timeout=5.0) as client:
             assert type(client) is mixpeek.AsyncMixpeek
-            result = await client.cluster_triggers.get_trigger_history("trg_1")
+            result = await client.cluster_triggers.get_history("trg_1")
             assert result.trigger_id == "trg_1"
             assert server.open_connections == 1
         assert server.wait_idle(timeout=2.0), "the client left its connection open"
         with pytest.raises((RuntimeError, mixpeek.APIError)):
-            await client.cluster_triggers.get_trigger_history("trg_1")
+            await client.cluster_triggers.get_history("trg_1")
         return client
 
     asyncio.run(main())
@@ -808,7 +808,7 @@ def test_sync_client_leaves_a_supplied_http_client_open(server: LoopbackServer) 
     http = httpx.Client(headers={"X-Via": "my-http-client"})
     try:
         with mixpeek.Mixpeek(base_url=server.url, max_retries=0, http_client=http) as client:
-            client.cluster_triggers.get_trigger_history("trg_1")
+            client.cluster_triggers.get_history("trg_1")
         assert not http.is_closed
         assert http.post(server.url + "/still-usable").status_code == 200
     finally:
@@ -830,10 +830,10 @@ def test_a_supplied_http_clients_headers_cookies_and_params_still_go_out(
                         params={"tenant": "t1"})
     try:
         client = mixpeek.Mixpeek(base_url=server.url, max_retries=0, http_client=http)
-        client.cluster_triggers.get_trigger_history("trg_1")
+        client.cluster_triggers.get_history("trg_1")
         http.headers["X-Via"] = "changed"
         client.default_headers["X-Team"] = "blue"
-        client.cluster_triggers.get_trigger_history("trg_1")
+        client.cluster_triggers.get_history("trg_1")
     finally:
         http.close()
 
@@ -857,7 +857,7 @@ def test_async_client_leaves_a_supplied_http_client_open(server: LoopbackServer)
             async with mixpeek.AsyncMixpeek(
                 base_url=server.url, max_retries=0, http_client=http
             ) as client:
-                await client.cluster_triggers.get_trigger_history("trg_1")
+                await client.cluster_triggers.get_history("trg_1")
             assert not http.is_closed
         finally:
             await http.aclose()

@@ -22,7 +22,7 @@ __all__ = ["Files", "AsyncFiles"]
 # What each operation sends and expects: the same on every call, so made once (on the first
 # call, which is when its models are imported) and shared by the sync and async methods.
 @cache
-def _upload_file_endpoint() -> Endpoint:
+def _upload_endpoint() -> Endpoint:
     return Endpoint(
         method="post",
         path="/files",
@@ -36,7 +36,7 @@ def _upload_file_endpoint() -> Endpoint:
 
 
 @cache
-def _get_file_meta_endpoint() -> Endpoint:
+def _get_meta_endpoint() -> Endpoint:
     return Endpoint(
         method="get",
         path="/files/{file_id}",
@@ -87,7 +87,7 @@ class Files:
         """The same methods, returning a response whose body is streamed, not loaded."""
         return FilesWithStreamingResponse(self)
 
-    def upload_file(
+    def upload(
         self,
         *,
         file: FileTypes,
@@ -106,7 +106,7 @@ class Files:
             _models.FileMeta,
             self._client.request(
                 Call(
-                    _upload_file_endpoint(),
+                    _upload_endpoint(),
                     body={"folder_id": folder_id, "tags": tags, "description": description},
                     files={"file": file, "thumbnails": thumbnails},
                     extra_headers=extra_headers,
@@ -118,7 +118,7 @@ class Files:
             ),
         )
 
-    def get_file_meta(
+    def get_meta(
         self,
         file_id: uuid.UUID,
         *,
@@ -133,7 +133,7 @@ class Files:
             _models.FileMeta,
             self._client.request(
                 Call(
-                    _get_file_meta_endpoint(),
+                    _get_meta_endpoint(),
                     path_params={"file_id": file_id},
                     extra_headers=extra_headers,
                     extra_query=extra_query,
@@ -225,7 +225,7 @@ class AsyncFiles:
         """The same methods, returning a response whose body is streamed, not loaded."""
         return AsyncFilesWithStreamingResponse(self)
 
-    async def upload_file(
+    async def upload(
         self,
         *,
         file: FileTypes,
@@ -244,7 +244,7 @@ class AsyncFiles:
             _models.FileMeta,
             await self._client.request(
                 Call(
-                    _upload_file_endpoint(),
+                    _upload_endpoint(),
                     body={"folder_id": folder_id, "tags": tags, "description": description},
                     files={"file": file, "thumbnails": thumbnails},
                     extra_headers=extra_headers,
@@ -256,7 +256,7 @@ class AsyncFiles:
             ),
         )
 
-    async def get_file_meta(
+    async def get_meta(
         self,
         file_id: uuid.UUID,
         *,
@@ -271,7 +271,7 @@ class AsyncFiles:
             _models.FileMeta,
             await self._client.request(
                 Call(
-                    _get_file_meta_endpoint(),
+                    _get_meta_endpoint(),
                     path_params={"file_id": file_id},
                     extra_headers=extra_headers,
                     extra_query=extra_query,
@@ -351,8 +351,8 @@ class FilesWithRawResponse:
     """Each method returns an `APIResponse`: status, headers, and `.parse()` for the result."""
 
     def __init__(self, resource: Files) -> None:
-        self.upload_file = to_raw_response(resource.upload_file)
-        self.get_file_meta = to_raw_response(resource.get_file_meta)
+        self.upload = to_raw_response(resource.upload)
+        self.get_meta = to_raw_response(resource.get_meta)
         self.download_content = to_raw_response(resource.download_content)
         self.replace_content = to_raw_response(resource.replace_content)
 
@@ -361,8 +361,8 @@ class FilesWithStreamingResponse:
     """Each method returns a `StreamedResponse` whose body is read as you iterate it."""
 
     def __init__(self, resource: Files) -> None:
-        self.upload_file = to_streamed_response(resource.upload_file)
-        self.get_file_meta = to_streamed_response(resource.get_file_meta)
+        self.upload = to_streamed_response(resource.upload)
+        self.get_meta = to_streamed_response(resource.get_meta)
         self.download_content = to_streamed_response(resource.download_content)
         self.replace_content = to_streamed_response(resource.replace_content)
 
@@ -371,8 +371,8 @@ class AsyncFilesWithRawResponse:
     """Each method returns an `APIResponse`: status, headers, and `.parse()` for the result."""
 
     def __init__(self, resource: AsyncFiles) -> None:
-        self.upload_file = async_to_raw_response(resource.upload_file)
-        self.get_file_meta = async_to_raw_response(resource.get_file_meta)
+        self.upload = async_to_raw_response(resource.upload)
+        self.get_meta = async_to_raw_response(resource.get_meta)
         self.download_content = async_to_raw_response(resource.download_content)
         self.replace_content = async_to_raw_response(resource.replace_content)
 
@@ -381,7 +381,7 @@ class AsyncFilesWithStreamingResponse:
     """Each method returns a `AsyncStreamedResponse` whose body is read as you iterate it."""
 
     def __init__(self, resource: AsyncFiles) -> None:
-        self.upload_file = async_to_streamed_response(resource.upload_file)
-        self.get_file_meta = async_to_streamed_response(resource.get_file_meta)
+        self.upload = async_to_streamed_response(resource.upload)
+        self.get_meta = async_to_streamed_response(resource.get_meta)
         self.download_content = async_to_streamed_response(resource.download_content)
         self.replace_content = async_to_streamed_response(resource.replace_content)

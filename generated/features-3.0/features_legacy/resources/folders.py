@@ -25,7 +25,7 @@ __all__ = ["Folders", "AsyncFolders"]
 # What each operation sends and expects: the same on every call, so made once (on the first
 # call, which is when its models are imported) and shared by the sync and async methods.
 @cache
-def _get_folder_endpoint() -> Endpoint:
+def _get_endpoint() -> Endpoint:
     return Endpoint(
         method="get",
         path="/folders/{folder_id}",
@@ -37,7 +37,7 @@ def _get_folder_endpoint() -> Endpoint:
 
 
 @cache
-def _update_folder_endpoint() -> Endpoint:
+def _update_endpoint() -> Endpoint:
     return Endpoint(
         method="patch",
         path="/folders/{folder_id}",
@@ -84,7 +84,7 @@ class Folders:
         """The same methods, returning a response whose body is streamed, not loaded."""
         return FoldersWithStreamingResponse(self)
 
-    def get_folder(
+    def get(
         self,
         folder_id: uuid.UUID,
         *,
@@ -99,7 +99,7 @@ class Folders:
             _models.Folder,
             self._client.request(
                 Call(
-                    _get_folder_endpoint(),
+                    _get_endpoint(),
                     path_params={"folder_id": folder_id},
                     extra_headers=extra_headers,
                     extra_query=extra_query,
@@ -110,7 +110,7 @@ class Folders:
             ),
         )
 
-    def update_folder(
+    def update(
         self,
         folder_id: uuid.UUID,
         *,
@@ -128,7 +128,7 @@ class Folders:
             _models.Folder,
             self._client.request(
                 Call(
-                    _update_folder_endpoint(),
+                    _update_endpoint(),
                     path_params={"folder_id": folder_id},
                     body={"name": name, "parent_id": parent_id, "description": description},
                     extra_headers=extra_headers,
@@ -186,7 +186,7 @@ class AsyncFolders:
         """The same methods, returning a response whose body is streamed, not loaded."""
         return AsyncFoldersWithStreamingResponse(self)
 
-    async def get_folder(
+    async def get(
         self,
         folder_id: uuid.UUID,
         *,
@@ -201,7 +201,7 @@ class AsyncFolders:
             _models.Folder,
             await self._client.request(
                 Call(
-                    _get_folder_endpoint(),
+                    _get_endpoint(),
                     path_params={"folder_id": folder_id},
                     extra_headers=extra_headers,
                     extra_query=extra_query,
@@ -212,7 +212,7 @@ class AsyncFolders:
             ),
         )
 
-    async def update_folder(
+    async def update(
         self,
         folder_id: uuid.UUID,
         *,
@@ -230,7 +230,7 @@ class AsyncFolders:
             _models.Folder,
             await self._client.request(
                 Call(
-                    _update_folder_endpoint(),
+                    _update_endpoint(),
                     path_params={"folder_id": folder_id},
                     body={"name": name, "parent_id": parent_id, "description": description},
                     extra_headers=extra_headers,
@@ -276,8 +276,8 @@ class FoldersWithRawResponse:
     """Each method returns an `APIResponse`: status, headers, and `.parse()` for the result."""
 
     def __init__(self, resource: Folders) -> None:
-        self.get_folder = to_raw_response(resource.get_folder)
-        self.update_folder = to_raw_response(resource.update_folder)
+        self.get = to_raw_response(resource.get)
+        self.update = to_raw_response(resource.update)
         self.list_entries = to_raw_response(resource.list_entries)
 
 
@@ -285,8 +285,8 @@ class FoldersWithStreamingResponse:
     """Each method returns a `StreamedResponse` whose body is read as you iterate it."""
 
     def __init__(self, resource: Folders) -> None:
-        self.get_folder = to_streamed_response(resource.get_folder)
-        self.update_folder = to_streamed_response(resource.update_folder)
+        self.get = to_streamed_response(resource.get)
+        self.update = to_streamed_response(resource.update)
         self.list_entries = to_streamed_response(resource.list_entries)
 
 
@@ -294,8 +294,8 @@ class AsyncFoldersWithRawResponse:
     """Each method returns an `APIResponse`: status, headers, and `.parse()` for the result."""
 
     def __init__(self, resource: AsyncFolders) -> None:
-        self.get_folder = async_to_raw_response(resource.get_folder)
-        self.update_folder = async_to_raw_response(resource.update_folder)
+        self.get = async_to_raw_response(resource.get)
+        self.update = async_to_raw_response(resource.update)
         self.list_entries = async_to_raw_response(resource.list_entries)
 
 
@@ -303,6 +303,6 @@ class AsyncFoldersWithStreamingResponse:
     """Each method returns a `AsyncStreamedResponse` whose body is read as you iterate it."""
 
     def __init__(self, resource: AsyncFolders) -> None:
-        self.get_folder = async_to_streamed_response(resource.get_folder)
-        self.update_folder = async_to_streamed_response(resource.update_folder)
+        self.get = async_to_streamed_response(resource.get)
+        self.update = async_to_streamed_response(resource.update)
         self.list_entries = async_to_streamed_response(resource.list_entries)

@@ -22,7 +22,7 @@ __all__ = ["Shares", "AsyncShares"]
 # What each operation sends and expects: the same on every call, so made once (on the first
 # call, which is when its models are imported) and shared by the sync and async methods.
 @cache
-def _create_share_endpoint() -> Endpoint:
+def _create_endpoint() -> Endpoint:
     return Endpoint(
         method="post",
         path="/shares",
@@ -51,7 +51,7 @@ class Shares:
         """The same methods, returning a response whose body is streamed, not loaded."""
         return SharesWithStreamingResponse(self)
 
-    def create_share(
+    def create(
         self,
         *,
         file_id: uuid.UUID,
@@ -69,7 +69,7 @@ class Shares:
             _models.Share,
             self._client.request(
                 Call(
-                    _create_share_endpoint(),
+                    _create_endpoint(),
                     body={
                         "file_id": file_id,
                         "email": email,
@@ -102,7 +102,7 @@ class AsyncShares:
         """The same methods, returning a response whose body is streamed, not loaded."""
         return AsyncSharesWithStreamingResponse(self)
 
-    async def create_share(
+    async def create(
         self,
         *,
         file_id: uuid.UUID,
@@ -120,7 +120,7 @@ class AsyncShares:
             _models.Share,
             await self._client.request(
                 Call(
-                    _create_share_endpoint(),
+                    _create_endpoint(),
                     body={
                         "file_id": file_id,
                         "email": email,
@@ -141,25 +141,25 @@ class SharesWithRawResponse:
     """Each method returns an `APIResponse`: status, headers, and `.parse()` for the result."""
 
     def __init__(self, resource: Shares) -> None:
-        self.create_share = to_raw_response(resource.create_share)
+        self.create = to_raw_response(resource.create)
 
 
 class SharesWithStreamingResponse:
     """Each method returns a `StreamedResponse` whose body is read as you iterate it."""
 
     def __init__(self, resource: Shares) -> None:
-        self.create_share = to_streamed_response(resource.create_share)
+        self.create = to_streamed_response(resource.create)
 
 
 class AsyncSharesWithRawResponse:
     """Each method returns an `APIResponse`: status, headers, and `.parse()` for the result."""
 
     def __init__(self, resource: AsyncShares) -> None:
-        self.create_share = async_to_raw_response(resource.create_share)
+        self.create = async_to_raw_response(resource.create)
 
 
 class AsyncSharesWithStreamingResponse:
     """Each method returns a `AsyncStreamedResponse` whose body is read as you iterate it."""
 
     def __init__(self, resource: AsyncShares) -> None:
-        self.create_share = async_to_streamed_response(resource.create_share)
+        self.create = async_to_streamed_response(resource.create)

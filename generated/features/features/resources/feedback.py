@@ -19,7 +19,7 @@ __all__ = ["Feedback", "AsyncFeedback"]
 # What each operation sends and expects: the same on every call, so made once (on the first
 # call, which is when its models are imported) and shared by the sync and async methods.
 @cache
-def _send_feedback_endpoint() -> Endpoint:
+def _send_endpoint() -> Endpoint:
     return Endpoint(
         method="post",
         path="/feedback",
@@ -46,7 +46,7 @@ class Feedback:
         """The same methods, returning a response whose body is streamed, not loaded."""
         return FeedbackWithStreamingResponse(self)
 
-    def send_feedback(
+    def send(
         self,
         *,
         name: str,
@@ -63,7 +63,7 @@ class Feedback:
         """Tell the shop what you think"""
         self._client.request(
             Call(
-                _send_feedback_endpoint(),
+                _send_endpoint(),
                 body={
                     "name": name,
                     "email": email,
@@ -96,7 +96,7 @@ class AsyncFeedback:
         """The same methods, returning a response whose body is streamed, not loaded."""
         return AsyncFeedbackWithStreamingResponse(self)
 
-    async def send_feedback(
+    async def send(
         self,
         *,
         name: str,
@@ -113,7 +113,7 @@ class AsyncFeedback:
         """Tell the shop what you think"""
         await self._client.request(
             Call(
-                _send_feedback_endpoint(),
+                _send_endpoint(),
                 body={
                     "name": name,
                     "email": email,
@@ -134,25 +134,25 @@ class FeedbackWithRawResponse:
     """Each method returns an `APIResponse`: status, headers, and `.parse()` for the result."""
 
     def __init__(self, resource: Feedback) -> None:
-        self.send_feedback = to_raw_response(resource.send_feedback)
+        self.send = to_raw_response(resource.send)
 
 
 class FeedbackWithStreamingResponse:
     """Each method returns a `StreamedResponse` whose body is read as you iterate it."""
 
     def __init__(self, resource: Feedback) -> None:
-        self.send_feedback = to_streamed_response(resource.send_feedback)
+        self.send = to_streamed_response(resource.send)
 
 
 class AsyncFeedbackWithRawResponse:
     """Each method returns an `APIResponse`: status, headers, and `.parse()` for the result."""
 
     def __init__(self, resource: AsyncFeedback) -> None:
-        self.send_feedback = async_to_raw_response(resource.send_feedback)
+        self.send = async_to_raw_response(resource.send)
 
 
 class AsyncFeedbackWithStreamingResponse:
     """Each method returns a `AsyncStreamedResponse` whose body is read as you iterate it."""
 
     def __init__(self, resource: AsyncFeedback) -> None:
-        self.send_feedback = async_to_streamed_response(resource.send_feedback)
+        self.send = async_to_streamed_response(resource.send)

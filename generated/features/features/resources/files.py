@@ -22,7 +22,7 @@ __all__ = ["Files", "AsyncFiles"]
 # What each operation sends and expects: the same on every call, so made once (on the first
 # call, which is when its models are imported) and shared by the sync and async methods.
 @cache
-def _upload_files_endpoint() -> Endpoint:
+def _upload_endpoint() -> Endpoint:
     return Endpoint(
         method="post",
         path="/files",
@@ -35,7 +35,7 @@ def _upload_files_endpoint() -> Endpoint:
 
 
 @cache
-def _download_file_endpoint() -> Endpoint:
+def _download_endpoint() -> Endpoint:
     return Endpoint(
         method="get",
         path="/files/{file_id}",
@@ -62,7 +62,7 @@ class Files:
         """The same methods, returning a response whose body is streamed, not loaded."""
         return FilesWithStreamingResponse(self)
 
-    def upload_files(
+    def upload(
         self,
         *,
         file: FileTypes,
@@ -81,7 +81,7 @@ class Files:
             _models.FileInfo,
             self._client.request(
                 Call(
-                    _upload_files_endpoint(),
+                    _upload_endpoint(),
                     body={"description": description, "labels": labels, "pet_id": pet_id},
                     files={"file": file, "attachments": attachments},
                     extra_headers=extra_headers,
@@ -93,7 +93,7 @@ class Files:
             ),
         )
 
-    def download_file(
+    def download(
         self,
         file_id: str,
         *,
@@ -108,7 +108,7 @@ class Files:
             bytes,
             self._client.request(
                 Call(
-                    _download_file_endpoint(),
+                    _download_endpoint(),
                     path_params={"file_id": file_id},
                     extra_headers=extra_headers,
                     extra_query=extra_query,
@@ -136,7 +136,7 @@ class AsyncFiles:
         """The same methods, returning a response whose body is streamed, not loaded."""
         return AsyncFilesWithStreamingResponse(self)
 
-    async def upload_files(
+    async def upload(
         self,
         *,
         file: FileTypes,
@@ -155,7 +155,7 @@ class AsyncFiles:
             _models.FileInfo,
             await self._client.request(
                 Call(
-                    _upload_files_endpoint(),
+                    _upload_endpoint(),
                     body={"description": description, "labels": labels, "pet_id": pet_id},
                     files={"file": file, "attachments": attachments},
                     extra_headers=extra_headers,
@@ -167,7 +167,7 @@ class AsyncFiles:
             ),
         )
 
-    async def download_file(
+    async def download(
         self,
         file_id: str,
         *,
@@ -182,7 +182,7 @@ class AsyncFiles:
             bytes,
             await self._client.request(
                 Call(
-                    _download_file_endpoint(),
+                    _download_endpoint(),
                     path_params={"file_id": file_id},
                     extra_headers=extra_headers,
                     extra_query=extra_query,
@@ -198,29 +198,29 @@ class FilesWithRawResponse:
     """Each method returns an `APIResponse`: status, headers, and `.parse()` for the result."""
 
     def __init__(self, resource: Files) -> None:
-        self.upload_files = to_raw_response(resource.upload_files)
-        self.download_file = to_raw_response(resource.download_file)
+        self.upload = to_raw_response(resource.upload)
+        self.download = to_raw_response(resource.download)
 
 
 class FilesWithStreamingResponse:
     """Each method returns a `StreamedResponse` whose body is read as you iterate it."""
 
     def __init__(self, resource: Files) -> None:
-        self.upload_files = to_streamed_response(resource.upload_files)
-        self.download_file = to_streamed_response(resource.download_file)
+        self.upload = to_streamed_response(resource.upload)
+        self.download = to_streamed_response(resource.download)
 
 
 class AsyncFilesWithRawResponse:
     """Each method returns an `APIResponse`: status, headers, and `.parse()` for the result."""
 
     def __init__(self, resource: AsyncFiles) -> None:
-        self.upload_files = async_to_raw_response(resource.upload_files)
-        self.download_file = async_to_raw_response(resource.download_file)
+        self.upload = async_to_raw_response(resource.upload)
+        self.download = async_to_raw_response(resource.download)
 
 
 class AsyncFilesWithStreamingResponse:
     """Each method returns a `AsyncStreamedResponse` whose body is read as you iterate it."""
 
     def __init__(self, resource: AsyncFiles) -> None:
-        self.upload_files = async_to_streamed_response(resource.upload_files)
-        self.download_file = async_to_streamed_response(resource.download_file)
+        self.upload = async_to_streamed_response(resource.upload)
+        self.download = async_to_streamed_response(resource.download)

@@ -21,7 +21,7 @@ __all__ = ["ClusterTriggers", "AsyncClusterTriggers"]
 # What each operation sends and expects: the same on every call, so made once (on the first
 # call, which is when its models are imported) and shared by the sync and async methods.
 @cache
-def _get_trigger_history_endpoint() -> Endpoint:
+def _get_history_endpoint() -> Endpoint:
     return Endpoint(
         method="post",
         path="/v1/clusters/triggers/{trigger_id}/history",
@@ -57,7 +57,7 @@ class ClusterTriggers:
         """The same methods, returning a response whose body is streamed, not loaded."""
         return ClusterTriggersWithStreamingResponse(self)
 
-    def get_trigger_history(
+    def get_history(
         self,
         trigger_id: str,
         *,
@@ -87,7 +87,7 @@ class ClusterTriggers:
             _models.TriggerHistoryResponse,
             self._client.request(
                 Call(
-                    _get_trigger_history_endpoint(),
+                    _get_history_endpoint(),
                     path_params={"trigger_id": trigger_id},
                     body={"offset": offset, "limit": limit, "status_filter": status_filter},
                     extra_headers=extra_headers,
@@ -116,7 +116,7 @@ class AsyncClusterTriggers:
         """The same methods, returning a response whose body is streamed, not loaded."""
         return AsyncClusterTriggersWithStreamingResponse(self)
 
-    async def get_trigger_history(
+    async def get_history(
         self,
         trigger_id: str,
         *,
@@ -146,7 +146,7 @@ class AsyncClusterTriggers:
             _models.TriggerHistoryResponse,
             await self._client.request(
                 Call(
-                    _get_trigger_history_endpoint(),
+                    _get_history_endpoint(),
                     path_params={"trigger_id": trigger_id},
                     body={"offset": offset, "limit": limit, "status_filter": status_filter},
                     extra_headers=extra_headers,
@@ -163,25 +163,25 @@ class ClusterTriggersWithRawResponse:
     """Each method returns an `APIResponse`: status, headers, and `.parse()` for the result."""
 
     def __init__(self, resource: ClusterTriggers) -> None:
-        self.get_trigger_history = to_raw_response(resource.get_trigger_history)
+        self.get_history = to_raw_response(resource.get_history)
 
 
 class ClusterTriggersWithStreamingResponse:
     """Each method returns a `StreamedResponse` whose body is read as you iterate it."""
 
     def __init__(self, resource: ClusterTriggers) -> None:
-        self.get_trigger_history = to_streamed_response(resource.get_trigger_history)
+        self.get_history = to_streamed_response(resource.get_history)
 
 
 class AsyncClusterTriggersWithRawResponse:
     """Each method returns an `APIResponse`: status, headers, and `.parse()` for the result."""
 
     def __init__(self, resource: AsyncClusterTriggers) -> None:
-        self.get_trigger_history = async_to_raw_response(resource.get_trigger_history)
+        self.get_history = async_to_raw_response(resource.get_history)
 
 
 class AsyncClusterTriggersWithStreamingResponse:
     """Each method returns a `AsyncStreamedResponse` whose body is read as you iterate it."""
 
     def __init__(self, resource: AsyncClusterTriggers) -> None:
-        self.get_trigger_history = async_to_streamed_response(resource.get_trigger_history)
+        self.get_history = async_to_streamed_response(resource.get_history)
