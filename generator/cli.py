@@ -21,6 +21,7 @@ from sdkforge.emit.format import FormatStats
 from sdkforge.emit.surface import SURFACE_FILE, Surface
 from sdkforge.errors import EXIT_OK, EXIT_SPEC, ConfigError, OutputError, SdkforgeError
 from sdkforge.output.manifest import known_formatting
+from sdkforge.output.shadow import installed_elsewhere
 from sdkforge.output.write import Staged, check_output_folder, compare, stage
 from sdkforge.pipeline import Generated, Services, analyse, generate, valid_version
 
@@ -193,7 +194,16 @@ def _generate_or_check(
         if staged is not None:
             staged.discard()
         raise
+    shadowed = installed_elsewhere(result.package, out) if args.command == "generate" else None
+    shadow = ([Diagnostic(
+        "warning", str(spec), "/info/title",
+        f"the package name `{result.package}` is already importable here, from {shadowed}: "
+        "whichever comes first on sys.path hides the other",
+        "pick another name with --package-name, or package-name under [tool.sdkforge]",
+    )] if shadowed else [])
     _report(result.diagnostics, quiet)
+    for line in rendered(shadow):  # about this environment, not the spec: shown even with -q
+        print(line, file=sys.stderr)
     if cache is not None and cache.problem and not quiet:
         print(f"sdkforge: note: {cache.problem}; going on without it", file=sys.stderr)
     if refused is not None:

@@ -260,3 +260,30 @@ def test_quiet_keeps_a_one_line_count_of_the_warnings(
     assert warnings and quiet == [
         f"sdkforge: {len(warnings)} warnings about the spec (run without -q to see them)"
     ]
+
+
+def test_a_package_name_another_installed_package_has_is_warned_about(tmp_path: Path) -> None:
+    spec = tmp_path / "spec.yaml"
+    spec.write_text("openapi: 3.1.0\ninfo: {title: Shadow, version: '1'}\npaths: {}\n")
+    # hypothesis is installed beside sdkforge (a dev dependency): the same import name.
+    result = run("generate", spec, "-o", tmp_path / "a", "--package-name", "hypothesis", "-q")
+    assert result.returncode == 0
+    assert "`hypothesis` is already importable here, from the `hypothesis` distribution" in (
+        result.stderr)
+    assert "--package-name" in result.stderr
+    result = run("generate", spec, "-o", tmp_path / "b", "-q")
+    assert result.returncode == 0 and "importable" not in result.stderr
+
+
+def test_the_previous_output_itself_is_not_another_package(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from sdkforge.output.shadow import installed_elsewhere
+
+    (tmp_path / "out" / "acme_sdk").mkdir(parents=True)
+    (tmp_path / "out" / "acme_sdk" / "__init__.py").write_text("")
+    monkeypatch.syspath_prepend(str(tmp_path / "out"))
+    assert installed_elsewhere("acme_sdk", tmp_path / "out") is None
+    elsewhere = installed_elsewhere("acme_sdk", tmp_path / "elsewhere")
+    assert elsewhere == str(tmp_path / "out" / "acme_sdk")
+    assert installed_elsewhere("no_such_package_anywhere", tmp_path / "out") is None
