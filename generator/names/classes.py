@@ -41,6 +41,43 @@ def wanted(item: Named) -> tuple[str, bool, int]:
     return spell(item.hint), False, 1 if item.inline else 0
 
 
+def _place(hint: ir.NameHint) -> str:
+    """The name a type's place gives it when its hint holds a title: the title's own place
+    (operation, property) instead of the title, without the variant number the title stood
+    in for (`PostCustomersBodyShipping` for a `customer_shipping` in one operation's body,
+    `PostCustomersBodyShippingAddress` for a property of it); "" when there is no title."""
+    if not _titled(hint):
+        return ""
+    return naming.pascal(_placed(hint))
+
+
+def _titled(hint: ir.NameHint | None) -> bool:
+    while hint is not None:
+        if hint.kind == "title":
+            return True
+        hint = hint.parent
+    return False
+
+
+def _placed(hint: ir.NameHint | None) -> str:
+    """`spell`, with each title replaced by its place."""
+    if hint is None:
+        return ""
+    if hint.kind == "title":
+        parent = hint.parent
+        if (parent is not None and parent.kind == "text" and parent.text.startswith("Variant")
+                and parent.parent is not None):
+            parent = parent.parent
+        return _placed(parent)
+    if hint.kind == "word":
+        return _placed(hint.parent) + naming.pascal(hint.text)
+    if hint.kind == "text":
+        return _placed(hint.parent) + hint.text
+    if hint.kind == "class":
+        return naming.pascal(_placed(hint.parent))
+    return spell(hint)  # schema, operation: no title inside
+
+
 def fingerprint(item: Named) -> str:
     """What must be equal for two colliding types to share one class. A model's base is part
     of it: a model that extends another is never "the same" as that other (sharing the name
@@ -63,7 +100,9 @@ def class_names(api: ir.Api) -> dict[str, ClassName]:
             shapes[key] = fingerprint(named[key])
         return shapes[key]
 
-    names = naming.resolve_class_names({key: wanted(item) for key, item in named.items()}, shape)
+    context = {key: place for key, item in named.items() if (place := _place(item.hint))}
+    names = naming.resolve_class_names({key: wanted(item) for key, item in named.items()}, shape,
+                                       context)
     given: dict[str, str] = {}  # name -> fingerprint of the types sharing it
     result: dict[str, ClassName] = {}
     for key in sorted(names):

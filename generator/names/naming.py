@@ -323,8 +323,11 @@ def _qualifiers(key: str) -> list[str]:
 def resolve_class_names(
     wanted: Mapping[str, tuple[str, bool, int]],
     fingerprint: Callable[[str], str],
+    context: Mapping[str, str] | None = None,
 ) -> dict[str, str]:
-    """Assign final class names. `wanted[key] = (name, mangled, tier)`; tier 0 wins over 1.
+    """Assign final class names. `wanted[key] = (name, mangled, tier)`; tier 0 wins over 1;
+    `context[key]`, a name from where the type sits (an inline schema's operation and
+    property), for colliding types that their keys do not tell apart.
 
     Returns key -> name; structurally identical colliding schemas share one name.
     """
@@ -358,12 +361,13 @@ def resolve_class_names(
                 for key in shape_keys:
                     result[key] = name
         others = sorted(k for k in keys if k not in result)
-        result.update(_qualify(name, others, wanted))
+        result.update(_qualify(name, others, wanted, context or {}))
     return _dedupe(result, fingerprint)
 
 
 def _qualify(
-    name: str, keys: list[str], wanted: Mapping[str, tuple[str, bool, int]]
+    name: str, keys: list[str], wanted: Mapping[str, tuple[str, bool, int]],
+    context: Mapping[str, str],
 ) -> dict[str, str]:
     quals = {k: _qualifiers(k) if wanted[k][1] else [] for k in keys}
     depth = max((len(q) for q in quals.values()), default=0)
@@ -372,8 +376,16 @@ def _qualify(
                  for key, q in quals.items()}
         if len(set(names.values())) == len(names):
             return names
-    # Not distinguishable by module path (inline schemas, identical paths): a stable digest.
-    return {key: name + hashlib.sha1(key.encode()).hexdigest()[:6].upper() for key in keys}
+    # Not told apart by module path: the names their places give (`PostCustomersShipping`
+    # for the `customer_shipping` of one operation's body), each kept where it is unique.
+    placed = {key: context.get(key) or name for key in keys}
+    counts: dict[str, int] = {}
+    for placed_name in placed.values():
+        counts[placed_name] = counts.get(placed_name, 0) + 1
+    # Else (identical places, component keys spelt alike): a stable digest of the key.
+    return {key: placed_name if counts[placed_name] == 1 and placed_name != name
+            else name + hashlib.sha1(key.encode()).hexdigest()[:6].upper()
+            for key, placed_name in placed.items()}
 
 
 def _dedupe(names: dict[str, str], fingerprint: Callable[[str], str]) -> dict[str, str]:
