@@ -403,3 +403,45 @@ components:
     adapter = pydantic.TypeAdapter(pkg.models.X)
     assert adapter.validate_python({"a": {"b": "c"}}) == {"a": {"b": "c"}}
     assert adapter.validate_python("s") == "s"
+
+
+def test_every_component_schema_has_a_public_name_and_long_enums_are_named_in_signatures(
+    make_client: Make,
+) -> None:
+    pkg = make_client("""
+openapi: 3.1.0
+info: {title: Names, version: '1'}
+paths:
+  /pets:
+    get:
+      operationId: listPets
+      parameters:
+        - {name: model, in: query, schema: {$ref: '#/components/schemas/ModelName'}}
+        - {name: kind, in: query, schema: {$ref: '#/components/schemas/Short'}}
+      responses: {"204": {description: none}}
+components:
+  schemas:
+    Pet: {type: object, properties: {id: {$ref: '#/components/schemas/Id'}}}
+    Id: {type: string}
+    Count: {type: integer}
+    Wrapper: {allOf: [{$ref: '#/components/schemas/Pet'}]}
+    Same: {$ref: '#/components/schemas/Pet'}
+    MaybePet: {anyOf: [{$ref: '#/components/schemas/Pet'}, {type: 'null'}]}
+    AnyThing: {}
+    Three: {const: 3}
+    Kind: {type: string, enum: [cat, dog]}
+    Short: {anyOf: [{type: string}, {enum: [a, b]}]}
+    ModelName:
+      anyOf:
+        - {type: string}
+        - {type: string, enum: [gpt-4o, gpt-4o-mini, o1, o3, o4-mini]}
+""", "names_every")
+    models = pkg.models
+    components = ["Pet", "Id", "Count", "Wrapper", "Same", "MaybePet", "AnyThing", "Three", "Kind",
+                  "Short", "ModelName"]
+    assert sorted(models.__all__) == sorted(components)
+    assert models.Id is str and models.Count is int and models.Wrapper is models.Pet
+    source = (Path(pkg.__file__).parent / "resources" / "pets.py").read_text()
+    assert "model: _models.ModelName | NotGiven" in source  # five values: one name
+    assert '"gpt-4o-mini"' not in source
+    assert "kind: str | Literal[\"a\", \"b\"] | NotGiven" in source  # two values: spelt out

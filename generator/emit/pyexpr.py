@@ -54,6 +54,9 @@ class TypeWriter:
     # Builtin types a class body shadows with a method of the same name (`def list`): spelt
     # `builtins.list` so annotations after that method still name the type.
     shadowed: frozenset[str] = frozenset()
+    # Types written by a name instead of spelt out (`_models.ChatModel` for a long enum),
+    # by `repr` of the type: see `signatures.named_aliases`.
+    named: Mapping[str, str] = field(default_factory=dict)
     modules: set[str] = field(default_factory=set)
     typing: set[str] = field(default_factory=set)
     keys: set[str] = field(default_factory=set)
@@ -85,6 +88,10 @@ class TypeWriter:
             inner = self.expr(t.inner)
             return (inner if inner.endswith("| None") or inner == "None" or inner == "Any"
                     else f"{inner} | None")
+        if self.named and isinstance(t, (ir.UnionOf, ir.LiteralOf)):
+            name = self.named.get(repr(t))
+            if name is not None:
+                return name
         if isinstance(t, ir.UnionOf) and t.discriminator is not None and not self.plain:
             return self._discriminated(t, t.discriminator)
         if isinstance(t, ir.UnionOf):

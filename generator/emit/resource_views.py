@@ -11,7 +11,13 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
 from sdkforge.emit.pyexpr import TypeWriter, doc_lines, docstring_lines, literal, tuple_expr
-from sdkforge.emit.signatures import ArgView, Signature, signature, signature_writer
+from sdkforge.emit.signatures import (
+    ArgView,
+    Signature,
+    named_aliases,
+    signature,
+    signature_writer,
+)
 from sdkforge.model import ir
 from sdkforge.names import naming
 from sdkforge.names.allocate import ClassName, Identifier, ModuleName
@@ -52,14 +58,16 @@ def resource_views(api: ir.Api, names: Names) -> list[ResourceView]:
     """The view of every resource: what `render` writes and `surface` describes, made once
     for both. Aliases have no names here: references to them are inlined."""
     models = {m.key: m for m in api.models}
-    return [resource_view(r, names, models) for r in names.resources]
+    aliases = named_aliases(api, names)
+    return [resource_view(r, names, models, aliases) for r in names.resources]
 
 
 def resource_view(
-    resource: ResourceNames, names: Names, models: Mapping[str, ir.Model]
+    resource: ResourceNames, names: Names, models: Mapping[str, ir.Model],
+    aliases: Mapping[str, str] | None = None,
 ) -> ResourceView:
     defined = [names.method(op) for op in resource.operations]
-    writer = signature_writer(names, methods=defined)
+    writer = signature_writer(names, methods=defined, aliases=aliases)
     runtime = signature_writer(names, plain=False, methods=defined)
     methods = tuple(_method(op, names, models, writer, runtime) for op in resource.operations)
     deprecated = {"warnings"} if any(m.deprecated for m in methods) else set()

@@ -9,7 +9,7 @@ fields in the spec's order, then `body` for a body that is not flattened); then
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
 from sdkforge.emit.pyexpr import SHADOWABLE_BUILTINS, TypeWriter, literal
@@ -52,15 +52,37 @@ class Signature:
         return self.positional + self.keyword
 
 
+# An alias whose type holds an enum of this many values is named in signatures, not spelt out.
+LONG_ENUM = 4
+
+
+def named_aliases(api: ir.Api, names: Names) -> dict[str, str]:
+    """The component aliases that signatures name instead of spelling out their type: those
+    holding a long enum (`model: _models.ModelIdsShared`, not ninety literals in every
+    method), by `repr` of the type; of aliases with one type (`ModelIdsShared`,
+    `BetaModelIdsShared`), the shortest name, then the first in order, is used."""
+    found: dict[str, list[str]] = {}  # repr of a type -> the aliases that have it
+    for alias in api.aliases:
+        target = alias.target
+        if isinstance(target, (ir.UnionOf, ir.LiteralOf)) and any(
+                isinstance(t, ir.LiteralOf) and len(t.values) >= LONG_ENUM
+                for t in ir.walk(target)):
+            found.setdefault(repr(target), []).append(f"_models.{names.aliases[alias.key]}")
+    return {text: min(exprs, key=lambda e: (len(e), e)) for text, exprs in found.items()}
+
+
 def signature_writer(
-    names: Names, plain: bool = True, methods: Iterable[str] = ()
+    names: Names, plain: bool = True, methods: Iterable[str] = (),
+    aliases: Mapping[str, str] | None = None,
 ) -> TypeWriter:
     """A writer of the types a resource module spells: models as `_models.Name`; `plain` for
     the annotations mypy reads, else the ones pydantic parses with (discriminator metadata);
-    `methods`, the names the resource class defines (builtin types they shadow are qualified)."""
+    `methods`, the names the resource class defines (builtin types they shadow are qualified);
+    `aliases`, the types signatures name (`named_aliases`; only in plain annotations)."""
     types = names.types
     return TypeWriter(ref=lambda key: f"_models.{types[key]}", names=types, lenient_enums=False,
-                      plain=plain, shadowed=frozenset(methods) & SHADOWABLE_BUILTINS)
+                      plain=plain, shadowed=frozenset(methods) & SHADOWABLE_BUILTINS,
+                      named=(aliases or {}) if plain else {})
 
 
 def signature(op: ir.Operation, names: Names, writer: TypeWriter) -> Signature:

@@ -21,7 +21,13 @@ from dataclasses import MISSING, dataclass, field, fields
 from typing import Any, Literal
 
 from sdkforge.emit.pyexpr import TypeWriter, literal
-from sdkforge.emit.signatures import Argument, Signature, signature, signature_writer
+from sdkforge.emit.signatures import (
+    Argument,
+    Signature,
+    named_aliases,
+    signature,
+    signature_writer,
+)
 from sdkforge.model import ir
 from sdkforge.names.assign import Names, OperationKey, operation_key
 
@@ -139,7 +145,7 @@ def surface(
     writer = TypeWriter(ref=lambda key: exported[key], names=exported, lenient_enums=False,
                         plain=True)
     if signatures is None:
-        method_writer = signature_writer(names)
+        method_writer = signature_writer(names, aliases=named_aliases(api, names))
         signatures = {operation_key(op): signature(op, names, method_writer)
                       for op in api.operations}
     entries: dict[str, Entry] = {}

@@ -42,7 +42,7 @@ def build(
             pointer = join_pointer("/components/schemas", str(key))
             target = schemas.type_of({"$ref": "#" + pointer}, Location("", ""),
                                      ir.NameHint("text", "Schema"))
-            if _worth_a_name(target):
+            if _needs_alias(target, "#" + pointer):
                 title = node.get("title") if isinstance(node, dict) else None
                 description = node.get("description") if isinstance(node, dict) else None
                 aliases.append(ir.Alias(
@@ -105,8 +105,7 @@ def _header_texts(data: dict[str, Any]) -> dict[str, str]:
     return {name: " ".join(parts) for name, parts in texts.items()}
 
 
-def _worth_a_name(t: ir.TypeRef) -> bool:
-    """Unions, lists, dicts and tuples get an importable alias; models, enums and scalars need
-    none."""
-    inner = ir.non_null(t)
-    return isinstance(inner, (ir.UnionOf, ir.ListOf, ir.DictOf, ir.TupleOf))
+def _needs_alias(t: ir.TypeRef, key: str) -> bool:
+    """Every component schema has a public name in `models`: its own class or enum, else an
+    alias (of a union, a list, a scalar, `Any`, a constant, or another schema it wraps)."""
+    return not (isinstance(t, (ir.ModelRef, ir.EnumRef)) and t.key == key)
