@@ -160,7 +160,8 @@ class OperationBuilder:
             body_type = ir.Primitive("str")
         else:
             body_type = self.schemas.type_of(schema if schema is not None else {}, schema_loc,
-                                             ir.NameHint("text", "Body", hint))
+                                             _shared_hint(at, "requestBodies")
+                                             or ir.NameHint("text", "Body", hint))
         required = isinstance(node, dict) and node.get("required") is True
         fields: tuple[ir.Field, ...] = ()
         if isinstance(body_type, ir.ModelRef) and kind in ("json", "form", "multipart"):
@@ -204,7 +205,7 @@ class OperationBuilder:
                 rtype: ir.TypeRef = self.schemas.type_of(
                     schema if schema is not None else {},
                     Location(at.file, join_pointer(at.pointer, "content", content_type, "schema")),
-                    ir.NameHint("text", suffix, hint),
+                    _shared_hint(at, "responses") or ir.NameHint("text", suffix, hint),
                 )
                 result.append(ir.Response(status, "json", content_type, rtype, description))
             elif kind == "text":
@@ -240,3 +241,13 @@ def _is_file(t: ir.TypeRef) -> bool:
 def _preferred_response_type(content_types: list[str]) -> str:
     order = {"json": 0, "text": 2, "binary": 1, "form": 3, "multipart": 3}
     return min(content_types, key=lambda ct: (order.get(body_kind(ct) or "binary", 4), ct))
+
+
+def _shared_hint(at: Location, section: str) -> ir.NameHint | None:
+    """A response or request body shared under `components` is named after its key there
+    (Spotify's `Unauthorized`), not after the first operation that happens to use it."""
+    parts = at.pointer.split("/")
+    if len(parts) == 4 and parts[1] == "components" and parts[2] == section and parts[3]:
+        return ir.NameHint("word", parts[3].replace("~1", "/").replace("~0", "~"))
+    return None
+
