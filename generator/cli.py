@@ -194,16 +194,10 @@ def _generate_or_check(
         if staged is not None:
             staged.discard()
         raise
-    shadowed = installed_elsewhere(result.package, out) if args.command == "generate" else None
-    shadow = ([Diagnostic(
-        "warning", str(spec), "/info/title",
-        f"the package name `{result.package}` is already importable here, from {shadowed}: "
-        "whichever comes first on sys.path hides the other",
-        "pick another name with --package-name, or package-name under [tool.sdkforge]",
-    )] if shadowed else [])
     _report(result.diagnostics, quiet)
-    for line in rendered(shadow):  # about this environment, not the spec: shown even with -q
-        print(line, file=sys.stderr)
+    if args.command == "generate":  # about this environment, not the spec: shown even with -q
+        for line in rendered(_shadowing(spec, result.package, out)):
+            print(line, file=sys.stderr)
     if cache is not None and cache.problem and not quiet:
         print(f"sdkforge: note: {cache.problem}; going on without it", file=sys.stderr)
     if refused is not None:
@@ -222,6 +216,19 @@ def _generate_or_check(
               f"in {elapsed:.1f}s (black ran on {stats.formatted}; {stats.reused} unchanged, "
               f"{stats.cached} from the cache)")
     return EXIT_OK
+
+
+def _shadowing(spec: Path, package: str, out: Path) -> list[Diagnostic]:
+    """A warning when another installed package has the import name of the one written."""
+    shadowed = installed_elsewhere(package, out)
+    if not shadowed:
+        return []
+    return [Diagnostic(
+        "warning", str(spec), "/info/title",
+        f"the package name `{package}` is already importable here, from {shadowed}: "
+        "whichever comes first on sys.path hides the other",
+        "pick another name with --package-name, or package-name under [tool.sdkforge]",
+    )]
 
 
 def _generate_options(
