@@ -64,7 +64,7 @@ def named_aliases(api: ir.Api, names: Names) -> dict[str, str]:
     found: dict[str, list[str]] = {}  # repr of a type -> the aliases that have it
     for alias in api.aliases:
         target = alias.target
-        if isinstance(target, (ir.UnionOf, ir.LiteralOf)) and any(
+        if alias.key in names.aliases and isinstance(target, (ir.UnionOf, ir.LiteralOf)) and any(
                 isinstance(t, ir.LiteralOf) and len(t.values) >= LONG_ENUM
                 for t in ir.walk(target)):
             found.setdefault(repr(target), []).append(f"_models.{names.aliases[alias.key]}")

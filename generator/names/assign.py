@@ -78,7 +78,7 @@ def assign(api: ir.Api, package: str | None = None, client: str | None = None) -
     classes = class_names(api)
     types = {key: classes[key]
              for key in [*(m.key for m in api.models), *(e.key for e in api.enums)]}
-    aliases = {a.key: classes[a.key] for a in api.aliases}
+    aliases = {a.key: classes[a.key] for a in api.aliases if a.key in classes}
     fields, wanted_fields = _field_names(api.models, set(classes.values()))
     resources = _resources(api.operations)
     methods: dict[OperationKey, Identifier] = {}

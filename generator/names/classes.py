@@ -90,8 +90,14 @@ def fingerprint(item: Named) -> str:
 
 
 def class_names(api: ir.Api) -> dict[str, ClassName]:
-    """The class (or alias) name of every model, enum and alias, by key."""
-    items: list[Named] = [*api.models, *api.enums, *api.aliases]
+    """The class (or alias) name of every model, enum and alias, by key; not of an alias of a
+    class that asks for the alias's own name (`Pet: {$ref: schemas/pet.yaml}`: the class is
+    the public `Pet`)."""
+    targets: dict[str, ir.Model | ir.Enum] = {i.key: i for i in [*api.models, *api.enums]}
+    aliases = [a for a in api.aliases if not (
+        isinstance(a.target, (ir.ModelRef, ir.EnumRef)) and a.target.key in targets
+        and wanted(targets[a.target.key])[0] == wanted(a)[0])]
+    items: list[Named] = [*api.models, *api.enums, *aliases]
     named = {item.key: item for item in items}
     shapes: dict[str, str] = {}  # key -> fingerprint, each made once (the rules ask repeatedly)
 
