@@ -93,7 +93,8 @@ def class_names(api: ir.Api) -> dict[str, ClassName]:
     """The class (or alias) name of every model, enum and alias, by key; not of an alias of a
     class that asks for the alias's own name (`Pet: {$ref: schemas/pet.yaml}`: the class is
     the public `Pet`)."""
-    targets: dict[str, ir.Model | ir.Enum] = {i.key: i for i in [*api.models, *api.enums]}
+    targets: dict[str, ir.Model | ir.Enum] = {m.key: m for m in api.models}
+    targets.update((e.key, e) for e in api.enums)
     aliases = [a for a in api.aliases if not (
         isinstance(a.target, (ir.ModelRef, ir.EnumRef)) and a.target.key in targets
         and wanted(targets[a.target.key])[0] == wanted(a)[0])]
