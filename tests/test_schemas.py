@@ -445,3 +445,34 @@ components:
     assert "model: _models.ModelName | NotGiven" in source  # five values: one name
     assert '"gpt-4o-mini"' not in source
     assert "kind: str | Literal[\"a\", \"b\"] | NotGiven" in source  # two values: spelt out
+
+
+def test_a_schema_named_like_what_model_modules_import_still_imports(make_client: Make) -> None:
+    # Found by the corpus run (Airflow's spec): a schema named `Tag` beside a discriminated union
+    # in one module hid pydantic's Tag, and the module failed to import.
+    pkg = make_client(HEAD + """
+components:
+  schemas:
+    Tag: {type: object, properties: {name: {type: string}}}
+    Self: {type: object, properties: {href: {type: string}}}
+    Daily:
+      type: object
+      required: [__type]
+      properties: {__type: {type: string}, hour: {type: integer}}
+    Cron:
+      type: object
+      required: [__type]
+      properties: {__type: {type: string}, expr: {type: string}}
+    Dag:
+      type: object
+      properties:
+        tags: {type: array, items: {$ref: '#/components/schemas/Tag'}}
+        self: {$ref: '#/components/schemas/Self'}
+        schedule:
+          oneOf: [{$ref: '#/components/schemas/Daily'}, {$ref: '#/components/schemas/Cron'}]
+          discriminator: {propertyName: __type}
+""", "shapes_tag")
+    dag = pkg.models.Dag.model_validate({"tags": [{"name": "etl"}],
+                                        "schedule": {"__type": "Cron", "expr": "* * * * *"}})
+    assert isinstance(dag.tags[0], pkg.models.Tag)
+    assert type(dag.schedule).__name__ == "Cron"

@@ -223,7 +223,8 @@ def _model_imports(
     if typing_names:
         stdlib.append(f"from typing import {', '.join(sorted(typing_names))}")
     pydantic_names = ((["Field"] if uses_field else [])
-                      + (["Tag"] if writer.uses_discriminator else []))
+                      # pydantic's Tag under a name no schema's class can take (`Tag` is common)
+                      + (["Tag as _Tag"] if writer.uses_discriminator else []))
     third = [f"from pydantic import {', '.join(pydantic_names)}"] if pydantic_names else []
     runtime = (
         bases

@@ -128,11 +128,11 @@ class TypeWriter:
 
 
     def _discriminated(self, t: ir.UnionOf, d: ir.Discriminator) -> str:
-        """`Annotated[Annotated[A, Tag("A")] | ..., discriminate("type", {"a": "A"})]`: typed as
+        """`Annotated[Annotated[A, _Tag("A")] | ..., discriminate("type", {"a": "A"})]`: typed as
         `A | ...`, parsed by looking at the discriminating property first."""
         self.typing.add("Annotated")
         self.uses_discriminator = True
-        variants = [f"Annotated[{self.expr(v)}, Tag({literal(self.names[v.key])})]"
+        variants = [f"Annotated[{self.expr(v)}, _Tag({literal(self.names[v.key])})]"
                     for v in t.variants if isinstance(v, ir.ModelRef)]
         tags = "{" + ", ".join(f"{literal(value)}: {literal(self.names[key])}"
                                for value, key in d.tags) + "}"

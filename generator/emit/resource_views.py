@@ -79,7 +79,7 @@ def resource_view(
     if typing_names:
         imports.append(f"from typing import {', '.join(typing_names)}")
     if runtime.uses_discriminator:
-        imports.extend(["", "from pydantic import Tag"])
+        imports.extend(["", "from pydantic import Tag as _Tag"])
     return ResourceView(
         attribute=resource.attribute, class_name=resource.class_name, module=resource.module,
         imports=tuple(imports), methods=methods, uses_models=bool(writer.keys | runtime.keys),

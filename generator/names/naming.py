@@ -28,7 +28,7 @@ RESERVED_CLASS_NAMES = frozenset(
         "Optional", "Union", "Client", "AsyncClient", "Response", "NotGiven", "NOT_GIVEN",
         "datetime", "date", "time", "timedelta", "UUID", "Decimal", "IO", "Mapping",
         "Sequence", "Iterable", "TYPE_CHECKING", "LENIENT", "Timeout", "Headers", "Query",
-        "Body", "FileTypes", "annotations",
+        "Body", "FileTypes", "annotations", "Self", "PageItems",
     }
 )
 

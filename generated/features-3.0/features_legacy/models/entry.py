@@ -3,13 +3,13 @@ from __future__ import annotations
 
 from typing import Annotated, TypeAlias
 
-from pydantic import Tag
+from pydantic import Tag as _Tag
 
 from .._runtime._models import discriminate
 from .file_entry import FileEntry
 from .folder_entry import FolderEntry
 
 Entry: TypeAlias = Annotated[
-    Annotated[FileEntry, Tag("FileEntry")] | Annotated[FolderEntry, Tag("FolderEntry")],
+    Annotated[FileEntry, _Tag("FileEntry")] | Annotated[FolderEntry, _Tag("FolderEntry")],
     discriminate("entry_type", {"file": "FileEntry", "folder": "FolderEntry"}),
 ]

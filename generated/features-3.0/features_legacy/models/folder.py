@@ -5,7 +5,7 @@ import datetime
 import uuid
 from typing import Annotated
 
-from pydantic import Tag
+from pydantic import Tag as _Tag
 
 from .._runtime._models import BaseModel, discriminate
 from .file_entry import FileEntry
@@ -26,7 +26,8 @@ class Folder(BaseModel):
     entries: (
         list[
             Annotated[
-                Annotated[FileEntry, Tag("FileEntry")] | Annotated[FolderEntry, Tag("FolderEntry")],
+                Annotated[FileEntry, _Tag("FileEntry")]
+                | Annotated[FolderEntry, _Tag("FolderEntry")],
                 discriminate("entry_type", {"file": "FileEntry", "folder": "FolderEntry"}),
             ]
         ]

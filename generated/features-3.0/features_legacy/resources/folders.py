@@ -5,7 +5,7 @@ import uuid
 from functools import cache, cached_property
 from typing import Annotated, Literal, cast
 
-from pydantic import Tag
+from pydantic import Tag as _Tag
 
 from .. import models as _models
 from .._runtime._base_client import AsyncAPIClient, SyncAPIClient
@@ -59,8 +59,8 @@ def _list_entries_endpoint() -> Endpoint:
         auth=("apiKeyAuth",),
         cast_to=list[
             Annotated[
-                Annotated[_models.FileEntry, Tag("FileEntry")]
-                | Annotated[_models.FolderEntry, Tag("FolderEntry")],
+                Annotated[_models.FileEntry, _Tag("FileEntry")]
+                | Annotated[_models.FolderEntry, _Tag("FolderEntry")],
                 discriminate("entry_type", {"file": "FileEntry", "folder": "FolderEntry"}),
             ]
         ],

@@ -3,13 +3,13 @@ from __future__ import annotations
 
 from typing import Annotated, TypeAlias
 
-from pydantic import Tag
+from pydantic import Tag as _Tag
 
 from .._runtime._models import discriminate
 from .email_notice import EmailNotice
 from .sms_notice import SmsNotice
 
 Notification: TypeAlias = Annotated[
-    Annotated[EmailNotice, Tag("EmailNotice")] | Annotated[SmsNotice, Tag("SmsNotice")],
+    Annotated[EmailNotice, _Tag("EmailNotice")] | Annotated[SmsNotice, _Tag("SmsNotice")],
     discriminate("kind", {"EmailNotice": "EmailNotice", "SmsNotice": "SmsNotice"}),
 ]

@@ -3,13 +3,13 @@ from __future__ import annotations
 
 from typing import Annotated, TypeAlias
 
-from pydantic import Tag
+from pydantic import Tag as _Tag
 
 from .._runtime._models import discriminate
 from .bank_transfer import BankTransfer
 from .card_payment import CardPayment
 
 Payment: TypeAlias = Annotated[
-    Annotated[CardPayment, Tag("CardPayment")] | Annotated[BankTransfer, Tag("BankTransfer")],
+    Annotated[CardPayment, _Tag("CardPayment")] | Annotated[BankTransfer, _Tag("BankTransfer")],
     discriminate("method", {"bank_transfer": "BankTransfer", "card": "CardPayment"}),
 ]

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from typing import Annotated, TypeAlias
 
-from pydantic import Tag
+from pydantic import Tag as _Tag
 
 from .._runtime._models import discriminate
 from .bird import Bird
@@ -11,7 +11,7 @@ from .cat import Cat
 from .dog import Dog
 
 Pet: TypeAlias = Annotated[
-    Annotated[Cat, Tag("Cat")] | Annotated[Dog, Tag("Dog")] | Annotated[Bird, Tag("Bird")],
+    Annotated[Cat, _Tag("Cat")] | Annotated[Dog, _Tag("Dog")] | Annotated[Bird, _Tag("Bird")],
     discriminate("pet_type", {"bird": "Bird", "cat": "Cat", "dog": "Dog"}),
 ]
 """A cat, a dog or a bird."""

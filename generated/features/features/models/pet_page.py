@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from pydantic import Tag
+from pydantic import Tag as _Tag
 
 from .._runtime._models import BaseModel, discriminate
 from .bird import Bird
@@ -14,7 +14,9 @@ from .dog import Dog
 class PetPage(BaseModel):
     items: list[
         Annotated[
-            Annotated[Cat, Tag("Cat")] | Annotated[Dog, Tag("Dog")] | Annotated[Bird, Tag("Bird")],
+            Annotated[Cat, _Tag("Cat")]
+            | Annotated[Dog, _Tag("Dog")]
+            | Annotated[Bird, _Tag("Bird")],
             discriminate("pet_type", {"bird": "Bird", "cat": "Cat", "dog": "Dog"}),
         ]
     ]

@@ -9,7 +9,7 @@ import warnings
 from functools import cache, cached_property
 from typing import Annotated, cast
 
-from pydantic import Tag
+from pydantic import Tag as _Tag
 
 from .. import models as _models
 from .._runtime._base_client import AsyncAPIClient, SyncAPIClient
@@ -55,9 +55,9 @@ def _create_endpoint() -> Endpoint:
         content_type="application/json",
         auth=("bearerAuth",),
         cast_to=Annotated[
-            Annotated[_models.Cat, Tag("Cat")]
-            | Annotated[_models.Dog, Tag("Dog")]
-            | Annotated[_models.Bird, Tag("Bird")],
+            Annotated[_models.Cat, _Tag("Cat")]
+            | Annotated[_models.Dog, _Tag("Dog")]
+            | Annotated[_models.Bird, _Tag("Bird")],
             discriminate("pet_type", {"bird": "Bird", "cat": "Cat", "dog": "Dog"}),
         ]
         | _models.Review,
@@ -107,9 +107,9 @@ def _get_endpoint() -> Endpoint:
         path="/pets/{pet_id}",
         auth=("bearerAuth",),
         cast_to=Annotated[
-            Annotated[_models.Cat, Tag("Cat")]
-            | Annotated[_models.Dog, Tag("Dog")]
-            | Annotated[_models.Bird, Tag("Bird")],
+            Annotated[_models.Cat, _Tag("Cat")]
+            | Annotated[_models.Dog, _Tag("Dog")]
+            | Annotated[_models.Bird, _Tag("Bird")],
             discriminate("pet_type", {"bird": "Bird", "cat": "Cat", "dog": "Dog"}),
         ],
         response_kind="json",
@@ -126,9 +126,9 @@ def _update_endpoint() -> Endpoint:
         content_type="application/vnd.features+json",
         auth=("bearerAuth",),
         cast_to=Annotated[
-            Annotated[_models.Cat, Tag("Cat")]
-            | Annotated[_models.Dog, Tag("Dog")]
-            | Annotated[_models.Bird, Tag("Bird")],
+            Annotated[_models.Cat, _Tag("Cat")]
+            | Annotated[_models.Dog, _Tag("Dog")]
+            | Annotated[_models.Bird, _Tag("Bird")],
             discriminate("pet_type", {"bird": "Bird", "cat": "Cat", "dog": "Dog"}),
         ],
         response_kind="json",

@@ -6,7 +6,7 @@ import uuid
 from functools import cache, cached_property
 from typing import Annotated, Literal, cast
 
-from pydantic import Tag
+from pydantic import Tag as _Tag
 
 from .. import models as _models
 from .._runtime._base_client import AsyncAPIClient, SyncAPIClient
@@ -58,8 +58,8 @@ def _list_notifications_endpoint() -> Endpoint:
         auth=("bearerAuth",),
         cast_to=list[
             Annotated[
-                Annotated[_models.EmailNotice, Tag("EmailNotice")]
-                | Annotated[_models.SmsNotice, Tag("SmsNotice")],
+                Annotated[_models.EmailNotice, _Tag("EmailNotice")]
+                | Annotated[_models.SmsNotice, _Tag("SmsNotice")],
                 discriminate("kind", {"EmailNotice": "EmailNotice", "SmsNotice": "SmsNotice"}),
             ]
         ],
@@ -76,8 +76,8 @@ def _create_payment_endpoint() -> Endpoint:
         content_type="application/json",
         auth=("queryToken",),
         cast_to=Annotated[
-            Annotated[_models.CardPayment, Tag("CardPayment")]
-            | Annotated[_models.BankTransfer, Tag("BankTransfer")],
+            Annotated[_models.CardPayment, _Tag("CardPayment")]
+            | Annotated[_models.BankTransfer, _Tag("BankTransfer")],
             discriminate("method", {"bank_transfer": "BankTransfer", "card": "CardPayment"}),
         ],
         response_kind="json",
