@@ -476,3 +476,35 @@ components:
                                         "schedule": {"__type": "Cron", "expr": "* * * * *"}})
     assert isinstance(dag.tags[0], pkg.models.Tag)
     assert type(dag.schedule).__name__ == "Cron"
+
+
+def test_a_sent_only_models_unset_optional_fields_are_left_out(make_client: Make) -> None:
+    pkg = make_client(HEAD.replace("paths: {}", """paths:
+  /pets:
+    post:
+      operationId: createPet
+      requestBody:
+        content:
+          application/json:
+            schema: {$ref: '#/components/schemas/NewPet'}
+      responses: {"204": {description: none}}""") + """
+components:
+  schemas:
+    NewPet:
+      type: object
+      required: [name]
+      properties:
+        name: {type: string}
+        weight: {type: number}
+        nickname: {type: [string, 'null']}
+""", "shapes_sent")
+    from shapes_sent._runtime._encoding import to_jsonable
+    from shapes_sent._runtime._types import NOT_GIVEN
+
+    new_pet = pkg.models.NewPet
+    assert to_jsonable(new_pet(name="Rex")) == {"name": "Rex"}
+    assert to_jsonable(new_pet(name="Rex", weight=NOT_GIVEN)) == {"name": "Rex"}
+    assert to_jsonable(new_pet(name="Rex", weight=2, nickname=None)) == {
+        "name": "Rex", "weight": 2, "nickname": None}
+    with pytest.raises(pydantic.ValidationError):
+        new_pet.model_validate({"name": "Rex", "weight": None})  # not nullable: not sent as null

@@ -65,3 +65,30 @@ def test_misuse_is_caught_by_mypy(tmp_path: Path) -> None:
     assert done.returncode == 1
     errors = [line for line in done.stdout.splitlines() if ": error:" in line]
     assert [int(line.split(":")[1]) for line in errors] == [5, 6, 7, 8], done.stdout
+
+
+FEATURES_OUT = ROOT / "generated" / "features"
+
+SENT_ONLY = """
+from features import models
+
+models.NewPet(name="Rex", pet_type="dog", owner_id=None, nickname=None)
+models.NewPet(name="Rex", pet_type="dog", owner_id=None, weight_kg=3.5)
+models.NewPet(name="Rex", pet_type="dog", owner_id=None, weight_kg=None)
+"""
+
+
+def test_a_sent_only_models_optional_field_that_may_not_be_null_cannot_be_set_to_none(
+    tmp_path: Path,
+) -> None:
+    # NewPet is only sent: `weight_kg` may be left out but not sent as null; `nickname` may.
+    script = tmp_path / "user.py"
+    script.write_text(SENT_ONLY)
+    done = subprocess.run(
+        [sys.executable, "-m", "mypy", "--strict", "--no-incremental", str(script)],
+        capture_output=True, text=True, cwd=tmp_path, timeout=300,
+        env={"MYPYPATH": str(FEATURES_OUT), "PATH": "/usr/bin:/bin"},
+    )
+    errors = [line for line in done.stdout.splitlines() if ": error:" in line]
+    assert [int(line.split(":")[1]) for line in errors] == [6], done.stdout
+    assert "weight_kg" in errors[0]

@@ -10,6 +10,7 @@ from dataclasses import dataclass
 
 from sdkforge.emit.pyexpr import TypeWriter, docstring, fits, literal
 from sdkforge.model import ir
+from sdkforge.model.usage import model_usage
 from sdkforge.names.allocate import ClassName, Identifier, ModuleName
 from sdkforge.names.assign import EXTRA_FIELD, Names
 
@@ -57,6 +58,7 @@ class _Context:
     pages: dict[str, ir.TypeRef]  # page model key -> item type
     # module -> keys of the named types it holds (merged ones included)
     keys_in: dict[str, set[str]]
+    sent_only: set[str]  # models only sent: an optional field they leave unset is left out
 
 
 def model_modules(api: ir.Api, names: Names) -> list[ModelModuleView]:
@@ -79,8 +81,9 @@ def model_modules(api: ir.Api, names: Names) -> list[ModelModuleView]:
     for key in names.types:
         if key in names.modules:
             keys_in.setdefault(names.modules[key], set()).add(key)
+    sent_only = {key for key, usage in model_usage(api).items() if usage == "in"}
     context = _Context(names, {e.key: e for e in api.enums}, {m.key: m for m in api.models}, pages,
-                       keys_in)
+                       keys_in, sent_only)
     return [_module_view(module, items, context) for module, items in sorted(members.items())]
 
 
@@ -121,11 +124,15 @@ def _class_view(item: ir.Model, context: _Context, writer: TypeWriter) -> tuple[
     fields = []
     uses_field = False
     inherited = list(context.models[item.base].fields) if item.base else []
+    # An optional field of a model only sent, that may not be null and is not declared by a
+    # base, defaults to NOT_GIVEN (left out of the request), not to None.
+    declared = _base_fields(item, context.models) if item.key in context.sent_only else set()
     for f in item.fields:
         if f in inherited:
             continue  # declared by the base class exactly like this
         attribute = names.field(item.key, f.wire_name)
-        annotation, default, needs_field = _field(f, attribute, writer, context.enums)
+        omit = item.key in context.sent_only and f.wire_name not in declared
+        annotation, default, needs_field = _field(f, attribute, writer, context.enums, omit)
         uses_field = uses_field or needs_field
         text = f"Deprecated. {f.description}".strip() if f.deprecated else f.description
         fields.append(FieldView(attribute, annotation, default, docstring(text, "    ")))
@@ -143,6 +150,18 @@ def _class_view(item: ir.Model, context: _Context, writer: TypeWriter) -> tuple[
     view = ClassView(names.exported[item.key], base, docstring(item.description, "    "),
                      tuple(fields), page_item, bases)
     return view, uses_field
+
+
+def _base_fields(item: ir.Model, models: dict[str, ir.Model]) -> set[str]:
+    """The wire names of the fields the model's bases declare."""
+    found: set[str] = set()
+    seen: set[str] = {item.key}
+    current = item.base
+    while current is not None and current in models and current not in seen:
+        seen.add(current)
+        found.update(f.wire_name for f in models[current].fields)
+        current = models[current].base
+    return found
 
 
 def _paged(key: str, pages: dict[str, ir.TypeRef], models: dict[str, ir.Model]) -> bool:
@@ -185,8 +204,12 @@ def _bases_first(classes: list[ClassView]) -> list[ClassView]:
 
 
 def _field(
-    f: ir.Field, attribute: Identifier, writer: TypeWriter, enums: dict[str, ir.Enum]
+    f: ir.Field, attribute: Identifier, writer: TypeWriter, enums: dict[str, ir.Enum],
+    omit: bool = False,
 ) -> tuple[str, str, bool]:
+    """A field's annotation and default, and whether the default is a `Field(...)`; `omit`:
+    unset, the field is NOT_GIVEN (left out of what is sent) rather than None, unless it may
+    be null."""
     annotation = writer.expr(f.type)
     alias = f.wire_name != attribute
     if f.required:
@@ -200,6 +223,10 @@ def _field(
             args += [f"validation_alias={literal(f.wire_name)}",
                      f"serialization_alias={literal(f.wire_name)}"]
         return annotation, f"Field({', '.join(args)})", True
+    elif omit and not annotation.endswith("| None") and annotation not in ("Any", "None"):
+        writer.uses_not_given = True
+        default = "NOT_GIVEN"
+        annotation += " | NotGiven"
     else:
         default = "None"
         if not annotation.endswith("| None") and annotation not in ("Any", "None"):
@@ -232,6 +259,8 @@ def _model_imports(
         + (["discriminate"] if writer.uses_discriminator else [])
     )
     local = [f"from .._runtime._models import {', '.join(runtime)}"] if runtime else []
+    if writer.uses_not_given:
+        local.append("from .._runtime._types import NOT_GIVEN, NotGiven")
     if pages:
         local.append("from .._runtime._pagination import "
                      "PageItems, anext_page, has_next_page, next_page")

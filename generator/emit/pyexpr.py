@@ -62,6 +62,7 @@ class TypeWriter:
     keys: set[str] = field(default_factory=set)
     uses_lenient: bool = False
     uses_discriminator: bool = False
+    uses_not_given: bool = False  # a field defaults to the runtime's NOT_GIVEN (model modules)
 
     def _builtin(self, name: str) -> str:
         if name in self.shadowed:

@@ -29,6 +29,7 @@ from sdkforge.emit.signatures import (
     signature_writer,
 )
 from sdkforge.model import ir
+from sdkforge.model.usage import Usage, model_usage
 from sdkforge.names.assign import Names, OperationKey, operation_key
 
 SURFACE_FILE = ".sdkforge-api.json"
@@ -36,7 +37,6 @@ FORMAT_VERSION = 1
 
 Kind = Literal["client-arg", "resource", "method", "param", "model", "field", "enum", "value",
                "alias"]
-Usage = Literal["", "in", "out", "in+out"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -157,7 +157,7 @@ def surface(
     for resource in names.resources:
         entries.update(_resource_entries(resource.attribute, resource.operations, names,
                                          signatures))
-    usage = _usage(api)
+    usage = model_usage(api)
     for model in api.models:
         model_id = f"model:{model.key}"
         name = names.types[model.key]
@@ -239,39 +239,3 @@ def _arguments(
 def _where(pointer: str) -> str:
     """Operations live in the spec's own file: their pointers as `#/paths/...`."""
     return f"#{pointer}" if pointer.startswith("/") else pointer
-
-
-def _usage(api: ir.Api) -> dict[str, Usage]:
-    """Which models travel in requests, in responses, or both (through fields and bases)."""
-    models = {m.key: m for m in api.models}
-    seen: dict[str, set[str]] = {"in": set(), "out": set()}
-
-    def walk(t: ir.TypeRef | None, direction: str) -> None:
-        for key in ir.references(t) if t is not None else ():
-            if key not in models or key in seen[direction]:
-                continue
-            seen[direction].add(key)
-            model = models[key]
-            for f in model.fields:
-                walk(f.type, direction)
-            if model.extra is not None:
-                walk(model.extra, direction)
-            if model.base:
-                walk(ir.ModelRef(model.base), direction)
-
-    for op in api.operations:
-        for p in op.params:
-            walk(p.type, "in")
-        if op.body is not None:
-            walk(op.body.type, "in")
-            for f in op.body.fields:
-                walk(f.type, "in")
-        for r in op.responses:
-            walk(r.type, "out")
-    result: dict[str, Usage] = {}
-    for key in models:
-        if key in seen["in"]:
-            result[key] = "in+out" if key in seen["out"] else "in"
-        else:
-            result[key] = "out" if key in seen["out"] else ""
-    return result

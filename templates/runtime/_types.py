@@ -5,9 +5,12 @@ from __future__ import annotations
 
 import os
 from collections.abc import Mapping
-from typing import IO, Final, Literal, TypeAlias
+from typing import IO, TYPE_CHECKING, Final, Literal, TypeAlias
 
 import httpx
+
+if TYPE_CHECKING:
+    from pydantic_core import CoreSchema
 
 
 class NotGiven:
@@ -21,6 +24,19 @@ class NotGiven:
 
     def __repr__(self) -> str:
         return "NOT_GIVEN"
+
+    @classmethod
+    def __get_pydantic_core_schema__(cls, source: object, handler: object) -> CoreSchema:
+        # The default of a model's optional field that is only sent: accepted as itself and
+        # left out of what the model sends (it is unset, or dropped by `to_jsonable`).
+        from pydantic_core import core_schema
+
+        return core_schema.is_instance_schema(
+            cls,
+            serialization=core_schema.plain_serializer_function_ser_schema(
+                lambda _: None, when_used="json"
+            ),
+        )
 
 
 NOT_GIVEN: Final = NotGiven()

@@ -4,10 +4,11 @@ from __future__ import annotations
 import uuid
 
 from .._runtime._models import BaseModel
+from .._runtime._types import NOT_GIVEN, NotGiven
 
 
 class CreateShareBody(BaseModel):
     file_id: uuid.UUID
     email: str
-    expires_in_days: int | None = None
+    expires_in_days: int | NotGiven = NOT_GIVEN
     can_edit: bool = False

@@ -4,11 +4,12 @@ from __future__ import annotations
 import uuid
 
 from .._runtime._models import BaseModel
+from .._runtime._types import NOT_GIVEN, NotGiven
 
 
 class UploadFileBody(BaseModel):
     file: bytes
-    thumbnails: list[bytes] | None = None
+    thumbnails: list[bytes] | NotGiven = NOT_GIVEN
     folder_id: uuid.UUID
-    tags: list[str] | None = None
+    tags: list[str] | NotGiven = NOT_GIVEN
     description: str | None = None

@@ -2,11 +2,12 @@
 from __future__ import annotations
 
 from .._runtime._models import BaseModel
+from .._runtime._types import NOT_GIVEN, NotGiven
 
 
 class Feedback(BaseModel):
     name: str
     email: str
     rating: int
-    subscribe: bool | None = None
-    topics: list[str] | None = None
+    subscribe: bool | NotGiven = NOT_GIVEN
+    topics: list[str] | NotGiven = NOT_GIVEN

@@ -4,10 +4,11 @@ from __future__ import annotations
 from typing import Annotated, Literal
 
 from .._runtime._models import BaseModel, LENIENT
+from .._runtime._types import NOT_GIVEN, NotGiven
 
 
 class ImportPetsBody(BaseModel):
     source: str
     format: Annotated[Literal["csv", "json"], LENIENT] = "csv"
     dry_run: bool = False
-    callback_url: str | None = None
+    callback_url: str | NotGiven = NOT_GIVEN

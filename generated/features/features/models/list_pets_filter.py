@@ -4,10 +4,11 @@ from __future__ import annotations
 from typing import Annotated
 
 from .._runtime._models import BaseModel, LENIENT
+from .._runtime._types import NOT_GIVEN, NotGiven
 from .size import Size
 
 
 class ListPetsFilter(BaseModel):
-    color: str | None = None
-    size: Annotated[Size, LENIENT] | None = None
-    min_age: int | None = None
+    color: str | NotGiven = NOT_GIVEN
+    size: Annotated[Size, LENIENT] | NotGiven = NOT_GIVEN
+    min_age: int | NotGiven = NOT_GIVEN

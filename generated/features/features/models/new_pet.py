@@ -6,18 +6,19 @@ import uuid
 from typing import Annotated
 
 from .._runtime._models import BaseModel, LENIENT
+from .._runtime._types import NOT_GIVEN, NotGiven
 from .new_pet_microchip import NewPetMicrochip
 from .pet_type import PetType
 
 
 class NewPet(BaseModel):
-    id: uuid.UUID | None = None
+    id: uuid.UUID | NotGiven = NOT_GIVEN
     name: str
     pet_type: Annotated[PetType, LENIENT]
-    birth_date: datetime.date | None = None
-    weight_kg: float | None = None
+    birth_date: datetime.date | NotGiven = NOT_GIVEN
+    weight_kg: float | NotGiven = NOT_GIVEN
     nickname: str | None = None
     owner_id: uuid.UUID | None
     tags: list[str] = []
-    microchip: NewPetMicrochip | None = None
-    secret_note: str | None = None
+    microchip: NewPetMicrochip | NotGiven = NOT_GIVEN
+    secret_note: str | NotGiven = NOT_GIVEN

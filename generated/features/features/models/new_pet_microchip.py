@@ -4,8 +4,9 @@ from __future__ import annotations
 import datetime
 
 from .._runtime._models import BaseModel
+from .._runtime._types import NOT_GIVEN, NotGiven
 
 
 class NewPetMicrochip(BaseModel):
     code: str
-    implanted_at: datetime.datetime | None = None
+    implanted_at: datetime.datetime | NotGiven = NOT_GIVEN

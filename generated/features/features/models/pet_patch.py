@@ -4,11 +4,12 @@ from __future__ import annotations
 from typing import Annotated
 
 from .._runtime._models import BaseModel, LENIENT
+from .._runtime._types import NOT_GIVEN, NotGiven
 from .pet_status import PetStatus
 
 
 class PetPatch(BaseModel):
-    name: str | None = None
+    name: str | NotGiven = NOT_GIVEN
     nickname: str | None = None
-    status: Annotated[PetStatus, LENIENT] | None = None
-    tags: list[str] | None = None
+    status: Annotated[PetStatus, LENIENT] | NotGiven = NOT_GIVEN
+    tags: list[str] | NotGiven = NOT_GIVEN

@@ -2,8 +2,9 @@
 from __future__ import annotations
 
 from .._runtime._models import BaseModel
+from .._runtime._types import NOT_GIVEN, NotGiven
 
 
 class SearchPetsPaging(BaseModel):
-    cursor: str | None = None
-    size: int | None = None
+    cursor: str | NotGiven = NOT_GIVEN
+    size: int | NotGiven = NOT_GIVEN

@@ -4,11 +4,12 @@ from __future__ import annotations
 import uuid
 
 from .._runtime._models import BaseModel
+from .._runtime._types import NOT_GIVEN, NotGiven
 
 
 class UploadFilesBody(BaseModel):
     file: bytes
-    attachments: list[bytes] | None = None
-    description: str | None = None
-    labels: list[str] | None = None
-    pet_id: uuid.UUID | None = None
+    attachments: list[bytes] | NotGiven = NOT_GIVEN
+    description: str | NotGiven = NOT_GIVEN
+    labels: list[str] | NotGiven = NOT_GIVEN
+    pet_id: uuid.UUID | NotGiven = NOT_GIVEN
