@@ -8,6 +8,7 @@ from typing import Any
 
 from .cli_output import parse, traceback_summary
 from .directory import Spec, operations
+from .generate import Child, classify
 from .report import render
 from .summary import group, normalise, not_judged, outcome_counts, percentile
 from .typecheck import sample
@@ -46,6 +47,16 @@ KeyError: 'items'
     assert (traceback_summary(stderr)
             == "KeyError: 'items' [sdkforge/model/schemas.py:120 in type_of]")
     assert traceback_summary("error: nothing like it") == ""
+
+
+def test_outcome_of_a_run_from_its_exit_code_and_stderr() -> None:
+    def child(code: int | None, stderr: str = "") -> Child:
+        return Child(code, code is None, "", stderr, 1.0, 1)
+
+    assert [classify(child(c)) for c in (0, 1, 2, 3, -9, 120, None)] == [
+        "generated", "refused", "refused", "internal-error", "crash", "crash", "timeout"]
+    assert classify(child(1, "Traceback (most recent call last):\n  ...")) == "crash"
+    assert classify(child(1, "sdkforge: internal error (KeyError: 'x') while working")) == "crash"
 
 
 def test_normalise_keeps_the_rule_and_drops_the_spec_s_names_pointers_and_numbers() -> None:
