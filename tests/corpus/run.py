@@ -125,10 +125,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         "total_seconds": time.monotonic() - started, "generate_seconds": generate_seconds,
         "typecheck_seconds": typecheck_seconds, "jobs": args.jobs, "reused": reused,
         "typecheck_reused": typecheck_reused, "typecheck_tools": tools,
-        "run_folder": ctx.run, "subset": subset,
+        "run_folder": _home(str(ctx.run)), "subset": subset,
         "title_note": " (subset run)" if subset else "",
-        "command": "python -m tests.corpus " + shlex.join(argv if argv is not None
-                                                          else sys.argv[1:]),
+        "command": _home("python -m tests.corpus " + shlex.join(argv if argv is not None
+                                                                else sys.argv[1:])),
     }
     text = render(meta, sorted(records, key=lambda r: r["spec"]), typechecks)
     (ctx.run / "SUMMARY.md").write_text(text, encoding="utf-8")
@@ -139,6 +139,11 @@ def main(argv: Sequence[str] | None = None) -> int:
           + ", ".join(f"{k} {v}" for k, v in counts.items() if v)
           + f"; summary in {args.summary}", flush=True)
     return 1 if not_judged(records) else 0
+
+
+def _home(text: str) -> str:
+    """`text` with the home folder as `~`: the summary is committed, the machine's user is not."""
+    return text.replace(str(Path.home()), "~")
 
 
 def select(every: list[Spec], args: argparse.Namespace, store: Store) -> tuple[list[Spec], str]:
