@@ -17,29 +17,21 @@ from types import ModuleType
 import pydantic
 import pytest
 
-from sdkforge.cache import Cache
 from sdkforge.config import GenerateOptions
 from sdkforge.errors import SpecError
-from sdkforge.output.write import write
-from sdkforge.pipeline import Generated, Services, generate
+from sdkforge.pipeline import Generated, generate
 
 PUBLIC = Path(__file__).resolve().parent.parent.parent / "shared" / "specs" / "public"
-OPENAPI_3 = sorted(p for p in PUBLIC.glob("*.yaml") if not p.name.startswith("oai-v2"))
 
 pytestmark = pytest.mark.slow
 
 
 @pytest.fixture(scope="module")
-def generated(tmp_path_factory: pytest.TempPathFactory) -> dict[str, tuple[Path, Generated]]:
-    out = tmp_path_factory.mktemp("public")
-    cache = Cache(tmp_path_factory.mktemp("cache"))  # files the versions share are formatted once
-    result = {}
-    for spec in OPENAPI_3:
-        package = "pub_" + spec.stem.replace("-", "_").replace(".", "_")
-        gen = generate(GenerateOptions(spec, package=package), Services(cache=cache))
-        write(out / package, gen.files)
-        result[spec.stem] = (out / package, gen)
-    return result
+def generated(
+    public_clients: dict[str, tuple[Path, Generated]]
+) -> dict[str, tuple[Path, Generated]]:
+    """Generated once for the session (conftest.py): test_pyright checks them too."""
+    return public_clients
 
 
 @pytest.fixture(scope="module")

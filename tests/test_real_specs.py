@@ -8,30 +8,20 @@ from pathlib import Path
 
 import pytest
 
-from sdkforge.cache import Cache
-from sdkforge.config import GenerateOptions
-from sdkforge.output.write import write
-from sdkforge.pipeline import Generated, Services, generate
+from sdkforge.pipeline import Generated
 
-ROOT = Path(__file__).resolve().parent.parent
-MIXPEEK = ROOT.parent / "shared" / "specs" / "mixpeek"
 VERSIONS = ["2025-12-19", "2026-01-03", "2026-01-20"]
 
 pytestmark = pytest.mark.slow
 
 
 @pytest.fixture(scope="module")
-def generated(tmp_path_factory: pytest.TempPathFactory) -> dict[str, tuple[Path, Generated]]:
-    out = tmp_path_factory.mktemp("mixpeek")
-    cache = Cache(tmp_path_factory.mktemp("cache"))  # files the versions share are formatted once
-    result = {}
-    for version in VERSIONS:
-        package = "mixpeek_" + version.replace("-", "_")
-        options = GenerateOptions(MIXPEEK / f"openapi-{version}.json", package=package)
-        gen = generate(options, Services(cache=cache))
-        write(out / package, gen.files)
-        result[version] = (out / package, gen)
-    return result
+def generated(
+    mixpeek_clients: dict[str, tuple[Path, Generated]]
+) -> dict[str, tuple[Path, Generated]]:
+    """Generated once for the session (conftest.py): test_pyright checks the newest too."""
+    assert sorted(mixpeek_clients) == VERSIONS
+    return mixpeek_clients
 
 
 @pytest.mark.parametrize("version", VERSIONS)

@@ -96,13 +96,18 @@ class TypeWriter:
         if isinstance(t, ir.UnionOf) and t.discriminator is not None and not self.plain:
             return self._discriminated(t, t.discriminator)
         if isinstance(t, ir.UnionOf):
+            # The variants are written apart: when one is `Any` the union is `Any`, and what the
+            # others would have imported must not be imported (it would go unused).
+            variants = TypeWriter(self.ref, self.names, self.lenient_enums, self.plain)
             parts: list[str] = []
             for v in t.variants:
-                text = self.expr(v)
+                text = variants.expr(v)
                 if text not in parts:
                     parts.append(text)
             if "Any" in parts:
+                self.typing.add("Any")
                 return "Any"
+            self._record(variants)
             return " | ".join(parts)
         if isinstance(t, ir.ModelRef):
             self.keys.add(t.key)
@@ -127,6 +132,13 @@ class TypeWriter:
             return text
         assert_never(t)
 
+    def _record(self, other: TypeWriter) -> None:
+        """What `other` wrote needs importing here too."""
+        self.modules |= other.modules
+        self.typing |= other.typing
+        self.keys |= other.keys
+        self.uses_lenient = self.uses_lenient or other.uses_lenient
+        self.uses_discriminator = self.uses_discriminator or other.uses_discriminator
 
     def _discriminated(self, t: ir.UnionOf, d: ir.Discriminator) -> str:
         """`Annotated[Annotated[A, _Tag("A")] | ..., discriminate("type", {"a": "A"})]`: typed as

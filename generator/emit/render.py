@@ -148,6 +148,7 @@ def _render(
               "auth_args": _auth_args(api.auth, names, pkg),
               "readme_auth": _readme_auth(api, names, pkg),
               "auth_schemes": _auth_schemes(api.auth, names, pkg),
+              "basic_auth": any(scheme.kind == "basic" for scheme in api.auth),
               "title_doc": doc_lines(api.title)[0] if doc_lines(api.title) else "API",
               "base_url": literal(api.servers[0] if api.servers else ""),
               "base_url_doc": ((doc_lines(api.servers[0]) or ["(none)"])[0] if api.servers

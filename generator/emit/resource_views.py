@@ -36,6 +36,7 @@ class MethodView:
     endpoint_args: tuple[tuple[str, str], ...]  # keyword -> expression for runtime Endpoint(...)
     call_args: tuple[tuple[str, str], ...]  # keyword -> expression for runtime Call(endpoint, ...)
     returns_value: bool
+    casts_result: bool  # the runtime returns Any: the method casts it to `returns`, unless Any
     readme_call: str  # get_pet(pet_id, name=...)
     readme_returns: str  # models.Pet
     signature: Signature
@@ -74,7 +75,7 @@ def resource_view(
     imports = [f"import {m}" for m in sorted(writer.modules | runtime.modules | deprecated)]
     imports.append("from functools import cache, cached_property" if methods
                    else "from functools import cached_property")
-    casts = {"cast"} if any(m.returns_value for m in methods) else set()
+    casts = {"cast"} if any(m.casts_result for m in methods) else set()
     typing_names = sorted(writer.typing | runtime.typing | casts)
     if typing_names:
         imports.append(f"from typing import {', '.join(typing_names)}")
@@ -123,7 +124,8 @@ def _method(
         docstring_lines=tuple(docstring_lines(_method_doc(op, sig))), deprecated=op.deprecated,
         endpoint=f"_{name}_endpoint", endpoint_args=tuple(endpoint),
         call_args=_call_args(op, sig, names),
-        returns_value=sig.returns != "None", readme_returns=_public(sig.returns),
+        returns_value=sig.returns != "None", casts_result=sig.returns not in ("None", "Any"),
+        readme_returns=_public(sig.returns),
         readme_call=f"{name}({', '.join(required)})", signature=sig,
     )
 

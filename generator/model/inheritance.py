@@ -7,30 +7,17 @@ from sdkforge.model import ir
 
 
 def extends_soundly(base: ir.Model, fields: tuple[ir.Field, ...]) -> bool:
-    """A subclass may add fields and narrow inherited ones (`pet_type: str` to `Literal["cat"]`,
-    optional to required), never widen or drop them. (Inherited fields keep the base's
-    Python names: the names stage gives them first.)"""
+    """A subclass may add fields, and redeclare inherited ones with a new description or
+    default, never change their type or whether they are required. Model fields can be
+    assigned, so an inherited field's type cannot narrow either (`pet_type: str` to
+    `Literal["cat"]`): code holding the base could then set a value the subclass does not
+    allow, and pyright reports it. A model that narrows repeats its base's fields instead.
+    (Inherited fields keep the base's Python names: the names stage gives them first.)"""
     own = {f.wire_name: f for f in fields}
     for inherited in base.fields:
         mine = own.get(inherited.wire_name)
         if mine is None:
             return False
-        if mine == inherited:
-            continue
-        if not (_narrows(inherited.type, mine.type) and (mine.required or not inherited.required)):
+        if mine.type != inherited.type or mine.required != inherited.required:
             return False
     return True
-
-
-def _narrows(base: ir.TypeRef, child: ir.TypeRef) -> bool:
-    if base == child or isinstance(base, ir.AnyValue):
-        return True
-    if isinstance(base, ir.Nullable):
-        inner = ir.non_null(child)
-        return _narrows(base.inner, inner)
-    if isinstance(child, ir.LiteralOf) and isinstance(base, ir.Primitive):
-        python = {"str": str, "int": int, "float": float, "bool": bool}.get(base.kind)
-        return python is not None and all(type(v) is python for v in child.values)
-    if isinstance(child, ir.LiteralOf) and isinstance(base, ir.LiteralOf):
-        return set(child.values) <= set(base.values)
-    return False

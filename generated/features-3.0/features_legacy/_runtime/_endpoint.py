@@ -31,6 +31,8 @@ class PageSpec:
     cursor: tuple[str, ...] = ()  # attribute path to the next cursor
 
 
+# Empty mappings come from `lambda: {}` rather than `dict`: a type checker gives the literal the
+# field's own type, where `dict` alone would leave its keys and values unknown.
 @dataclass(frozen=True, slots=True)
 class Endpoint:
     """What a generated method sends and expects, the same on every call: each resource
@@ -38,13 +40,14 @@ class Endpoint:
 
     method: str
     path: str
-    query_styles: Mapping[str, tuple[str, bool]] = field(default_factory=dict)
+    query_styles: Mapping[str, tuple[str, bool]] = field(default_factory=lambda: {})
     body_kind: BodyKind | None = None  # how the body of `content_type` is encoded
     content_type: str = ""  # of the body; a method that lets the caller choose passes it per call
-    body_kinds: Mapping[str, BodyKind] = field(default_factory=dict)  # each choosable type's kind
+    # each choosable content type's kind
+    body_kinds: Mapping[str, BodyKind] = field(default_factory=lambda: {})
     cast_to: object = None
     response_kind: ResponseKind = "json"
-    errors: Mapping[str, object] = field(default_factory=dict)
+    errors: Mapping[str, object] = field(default_factory=lambda: {})
     auth: tuple[str, ...] = ()  # security schemes whose credentials this request carries
     pagination: PageSpec | None = None
 
@@ -57,12 +60,12 @@ class Call:
     """One request: its endpoint and the values of this call."""
 
     endpoint: Endpoint
-    path_params: Mapping[str, object] = field(default_factory=dict)
-    query: Mapping[str, object] = field(default_factory=dict)
-    headers: Mapping[str, object] = field(default_factory=dict)
-    cookies: Mapping[str, object] = field(default_factory=dict)
+    path_params: Mapping[str, object] = field(default_factory=lambda: {})
+    query: Mapping[str, object] = field(default_factory=lambda: {})
+    headers: Mapping[str, object] = field(default_factory=lambda: {})
+    cookies: Mapping[str, object] = field(default_factory=lambda: {})
     body: object = NOT_GIVEN
-    files: Mapping[str, object] = field(default_factory=dict)
+    files: Mapping[str, object] = field(default_factory=lambda: {})
     content_type: str = ""  # the caller's choice among the body's content types, if any
     extra_headers: Headers | None = None
     extra_query: Query | None = None

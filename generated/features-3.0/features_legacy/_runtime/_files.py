@@ -8,7 +8,7 @@ import os
 from collections.abc import Mapping
 from typing import IO, Any, cast
 
-from ._types import FileTypes, NotGiven
+from ._types import FileContent, FileTypes, NotGiven
 
 
 def multipart(fields: Mapping[str, str | list[str]], files: Mapping[str, object]) -> list[Any]:
@@ -21,12 +21,13 @@ def multipart(fields: Mapping[str, str | list[str]], files: Mapping[str, object]
     for name, value in files.items():
         if isinstance(value, NotGiven) or value is None:
             continue
-        for item in value if isinstance(value, list) else [value]:
-            parts.append((name, file_part(item)))
+        # The method's signature typed each file argument as FileTypes or a list of them.
+        items = cast("list[FileTypes]", value if isinstance(value, list) else [value])
+        parts.extend((name, file_part(item)) for item in items)
     return parts
 
 
-def file_part(value: object) -> FileTypes:
+def file_part(value: FileTypes) -> FileTypes:
     """What httpx takes for one part: (filename, bytes or binary file[, content type])."""
     if isinstance(value, tuple):
         name, content, *rest = value
@@ -38,12 +39,12 @@ def file_part(value: object) -> FileTypes:
         return (os.path.basename(path), _content(value))
     name = getattr(value, "name", None)
     filename = name.rsplit("/", 1)[-1] if isinstance(name, str) else "upload"
-    return (filename, cast(IO[bytes], value))
+    return (filename, value)
 
 
-def _content(content: object) -> bytes | IO[bytes]:
+def _content(content: FileContent) -> bytes | IO[bytes]:
     """A path's bytes, read now; anything else as given."""
     if isinstance(content, os.PathLike):
         with open(os.fspath(content), "rb") as handle:
             return handle.read()
-    return cast("bytes | IO[bytes]", content)
+    return content

@@ -24,6 +24,7 @@ from ._encoding import (
     dump_json,
     encode_path,
     form_fields,
+    object_fields,
     percent,
     query_pairs,
     scalar,
@@ -271,7 +272,7 @@ class RequestBuilder:
             chosen, kind = endpoint.content_type, endpoint.body_kind
         body = call.body
         if call.extra_body:
-            body = {**(body if isinstance(body, Mapping) else {}), **call.extra_body}
+            body = {**object_fields(body), **call.extra_body}
         content: Any
         if kind == "json" and not isinstance(body, NotGiven):
             content, content_type = dump_json(body), chosen or "application/json"

@@ -10,7 +10,7 @@ import re
 import uuid
 from collections.abc import Mapping
 from decimal import Decimal
-from typing import Any
+from typing import Any, cast
 from urllib.parse import quote
 
 import pydantic
@@ -71,21 +71,25 @@ _ENCODER = json.JSONEncoder(
 )  # json.dumps makes one per call
 
 
-def to_jsonable(value: object) -> Any:
+def to_jsonable(value: Any) -> Any:
     """Plain JSON data from models, dates, UUIDs and containers; `NOT_GIVEN` entries dropped.
 
     Decimals become marked strings that `dump_json` writes as exact JSON numbers.
     """
     if type(value) in _JSON_SCALARS:  # most values of most bodies: nothing to convert
         return value
+    # isinstance leaves a container's item types unknown to a type checker: the casts say
+    # `object`, which is what they are until converted.
     if isinstance(value, dict):
-        return {str(k): to_jsonable(v) for k, v in value.items() if not isinstance(v, NotGiven)}
+        items = cast("dict[object, object]", value).items()
+        return {str(k): to_jsonable(v) for k, v in items if not isinstance(v, NotGiven)}
     if isinstance(value, pydantic.BaseModel):
         return to_jsonable(value.model_dump(mode="python", by_alias=True, exclude_unset=True))
     if isinstance(value, Mapping):
-        return {str(k): to_jsonable(v) for k, v in value.items() if not isinstance(v, NotGiven)}
+        pairs = cast("Mapping[object, object]", value).items()
+        return {str(k): to_jsonable(v) for k, v in pairs if not isinstance(v, NotGiven)}
     if isinstance(value, (list, tuple)):
-        return [to_jsonable(v) for v in value]
+        return [to_jsonable(v) for v in cast("list[object] | tuple[object, ...]", value)]
     if isinstance(value, (_dt.datetime, _dt.date, _dt.time, _dt.timedelta)):
         return scalar(value)
     if isinstance(value, Decimal):
@@ -122,7 +126,8 @@ def query_pairs(
         if isinstance(value, (pydantic.BaseModel, Mapping)):
             pairs.extend(_object_pairs(name, to_jsonable(value), style, explode))
         elif isinstance(value, (list, tuple)):
-            texts = [percent(scalar(v)) for v in value if v is not None]
+            items = cast("list[object] | tuple[object, ...]", value)
+            texts = [percent(scalar(v)) for v in items if v is not None]
             if style == "form" and explode:
                 pairs.extend(f"{name}={text}" for text in texts)
             else:
@@ -144,16 +149,22 @@ def _object_pairs(name: str, data: Mapping[str, Any], style: str, explode: bool)
     return [f"{name}=" + ",".join(f"{k},{v}" for k, v in fields)]
 
 
+def object_fields(value: object) -> Mapping[str, object]:
+    """The fields of a JSON object body: `value` if it is a mapping, else none."""
+    return cast("Mapping[str, object]", value) if isinstance(value, Mapping) else {}
+
+
 def form_fields(body: object) -> dict[str, str | list[str]]:
     """Form and multipart fields as text: scalars as in a query, objects as JSON."""
-    data = to_jsonable(body) if isinstance(body, Mapping) else {}
+    data: Mapping[str, object] = to_jsonable(object_fields(body))
     fields: dict[str, str | list[str]] = {}
     for key, value in data.items():
         if value is None:
             continue
         if isinstance(value, list):
             fields[key] = [
-                json.dumps(v) if isinstance(v, (dict, list)) else scalar(v) for v in value
+                json.dumps(v) if isinstance(v, (dict, list)) else scalar(v)
+                for v in cast("list[object]", value)
             ]
         else:
             fields[key] = json.dumps(value) if isinstance(value, dict) else scalar(value)

@@ -5,10 +5,11 @@
 from __future__ import annotations
 
 import json
-from collections.abc import AsyncIterator, Iterator, Mapping
+from collections.abc import AsyncIterator, Iterator
 from dataclasses import dataclass, replace
-from typing import TYPE_CHECKING, Any, Generic, Protocol, TypeVar
+from typing import TYPE_CHECKING, Any, Generic, Protocol, TypeVar, cast
 
+from ._encoding import object_fields
 from ._types import NotGiven
 
 if TYPE_CHECKING:
@@ -38,8 +39,10 @@ class PageState:
     repeated: bool = False  # the server answered with the same items as the page before
 
 
+# pydantic keeps what is not a field only in underscore-named private attributes, so the page's
+# state is `_page_state`; this module is the one that reads and writes it, hence the ignores.
 def _state(page: PageModel) -> PageState:
-    state = page._page_state
+    state = page._page_state  # pyright: ignore[reportPrivateUsage]
     if not isinstance(state, PageState):
         raise RuntimeError(
             "this object was not returned by a list call of the client, so it cannot fetch more pages"
@@ -49,12 +52,12 @@ def _state(page: PageModel) -> PageState:
 
 def _items(page: PageModel, spec: PageSpec) -> list[Any]:
     items = getattr(page, spec.items, None)
-    return list(items) if isinstance(items, list) else []
+    return list(cast("list[object]", items)) if isinstance(items, list) else []
 
 
 def _sent(call: Call, spec: PageSpec) -> object:
-    source = call.query if spec.location == "query" else call.body
-    value = source.get(spec.param) if isinstance(source, Mapping) else None
+    source = call.query if spec.location == "query" else object_fields(call.body)
+    value = source.get(spec.param)
     return None if isinstance(value, NotGiven) else value
 
 
@@ -83,8 +86,7 @@ def _next_call(page: PageModel) -> Call | None:
         value = (current if isinstance(current, int) else 1) + 1
     if spec.location == "query":
         return replace(call, query={**call.query, spec.param: value})
-    body = call.body if isinstance(call.body, Mapping) else {}
-    return replace(call, body={**body, spec.param: value})
+    return replace(call, body={**object_fields(call.body), spec.param: value})
 
 
 def _same_items(a: PageModel, b: PageModel, spec: PageSpec) -> bool:
@@ -104,7 +106,8 @@ def has_next_page(page: PageModel) -> bool:
 
 def _fetched(page: PageT, result: PageT) -> PageT:
     if _same_items(page, result, _state(page).spec):
-        result._page_state = replace(_state(result), repeated=True)
+        repeated = replace(_state(result), repeated=True)
+        result._page_state = repeated  # pyright: ignore[reportPrivateUsage]
     return result
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Mapping
-from typing import Any
+from typing import Any, cast
 
 import pydantic
 from pydantic_core import PydanticCustomError
@@ -65,7 +65,7 @@ def discriminate(prop: str, tags: Mapping[str, str]) -> pydantic.Discriminator:
 
     def pick(value: Any) -> str | None:
         if isinstance(value, Mapping):
-            raw = value.get(prop)
+            raw = cast("Mapping[str, object]", value).get(prop)
             return tags.get(raw if isinstance(raw, str) else json.dumps(raw))
         return type(value).__name__
 
