@@ -56,11 +56,35 @@ MAX_SHOWN = 40  # diagnostics printed for one run; the rest are counted
 
 
 def rendered(items: list[Diagnostic], limit: int = MAX_SHOWN) -> list[str]:
-    """The report lines of `items`: the first `limit`, then a count of the rest."""
-    lines = [d.render() for d in items[:limit]]
-    if len(items) > limit:
-        lines.append(f"... and {len(items) - limit} more")
+    """The report lines of `items`: errors one by one; warnings and notes of one kind (the same
+    message but for the names and numbers in it) once, with a count and where the others are;
+    the first `limit` entries, then a count of the rest."""
+    groups: dict[tuple[str, str], list[Diagnostic]] = {}
+    for item in items:
+        key = (item.level, _kind(item.message)) if item.level != "error" else ("", str(id(item)))
+        groups.setdefault(key, []).append(item)
+    entries = list(groups.values())
+    lines: list[str] = []
+    for group in entries[:limit]:
+        lines.append(group[0].render())
+        if len(group) > 1:
+            places = ", ".join(f"#{d.pointer}" if d.pointer else d.file for d in group[1:4])
+            more = ", ..." if len(group) > 4 else ""
+            lines.append(f"  and {len(group) - 1} more like it: {_printable(places)}{more}")
+    rest = sum(len(group) for group in entries[limit:])
+    if rest:
+        lines.append(f"... and {rest} more")
     return lines
+
+
+# What differs between two findings of one kind: quoted text, lists, numbers.
+_SPECIFIC = re.compile(
+    r"'[^']*'|\"[^\"]*\"|\[[^\]]*\]|\{[^}]*\}|(?<![\w.])-?\d+(?:\.\d+)?(?![\w.])"
+)
+
+
+def _kind(message: str) -> str:
+    return _SPECIFIC.sub("…", message)
 
 
 @dataclass(slots=True)

@@ -287,3 +287,24 @@ def test_the_previous_output_itself_is_not_another_package(
     elsewhere = installed_elsewhere("acme_sdk", tmp_path / "elsewhere")
     assert elsewhere == str(tmp_path / "out" / "acme_sdk")
     assert installed_elsewhere("no_such_package_anywhere", tmp_path / "out") is None
+
+
+def test_warnings_of_one_kind_are_reported_once_with_a_count_and_where_the_others_are() -> None:
+    from sdkforge.diagnostics import Diagnostic, rendered
+
+    def pattern(pointer: str, regex: str) -> Diagnostic:
+        return Diagnostic("warning", "s.yaml", pointer, f"`pattern` {regex!r} is not ECMA-262",
+                          "kept as documentation")
+
+    items = [pattern("/a", r"\p{L}"), Diagnostic("error", "s.yaml", "/x", "no `name`"),
+             pattern("/b", r"\A"), Diagnostic("warning", "s.yaml", "/e", "`enum` holds 1.5"),
+             pattern("/c", "a++"), pattern("/d", "b++"), pattern("/f", "c++"),
+             Diagnostic("error", "s.yaml", "/y", "no `name`")]
+    assert rendered(items) == [
+        "warning: s.yaml at #/a: `pattern` '\\\\p{L}' is not ECMA-262 (kept as documentation)",
+        "  and 4 more like it: #/b, #/c, #/d, ...",
+        "error: s.yaml at #/x: no `name`",
+        "warning: s.yaml at #/e: `enum` holds 1.5",
+        "error: s.yaml at #/y: no `name`",  # errors are each listed
+    ]
+    assert rendered(items, limit=2)[-1] == "... and 2 more"  # the `enum` warning, an error
