@@ -145,6 +145,9 @@ class SchemaBuilder:
                                                        for v in listed):
             loose = self._loose(loc, "enum", [v for v in listed if v is not None])
             return ir.Nullable(loose) if None in listed else loose
+        if listed == []:
+            self._warn(_at(loc, "enum"), "`enum` is empty, so no value is valid; it is ignored "
+                       "and the type is `type`'s", "list the values, or remove `enum`")
         for keyword in ("anyOf", "oneOf"):
             if isinstance(node.get(keyword), list) and node[keyword]:
                 return self._union(node, keyword, loc, hint)
