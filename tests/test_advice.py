@@ -100,6 +100,10 @@ WARNINGS: dict[str, tuple[str, Callable[[Any], None], str, str, str]] = {
         "3.0.3", prop("kind", {"type": "string", "const": "cat"}, required=True),
         f"{PET}/kind/const", "`const` is OpenAPI 3.1, not 3.0; it is read as OpenAPI 3.1",
         'kind: Literal["cat"]'),
+    "type-list-in-3.0": (
+        "3.0.3", prop("kind", {"type": ["string", "null"]}, required=True), f"{PET}/kind/type",
+        "`type: [string, null]` is OpenAPI 3.1, not 3.0; it is read as OpenAPI 3.1 reads it",
+        "kind: str | None\n"),
     "examples-in-3.0": (
         "3.0.3", prop("tags", {"type": "array", "items": {"type": "string"},
                                "examples": [["a"]]}),
@@ -210,6 +214,14 @@ ERRORS: dict[str, tuple[Callable[[Any], None], str, str, str]] = {
         at("paths", "/pets/{pet_id}", "get", "parameters", "0", "name", value="id"),
         GET_PET, 'the path has `{pet_id}`, but the operation declares no path parameter "pet_id"',
         "declare it under `parameters` with `in: path` and `required: true`"),
+    "path-without-slash": (
+        lambda spec: spec["paths"].update({"pets": spec["paths"].pop("/pets")}), "/paths/pets",
+        "`paths` has `pets`, which does not start with `/`",
+        "a path starts with `/`; it is read relative to the server's URL"),
+    "response-code-that-is-not-one": (
+        at("paths", "/pets", "get", "responses", "2xx", value={"description": "ok"}),
+        f"{LIST_PETS}/responses/2xx", "`responses` has `2xx`, which is not a status code",
+        "write a code such as `200` or `4XX`, or `default`"),
     "duplicate-operation-id": (
         at("paths", "/pets", "get", "operationId", value="getPet"),
         f"{LIST_PETS}/operationId", '`operationId` "getPet" is used by another operation too',

@@ -66,8 +66,25 @@ def advise(failure: Failure, version: str) -> Advice:
         return Advice(True, f"`in: querystring` is OpenAPI 3.2, and this is an OpenAPI {version} "
                       "document: the parameter is skipped (the operation is kept)",
                       "send that query with `extra_query=`, or declare its parameters one by one")
+    if version == "3.0" and _types_of_31(failure):
+        return Advice(True, f"`type: {_type_text(failure.instance)}` is OpenAPI 3.1, not 3.0; it "
+                      "is read as OpenAPI 3.1 reads it", "in 3.0, write one type, and "
+                      "`nullable: true` for null")
     message, hint = _DESCRIBE.get(failure.keyword, _other)(failure)
     return Advice(_plain(failure), message, hint)
+
+
+def _types_of_31(failure: Failure) -> bool:
+    """A 3.0 schema's `type` written as 3.1 has it: `null`, or a list of types."""
+    value = failure.instance
+    if failure.path[-1:] != ("type",) or failure.keyword not in ("type", "enum"):
+        return False
+    listed = value if isinstance(value, list) and value else [value]
+    return value == "null" or (isinstance(value, list) and all(t in _WORDS for t in listed))
+
+
+def _type_text(value: Any) -> str:
+    return f"[{', '.join(map(str, value))}]" if isinstance(value, list) else str(value)
 
 
 def _plain(failure: Failure) -> bool:
@@ -180,6 +197,12 @@ def _required(failure: Failure) -> tuple[str, str]:
 
 def _unexpected(failure: Failure, version: str) -> Advice:
     keys = [str(k) for k in failure.expected]
+    if failure.path == ("paths",):  # the generator would call them: not a key it ignores
+        return Advice(False, f"`paths` has {_keys(keys) or 'a key'}, which does not start with "
+                      "`/`", "a path starts with `/`; it is read relative to the server's URL")
+    if failure.path[-1:] == ("responses",) and failure.path[-2:-1] != ("properties",):
+        return Advice(False, f"`responses` has {_keys(keys) or 'a key'}, which is not a status "
+                      "code", "write a code such as `200` or `4XX`, or `default`")
     message = (f"{name(failure.path)} has an unexpected key {_keys(keys)}" if len(keys) == 1
                else f"{name(failure.path)} has unexpected keys {_keys(keys)}" if keys
                else f"{name(failure.path)} has a key its object does not define")
