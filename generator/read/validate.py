@@ -15,6 +15,7 @@ import functools
 import importlib.metadata
 import json
 import multiprocessing
+import warnings
 from collections.abc import Callable, Iterator, Mapping
 from multiprocessing.connection import Connection
 from typing import Any
@@ -24,7 +25,14 @@ from sdkforge.cache import Cache
 from sdkforge.diagnostics import Diagnostic, Diagnostics, Level
 from sdkforge.errors import fail
 from sdkforge.read.failures import from_rust, written_at
-from sdkforge.read.findings import MARK, NULLABLE_31, findings, nullable_paths, reason
+from sdkforge.read.findings import (
+    MARK,
+    NULLABLE_31,
+    Finding,
+    findings,
+    nullable_paths,
+    reason,
+)
 from sdkforge.read.load import Document
 from sdkforge.read.resolve import Resolved
 
@@ -285,20 +293,30 @@ def validate(doc: Document, version: str, diagnostics: Diagnostics,
             handlers=_offline(doc, documents or {"": doc}),
             resolved_cache_maxsize=OpenAPISpecValidatorSettings().resolved_cache_maxsize,
         )
-        for error in validator(schema, base_uri=doc.path.resolve().as_uri()).iter_errors():
-            for finding in findings(error, version):
-                loc = written_at(resolved, finding.path)
-                level: Level = "warning" if finding.advice.warning else "error"
-                item = Diagnostic(level, resolved.display_file(loc.file), loc.pointer,
-                                  finding.advice.message, finding.advice.hint)
-                key = (item.file, item.pointer, finding.distinct)
-                if key not in found or (level == "error" and found[key].level == "warning"):
-                    found[key] = item
+        with warnings.catch_warnings():  # `re` warns about patterns to stderr (nested sets)
+            warnings.simplefilter("ignore")
+            for error in validator(schema, base_uri=doc.path.resolve().as_uri()).iter_errors():
+                for finding in findings(error, version):
+                    _note(found, finding, resolved)
     except RecursionError:
-        diagnostics.error(doc.name, "", "the validator gave up: the document nests too deeply")
+        found["", "", "gave up"] = Diagnostic(
+            "error", doc.name, "", "the validator gave up: the document nests too deeply")
     except Exception as exc:  # the validator crashing on odd input is still a finding
-        diagnostics.warning(doc.name, "", f"{_GAVE_UP} ({reason(exc)})",
-                            "the findings listed may be incomplete")
-    diagnostics.items[:0] = found.values()
+        found["", "", "gave up"] = Diagnostic(
+            "warning", doc.name, "", f"{_GAVE_UP} ({reason(exc)})",
+            "the findings listed may be incomplete")
+    diagnostics.items.extend(found.values())
+
+
+def _note(found: dict[tuple[str, str, str], Diagnostic], finding: Finding,
+          resolved: Resolved) -> None:
+    """Keep one finding a node (an error rather than a warning), where the node is written."""
+    loc = written_at(resolved, finding.path)
+    level: Level = "warning" if finding.advice.warning else "error"
+    item = Diagnostic(level, resolved.display_file(loc.file), loc.pointer,
+                      finding.advice.message, finding.advice.hint)
+    key = (item.file, item.pointer, finding.distinct)
+    if key not in found or (level == "error" and found[key].level == "warning"):
+        found[key] = item
 
 
