@@ -292,3 +292,15 @@ def test_a_warning_first_in_a_schema_does_not_hide_an_error_after_it(tmp_path: P
         "code": {"type": "string", "pattern": r"\A[a-z]\z"}, "born": {"type": "date"}})
     assert {f[:2] for f in findings(tmp_path, spec)} == {
         ("warning", f"{PET}/code/pattern"), ("error", f"{PET}/born/type")}
+
+
+def test_python_warnings_about_a_specs_patterns_stay_off_the_terminal(tmp_path: Path) -> None:
+    spec = base("3.1.0")
+    prop("code", {"type": "string", "pattern": "^[[a-z]]+$"})(spec)  # `re`: "nested set"
+    path = tmp_path / "spec.json"
+    path.write_text(json.dumps(spec), encoding="utf-8")
+    done = subprocess.run(
+        [sys.executable, "-W", "default", "-m", "sdkforge.cli", "generate", str(path), "-o",
+         str(tmp_path / "out"), "--no-cache"], capture_output=True, text=True, timeout=300)
+    assert done.returncode == 0, done.stderr
+    assert "Warning" not in done.stderr and "re.compile" not in done.stderr, done.stderr
