@@ -304,3 +304,19 @@ def test_python_warnings_about_a_specs_patterns_stay_off_the_terminal(tmp_path: 
          str(tmp_path / "out"), "--no-cache"], capture_output=True, text=True, timeout=300)
     assert done.returncode == 0, done.stderr
     assert "Warning" not in done.stderr and "re.compile" not in done.stderr, done.stderr
+
+
+def test_an_error_sdkforge_cannot_word_is_still_an_error(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from sdkforge.read import findings as findings_module
+
+    def broken(failure: Any, version: str) -> Any:
+        raise RuntimeError("a bug in the wording")
+
+    monkeypatch.setattr(findings_module, "advise", broken)
+    spec = base("3.1.0")
+    at("paths", "/pets", "get", "parameters", value=[{"name": "b", "in": "body"}])(spec)
+    found = findings(tmp_path, spec)
+    assert found and all(level == "error" for level, _, _ in found), found
+    assert not any("{" in message for _, _, message in found)

@@ -79,8 +79,8 @@ def _types_of_31(failure: Failure) -> bool:
     value = failure.instance
     if failure.path[-1:] != ("type",) or failure.keyword not in ("type", "enum"):
         return False
-    listed = value if isinstance(value, list) and value else [value]
-    return value == "null" or (isinstance(value, list) and all(t in _WORDS for t in listed))
+    return value == "null" or (isinstance(value, list) and bool(value)
+                               and all(isinstance(t, str) and t in _WORDS for t in value))
 
 
 def _type_text(value: Any) -> str:

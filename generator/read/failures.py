@@ -83,8 +83,9 @@ def _common_tag(branches: list[list[Failure]]) -> Failure | None:
     tags = [[f for f in b if f.keyword in (*_TAGS, "type")] for b in branches]
     if len(branches) < 2 or not all(tags):
         return None
-    path = tags[0][0].path
-    if not all(any(f.path == path for f in t) for t in tags):
+    path = next((f.path for f in tags[0] if all(any(g.path == f.path for g in t) for t in tags)),
+                None)
+    if path is None:
         return None
     values: list[Any] = []
     types: list[Any] = []

@@ -90,6 +90,14 @@ def findings(error: Any, version: str) -> Iterator[Finding]:
         yield Finding(path, advice)
 
 
+def fallback(error: Any) -> Finding:
+    """An error, as an error, in the validator's first words with no dump of a node."""
+    path = tuple(str(p) for p in getattr(error, "path", ()) if not str(p).startswith(MARK))
+    text = str(getattr(error, "message", error)).split("\n", 1)[0]
+    text = re.split(r"[{\[]", text, maxsplit=1)[0].strip()[:200]
+    return Finding(path, Advice(False, text or "openapi-spec-validator found a problem here"))
+
+
 def unmark(error: Any) -> tuple[str, tuple[str, ...]]:
     """The kind of check and the place of its node from the error's path marker (`_locating`);
     the error's path is left relative to that node."""

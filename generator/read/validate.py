@@ -29,6 +29,7 @@ from sdkforge.read.findings import (
     MARK,
     NULLABLE_31,
     Finding,
+    fallback,
     findings,
     nullable_paths,
     reason,
@@ -296,7 +297,11 @@ def validate(doc: Document, version: str, diagnostics: Diagnostics,
         with warnings.catch_warnings():  # `re` warns about patterns to stderr (nested sets)
             warnings.simplefilter("ignore")
             for error in validator(schema, base_uri=doc.path.resolve().as_uri()).iter_errors():
-                for finding in findings(error, version):
+                try:
+                    said = list(findings(error, version))
+                except Exception:  # an error sdkforge cannot word still stops the run
+                    said = [fallback(error)]
+                for finding in said:
                     _note(found, finding, resolved)
     except RecursionError:
         found["", "", "gave up"] = Diagnostic(
