@@ -195,6 +195,10 @@ ERRORS: dict[str, tuple[Callable[[Any], None], str, str, str]] = {
         prop("born", {"type": "date"}), f"{PET}/born/type",
         '`type` must be one of "array", "boolean", "integer", "number", "object" or "string"; '
         'got "date"', "write `type: string` with `format: date`"),
+    "type-holding-a-schema": (
+        prop("kind", {"type": {"type": "string", "enum": ["cat", "dog"]}}), f"{PET}/kind/type",
+        "`type` must be a string, got an object",
+        "it holds a schema: write that schema's keys directly under `kind`"),
     "body-parameter": (
         at("paths", "/pets", "get", "parameters",
            value=[{"name": "b", "in": "body", "schema": {"type": "object"}}]),
@@ -242,6 +246,9 @@ def test_errors_name_the_deepest_node_and_the_one_rule_in_few_words(
                                   '"query", "header", "path" or "cookie"')
         message = message.replace('"number", "object" or "string"',
                                   '"null", "number", "object", "string" or an array')
+        message = message.replace("`type` must be a string, got an object", (
+            '`type` must be one of "array", "boolean", "integer", "null", "number", "object", '
+            '"string" or an array; got an object'))
     path = tmp_path / "spec.json"
     path.write_text(json.dumps(spec, indent=2), encoding="utf-8")
     with pytest.raises(SpecError) as caught:

@@ -168,7 +168,12 @@ def _enum(failure: Failure) -> tuple[str, str]:
 
 
 def _type_hint(failure: Failure) -> str:
-    if failure.path[-1:] != ("type",) or not isinstance(failure.instance, str):
+    if failure.path[-1:] != ("type",):
+        return ""
+    if isinstance(failure.instance, Mapping) and len(failure.path) > 1 and (
+            "type" in failure.instance or "properties" in failure.instance):
+        return f"it holds a schema: write that schema's keys directly under `{failure.path[-2]}`"
+    if not isinstance(failure.instance, str):
         return ""
     meant = _FORMAT_TYPES.get(failure.instance.lower())
     if meant is None:
