@@ -52,6 +52,7 @@ class Findings:
 
     def __init__(self, document: Document) -> None:
         self.document = document
+        self.documents: dict[str, Document] = {document.name: document}  # by name, once read
         self.read = Diagnostics()  # resolve's findings
         self.model = Diagnostics()  # build's findings, reported after validation's
         self._validation: Pending | None = None
@@ -66,7 +67,7 @@ class Findings:
         found = Diagnostics(self.read.items + (self._validated or []))
         failing = found.failing(strict)
         if not failing and self._validated is not None:
-            failing = Diagnostics(found.items + self.model.items).failing(strict)
+            failing = Diagnostics(found.items + self._model_items()).failing(strict)
         if failing:
             raise SpecError(self.located(failing))
 
@@ -78,19 +79,31 @@ class Findings:
 
     def items(self) -> list[Diagnostic]:
         """Everything found, in report order, with lines and columns where the spec has them."""
-        return self.located(self.read.items + (self._validated or []) + self.model.items)
+        return self.located(self.read.items + (self._validated or []) + self._model_items())
+
+    def _model_items(self) -> list[Diagnostic]:
+        """The model's findings but warnings about a node already warned about (by validation:
+        a repeated `enum` value, say): one warning a node."""
+        seen = {(d.file, d.pointer) for d in self._validated or []}
+        items = []
+        for item in self.model.items:  # a schema inlined twice is warned about once
+            if item.level != "warning" or (item.file, item.pointer) not in seen:
+                seen.add((item.file, item.pointer))
+                items.append(item)
+        return items
 
     def located(self, items: list[Diagnostic], limit: int = 50) -> list[Diagnostic]:
-        """Add line numbers to the first diagnostics of the root file (positions cost a
-        re-parse)."""
-        document = self.document
-        unplaced = [i for i in items[:limit]
-                    if i.file == document.name and i.pointer and i.line is None]
-        places = document.locate_many([item.pointer for item in unplaced])
-        placed = {id(item): replace(item, line=places[item.pointer][0],
-                                    column=places[item.pointer][1])
-                  for item in unplaced if item.pointer in places}
-        return [placed.get(id(item), item) for item in items]
+        """Add lines and columns to the first diagnostics (positions cost a scan of the file,
+        once for all of them)."""
+        wanted: dict[str, list[str]] = {}
+        for item in items[:limit]:
+            if item.pointer and item.line is None and item.file in self.documents:
+                wanted.setdefault(item.file, []).append(item.pointer)
+        places = {(file, pointer): place for file, pointers in wanted.items()
+                  for pointer, place in self.documents[file].locate_many(pointers).items()}
+        return [replace(item, line=places[item.file, item.pointer][0],
+                        column=places[item.file, item.pointer][1])
+                if (item.file, item.pointer) in places else item for item in items]
 
 
 @dataclass(slots=True)
@@ -132,6 +145,7 @@ def analyse(options: GenerateOptions, cache: Cache | None = None, wait: bool = T
         findings.stop(strict=False)
         raise
     resolved = resolve(document, findings.read, allow_remote=options.allow_remote_refs)
+    findings.documents.update((d.name, d) for d in resolved.documents.values())
     findings.stop(strict=False)
     findings.validating(Pending(document, version, cache, resolved.documents))
     try:

@@ -164,13 +164,29 @@ def test_dangling_ref_names_pointer_and_line(tmp_path: Path, existing_output: Pa
 def test_invalid_spec_is_an_error_with_its_place(tmp_path: Path, existing_output: Path) -> None:
     spec = tmp_path / "invalid.yaml"
     spec.write_text(SEED.read_text().replace(
-        "        '200':\n          description: Successful Response\n",
-        "        '200':\n          descriptio: Successful Response\n",
+        "        - name: trigger_id\n          in: path\n",
+        "        - name: trigger_id\n          in: body\n",
     ))
     before = snapshot(existing_output)
     result = run("generate", spec, "-o", existing_output)
-    assert_clean_failure(result, 1, "invalid.yaml", "responses/200")
+    assert_clean_failure(result, 1, "invalid.yaml:27:11 at", "/parameters/0/in:",
+                         '`in` must be one of "query", "header", "path" or "cookie"; got "body"',
+                         "describe the body in `requestBody`")
     assert snapshot(existing_output) == before
+
+
+def test_a_misspelt_key_is_a_warning_that_suggests_the_right_one(tmp_path: Path) -> None:
+    spec = tmp_path / "misspelt.yaml"
+    spec.write_text(SEED.read_text().replace(
+        "        '200':\n          description: Successful Response\n",
+        "        '200':\n          descriptio: Successful Response\n",
+    ))
+    result = run("generate", spec, "-o", tmp_path / "out")
+    assert result.returncode == 0, result.stderr
+    assert ("misspelt.yaml:42:11 at #/paths/~1v1~1clusters~1triggers~1{trigger_id}~1history/post"
+            "/responses/200/descriptio: `responses/200` has an unexpected key `descriptio` "
+            "(did you mean `description`? As written, it is ignored)") in result.stderr
+    assert "/responses/200: `responses/200` has no `description`" in result.stderr
 
 
 def test_duplicate_required_entry_is_a_warning_and_strict_makes_it_an_error(tmp_path: Path) -> None:

@@ -196,5 +196,5 @@ def test_unquoted_response_codes_are_validated_like_quoted_ones(tmp_path: Path) 
                     "        200: {description: ok}\ncomponents:\n  schemas:\n"
                     "    A: {type: object, required: name}\n")
     done, _ = run_limited(spec, tmp_path / "out")
-    assert_refused(done, "#/components/schemas/A/required", "is not of type 'array'")
+    assert_refused(done, "#/components/schemas/A/required", "`required` must be an array")
     assert "could not finish" not in done.stderr

@@ -16,6 +16,7 @@ from sdkforge.model import ir
 from sdkforge.model.discriminators import discriminator
 from sdkforge.model.inheritance import extends_soundly
 from sdkforge.model.literals import Scalar, literal_ready, loose_type, unique_values
+from sdkforge.read.advice import show
 from sdkforge.read.resolve import Location, Resolved
 
 _STRING_FORMATS: dict[str, ir.PrimitiveKind] = {
@@ -145,6 +146,9 @@ class SchemaBuilder:
                                                        for v in listed):
             loose = self._loose(loc, "enum", [v for v in listed if v is not None])
             return ir.Nullable(loose) if None in listed else loose
+        if listed == []:
+            self._warn(_at(loc, "enum"), "`enum` is empty, so no value is valid; it is ignored "
+                       "and the type is `type`'s", "list the values, or remove `enum`")
         for keyword in ("anyOf", "oneOf"):
             if isinstance(node.get(keyword), list) and node[keyword]:
                 return self._union(node, keyword, loc, hint)
@@ -194,7 +198,7 @@ class SchemaBuilder:
             return self._array(node, loc, hint)
         if t == "object":
             return self._object(node, loc, hint)
-        self._warn(loc, f"unknown type {t!r}; typed as Any")
+        self._warn(_at(loc, "type"), f"unknown type {show(t)}; typed as Any")
         return ir.AnyValue()
 
     def _array(self, node: dict[str, Any], loc: Location, hint: ir.NameHint) -> ir.TypeRef:

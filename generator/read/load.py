@@ -15,7 +15,6 @@ from urllib.parse import urlsplit
 
 import yaml
 
-from sdkforge.diagnostics import unescape_pointer_token
 from sdkforge.errors import fail
 from sdkforge.read.limits import (
     DuplicateKey,
@@ -28,8 +27,7 @@ from sdkforge.read.limits import (
     max_spec_bytes,
     too_large,
 )
-
-_SafeLoader: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+from sdkforge.read.locate import locate_many
 
 _BOMS = (
     (b"\x00\x00\xfe\xff", "utf-32-be"), (b"\xff\xfe\x00\x00", "utf-32-le"),
@@ -49,7 +47,7 @@ class Document:
         return self.url or str(self.path)
 
     def locate_many(self, pointers: list[str]) -> dict[str, tuple[int, int]]:
-        """1-based (line, column) of the nodes at `pointers` that exist, for one re-parse."""
+        """1-based (line, column) of the nodes at `pointers` that exist, found in one pass."""
         return locate_many(self.text, pointers)
 
 
@@ -155,36 +153,3 @@ def _parse_yaml(text: str, name: str) -> Any:
         raise fail(name, "", f"malformed YAML: {exc}") from None
     except RecursionError:
         raise fail(name, "", "document is nested too deeply") from None
-
-
-def locate_many(text: str, pointers: list[str]) -> dict[str, tuple[int, int]]:
-    """Lines and columns of JSON pointers, from YAML nodes composed once (JSON is YAML)."""
-    if not pointers:
-        return {}
-    try:
-        root: yaml.Node | None = yaml.compose(text, Loader=_SafeLoader)
-    except (yaml.YAMLError, RecursionError):
-        return {}
-    found = {}
-    for pointer in pointers:
-        place = _locate(root, pointer)
-        if place is not None:
-            found[pointer] = place
-    return found
-
-
-def _locate(node: yaml.Node | None, pointer: str) -> tuple[int, int] | None:
-    tokens = [unescape_pointer_token(t) for t in pointer.split("/")[1:]] if pointer else []
-    for token in tokens:
-        if isinstance(node, yaml.MappingNode):
-            node = next((v for k, v in node.value if k.value == token), None)
-        elif (isinstance(node, yaml.SequenceNode) and token.isdigit()
-              and int(token) < len(node.value)):
-            node = node.value[int(token)]
-        else:
-            node = None
-        if node is None:
-            return None
-    if node is None:
-        return None
-    return node.start_mark.line + 1, node.start_mark.column + 1

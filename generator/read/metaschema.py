@@ -7,7 +7,8 @@ validator, compiled once per process, checks the same schema against the same me
 (the resources openapi-schema-validator ships, served from memory: nothing is fetched),
 with the same format checks (the Python format checker's own functions). It may only ever
 say "valid": when it says invalid, cannot be built, or cannot read the schema, the Python
-check runs and reports exactly what openapi-spec-validator always did.
+check runs and reports what openapi-spec-validator always did, but every failure of the
+schema rather than the first (`every_error`).
 """
 
 from __future__ import annotations
@@ -30,6 +31,8 @@ from openapi_spec_validator.validation.keywords import (
     SchemaValidator,
 )
 from openapi_spec_validator.validation.registries import KeywordValidatorRegistry
+
+from sdkforge.read.failures import EVERY
 
 # The Rust validator of each draft the Python meta-schema validator may be.
 _RUST_DRAFTS: dict[type[Any], type[jsonschema_rs.Validator]] = {
@@ -72,12 +75,16 @@ class _FastMeta(SchemaValidator):
     def _validate_schema_meta(
         self, schema: SchemaPath, schema_value: Any
     ) -> OpenAPIValidationError | None:
-        if fast_valid(self._rust_twin(schema, schema_value), schema_value):
+        check = self._check(schema, schema_value)
+        if check is None:
+            return super()._validate_schema_meta(schema, schema_value)
+        if fast_valid(rust_meta_validator(*check), schema_value):
             return None
-        return super()._validate_schema_meta(schema, schema_value)
+        return every_error(*check, schema_value)
 
-    def _rust_twin(self, schema: SchemaPath, schema_value: Any) -> jsonschema_rs.Validator | None:
-        """The Rust validator for the check the Python path would run on this schema, if any."""
+    def _check(self, schema: SchemaPath, schema_value: Any) -> tuple[type, Any] | None:
+        """The class whose `check_openapi_schema` the Python path runs on this schema, and its
+        format checker; None for any other check (the Rust twin is of that one only)."""
         cls: type | None  # the class whose `check_schema` the Python path calls
         if isinstance(self, OpenAPIV31SchemaValidator):  # honours `$schema` and `jsonSchemaDialect`
             try:
@@ -96,7 +103,23 @@ class _FastMeta(SchemaValidator):
         check = getattr(getattr(cls, "check_schema", None), "__func__", None)
         if cls is None or check is not check_openapi_schema:
             return None
-        return rust_meta_validator(cls, checker)
+        return cls, checker
+
+
+def every_error(cls: type[Any], checker: Any, schema: Any) -> OpenAPIValidationError | None:
+    """What `check_openapi_schema(cls, schema, checker)` finds, as openapi-spec-validator
+    reports it, but every failure rather than the first: a schema whose first failure leaves
+    the meaning plain (a warning) may hide one that does not. Several failures come in one
+    error's `context`, under the keyword `failures.EVERY`."""
+    meta_schema = cls.META_SCHEMA
+    validator_class = python_validators.validator_for(meta_schema, default=cls)
+    validator = validator_class(meta_schema, format_checker=checker, registry=REGISTRY)
+    errors = list(validator.iter_errors(schema))
+    if not errors:
+        return None
+    if len(errors) == 1:
+        return OpenAPIValidationError.create_from(errors[0])  # type: ignore[no-any-return]
+    return OpenAPIValidationError(errors[0].message, validator=EVERY, context=errors)
 
 
 def fast_meta(cls: type[KeywordValidator]) -> type[KeywordValidator]:

@@ -1,12 +1,12 @@
 """Stage 2: is this an OpenAPI 3.x document, and what is wrong with it?
 
-Findings of openapi-spec-validator become located diagnostics. Its per-schema checks
-report paths relative to the schema they look at; sdkforge wraps those checks to put
-every finding at its place in the document. Problems that leave the meaning clear (a
-duplicated `required` entry, a `default` that does not match its schema, a keyword the
-generator does not read) are warnings; the rest are errors. `--strict` turns warnings
-into errors later, in the pipeline. The meta-schema check of each schema, most of the
-validator's time, runs in jsonschema-rs first (`metaschema`).
+Findings of openapi-spec-validator become located diagnostics: each failed rule is traced to
+the deepest node that broke it and the one rule it broke (`failures`), at the place the node
+is written (through `$ref`s), and worded with what to do (`advice`). Only what makes a client
+impossible or ambiguous is an error; what leaves the meaning plain (a stray key, a `pattern`
+the validator cannot read, `const` in 3.0, `nullable` in 3.1, ...) is a warning, and
+`--strict` turns warnings into errors later, in the pipeline. The meta-schema check of each
+schema, most of the validator's time, runs in jsonschema-rs first (`metaschema`).
 """
 
 from __future__ import annotations
@@ -15,27 +15,27 @@ import functools
 import importlib.metadata
 import json
 import multiprocessing
-import re
+import warnings
 from collections.abc import Callable, Iterator, Mapping
 from multiprocessing.connection import Connection
 from typing import Any
 
 from sdkforge import __version__
 from sdkforge.cache import Cache
-from sdkforge.diagnostics import Diagnostic, Diagnostics, join_pointer
+from sdkforge.diagnostics import Diagnostic, Diagnostics, Level
 from sdkforge.errors import fail
+from sdkforge.read.failures import from_rust, written_at
+from sdkforge.read.findings import (
+    MARK,
+    NULLABLE_31,
+    Finding,
+    fallback,
+    findings,
+    nullable_paths,
+    reason,
+)
 from sdkforge.read.load import Document
-
-# jsonschema validator keywords whose failures leave a spec's meaning clear.
-_LENIENT_VALIDATORS = {"uniqueItems", "additionalProperties", "unevaluatedProperties"}
-# Schema keywords the generator does not read: a malformed one changes no Python type.
-_LENIENT_KEYWORDS = {
-    "exclusiveMinimum", "exclusiveMaximum", "minimum", "maximum", "multipleOf", "pattern",
-    "minLength", "maxLength", "minItems", "maxItems", "minProperties", "maxProperties",
-    "$recursiveAnchor", "$recursiveRef", "$dynamicAnchor", "$comment", "example", "examples",
-    "externalDocs", "xml", "contentMediaType", "contentEncoding", "$schema", "$id",
-}
-_MARK = "\x00sdkforge:"
+from sdkforge.read.resolve import Resolved
 
 
 def check_version(doc: Document) -> str:
@@ -62,24 +62,72 @@ def check_version(doc: Document) -> str:
                f"unsupported OpenAPI version {version!r}; sdkforge reads 3.0 and 3.1")
 
 
-def _locating(cls: type[Any], kind: str) -> type[Any]:
+def _locating(cls: type[Any], kind: str, version: str = "") -> type[Any]:
     """A keyword validator that puts the place of the node it checked into each finding.
 
     openapi-spec-validator re-creates errors on the way out, keeping only their standard
-    fields, so the place travels in the error's path behind a marker token.
+    fields, so the place travels in the error's path behind a marker token. Given the
+    version "3.1", it also notes a schema's `nullable`, a 3.0 keyword no validator reports.
     """
 
     class Locating(cls):  # type: ignore[misc]  # openapi-spec-validator's classes are untyped
         def __call__(self, node: Any, *args: Any, **kwargs: Any) -> Iterator[Any]:
-            for error in super().__call__(node, *args, **kwargs):
+            errors = super().__call__(node, *args, **kwargs)
+            if version == "3.1" and not args and not kwargs:  # a schema a check starts from
+                errors = _chain(errors, self._nullable())
+            for error in errors:
                 path = getattr(error, "relative_path", None)
-                if path is not None and not any(str(p).startswith(_MARK) for p in path):
+                if path is not None and not any(str(p).startswith(MARK) for p in path):
                     base = [str(p) for p in getattr(node, "parts", ())]
-                    path.extendleft(reversed([f"{_MARK}{kind}:{len(base)}", *base]))
+                    path.extendleft(reversed([f"{MARK}{kind}:{len(base)}", *base]))
                 yield error
+
+        def _validate_schema_meta(self, schema: Any, schema_value: Any) -> Any:
+            # Called once for each schema a check starts from, with its value at hand.
+            if version == "3.1":
+                self.__dict__.setdefault("_sdkforge_nullable", []).extend(
+                    nullable_paths(schema_value))
+            return super()._validate_schema_meta(schema, schema_value)
+
+        def _nullable(self) -> Iterator[Any]:
+            """A finding for each `nullable` in the schema just checked."""
+            noted: list[tuple[str, ...]] = self.__dict__.get("_sdkforge_nullable", [])
+            if noted:
+                from openapi_spec_validator.validation.exceptions import OpenAPIValidationError
+
+                for path in noted:
+                    yield OpenAPIValidationError(NULLABLE_31, path=list(path))
+                noted.clear()
 
     Locating.__name__ = f"Locating{cls.__name__}"
     return Locating
+
+
+def _chain(*iterables: Any) -> Iterator[Any]:
+    for iterable in iterables:
+        yield from iterable
+
+
+class _Structural:
+    """openapi-spec-validator's check of the whole document against the OpenAPI meta-schema,
+    keeping jsonschema-rs's errors whole: its adapter keeps only their text, in which a
+    failed `oneOf` is a dump of the node rather than the rule that failed inside."""
+
+    def __init__(self, inner: Any) -> None:
+        self._inner = inner
+
+    def iter_errors(self, instance: Any) -> Iterator[Any]:
+        rust = getattr(self._inner, "_rs_validator", None)
+        if rust is None:  # the jsonschema backend: its errors keep their context
+            yield from self._inner.iter_errors(instance)
+            return
+        from openapi_spec_validator.validation.exceptions import OpenAPIValidationError
+
+        meta_schema = getattr(self._inner, "schema", None)
+        for error in rust.iter_errors(instance):
+            found = OpenAPIValidationError(str(error.message), path=list(error.instance_path))
+            found.rust = from_rust(error, meta_schema)
+            yield found
 
 
 @functools.cache
@@ -94,8 +142,12 @@ def _validator_class(version: str) -> type[Any]:
     base = OpenAPIV31SpecValidator if version == "3.1" else OpenAPIV30SpecValidator
     wrapped = dict(base.keyword_validators)
     wrapped["default"] = _locating(wrapped["default"], "default")
-    wrapped["schema"] = _locating(fast_meta(wrapped["schema"]), "schema")
-    return type(f"Sdkforge{base.__name__}", (base,), {"keyword_validators": wrapped})
+    wrapped["schema"] = _locating(fast_meta(wrapped["schema"]), "schema", version)
+    for kind in ("parameters", "tags"):
+        wrapped[kind] = _locating(wrapped[kind], kind)
+    return type(f"Sdkforge{base.__name__}", (base,), {
+        "keyword_validators": wrapped, "schema_validator": _Structural(base.schema_validator),
+    })
 
 
 @functools.cache
@@ -109,7 +161,9 @@ def _versions() -> str:
     return f"sdkforge {__version__}; " + ", ".join(found)
 
 
-_NAMESPACE = "validate-v1"
+# v2: findings name the deepest node and the one rule it broke, carry a hint, and fewer are
+# errors (see `advice`).
+_NAMESPACE = "validate-v2"
 # Characters of spec from which validation runs in a forked second process. With the meta-schema
 # checks in Rust and jsonschema-path's fast path (`schemapath`), inline validation costs ~0.25 s
 # a MB plus ~0.2 s of imports (Mixpeek 2026-01-20, 2.4 MB: 0.6 s + 0.2 s), and that is all the
@@ -137,8 +191,9 @@ class Pending:
         cached = cache.get(_NAMESPACE, self._key) if cache is not None else None
         if cached is not None:
             try:
-                self._items = [Diagnostic(str(level), str(file), str(pointer), str(message))  # type: ignore[arg-type]
-                               for level, file, pointer, message in json.loads(cached)]
+                self._items = [Diagnostic(str(level), str(file), str(pointer), str(message),  # type: ignore[arg-type]
+                                          str(hint))
+                               for level, file, pointer, message, hint in json.loads(cached)]
                 return
             except (ValueError, TypeError):
                 pass
@@ -174,7 +229,7 @@ class Pending:
     def _store(self, items: list[Diagnostic]) -> list[Diagnostic]:
         """Cache the findings, unless the validator gave up (that may not happen next time)."""
         if self._cache is not None and not any(d.message.startswith(_GAVE_UP) for d in items):
-            rows = [[d.level, d.file, d.pointer, d.message] for d in items]
+            rows = [[d.level, d.file, d.pointer, d.message, d.hint] for d in items]
             self._cache.put(_NAMESPACE, self._key, json.dumps(rows))
         return items
 
@@ -223,8 +278,10 @@ _MISSING = object()
 
 def validate(doc: Document, version: str, diagnostics: Diagnostics,
              documents: Mapping[str, Document] | None = None) -> None:
-    """Run openapi-spec-validator over the root document and record its findings."""
-    seen: set[tuple[str, str]] = set()
+    """Run openapi-spec-validator over the root document and record its findings: one per
+    node (an error before a warning), in the validator's order."""
+    found: dict[tuple[str, str, str], Diagnostic] = {}
+    resolved = Resolved(doc, dict(documents or {"": doc}))
     try:
         # Imported here: they cost half a second, and a run whose findings are cached never
         # needs them.
@@ -237,55 +294,34 @@ def validate(doc: Document, version: str, diagnostics: Diagnostics,
             handlers=_offline(doc, documents or {"": doc}),
             resolved_cache_maxsize=OpenAPISpecValidatorSettings().resolved_cache_maxsize,
         )
-        for error in validator(schema, base_uri=doc.path.resolve().as_uri()).iter_errors():
-            pointer, lenient = _place(error)
-            message = _message(error)
-            if (pointer, message) in seen:
-                continue
-            seen.add((pointer, message))
-            if lenient:
-                diagnostics.warning(doc.name, pointer, message)
-            else:
-                diagnostics.error(doc.name, pointer, message)
+        with warnings.catch_warnings():  # `re` warns about patterns to stderr (nested sets)
+            warnings.simplefilter("ignore")
+            for error in validator(schema, base_uri=doc.path.resolve().as_uri()).iter_errors():
+                try:
+                    said = list(findings(error, version))
+                except Exception:  # an error sdkforge cannot word still stops the run
+                    said = [fallback(error)]
+                for finding in said:
+                    _note(found, finding, resolved)
     except RecursionError:
-        diagnostics.error(doc.name, "", "the validator gave up: the document nests too deeply")
+        found["", "", "gave up"] = Diagnostic(
+            "error", doc.name, "", "the validator gave up: the document nests too deeply")
     except Exception as exc:  # the validator crashing on odd input is still a finding
-        diagnostics.warning(doc.name, "", f"{_GAVE_UP}: {type(exc).__name__}: {exc}")
+        found["", "", "gave up"] = Diagnostic(
+            "warning", doc.name, "", f"{_GAVE_UP} ({reason(exc)})",
+            "the findings listed may be incomplete")
+    diagnostics.items.extend(found.values())
 
 
-def _place(error: Any) -> tuple[str, bool]:
-    """The finding's JSON pointer in the document, and whether it is only a warning."""
-    parts = [str(p) for p in getattr(error, "absolute_path", ())]
-    marked = [i for i, p in enumerate(parts) if p.startswith(_MARK)]
-    if marked:
-        kind, _, size = parts[marked[-1]][len(_MARK):].partition(":")
-        base, inner = parts[marked[-1] + 1 :][: int(size)], parts[marked[-1] + 1 + int(size) :]
-        if kind == "default":
-            return join_pointer("", *base, "default", *inner), True
-        parts = base + inner
-    pointer = join_pointer("", *parts) or _operation_pointer(str(getattr(error, "message", "")))
-    keyword = parts[-1] if parts else ""
-    lenient = (
-        getattr(error, "validator", None) in _LENIENT_VALIDATORS
-        or keyword in _LENIENT_KEYWORDS
-        or type(error).__name__ == "ExtraParametersError"
-    )
-    return pointer, lenient
+def _note(found: dict[tuple[str, str, str], Diagnostic], finding: Finding,
+          resolved: Resolved) -> None:
+    """Keep one finding a node (an error rather than a warning), where the node is written."""
+    loc = written_at(resolved, finding.path)
+    level: Level = "warning" if finding.advice.warning else "error"
+    item = Diagnostic(level, resolved.display_file(loc.file), loc.pointer,
+                      finding.advice.message, finding.advice.hint)
+    key = (item.file, item.pointer, finding.distinct)
+    if key not in found or (level == "error" and found[key].level == "warning"):
+        found[key] = item
 
 
-_OPERATION = re.compile(r"'(get|put|post|delete|options|head|patch|trace)' operation in '([^']+)'")
-
-
-def _operation_pointer(message: str) -> str:
-    """The validator's own checks name the operation only in prose; recover its pointer."""
-    found = _OPERATION.search(message)
-    return join_pointer("", "paths", found.group(2), found.group(1)) if found else ""
-
-
-def _message(error: Any) -> str:
-    text = str(getattr(error, "message", error))
-    if len(text) > 300:
-        text = text[:297] + "..."
-    default = any(str(p).startswith(_MARK + "default:")
-                  for p in getattr(error, "absolute_path", ()))
-    return ("`default` does not match its schema: " if default else "invalid OpenAPI: ") + text
