@@ -19,6 +19,7 @@ from sdkforge.emit.signatures import (
     signature_writer,
 )
 from sdkforge.model import ir
+from sdkforge.model.operations import request_path
 from sdkforge.names import naming
 from sdkforge.names.allocate import ClassName, Identifier, ModuleName
 from sdkforge.names.assign import Names, ResourceNames
@@ -97,7 +98,8 @@ def _method(
     """`writer` spells the types mypy reads; `runtime` the ones pydantic parses with."""
     sig = signature(op, names, writer)
     cast_expr = runtime.expr(sig.parsed) if sig.parsed is not None else "None"
-    endpoint = [("method", literal(op.method)), ("path", literal(op.path)), *_parameter_styles(op)]
+    path = request_path(op.path, {p.wire_name for p in op.params if p.location == "path"})
+    endpoint = [("method", literal(op.method)), ("path", literal(path)), *_parameter_styles(op)]
     if op.body is not None:
         endpoint += [("body_kind", literal(op.body.kind)),
                      ("content_type", literal(op.body.content_type))]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import replace
 from typing import Any
 
@@ -250,4 +251,19 @@ def _shared_hint(at: Location, section: str) -> ir.NameHint | None:
     if len(parts) == 4 and parts[1] == "components" and parts[2] == section and parts[3]:
         return ir.NameHint("word", parts[3].replace("~1", "/").replace("~0", "~"))
     return None
+
+
+_TEMPLATED_PAIR = re.compile(r"[^=&]*=\{([^{}]*)\}")
+
+
+def request_path(path: str, path_params: set[str]) -> str:
+    """The path an operation calls: its key, less the `name={param}` pairs some specs write in
+    the key's query (`/alerts?lat={lat}&lon={lon}` -> /alerts: the query parameters the
+    operation declares carry them); fixed pairs (`/rest?method=flickr.x`) stay."""
+    base, mark, query = path.partition("?")
+    if not mark:
+        return path
+    kept = [pair for pair in query.split("&") if pair and not (
+        (found := _TEMPLATED_PAIR.fullmatch(pair)) and found.group(1) not in path_params)]
+    return base + ("?" + "&".join(kept) if kept else "")
 

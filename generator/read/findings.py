@@ -165,6 +165,11 @@ def _own(error: Any, kind: str, base: tuple[str, ...]) -> Finding | None:
 
 
 def _path_parameter(parameter: str, path: str) -> Advice:
+    if "{" + parameter + "}" in path.partition("?")[2]:
+        return Advice(True, f"the path key {show(path)} carries a query string, and "
+                      f"`{{{parameter}}}` in it is no path parameter: the client calls the "
+                      "path before `?` and sends the query parameters the operation declares",
+                      "move the query out of the path key")
     if "{" + parameter + "}" in path:
         return Advice(False, f"the path has `{{{parameter}}}`, but the operation declares no "
                       f"path parameter {show(parameter)}",

@@ -288,3 +288,48 @@ def test_multipart_upload_from_a_path(make_client: Make, server: LoopbackServer,
     seen = server.requests[-1]
     uploaded = parts(seen.body, seen.header("Content-Type") or "")
     assert uploaded["file"] == ("cat photo.png", b"\x89PNG-path")
+
+
+QUERY_IN_KEY = """
+openapi: 3.0.3
+info: {title: Keys, version: '1'}
+paths:
+  /rest?method=favorites.getList:
+    get:
+      operationId: getList
+      tags: [rest]
+      parameters:
+        - {name: per_page, in: query, schema: {type: integer}}
+      responses: {"204": {description: none}}
+  /rest?method=favorites.getContext:
+    get:
+      operationId: getContext
+      tags: [rest]
+      responses: {"204": {description: none}}
+  /rides?page={page}&size={size}:
+    get:
+      operationId: listRides
+      tags: [rides]
+      parameters:
+        - {name: page, in: query, schema: {type: integer}}
+        - {name: size, in: path, required: true, schema: {type: integer}}
+      responses: {"204": {description: none}}
+"""
+
+
+def test_a_query_written_into_the_path_key(make_client: Make, server: LoopbackServer) -> None:
+    # Real specs (Flickr's, Weatherbit's) key operations by path and query: fixed pairs are sent
+    # as written, a `{name}` the operation declares in the query is sent as that parameter.
+    pkg = make_client(QUERY_IN_KEY, "keys_query")
+    client = getattr(pkg, pkg.__all__[0])(base_url=server.url, max_retries=0)
+    server.reply(204)
+    client.rest.get_list(per_page=5)
+    assert server.requests[-1].path == "/rest"
+    assert server.requests[-1].query == [("method", "favorites.getList"), ("per_page", "5")]
+    server.reply(204)
+    client.rest.get_context()
+    assert server.requests[-1].query == [("method", "favorites.getContext")]
+    server.reply(204)
+    client.rides.list(20, page=2)
+    assert server.requests[-1].path == "/rides"
+    assert server.requests[-1].query == [("size", "20"), ("page", "2")]

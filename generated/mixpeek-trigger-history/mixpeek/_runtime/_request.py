@@ -181,7 +181,8 @@ class RequestBuilder:
         path = encode_path(endpoint.path, call.path_params)
         return httpx.Request(
             method,
-            self._url(path + "?" + "&".join(query) if query else path),
+            # A path may hold a fixed query of its own (`/rest?method=x`): the call's goes after.
+            self._url(path + ("&" if "?" in path else "?") + "&".join(query) if query else path),
             headers=[pair for pairs in headers.values() for pair in pairs],
             # What `http.build_request` adds: the httpx client's cookies (those the server set
             # included) and its own query parameters (which httpx puts in place of the query).
