@@ -277,3 +277,103 @@ def test_package_and_client_names_read_like_the_product(
     `REST`, `Service` and version words go; a package never shadows the standard library."""
     assert naming.package_name(title) == package
     assert naming.client_name(naming.title_client(title) or package) == client
+
+
+# Titles of real specs in the public API directory (APIs-guru), with the names a user would type.
+@pytest.mark.parametrize(("title", "package", "client"), [
+    ("Budgea API Documentation", "budgea", "Budgea"),
+    ("Transport Department, Goa", "transport_department_goa", "TransportDepartmentGoa"),
+    ("Artifact Registry API", "artifact_registry", "ArtifactRegistry"),
+    ("AWS Marketplace Entitlement Service", "aws_marketplace_entitlement",
+     "AWSMarketplaceEntitlement"),
+    ("Amazon MemoryDB", "amazon_memorydb", "AmazonMemoryDB"),
+    ("OpenCage Geocoder", "opencage_geocoder", "OpenCageGeocoder"),
+    ("AWS Cloud Map", "aws_cloud_map", "AWSCloudMap"),
+    ("ETSI GS MEC 010-2 - Part 2: Application lifecycle, rules and requirements management",
+     "etsi_gs_mec_010_2", "ETSIGSMEC0102"),
+    ("NFL v3 Play-by-Play", "nfl_play_by_play", "NFLPlayByPlay"),
+    ("AWS IoT 1-Click Projects Service", "aws_iot_1_click_projects", "AWSIoT1ClickProjects"),
+    ("Custom Search Client", "custom_search", "CustomSearch"),
+    ("MaintenanceManagementClient", "maintenance_management", "MaintenanceManagement"),
+    ("SqlManagementClient", "sql_management", "SqlManagement"),
+    ("AWS Resource Groups Tagging API", "aws_resource_groups_tagging",
+     "AWSResourceGroupsTagging"),
+    ("My Business Place Actions API", "my_business_place_actions", "MyBusinessPlaceActions"),
+    ("Amazon SageMaker geospatial capabilities", "amazon_sagemaker_geospatial_capabilities",
+     "AmazonSageMakerGeospatialCapabilities"),
+    ("ChannelShipper & Royal Mail Public API", "channelshipper_royal_mail_public",
+     "ChannelShipperRoyalMailPublic"),
+    ("eDistrict Odisha, Odisha", "edistrict_odisha_odisha", "EDistrictOdishaOdisha"),
+    ("Promotions & Taxes API", "promotions_taxes", "PromotionsTaxes"),
+    ("Spinitron v2 API", "spinitron", "Spinitron"),
+    ("BeyondCorp API", "beyondcorp", "BeyondCorp"),
+    ("FinSpace Public API", "finspace_public", "FinSpacePublic"),
+    ("PTV Timetable API - Version 3", "ptv_timetable", "PTVTimetable"),
+    ("shipstation", "shipstation", "Shipstation"),
+    ("Language Identification (Prediction)", "language_identification",
+     "LanguageIdentification"),
+    ("Stripe API", "stripe", "Stripe"),
+    ("Slack Web API", "slack_web", "SlackWeb"),
+    ("DigitalOcean API", "digitalocean", "DigitalOcean"),
+    ("Twilio - Api", "twilio", "Twilio"),
+    ("Discord HTTP API (Preview)", "discord_http", "DiscordHTTP"),
+    ("Jira Cloud platform REST API", "jira_cloud_platform", "JiraCloudPlatform"),
+    ("Docker Engine API", "docker_engine", "DockerEngine"),
+    ("The Twitter API v2 (beta)", "twitter", "Twitter"),
+])
+def test_real_titles_give_the_names_a_user_would_type(
+    title: str, package: str, client: str
+) -> None:
+    assert naming.package_name(title) == package
+    assert naming.client_name(naming.title_client(title) or package) == client
+
+
+# Operations of real specs in the public API directory: (operationId, first tag, method, path)
+# -> the resource and the method a user calls.
+@pytest.mark.parametrize(("spec", "operation_id", "tag", "method", "path", "call"), [
+    ("stripe", "PostCustomersCustomerSources", "", "post", "/v1/customers/{customer}/sources",
+     "customers.post_customer_sources"),
+    ("stripe", "GetSetupIntents", "", "get", "/v1/setup_intents", "setup_intents.get"),
+    ("stripe", "GetChargesChargeRefunds", "", "get", "/v1/charges/{charge}/refunds",
+     "charges.get_charge_refunds"),
+    ("slack", "chat_postMessage", "chat", "post", "/chat.postMessage", "chat.post_message"),
+    ("slack", "usergroups_list", "usergroups", "get", "/usergroups.list", "usergroups.list"),
+    ("slack", "admin_teams_create", "admin.teams", "post", "/admin.teams.create",
+     "admin_teams.create"),
+    ("digitalocean", "droplets_list", "Droplets", "get", "/v2/droplets", "droplets.list"),
+    ("digitalocean", "droplets_list_kernels", "Droplets", "get",
+     "/v2/droplets/{droplet_id}/kernels", "droplets.list_kernels"),
+    ("digitalocean", "volumeActions_list", "Block Storage Actions", "get",
+     "/v2/volumes/{volume_id}/actions", "block_storage_actions.volume_actions_list"),
+    ("digitalocean", "floatingIPs_list", "Floating IPs", "get", "/v2/floating_ips",
+     "floating_ips.list"),
+    ("github", "pulls/merge", "pulls", "put", "/repos/{owner}/{repo}/pulls/{pull_number}/merge",
+     "pulls.merge"),
+    ("github", "issues/list-labels-for-repo", "issues", "get", "/repos/{owner}/{repo}/labels",
+     "issues.list_labels_for_repo"),
+    ("github", "repos/get", "repos", "get", "/repos/{owner}/{repo}", "repos.get"),
+    ("spotify", "add-tracks-to-playlist", "Playlists", "post", "/playlists/{playlist_id}/tracks",
+     "playlists.add_tracks_to_playlist"),
+    ("spotify", "get-playlist", "Playlists", "get", "/playlists/{playlist_id}", "playlists.get"),
+    ("box", "get_shield_information_barriers", "Shield information barriers", "get",
+     "/shield_information_barriers", "shield_information_barriers.get"),
+    ("asana", "updateProject", "Projects", "put", "/projects/{project_gid}", "projects.update"),
+    ("asana", "getWorkspaces", "Workspaces", "get", "/workspaces", "workspaces.get"),
+    ("zoom", "listDigitalSignageContent", "Rooms", "get", "/rooms/digital_signage",
+     "rooms.list_digital_signage_content"),
+    ("xero", "getContactByContactNumber", "Accounting", "get", "/Contacts/{ContactNumber}",
+     "accounting.get_contact_by_contact_number"),
+    ("docker", "ContainerStop", "Container", "post", "/containers/{id}/stop", "container.stop"),
+    ("docker", "SecretList", "Secret", "get", "/secrets", "secret.list"),
+    ("kubernetes", "replaceCoreV1NamespacedService", "core_v1", "put",
+     "/api/v1/namespaces/{namespace}/services/{name}", "core_v1.replace_namespaced_service"),
+    ("mixpeek", "get_trigger_history_v1_clusters_triggers__trigger_id__history_post",
+     "Cluster Triggers", "post", "/v1/clusters/triggers/{trigger_id}/history",
+     "cluster_triggers.get_history"),
+])
+def test_real_operations_give_the_calls_a_user_would_type(
+    spec: str, operation_id: str, tag: str, method: str, path: str, call: str
+) -> None:
+    resource = naming.resource_name([tag] if tag else [], path)
+    full = naming.method_name(operation_id, method, path)
+    assert f"{resource}.{naming.without_resource(full, resource) or full}" == call

@@ -206,17 +206,26 @@ def _singular(word: str) -> str:
     return word
 
 
+# First words of a method name that say what it does: the resource's words may follow them.
+_VERBS = frozenset(
+    "get list create update delete patch put post add remove set read replace search find fetch "
+    "retrieve upload download cancel start stop send submit close open enable disable describe "
+    "modify put check count export import run execute reset restore rotate test validate "
+    "verify watch".split()
+)
+
+
 def without_resource(method: str, resource: str) -> str | None:
     """The method's name without the words that repeat its resource, or None when nothing
     repeats or nothing would be left. The repeat is the resource's words (or their last ones;
-    singular or plural) at the start of the name or right after its first word:
+    singular or plural) at the start of the name or right after a first word that is a verb:
     `chat_post_message` in `chat` -> post_message; `droplets_list` in `droplets` -> list;
     `create_batch` in `bucket_batches` -> create; `get_customers_customer` in `customers` ->
     get_customer. Elsewhere the words say something (`add_objects_to_batch` stays)."""
     have, own = method.split("_"), resource.split("_")
     for size in range(len(own), 0, -1):
         tail = own[-size:]
-        for start in (0, 1):
+        for start in (0, 1) if have[0] in _VERBS else (0,):
             run = have[start : start + size]
             if len(run) == size and all(
                 a == b or _singular(a) == _singular(b) for a, b in zip(run, tail, strict=True)
@@ -245,7 +254,14 @@ def _resource_safe(name: str) -> str:
 
 
 # Words of a title that name no product: "Mixpeek API", "GitHub v3 REST API".
-_TITLE_NOISE = frozenset({"api", "apis", "openapi", "rest", "restful", "service", "services"})
+_TITLE_NOISE = frozenset({"api", "apis", "openapi", "rest", "restful", "service", "services",
+                          "client", "documentation", "the"})
+# What a title adds after its name: "PTV Timetable API - Version 3", "ETSI GS MEC 010-2 - Part 2:
+# Application lifecycle...", "Discord HTTP API (Preview)".
+_TITLE_TAIL = re.compile(r"\s+[-\u2013\u2014|]\s+.*$|:\s.*$|\s*\([^)]*\)")
+# A single token of three or more capitalised words is an identifier (MaintenanceManagementClient),
+# not a brand (YouTube, DigitalOcean), and is split like one.
+_COMPOUND = re.compile(r"(?:[A-Z][a-z0-9]+){3,}")
 _TITLE_PREFIX = re.compile(r"^\s*odata\s+service\s+for\s+namespace\s+", re.IGNORECASE)
 _VERSION_WORD = re.compile(r"v\d+(\.\d+)*", re.IGNORECASE)
 
@@ -255,11 +271,17 @@ def title_words(title: str) -> list[str]:
     punctuation only (so brand words keep their inner capitals: `OpenAI`, `YouTube`, `GitHub`),
     without `API`, `REST`, `Service` and version words; the plain words when nothing is left.
     "GitHub v3 REST API" -> [GitHub]; "OData Service for namespace microsoft.graph" ->
-    [microsoft, graph]."""
+    [microsoft, graph]. What follows ` - `, `: ` or stands in brackets is left out, and an
+    identifier-like title is split into its words ("SqlManagementClient" -> [Sql, Management])."""
     text = _ascii(_TITLE_PREFIX.sub("", title)).replace("'", "")
-    tokens = [t for t in re.split(r"[^A-Za-z0-9]+", text) if t]
+    tokens = _title_tokens(_TITLE_TAIL.sub("", text)) or _title_tokens(text)
     kept = [t for t in tokens if t.lower() not in _TITLE_NOISE and not _VERSION_WORD.fullmatch(t)]
     return kept or tokens
+
+
+def _title_tokens(text: str) -> list[str]:
+    tokens = [t for t in re.split(r"[^A-Za-z0-9]+", text) if t]
+    return [w for t in tokens for w in (words(t) if _COMPOUND.fullmatch(t) else [t])]
 
 
 def package_name(title: str) -> str:
