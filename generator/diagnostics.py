@@ -68,13 +68,22 @@ def rendered(items: list[Diagnostic], limit: int = MAX_SHOWN) -> list[str]:
     for group in entries[:limit]:
         lines.append(group[0].render())
         if len(group) > 1:
-            places = ", ".join(f"#{d.pointer}" if d.pointer else d.file for d in group[1:4])
-            more = ", ..." if len(group) > 4 else ""
-            lines.append(f"  and {len(group) - 1} more like it: {_printable(places)}{more}")
+            lines.append(f"  and {len(group) - 1} more like it: {_printable(_places(group[1:]))}")
     rest = sum(len(group) for group in entries[limit:])
     if rest:
         lines.append(f"... and {rest} more")
     return lines
+
+
+def _places(items: list[Diagnostic], width: int = 160) -> str:
+    """Where the next few of a group are, as many as fit in about `width` characters."""
+    shown: list[str] = []
+    for item in items[:3]:
+        place = f"#{item.pointer}" if item.pointer else item.file
+        if shown and sum(len(p) + 2 for p in shown) + len(place) > width:
+            break
+        shown.append(place)
+    return ", ".join(shown) + (", ..." if len(shown) < len(items) else "")
 
 
 # What differs between two findings of one kind: quoted text, lists, numbers.
