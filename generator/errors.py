@@ -39,6 +39,12 @@ class SpecError(SdkforgeError):
 
     def report(self, subject: str) -> list[str]:
         stopped = f"sdkforge: {subject}: stopped; nothing was written."
+        errors = sum(1 for d in self.diagnostics if d.level == "error")
+        warnings = sum(1 for d in self.diagnostics if d.level == "warning")
+        if warnings and not errors:  # only --strict stops on warnings
+            stopped = (f"sdkforge: {subject}: stopped by --strict, which makes the "
+                       f"{warnings} warning{'s' if warnings != 1 else ''} above errors; "
+                       "nothing was written.")
         return [*rendered(self.diagnostics), stopped]
 
 

@@ -199,7 +199,7 @@ def test_duplicate_required_entry_is_a_warning_and_strict_makes_it_an_error(tmp_
     assert lenient.returncode == 0, lenient.stderr
     assert "warning:" in lenient.stderr and "required" in lenient.stderr
     strict = run("generate", spec, "-o", tmp_path / "strict", "--strict")
-    assert_clean_failure(strict, 1, "warning:", "required")
+    assert_clean_failure(strict, 1, "warning:", "required", "stopped by --strict, which makes the")
     assert not (tmp_path / "strict").exists()
 
 
