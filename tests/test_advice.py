@@ -91,11 +91,11 @@ WARNINGS: dict[str, tuple[str, Callable[[Any], None], str, str, str]] = {
         "is not a regular expression the validator can read", "code: str | None = None"),
     "stray-key-3.0-operation-title": (
         "3.0.3", at("paths", "/pets", "get", "title", value="List"), f"{LIST_PETS}/title",
-        "`get` has an unexpected key `title` (did you mean `summary`?", "def list_pets("),
+        "`get` has an unexpected key `title` (did you mean `summary`?", "def list("),
     "stray-key-3.1-response": (
         "3.1.0", at("paths", "/pets", "get", "responses", "200", "note", value="x"),
         f"{LIST_PETS}/responses/200/note", "`responses/200` has an unexpected key `note`",
-        "def list_pets("),
+        "def list("),
     "const-in-3.0": (
         "3.0.3", prop("kind", {"type": "string", "const": "cat"}, required=True),
         f"{PET}/kind/const", "`const` is OpenAPI 3.1, not 3.0; it is read as OpenAPI 3.1",
@@ -126,13 +126,13 @@ WARNINGS: dict[str, tuple[str, Callable[[Any], None], str, str, str]] = {
         "3.1.0", at("paths", "/pets", "get", "parameters", value=[QUERYSTRING]),
         f"{LIST_PETS}/parameters/0/in",
         "`in: querystring` is OpenAPI 3.2, and this is an OpenAPI 3.1 document: the parameter "
-        "is skipped (the operation is kept)", "def list_pets("),
+        "is skipped (the operation is kept)", "def list("),
     "response-without-description": (
         "3.0.3", at("paths", "/pets", "get", "responses", "200", "description", drop=True),
-        f"{LIST_PETS}/responses/200", "`responses/200` has no `description`", "def list_pets("),
+        f"{LIST_PETS}/responses/200", "`responses/200` has no `description`", "def list("),
     "documentation-of-the-wrong-type": (
         "3.1.0", at("paths", "/pets", "get", "summary", value=5), f"{LIST_PETS}/summary",
-        "`summary` must be a string, got 5", "def list_pets("),
+        "`summary` must be a string, got 5", "def list("),
 }
 
 
@@ -184,7 +184,7 @@ def test_a_querystring_parameter_is_skipped_and_its_operation_kept(tmp_path: Pat
     path.write_text(json.dumps(spec), encoding="utf-8")
     found = generate(GenerateOptions(path))
     resource = found.files["pets/resources/pets.py"]
-    listing = resource[resource.index("def list_pets("):]
+    listing = resource[resource.index("def list("):]
     assert "limit: int | NotGiven = NOT_GIVEN" in listing[:600] and "q:" not in listing[:600]
 
 

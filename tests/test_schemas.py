@@ -508,3 +508,43 @@ components:
         "name": "Rex", "weight": 2, "nickname": None}
     with pytest.raises(pydantic.ValidationError):
         new_pet.model_validate({"name": "Rex", "weight": None})  # not nullable: not sent as null
+
+
+def test_a_method_named_list_does_not_hide_the_builtin_in_later_annotations(
+    make_client: Make,
+) -> None:
+    # Found on a directory spec (doqs.dev): `def list(...)` in a resource class made mypy read
+    # every later `list[...]` of that class as the method.
+    import subprocess
+    import sys
+
+    pkg = make_client(HEAD.replace("paths: {}", """paths:
+  /things:
+    get:
+      operationId: list
+      tags: [things]
+      responses:
+        "200":
+          description: ok
+          content: {application/json: {schema: {type: array, items: {type: string}}}}
+    post:
+      operationId: dict
+      tags: [things]
+      parameters:
+        - name: ids
+          in: query
+          schema: {oneOf: [{type: string}, {type: array, items: {type: string}}]}
+      requestBody:
+        content: {application/json: {schema: {type: object, additionalProperties: {type: integer}}}}
+      responses:
+        "200":
+          description: ok
+          content: {application/json: {schema: {type: array, items: {type: integer}}}}"""),
+                      "shapes_builtins")
+    source = (Path(pkg.__file__).parent / "resources" / "things.py").read_text()
+    assert "ids: str | builtins.list[str] | NotGiven" in source
+    folder = Path(pkg.__file__).parent.parent
+    done = subprocess.run([sys.executable, "-m", "mypy", "--strict", "--no-incremental", "-p",
+                           "shapes_builtins"], capture_output=True, text=True, cwd=folder,
+                          timeout=300)
+    assert done.returncode == 0, done.stdout

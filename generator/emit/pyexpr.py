@@ -96,19 +96,7 @@ class TypeWriter:
         if isinstance(t, ir.UnionOf) and t.discriminator is not None and not self.plain:
             return self._discriminated(t, t.discriminator)
         if isinstance(t, ir.UnionOf):
-            # The variants are written apart: when one is `Any` the union is `Any`, and what the
-            # others would have imported must not be imported (it would go unused).
-            variants = TypeWriter(self.ref, self.names, self.lenient_enums, self.plain)
-            parts: list[str] = []
-            for v in t.variants:
-                text = variants.expr(v)
-                if text not in parts:
-                    parts.append(text)
-            if "Any" in parts:
-                self.typing.add("Any")
-                return "Any"
-            self._record(variants)
-            return " | ".join(parts)
+            return self._union(t)
         if isinstance(t, ir.ModelRef):
             self.keys.add(t.key)
             return self.ref(t.key)
@@ -131,6 +119,22 @@ class TypeWriter:
                 return f"Annotated[{text}, LENIENT]"
             return text
         assert_never(t)
+
+    def _union(self, t: ir.UnionOf) -> str:
+        # The variants are written apart: when one is `Any` the union is `Any`, and what the
+        # others would have imported must not be imported (it would go unused).
+        variants = TypeWriter(self.ref, self.names, self.lenient_enums, self.plain,
+                              shadowed=self.shadowed, named=self.named)
+        parts: list[str] = []
+        for v in t.variants:
+            text = variants.expr(v)
+            if text not in parts:
+                parts.append(text)
+        if "Any" in parts:
+            self.typing.add("Any")
+            return "Any"
+        self._record(variants)
+        return " | ".join(parts)
 
     def _record(self, other: TypeWriter) -> None:
         """What `other` wrote needs importing here too."""
