@@ -5,8 +5,10 @@ may go on over more lines):
 
     warning: /abs/spec.json:1:148924 at #/components/schemas/X/pattern: message (hint)
 
-at most 40 of them, then `... and N more`. Other lines start with `sdkforge: ` (the run
-stopped, a note, a usage or internal error) or belong to a Python traceback.
+at most 40 of them, then `... and N more`. Warnings of one kind are printed once, followed by
+`  and N more like it: #pointer, #pointer, ...` (the first few places): read back as N more.
+Other lines start with `sdkforge: ` (the run stopped, a note, a usage or internal error) or
+belong to a Python traceback.
 """
 
 from __future__ import annotations
@@ -20,6 +22,7 @@ _DIAGNOSTIC = re.compile(r"^(error|warning|info): (.*)$")
 _PLACE = re.compile(r"^(?P<file>.*?)(?::\d+(?::\d+)?)?(?: at #(?P<pointer>.*?))?: (?P<message>.*)$",
                     re.DOTALL)
 _MORE = re.compile(r"^\.\.\. and (\d+) more$")
+_LIKE = re.compile(r"^  and (\d+) more like it: (.*)$")
 TRACEBACK = "Traceback (most recent call last):"
 
 
@@ -45,7 +48,15 @@ def parse(stderr: str) -> Output:
     for line in stderr.splitlines():
         found = _DIAGNOSTIC.match(line)
         more = _MORE.match(line)
-        if found:
+        like = _LIKE.match(line) if diagnostics else None
+        if like:
+            first = diagnostics[-1]
+            places = [p.strip()[1:] for p in like.group(2).split(", ") if p.strip().startswith("#")]
+            for index in range(int(like.group(1))):
+                pointer = places[index] if index < len(places) else ""
+                diagnostics.append(Printed(first.level, pointer, first.message))
+            continues = False
+        elif found:
             place = _PLACE.match(found.group(2))
             pointer = (place.group("pointer") or "") if place else ""
             message = place.group("message") if place else found.group(2)

@@ -36,6 +36,18 @@ def test_diagnostics_are_read_back_with_pointer_message_and_continuation() -> No
     assert out.other == [f"sdkforge: {SPEC}: stopped; nothing was written."]
 
 
+def test_warnings_printed_once_for_their_kind_count_as_many() -> None:
+    stderr = "\n".join([
+        f"warning: {SPEC}:2:7 at #/a/pattern: `pattern` \"x++\" is not readable (ignored)",
+        "  and 4 more like it: #/b/pattern, #/c/pattern, ...",
+        f"warning: {SPEC} at #/d/nullable: `nullable` is OpenAPI 3.0 (read as nullable)",
+    ])
+    out = parse(stderr)
+    assert [d.pointer for d in out.diagnostics] == [
+        "/a/pattern", "/b/pattern", "/c/pattern", "", "", "/d/nullable"]
+    assert len({d.message for d in out.diagnostics[:5]}) == 1 and out.hidden == 0
+
+
 def test_a_traceback_is_summed_up_by_its_exception_and_innermost_sdkforge_frame() -> None:
     stderr = """Traceback (most recent call last):
   File "/w/.venv/bin/sdkforge", line 8, in <module>
