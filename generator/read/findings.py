@@ -85,8 +85,9 @@ def findings(error: Any, version: str) -> Iterator[Finding]:
                 and len(leaf.expected) == 1:
             path = (*path, str(leaf.expected[0]))  # the key itself: the deepest node
         if kind == "default":
-            advice = Advice(True, advice.message, "the schema's `default` does not match the "
-                            "schema; it is used as written")
+            advice = Advice(True, advice.message, "the `default` does not fit its own schema, "
+                            "so the generated code does not use it; an unset value is left to "
+                            "the server")
         yield Finding(path, advice)
 
 

@@ -163,7 +163,7 @@ def _versions() -> str:
 
 # v2: findings name the deepest node and the one rule it broke, carry a hint, and fewer are
 # errors (see `advice`).
-_NAMESPACE = "validate-v2"
+_NAMESPACE = "validate-v3"
 # Characters of spec from which validation runs in a forked second process. With the meta-schema
 # checks in Rust and jsonschema-path's fast path (`schemapath`), inline validation costs ~0.25 s
 # a MB plus ~0.2 s of imports (Mixpeek 2026-01-20, 2.4 MB: 0.6 s + 0.2 s), and that is all the
