@@ -12,12 +12,14 @@ schema, most of the validator's time, runs in jsonschema-rs first (`metaschema`)
 from __future__ import annotations
 
 import functools
+import hashlib
 import importlib.metadata
 import json
 import multiprocessing
 import warnings
 from collections.abc import Callable, Iterator, Mapping
 from multiprocessing.connection import Connection
+from pathlib import Path
 from typing import Any
 
 from sdkforge import __version__
@@ -158,7 +160,12 @@ def _versions() -> str:
             found.append(f"{package} {importlib.metadata.version(package)}")
         except importlib.metadata.PackageNotFoundError:
             found.append(f"{package} -")
-    return f"sdkforge {__version__}; " + ", ".join(found)
+    # The findings are what this stage's code makes of the validator's errors: a change to it
+    # (a finding that becomes a warning) must not be hidden by findings cached before.
+    code = hashlib.sha256()
+    for module in sorted(Path(__file__).parent.glob("*.py")):
+        code.update(module.read_bytes())
+    return f"sdkforge {__version__} ({code.hexdigest()[:12]}); " + ", ".join(found)
 
 
 # v2: findings name the deepest node and the one rule it broke, carry a hint, and fewer are
