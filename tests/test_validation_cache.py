@@ -136,3 +136,24 @@ def test_the_output_is_staged_while_validation_runs_and_dropped_when_it_fails(
     assert {p.relative_to(out): p.read_bytes() for p in out.rglob("*") if p.is_file()} == before
     # The staged tree is gone
     assert [p.name for p in tmp_path.iterdir() if p.name.startswith(".out")] == []
+
+
+def test_cached_findings_are_keyed_by_the_read_stages_code(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # A change in what a finding is (an error that became a warning) must not be hidden by the
+    # findings cached before it: the key holds a digest of generator/read/.
+    import shutil
+
+    before = validate_stage._versions()
+    copy = tmp_path / "read"
+    shutil.copytree(Path(validate_stage.__file__).parent, copy)
+    (copy / "advice.py").write_text((copy / "advice.py").read_text() + "\n# changed\n")
+    monkeypatch.setattr(validate_stage, "__file__", str(copy / "validate.py"))
+    validate_stage._versions.cache_clear()
+    try:
+        assert validate_stage._versions() != before
+    finally:
+        monkeypatch.undo()
+        validate_stage._versions.cache_clear()
+    assert validate_stage._versions() == before
