@@ -14,8 +14,10 @@ from sdkforge.names.allocate import ClassName
 Named = ir.Model | ir.Enum | ir.Alias
 
 
-def spell(hint: ir.NameHint | None) -> str:
-    """The text a hint stands for (`class` hints are PascalCased; the rest is concatenated)."""
+def spell(hint: ir.NameHint | None, by_place: bool = False) -> str:
+    """The text a hint stands for (`class` hints are PascalCased; the rest is concatenated).
+    `by_place`: each title is replaced by its place (operation, property), without the variant
+    number the title stood in for."""
     if hint is None:
         return ""
     if hint.kind == "schema":
@@ -24,12 +26,18 @@ def spell(hint: ir.NameHint | None) -> str:
         method, path = hint.extra
         return naming.pascal(naming.method_name(hint.text, method, path))
     if hint.kind == "title":
-        return hint.text if naming.words(hint.text) else spell(hint.parent)
+        if not by_place:
+            return hint.text if naming.words(hint.text) else spell(hint.parent)
+        parent = hint.parent
+        if (parent is not None and parent.kind == "text" and parent.text.startswith("Variant")
+                and parent.parent is not None):
+            parent = parent.parent
+        return spell(parent, by_place)
     if hint.kind == "word":
-        return spell(hint.parent) + naming.pascal(hint.text)
+        return spell(hint.parent, by_place) + naming.pascal(hint.text)
     if hint.kind == "text":
-        return spell(hint.parent) + hint.text
-    return naming.pascal(spell(hint.parent))  # "class"
+        return spell(hint.parent, by_place) + hint.text
+    return naming.pascal(spell(hint.parent, by_place))  # "class"
 
 
 def wanted(item: Named) -> tuple[str, bool, int]:
@@ -43,12 +51,12 @@ def wanted(item: Named) -> tuple[str, bool, int]:
 
 def _place(hint: ir.NameHint) -> str:
     """The name a type's place gives it when its hint holds a title: the title's own place
-    (operation, property) instead of the title, without the variant number the title stood
-    in for (`PostCustomersBodyShipping` for a `customer_shipping` in one operation's body,
-    `PostCustomersBodyShippingAddress` for a property of it); "" when there is no title."""
+    (operation, property) instead of the title (`PostCustomersBodyShipping` for a
+    `customer_shipping` in one operation's body, `PostCustomersBodyShippingAddress` for a
+    property of it); "" when there is no title."""
     if not _titled(hint):
         return ""
-    return naming.pascal(_placed(hint))
+    return naming.pascal(spell(hint, by_place=True))
 
 
 def _titled(hint: ir.NameHint | None) -> bool:
@@ -57,25 +65,6 @@ def _titled(hint: ir.NameHint | None) -> bool:
             return True
         hint = hint.parent
     return False
-
-
-def _placed(hint: ir.NameHint | None) -> str:
-    """`spell`, with each title replaced by its place."""
-    if hint is None:
-        return ""
-    if hint.kind == "title":
-        parent = hint.parent
-        if (parent is not None and parent.kind == "text" and parent.text.startswith("Variant")
-                and parent.parent is not None):
-            parent = parent.parent
-        return _placed(parent)
-    if hint.kind == "word":
-        return _placed(hint.parent) + naming.pascal(hint.text)
-    if hint.kind == "text":
-        return _placed(hint.parent) + hint.text
-    if hint.kind == "class":
-        return naming.pascal(_placed(hint.parent))
-    return spell(hint)  # schema, operation: no title inside
 
 
 def fingerprint(item: Named) -> str:
