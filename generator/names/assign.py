@@ -10,6 +10,7 @@ keys things by; emitters look names up there and never make one.
 from __future__ import annotations
 
 import re
+from collections import Counter
 from collections.abc import Mapping
 from dataclasses import dataclass
 
@@ -171,13 +172,9 @@ def _short_names(operations: tuple[ir.Operation, ...], resource: str) -> dict[Op
     full = {operation_key(op): naming.method_name(op.operation_id, op.method, op.path)
             for op in operations}
     short = {key: naming.without_resource(name, resource) or name for key, name in full.items()}
-    counts: dict[str, int] = {}
-    for name in {*full.values(), *short.values()}:
-        counts[name] = 0
-    for key in full:
-        counts[short[key]] += 1
-        if short[key] != full[key]:
-            counts[full[key]] += 1
+    # Every name in play: each operation's short one, and the full one a shortened one leaves.
+    counts = Counter(short.values())
+    counts.update(full[key] for key in full if short[key] != full[key])
     return {key: short[key] if counts[short[key]] == 1 else full[key] for key in full}
 
 
