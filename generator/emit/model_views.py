@@ -223,14 +223,15 @@ def _field(
             args += [f"validation_alias={literal(f.wire_name)}",
                      f"serialization_alias={literal(f.wire_name)}"]
         return annotation, f"Field({', '.join(args)})", True
-    elif omit and not annotation.endswith("| None") and annotation not in ("Any", "None"):
+    elif annotation.endswith("| None") or annotation in ("Any", "None"):
+        default = "None"  # it may be null
+    elif omit:
         writer.uses_not_given = True
         default = "NOT_GIVEN"
         annotation += " | NotGiven"
     else:
         default = "None"
-        if not annotation.endswith("| None") and annotation not in ("Any", "None"):
-            annotation += " | None"
+        annotation += " | None"
     if alias:
         wire = literal(f.wire_name)
         args = (([f"default={default}"] if default else [])
