@@ -5,7 +5,8 @@ Everything the model template prints is computed here; the template only loops.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import itertools
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 
 from sdkforge.emit.pyexpr import TypeWriter, docstring, fits, literal
@@ -152,28 +153,25 @@ def _class_view(item: ir.Model, context: _Context, writer: TypeWriter) -> tuple[
     return view, uses_field
 
 
+def _lineage(key: str, models: dict[str, ir.Model]) -> Iterator[str]:
+    """`key`, then the keys of the models it extends, nearest first (a cycle ends the walk)."""
+    seen: set[str] = set()
+    current: str | None = key
+    while current is not None and current not in seen:
+        yield current
+        seen.add(current)
+        current = models[current].base if current in models else None
+
+
 def _base_fields(item: ir.Model, models: dict[str, ir.Model]) -> set[str]:
     """The wire names of the fields the model's bases declare."""
-    found: set[str] = set()
-    seen: set[str] = {item.key}
-    current = item.base
-    while current is not None and current in models and current not in seen:
-        seen.add(current)
-        found.update(f.wire_name for f in models[current].fields)
-        current = models[current].base
-    return found
+    bases = itertools.islice(_lineage(item.key, models), 1, None)
+    return {f.wire_name for key in bases if key in models for f in models[key].fields}
 
 
 def _paged(key: str, pages: dict[str, ir.TypeRef], models: dict[str, ir.Model]) -> bool:
     """Whether this model or one it extends is a page (and so already a `PageModel`)."""
-    seen: set[str] = set()
-    current: str | None = key
-    while current is not None and current not in seen:
-        if current in pages:
-            return True
-        seen.add(current)
-        current = models[current].base if current in models else None
-    return False
+    return any(k in pages for k in _lineage(key, models))
 
 
 def _bases(base: str, page: bool, base_paged: bool) -> tuple[str, ...]:
