@@ -21,7 +21,7 @@ from typing import Any
 from urllib.parse import unquote
 
 from sdkforge.diagnostics import join_pointer, unescape_pointer_token
-from sdkforge.read.resolve import Location, Resolved
+from sdkforge.read.resolve import ABSENT, Location, Resolved, child
 
 # The keyword of an error that holds every failure of one check in its `context`.
 EVERY = "sdkforge:every"
@@ -173,11 +173,8 @@ def _allowed(meta_schema: Mapping[str, Any] | None, location: str | None) -> tup
     node: Any = meta_schema
     fragment = location.split("#", 1)[1]
     for token in [unescape_pointer_token(unquote(t)) for t in fragment.split("/")[1:-1]]:
-        if isinstance(node, Mapping) and token in node:
-            node = node[token]
-        elif isinstance(node, list) and token.isdigit() and int(token) < len(node):
-            node = node[int(token)]
-        else:
+        node = child(node, token)
+        if node is ABSENT:
             return ()
     properties = node.get("properties") if isinstance(node, Mapping) else None
     return tuple(properties) if isinstance(properties, Mapping) else ()
@@ -201,11 +198,7 @@ def written_at(resolved: Resolved, tokens: Iterable[str]) -> Location:
                 node = resolved.get(loc)
             except (KeyError, ValueError):  # a reference `resolve` reports
                 return Location("", join_pointer("", *route))
-        if isinstance(node, Mapping) and token in node:
-            node = node[token]
-        elif isinstance(node, list) and token.isdigit() and int(token) < len(node):
-            node = node[int(token)]
-        else:
-            node = None
+        found = child(node, token)
+        node = None if found is ABSENT else found
         loc = Location(loc.file, join_pointer(loc.pointer, token))
     return loc

@@ -20,6 +20,17 @@ from sdkforge.errors import SpecError
 from sdkforge.read.load import Document, load, load_remote
 from sdkforge.read.remote import is_url
 
+ABSENT: Any = object()  # what `child` gives for a member a JSON value does not have
+
+
+def child(node: Any, token: str) -> Any:
+    """The member `token` of a JSON value (an object's key, an array's index), or ABSENT."""
+    if isinstance(node, dict):
+        return node.get(token, ABSENT)
+    if isinstance(node, list) and token.isdigit() and int(token) < len(node):
+        return node[int(token)]
+    return ABSENT
+
 
 @dataclass(frozen=True, slots=True)
 class Location:
@@ -44,11 +55,8 @@ class Resolved:
     def get(self, loc: Location) -> Any:
         node = self.documents[loc.file].data
         for token in _tokens(loc.pointer):
-            if isinstance(node, dict) and token in node:
-                node = node[token]
-            elif isinstance(node, list) and token.isdigit() and int(token) < len(node):
-                node = node[int(token)]
-            else:
+            node = child(node, token)
+            if node is ABSENT:
                 raise KeyError(loc.key)
         return node
 
