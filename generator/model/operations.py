@@ -6,7 +6,7 @@ import re
 from dataclasses import replace
 from typing import Any
 
-from sdkforge.diagnostics import Diagnostics, join_pointer
+from sdkforge.diagnostics import Diagnostics, join_pointer, unescape_pointer_token
 from sdkforge.model import ir
 from sdkforge.model.schemas import SchemaBuilder
 from sdkforge.model.security import operation_security
@@ -249,7 +249,7 @@ def _shared_hint(at: Location, section: str) -> ir.NameHint | None:
     (Spotify's `Unauthorized`), not after the first operation that happens to use it."""
     parts = at.pointer.split("/")
     if len(parts) == 4 and parts[1] == "components" and parts[2] == section and parts[3]:
-        return ir.NameHint("word", parts[3].replace("~1", "/").replace("~0", "~"))
+        return ir.NameHint("word", unescape_pointer_token(parts[3]))
     return None
 
 

@@ -15,7 +15,7 @@ from typing import Any
 
 import yaml
 
-from sdkforge.diagnostics import unescape_pointer_token
+from sdkforge.diagnostics import escape_pointer_token, unescape_pointer_token
 
 _SafeLoader: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 _SPACE = re.compile(r"[ \t\n\r]*")
@@ -93,7 +93,7 @@ class _JsonScan:
             if text[pos] != ":":
                 raise ValueError("expected ':'")
             pos = self.skip_space(pos + 1)
-            token = key.replace("~", "~0").replace("/", "~1")
+            token = escape_pointer_token(key)
             self.note(f"{pointer}/{token}", key_start)
             pos = self.skip_space(self.value(pos, trie.get(key, {}), f"{pointer}/{token}"))
             if text[pos] == "}":
