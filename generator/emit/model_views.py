@@ -71,8 +71,8 @@ def model_modules(api: ir.Api, names: Names) -> list[ModelModuleView]:
                 pages.setdefault(op.pagination.model, op.pagination.item_type)
     members: dict[ModuleName, list[ir.Model | ir.Enum | ir.Alias]] = {}
     emitted: set[str] = set()
-    items: list[ir.Model | ir.Enum | ir.Alias] = [
-        *api.models, *api.enums, *(a for a in api.aliases if a.key in exported)]
+    items: list[ir.Model | ir.Enum | ir.Alias] = [*api.models, *api.enums,
+                                                  *names.named_aliases(api)]
     for item in sorted(items, key=lambda i: (exported[i.key], i.key)):
         if exported[item.key] in emitted:
             continue  # structurally identical schemas merged into one class

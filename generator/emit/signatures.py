@@ -62,9 +62,9 @@ def named_aliases(api: ir.Api, names: Names) -> dict[str, str]:
     method), by `repr` of the type; of aliases with one type (`ModelIdsShared`,
     `BetaModelIdsShared`), the shortest name, then the first in order, is used."""
     found: dict[str, list[str]] = {}  # repr of a type -> the aliases that have it
-    for alias in api.aliases:
+    for alias in names.named_aliases(api):
         target = alias.target
-        if alias.key in names.aliases and isinstance(target, (ir.UnionOf, ir.LiteralOf)) and any(
+        if isinstance(target, (ir.UnionOf, ir.LiteralOf)) and any(
                 isinstance(t, ir.LiteralOf) and len(t.values) >= LONG_ENUM
                 for t in ir.walk(target)):
             found.setdefault(repr(target), []).append(f"_models.{names.aliases[alias.key]}")

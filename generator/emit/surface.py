@@ -178,7 +178,7 @@ def surface(
             shown = json.dumps(value)
             entries[f"{enum_id}/value:{shown}"] = Entry("value", f"{name}[{shown}]", shown,
                                                         enum.key, parent=enum_id)
-    for alias in (a for a in api.aliases if a.key in names.aliases):
+    for alias in names.named_aliases(api):
         name = names.aliases[alias.key]
         entries[f"alias:{alias.key}"] = Entry("alias", name, name, alias.key,
                                               type=members(writer.expr(alias.target)),

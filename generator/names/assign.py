@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 
 from sdkforge.model import ir
@@ -72,6 +72,11 @@ class Names:
 
     def field(self, model: str, wire: str) -> Identifier:
         return self.fields[model][wire]
+
+    def named_aliases(self, api: ir.Api) -> Iterator[ir.Alias]:
+        """The aliases of `api` the package writes: not those of a class that took the
+        alias's own name (`classes.class_names`)."""
+        return (alias for alias in api.aliases if alias.key in self.aliases)
 
 
 def assign(api: ir.Api, package: str | None = None, client: str | None = None) -> Names:

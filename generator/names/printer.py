@@ -71,7 +71,7 @@ def _lines(api: ir.Api, names: Names) -> Iterator[str]:
     for enum in api.enums:
         values = ", ".join(json.dumps(v) for v in enum.values)
         yield f"enum {enum.key} -> {exported[enum.key]}: {values}"
-    for alias in (a for a in api.aliases if a.key in exported):
+    for alias in names.named_aliases(api):
         yield f"alias {alias.key} -> {exported[alias.key]} = {type_text(alias.target, exported)}"
     for resource in names.resources:
         yield (f"resource client.{resource.attribute} "
