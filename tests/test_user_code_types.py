@@ -9,6 +9,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 SEED_OUT = ROOT / "generated" / "mixpeek-trigger-history"
+FEATURES_OUT = ROOT / "generated" / "features"
 
 GOOD = """
 import datetime
@@ -45,13 +46,13 @@ client.cluster_triggers.get_history("trg_1", offset=None)
 """
 
 
-def mypy(tmp_path: Path, code: str) -> subprocess.CompletedProcess[str]:
+def mypy(tmp_path: Path, code: str, package: Path = SEED_OUT) -> subprocess.CompletedProcess[str]:
     script = tmp_path / "user.py"
     script.write_text(code)
     return subprocess.run(
         [sys.executable, "-m", "mypy", "--strict", "--no-incremental", str(script)],
         capture_output=True, text=True, cwd=tmp_path, timeout=300,
-        env={"MYPYPATH": str(SEED_OUT), "PATH": "/usr/bin:/bin"},
+        env={"MYPYPATH": str(package), "PATH": "/usr/bin:/bin"},
     )
 
 
@@ -67,8 +68,6 @@ def test_misuse_is_caught_by_mypy(tmp_path: Path) -> None:
     assert [int(line.split(":")[1]) for line in errors] == [5, 6, 7, 8], done.stdout
 
 
-FEATURES_OUT = ROOT / "generated" / "features"
-
 SENT_ONLY = """
 from features import models
 
@@ -82,13 +81,7 @@ def test_a_sent_only_models_optional_field_that_may_not_be_null_cannot_be_set_to
     tmp_path: Path,
 ) -> None:
     # NewPet is only sent: `weight_kg` may be left out but not sent as null; `nickname` may.
-    script = tmp_path / "user.py"
-    script.write_text(SENT_ONLY)
-    done = subprocess.run(
-        [sys.executable, "-m", "mypy", "--strict", "--no-incremental", str(script)],
-        capture_output=True, text=True, cwd=tmp_path, timeout=300,
-        env={"MYPYPATH": str(FEATURES_OUT), "PATH": "/usr/bin:/bin"},
-    )
+    done = mypy(tmp_path, SENT_ONLY, FEATURES_OUT)
     errors = [line for line in done.stdout.splitlines() if ": error:" in line]
     assert [int(line.split(":")[1]) for line in errors] == [6], done.stdout
     assert "weight_kg" in errors[0]
