@@ -141,7 +141,9 @@ class BaseClient(RequestBuilder):
         spec = call.endpoint.pagination
         if spec is not None:
             client = cast("SyncAPIClient | AsyncAPIClient", self)
-            state = PageState(client, self._asynchronous, call, spec, response.headers, str(response.url))
+            state = PageState(
+                client, self._asynchronous, call, spec, response.headers, str(response.url)
+            )
             return paged(result, state)
         return result
 

@@ -296,7 +296,9 @@ class RequestBuilder:
             headers[b"content-type"] = ((raw, encoded),)
         return {"content": content}
 
-    def _follow(self, http: httpx.Client | httpx.AsyncClient, call: Call, text: str) -> httpx.Request:
+    def _follow(
+        self, http: httpx.Client | httpx.AsyncClient, call: Call, text: str
+    ) -> httpx.Request:
         """A GET of a next-page URL the server gave, with its own query. On the base URL's
         origin (scheme, host and port) it carries what the call would: headers, credentials,
         the client's default query where the URL does not set those names. Elsewhere it carries

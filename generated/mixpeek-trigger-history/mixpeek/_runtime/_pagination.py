@@ -214,8 +214,11 @@ def _next_value(page: PageModel | ListPage[Any], state: PageState, items: list[A
         return (spec.first if number is None else number) + 1
     if spec.item_cursor:
         last = items[-1]
-        cursor = (cast("dict[str, object]", last).get(spec.item_cursor) if isinstance(last, dict)
-                  else getattr(last, spec.item_cursor, None))
+        cursor = (
+            cast("dict[str, object]", last).get(spec.item_cursor)
+            if isinstance(last, dict)
+            else getattr(last, spec.item_cursor, None)
+        )
     else:
         cursor = _lookup(page, spec.cursor)[1]
     if cursor is None or cursor == "" or cursor == current:
