@@ -318,3 +318,68 @@ def test_link_header_values_are_read_as_rfc_8288_writes_them(
 
     assert next_link([header]) == target
     assert next_link(['<https://a.example/0>; rel="first"', header]) == target
+
+
+CONFIGURED = """
+openapi: 3.1.0
+info: {title: Rows, version: '1'}
+paths:
+  /rows:
+    get:
+      operationId: list_rows
+      parameters:
+        - {name: p, in: query, schema: {type: integer}}
+        - {name: n, in: query, schema: {type: integer}}
+      responses:
+        '200':
+          description: nothing here is a conventional name
+          content:
+            application/json:
+              schema:
+                type: object
+                properties:
+                  rows: {type: array, items: {type: object, properties: {id: {type: string}}}}
+                  info: {type: object, properties: {page_count: {type: integer}}}
+"""
+
+
+def test_a_configured_page_style_counts_from_its_first_page(
+    tmp_path: Path, server: LoopbackServer, kind: str
+) -> None:
+    """Pages numbered from 0, a page count under a name nobody would guess: configured, the
+    client asks for pages 0 (by leaving `p` out), 1 and 2, and not for page 3."""
+    from sdkforge.config import Config, PageOverride
+
+    spec = tmp_path / "rows.yaml"
+    spec.write_text(CONFIGURED)
+    entry = PageOverride("page", "p", "rows", pages=("info", "page_count"), size="n", first=0)
+    options = GenerateOptions(spec, package="rows", config=Config(pagination={"list_rows": entry}))
+    write(tmp_path / "out", generate(options).files)
+    sys.path.insert(0, str(tmp_path / "out"))
+    try:
+        rows = importlib.import_module("rows")
+
+        def serve(request: RecordedRequest) -> Reply:
+            page, size = _number(request, "p", 0), _number(request, "n", 10)
+            if page * size >= len(ITEMS):
+                return _past(request)
+            return Reply(json={"rows": _slice(page + 1, size),
+                               "info": {"page_count": -(-len(ITEMS) // size)}})
+
+        server.default = serve
+        if kind == "sync":
+            with rows.RowsClient(base_url=server.url, max_retries=0) as client:
+                ids = [r.id for r in client.rows.list(n=4).iter_all()]
+        else:
+            async def run() -> list[str]:
+                async with rows.AsyncRowsClient(base_url=server.url, max_retries=0) as client:
+                    first = await client.rows.list(n=4)
+                    return [r.id async for r in first.iter_all()]
+
+            ids = asyncio.run(run())
+        assert ids == ITEMS
+        assert [dict(r.query).get("p") for r in server.requests] == [None, "1", "2"]
+    finally:
+        sys.path.remove(str(tmp_path / "out"))
+        for name in [n for n in sys.modules if n == "rows" or n.startswith("rows.")]:
+            del sys.modules[name]
