@@ -22,7 +22,7 @@ HAS_MORE = ("has_more", "hasMore", "has_next", "hasNext", "has_next_page", "hasN
 NEXT_URL = ("next", "nextLink", "next_link", "@odata.nextLink", "odata.nextLink", "next_url",
             "nextUrl", "next_page_url", "nextPageUrl", "next_href", "nextHref")
 NEXT_CURSOR = ("next_cursor", "nextCursor", "next_page_token", "nextPageToken", "next_token",
-               "cursor", "after", "last_id")
+               "cursor", "after", "last_id", "next_page", "nextPage")
 
 Predicate = Callable[[ir.TypeRef], bool]
 

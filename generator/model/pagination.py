@@ -37,6 +37,7 @@ _SIZE = ("per_page", "page_size", "pageSize", "perPage", "per-page", "size", "li
 _CURSOR = ("cursor", "after", "starting_after", "page_token", "pageToken", "next_token",
            "continuation_token")
 _ITEM_CURSOR = ("starting_after", "after")  # with `has_more`: the last item's id (Stripe's style)
+# The page classes' methods: the names stage keeps the fields of pages off these names.
 PAGE_METHODS = frozenset({"has_next_page", "next_page", "anext_page", "iter_all"})
 
 
@@ -140,9 +141,6 @@ def detect(
     if listed is None or listed.item_type is None:
         return None
     model = listed.model
-    if model is not None and {settings.field_name(f.wire_name)
-                              for f in fields_of(model.key, models)} & PAGE_METHODS:
-        return None  # the model's own fields take the names the page methods need
     where = _parameters(op)
     base = ir.Pagination("link", "query", "", listed.items, listed.item_type,
                          model.key if model else "")
@@ -152,7 +150,10 @@ def detect(
         links and not said and {"page", "per_page"} & where.keys()
     ):
         return base
-    cursor_param = next((name for name in _CURSOR if name in where), None)
+    # A `page` parameter that is a string is a cursor when the response has one (Stripe's search)
+    texts = {p.wire_name for p in op.params if p.location == "query" and is_str(p.type)}
+    cursor_param = next((name for name in (*_CURSOR, "page") if name in where
+                         and (name != "page" or name in texts)), None)
     if cursor_param and model is not None:
         path = find(model, models, NEXT_CURSOR, is_str, depth=1)
         if path:

@@ -86,7 +86,7 @@ def flagged(request: RecordedRequest, url: str) -> Reply:
     page = _number(request, "page", 1)
     if page > 4:
         return _past(request)
-    return Reply(json={"items": _slice(page, 3), "has_next": page < 4})
+    return Reply(json={"items": _slice(page, 3), "has_next_page": page < 4})
 
 
 def chained(request: RecordedRequest, url: str) -> Reply:
@@ -168,7 +168,7 @@ CASES = {
                                               query("page"), [None, "2"]),
     "item count and the first page's size": Case("unsized", {}, unsized, 3, query("page"),
                                                  [None, "2", "3"]),
-    "has_next": Case("flagged", {}, flagged, 4, query("page"), [None, "2", "3", "4"]),
+    "has_next_page": Case("flagged", {}, flagged, 4, query("page"), [None, "2", "3", "4"]),
     "a null next": Case("chained", {}, chained, 3, query("page"), [None, "2", "3"]),
     "an empty page": Case("plain", {}, plain, 4, query("page_number"), [None, "2", "3", "4"]),
     "offset and has_more": Case("offsets", {"limit": 4}, offsets, 3, query("offset"),
