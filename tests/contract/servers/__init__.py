@@ -24,8 +24,14 @@ The servers, and why these:
   pagination in POST bodies (`page`, `limit`, answered with `count` and `pages`), distinct 404
   (missing object), 409 (a variable name taken) and 422 (FastAPI's validation, declared in the
   spec as `HTTPValidationError`).
-- **LoopBack 4's todo application** (`@loopback/example-todo`, npm), a Node.js server built on a
-  framework other than FastAPI, in memory: OpenAPI 3.0, a JSON-encoded query parameter
-  (`filter={"limit": ..., "skip": ...}`, LoopBack's only way to page), 204 answers, 404 and 422
-  (its own request validation). It has no conflict answer: its create schema leaves out the id.
+- **Chroma** (`chroma run`, PyPI: a Rust server, axum with a utoipa-made spec, in the wheel), on
+  SQLite: databases, collections and records; OpenAPI 3.1 with error bodies declared
+  (`ErrorResponse`, so a 404's body must come back typed), 409 (a database name taken), 422 (a
+  body it cannot deserialize) and 400 (a name it refuses); limit/offset paging with no total, in
+  the query (answered with an array) and in a POST body (answered with columns of records).
+- **LoopBack 4's todo application** (`@loopback/example-todo`, npm), a Node.js server on
+  another framework again, in memory: OpenAPI 3.0, JSON-encoded query parameters (`filter={"limit":
+  ..., "skip": ..., "where": ...}` and `where={...}`: how LoopBack pages, filters and picks what a
+  PATCH changes), 204 answers, 404 and 422 (its own request validation). It has no conflict
+  answer: its create schema leaves out the id.
 """

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from types import ModuleType
 
-from . import loopback, prefect
+from . import chroma, loopback, prefect
 from .generate import Generated, fetch_spec, generate
 from .process import free_port, serve
 from .workflow import Driver, Record
@@ -47,6 +47,9 @@ SERVERS = (
     Server("prefect", "FastAPI, SQLite", prefect, "prefect_client", "Prefect",
            ready_path="/api/health", spec_path="/api/openapi.json", api_path="/api",
            version=lambda install: _pip_version(install, "prefect"), start_timeout=180.0),
+    Server("chroma", "Rust (axum, utoipa), SQLite", chroma, "chroma_client", "Chroma",
+           ready_path="/api/v2/heartbeat", spec_path="/openapi.json", api_path="",
+           version=lambda install: _pip_version(install, "chromadb")),
     Server("loopback-todo", "LoopBack 4 on Node.js, in memory", loopback, "loopback_todo_client",
            "Todo", ready_path="/openapi.json", spec_path="/openapi.json", api_path="",
            version=lambda install: _npm_version(install, loopback.APP)),
