@@ -1,9 +1,11 @@
-"""`python -m tests.contract.servers --prefect DIR --loopback-todo DIR`: each server started,
-its spec fetched, a client generated, the workflow run sync and async; a summary printed."""
+"""`python -m tests.contract.servers --prefect DIR --chroma DIR --loopback-todo DIR` (each the
+server's install folder; `make contract-servers` names them all): each server started, its spec
+fetched, a client generated, the workflow run sync and async; a summary printed."""
 
 from __future__ import annotations
 
 import argparse
+import json
 import shutil
 import tempfile
 import time
@@ -39,8 +41,9 @@ def _pip_version(install: Path, distribution: str) -> str:
 
 
 def _npm_version(install: Path, package: Path) -> str:
-    text = (install / package / "package.json").read_text(encoding="utf-8")
-    return str(__import__("json").loads(text)["version"])
+    manifest = install / package / "package.json"
+    return str(json.loads(manifest.read_text(encoding="utf-8"))["version"]) if manifest.exists() \
+        else "?"
 
 
 SERVERS = (
