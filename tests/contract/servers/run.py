@@ -32,7 +32,7 @@ class Server:
     spec_path: str
     api_path: str  # the client's base URL, after the server's address
     version: Callable[[Path], str]
-    start_timeout: float = 90.0  # seconds until it answers (Prefect takes 15-45 s on 2 busy cores)
+    start_timeout: float = 90.0  # seconds until it answers (Prefect took 14-50 s on 2 busy cores)
 
 
 def _pip_version(install: Path, distribution: str) -> str:
