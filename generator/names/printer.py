@@ -87,8 +87,8 @@ def _operation(op: ir.Operation, names: Names, exported: Mapping[str, str]) -> I
     for p in op.params:
         required = " required" if p.required else ""
         default = (DEFAULT_STYLES[p.location], DEFAULT_STYLES[p.location] == "form")
-        style = f" style={p.style}" + ("" if p.explode else ",unexploded") if (
-            (p.style, p.explode) != default) else ""
+        style = "" if (p.style, p.explode) == default else f" style={p.style}" + (
+            "" if p.explode == (p.style == "form") else ",exploded" if p.explode else ",unexploded")
         yield (f"    {p.location} {p.wire_name} -> {names.argument(op, p.location, p.wire_name)}: "
                f"{type_text(p.type, exported)}{required}{style}")
     body = op.body
@@ -100,9 +100,10 @@ def _operation(op: ir.Operation, names: Names, exported: Mapping[str, str]) -> I
             required = " required" if f.required else ""
             yield f"      {f.wire_name} -> {names.argument(op, 'body', f.wire_name)}{required}"
         for e in body.encoding:
-            shown = " ".join(x for x in (
-                f"style={e.style}" + ("" if e.explode else ",unexploded"),
-                e.content_type, *(f"{k}: {v}" for k, v in e.headers)) if x)
+            style = "" if (e.style, e.explode) == ("form", True) else f"style={e.style}" + (
+                "" if e.explode else ",unexploded")
+            shown = " ".join(x for x in (style, e.content_type,
+                                         *(f"{k}: {v}" for k, v in e.headers)) if x)
             yield f"      encoding {e.wire_name}: {shown}"
     for r in op.responses:
         shown = f": {type_text(r.type, exported)}" if r.type is not None else ""
