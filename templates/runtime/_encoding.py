@@ -170,8 +170,11 @@ def _deep(key: str, value: object, brackets: tuple[str, str]) -> list[tuple[str,
             return [(key, percent(scalar(value)))]
         fields = [(str(i), v) for i, v in enumerate(items)]
     opening, closing = brackets
-    return [pair for k, v in fields
-            for pair in _deep(f"{key}{opening}{percent(k)}{closing}", v, brackets)]
+    return [
+        pair
+        for k, v in fields
+        for pair in _deep(f"{key}{opening}{percent(k)}{closing}", v, brackets)
+    ]
 
 
 def query_pairs(
@@ -193,8 +196,11 @@ def path_segment(name: str, value: object, style: str = "simple", explode: bool 
     (`;color=blue`) style."""
     fields, items = _fields(value), _items(value)
     if fields is not None:
-        texts = ([f"{percent(k)}={percent(_text(v))}" for k, v in fields] if explode
-                 else [percent(x) for k, v in fields for x in (k, _text(v))])
+        texts = (
+            [f"{percent(k)}={percent(_text(v))}" for k, v in fields]
+            if explode
+            else [percent(x) for k, v in fields for x in (k, _text(v))]
+        )
         if style == "matrix" and explode:
             return "".join(f";{t}" for t in texts)
         if style == "matrix":
@@ -216,7 +222,8 @@ def path_segment(name: str, value: object, style: str = "simple", explode: bool 
 
 
 def encode_path(
-    template: str, params: Mapping[str, object],
+    template: str,
+    params: Mapping[str, object],
     styles: Mapping[str, tuple[str, bool]] | None = None,
 ) -> str:
     """Fill `{name}` slots with their styled, percent-encoded values (`simple` unless told):
