@@ -255,7 +255,7 @@ def _method_doc(op: ir.Operation, sig: Signature) -> list[str]:
         lines.extend(["", "Args:"])
         for name, text in documented:
             wrapped = doc_lines(text, 68)
-            lines.append(f"    {name}: {wrapped[0]}")
+            lines.append(f"    {name}: {wrapped[0]}".rstrip())  # black strips what is left
             lines.extend(f"        {w}" if w else "" for w in wrapped[1:])
     if not lines:
         lines.append(f"{op.method.upper()} {naming.snake(op.path)}")
