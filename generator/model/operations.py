@@ -208,8 +208,8 @@ class OperationBuilder:
         if method in ("get", "head", "delete"):
             self.diagnostics.warning(
                 self.resolved.display_file(at.file), at.pointer,
-                f"the {method.upper()} request body can only be an empty object; "
-                "it is not an argument and is never sent",
+                f"the request body can only be an empty object, on a {method.upper()!r} "
+                "request: it is not an argument and is never sent",
                 "remove the requestBody: a body on this method has no meaning")
             return None
         if not required:

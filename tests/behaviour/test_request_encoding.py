@@ -275,8 +275,8 @@ def test_a_body_that_can_only_be_empty_is_no_argument(
     call(lambda c: c.notes.purge_notes())  # required on a POST: sent, empty
     assert sent(server).body == b"{}"
     warnings = [d.message for d in result.diagnostics if d.level == "warning"]
-    assert "the GET request body can only be an empty object; it is not an argument and is " \
-           "never sent" in warnings
+    assert ("the request body can only be an empty object, on a 'GET' request: it is not an "
+            "argument and is never sent") in warnings
 
 
 def test_transport_owned_headers_are_no_arguments(generated: tuple[Any, Generated]) -> None:
