@@ -20,6 +20,7 @@ from sdkforge.emit.signatures import (
     signature_writer,
 )
 from sdkforge.model import ir
+from sdkforge.model.encoding import DEFAULT_STYLES
 from sdkforge.model.operations import request_path
 from sdkforge.names import naming
 from sdkforge.names.allocate import ClassName, Identifier, ModuleName
@@ -31,6 +32,7 @@ class MethodView:
     name: Identifier
     positional: tuple[ArgView, ...]
     keyword: tuple[ArgView, ...]
+    overloads: tuple[tuple[ArgView, ...], ...]  # each typing overload's keywords; () for none
     returns: str
     docstring_lines: tuple[str, ...]
     deprecated: bool
@@ -110,7 +112,7 @@ def _method(
     endpoint = [("method", literal(op.method)), ("path", literal(path)), *_parameter_styles(op)]
     if op.body is not None:
         endpoint += [("body_kind", literal(op.body.kind)),
-                     ("content_type", literal(op.body.content_type))]
+                     ("content_type", literal(op.body.content_type)), *_body_encoding(op.body)]
         if op.body.content_types:
             # The caller picks the content type; each one's kind is the generator's decision
             # (made by `build`), written out so the runtime never works it out from the type.
@@ -130,7 +132,9 @@ def _method(
     keyword = tuple(a.view for a in sig.keyword)
     required = [a.name for a in positional] + [f"{a.name}=..." for a in keyword if not a.default]
     return MethodView(
-        name=name, positional=positional, keyword=keyword, returns=returns,
+        name=name, positional=positional, keyword=keyword,
+        overloads=tuple(tuple(a.view for a in keywords) for keywords in sig.overloads),
+        returns=returns,
         docstring_lines=tuple(docstring_lines(_method_doc(op, sig))), deprecated=op.deprecated,
         endpoint=f"_{name}_endpoint", endpoint_args=tuple(endpoint),
         call_args=_call_args(op, sig, names),
@@ -141,15 +145,36 @@ def _method(
 
 
 def _parameter_styles(op: ir.Operation) -> list[tuple[str, str]]:
-    """`query_styles` for the query parameters that are not `form` + `explode`."""
-    styles = [(p.wire_name, p.style or "form", p.explode) for p in op.params
-              if p.location == "query"]
-    odd = [(wire, style, explode) for wire, style, explode in styles
-           if (style, explode) != ("form", True)]
-    if not odd:
-        return []
-    shown = ", ".join(f"{literal(w)}: ({literal(s)}, {e})" for w, s, e in odd)
-    return [("query_styles", "{" + shown + "}")]
+    """`query_styles`, `path_styles`, `header_styles`, `cookie_styles`: the parameters whose
+    style and explode are not their location's defaults, which the runtime assumes."""
+    found: list[tuple[str, str]] = []
+    for location in ("query", "path", "header", "cookie"):
+        default = (DEFAULT_STYLES[location], DEFAULT_STYLES[location] == "form")
+        odd = [(p.wire_name, p.style, p.explode) for p in op.params
+               if p.location == location and (p.style, p.explode) != default]
+        if odd:
+            shown = ", ".join(f"{literal(w)}: ({literal(s)}, {e})" for w, s, e in odd)
+            found.append((f"{location}_styles", "{" + shown + "}"))
+    return found
+
+
+def _body_encoding(body: ir.Body) -> list[tuple[str, str]]:
+    """Whether the body is sent when no field is given, and how its properties are written
+    when not as plain form text: `form_styles`, `part_types`, `part_headers`."""
+    found = [("body_required", "True")] if body.required else []
+    styles = [(e.wire_name, e.style, e.explode) for e in body.encoding
+              if (e.style, e.explode) != ("form", True)]
+    if styles and body.kind == "form":
+        shown = ", ".join(f"{literal(w)}: ({literal(s)}, {x})" for w, s, x in styles)
+        found.append(("form_styles", "{" + shown + "}"))
+    types = [(e.wire_name, literal(e.content_type)) for e in body.encoding if e.content_type]
+    if types:
+        found.append(("part_types", _mapping(types)))
+    headers = [(e.wire_name, _mapping((k, literal(v)) for k, v in e.headers))
+               for e in body.encoding if e.headers]
+    if headers and body.kind == "multipart":
+        found.append(("part_headers", _mapping(headers)))
+    return found
 
 
 def _call_args(op: ir.Operation, sig: Signature, names: Names) -> tuple[tuple[str, str], ...]:
@@ -240,7 +265,7 @@ def _method_doc(op: ir.Operation, sig: Signature) -> list[str]:
         lines.extend(["", "Args:"])
         for name, text in documented:
             wrapped = doc_lines(text, 68)
-            lines.append(f"    {name}: {wrapped[0]}")
+            lines.append(f"    {name}: {wrapped[0]}".rstrip())  # black strips what is left
             lines.extend(f"        {w}" if w else "" for w in wrapped[1:])
     if not lines:
         lines.append(f"{op.method.upper()} {naming.snake(op.path)}")

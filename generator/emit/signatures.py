@@ -5,6 +5,11 @@ Arguments come in a fixed order: path parameters positionally in path order; the
 arguments, required ones first (each group: parameters by location and wire name, then body
 fields in the spec's order, then `body` for a body that is not flattened); then
 `content_type` when the body offers a choice.
+
+An optional body whose schema requires some fields is sent only when a field is given, and
+then must carry those: the method gets two typing overloads, one without any body field and
+one with the required ones required (`Signature.overloads`); the implementation takes them
+all as optional keywords.
 """
 
 from __future__ import annotations
@@ -46,6 +51,9 @@ class Signature:
     body_arg: Identifier | None  # `body` when the body is one argument
     # The spec's arguments as documented: parameters, body fields, body.
     declared: tuple[Argument, ...]
+    # The keyword arguments of each typing overload: none, or (without body fields, with the
+    # body's required fields required)
+    overloads: tuple[tuple[Argument, ...], ...] = ()
 
     @property
     def arguments(self) -> tuple[Argument, ...]:
@@ -92,29 +100,58 @@ def signature(op: ir.Operation, names: Names, writer: TypeWriter) -> Signature:
     positional = tuple(_param(op, p, names, writer) for p in path_params)
     args: list[Argument] = [_param(op, p, names, writer) for p in op.params if p.location != "path"]
     body = op.body
-    if body is not None:
-        for f in body.fields:
-            field_type = _file_type(f.type) if f.wire_name in body.file_fields else f.type
-            annotation, default = _arg_type(field_type, writer, f.required)
-            view = ArgView(names.argument(op, "body", f.wire_name), annotation, default)
-            args.append(Argument(view, ("body", f.wire_name), f.description, f.deprecated,
-                                 f.pointer))
-    body_arg = BODY_ARGUMENT if body is not None and not body.fields else None
+    fields = _body_fields(op, names, writer) if body is not None else []
+    args += [declared if body is not None and body.required else optional
+             for optional, declared in fields]
+    body_arg = (BODY_ARGUMENT if body is not None and not body.fields and not body.empty
+                else None)
     if body is not None and body_arg is not None:
         annotation, default = _arg_type(body.type, writer, body.required)
         args.append(Argument(ArgView(body_arg, annotation, default), ("body", ""), body.description,
                              False, ""))
-    keyword = [a for a in args if not a.view.default] + [a for a in args if a.view.default]
+    tail: list[Argument] = []
     if body is not None and body.content_types:
         writer.typing.add("Literal")
         choices = ", ".join(literal(ct) for ct in body.content_types)
         view = ArgView(CONTENT_TYPE_ARGUMENT, f"Literal[{choices}]", literal(body.content_types[0]))
-        keyword.append(Argument(view, None, "", False, ""))
+        tail.append(Argument(view, None, "", False, ""))
+    overloads: tuple[tuple[Argument, ...], ...] = ()
+    if body is not None and not body.required and any(a != b for a, b in fields):
+        given = {a.view.name: b for a, b in fields}
+        with_fields = [given.get(a.view.name, a) for a in args]
+        without = [a for a in args if a.view.name not in given]
+        overloads = (_keyword_order(without, tail), _keyword_order(with_fields, tail))
+        writer.typing.add("overload")
     success = _success_responses(op)
     parsed = _success_type(success)
     returns, kind = _returns(success, parsed, writer)
-    return Signature(path_params, positional, tuple(keyword), returns, kind, parsed, body_arg,
-                     positional + tuple(args))
+    return Signature(path_params, positional, _keyword_order(args, tail), returns, kind, parsed,
+                     body_arg, positional + tuple(args), overloads)
+
+
+def _keyword_order(args: list[Argument], tail: list[Argument]) -> tuple[Argument, ...]:
+    """Required keywords first, then those with defaults, then `tail`."""
+    return tuple([a for a in args if not a.view.default] + [a for a in args if a.view.default]
+                 + tail)
+
+
+def _body_fields(
+    op: ir.Operation, names: Names, writer: TypeWriter
+) -> list[tuple[Argument, Argument]]:
+    """Each flattened body field's argument as (optional, as its schema says): a field is
+    optional when the body is, but required with any other field if its schema says so."""
+    assert op.body is not None
+    body = op.body
+    pairs: list[tuple[Argument, Argument]] = []
+    for f in body.fields:
+        field_type = _file_type(f.type) if f.wire_name in body.file_fields else f.type
+        name = names.argument(op, "body", f.wire_name)
+        views = [ArgView(name, *_arg_type(field_type, writer, required))
+                 for required in (False, f.required)]
+        optional, declared = (Argument(v, ("body", f.wire_name), f.description, f.deprecated,
+                                       f.pointer) for v in views)
+        pairs.append((optional, declared))
+    return pairs
 
 
 def _success_responses(op: ir.Operation) -> list[ir.Response]:

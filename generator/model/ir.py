@@ -221,7 +221,7 @@ class Param:
     type: TypeRef
     required: bool
     description: str
-    style: str = ""
+    style: str = ""  # as declared, or its location's default (`encoding.DEFAULT_STYLES`)
     explode: bool = True
     deprecated: bool = False
     pointer: str = ""  # where the parameter is declared: file#/json/pointer
@@ -231,16 +231,32 @@ BodyKind = Literal["json", "form", "multipart", "binary", "text"]
 
 
 @dataclass(frozen=True, slots=True)
+class PartEncoding:
+    """How one property of a form or multipart body goes on the wire (the media type's
+    `encoding` entry, or the spec's default where it differs from a plain text value)."""
+
+    wire_name: str
+    style: str = "form"  # form bodies: form, spaceDelimited, pipeDelimited or deepObject
+    explode: bool = True
+    content_type: str = ""  # multipart: the part's Content-Type; "" for a plain text part
+    headers: tuple[tuple[str, str], ...] = ()  # multipart: fixed headers each part carries
+
+
+@dataclass(frozen=True, slots=True)
 class Body:
     kind: BodyKind
     content_type: str
     type: TypeRef
     required: bool
     description: str
-    fields: tuple[Field, ...]  # set when an object body is flattened into keywords
+    # set when an object body is flattened into keywords; `required` as in the body's schema
+    # (the caller must give those whenever any field is given, even of an optional body)
+    fields: tuple[Field, ...]
     file_fields: tuple[str, ...] = ()  # wire names of multipart parts that carry files
     content_types: tuple[str, ...] = ()  # every content type the caller may choose, default first
     content_kinds: tuple[BodyKind, ...] = ()  # the kind of each of `content_types`
+    encoding: tuple[PartEncoding, ...] = ()  # properties not sent as plain `form` text
+    empty: bool = False  # the schema allows only an empty object: no argument; sent if required
 
 
 ResponseKind = Literal["json", "binary", "text", "empty"]

@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import re
-from dataclasses import replace
 from typing import Any
 
 from sdkforge.diagnostics import Diagnostics, join_pointer, unescape_pointer_token
 from sdkforge.model import ir
+from sdkforge.model.encoding import body_encoding, only_empty, param_style, transport_owned
 from sdkforge.model.schemas import SchemaBuilder
 from sdkforge.model.security import operation_security
 from sdkforge.read.resolve import Location, Resolved
@@ -70,8 +70,12 @@ class OperationBuilder:
         raw_id = op.get("operationId")
         operation_id = raw_id if isinstance(raw_id, str) else ""
         hint = ir.NameHint("operation", operation_id, extra=(method, path))
-        params = self._params(self._merged_params(item, op, loc), hint)
-        body = self._body(op, loc, hint)
+        body = self._body(op, loc, hint, method)
+        responses = self._responses(op, loc, hint)
+        success = ({r.kind for r in responses if r.status.startswith("2")}
+                   or {r.kind for r in responses if r.status == "default"}) - {"empty"}
+        params = self._params(self._merged_params(item, op, loc), hint,
+                              has_body=body is not None, json_response=success == {"json"})
         if op.get("callbacks"):
             self.diagnostics.info(
                 self.resolved.display_file(loc.file), join_pointer(loc.pointer, "callbacks"),
@@ -83,7 +87,7 @@ class OperationBuilder:
             summary=ir.spec_text(op.get("summary")),
             description=ir.spec_text(op.get("description")),
             deprecated=op.get("deprecated") is True, params=params,
-            body=body, responses=self._responses(op, loc, hint), pointer=loc.pointer,
+            body=body, responses=responses, pointer=loc.pointer,
             tag=_first_tag(op.get("tags")),
             security=operation_security(op, self.resolved.root.data, self.auth_schemes),
         )
@@ -105,17 +109,31 @@ class OperationBuilder:
         return list(merged.values())
 
     def _params(
-        self, raw: list[tuple[dict[str, Any], Location]], hint: ir.NameHint
+        self, raw: list[tuple[dict[str, Any], Location]], hint: ir.NameHint, *,
+        has_body: bool, json_response: bool,
     ) -> tuple[ir.Param, ...]:
+        """The parameters a caller gives, in location then name order; a header the transport
+        or the body owns is left out, with a warning."""
         ordered = sorted(raw, key=lambda r: (_LOCATIONS.index(r[0]["in"]), r[0]["name"]))
         params: list[ir.Param] = []
         for node, at in ordered:
+            file = self.resolved.display_file(at.file)
+            owner = (transport_owned(node["name"], has_body, json_response)
+                     if node["in"] == "header" else "")
+            if owner:
+                self.diagnostics.warning(
+                    file, at.pointer, f"header parameter {node['name']!r} is not an argument: "
+                    f"{owner}", "remove the parameter, or set the header with extra_headers")
+                continue
+            location: ir.Location = node["in"]
+            style, explode, problem = param_style(node, location)
+            if problem:
+                self.diagnostics.warning(file, join_pointer(at.pointer, "style"), problem)
             schema = node.get("schema")
             if schema is None and isinstance(node.get("content"), dict) and node["content"]:
                 first = next(iter(node["content"]))
                 schema = (node["content"][first] or {}).get("schema")
                 at = Location(at.file, join_pointer(at.pointer, "content", first))
-            location: ir.Location = node["in"]
             params.append(ir.Param(
                 wire_name=node["name"], location=location,
                 type=self.schemas.type_of(schema if schema is not None else {},
@@ -123,15 +141,15 @@ class OperationBuilder:
                                           ir.NameHint("word", node["name"], hint)),
                 required=location == "path" or node.get("required") is True,
                 description=ir.spec_text(node.get("description")),
-                style=str(node.get("style") or ""),
-                explode=(bool(node["explode"]) if isinstance(node.get("explode"), bool)
-                         else node.get("style", "form") == "form"),
+                style=style, explode=explode,
                 deprecated=node.get("deprecated") is True, pointer=at.key,
             ))
         return tuple(params)
 
     # ---------------------------------------------------------------- bodies
-    def _body(self, op: dict[str, Any], loc: Location, hint: ir.NameHint) -> ir.Body | None:
+    def _body(
+        self, op: dict[str, Any], loc: Location, hint: ir.NameHint, method: str
+    ) -> ir.Body | None:
         raw = op.get("requestBody")
         if raw is None:
             return None
@@ -145,38 +163,77 @@ class OperationBuilder:
         if not usable:
             return None
         _, content_type, kind = usable[0]
-        media = content[content_type] or {}
+        media = content[content_type] if isinstance(content[content_type], dict) else {}
         # Other structured content types with the same schema are the caller's to choose.
         same_schema = [
             (ct, k) for _, ct, k in usable
             if k in ("json", "form", "multipart") and kind in ("json", "form", "multipart")
             and isinstance(content[ct], dict)
-            and (content[ct] or {}).get("schema") == (media or {}).get("schema")
+            and (content[ct] or {}).get("schema") == media.get("schema")
         ]
         schema_loc = Location(at.file, join_pointer(at.pointer, "content", content_type, "schema"))
-        schema = media.get("schema") if isinstance(media, dict) else None
+        required = node.get("required") is True
+        description = ir.spec_text(node.get("description"))
+        schema, _ = self.resolved.deref(media.get("schema"), schema_loc)
+        if kind in ("json", "form", "multipart") and only_empty(schema):
+            return self._empty_body(kind, content_type, required, description, method, body_loc)
         if kind == "binary":
             body_type: ir.TypeRef = ir.Primitive("bytes")
         elif kind == "text":
             body_type = ir.Primitive("str")
         else:
-            body_type = self.schemas.type_of(schema if schema is not None else {}, schema_loc,
+            body_type = self.schemas.type_of(media.get("schema") or {}, schema_loc,
                                              _shared_hint(at, "requestBodies")
                                              or ir.NameHint("text", "Body", hint))
-        required = isinstance(node, dict) and node.get("required") is True
         fields: tuple[ir.Field, ...] = ()
         if isinstance(body_type, ir.ModelRef) and kind in ("json", "form", "multipart"):
-            model = self.schemas.models[body_type.key]
-            fields = _request_fields(model.fields, required)
+            fields = tuple(f for f in self.schemas.models[body_type.key].fields if not f.read_only)
         files = (tuple(f.wire_name for f in fields if _is_file(f.type)) if kind == "multipart"
                  else ())
+        encoding = self._encoding(media, kind, fields, files, at, content_type)
         return ir.Body(
             kind=kind, content_type=content_type, type=body_type, required=required,
-            description=ir.spec_text(node.get("description")) if isinstance(node, dict) else "",
-            fields=fields, file_fields=files,
+            description=description, fields=fields, file_fields=files,
             content_types=tuple(ct for ct, _ in same_schema) if len(same_schema) > 1 else (),
             content_kinds=tuple(k for _, k in same_schema) if len(same_schema) > 1 else (),
+            encoding=encoding,
         )
+
+    def _empty_body(
+        self, kind: ir.BodyKind, content_type: str, required: bool, description: str,
+        method: str, at: Location,
+    ) -> ir.Body | None:
+        """A body whose schema admits only `{}` is no argument: sent (empty) when required,
+        never on a GET, HEAD or DELETE, whose bodies servers may refuse or drop."""
+        if method in ("get", "head", "delete"):
+            self.diagnostics.warning(
+                self.resolved.display_file(at.file), at.pointer,
+                f"the request body can only be an empty object, on a {method.upper()!r} "
+                "request: it is not an argument and is never sent",
+                "remove the requestBody: a body on this method has no meaning")
+            return None
+        if not required:
+            return None
+        return ir.Body(kind=kind, content_type=content_type, type=ir.DictOf(ir.AnyValue()),
+                       required=True, description=description, fields=(), empty=True)
+
+    def _encoding(
+        self, media: dict[str, Any], kind: ir.BodyKind, fields: tuple[ir.Field, ...],
+        files: tuple[str, ...], at: Location, content_type: str,
+    ) -> tuple[ir.PartEncoding, ...]:
+        """The `encoding` of a form or multipart body (none for other kinds), problems
+        reported as warnings at it."""
+        if kind not in ("form", "multipart"):
+            return ()
+
+        def deref(value: object) -> object:
+            return self.resolved.deref(value, at)[0]
+
+        encoding, problems = body_encoding(media, kind, fields, files, deref)
+        pointer = join_pointer(at.pointer, "content", content_type, "encoding")
+        for problem in problems:
+            self.diagnostics.warning(self.resolved.display_file(at.file), pointer, problem)
+        return encoding
 
     # ---------------------------------------------------------------- responses
     def _responses(
@@ -226,13 +283,6 @@ def _first_tag(tags: object) -> str:
     """The operation's first tag, "" when it has none (the names stage then uses the path)."""
     first = tags[0] if isinstance(tags, list) and tags else None
     return first if isinstance(first, str) else ""
-
-
-def _request_fields(fields: tuple[ir.Field, ...], body_required: bool) -> tuple[ir.Field, ...]:
-    """Fields a caller may send as keywords: readOnly ones dropped, all optional when the body
-    is."""
-    return tuple(replace(f, required=f.required and body_required)
-                 for f in fields if not f.read_only)
 
 
 def _is_file(t: ir.TypeRef) -> bool:

@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import assert_never
 
 from sdkforge.model import ir
+from sdkforge.model.encoding import DEFAULT_STYLES
 from sdkforge.names.assign import Names
 
 
@@ -91,17 +92,25 @@ def _operation(op: ir.Operation, names: Names, exported: Mapping[str, str]) -> I
     yield f"  {op.method.upper()} {op.path}{label} -> {names.method(op)}"
     for p in op.params:
         required = " required" if p.required else ""
-        style = f" style={p.style}" if p.style else ""
+        default = (DEFAULT_STYLES[p.location], DEFAULT_STYLES[p.location] == "form")
+        style = "" if (p.style, p.explode) == default else f" style={p.style}" + (
+            "" if p.explode == (p.style == "form") else ",exploded" if p.explode else ",unexploded")
         yield (f"    {p.location} {p.wire_name} -> {names.argument(op, p.location, p.wire_name)}: "
                f"{type_text(p.type, exported)}{required}{style}")
     body = op.body
     if body is not None:
         required = " required" if body.required else ""
-        yield (f"    body {body.kind} {body.content_type}: "
-               f"{type_text(body.type, exported)}{required}")
+        shown = "only {}" if body.empty else type_text(body.type, exported)
+        yield f"    body {body.kind} {body.content_type}: {shown}{required}"
         for f in body.fields:
             required = " required" if f.required else ""
             yield f"      {f.wire_name} -> {names.argument(op, 'body', f.wire_name)}{required}"
+        for e in body.encoding:
+            style = "" if (e.style, e.explode) == ("form", True) else f"style={e.style}" + (
+                "" if e.explode else ",unexploded")
+            shown = " ".join(x for x in (style, e.content_type,
+                                         *(f"{k}: {v}" for k, v in e.headers)) if x)
+            yield f"      encoding {e.wire_name}: {shown}"
     for r in op.responses:
         shown = f": {type_text(r.type, exported)}" if r.type is not None else ""
         yield f"    {r.status} {r.kind}{shown}"

@@ -51,8 +51,21 @@ class Endpoint:
 
     method: str
     path: str
+    # (style, explode) of the parameters not in their location's default style (OpenAPI
+    # 3.1 §4.8.12.4): query and cookie `form` exploded, path and header `simple` unexploded
     query_styles: Mapping[str, tuple[str, bool]] = field(default_factory=lambda: {})
+    path_styles: Mapping[str, tuple[str, bool]] = field(default_factory=lambda: {})
+    header_styles: Mapping[str, tuple[str, bool]] = field(default_factory=lambda: {})
+    cookie_styles: Mapping[str, tuple[str, bool]] = field(default_factory=lambda: {})
     body_kind: BodyKind | None = None  # how the body of `content_type` is encoded
+    # sent even when the caller gives no field (an optional body is then not sent at all)
+    body_required: bool = False
+    # The body's `encoding`: (style, explode) of form fields not `form` exploded; the content
+    # type of form fields sent as JSON and of multipart parts that are not plain text; the
+    # fixed headers of multipart parts.
+    form_styles: Mapping[str, tuple[str, bool]] = field(default_factory=lambda: {})
+    part_types: Mapping[str, str] = field(default_factory=lambda: {})
+    part_headers: Mapping[str, Mapping[str, str]] = field(default_factory=lambda: {})
     content_type: str = ""  # of the body; a method that lets the caller choose passes it per call
     # each choosable content type's kind
     body_kinds: Mapping[str, BodyKind] = field(default_factory=lambda: {})

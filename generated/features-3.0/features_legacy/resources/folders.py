@@ -43,6 +43,7 @@ def _update_endpoint() -> Endpoint:
         path="/folders/{folder_id}",
         body_kind="json",
         content_type="application/json",
+        body_required=True,
         auth=("apiKeyAuth",),
         cast_to=_models.Folder,
         response_kind="json",

@@ -28,6 +28,7 @@ def _create_endpoint() -> Endpoint:
         path="/shares",
         body_kind="form",
         content_type="application/x-www-form-urlencoded",
+        body_required=True,
         auth=("apiKeyAuth",),
         cast_to=_models.Share,
         response_kind="json",

@@ -8,22 +8,36 @@ import os
 from collections.abc import Mapping
 from typing import IO, Any, cast
 
+from ._encoding import part_content
 from ._types import FileContent, FileTypes, NotGiven
 
 
-def multipart(fields: Mapping[str, str | list[str]], files: Mapping[str, object]) -> list[Any]:
-    """Every part, fields first: a list field or file field gives one part per item."""
-    parts: list[tuple[str, Any]] = [
-        (name, (None, item))
-        for name, value in fields.items()
-        for item in (value if isinstance(value, list) else [value])
-    ]
+def multipart(
+    fields: list[tuple[str, object]],
+    files: Mapping[str, object],
+    types: Mapping[str, str] | None = None,
+    headers: Mapping[str, Mapping[str, str]] | None = None,
+) -> list[Any]:
+    """Every part, fields first: a list field or file field gives one part per item. `types`
+    and `headers` are the body's `encoding`: a part's content type (JSON parts are written as
+    JSON; a file keeps the type the caller gave) and its fixed headers."""
+    types, headers = types or {}, headers or {}
+    parts: list[tuple[str, Any]] = []
+    for name, value in fields:
+        content_type = types.get(name)
+        field: tuple[Any, ...] = (None, part_content(value, content_type or ""), content_type)
+        parts.append((name, (*field, dict(headers[name])) if name in headers else field))
     for name, value in files.items():
         if isinstance(value, NotGiven) or value is None:
             continue
         # The method's signature typed each file argument as FileTypes or a list of them.
         items = cast("list[FileTypes]", value if isinstance(value, list) else [value])
-        parts.extend((name, file_part(item)) for item in items)
+        for item in items:
+            # file_part gives a tuple for every value: (filename, content[, content type])
+            filename, content, *given = cast("tuple[Any, ...]", file_part(item))
+            content_type = given[0] if given else types.get(name)
+            part = (filename, content, content_type, dict(headers.get(name, {})))
+            parts.append((name, part if name in types or name in headers else file_part(item)))
     return parts
 
 

@@ -25,6 +25,7 @@ def _send_endpoint() -> Endpoint:
         path="/feedback",
         body_kind="form",
         content_type="application/x-www-form-urlencoded",
+        body_required=True,
         cast_to=None,
         response_kind="empty",
     )

@@ -28,6 +28,8 @@ def _upload_endpoint() -> Endpoint:
         path="/files",
         body_kind="multipart",
         content_type="multipart/form-data",
+        body_required=True,
+        part_types={"file": "application/pdf"},
         auth=("sessionCookie",),
         cast_to=_models.FileInfo,
         response_kind="json",

@@ -27,6 +27,7 @@ def _import_pets_endpoint() -> Endpoint:
         path="/import",
         body_kind="json",
         content_type="application/json",
+        body_required=True,
         auth=("bearerAuth",),
         cast_to=_models.ImportPetsResponse,
         response_kind="json",

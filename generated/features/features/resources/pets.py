@@ -53,6 +53,7 @@ def _create_endpoint() -> Endpoint:
         path="/pets",
         body_kind="json",
         content_type="application/json",
+        body_required=True,
         auth=("bearerAuth",),
         cast_to=Annotated[
             Annotated[_models.Cat, _Tag("Cat")]
@@ -124,6 +125,7 @@ def _update_endpoint() -> Endpoint:
         path="/pets/{pet_id}",
         body_kind="json",
         content_type="application/vnd.features+json",
+        body_required=True,
         auth=("bearerAuth",),
         cast_to=Annotated[
             Annotated[_models.Cat, _Tag("Cat")]
@@ -143,6 +145,7 @@ def _book_appointment_endpoint() -> Endpoint:
         path="/pets/{pet_id}/appointments",
         body_kind="json",
         content_type="application/json",
+        body_required=True,
         auth=("bearerAuth",),
         cast_to=_models.Appointment,
         response_kind="json",
@@ -167,6 +170,7 @@ def _set_notes_endpoint() -> Endpoint:
         path="/pets/{pet_id}/notes",
         body_kind="text",
         content_type="text/plain",
+        body_required=True,
         auth=("bearerAuth",),
         cast_to=None,
         response_kind="empty",
@@ -191,6 +195,7 @@ def _upload_photo_endpoint() -> Endpoint:
         path="/pets/{pet_id}/photo",
         body_kind="binary",
         content_type="application/octet-stream",
+        body_required=True,
         auth=("bearerAuth",),
         cast_to=None,
         response_kind="empty",

@@ -42,6 +42,7 @@ def _place_order_endpoint() -> Endpoint:
         path="/store/orders",
         body_kind="json",
         content_type="application/json",
+        body_required=True,
         body_kinds={"application/json": "json", "application/x-www-form-urlencoded": "form"},
         auth=("partnerKey",),
         cast_to=_models.Order,
@@ -74,6 +75,7 @@ def _create_payment_endpoint() -> Endpoint:
         path="/store/payments",
         body_kind="json",
         content_type="application/json",
+        body_required=True,
         auth=("queryToken",),
         cast_to=Annotated[
             Annotated[_models.CardPayment, _Tag("CardPayment")]

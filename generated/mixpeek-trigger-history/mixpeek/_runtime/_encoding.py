@@ -51,17 +51,6 @@ def percent(text: str) -> str:
     return quote(text, safe="")
 
 
-def encode_path(template: str, params: Mapping[str, object]) -> str:
-    """Fill `{name}` slots with percent-encoded values: a value can never change the path."""
-    path = template
-    for name, value in params.items():
-        text = quote(scalar(value), safe="")
-        if text in (".", ".."):
-            text = text.replace(".", "%2E")
-        path = path.replace("{" + name + "}", text)
-    return path
-
-
 # ------------------------------------------------------------------ JSON
 
 _DECIMAL = "\x00sdkforge-decimal:"
@@ -109,44 +98,158 @@ def dump_json(value: object) -> bytes:
     return text.encode()
 
 
-# ------------------------------------------------------------------ query, form and cookies
+# ------------------------------------------------------------------ styles
+# OpenAPI 3.1 §4.8.12.4 (style values) and RFC 6570 §3.2, which they cite. Where the 3.1.0
+# example table and RFC 6570 disagree (label, explode false: `.blue.black.brown`), RFC 6570
+# wins, as OpenAPI 3.1.1 corrected it: `.blue,black,brown`.
+# Each value is percent-encoded on its own and delimiters stay literal, so a value can never
+# add a parameter, a path segment or a cookie.
+
+_SEPARATORS = {"spaceDelimited": "%20", "pipeDelimited": "|"}  # else ","
+
+
+def _fields(value: object) -> list[tuple[str, object]] | None:
+    """The set fields of an object value (a model or a mapping), None for any other value."""
+    if isinstance(value, pydantic.BaseModel):
+        value = value.model_dump(mode="python", by_alias=True, exclude_unset=True)
+    if isinstance(value, Mapping):
+        items = cast("Mapping[object, object]", value).items()
+        return [(str(k), v) for k, v in items if v is not None and not isinstance(v, NotGiven)]
+    return None
+
+
+def _items(value: object) -> list[object] | None:
+    """The items of an array value, None for any other value."""
+    if isinstance(value, (list, tuple)):
+        return [v for v in cast("list[object] | tuple[object, ...]", value) if v is not None]
+    return None
+
+
+def _text(value: object) -> str:
+    """One value inside a styled parameter: a scalar as text; an object or array nested in
+    one (which no style spells) as JSON."""
+    if isinstance(value, (Mapping, list, tuple, pydantic.BaseModel)):
+        return dump_json(cast(object, value)).decode()
+    return scalar(value)
+
+
+def styled_pairs(
+    name: str,
+    value: object,
+    style: str = "form",
+    explode: bool = True,
+    brackets: tuple[str, str] = ("[", "]"),
+) -> list[tuple[str, str]]:
+    """The encoded (name, value) pairs of a query, cookie or form-body parameter: `form`
+    (exploded: one pair per item or field), `spaceDelimited`, `pipeDelimited` or `deepObject`
+    (`name[key][inner]=v`, arrays by index: `items[0][price]=v`). `brackets` are the
+    deepObject brackets as written: literal in a query, percent-encoded in a form body."""
+    if style == "deepObject":
+        return _deep(percent(name), value, brackets)
+    fields, items = _fields(value), _items(value)
+    separator = _SEPARATORS.get(style, ",")
+    if fields is not None:
+        if style == "form" and explode:
+            return [(percent(k), percent(_text(v))) for k, v in fields]
+        flat = [percent(x) for k, v in fields for x in (k, _text(v))]
+        return [(percent(name), separator.join(flat))]
+    if items is not None:
+        texts = [percent(_text(v)) for v in items]
+        if style == "form" and explode:
+            return [(percent(name), text) for text in texts]
+        return [(percent(name), separator.join(texts))]
+    return [(percent(name), percent(scalar(value)))]
+
+
+def _deep(key: str, value: object, brackets: tuple[str, str]) -> list[tuple[str, str]]:
+    """`deepObject` pairs under the encoded `key`, nested objects and arrays to any depth."""
+    fields = _fields(value)
+    if fields is None:
+        items = _items(value)
+        if items is None:
+            return [(key, percent(scalar(value)))]
+        fields = [(str(i), v) for i, v in enumerate(items)]
+    opening, closing = brackets
+    return [
+        pair
+        for k, v in fields
+        for pair in _deep(f"{key}{opening}{percent(k)}{closing}", v, brackets)
+    ]
 
 
 def query_pairs(
     query: Mapping[str, object], styles: Mapping[str, tuple[str, bool]] | None = None
 ) -> list[str]:
-    """Encoded `name=value` pairs per OpenAPI `style`/`explode` (form and exploded unless told
-    otherwise). Each value is percent-encoded on its own, so delimiters stay literal."""
+    """Encoded `name=value` pairs per each parameter's `style`/`explode` (form and exploded
+    unless told otherwise); unset and None values are left out."""
     pairs: list[str] = []
     for key, value in query.items():
         if isinstance(value, NotGiven) or value is None:
             continue
         style, explode = (styles or {}).get(key, ("form", True))
-        name = percent(key)
-        if isinstance(value, (pydantic.BaseModel, Mapping)):
-            pairs.extend(_object_pairs(name, to_jsonable(value), style, explode))
-        elif isinstance(value, (list, tuple)):
-            items = cast("list[object] | tuple[object, ...]", value)
-            texts = [percent(scalar(v)) for v in items if v is not None]
-            if style == "form" and explode:
-                pairs.extend(f"{name}={text}" for text in texts)
-            else:
-                separator = {"spaceDelimited": "%20", "pipeDelimited": "|"}.get(style, ",")
-                pairs.append(f"{name}={separator.join(texts)}")
-        else:
-            pairs.append(f"{name}={percent(scalar(value))}")
+        pairs.extend(f"{k}={v}" for k, v in styled_pairs(key, value, style, explode))
     return pairs
 
 
-def _object_pairs(name: str, data: Mapping[str, Any], style: str, explode: bool) -> list[str]:
-    """An object parameter: `name[key]=value` (deepObject), `key=value` (exploded) or
-    `name=key,value,...`."""
-    fields = [(percent(str(k)), percent(scalar(v))) for k, v in data.items() if v is not None]
-    if style == "deepObject":
-        return [f"{name}[{k}]={v}" for k, v in fields]
-    if explode:
-        return [f"{k}={v}" for k, v in fields]
-    return [f"{name}=" + ",".join(f"{k},{v}" for k, v in fields)]
+def path_segment(name: str, value: object, style: str = "simple", explode: bool = False) -> str:
+    """A path parameter's text in `simple` (`blue,black`), `label` (`.blue`) or `matrix`
+    (`;color=blue`) style."""
+    fields, items = _fields(value), _items(value)
+    if fields is not None:
+        texts = (
+            [f"{percent(k)}={percent(_text(v))}" for k, v in fields]
+            if explode
+            else [percent(x) for k, v in fields for x in (k, _text(v))]
+        )
+        if style == "matrix" and explode:
+            return "".join(f";{t}" for t in texts)
+        if style == "matrix":
+            return f";{percent(name)}=" + ",".join(texts)
+    elif items is not None:
+        texts = [percent(_text(v)) for v in items]
+        if style == "matrix":
+            if explode:
+                return "".join(f";{percent(name)}={t}" for t in texts)
+            return f";{percent(name)}=" + ",".join(texts)
+    else:
+        text = percent(scalar(value))
+        if style == "matrix":
+            return f";{percent(name)}" + (f"={text}" if text else "")
+        return f".{text}" if style == "label" else text
+    if style == "label":
+        return "." + ("." if explode else ",").join(texts)
+    return ",".join(texts)
+
+
+def encode_path(
+    template: str,
+    params: Mapping[str, object],
+    styles: Mapping[str, tuple[str, bool]] | None = None,
+) -> str:
+    """Fill `{name}` slots with their styled, percent-encoded values (`simple` unless told):
+    a value can never change the path."""
+    path = template
+    for name, value in params.items():
+        style, explode = (styles or {}).get(name, ("simple", False))
+        text = path_segment(name, value, style, explode)
+        if text in (".", ".."):
+            text = text.replace(".", "%2E")
+        path = path.replace("{" + name + "}", text)
+    return path
+
+
+def header_text(value: object, explode: bool = False) -> str:
+    """A header parameter's value in `simple` style: `a,b`; an object `k,v,k2,v2`, or
+    `k=v,k2=v2` exploded."""
+    fields, items = _fields(value), _items(value)
+    if fields is not None:
+        return ",".join(f"{k}={_text(v)}" if explode else f"{k},{_text(v)}" for k, v in fields)
+    if items is not None:
+        return ",".join(_text(v) for v in items)
+    return scalar(value)
+
+
+# ------------------------------------------------------------------ bodies and cookies
 
 
 def object_fields(value: object) -> Mapping[str, object]:
@@ -154,26 +257,62 @@ def object_fields(value: object) -> Mapping[str, object]:
     return cast("Mapping[str, object]", value) if isinstance(value, Mapping) else {}
 
 
-def form_fields(body: object) -> dict[str, str | list[str]]:
-    """Form and multipart fields as text: scalars as in a query, objects as JSON."""
-    data: Mapping[str, object] = to_jsonable(object_fields(body))
-    fields: dict[str, str | list[str]] = {}
-    for key, value in data.items():
-        if value is None:
+def form_body(
+    body: object,
+    styles: Mapping[str, tuple[str, bool]] | None = None,
+    json_fields: Mapping[str, str] | None = None,
+) -> str:
+    """An `application/x-www-form-urlencoded` body: each field per its `encoding` style
+    (form and exploded unless told, so an object field is its own `key=value` pairs, as
+    OpenAPI says), or as JSON text where its content type is JSON."""
+    pairs: list[tuple[str, str]] = []
+    for key, value in object_fields(body).items():
+        if isinstance(value, NotGiven) or value is None:
             continue
-        if isinstance(value, list):
-            fields[key] = [
-                json.dumps(v) if isinstance(v, (dict, list)) else scalar(v)
-                for v in cast("list[object]", value)
-            ]
-        else:
-            fields[key] = json.dumps(value) if isinstance(value, dict) else scalar(value)
-    return fields
+        if key in (json_fields or {}):
+            pairs.append((percent(key), percent(dump_json(value).decode())))
+            continue
+        style, explode = (styles or {}).get(key, ("form", True))
+        pairs.extend(styled_pairs(key, value, style, explode, brackets=("%5B", "%5D")))
+    return "&".join(f"{k}={v}" for k, v in pairs)
 
 
-def cookie_header(cookies: Mapping[str, str]) -> str:
-    """The `Cookie` header's value: each value percent-encoded, so it cannot end the pair."""
-    return "; ".join(f"{k}={quote(v, safe='')}" for k, v in cookies.items())
+def part_values(body: object) -> list[tuple[str, object]]:
+    """The plain (non-file) parts of a multipart body, one per item of an array field."""
+    parts: list[tuple[str, object]] = []
+    for key, value in object_fields(body).items():
+        if isinstance(value, NotGiven) or value is None:
+            continue
+        items = _items(value)
+        parts.extend((key, item) for item in (items if items is not None else [value]))
+    return parts
+
+
+def part_content(value: object, content_type: str) -> bytes | str:
+    """A multipart part's content: JSON for a JSON content type, else text."""
+    bare = content_type.split(";", 1)[0].strip().lower()
+    if bare == "application/json" or bare.endswith("+json"):
+        return dump_json(value)
+    return _text(value)
+
+
+def cookie_pairs(
+    cookies: Mapping[str, object], styles: Mapping[str, tuple[str, bool]] | None = None
+) -> list[tuple[str, str]]:
+    """The set cookie parameters as encoded (name, value) pairs, `form` style: an exploded
+    array or object is one cookie per item or field."""
+    pairs: list[tuple[str, str]] = []
+    for key, value in cookies.items():
+        if isinstance(value, NotGiven) or value is None:
+            continue
+        style, explode = (styles or {}).get(key, ("form", True))
+        pairs.extend(styled_pairs(key, value, style, explode))
+    return pairs
+
+
+def cookie_header(pairs: list[tuple[str, str]]) -> str:
+    """The `Cookie` header's value from encoded pairs."""
+    return "; ".join(f"{k}={v}" for k, v in pairs)
 
 
 # ------------------------------------------------------------------ header checks

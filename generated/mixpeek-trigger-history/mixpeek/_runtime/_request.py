@@ -21,13 +21,15 @@ from ._encoding import (
     check_header,
     check_header_value,
     cookie_header,
+    cookie_pairs,
     dump_json,
     encode_path,
-    form_fields,
+    form_body,
+    header_text,
     object_fields,
+    part_values,
     percent,
     query_pairs,
-    scalar,
 )
 from ._endpoint import Call
 from ._files import multipart
@@ -172,7 +174,7 @@ class RequestBuilder:
         headers = self._headers(http, call, method)
         # Most calls have no query and no cookies: those cost nothing then.
         query = self._query(call) if self.default_query or call.query or call.extra_query else []
-        cookies = self._cookies(call) if call.cookies else {}
+        cookies = cookie_pairs(call.cookies, endpoint.cookie_styles) if call.cookies else []
         if endpoint.auth:
             self._authorize(endpoint.auth, headers, query, cookies)
         if cookies:
@@ -180,7 +182,7 @@ class RequestBuilder:
             headers[b"cookie"] = ((raw, encoded),)
         body = self._body(call, headers)
         headers[_RETRY_COUNT] = _FIRST_ATTEMPT  # the retry loop counts on from here
-        path = encode_path(endpoint.path, call.path_params)
+        path = encode_path(endpoint.path, call.path_params, endpoint.path_styles)
         return httpx.Request(
             method,
             # A path may hold a fixed query of its own (`/rest?method=x`): the call's goes after.
@@ -202,9 +204,11 @@ class RequestBuilder:
         idempotency key for a POST or PATCH (the same on every attempt) unless one was given."""
         headers = dict(self._prefix(http, call.endpoint.response_kind == "json"))
         if call.headers:
+            styles = call.endpoint.header_styles
             for name, value in call.headers.items():
                 if not isinstance(value, NotGiven) and value is not None:
-                    lower, raw, encoded = self._header(name, scalar(value))
+                    explode = styles[name][1] if name in styles else False
+                    lower, raw, encoded = self._header(name, header_text(value, explode))
                     headers[lower] = ((raw, encoded),)
         if call.extra_headers:
             for name, text in call.extra_headers.items():
@@ -230,21 +234,12 @@ class RequestBuilder:
             + query_pairs(extra)
         )
 
-    @staticmethod
-    def _cookies(call: Call) -> dict[str, str]:
-        """The call's cookie parameters that are set, as text."""
-        return {
-            k: scalar(v)
-            for k, v in call.cookies.items()
-            if not isinstance(v, NotGiven) and v is not None
-        }
-
     def _authorize(
         self,
         schemes: tuple[str, ...],
         headers: _HeaderMap,
         query: list[str],
-        cookies: dict[str, str],
+        cookies: list[tuple[str, str]],
     ) -> None:
         """Add the credentials of the endpoint's security schemes that the client has; an
         Authorization header, API-key header or cookie given for the call is kept."""
@@ -260,32 +255,37 @@ class RequestBuilder:
                 headers.setdefault(lower, ((raw, encoded),))
             elif kind == "query":
                 query.append(f"{percent(wire)}={percent(secret)}")
-            elif kind == "cookie":
-                cookies.setdefault(wire, secret)
+            elif kind == "cookie" and all(name != percent(wire) for name, _ in cookies):
+                cookies.append((percent(wire), percent(secret)))
 
     def _body(self, call: Call, headers: _HeaderMap) -> dict[str, Any]:
         """httpx's body arguments for the call, and its Content-Type header unless one was given.
         The body is encoded as the generator decided for the content type: the endpoint's, or the
-        one the caller chose among those the operation accepts."""
+        one the caller chose among those the operation accepts. An optional body none of whose
+        fields was given is not sent at all; a required one is sent even then (`{}` in JSON)."""
         endpoint = call.endpoint
         if call.content_type:
             chosen = call.content_type
             kind = endpoint.body_kinds.get(chosen, endpoint.body_kind)
         else:
             chosen, kind = endpoint.content_type, endpoint.body_kind
-        body = call.body
+        if kind is None or _left_out(call):
+            return {}
+        body: object = {} if isinstance(call.body, NotGiven) else call.body
         if call.extra_body:
             body = {**object_fields(body), **call.extra_body}
         content: Any
-        if kind == "json" and not isinstance(body, NotGiven):
+        if kind == "json":
             content, content_type = dump_json(body), chosen or "application/json"
         elif kind == "multipart":  # parts even without fields: the files are parts too
-            plain = form_fields(body) if not isinstance(body, NotGiven) else {}
-            return {"files": multipart(plain, call.files)}
-        elif kind is None or isinstance(body, NotGiven):
-            return {}
+            return {
+                "files": multipart(
+                    part_values(body), call.files, endpoint.part_types, endpoint.part_headers
+                )
+            }
         elif kind == "form":
-            return {"data": form_fields(body)}
+            content = form_body(body, endpoint.form_styles, endpoint.part_types)
+            content_type = chosen or "application/x-www-form-urlencoded"
         elif isinstance(body, str):  # text or binary
             content = body.encode()
             content_type = chosen if "charset" in chosen else f"{chosen}; charset=utf-8"
@@ -319,7 +319,7 @@ class RequestBuilder:
         headers = self._headers(http, call, "GET")
         present = {name for name, _ in url.params.multi_items()}
         query = query_pairs({k: v for k, v in self.default_query.items() if k not in present})
-        cookies = self._cookies(call) if call.cookies else {}
+        cookies = cookie_pairs(call.cookies, call.endpoint.cookie_styles) if call.cookies else []
         if call.endpoint.auth:
             credentials: list[str] = []
             self._authorize(call.endpoint.auth, headers, credentials, cookies)
@@ -337,3 +337,16 @@ class RequestBuilder:
             cookies=http.cookies or None,
             extensions={"timeout": self._timeout(call)},
         )
+
+
+def _left_out(call: Call) -> bool:
+    """Whether the call sends no body: an optional body left out, or one whose every field
+    is a keyword (the method's own mapping, or its files) and none of them was given."""
+    if call.endpoint.body_required or call.extra_body:
+        return False
+    if isinstance(call.body, NotGiven):
+        return True
+    fields = object_fields(call.body)
+    if not isinstance(call.body, dict) or not (fields or call.files):
+        return False  # the caller's own body value, even `{}`
+    return all(isinstance(v, NotGiven) for v in (*fields.values(), *call.files.values()))
