@@ -22,6 +22,9 @@ _STYLES: Mapping[ir.Location, frozenset[str]] = {
     "header": frozenset({"simple"}),
     "cookie": frozenset({"form"}),
 }
+# A parameter declared with `content: {application/json: ...}`: the runtime sends its value as
+# JSON text (`_encoding.JSON_STYLE`).
+JSON_STYLE = "json"
 # Headers the HTTP transport writes from the request itself (framing, target, hop-by-hop ones:
 # RFC 9110 §7.2, §7.6.1, §8.6; RFC 9112 §6.1): a parameter could only make them lie.
 TRANSPORT_HEADERS = frozenset({
@@ -33,7 +36,14 @@ TRANSPORT_HEADERS = frozenset({
 def param_style(node: Mapping[str, Any], location: ir.Location) -> tuple[str, bool, str]:
     """(style, explode, problem) of a parameter: its `style`, else its location's default
     (also when the style is not one the location allows: `problem` then says so); `explode`
-    as declared, else true for `form` only."""
+    as declared, else true for `form` only. A parameter declared by `content` has style `json`
+    when its media type is JSON."""
+    content = node.get("content")
+    if node.get("schema") is None and isinstance(content, dict) and content:
+        # Declared by media type instead of a schema: no style applies (OpenAPI 3.1
+        # §4.8.12.4); JSON is sent as its text, any other media type as the value's text.
+        return (JSON_STYLE, False, "") if _is_json(str(next(iter(content)))) else (
+            DEFAULT_STYLES[location], location in ("query", "cookie"), "")
     declared = node.get("style")
     style, problem = DEFAULT_STYLES[location], ""
     if isinstance(declared, str) and declared in _STYLES[location]:

@@ -19,6 +19,7 @@ import textwrap
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
+from urllib.parse import quote
 
 import pytest
 
@@ -178,6 +179,35 @@ paths:
                 meta: {type: object, properties: {width: {type: integer}}}
                 note: {type: string}
                 label: {type: string}
+      responses: {'204': {description: ok}}
+  /todos/{where}:
+    get:
+      operationId: find_todos
+      tags: [Todos]
+      parameters:
+        - name: where
+          in: path
+          required: true
+          content: {application/json: {schema: {type: object, additionalProperties: true}}}
+        - name: filter
+          in: query
+          content:
+            application/json:
+              schema:
+                type: object
+                properties:
+                  limit: {type: integer}
+                  where: {type: object, additionalProperties: true}
+                  order: {type: array, items: {type: string}}
+        - name: X-Scope
+          in: header
+          content: {application/json: {schema: {type: array, items: {type: string}}}}
+        - name: prefs
+          in: cookie
+          content: {application/json: {schema: {type: object, additionalProperties: true}}}
+        - name: note
+          in: query
+          content: {text/plain: {schema: {type: string}}}
       responses: {'204': {description: ok}}
 __STYLED__
 components:
@@ -369,6 +399,32 @@ def test_each_row_of_the_style_examples(
         "cookie": request.header("Cookie"),
     }[location]
     assert got == wire
+
+
+def test_parameters_declared_by_json_content_go_out_as_json_text(
+    call: Call, server: LoopbackServer
+) -> None:
+    """`content: {application/json: ...}` instead of a schema (LoopBack's `filter`): the value
+    is JSON text, percent-encoded where it goes, never a styled object or Python's repr."""
+    server.reply(204)
+    call(lambda c: c.todos.find({"done": False}, filter={"limit": 5, "where": {"title": "a b"},
+                                                         "order": ["id ASC"]},
+                                x_scope=["read", "write"], prefs={"dark": True}, note="hi there"))
+    seen = sent(server)
+    assert seen.raw_path.split("?")[0] == "/todos/" + quote('{"done":false}', safe="")
+    assert seen.query == [("filter", '{"limit":5,"where":{"title":"a b"},"order":["id ASC"]}'),
+                          ("note", "hi there")]
+    assert seen.header("X-Scope") == '["read","write"]'
+    assert seen.header("Cookie") == "prefs=" + quote('{"dark":true}', safe="")
+
+
+def test_a_whole_float_goes_out_without_its_fraction(call: Call, server: LoopbackServer) -> None:
+    """A `type: number` id comes back from JSON as 7.0; sent on, it is `7`, as the server wrote
+    it (an integer-keyed server would not find `/todos/7.0`). Fractions stay as they are."""
+    for value, text in ((7.0, "7"), (-2.0, "-2"), (2.5, "2.5"), (1e20, "1e%2B20")):
+        server.reply(204)
+        call(lambda c, value=value: c.styles.path_simple_false(value))
+        assert sent(server).raw_path == f"/path-simple-false/{text}"
 
 
 def test_a_path_value_stays_one_segment_in_every_style(call: Call,

@@ -24,6 +24,8 @@ def scalar(value: object) -> str:
     """A value as text in a path, query, header, cookie or form field."""
     if isinstance(value, bool):
         return "true" if value else "false"
+    if isinstance(value, float) and value.is_integer() and abs(value) < 1e16:
+        return str(int(value))  # a `number` id read back as 7.0 goes out as the server wrote it
     if isinstance(value, _dt.datetime) and value.utcoffset() == _dt.timedelta(0):
         return value.isoformat().replace("+00:00", "Z")
     if isinstance(value, (_dt.datetime, _dt.date, _dt.time)):
@@ -125,6 +127,11 @@ def _items(value: object) -> list[object] | None:
     return None
 
 
+# Not an OpenAPI style: a parameter declared with `content: {application/json: ...}` instead of
+# a schema is its value serialized as JSON, percent-encoded where it goes (OpenAPI 3.1 §4.8.12.4).
+JSON_STYLE = "json"
+
+
 def _text(value: object) -> str:
     """One value inside a styled parameter: a scalar as text; an object or array nested in
     one (which no style spells) as JSON."""
@@ -146,6 +153,8 @@ def styled_pairs(
     deepObject brackets as written: literal in a query, percent-encoded in a form body."""
     if style == "deepObject":
         return _deep(percent(name), value, brackets)
+    if style == JSON_STYLE:
+        return [(percent(name), percent(dump_json(value).decode()))]
     fields, items = _fields(value), _items(value)
     separator = _SEPARATORS.get(style, ",")
     if fields is not None:
@@ -193,7 +202,9 @@ def query_pairs(
 
 def path_segment(name: str, value: object, style: str = "simple", explode: bool = False) -> str:
     """A path parameter's text in `simple` (`blue,black`), `label` (`.blue`) or `matrix`
-    (`;color=blue`) style."""
+    (`;color=blue`) style, or as JSON text (style `json`)."""
+    if style == JSON_STYLE:
+        return percent(dump_json(value).decode())
     fields, items = _fields(value), _items(value)
     if fields is not None:
         texts = (
@@ -238,9 +249,11 @@ def encode_path(
     return path
 
 
-def header_text(value: object, explode: bool = False) -> str:
+def header_text(value: object, explode: bool = False, style: str = "simple") -> str:
     """A header parameter's value in `simple` style: `a,b`; an object `k,v,k2,v2`, or
-    `k=v,k2=v2` exploded."""
+    `k=v,k2=v2` exploded; or the value as JSON text (style `json`)."""
+    if style == JSON_STYLE:
+        return dump_json(value).decode()
     fields, items = _fields(value), _items(value)
     if fields is not None:
         return ",".join(f"{k}={_text(v)}" if explode else f"{k},{_text(v)}" for k, v in fields)

@@ -207,8 +207,8 @@ class RequestBuilder:
             styles = call.endpoint.header_styles
             for name, value in call.headers.items():
                 if not isinstance(value, NotGiven) and value is not None:
-                    explode = styles[name][1] if name in styles else False
-                    lower, raw, encoded = self._header(name, header_text(value, explode))
+                    style, explode = styles.get(name, ("simple", False))
+                    lower, raw, encoded = self._header(name, header_text(value, explode, style))
                     headers[lower] = ((raw, encoded),)
         if call.extra_headers:
             for name, text in call.extra_headers.items():
