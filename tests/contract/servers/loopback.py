@@ -96,10 +96,11 @@ def _update(d: Driver, r: Record, todos: list[Any]) -> None:
 def _update_where(d: Driver, r: Record, mark: str) -> None:
     with r.step("update the todos a `where` matches (PATCH /todos?where=...): only those"):
         one = {"title": f"{mark} 05"}
-        changed = d.run(d.client.todo_controller.update_all(where=one, tag="picked"))
+        tag = f"{mark} picked"  # the sync and async runs share one server: each its own tag
+        changed = d.run(d.client.todo_controller.update_all(where=one, tag=tag))
         check(changed.count == 1,
               f"{changed.count} todos changed where 1 matches; the where as sent: {d.requests[-1]}")
-        picked = d.run(d.client.todo_controller.count(where={"tag": "picked"}))
+        picked = d.run(d.client.todo_controller.count(where={"tag": tag}))
         check(picked.count == 1, f"count(where tag=picked) says {picked.count}")
 
 
