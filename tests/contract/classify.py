@@ -105,8 +105,14 @@ def judge(call: dict[str, Any], spec: Spec) -> Verdict:
     if kind == "parse":
         return Verdict("parse", [_parse(call, spec)])
     if kind == "mock-crash":
-        return Verdict("mock-crash", [Finding("mock", "the mock process crashed on the request",
-                                              str(call.get("message")))])
+        # The mock should have answered 422, not died; but a crash on a parameter the client
+        # sent against the style table is the client's fault first.
+        crashed = Finding("mock", "the mock process crashed on the request",
+                          str(call.get("message")))
+        wrong = [f for a in call["args"] if a["where"] in ("path", "query", "header", "cookie")
+                 for f in [_param(call, spec, a["where"], a["wire"], "the mock crashed")]
+                 if f.fault == "client"]
+        return Verdict("mock-crash", [*wrong, crashed])
     if kind == "exception":
         return Verdict("exception", [Finding("client", f"exception: {call.get('error')}",
                                              f"{call.get('message')} at {call.get('trace')}")])
@@ -127,6 +133,11 @@ def judge(call: dict[str, Any], spec: Spec) -> Verdict:
     if status == 500 and problem and problem.group(1) == "VIOLATIONS":
         return Verdict("rejected", [Finding("mock", "mock's own response breaks the schema "
                                             "(it says so itself)", said)])
+    if status == 500 and (call.get("request") or {}).get("method") == "HEAD" \
+            and not response.get("body"):
+        return Verdict("rejected", [Finding(
+            "mock", "mock answers a HEAD with 500 and no body (its log: request valid, then its "
+            "own empty answer fails its response check)", said)])
     if status == 500 and problem:
         return Verdict("rejected", [Finding("mock", "mock cannot build a response (the "
                                             "request passed validation)", said)])
@@ -229,6 +240,9 @@ def _param(call: dict[str, Any], spec: Spec, where: str, name: str, said: str) -
     expected = wire.expected(where, style, explode, str(param["name"]), arg["value"])
     sent = _sent(call, where, str(param["name"]), style, explode)
     label = f"{where} {shape} style={style} explode={str(explode).lower()}"
+    if _python_repr(sent):
+        return Finding("client", f"{label}: Python's repr()/str() sent on the wire",
+                       f"{said}; sent {str(sent)[:200]!r}")
     if expected is None or sent is None:
         return Finding("unclassified", f"{label}: encoding undefined by OpenAPI", said)
     if _matches(expected, sent):
@@ -236,6 +250,14 @@ def _param(call: dict[str, Any], spec: Spec, where: str, name: str, said: str) -
                        f"{said}; sent {sent!r} as OpenAPI says")
     return Finding("client", f"{label}: sent differently from the style table",
                    f"{said}; sent {sent!r}, OpenAPI says {expected!r}")
+
+
+def _python_repr(sent: Any) -> bool:
+    """A value as Python prints it ("['a']", "{'x': 1}", a model's "x=1 y='a'"): no encoding
+    OpenAPI or JSON knows."""
+    texts = [v for _, v in sent] if isinstance(sent, list) else [sent]
+    return any(isinstance(t, str) and re.search(r"^[\[{]'|\{'[^']*': |\['|^\w+=\S+ \w+=", t)
+               is not None for t in texts)
 
 
 def _shape(value: Any) -> str:
@@ -354,9 +376,18 @@ def _body(call: dict[str, Any], spec: Spec, path: list[str], v: dict[str, Any],
         if not known and call["mode"] == "all":
             return Finding("client", "required body field has no argument", said)
     invalid = spec.checker.error(schema, value) if schema else None
+    if invalid is not None and "read-only" in invalid:
+        field = invalid.split(":")[0].split("/")[0]
+        required = [a for a in call.get("signature", []) if a["wire"] == field and a["required"]]
+        if required:
+            return Finding("client", "a readOnly property is a required argument",
+                           f"{said} ({invalid}); the signature requires {required[0]['name']}")
+    if invalid is not None and "is valid under each of" in invalid:
+        return Finding("mock", "spec self-contradictory: oneOf variants that all accept the "
+                       "value (none is required to differ)", f"{said} ({invalid})")
     if invalid is not None:
         return Finding("harness", "synthesized body invalid", f"{said} ({invalid})")
-    return _body_sent(media, encoding, value, sent_text, said)
+    return _body_sent(media, encoding, value, sent_text, said, path[:1])
 
 
 def _missing_property(v: dict[str, Any]) -> str | None:
@@ -366,8 +397,8 @@ def _missing_property(v: dict[str, Any]) -> str | None:
     return None
 
 
-def _body_sent(media: str, encoding: dict[str, Any], value: Any, sent_text: str, said: str
-               ) -> Finding:
+def _body_sent(media: str, encoding: dict[str, Any], value: Any, sent_text: str, said: str,
+               field: list[str]) -> Finding:
     if "json" in media:
         sent = _json(sent_text)
         if sent == value:
@@ -391,7 +422,8 @@ def _body_sent(media: str, encoding: dict[str, Any], value: Any, sent_text: str,
         return Finding("client", "form body sent differently from the arguments",
                        f"{said}; sent {sent_text[:160]!r}")
     if media == "multipart/form-data" and isinstance(value, dict):
-        return _multipart(value, sent_text, said)
+        return _multipart({k: v for k, v in value.items() if not field or k == field[0]},
+                          sent_text, said)
     return Finding("unclassified", f"{media or 'body'} complaint", said)
 
 

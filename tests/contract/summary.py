@@ -39,7 +39,7 @@ def _column(verdict: Verdict) -> str:
     if verdict.kind == "exception":
         return "exceptions"
     if verdict.kind == "mock-crash":
-        return "mock crashed"
+        return "mock crashed" if verdict.fault == "mock" else "rejected/client"
     if verdict.kind == "harness":
         return f"not called/{'harness' if verdict.fault == 'harness' else 'unclassified'}"
     fault = verdict.fault or "unclassified"
@@ -94,7 +94,10 @@ def render(records: Sequence[dict[str, Any]], meta: dict[str, Any]) -> str:
            "answer did not parse, an *exception* when anything else raised; *not called* when "
            "the harness could not make an argument. Whose fault: see `classify.py`. A call "
            "with several complaints counts once, under the client if any complaint is the "
-           "client's, then the harness, the mock, unclassified.", ""]
+           "client's, then the harness, the mock, unclassified. With `--errors` Prism also "
+           "checks its own dynamic answer and, when that breaks the schema, answers 500 instead "
+           "(the mock's fault: such a call does not reach the client's parsing, so parse "
+           "failures are counted only over the answers Prism let through).", ""]
     out += _table(records)
     offered = {r["id"]: r.get("read_only_offered", 0) for r in records
                if r.get("read_only_offered")}

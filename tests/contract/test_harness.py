@@ -241,3 +241,20 @@ def test_multipart_arrays_are_one_part_per_item() -> None:
     assert judge(record, Spec(doc)).fault == "mock"
     record["args"][0]["value"] = ["x", "y"]
     assert judge(record, Spec(doc)).fault == "client"
+
+
+def test_the_summary_counts_each_call_once_and_lists_every_cause() -> None:
+    from tests.contract.summary import render, tally
+
+    spec = Spec(DOC)
+    lines = [call(outcome="ok"), call(response=rejected(
+        {"location": ["query", "tags"], "code": "type", "message": "must be array"},
+        {"location": ["query", "limit"], "code": "type", "message": "must be integer"}))]
+    record = {"id": "x/y", "why": "because", "status": "ok",
+              **tally(lines, [judge(line, spec) for line in lines])}
+    assert record["counts"]["calls"] == 2 and record["counts"]["rejected/client"] == 1
+    text = render([record], {"commit": "c", "source": "s", "prism": "p", "seconds": 60,
+                             "jobs": 2, "command": "python -m tests.contract", "run": "r"})
+    assert "| `x/y` | ok | 1 | 2 | 1 | 1 |" in text
+    assert "query array style=form explode=false: sent differently" in text
+    assert "query primitive style=form explode=true" in text
