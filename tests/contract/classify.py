@@ -45,7 +45,7 @@ class Finding:
 
 @dataclass
 class Verdict:
-    kind: str  # ok, rejected, parse, exception, harness, mock-crash
+    kind: str  # ok, miswired, rejected, parse, exception, harness, mock-crash
     findings: list[Finding] = field(default_factory=list)
 
     @property
@@ -99,7 +99,8 @@ class Spec:
 def judge(call: dict[str, Any], spec: Spec) -> Verdict:
     kind = call["outcome"]
     if kind == "ok":
-        return Verdict("ok")
+        wrong = _miswired(call, spec, "accepted by the mock")
+        return Verdict("miswired", wrong) if wrong else Verdict("ok")
     if kind == "harness":
         return _unconverted(call)
     if kind == "parse":
@@ -109,10 +110,7 @@ def judge(call: dict[str, Any], spec: Spec) -> Verdict:
         # sent against the style table is the client's fault first.
         crashed = Finding("mock", "the mock process crashed on the request",
                           str(call.get("message")))
-        wrong = [f for a in call["args"] if a["where"] in ("path", "query", "header", "cookie")
-                 for f in [_param(call, spec, a["where"], a["wire"], "the mock crashed")]
-                 if f.fault == "client"]
-        return Verdict("mock-crash", [*wrong, crashed])
+        return Verdict("mock-crash", [*_miswired(call, spec, "the mock crashed"), crashed])
     if kind == "exception":
         return Verdict("exception", [Finding("client", f"exception: {call.get('error')}",
                                              f"{call.get('message')} at {call.get('trace')}")])
@@ -179,6 +177,13 @@ def _covers(media_range: str, media: str) -> bool:
     kind, _, sub = media_range.partition("/")
     other_kind, _, other_sub = media.partition("/")
     return kind == "*" or (kind == other_kind and sub in ("*", other_sub))
+
+
+def _miswired(call: dict[str, Any], spec: Spec, said: str) -> list[Finding]:
+    """The client's own faults in the parameters it sent, found by the style table whatever
+    the mock said (Prism does not check cookies at all, and dies on some path styles)."""
+    return [f for a in call["args"] if a["where"] in ("path", "query", "header", "cookie")
+            for f in [_param(call, spec, a["where"], a["wire"], said)] if f.fault == "client"]
 
 
 def _json(text: Any) -> Any:

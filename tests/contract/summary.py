@@ -11,9 +11,10 @@ from typing import Any
 
 from .classify import Verdict
 
-COLUMNS = ("operations", "calls", "ok", "rejected/client", "rejected/mock", "rejected/harness",
-           "rejected/unclassified", "parse/client", "parse/mock", "parse/unclassified",
-           "exceptions", "mock crashed", "not called/harness", "not called/unclassified")
+COLUMNS = ("operations", "calls", "ok", "accepted, miswired", "rejected/client", "rejected/mock",
+           "rejected/harness", "rejected/unclassified", "parse/client", "parse/mock",
+           "parse/unclassified", "exceptions", "mock crashed", "not called/harness",
+           "not called/unclassified")
 
 
 def tally(lines: Sequence[dict[str, Any]], verdicts: Sequence[Verdict]) -> dict[str, Any]:
@@ -36,6 +37,8 @@ def tally(lines: Sequence[dict[str, Any]], verdicts: Sequence[Verdict]) -> dict[
 def _column(verdict: Verdict) -> str:
     if verdict.kind == "ok":
         return "ok"
+    if verdict.kind == "miswired":
+        return "accepted, miswired"
     if verdict.kind == "exception":
         return "exceptions"
     if verdict.kind == "mock-crash":
@@ -91,11 +94,14 @@ def render(records: Sequence[dict[str, Any]], meta: dict[str, Any]) -> str:
            "Each operation is called four times: required arguments only, then every argument, "
            "on the sync and the async client. A call is *rejected* when the mock refuses the "
            "request (422 validation, 401/403 security, 404/405 routing), *parse* when a 2xx/3xx "
-           "answer did not parse, an *exception* when anything else raised; *not called* when "
-           "the harness could not make an argument. Whose fault: see `classify.py`. A call "
-           "with several complaints counts once, under the client if any complaint is the "
-           "client's, then the harness, the mock, unclassified. With `--errors` Prism also "
-           "checks its own dynamic answer and, when that breaks the schema, answers 500 instead "
+           "answer did not parse, an *exception* when anything else raised; *accepted, "
+           "miswired* when the mock accepted a request whose parameters break OpenAPI's style "
+           "table (the harness checks every parameter sent itself: Prism ignores cookies, for "
+           "one); *not called* when the harness could not make an argument. Whose fault: see "
+           "`classify.py`. A call with several complaints counts once, under the client if "
+           "any complaint is the client's, then the harness, the mock, unclassified. With "
+           "`--errors` Prism also checks its own dynamic answer and, when that breaks the "
+           "schema, answers 500 instead "
            "(the mock's fault: such a call does not reach the client's parsing, so parse "
            "failures are counted only over the answers Prism let through).", ""]
     out += _table(records)

@@ -5,8 +5,9 @@ document) and returns a JSON value: `full=False` fills only the required propert
 `full=True` every property a request may carry (not `readOnly`), down to `MAX_DEPTH`. It keeps to
 `type`, `format`, `enum`, `const`, `default`, `minimum`/`maximum` (and the exclusive ones),
 `multipleOf`, `minLength`/`maxLength`, `pattern` (a matching string built from the parsed
-regex), `minItems`/`maxItems`, `uniqueItems`, `allOf` (merged), `oneOf`/`anyOf` (the first
-variant, its discriminator tag set as `mapping` says), `nullable` and `type: [.., "null"]`.
+regex), `minItems`/`maxItems` (two items where allowed), `uniqueItems`, `allOf` (merged),
+`oneOf`/`anyOf` (the first variant the whole schema accepts, its discriminator tag set as
+`mapping` says), `nullable` and `type: [.., "null"]`.
 An `example` the schema accepts is preferred to a made-up string.
 
 Why values from the schema and not from the generated method's types: the spec is what the mock
@@ -198,15 +199,18 @@ class Synth:
         return out
 
     def _array(self, schema: dict[str, Any], full: bool, depth: int) -> list[Any]:
-        low = max(1, _int(schema.get("minItems"), 0))
-        high = _int(schema.get("maxItems"), low)
-        count = max(0, min(low, high))
+        """Two items where the schema allows (one hides how a style joins them), told apart by
+        their salt; one when the items are objects that must be unique."""
         items = schema.get("items")
+        low = _int(schema.get("minItems"), 0)
+        high = _int(schema.get("maxItems"), max(low, 2))
+        count = min(max(low, 2), high)
+        if schema.get("uniqueItems") and _kind(self.merged(items)) in ("object", "array"):
+            count = min(max(low, 1), high)
         if depth >= MAX_DEPTH + 3:
             return []
-        values = [self.value(items if items is not None else {}, full, depth + 1, salt=i)
-                  for i in range(count)]
-        return values
+        return [self.value(items if items is not None else {}, full, depth + 1, salt=i)
+                for i in range(count)]
 
     def _number(self, schema: dict[str, Any], *, integer: bool, salt: int) -> int | float:
         low, high = schema.get("minimum"), schema.get("maximum")

@@ -252,9 +252,11 @@ def test_the_summary_counts_each_call_once_and_lists_every_cause() -> None:
         {"location": ["query", "limit"], "code": "type", "message": "must be integer"}))]
     record = {"id": "x/y", "why": "because", "status": "ok",
               **tally(lines, [judge(line, spec) for line in lines])}
+    # The accepted call sent `tags` exploded where the spec says explode: false.
     assert record["counts"]["calls"] == 2 and record["counts"]["rejected/client"] == 1
+    assert record["counts"]["accepted, miswired"] == 1 and record["counts"]["ok"] == 0
     text = render([record], {"commit": "c", "source": "s", "prism": "p", "seconds": 60,
                              "jobs": 2, "command": "python -m tests.contract", "run": "r"})
-    assert "| `x/y` | ok | 1 | 2 | 1 | 1 |" in text
+    assert "| `x/y` | ok | 1 | 2 | 0 | 1 | 1 |" in text
     assert "query array style=form explode=false: sent differently" in text
     assert "query primitive style=form explode=true" in text
