@@ -245,7 +245,7 @@ def _param(call: dict[str, Any], spec: Spec, where: str, name: str, said: str) -
     expected = wire.expected(where, style, explode, str(param["name"]), arg["value"])
     sent = _sent(call, where, str(param["name"]), style, explode)
     label = f"{where} {shape} style={style} explode={str(explode).lower()}"
-    if _python_repr(sent):
+    if _python_repr(_own(sent, str(param["name"]), expected)):
         return Finding("client", f"{label}: Python's repr()/str() sent on the wire",
                        f"{said}; sent {str(sent)[:200]!r}")
     if expected is None or sent is None:
@@ -255,6 +255,15 @@ def _param(call: dict[str, Any], spec: Spec, where: str, name: str, said: str) -
                        f"{said}; sent {sent!r} as OpenAPI says")
     return Finding("client", f"{label}: sent differently from the style table",
                    f"{said}; sent {sent!r}, OpenAPI says {expected!r}")
+
+
+def _own(sent: Any, name: str, expected: Any) -> Any:
+    """The sent pairs that belong to the parameter (its name, `name[...]`, or the names the
+    table gives); path and header texts as they are."""
+    if not isinstance(sent, list):
+        return sent
+    names = {k for k, _ in expected} if isinstance(expected, list) else set()
+    return [(k, v) for k, v in sent if k == name or k.startswith(f"{name}[") or k in names]
 
 
 def _python_repr(sent: Any) -> bool:
@@ -290,9 +299,17 @@ def _matches(expected: Any, sent: Any) -> bool:
         if not isinstance(sent, list):
             return False
         names = {k for k, _ in expected}
-        return all([v for k, v in sent if k == n] == [v for k, v in expected if k == n]
-                   for n in names)
-    return expected == sent
+        return all([_same(v) for k, v in sent if k == n] == [_same(v) for k, v in expected
+                                                              if k == n] for n in names)
+    return _same(expected) == _same(sent)
+
+
+def _same(text: Any) -> Any:
+    """A number's text as its value ("1" and "1.0" are one number in JSON Schema)."""
+    try:
+        return float(text) if isinstance(text, str) and text.strip() else text
+    except ValueError:
+        return text
 
 
 def _not_given(call: dict[str, Any], where: str, param: dict[str, Any], said: str) -> Finding:

@@ -260,3 +260,14 @@ def test_the_summary_counts_each_call_once_and_lists_every_cause() -> None:
     assert "| `x/y` | ok | 1 | 2 | 0 | 1 | 1 |" in text
     assert "query array style=form explode=false: sent differently" in text
     assert "query primitive style=form explode=true" in text
+
+
+def test_python_repr_on_the_wire_is_the_clients_and_blamed_on_its_own_parameter() -> None:
+    sent = {"method": "POST", "url": "http://h/things/a?limit=1&tags=%5B%27a%27%2C%20%27b%27%5D",
+            "headers": {}, "body": ""}
+    verdict = judge(call(outcome="ok", request=sent), Spec(DOC))
+    assert verdict.kind == "miswired"
+    assert [f.cause for f in verdict.findings] == [
+        "query array style=form explode=false: Python's repr()/str() sent on the wire"]
+    numbers = {**sent, "url": "http://h/things/a?limit=1.0&tags=a,b"}
+    assert judge(call(outcome="ok", request=numbers), Spec(DOC)).kind == "ok"
