@@ -56,9 +56,10 @@ class Context:
     store: Store
 
 
-# What makes the calls; `classify` and `summary` only read them, so a change there judges the
-# cached calls again without making them again.
-_CALLING = ("caller.py", "synth.py", "validator.py", "prism.py", "run.py")
+# What decides the calls (with the Prism version and seed, in the key): `classify` and `summary`
+# only read them, and `run` and `prism` only start processes, so a change there judges the cached
+# calls again without making them again.
+_CALLING = ("caller.py", "synth.py", "validator.py")
 
 
 def harness_hash() -> str:
@@ -75,7 +76,8 @@ def spec_path(chosen: Chosen, api: Path) -> Path:
 
 def run_spec(chosen: Chosen, ctx: Context) -> dict[str, Any]:
     path = spec_path(chosen, ctx.api)
-    name = key("contract", chosen.id, file_sha256(path), ctx.source, ctx.harness, prism.VERSION)
+    name = key("contract", chosen.id, file_sha256(path), ctx.source, ctx.harness, prism.VERSION,
+               prism.SEED)
     found = None if ctx.fresh else ctx.store.get("contract", name)
     if found is not None and (found.get("status") != "ok"
                               or (Path(found["work"]) / "calls.jsonl").exists()):
