@@ -139,7 +139,22 @@ def judge(call: dict[str, Any], spec: Spec) -> Verdict:
     if status == 500 and problem:
         return Verdict("rejected", [Finding("mock", "mock cannot build a response (the "
                                             "request passed validation)", said)])
+    wrong_type = _undeclared_content_type(call, spec)
+    if wrong_type is not None:
+        return Verdict("rejected", [Finding("client", "body sent with a Content-Type its "
+                                            "requestBody does not declare", f"{said}; "
+                                            f"{wrong_type}")])
     return Verdict("rejected", [Finding("unclassified", f"mock answered {status}", said)])
+
+
+def _undeclared_content_type(call: dict[str, Any], spec: Spec) -> str | None:
+    request = call.get("request") or {}
+    sent = ((request.get("headers") or {}).get("content-type") or "").split(";")[0].strip()
+    body = spec.deref(spec.get(call["pointer"]).get("requestBody"))
+    declared = [m.split(";")[0].strip() for m in body.get("content") or {}]
+    if not sent or not declared or any(_covers(d, sent) for d in declared):
+        return None
+    return f"sent Content-Type {sent!r}, declared {declared}"
 
 
 def _violations(response: dict[str, Any]) -> list[dict[str, Any]]:
@@ -245,7 +260,7 @@ def _param(call: dict[str, Any], spec: Spec, where: str, name: str, said: str) -
     expected = wire.expected(where, style, explode, str(param["name"]), arg["value"])
     sent = _sent(call, where, str(param["name"]), style, explode)
     label = f"{where} {shape} style={style} explode={str(explode).lower()}"
-    if _python_repr(_own(sent, str(param["name"]), expected)):
+    if _python_repr(_own(sent, str(param["name"]), expected, arg["value"])):
         return Finding("client", f"{label}: Python's repr()/str() sent on the wire",
                        f"{said}; sent {str(sent)[:200]!r}")
     if expected is None or sent is None:
@@ -257,12 +272,13 @@ def _param(call: dict[str, Any], spec: Spec, where: str, name: str, said: str) -
                    f"{said}; sent {sent!r}, OpenAPI says {expected!r}")
 
 
-def _own(sent: Any, name: str, expected: Any) -> Any:
-    """The sent pairs that belong to the parameter (its name, `name[...]`, or the names the
-    table gives); path and header texts as they are."""
+def _own(sent: Any, name: str, expected: Any, value: Any) -> Any:
+    """The sent pairs that belong to the parameter (its name, `name[...]`, the names the table
+    gives, an object's own keys when it is spread); path and header texts as they are."""
     if not isinstance(sent, list):
         return sent
     names = {k for k, _ in expected} if isinstance(expected, list) else set()
+    names |= set(value) if isinstance(value, dict) else set()
     return [(k, v) for k, v in sent if k == name or k.startswith(f"{name}[") or k in names]
 
 
