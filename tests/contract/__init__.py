@@ -12,7 +12,8 @@ the harness's, or unclassified. `SUMMARY.md` beside this file is the last full r
 Modules: `specs` (the choice, and why), `scan` (the directory scan it came from), `synth`
 (argument values from the spec's schemas), `validator` (the harness's own schema check),
 `wire` (OpenAPI's style/explode table, independent of the generated runtime), `prism` (the mock
-process), `caller` (one spec's calls, in a fresh interpreter), `classify` (whose fault),
-`summary` (counts and SUMMARY.md), `run` (the command; cache and run folders as in
+process), `caller` (one spec's calls, in a fresh interpreter), `classify` (whose fault;
+`bodies` for body complaints, `findings` the records they share), `summary` (counts and
+SUMMARY.md), `run` (the command; cache and run folders as in
 `tests/corpus`, whose `store` and `directory` it uses).
 """

@@ -26,74 +26,14 @@ from __future__ import annotations
 
 import json
 import re
-from dataclasses import dataclass, field
 from typing import Any
-from urllib.parse import parse_qsl
 
 from . import wire
-from .validator import Checker
+from .bodies import body_finding, missing_property
+from .findings import Finding, Spec, Verdict
+from .findings import parse_json as _json
 
-FAULTS = ("client", "mock", "harness", "unclassified")
-
-
-@dataclass(frozen=True, slots=True)
-class Finding:
-    fault: str
-    cause: str
-    why: str
-
-
-@dataclass
-class Verdict:
-    kind: str  # ok, miswired, rejected, parse, exception, harness, mock-crash
-    findings: list[Finding] = field(default_factory=list)
-
-    @property
-    def fault(self) -> str | None:
-        """The call's fault: the client's if any complaint is, then the harness's, the
-        mock's, unclassified."""
-        faults = {f.fault for f in self.findings}
-        for fault in ("client", "harness", "mock", "unclassified"):
-            if fault in faults:
-                return fault
-        return None
-
-
-class Spec:
-    """What classification needs from the spec: operations by pointer, parameters, bodies."""
-
-    def __init__(self, doc: Any) -> None:
-        self.doc = doc
-        self.checker = Checker(doc)
-
-    def get(self, pointer: str) -> Any:
-        node: Any = self.doc
-        for token in pointer.lstrip("#").split("/")[1:]:
-            token = token.replace("~1", "/").replace("~0", "~")
-            node = node.get(token) if isinstance(node, dict) else None
-        return self.deref(node)
-
-    def deref(self, node: Any) -> Any:
-        for _ in range(30):
-            if not (isinstance(node, dict) and isinstance(node.get("$ref"), str)):
-                break
-            node = self.get(node["$ref"])
-        return node if isinstance(node, dict) else {}
-
-    def parameters(self, op_pointer: str) -> list[dict[str, Any]]:
-        item = self.get(op_pointer.rsplit("/", 1)[0])
-        op = self.get(op_pointer)
-        found: dict[tuple[str, str], dict[str, Any]] = {}
-        for param in [*(item.get("parameters") or []), *(op.get("parameters") or [])]:
-            param = self.deref(param)
-            found[(str(param.get("in")), str(param.get("name")).lower())] = param
-        return list(found.values())
-
-    def parameter(self, op_pointer: str, where: str, name: str) -> dict[str, Any] | None:
-        for param in self.parameters(op_pointer):
-            if param.get("in") == where and str(param.get("name")).lower() == name.lower():
-                return param
-        return None
+__all__ = ["Finding", "Spec", "Verdict", "judge"]
 
 
 def judge(call: dict[str, Any], spec: Spec) -> Verdict:
@@ -200,14 +140,6 @@ def _miswired(call: dict[str, Any], spec: Spec, said: str) -> list[Finding]:
     return [f for a in call["args"] if a["where"] in ("path", "query", "header", "cookie")
             for f in [_param(call, spec, a["where"], a["wire"], said)] if f.fault == "client"]
 
-
-def _json(text: Any) -> Any:
-    try:
-        return json.loads(text) if isinstance(text, str) else None
-    except ValueError:
-        return None
-
-
 def _unconverted(call: dict[str, Any]) -> Verdict:
     bad = [a for a in call["args"] if "unconverted" in a]
     findings = []
@@ -229,10 +161,10 @@ def _violation(call: dict[str, Any], spec: Spec, v: dict[str, Any]) -> Finding:
     where = location[0] if location else ""
     said = f"{'.'.join(location)}: {v.get('message')}"
     if where == "body" or (not location and "Body parameter is required" in said):
-        return _body(call, spec, location[1:], v, said)
+        return body_finding(call, spec, location[1:], v, said)
     if where in ("path", "query", "header", "cookie") and len(location) == 1 \
-            and _missing_property(v) is not None:  # "Request query must have required property"
-        location.append(str(_missing_property(v)))
+            and missing_property(v) is not None:  # "Request query must have required property"
+        location.append(str(missing_property(v)))
     if where in ("path", "query", "header", "cookie") and len(location) > 1:
         return _param(call, spec, where, location[1], said)
     return Finding("unclassified", f"complaint at {where or 'no location'}", said)
@@ -366,117 +298,6 @@ def _client_headers(call: dict[str, Any]) -> dict[str, str]:
     """Headers every operation declares, which sdkforge makes client options: {lower name: the
     value the client was given}."""
     return {k.lower(): v for k, v in (call.get("client_headers") or {}).items()}
-
-
-# -- bodies -------------------------------------------------------------------------------------
-
-def _intended(call: dict[str, Any]) -> tuple[bool, Any]:
-    """(whether a body was asked for, its JSON value)."""
-    whole = [a for a in call["args"] if a["where"] == "whole-body"]
-    if whole:
-        return True, whole[0]["value"]
-    fields = {a["wire"]: a["value"] for a in call["args"] if a["where"] == "body"}
-    return bool(fields), fields
-
-
-def _body_schema(spec: Spec, call: dict[str, Any]
-                 ) -> tuple[dict[str, Any], str, Any, dict[str, Any]]:
-    """(the requestBody, the media type sent, its schema, its `encoding` object)."""
-    body = spec.deref(spec.get(call["pointer"]).get("requestBody"))
-    content = body.get("content") or {}
-    sent = ((call.get("request") or {}).get("headers", {}).get("content-type") or "")
-    sent = sent.split(";")[0].strip()
-    media = sent if sent in content else next(iter(content), "")
-    found = spec.deref(content.get(media)) if media else {}
-    return body, media, found.get("schema", {}), found.get("encoding") or {}
-
-
-def _body(call: dict[str, Any], spec: Spec, path: list[str], v: dict[str, Any],
-          said: str) -> Finding:
-    asked, value = _intended(call)
-    request_body, media, schema, encoding = _body_schema(spec, call)
-    sent_text = (call.get("request") or {}).get("body") or ""
-    if not asked:
-        if sent_text and not request_body.get("required"):
-            return Finding("client", "optional body sent although no body field was given",
-                           f"{said}; sent {sent_text[:120]!r}")
-        if request_body.get("required"):
-            return Finding("client", "required body: nothing in the signature requires it",
-                           said)
-        return Finding("unclassified", "body complaint, no body given", said)
-    missing = _missing_property(v)
-    if missing is not None and not path and missing not in (value or {}):
-        known = [a for a in call.get("signature", []) if a["where"] == "body"
-                 and a["wire"] == missing]
-        if known and not known[0]["required"]:
-            return Finding("client", "body field required by the schema optional in the "
-                           "signature", said)
-        if not known and call["mode"] == "all":
-            return Finding("client", "required body field has no argument", said)
-    invalid = spec.checker.error(schema, value) if schema else None
-    if invalid is not None and "read-only" in invalid:
-        field = invalid.split(":")[0].split("/")[0]
-        required = [a for a in call.get("signature", []) if a["wire"] == field and a["required"]]
-        if required:
-            return Finding("client", "a readOnly property is a required argument",
-                           f"{said} ({invalid}); the signature requires {required[0]['name']}")
-    if invalid is not None and "is valid under each of" in invalid:
-        return Finding("mock", "spec self-contradictory: oneOf variants that all accept the "
-                       "value (none is required to differ)", f"{said} ({invalid})")
-    if invalid is not None:
-        return Finding("harness", "synthesized body invalid", f"{said} ({invalid})")
-    return _body_sent(media, encoding, value, sent_text, said, path[:1])
-
-
-def _missing_property(v: dict[str, Any]) -> str | None:
-    message = str(v.get("message", ""))
-    if v.get("code") == "required" and "'" in message:
-        return message.split("'")[1]
-    return None
-
-
-def _body_sent(media: str, encoding: dict[str, Any], value: Any, sent_text: str, said: str,
-               field: list[str]) -> Finding:
-    if "json" in media:
-        sent = _json(sent_text)
-        if sent == value:
-            return Finding("mock", "mock rejects a valid JSON body sent as made", said)
-        return Finding("client", "JSON body sent differently from the arguments",
-                       f"{said}; sent {sent_text[:160]!r}")
-    if media == "application/x-www-form-urlencoded" and isinstance(value, dict):
-        sent_pairs = parse_qsl(sent_text, keep_blank_values=True)
-        expected: list[tuple[str, str]] = []
-        for key, item in value.items():
-            how = encoding.get(key) if isinstance(encoding.get(key), dict) else {}
-            style = str(how.get("style", "form"))
-            explode = bool(how.get("explode", wire.default_explode(style)))
-            pairs = wire.expected("query", style, explode, key, item)
-            if not isinstance(pairs, list):
-                return Finding("unclassified", f"form body: {style} explode={explode} of a "
-                               "nested value, undefined by OpenAPI", said)
-            expected += pairs
-        if wire.contains(sent_pairs, expected):
-            return Finding("mock", "mock rejects a valid form body sent as made", said)
-        return Finding("client", "form body sent differently from the arguments",
-                       f"{said}; sent {sent_text[:160]!r}")
-    if media == "multipart/form-data" and isinstance(value, dict):
-        return _multipart({k: v for k, v in value.items() if not field or k == field[0]},
-                          sent_text, said)
-    return Finding("unclassified", f"{media or 'body'} complaint", said)
-
-
-def _multipart(value: dict[str, Any], sent_text: str, said: str) -> Finding:
-    """One part per property, one per item of an array (OpenAPI 3.1 §4.8.14.5)."""
-    names = re.findall(r'Content-Disposition: form-data; name="([^"]+)"', sent_text)
-    wanted = {k: len(v) if isinstance(v, list) else 1 for k, v in value.items()}
-    got = {k: names.count(k) for k in wanted}
-    if got == wanted:
-        return Finding("mock", "mock rejects multipart parts sent as OpenAPI says (one part "
-                       "per property, one per array item)", f"{said}; parts {names}")
-    return Finding("client", "multipart parts differ from the arguments",
-                   f"{said}; parts {names}, wanted {wanted}")
-
-
 # -- security, routing, responses ---------------------------------------------------------------
 
 def _security(call: dict[str, Any], spec: Spec) -> Finding:
