@@ -1,4 +1,5 @@
-"""`make contract`: generated clients against a validating mock server (Prism).
+"""`make contract-mock` (part of `make contract`): generated clients against a validating
+mock server (Prism).
 
     python -m tests.contract [--only PATTERN] [--extra] [--fresh] [--jobs 2]
 
