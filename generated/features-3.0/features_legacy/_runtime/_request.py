@@ -100,6 +100,9 @@ class RequestBuilder:
     def user_agent(self) -> str:
         return _user_agent(self._package, self._version)
 
+    def _built_in_agent(self) -> tuple[tuple[bytes, bytes], ...]:
+        return ((b"User-Agent", self.user_agent.encode("latin-1")),)
+
     # ---------------------------------------------------------------- memos
     def _header(self, name: str, value: str) -> tuple[bytes, bytes, bytes]:
         """A header as (lower-case name, name, value) in bytes, values in latin-1 (httpx would
@@ -242,7 +245,9 @@ class RequestBuilder:
         cookies: list[tuple[str, str]],
     ) -> None:
         """Add the credentials of the endpoint's security schemes that the client has; an
-        Authorization header, API-key header or cookie given for the call is kept."""
+        Authorization header, API-key header, query parameter or cookie given for the call is
+        kept. A header setting the client took (a `User-Agent` the spec asks for) replaces the
+        built-in User-Agent."""
         for scheme in schemes:
             kind, wire, secret = self._credentials.get(scheme, ("", "", ""))
             if kind in ("bearer", "basic") and b"authorization" not in headers:
@@ -252,9 +257,12 @@ class RequestBuilder:
                 headers[b"authorization"] = ((raw, encoded),)
             elif kind == "header":
                 lower, raw, encoded = self._header(wire, secret)
-                headers.setdefault(lower, ((raw, encoded),))
+                if lower not in headers or headers[lower] == self._built_in_agent():
+                    headers[lower] = ((raw, encoded),)
             elif kind == "query":
-                query.append(f"{percent(wire)}={percent(secret)}")
+                name = percent(wire)
+                if all(pair.split("=", 1)[0] != name for pair in query):
+                    query.append(f"{name}={percent(secret)}")
             elif kind == "cookie" and all(name != percent(wire) for name, _ in cookies):
                 cookies.append((percent(wire), percent(secret)))
 
