@@ -47,8 +47,8 @@ def test_a_call_value_wins_over_a_query_credential_of_its_name(
     make_client: Make, server: LoopbackServer
 ) -> None:
     module = make_client(SPEC, "creds_query")
-    client = getattr(module, module.__all__[0])(base_url=server.url, client_id="secret", user_agent="Shop/1",
-                          max_retries=0)
+    make = getattr(module, module.__all__[0])
+    client = make(base_url=server.url, client_id="secret", user_agent="Shop/1", max_retries=0)
     server.reply(204)
     client.connect.connect(client_id="mine")
     assert server.requests[-1].query == [("client_id", "mine")]
@@ -61,8 +61,8 @@ def test_a_user_agent_setting_replaces_the_built_in_one(
     make_client: Make, server: LoopbackServer
 ) -> None:
     module = make_client(SPEC, "creds_agent")
-    client = getattr(module, module.__all__[0])(base_url=server.url, client_id="k", user_agent="Shop/2 (tests)",
-                          max_retries=0)
+    make = getattr(module, module.__all__[0])
+    client = make(base_url=server.url, client_id="k", user_agent="Shop/2 (tests)", max_retries=0)
     server.reply(204)
     client.items.list()
     assert server.requests[-1].header_values("User-Agent") == ["Shop/2 (tests)"]
