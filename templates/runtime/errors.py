@@ -4,7 +4,8 @@
 APIError
 ├── APIConnectionError          the request did not get a response
 │   └── APITimeoutError
-├── APIResponseValidationError  a 2xx response did not match the spec's schema
+├── APIResponseValidationError  a 2xx response was not JSON, or (with the client's
+│                               `strict_response_validation=True`) did not match the spec
 └── APIStatusError              a 4xx/5xx response; `body` is parsed into the spec's schema
     ├── BadRequestError (400), AuthenticationError (401), PermissionDeniedError (403),
     ├── NotFoundError (404), ConflictError (409), UnprocessableEntityError (422),
@@ -13,11 +14,14 @@ APIError
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import httpx
 
 from ._runtime._constants import REQUEST_ID_HEADER
+
+if TYPE_CHECKING:
+    from ._runtime._lenient import Mismatch
 
 __all__ = [
     "APIError",
@@ -81,7 +85,22 @@ class _ResponseError(APIError):
 
 
 class APIResponseValidationError(_ResponseError):
-    """A successful response whose body does not match the spec; `body` holds the raw data."""
+    """A successful response whose body is not JSON, or does not match the spec while the
+    client validates strictly; `body` holds the raw data (the text when it is not JSON), and
+    `mismatches` every place that did not match (empty for a body that is not JSON)."""
+
+    mismatches: tuple[Mismatch, ...]
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        response: httpx.Response,
+        body: Any,
+        mismatches: tuple[Mismatch, ...] = (),
+    ) -> None:
+        super().__init__(message, response=response, body=body)
+        self.mismatches = mismatches
 
 
 class APIStatusError(_ResponseError):
