@@ -41,6 +41,12 @@ def _utf8(response: httpx.Response) -> bool:
     return (response.charset_encoding or "utf-8").lower().replace("_", "-") in ("utf-8", "utf8")
 
 
+def _is_json(response: httpx.Response) -> bool:
+    """Whether the content type says JSON: `application/json`, or any `+json` type."""
+    media: str = response.headers.get("content-type", "")
+    return media.split(";", 1)[0].strip().lower().endswith(("/json", "+json"))
+
+
 def _json_or_text(response: httpx.Response) -> Any:
     try:
         return response.json()
@@ -109,9 +115,10 @@ def _mismatched(
 
 def status_error(response: httpx.Response, schemas: Mapping[str, object]) -> errors.APIStatusError:
     """The error for a 4xx/5xx response: its status's class, with the body parsed into the
-    spec's schema for the status (`schemas` by "404", "4XX" or "default") when it matches."""
+    spec's schema for the status (`schemas` by "404", "4XX" or "default") when it is JSON (by
+    its content type) and matches; else the decoded JSON, or the text when it is not JSON."""
     status = response.status_code
-    body: Any = _json_or_text(response)
+    body: Any = _json_or_text(response) if _is_json(response) else response.text
     schema = (
         schemas.get(str(status)) or schemas.get(f"{str(status)[0]}XX") or schemas.get("default")
     )

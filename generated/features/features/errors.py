@@ -6,7 +6,8 @@ APIError
 │   └── APITimeoutError
 ├── APIResponseValidationError  a 2xx response was not JSON, or (with the client's
 │                               `strict_response_validation=True`) did not match the spec
-└── APIStatusError              a 4xx/5xx response; `body` is parsed into the spec's schema
+└── APIStatusError              a 4xx/5xx response; a JSON `body` is parsed into the spec's
+                                schema when it matches, any other is kept as text
     ├── BadRequestError (400), AuthenticationError (401), PermissionDeniedError (403),
     ├── NotFoundError (404), ConflictError (409), UnprocessableEntityError (422),
     └── RateLimitError (429), InternalServerError (5xx)
@@ -106,8 +107,9 @@ class APIResponseValidationError(_ResponseError):
 class APIStatusError(_ResponseError):
     """The API answered with a 4xx or 5xx status.
 
-    `body` is the response parsed into the spec's schema for that status when it
-    matches; otherwise the decoded JSON, or the text when the body is not JSON.
+    `body` is the response parsed into the spec's schema for that status when its content type
+    is JSON and it matches; otherwise the decoded JSON, or the text when the body is not JSON
+    (an HTML page from a proxy stays text). `response` is the whole `httpx.Response`.
     `request_id` is the response's `x-request-id` header (None when it has none): quote it
     when you ask the API's owners about the failure.
     """
