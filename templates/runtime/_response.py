@@ -94,7 +94,7 @@ def _mismatched(
 ) -> Any:
     """A JSON body that did not validate: built leniently, or with `strict` an error."""
     data = response.json()
-    value, found = build(endpoint.cast_to, data)
+    value, found = build(endpoint.cast_to, data, failed.errors(include_url=False))
     if found:
         what = f"{len(found)} mismatch(es); the first: {found[0]}"
     else:  # validated from JSON text and from decoded data differently: pydantic's own words

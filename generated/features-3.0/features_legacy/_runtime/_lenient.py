@@ -24,9 +24,14 @@ from typing import Any, Union, get_args, get_origin
 
 import pydantic
 
+if typing.TYPE_CHECKING:
+    from pydantic.fields import FieldInfo
+    from pydantic_core import ErrorDetails
+
 __all__ = ["Mismatch", "mismatches", "raw_data"]
 
 Path = tuple[str | int, ...]
+Errors = list["ErrorDetails"]
 _RECORD = "__sdk_mismatches__"  # the key in a built model's `__pydantic_private__`
 
 # Set while a response is validated: an enum value the spec does not list then fails (`LENIENT`
@@ -134,22 +139,20 @@ def adapter(type_: Any) -> pydantic.TypeAdapter[Any]:
     return found
 
 
-def validate(type_: Any, data: object) -> Any:
-    """`data` validated as `type_`, strictly: an enum value the spec does not list fails."""
-    token = STRICT_ENUMS.set(True)
-    try:
-        return adapter(type_).validate_python(data)
-    finally:
-        STRICT_ENUMS.reset(token)
-
-
 # ------------------------------------------------------------------ building
 
 
-def build(type_: Any, data: object) -> tuple[Any, tuple[Mismatch, ...]]:
-    """`data` as `type_` as far as it matches, and what did not match (empty when it all did)."""
+def build(
+    type_: Any, data: object, errors: Errors | None = None
+) -> tuple[Any, tuple[Mismatch, ...]]:
+    """`data` as `type_` as far as it matches, and what did not match (empty when it all did).
+    `errors`: pydantic's, when `data` was validated already."""
     builder = _Builder()
-    value = builder.value(type_, data, ())
+    token = STRICT_ENUMS.set(True)
+    try:
+        value = builder.value(type_, data, (), errors)
+    finally:
+        STRICT_ENUMS.reset(token)
     return value, tuple(builder.found)
 
 
@@ -166,59 +169,96 @@ def _recorded(value: object, raw: object, found: tuple[Mismatch, ...]) -> object
     return kept
 
 
+_NO_FIT = object()  # what `_Builder._container` gives for data not of the type's shape
+
+
+def _by_place(errors: Errors) -> dict[str | int, Errors]:
+    """pydantic's errors grouped by the first step of their place, that step taken off."""
+    grouped: dict[str | int, Errors] = {}
+    for error in errors:
+        if error["loc"]:
+            grouped.setdefault(error["loc"][0], []).append({**error, "loc": error["loc"][1:]})
+    return grouped
+
+
 class _Builder:
+    """One walk over a body (validated in `build`'s strict context): `found` collects every
+    mismatch, with its path from the body's root."""
+
     def __init__(self) -> None:
         self.found: list[Mismatch] = []
 
-    def value(self, type_: Any, data: object, path: Path) -> Any:
-        try:
-            return validate(type_, data)
-        except pydantic.ValidationError as exc:
-            start = len(self.found)
-            built = self._lenient(type_, data, path, exc)
-            found = tuple(_relative(m, len(path)) for m in self.found[start:])
-            return _recorded(built, data, found) if found else built
+    def value(self, type_: Any, data: object, path: Path, errors: Errors | None = None) -> Any:
+        """`data` as `type_`. `errors` are pydantic's for `data` when the validation of a part
+        holding it found them already: it is built from them, not validated again."""
+        if errors is None:
+            try:
+                return adapter(type_).validate_python(data)
+            except pydantic.ValidationError as exc:
+                errors = exc.errors(include_url=False)
+        start = len(self.found)
+        built = self._lenient(type_, data, path, errors)
+        found = tuple(_relative(m, len(path)) for m in self.found[start:])
+        return _recorded(built, data, found) if found else built
 
-    def _lenient(self, type_: Any, data: object, path: Path, exc: pydantic.ValidationError) -> Any:
-        """`data`, which did not validate as `type_`, built part by part where its shape fits."""
+    def _part(self, type_: Any, data: object, path: Path, errors: Errors | None) -> Any:
+        """A part of a value that did not validate: validated only if no error was found in it."""
+        if errors is None:
+            return adapter(type_).validate_python(data)
+        return self.value(type_, data, path, errors)
+
+    def _lenient(self, type_: Any, data: object, path: Path, errors: Errors) -> Any:
+        """`data`, which did not validate as `type_`, built part by part where its shape fits;
+        as sent where it does not."""
         base, metadata = _unannotated(type_)
-        origin, args = get_origin(base) or base, get_args(base)
-        if origin is Union or origin is types.UnionType:
-            return self._union(args, metadata, data, path)
+        if get_origin(base) in (Union, types.UnionType):
+            return self._union(get_args(base), metadata, data, path)
+        built = self._container(base, data, path, _by_place(errors))
+        if built is _NO_FIT:
+            self._errors(errors, path)
+            return data
+        return built
+
+    def _container(
+        self, type_: Any, data: object, path: Path, inner: dict[str | int, Errors]
+    ) -> object:
+        """A model, dict, list or tuple `type_` built from `data` of its shape; else `_NO_FIT`."""
+        origin, args = get_origin(type_) or type_, get_args(type_)
         if isinstance(data, Mapping):
             record = typing.cast("Mapping[str, object]", data)
             if isinstance(origin, type) and issubclass(origin, pydantic.BaseModel):
-                return self._model(origin, record, path)
+                return self._model(origin, record, path, inner)
             if origin is dict:
                 item = args[1] if len(args) == 2 else Any
-                return {k: self.value(item, v, path + (k,)) for k, v in record.items()}
+                return {k: self._part(item, v, path + (k,), inner.get(k))
+                        for k, v in record.items()}
         elif isinstance(data, list):
             items = typing.cast("list[object]", data)
             if origin is list:
                 item = args[0] if args else Any
-                return [self.value(item, v, path + (i,)) for i, v in enumerate(items)]
+                return [self._part(item, v, path + (i,), inner.get(i))
+                        for i, v in enumerate(items)]
             if origin is tuple and len(args) == len(items) and Ellipsis not in args:
-                return tuple(self.value(t, v, path + (i,))
+                return tuple(self._part(t, v, path + (i,), inner.get(i))
                              for i, (t, v) in enumerate(zip(args, items, strict=True)))
-        self._errors(exc, path)
-        return typing.cast(object, data)  # as sent (narrowed above, which pyright remembers)
+        return _NO_FIT
 
-    def _errors(self, exc: pydantic.ValidationError, path: Path) -> None:
+    def _errors(self, errors: Errors, path: Path) -> None:
         """The errors of a part kept raw: the first one for each place."""
         seen: set[Path] = set()
-        for error in exc.errors(include_url=False):
+        for error in errors:
             where = path + tuple(error["loc"])
             if where not in seen:
                 seen.add(where)
                 self.found.append(Mismatch(where, error["type"], error["msg"], error["input"]))
 
-    def _model(self, cls: type[pydantic.BaseModel], data: Mapping[str, object], path: Path) -> Any:
+    def _model(self, cls: type[pydantic.BaseModel], data: Mapping[str, object], path: Path,
+               inner: dict[str | int, Errors]) -> Any:
         start = len(self.found)
         values: dict[str, object] = {}
         fields_set: set[str] = set()
         used: set[str] = set()
-        for name, field in cls.model_fields.items():
-            key = _wire_name(name, field)
+        for name, (key, type_, field) in _fields(cls).items():
             if key not in data:
                 if field.is_required():
                     self.found.append(Mismatch(path + (key,), "missing", "Field required", None))
@@ -229,7 +269,7 @@ class _Builder:
                 continue
             used.add(key)
             fields_set.add(name)
-            values[name] = self.value(field.rebuild_annotation(), data[key], path + (key,))
+            values[name] = self._part(type_, data[key], path + (key,), inner.get(key))
         found = tuple(_relative(m, len(path)) for m in self.found[start:])
         private: dict[str, object] = {  # a page's state, which `PageModel` declares
             n: a.get_default() for n, a in cls.__private_attributes__.items()
@@ -259,7 +299,7 @@ class _Builder:
             self.found.append(_bad_tag(path, prop, raw, prop in record, by_tag))
             for variant in variants:  # a variant whose tag property takes any value
                 try:
-                    return validate(variant, record)
+                    return adapter(variant).validate_python(record)
                 except pydantic.ValidationError:
                     continue
             return record
@@ -312,15 +352,30 @@ def _same_kind(type_: Any, data: object) -> bool:
     return not isinstance(data, (list, Mapping))
 
 
+_FIELDS: dict[type[pydantic.BaseModel], dict[str, tuple[str, Any, FieldInfo]]] = {}
+
+
+def _fields(cls: type[pydantic.BaseModel]) -> dict[str, tuple[str, Any, FieldInfo]]:
+    """Each field of the model by Python name: its wire name, its type (with its metadata, such
+    as a discriminator) and its `FieldInfo`; worked out once per model."""
+    found = _FIELDS.get(cls)
+    if found is None:
+        found = _FIELDS[cls] = {
+            name: (_wire_name(name, field), field.rebuild_annotation(), field)
+            for name, field in cls.model_fields.items()
+        }
+    return found
+
+
 def _known(type_: Any, data: object) -> int:
     """How many keys of `data` are fields of the model `type_` (0 for anything else)."""
     if not (isinstance(type_, type) and issubclass(type_, pydantic.BaseModel)):
         return 0
     keys = typing.cast("Mapping[str, object]", data).keys()
-    return len({_wire_name(n, f) for n, f in type_.model_fields.items()} & set(keys))
+    return len({key for key, _, _ in _fields(type_).values()} & set(keys))
 
 
-def _wire_name(name: str, field: Any) -> str:
+def _wire_name(name: str, field: FieldInfo) -> str:
     alias = field.validation_alias if isinstance(field.validation_alias, str) else field.alias
     return alias if isinstance(alias, str) else name
 
