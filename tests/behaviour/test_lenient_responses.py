@@ -26,7 +26,7 @@ from sdkforge.config import GenerateOptions
 from sdkforge.output.write import write
 from sdkforge.pipeline import generate
 
-from .server import LoopbackServer
+from .server import LoopbackServer, RecordedRequest, Reply
 
 SPEC = """
 openapi: 3.1.0
@@ -57,6 +57,23 @@ paths:
         '200':
           description: ok
           content: {application/json: {schema: {$ref: '#/components/schemas/Account'}}}
+  /accounts:
+    get:
+      operationId: list_accounts
+      parameters:
+        - {name: cursor, in: query, schema: {type: string}}
+        - {name: limit, in: query, schema: {type: integer}}
+      responses:
+        '200':
+          description: ok
+          content:
+            application/json:
+              schema:
+                type: object
+                required: [items]
+                properties:
+                  items: {type: array, items: {$ref: '#/components/schemas/Account'}}
+                  next_cursor: {type: string}
   /events:
     get:
       operationId: list_events
@@ -197,12 +214,18 @@ class Api:
         cls = pkg.AsyncLenient if self._runner else pkg.Lenient
         self.client = cls(base_url=server.url, max_retries=0, timeout=5.0, **options)
 
+    @property
+    def asynchronous(self) -> bool:
+        return self._runner is not None
+
+    def run(self, result: Any) -> Any:
+        return self._runner.run(result) if self._runner else result
+
     def call(self, method: str, *args: Any, client: Any = None, **kwargs: Any) -> Any:
         target = self.client if client is None else client
         for name in method.split("."):
             target = getattr(target, name)
-        result = target(*args, **kwargs)
-        return self._runner.run(result) if self._runner else result
+        return self.run(target(*args, **kwargs))
 
     def close(self) -> None:
         if self._runner:
@@ -360,6 +383,29 @@ def test_a_body_of_another_shape_altogether_is_kept(
     owners = api.call("owners.list")
     assert owners == {"error": "this is not a list"}
     assert found(pkg, owners) == [("(root)", "list_type", {"error": "this is not a list"})]
+
+
+def test_a_page_that_does_not_match_still_fetches_the_next(
+    api: Api, pkg: ModuleType, server: LoopbackServer
+) -> None:
+    """A page built leniently keeps its page state like any other page."""
+    def page(request: RecordedRequest) -> Reply:
+        if dict(request.query).get("cursor") == "2":
+            return Reply(200, json={"items": [{**ACCOUNT, "id": "acc_3"}]})
+        bad = {**ACCOUNT, "id": "acc_2", "status": "frozen"}
+        return Reply(200, json={"items": [ACCOUNT, bad], "next_cursor": "2"})
+
+    server.default = page
+    first = api.call("accounts.list", limit=2)
+    assert found(pkg, first) == [("items[1].status", "literal_error", "frozen")]
+    if api.asynchronous:
+        async def collect() -> list[str]:
+            return [a.id async for a in first.iter_all()]
+        ids = api.run(collect())
+    else:
+        ids = [a.id for a in first.iter_all()]
+    assert ids == ["acc_1", "acc_2", "acc_3"]
+    assert [dict(r.query).get("cursor") for r in server.requests] == [None, "2"]
 
 
 def test_the_raw_response_parses_leniently_too(
