@@ -212,7 +212,7 @@ class _Builder:
         as sent where it does not."""
         base, metadata = _unannotated(type_)
         if get_origin(base) in (Union, types.UnionType):
-            return self._union(get_args(base), metadata, data, path)
+            return self._union(get_args(base), metadata, data, path, errors)
         built = self._container(base, data, path, _by_place(errors))
         if built is _NO_FIT:
             self._errors(errors, path)
@@ -284,7 +284,7 @@ class _Builder:
         return model
 
     def _union(self, variants: tuple[Any, ...], metadata: tuple[Any, ...], data: object,
-               path: Path) -> Any:
+               path: Path, errors: Errors) -> Any:
         tagged = {_tag(v): v for v in variants}
         tags = next((TAGS.get(m.discriminator) for m in metadata
                      if isinstance(m, pydantic.Discriminator) and callable(m.discriminator)),
@@ -303,9 +303,10 @@ class _Builder:
                 except pydantic.ValidationError:
                     continue
             return record
-        return self._closest(variants, data, path)
+        return self._closest(variants, data, path, errors)
 
-    def _closest(self, variants: tuple[Any, ...], data: object, path: Path) -> Any:
+    def _closest(self, variants: tuple[Any, ...], data: object, path: Path,
+                 errors: Errors) -> Any:
         """The variant of a union without tags that the data fits best: the one built with the
         fewest mismatches, among those of its kind (a model for an object, a list for an array),
         and of those the model that names the most of the object's keys."""
@@ -319,12 +320,15 @@ class _Builder:
             score = (len(trial.found), -_known(base, data))
             if best is None or score < best[0]:
                 best = (score, trial, built)
-        if best is None:
+        if best is not None:
+            self.found += best[1].found
+            return best[2]
+        if all(not error["loc"] for error in errors):  # `X | None`: pydantic says what X wants
+            self._errors(errors, path)
+        else:
             self.found.append(Mismatch(path, "no_variant", "matches none of the union's variants",
                                        data))
-            return data
-        self.found += best[1].found
-        return best[2]
+        return data
 
 
 def _unannotated(type_: Any) -> tuple[Any, tuple[Any, ...]]:
@@ -342,7 +346,13 @@ def _tag(variant: Any) -> str | None:
 
 
 def _same_kind(type_: Any, data: object) -> bool:
+    """Whether `data` has the shape of `type_`: an object for a model or dict, an array for a
+    list or tuple, null for None; a union if any of its variants does."""
     origin = get_origin(type_) or type_
+    if origin in (Union, types.UnionType):
+        return any(_same_kind(_unannotated(t)[0], data) for t in get_args(type_))
+    if type_ is None or type_ is types.NoneType:
+        return data is None
     if isinstance(origin, type) and issubclass(origin, pydantic.BaseModel):
         return isinstance(data, Mapping)
     if origin in (list, tuple):

@@ -129,6 +129,7 @@ components:
         members: {type: array, items: {$ref: '#/components/schemas/Profile'}}
         by_role: {type: object, additionalProperties: {$ref: '#/components/schemas/Profile'}}
         scores: {type: array, items: {type: integer}}
+        holder: {anyOf: [{$ref: '#/components/schemas/Owner'}, {type: 'null'}]}
     EventBase:
       type: object
       required: [kind, at]
@@ -374,6 +375,21 @@ def test_a_missing_field_a_wrong_type_and_a_new_enum_value_at_any_depth(
     assert pkg.mismatches(account.members[0]) == ()
     assert pkg.raw_data(account) == body
     assert account.to_dict() == body  # every value as it was sent; the missing id left out
+
+
+def test_a_nullable_union_field_builds_its_variant_or_says_what_it_wanted(
+    api: Api, pkg: ModuleType, server: LoopbackServer
+) -> None:
+    server.reply(200, json={**ACCOUNT, "holder": {"type": "team", "size": "many"}})
+    server.reply(200, json={**ACCOUNT, "holder": "ann"})
+    server.reply(200, json={**ACCOUNT, "holder": None})
+    team = api.call("accounts.get", "acc_1").holder
+    assert type(team) is pkg.models.Team and team.size == "many"
+    assert found(pkg, team) == [("size", "int_parsing", "many")]
+    account = api.call("accounts.get", "acc_1")
+    assert account.holder == "ann"
+    assert [(m.where, m.value) for m in pkg.mismatches(account)] == [("holder", "ann")]
+    assert api.call("accounts.get", "acc_1").holder is None
 
 
 def test_a_body_of_another_shape_altogether_is_kept(
