@@ -157,8 +157,16 @@ def build(
 
 
 def _recorded(value: object, raw: object, found: tuple[Mismatch, ...]) -> object:
-    """A list or dict holding what did not match, as one that can tell (`mismatches`)."""
+    """A value holding what did not match, as one that can tell (`mismatches`): a list or dict
+    as its subclass; a model that validated as a union's variant though its tag did not match
+    gets the record a model built here has."""
     kept: _List | _Dict
+    if isinstance(value, pydantic.BaseModel):
+        if _record(value) is None:
+            private = dict(value.__pydantic_private__ or {})
+            private[_RECORD] = _Record(raw, found)
+            object.__setattr__(value, "__pydantic_private__", private)
+        return value
     if isinstance(value, list):
         kept = _List(typing.cast("list[object]", value))
     elif isinstance(value, dict):
@@ -201,11 +209,6 @@ class _Builder:
         found = tuple(_relative(m, len(path)) for m in self.found[start:])
         return _recorded(built, data, found) if found else built
 
-    def _part(self, type_: Any, data: object, path: Path, errors: Errors | None) -> Any:
-        """A part of a value that did not validate: validated only if no error was found in it."""
-        if errors is None:
-            return adapter(type_).validate_python(data)
-        return self.value(type_, data, path, errors)
 
     def _lenient(self, type_: Any, data: object, path: Path, errors: Errors) -> Any:
         """`data`, which did not validate as `type_`, built part by part where its shape fits;
@@ -230,16 +233,16 @@ class _Builder:
                 return self._model(origin, record, path, inner)
             if origin is dict:
                 item = args[1] if len(args) == 2 else Any
-                return {k: self._part(item, v, path + (k,), inner.get(k))
+                return {k: self.value(item, v, path + (k,), inner.get(k))
                         for k, v in record.items()}
         elif isinstance(data, list):
             items = typing.cast("list[object]", data)
             if origin is list:
                 item = args[0] if args else Any
-                return [self._part(item, v, path + (i,), inner.get(i))
+                return [self.value(item, v, path + (i,), inner.get(i))
                         for i, v in enumerate(items)]
             if origin is tuple and len(args) == len(items) and Ellipsis not in args:
-                return tuple(self._part(t, v, path + (i,), inner.get(i))
+                return tuple(self.value(t, v, path + (i,), inner.get(i))
                              for i, (t, v) in enumerate(zip(args, items, strict=True)))
         return _NO_FIT
 
@@ -269,7 +272,7 @@ class _Builder:
                 continue
             used.add(key)
             fields_set.add(name)
-            values[name] = self._part(type_, data[key], path + (key,), inner.get(key))
+            values[name] = self.value(type_, data[key], path + (key,), inner.get(key))
         found = tuple(_relative(m, len(path)) for m in self.found[start:])
         private: dict[str, object] = {  # a page's state, which `PageModel` declares
             n: a.get_default() for n, a in cls.__private_attributes__.items()

@@ -300,6 +300,13 @@ def test_an_unknown_tag_keeps_the_raw_object_and_says_so(
         "[1].type: 'robot' is not one of the known values: 'team', 'user'")
     assert pkg.raw_data(owners) == body
     assert found(pkg, owners[1]) == [("type", "union_tag_invalid", "robot")]
+    assert found(pkg, owners[3]) == [("type", "union_tag_invalid", "bot")]
+    assert pkg.raw_data(owners[3]) == bot
+
+    server.reply(200, json=bot)  # the same as the whole response
+    owner = api.call("owners.get", "o1")
+    assert type(owner) is pkg.models.User
+    assert found(pkg, owner) == [("type", "union_tag_invalid", "bot")]
 
 
 def test_a_known_tag_with_a_broken_variant_builds_that_variant(
