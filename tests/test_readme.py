@@ -23,7 +23,8 @@ def test_each_method_is_one_list_item_and_each_resource_its_own_section() -> Non
     readme = result.files["README.md"]
     methods = [e for e in result.surface.entries.values() if e.kind == "method"]
     resources = [e for e in result.surface.entries.values() if e.kind == "resource"]
-    items = [line for line in readme.splitlines() if line.startswith("- `")]
+    listed = readme.split("## Resources and methods", 1)[1]
+    items = [line for line in listed.splitlines() if line.startswith("- `")]
     assert len(items) == len(methods) > 10
     assert all(line.count("- `") <= 1 for line in readme.splitlines())
     for method in methods:  # `- `name(...)` -> `type`: summary`, the method's own line

@@ -16,6 +16,7 @@ from sdkforge.emit.model_views import model_modules
 from sdkforge.emit.proof import prove
 from sdkforge.emit.pyexpr import doc_lines, literal, tuple_expr
 from sdkforge.emit.resource_views import ResourceView, resource_views
+from sdkforge.emit.server_views import server_view
 from sdkforge.errors import TemplateProblem
 from sdkforge.model import ir
 from sdkforge.names.allocate import ClassName, Identifier, ModuleName
@@ -150,9 +151,7 @@ def _render(
               "auth_schemes": _auth_schemes(api.auth, names, pkg),
               "basic_auth": any(scheme.kind == "basic" for scheme in api.auth),
               "title_doc": doc_lines(api.title)[0] if doc_lines(api.title) else "API",
-              "base_url": literal(api.servers[0] if api.servers else ""),
-              "base_url_doc": ((doc_lines(api.servers[0]) or ["(none)"])[0] if api.servers
-                               else "(none)"),
+              "server": server_view(api, names, f"{pkg.upper()}_BASE_URL"),
               "version": literal(api.version),
               "resource_names": tuple_expr([literal(r.attribute) for r in resources]),
               "package_literal": literal(pkg),

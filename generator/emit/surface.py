@@ -154,6 +154,12 @@ def surface(
             entries[f"client:{arg}"] = Entry("client-arg", f"{names.client}({arg})", arg,
                                              f"#/components/securitySchemes/{scheme.name}",
                                              type=("str",), doc=digest(scheme.description))
+    for variable in api.servers[0].variables if names.server_options else ():
+        arg = names.server_options[variable.name]
+        entries[f"client:{arg}"] = Entry(
+            "client-arg", f"{names.client}({arg})", arg, "/servers/0/variables",
+            type=tuple(sorted(repr(v) for v in variable.enum)) or ("str",),
+            doc=digest(variable.description))
     for resource in names.resources:
         entries.update(_resource_entries(resource.attribute, resource.operations, names,
                                          signatures))

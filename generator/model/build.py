@@ -12,6 +12,7 @@ from sdkforge.model.operations import OperationBuilder
 from sdkforge.model.pagination import PageSettings, detect_all
 from sdkforge.model.schemas import SchemaBuilder, component_hint
 from sdkforge.model.security import auth_schemes, lift_shared_headers
+from sdkforge.model.servers import servers
 from sdkforge.read.resolve import Location, Resolved
 
 
@@ -58,26 +59,13 @@ def build(
         title=str(info.get("title") or "API"),
         version=str(info.get("version") or ""),
         description=str(info.get("description") or "").strip(),
-        servers=tuple(
-            _server_url(s) for s in data.get("servers") or []
-            if isinstance(s, dict) and isinstance(s.get("url"), str)
-        ),
+        servers=servers(data, resolved.root.name, diagnostics),
         operations=tuple(sorted(operations, key=lambda o: (o.path, o.method))),
         models=tuple(sorted(schemas.models.values(), key=lambda m: m.key)),
         enums=tuple(sorted(schemas.enums.values(), key=lambda e: e.key)),
         aliases=tuple(aliases),
         auth=auth,
     )
-
-
-def _server_url(server: dict[str, Any]) -> str:
-    """The server URL with each `{variable}` replaced by its default."""
-    url = str(server["url"])
-    variables = server.get("variables")
-    for name, spec in (variables.items() if isinstance(variables, dict) else ()):
-        if isinstance(spec, dict) and spec.get("default") is not None:
-            url = url.replace("{" + str(name) + "}", str(spec["default"]))
-    return url
 
 
 def _header_texts(data: dict[str, Any]) -> dict[str, str]:

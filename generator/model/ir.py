@@ -21,6 +21,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Literal, TypeAlias, assert_never
+from urllib.parse import urlsplit
 
 PrimitiveKind = Literal[
     "str", "int", "float", "bool", "datetime", "date", "time", "timedelta",
@@ -301,11 +302,43 @@ class Operation:
 
 
 @dataclass(frozen=True, slots=True)
+class ServerVariable:
+    """A `{name}` in a server URL: what the client takes as an option of that name."""
+
+    name: str  # as written in the URL template
+    default: str
+    enum: tuple[str, ...]  # the values allowed, () when any
+    description: str
+
+
+@dataclass(frozen=True, slots=True)
+class Server:
+    """One entry of `servers`, its `{variables}` left in `url`."""
+
+    url: str
+    description: str
+    variables: tuple[ServerVariable, ...]
+
+    @property
+    def absolute(self) -> bool:
+        """Whether the URL, its variables at their defaults, names a scheme and a host."""
+        parts = urlsplit(self.default_url())
+        return bool(parts.scheme and parts.netloc) and "{" not in self.default_url()
+
+    def default_url(self) -> str:
+        """The URL with every variable at its default."""
+        url = self.url
+        for variable in self.variables:
+            url = url.replace("{" + variable.name + "}", variable.default)
+        return url
+
+
+@dataclass(frozen=True, slots=True)
 class Api:
     title: str
     version: str
     description: str
-    servers: tuple[str, ...]
+    servers: tuple[Server, ...]
     operations: tuple[Operation, ...]  # sorted by (path, method)
     models: tuple[Model, ...]  # sorted by key
     enums: tuple[Enum, ...]  # sorted by key

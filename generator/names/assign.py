@@ -18,7 +18,7 @@ from sdkforge.model import ir
 from sdkforge.names import naming
 from sdkforge.names.allocate import ClassName, Identifier, ModuleName, Namespace
 from sdkforge.names.classes import class_names
-from sdkforge.names.client import credentials
+from sdkforge.names.client import client_arguments
 from sdkforge.names.modules import assign_modules
 
 OperationKey = tuple[str, str]  # (path, method): an operation's identity
@@ -62,6 +62,7 @@ class Names:
     methods: Mapping[OperationKey, Identifier]
     arguments: Mapping[OperationKey, Mapping[ArgumentKey, Identifier]]
     credentials: Mapping[str, tuple[Identifier, ...]]  # auth scheme name -> client arguments
+    server_options: Mapping[str, Identifier]  # the default server's variables -> client arguments
     exported: Mapping[str, ClassName]  # every name the models package exports: types and aliases
 
     def method(self, op: ir.Operation) -> Identifier:
@@ -98,11 +99,13 @@ def assign(api: ir.Api, package: str | None = None, client: str | None = None) -
     wanted_client = client or (package if package else naming.title_client(api.title))
     client_name = ClassName(naming.client_name(wanted_client or package_name,
                                                [r.class_name for r in resources]))
+    default = api.servers[0] if api.servers and api.servers[0].absolute else None
+    credentials, server_options = client_arguments(api.auth, default.variables if default else ())
     return Names(
         package=package_name, client=client_name, types=types, aliases=aliases,
         modules=assign_modules(api.models, {**types, **aliases}), fields=fields,
         resources=resources, methods=methods, arguments=arguments,
-        credentials=credentials(api.auth), exported={**types, **aliases},
+        credentials=credentials, server_options=server_options, exported={**types, **aliases},
     )
 
 

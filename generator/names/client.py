@@ -1,8 +1,10 @@
-"""The client's constructor arguments for credentials and lifted header settings.
+"""The client's constructor arguments for credentials, lifted header settings and the
+default server's variables.
 
 Schemes ask for the anchors' names (`api_key` for a bearer token, `access_token` for OAuth2,
 `username`/`password`, a header's own name without `X-`); schemes that ask for the same
-names are all named after their scheme keys instead; header settings come after them.
+names are all named after their scheme keys instead; header settings come after them, then
+server variables (`{region}` -> `region`, or `server_region` when that is taken).
 """
 
 from __future__ import annotations
@@ -43,8 +45,11 @@ def _scheme_base(key: str) -> str:
     return naming.snake("_".join(parts))
 
 
-def credentials(schemes: Sequence[ir.AuthScheme]) -> dict[str, tuple[Identifier, ...]]:
-    """Scheme name -> the client arguments that carry its credentials."""
+def client_arguments(
+    schemes: Sequence[ir.AuthScheme], variables: Sequence[ir.ServerVariable]
+) -> tuple[dict[str, tuple[Identifier, ...]], dict[str, Identifier]]:
+    """(scheme name -> the client arguments that carry its credentials, server variable ->
+    the client argument that sets it)."""
     declared = [s for s in schemes if not s.name.startswith("header:")]
     lifted = [s for s in schemes if s.name.startswith("header:")]
     counts: dict[str, int] = {}
@@ -65,4 +70,10 @@ def credentials(schemes: Sequence[ir.AuthScheme]) -> dict[str, tuple[Identifier,
         if scheme.argument is None and (arg in scope or not arg.isidentifier()):
             arg = naming.snake(f"header {scheme.wire_name}")
         result[scheme.name] = (Identifier(scope.claim(arg)),)
-    return result
+    options: dict[str, Identifier] = {}
+    for variable in variables:
+        arg = naming.snake(variable.name)
+        if arg in scope or not arg.isidentifier():
+            arg = naming.snake(f"server {variable.name}")
+        options[variable.name] = Identifier(scope.claim(arg))
+    return result, options

@@ -56,6 +56,12 @@ def _lines(api: ir.Api, names: Names) -> Iterator[str]:
     for scheme in api.auth:
         args = ", ".join(names.credentials[scheme.name])
         yield f"auth {scheme.name} {scheme.kind} {scheme.wire_name} -> {args}"
+    for server in api.servers:
+        options = ", ".join(f"{v.name}={v.default!r}" + (f" in {list(v.enum)}" if v.enum else "")
+                            + f" -> {names.server_options[v.name]}"
+                            for v in server.variables if v.name in names.server_options)
+        yield f"server {server.url}" + ("" if server.absolute else " (relative)") + (
+            f": {options}" if options else "")
     for model in api.models:
         base = f" extends {exported[model.base]}" if model.base else ""
         yield (f"model {model.key} -> {exported[model.key]} "

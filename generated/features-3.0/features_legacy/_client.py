@@ -5,7 +5,7 @@ import os
 from collections.abc import Mapping
 from functools import cached_property
 from types import TracebackType
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Literal
 
 import httpx
 
@@ -28,12 +28,19 @@ if TYPE_CHECKING:
 
 __all__ = ["FeaturesLegacy", "AsyncFeaturesLegacy"]
 
-DEFAULT_BASE_URL = "https://demo.files.example/api/v1"
+DEFAULT_BASE_URL = "https://{tenant}.files.example/api/{version}"
 BASE_URL_ENV = "FEATURES_LEGACY_BASE_URL"
 
 
-def _base_url(base_url: str | httpx.URL | None) -> str | httpx.URL:
-    return base_url or os.environ.get(BASE_URL_ENV) or DEFAULT_BASE_URL
+def _base_url(base_url: str | httpx.URL | None, variables: Mapping[str, str]) -> str | httpx.URL:
+    """The base URL given, else $BASE_URL_ENV, else the default with its variables filled."""
+    chosen = base_url or os.environ.get(BASE_URL_ENV)
+    if chosen:
+        return chosen
+    url = DEFAULT_BASE_URL
+    for name, value in variables.items():
+        url = url.replace("{" + name + "}", value)
+    return url
 
 
 def _env(value: str | None, name: str) -> str | None:
@@ -49,6 +56,8 @@ class FeaturesLegacy(SyncAPIClient):
 
     Args:
         base_url: where the API lives; defaults to $FEATURES_LEGACY_BASE_URL, then https://demo.files.example/api/v1.
+        tenant: fills {tenant} in the default base URL, default 'demo'.
+        version: fills {version} in the default base URL (one of v1), default 'v1'.
         timeout: seconds (or an `httpx.Timeout`) for each request; per-call `timeout` overrides it.
         max_retries: how often a failed request (connection error, timeout, 408, 409, 429, 5xx)
             is retried, with exponential backoff and jitter; per-call `max_retries` overrides it.
@@ -87,9 +96,11 @@ class FeaturesLegacy(SyncAPIClient):
         api_key: str | None = None,
         username: str | None = None,
         password: str | None = None,
+        tenant: str = "demo",
+        version: Literal["v1"] = "v1",
     ) -> None:
         super().__init__(
-            base_url=_base_url(base_url),
+            base_url=_base_url(base_url, {"tenant": tenant, "version": version}),
             timeout=timeout,
             max_retries=max_retries,
             default_headers=default_headers,
@@ -173,9 +184,11 @@ class AsyncFeaturesLegacy(AsyncAPIClient):
         api_key: str | None = None,
         username: str | None = None,
         password: str | None = None,
+        tenant: str = "demo",
+        version: Literal["v1"] = "v1",
     ) -> None:
         super().__init__(
-            base_url=_base_url(base_url),
+            base_url=_base_url(base_url, {"tenant": tenant, "version": version}),
             timeout=timeout,
             max_retries=max_retries,
             default_headers=default_headers,

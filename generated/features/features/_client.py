@@ -5,7 +5,7 @@ import os
 from collections.abc import Mapping
 from functools import cached_property
 from types import TracebackType
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Literal
 
 import httpx
 
@@ -30,12 +30,19 @@ if TYPE_CHECKING:
 
 __all__ = ["Features", "AsyncFeatures"]
 
-DEFAULT_BASE_URL = "https://eu.features.example/v2"
+DEFAULT_BASE_URL = "https://{region}.features.example/{version}"
 BASE_URL_ENV = "FEATURES_BASE_URL"
 
 
-def _base_url(base_url: str | httpx.URL | None) -> str | httpx.URL:
-    return base_url or os.environ.get(BASE_URL_ENV) or DEFAULT_BASE_URL
+def _base_url(base_url: str | httpx.URL | None, variables: Mapping[str, str]) -> str | httpx.URL:
+    """The base URL given, else $BASE_URL_ENV, else the default with its variables filled."""
+    chosen = base_url or os.environ.get(BASE_URL_ENV)
+    if chosen:
+        return chosen
+    url = DEFAULT_BASE_URL
+    for name, value in variables.items():
+        url = url.replace("{" + name + "}", value)
+    return url
 
 
 def _env(value: str | None, name: str) -> str | None:
@@ -51,6 +58,8 @@ class Features(SyncAPIClient):
 
     Args:
         base_url: where the API lives; defaults to $FEATURES_BASE_URL, then https://eu.features.example/v2.
+        region: fills {region} in the default base URL (one of eu, us), default 'eu': Where the shop's data lives.
+        version: fills {version} in the default base URL, default 'v2'.
         timeout: seconds (or an `httpx.Timeout`) for each request; per-call `timeout` overrides it.
         max_retries: how often a failed request (connection error, timeout, 408, 409, 429, 5xx)
             is retried, with exponential backoff and jitter; per-call `max_retries` overrides it.
@@ -95,9 +104,11 @@ class Features(SyncAPIClient):
         partner_key: str | None = None,
         token: str | None = None,
         session_id: str | None = None,
+        region: Literal["eu", "us"] = "eu",
+        version: str = "v2",
     ) -> None:
         super().__init__(
-            base_url=_base_url(base_url),
+            base_url=_base_url(base_url, {"region": region, "version": version}),
             timeout=timeout,
             max_retries=max_retries,
             default_headers=default_headers,
@@ -202,9 +213,11 @@ class AsyncFeatures(AsyncAPIClient):
         partner_key: str | None = None,
         token: str | None = None,
         session_id: str | None = None,
+        region: Literal["eu", "us"] = "eu",
+        version: str = "v2",
     ) -> None:
         super().__init__(
-            base_url=_base_url(base_url),
+            base_url=_base_url(base_url, {"region": region, "version": version}),
             timeout=timeout,
             max_retries=max_retries,
             default_headers=default_headers,
