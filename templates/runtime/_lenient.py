@@ -209,7 +209,6 @@ class _Builder:
         found = tuple(_relative(m, len(path)) for m in self.found[start:])
         return _recorded(built, data, found) if found else built
 
-
     def _lenient(self, type_: Any, data: object, path: Path, errors: Errors) -> Any:
         """`data`, which did not validate as `type_`, built part by part where its shape fits;
         as sent where it does not."""
@@ -233,17 +232,19 @@ class _Builder:
                 return self._model(origin, record, path, inner)
             if origin is dict:
                 item = args[1] if len(args) == 2 else Any
-                return {k: self.value(item, v, path + (k,), inner.get(k))
-                        for k, v in record.items()}
+                return {
+                    k: self.value(item, v, path + (k,), inner.get(k)) for k, v in record.items()
+                }
         elif isinstance(data, list):
             items = typing.cast("list[object]", data)
             if origin is list:
                 item = args[0] if args else Any
-                return [self.value(item, v, path + (i,), inner.get(i))
-                        for i, v in enumerate(items)]
+                return [self.value(item, v, path + (i,), inner.get(i)) for i, v in enumerate(items)]
             if origin is tuple and len(args) == len(items) and Ellipsis not in args:
-                return tuple(self.value(t, v, path + (i,), inner.get(i))
-                             for i, (t, v) in enumerate(zip(args, items, strict=True)))
+                return tuple(
+                    self.value(t, v, path + (i,), inner.get(i))
+                    for i, (t, v) in enumerate(zip(args, items, strict=True))
+                )
         return _NO_FIT
 
     def _errors(self, errors: Errors, path: Path) -> None:
@@ -255,8 +256,13 @@ class _Builder:
                 seen.add(where)
                 self.found.append(Mismatch(where, error["type"], error["msg"], error["input"]))
 
-    def _model(self, cls: type[pydantic.BaseModel], data: Mapping[str, object], path: Path,
-               inner: dict[str | int, Errors]) -> Any:
+    def _model(
+        self,
+        cls: type[pydantic.BaseModel],
+        data: Mapping[str, object],
+        path: Path,
+        inner: dict[str | int, Errors],
+    ) -> Any:
         start = len(self.found)
         values: dict[str, object] = {}
         fields_set: set[str] = set()
@@ -267,8 +273,9 @@ class _Builder:
                     self.found.append(Mismatch(path + (key,), "missing", "Field required", None))
                     values[name] = None
                 else:
-                    values[name] = field.get_default(call_default_factory=True,
-                                                     validated_data=values)
+                    values[name] = field.get_default(
+                        call_default_factory=True, validated_data=values
+                    )
                 continue
             used.add(key)
             fields_set.add(name)
@@ -281,17 +288,29 @@ class _Builder:
         model = cls.__new__(cls)
         object.__setattr__(model, "__dict__", values)
         object.__setattr__(model, "__pydantic_fields_set__", fields_set)
-        object.__setattr__(model, "__pydantic_extra__",
-                           {k: v for k, v in data.items() if k not in used})
+        object.__setattr__(
+            model, "__pydantic_extra__", {k: v for k, v in data.items() if k not in used}
+        )
         object.__setattr__(model, "__pydantic_private__", private)
         return model
 
-    def _union(self, variants: tuple[Any, ...], metadata: tuple[Any, ...], data: object,
-               path: Path, errors: Errors) -> Any:
+    def _union(
+        self,
+        variants: tuple[Any, ...],
+        metadata: tuple[Any, ...],
+        data: object,
+        path: Path,
+        errors: Errors,
+    ) -> Any:
         tagged = {_tag(v): v for v in variants}
-        tags = next((TAGS.get(m.discriminator) for m in metadata
-                     if isinstance(m, pydantic.Discriminator) and callable(m.discriminator)),
-                    None)
+        tags = next(
+            (
+                TAGS.get(m.discriminator)
+                for m in metadata
+                if isinstance(m, pydantic.Discriminator) and callable(m.discriminator)
+            ),
+            None,
+        )
         if tags is not None and isinstance(data, Mapping):
             prop, by_tag = tags
             record = typing.cast("Mapping[str, object]", data)
@@ -308,8 +327,7 @@ class _Builder:
             return record
         return self._closest(variants, data, path, errors)
 
-    def _closest(self, variants: tuple[Any, ...], data: object, path: Path,
-                 errors: Errors) -> Any:
+    def _closest(self, variants: tuple[Any, ...], data: object, path: Path, errors: Errors) -> Any:
         """The variant of a union without tags that the data fits best: the one built with the
         fewest mismatches, among those of its kind (a model for an object, a list for an array),
         and of those the model that names the most of the object's keys."""
@@ -329,8 +347,9 @@ class _Builder:
         if all(not error["loc"] for error in errors):  # `X | None`: pydantic says what X wants
             self._errors(errors, path)
         else:
-            self.found.append(Mismatch(path, "no_variant", "matches none of the union's variants",
-                                       data))
+            self.found.append(
+                Mismatch(path, "no_variant", "matches none of the union's variants", data)
+            )
         return data
 
 
@@ -397,11 +416,17 @@ def _relative(found: Mismatch, depth: int) -> Mismatch:
     return Mismatch(found.path[depth:], found.kind, found.message, found.value)
 
 
-def _bad_tag(path: Path, prop: str, raw: object, present: bool,
-             by_tag: Mapping[str, str]) -> Mismatch:
+def _bad_tag(
+    path: Path, prop: str, raw: object, present: bool, by_tag: Mapping[str, str]
+) -> Mismatch:
     known = ", ".join(repr(t) for t in sorted(by_tag))
     if not present:
-        return Mismatch(path + (prop,), "union_tag_not_found",
-                        f"no {prop!r} to tell the variant by (one of {known})", None)
-    return Mismatch(path + (prop,), "union_tag_invalid",
-                    f"{raw!r} is not one of the known values: {known}", raw)
+        return Mismatch(
+            path + (prop,),
+            "union_tag_not_found",
+            f"no {prop!r} to tell the variant by (one of {known})",
+            None,
+        )
+    return Mismatch(
+        path + (prop,), "union_tag_invalid", f"{raw!r} is not one of the known values: {known}", raw
+    )

@@ -108,8 +108,12 @@ def _mismatched(
             body=data,
             mismatches=found,
         )
-    log.info("%s %s: the response does not match the spec, kept as sent where it differs: %s",
-             request.method, request.url.path, what)
+    log.info(
+        "%s %s: the response does not match the spec, kept as sent where it differs: %s",
+        request.method,
+        request.url.path,
+        what,
+    )
     return value
 
 
