@@ -22,7 +22,7 @@ import httpx
 from ._runtime._constants import REQUEST_ID_HEADER
 
 if TYPE_CHECKING:
-    from ._runtime._lenient import Mismatch
+    from ._runtime._mismatches import Mismatch
 
 __all__ = [
     "APIError",

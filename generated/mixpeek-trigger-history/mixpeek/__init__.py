@@ -6,7 +6,7 @@ from typing import TYPE_CHECKING, Any
 from . import models
 from ._client import AsyncMixpeek, Mixpeek
 from ._runtime._constants import DEFAULT_MAX_RETRIES, DEFAULT_TIMEOUT
-from ._runtime._lenient import Mismatch, mismatches, raw_data
+from ._runtime._mismatches import Mismatch, mismatches, raw_data
 from ._runtime._response import APIResponse, AsyncStreamedResponse, StreamedResponse
 from ._runtime._types import NOT_GIVEN, NotGiven
 from ._version import __version__

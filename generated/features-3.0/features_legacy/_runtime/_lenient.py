@@ -2,14 +2,10 @@
 """A response body that does not match its schema, built into the method's type anyway.
 
 `parse` validates a body in one pass; only when that fails does `build` walk the data along the
-type: every part that validates becomes what it would have been (models, dates, enums), every
-part that does not keeps its raw value in its place, and each such place is recorded as a
-`Mismatch`. Nothing of the body is lost.
-
-What did not match is kept on the models built here (in `__pydantic_private__`, which valid
-models leave empty), never on valid ones: a model that matched costs nothing more. `mismatches`
-and `raw_data` read it back; they are functions, not methods, so no field of any API can
-collide with them, and they also answer for a list or dict the method returns.
+type, guided by pydantic's errors: every part that validates becomes what it would have been
+(models, dates, enums), every part that does not keeps its raw value in its place, and each
+such place is recorded as a `Mismatch` (see `_mismatches`) on what holds it. Nothing of the
+body is lost.
 """
 
 from __future__ import annotations
@@ -19,20 +15,19 @@ import json
 import types
 import typing
 from collections.abc import Mapping
-from dataclasses import dataclass
 from typing import Any, Union, get_args, get_origin
 
 import pydantic
+
+from ._mismatches import Mismatch, Path, recorded, relative
 
 if typing.TYPE_CHECKING:
     from pydantic.fields import FieldInfo
     from pydantic_core import ErrorDetails
 
-__all__ = ["Mismatch", "mismatches", "raw_data"]
+__all__ = ["STRICT_ENUMS", "TAGS", "adapter", "build"]
 
-Path = tuple[str | int, ...]
 Errors = list["ErrorDetails"]
-_RECORD = "__sdk_mismatches__"  # the key in a built model's `__pydantic_private__`
 
 # Set while a response is validated: an enum value the spec does not list then fails (`LENIENT`
 # in `_models` reads it only for such a value, so valid values cost nothing more), to be
@@ -44,83 +39,6 @@ STRICT_ENUMS: contextvars.ContextVar[bool] = contextvars.ContextVar(
 # Each discriminator's property and tags (`_models.discriminate` fills it), to choose a variant
 # by when the data does not validate; kept here rather than on the function, a plain closure.
 TAGS: dict[object, tuple[str, Mapping[str, str]]] = {}
-
-
-@dataclass(frozen=True, slots=True)
-class Mismatch:
-    """A part of a response that did not match the spec; its raw value is kept in its place.
-
-    `path` holds wire names and list indices from the object you asked about, `kind` the
-    pydantic error type (`missing`, `int_parsing`, `literal_error`, `union_tag_invalid`, ...).
-    """
-
-    path: Path
-    kind: str
-    message: str
-    value: object
-
-    @property
-    def where(self) -> str:
-        """The path as text: `items[3].owner.name`; `(root)` for the value itself."""
-        text = "".join(f"[{p}]" if isinstance(p, int) else f".{p}" for p in self.path)
-        return text.lstrip(".") or "(root)"
-
-    def __str__(self) -> str:
-        return f"{self.where}: {self.message}"
-
-
-@dataclass(frozen=True, slots=True)
-class _Record:
-    raw: object
-    found: tuple[Mismatch, ...]
-
-
-class _List(list[Any]):
-    """The list a method returns when some of its items did not match: a list like any other."""
-
-    __slots__ = (_RECORD,)
-
-
-class _Dict(dict[str, Any]):
-    """The dict a method returns when some of its values did not match."""
-
-    __slots__ = (_RECORD,)
-
-
-def _record(value: object) -> _Record | None:
-    if isinstance(value, pydantic.BaseModel):
-        private = value.__pydantic_private__
-        found = private.get(_RECORD) if private else None
-    else:
-        found = getattr(value, _RECORD, None) if isinstance(value, (_List, _Dict)) else None
-    return found if isinstance(found, _Record) else None
-
-
-def mismatches(value: object) -> tuple[Mismatch, ...]:
-    """What in a response did not match the spec, each with its path from `value`: empty when
-    all of it matched. `value` is what a method returned, or any model or list inside it."""
-    record = _record(value)
-    if record is not None:
-        return record.found
-    found: list[Mismatch] = []
-    if isinstance(value, list):
-        for index, item in enumerate(typing.cast("list[object]", value)):
-            found += [_under((index,), m) for m in mismatches(item)]
-    elif isinstance(value, dict):
-        for key, item in typing.cast("dict[str, object]", value).items():
-            found += [_under((key,), m) for m in mismatches(item)]
-    return tuple(found)
-
-
-def raw_data(value: object) -> object | None:
-    """The JSON a model (or a returned list or dict) was built from when it did not match the
-    spec; None when it matched, since `to_dict()` then gives the same data back."""
-    record = _record(value)
-    return None if record is None else record.raw
-
-
-def _under(prefix: Path, found: Mismatch) -> Mismatch:
-    return Mismatch(prefix + found.path, found.kind, found.message, found.value)
 
 
 # ------------------------------------------------------------------ validation
@@ -156,27 +74,6 @@ def build(
     return value, tuple(builder.found)
 
 
-def _recorded(value: object, raw: object, found: tuple[Mismatch, ...]) -> object:
-    """A value holding what did not match, as one that can tell (`mismatches`): a list or dict
-    as its subclass; a model that validated as a union's variant though its tag did not match
-    gets the record a model built here has."""
-    kept: _List | _Dict
-    if isinstance(value, pydantic.BaseModel):
-        if _record(value) is None:
-            private = dict(value.__pydantic_private__ or {})
-            private[_RECORD] = _Record(raw, found)
-            object.__setattr__(value, "__pydantic_private__", private)
-        return value
-    if isinstance(value, list):
-        kept = _List(typing.cast("list[object]", value))
-    elif isinstance(value, dict):
-        kept = _Dict(typing.cast("dict[str, object]", value))
-    else:
-        return value
-    setattr(kept, _RECORD, _Record(raw, found))
-    return kept
-
-
 _NO_FIT = object()  # what `_Builder._container` gives for data not of the type's shape
 
 
@@ -206,8 +103,8 @@ class _Builder:
                 errors = exc.errors(include_url=False)
         start = len(self.found)
         built = self._lenient(type_, data, path, errors)
-        found = tuple(_relative(m, len(path)) for m in self.found[start:])
-        return _recorded(built, data, found) if found else built
+        found = tuple(relative(m, len(path)) for m in self.found[start:])
+        return recorded(built, data, found) if found else built
 
     def _lenient(self, type_: Any, data: object, path: Path, errors: Errors) -> Any:
         """`data`, which did not validate as `type_`, built part by part where its shape fits;
@@ -280,11 +177,10 @@ class _Builder:
             used.add(key)
             fields_set.add(name)
             values[name] = self.value(type_, data[key], path + (key,), inner.get(key))
-        found = tuple(_relative(m, len(path)) for m in self.found[start:])
+        found = tuple(relative(m, len(path)) for m in self.found[start:])
         private: dict[str, object] = {  # a page's state, which `PageModel` declares
             n: a.get_default() for n, a in cls.__private_attributes__.items()
         }
-        private[_RECORD] = _Record(data, found)
         model = cls.__new__(cls)
         object.__setattr__(model, "__dict__", values)
         object.__setattr__(model, "__pydantic_fields_set__", fields_set)
@@ -292,7 +188,7 @@ class _Builder:
             model, "__pydantic_extra__", {k: v for k, v in data.items() if k not in used}
         )
         object.__setattr__(model, "__pydantic_private__", private)
-        return model
+        return recorded(model, data, found)
 
     def _union(
         self,
@@ -410,10 +306,6 @@ def _known(type_: Any, data: object) -> int:
 def _wire_name(name: str, field: FieldInfo) -> str:
     alias = field.validation_alias if isinstance(field.validation_alias, str) else field.alias
     return alias if isinstance(alias, str) else name
-
-
-def _relative(found: Mismatch, depth: int) -> Mismatch:
-    return Mismatch(found.path[depth:], found.kind, found.message, found.value)
 
 
 def _bad_tag(

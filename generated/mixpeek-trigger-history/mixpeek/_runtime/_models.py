@@ -10,7 +10,8 @@ from typing import Any, cast
 import pydantic
 from pydantic_core import PydanticCustomError
 
-from ._lenient import STRICT_ENUMS, TAGS, mismatches
+from ._lenient import STRICT_ENUMS, TAGS
+from ._mismatches import mismatches
 
 
 class BaseModel(pydantic.BaseModel):
