@@ -17,13 +17,22 @@
     "X-Request-Id" = false           # never lift it: it stays a method parameter
 
     [tool.sdkforge.pagination.list_things]   # by operationId or method name
-    style = "cursor"                 # offset | page | cursor
-    param = "cursor"                 # the request parameter carrying it
-    items = "results"                # the response field with the items
-    cursor = "pagination.next_cursor"
-    total = "total"
+    style = "cursor"                 # offset | page | cursor | link | url
+    param = "cursor"                 # the request parameter carrying it (offset, page, cursor)
+    items = "results"                # the response field with the items (default: detected,
+                                     # or the response itself when it is a list)
+    cursor = "pagination.next_cursor"  # cursor: where the next cursor is, or else
+    item-cursor = "id"               # cursor: the last item's field that is the next cursor
+    next = "links.next"              # url: the next page's URL (others: null on the last page)
+    total = "meta.total"             # the count of items     | what says the last page has
+    pages = "meta.total_pages"       # the count of pages     | come: any of these four
+    has-more = "has_more"            # false on the last page |
+    size = "per_page"                # the page-size parameter (with `total`, page style)
+    first = 0                        # the first page's number (page style; default 1)
 
-A pagination entry set to `false` turns detection off for that operation.
+A pagination entry set to `false` turns detection off for that operation. Paths are dotted
+field names (wire or Python) from the top of the response. `link` follows the response's
+`Link: <...>; rel="next"` header; `url` the URL at `next`.
 Unknown keys are errors that name the key.
 """
 
@@ -41,16 +50,26 @@ _TOP = {
     "spec", "output", "package-name", "client-name", "strict", "headers", "pagination",
     "templates", "meta", "package-version", "changelog", "cache-dir",
 }
-_PAGE_KEYS = {"style", "param", "items", "cursor", "total"}
+_PAGE_STYLES = ("offset", "page", "cursor", "link", "url")
+_PAGE_PATHS = ("cursor", "next", "total", "pages", "has-more")
+_PAGE_KEYS = {"style", "param", "items", "item-cursor", "size", "first", *_PAGE_PATHS}
 
 
 @dataclass(frozen=True, slots=True)
 class PageOverride:
-    style: Literal["offset", "page", "cursor"]
-    param: str
-    items: str
+    """One `[tool.sdkforge.pagination]` entry: field paths are dotted names split on the dots."""
+
+    style: Literal["offset", "page", "cursor", "link", "url"]
+    param: str = ""
+    items: str = ""  # "" to detect it (or the response is the list)
     cursor: tuple[str, ...] = ()
-    total: str | None = None
+    total: tuple[str, ...] = ()
+    item_cursor: str = ""
+    next: tuple[str, ...] = ()
+    pages: tuple[str, ...] = ()
+    has_more: tuple[str, ...] = ()
+    size: str = ""
+    first: int = 1
 
 
 @dataclass(frozen=True, slots=True)
@@ -169,23 +188,33 @@ def _pagination(table: Any, where: str) -> dict[str, PageOverride | None]:
             continue
         if not isinstance(entry, dict):
             raise ConfigError(f"{here} must be a table or false")
-        unknown = sorted(set(entry) - _PAGE_KEYS)
-        if unknown:
-            known = ", ".join(sorted(_PAGE_KEYS))
-            raise ConfigError(f"{here}: unknown key {unknown[0]!r} (known: {known})")
-        style = entry.get("style")
-        if style not in ("offset", "page", "cursor"):
-            raise ConfigError(f"{here}: 'style' must be offset, page or cursor")
-        for key in ("param", "items"):
-            if not isinstance(entry.get(key), str):
-                raise ConfigError(f"{here}: {key!r} is required (a string)")
-        cursor = entry.get("cursor", "")
-        if style == "cursor" and not (isinstance(cursor, str) and cursor):
-            raise ConfigError(f"{here}: a cursor style needs 'cursor', "
-                              "the dotted path to the next cursor")
-        total = entry.get("total")
-        result[operation] = PageOverride(
-            style, entry["param"], entry["items"], tuple(cursor.split(".")) if cursor else (),
-            total if isinstance(total, str) else None,
-        )
+        result[operation] = _page_entry(entry, here)
     return result
+
+
+def _page_entry(entry: Mapping[str, Any], here: str) -> PageOverride:
+    unknown = sorted(set(entry) - _PAGE_KEYS)
+    if unknown:
+        known = ", ".join(sorted(_PAGE_KEYS))
+        raise ConfigError(f"{here}: unknown key {unknown[0]!r} (known: {known})")
+    style = entry.get("style")
+    if style not in _PAGE_STYLES:
+        raise ConfigError(f"{here}: 'style' must be offset, page, cursor, link or url")
+    words = {key: _str(entry, key, here) if key in entry else ""
+             for key in ("param", "items", "item-cursor", "size", *_PAGE_PATHS)}
+    if style in ("offset", "page", "cursor") and not words["param"]:
+        raise ConfigError(f"{here}: {'param'!r} is required (a string) for the {style} style")
+    if style == "cursor" and bool(words["cursor"]) == bool(words["item-cursor"]):
+        raise ConfigError(f"{here}: a cursor style needs 'cursor', the dotted path to the next "
+                          "cursor, or 'item-cursor', the last item's field that is the cursor")
+    if style == "url" and not words["next"]:
+        raise ConfigError(f"{here}: a url style needs 'next', the dotted path to the next URL")
+    first = entry.get("first", 1)
+    if isinstance(first, bool) or not isinstance(first, int) or first < 0:
+        raise ConfigError(f"{here}: 'first' must be a page number (0 or more)")
+    paths = {key: tuple(words[key].split(".")) if words[key] else () for key in _PAGE_PATHS}
+    return PageOverride(
+        style, words["param"], words["items"], paths["cursor"], paths["total"],
+        words["item-cursor"], paths["next"], paths["pages"], paths["has-more"], words["size"],
+        first,
+    )

@@ -93,13 +93,96 @@ def test_pagination_can_be_turned_off(tmp_path: Path) -> None:
     assert "PageSpec" not in files["configured/resources/things.py"]
 
 
+ITEM_CURSOR_SPEC = """
+openapi: 3.1.0
+info: {title: Configured, version: '1'}
+paths:
+  /charges:
+    get:
+      operationId: list_charges
+      parameters:
+        - {name: from_id, in: query, schema: {type: string}}
+        - {name: count, in: query, schema: {type: integer}}
+      responses:
+        '200':
+          description: ok
+          content:
+            application/json:
+              schema:
+                type: object
+                properties:
+                  rows: {type: array, items: {$ref: '#/components/schemas/Charge'}}
+                  meta: {type: object, properties: {more: {type: boolean}}}
+components:
+  schemas:
+    Charge:
+      type: object
+      properties: {id: {type: string}, amount: {type: integer}}
+"""
+
+
+def test_a_configured_item_cursor_and_end_field_reach_the_page_spec(tmp_path: Path) -> None:
+    """Nothing here is detected (`from_id`, `rows`, `meta.more` are no conventional names):
+    the entry alone makes the method page by the last item's id, until `meta.more` is false."""
+    (tmp_path / "spec.yaml").write_text(ITEM_CURSOR_SPEC)
+    plain = generate(GenerateOptions(tmp_path / "spec.yaml")).files
+    assert "PageSpec" not in plain["configured/resources/charges.py"]
+    config = tmp_path / "pyproject.toml"
+    config.write_text('[tool.sdkforge.pagination.list_charges]\nstyle = "cursor"\n'
+                      'param = "from_id"\nitems = "rows"\nitem-cursor = "id"\n'
+                      'has-more = "meta.more"\nsize = "count"\n')
+    files = generate(GenerateOptions(tmp_path / "spec.yaml", config=load_config(config))).files
+    flat = "".join(files["configured/resources/charges.py"].split())
+    assert ('PageSpec("cursor","query","from_id","rows",has_more=("meta","more"),'
+            'item_cursor="id",size="count",)') in flat
+    row = ("| `client.charges.list` | cursor: `from_id` = the last item's `id` "
+           "| `meta.more` is false or an empty page |")
+    assert row in files["README.md"]
+
+
+@pytest.mark.parametrize(("entry", "message"), [
+    ('style = "page"\nparam = "count"\nitems = "rows"\npages = "meta.pages"\n',
+     "the configured pages path 'meta.pages' is not in the response"),
+    ('style = "cursor"\nparam = "from_id"\nitems = "rows"\nitem-cursor = "uuid"\n',
+     "the configured item-cursor 'uuid' is not a field of the items"),
+    ('style = "page"\nparam = "page"\nitems = "rows"\n',
+     "names a parameter ('page') the operation does not have"),
+    ('style = "url"\nitems = "meta"\nnext = "meta.more"\n',
+     "names an items field ('meta') the response does not have as a list"),
+])
+def test_a_configured_field_the_operation_lacks_is_a_located_warning(
+    tmp_path: Path, entry: str, message: str
+) -> None:
+    (tmp_path / "spec.yaml").write_text(ITEM_CURSOR_SPEC)
+    config = tmp_path / "pyproject.toml"
+    config.write_text(f"[tool.sdkforge.pagination.list_charges]\n{entry}")
+    result = generate(GenerateOptions(tmp_path / "spec.yaml", config=load_config(config)))
+    assert "PageSpec" not in result.files["configured/resources/charges.py"]
+    (found,) = [d for d in result.diagnostics if message in d.message]
+    assert found.level == "warning" and found.pointer == "/paths/~1charges/get"
+    assert found.message.startswith("list_charges: ") and found.line is not None
+
+
 @pytest.mark.parametrize(("toml", "needle"), [
     ('[tool.sdkforge]\nstrikt = true\n', "unknown key 'strikt'"),
     ('[tool.sdkforge.headers]\n"X-A" = 3\n', "'X-A' must be a Python argument name or false"),
     ('[tool.sdkforge.pagination.x]\nstyle = "cursor"\nparam = "c"\nitems = "i"\n',
      "needs 'cursor'"),
     ('[tool.sdkforge.pagination.x]\nstyle = "offset"\nparam = "o"\nitems = "i"\nsize = 3\n',
-     "unknown key 'size'"),
+     "pagination.x: 'size' must be a non-empty string"),
+    ('[tool.sdkforge.pagination.x]\nstyle = "offset"\nparam = "o"\nlimit = "l"\n',
+     "pagination.x: unknown key 'limit'"),
+    ('[tool.sdkforge.pagination.x]\nstyle = "pages"\n',
+     "pagination.x: 'style' must be offset, page, cursor, link or url"),
+    ('[tool.sdkforge.pagination.x]\nstyle = "page"\nitems = "i"\n',
+     "pagination.x: 'param' is required (a string) for the page style"),
+    ('[tool.sdkforge.pagination.x]\nstyle = "cursor"\nparam = "c"\ncursor = "a.b"\n'
+     'item-cursor = "id"\n', "pagination.x: a cursor style needs 'cursor'"),
+    ('[tool.sdkforge.pagination.x]\nstyle = "url"\n', "pagination.x: a url style needs 'next'"),
+    ('[tool.sdkforge.pagination.x]\nstyle = "page"\nparam = "p"\nfirst = -1\n',
+     "pagination.x: 'first' must be a page number"),
+    ('[tool.sdkforge.pagination.x]\nstyle = "page"\nparam = "p"\nhas-more = ""\n',
+     "pagination.x: 'has-more' must be a non-empty string"),
 ])
 def test_bad_configuration_names_the_key(tmp_path: Path, toml: str, needle: str) -> None:
     with pytest.raises(ConfigError, match=needle.replace("(", r"\(").replace(")", r"\)")):

@@ -67,7 +67,7 @@ def model_modules(api: ir.Api, names: Names) -> list[ModelModuleView]:
     pages: dict[str, ir.TypeRef] = {}
     for resource in names.resources:  # sorted by attribute; methods by name within each
         for op in sorted(resource.operations, key=names.method):
-            if op.pagination is not None:
+            if op.pagination is not None and op.pagination.model:  # not a list response
                 pages.setdefault(op.pagination.model, op.pagination.item_type)
     members: dict[ModuleName, list[ir.Model | ir.Enum | ir.Alias]] = {}
     emitted: set[str] = set()

@@ -13,6 +13,7 @@ from pathlib import Path
 import jinja2
 
 from sdkforge.emit.model_views import model_modules
+from sdkforge.emit.page_views import paged_methods
 from sdkforge.emit.proof import prove
 from sdkforge.emit.pyexpr import doc_lines, literal, tuple_expr
 from sdkforge.emit.resource_views import ResourceView, resource_views
@@ -148,6 +149,7 @@ def _render(
     common = {"api": api, "options": options, "resources": resources, "exported": exported,
               "auth_args": _auth_args(api.auth, names, pkg),
               "readme_auth": _readme_auth(api, names, pkg),
+              "readme_pages": paged_methods(api, names),
               "auth_schemes": _auth_schemes(api.auth, names, pkg),
               "basic_auth": any(scheme.kind == "basic" for scheme in api.auth),
               "title_doc": doc_lines(api.title)[0] if doc_lines(api.title) else "API",

@@ -10,6 +10,7 @@ import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
+from sdkforge.emit.page_views import attributes
 from sdkforge.emit.pyexpr import TypeWriter, doc_lines, docstring_lines, literal, tuple_expr
 from sdkforge.emit.signatures import (
     ArgView,
@@ -54,6 +55,7 @@ class ResourceView:
     uses_files: bool
     uses_discriminator: bool
     uses_pagination: bool
+    uses_list_pages: bool  # a method returns a `ListPage` (a paged list response)
 
 
 def resource_views(api: ir.Api, names: Names) -> list[ResourceView]:
@@ -88,6 +90,8 @@ def resource_view(
         uses_files=any("FileTypes" in a.annotation for m in methods for a in m.keyword),
         uses_discriminator=runtime.uses_discriminator,
         uses_pagination=any(op.pagination is not None for op in resource.operations),
+        uses_list_pages=any(op.pagination is not None and not op.pagination.model
+                            for op in resource.operations),
     )
 
 
@@ -97,6 +101,10 @@ def _method(
 ) -> MethodView:
     """`writer` spells the types mypy reads; `runtime` the ones pydantic parses with."""
     sig = signature(op, names, writer)
+    returns = sig.returns
+    if op.pagination is not None and not op.pagination.model:
+        # A list response that pages: the list itself, with the page methods (a `list` subclass).
+        returns = f"ListPage[{writer.expr(op.pagination.item_type)}]"
     cast_expr = runtime.expr(sig.parsed) if sig.parsed is not None else "None"
     path = request_path(op.path, {p.wire_name for p in op.params if p.location == "path"})
     endpoint = [("method", literal(op.method)), ("path", literal(path)), *_parameter_styles(op)]
@@ -122,12 +130,12 @@ def _method(
     keyword = tuple(a.view for a in sig.keyword)
     required = [a.name for a in positional] + [f"{a.name}=..." for a in keyword if not a.default]
     return MethodView(
-        name=name, positional=positional, keyword=keyword, returns=sig.returns,
+        name=name, positional=positional, keyword=keyword, returns=returns,
         docstring_lines=tuple(docstring_lines(_method_doc(op, sig))), deprecated=op.deprecated,
         endpoint=f"_{name}_endpoint", endpoint_args=tuple(endpoint),
         call_args=_call_args(op, sig, names),
-        returns_value=sig.returns != "None", casts_result=sig.returns not in ("None", "Any"),
-        readme_returns=_public(sig.returns),
+        returns_value=returns != "None", casts_result=returns not in ("None", "Any"),
+        readme_returns=_public(returns),
         readme_call=f"{name}({', '.join(required)})", signature=sig,
     )
 
@@ -187,19 +195,21 @@ def _error_types(op: ir.Operation, runtime: TypeWriter) -> list[tuple[str, str]]
 def _page_spec(pg: ir.Pagination, names: Names, models: Mapping[str, ir.Model]) -> str:
     """The runtime `PageSpec(...)`: the response fields by their Python names."""
     spec = [literal(pg.style), literal(pg.location), literal(pg.param),
-            literal(names.field(pg.model, pg.items))]
-    if pg.total:
-        spec.append(f"total={literal(names.field(pg.model, pg.total))}")
-    if pg.cursor:
-        path: list[str] = []
-        key = pg.model
-        for wire in pg.cursor:
-            path.append(names.field(key, wire))
-            fields = models[key].fields if key in models else ()
-            found = next((f for f in fields if f.wire_name == wire), None)
-            inner = ir.non_null(found.type) if found is not None else None
-            key = inner.key if isinstance(inner, ir.ModelRef) else ""
-        spec.append(f"cursor={tuple_expr([literal(c) for c in path])}")
+            literal(names.field(pg.model, pg.items) if pg.items else "")]
+    for key, path in (("total", pg.total), ("cursor", pg.cursor), ("has_more", pg.has_more),
+                      ("pages", pg.pages), ("next", pg.next)):
+        if path:
+            names_along = [literal(a) for a in attributes(pg.model, path, names, models)]
+            spec.append(f"{key}={tuple_expr(names_along)}")
+    if pg.item_cursor:
+        item = ir.non_null(pg.item_type)
+        key = item.key if isinstance(item, ir.ModelRef) else ""
+        attribute = names.field(key, pg.item_cursor) if key in models else pg.item_cursor
+        spec.append(f"item_cursor={literal(attribute)}")
+    if pg.size:
+        spec.append(f"size={literal(pg.size)}")
+    if pg.first != 1:
+        spec.append(f"first={pg.first}")
     return f"PageSpec({', '.join(spec)})"
 
 

@@ -253,20 +253,35 @@ class Response:
     content_type: str
     type: TypeRef | None
     description: str
+    headers: tuple[str, ...] = ()  # the response headers it declares, lower-cased
+
+
+PageStyle = Literal["offset", "page", "cursor", "link", "url"]
 
 
 @dataclass(frozen=True, slots=True)
 class Pagination:
-    """How to ask for the next page of an operation's result, and where its items are."""
+    """How to ask for the next page of an operation's result, where its items are, and what
+    in the response says the last page has come. Paths are wire names from the response's top.
 
-    style: Literal["offset", "page", "cursor"]
+    Styles: `offset`, `page` and `cursor` set `param` in the next request (the cursor from the
+    `cursor` path, or from the last item's `item_cursor` field); `link` follows the response's
+    `Link: <...>; rel="next"` header and `url` the next-page URL at `next`, as given."""
+
+    style: PageStyle
     location: Literal["query", "body"]  # where the offset / page / cursor parameter goes
-    param: str  # its wire name
-    items: str  # wire name of the response field holding the page's items
+    param: str  # its wire name; "" for `link` and `url`
+    items: str  # wire name of the response field holding the items; "" when it is the list
     item_type: TypeRef
-    model: str  # key of the response model
-    total: str | None = None  # wire name of the response field with the total count
-    cursor: tuple[str, ...] = ()  # wire names along the path to the next cursor in the response
+    model: str  # key of the response model; "" when the response is the list
+    total: tuple[str, ...] = ()  # to the total count of items
+    cursor: tuple[str, ...] = ()  # to the next cursor
+    item_cursor: str = ""  # the item field whose value in the last item is the next cursor
+    has_more: tuple[str, ...] = ()  # to a boolean, false on the last page
+    pages: tuple[str, ...] = ()  # to the count of pages
+    next: tuple[str, ...] = ()  # to the next page's URL, null (or absent) on the last page
+    size: str = ""  # wire name of the page-size parameter
+    first: int = 1  # the number of the first page (`page` style)
 
 
 AuthKind = Literal["bearer", "basic", "header", "query", "cookie"]

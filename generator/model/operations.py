@@ -208,7 +208,11 @@ class OperationBuilder:
                     Location(at.file, join_pointer(at.pointer, "content", content_type, "schema")),
                     _shared_hint(at, "responses") or ir.NameHint("text", suffix, hint),
                 )
-                result.append(ir.Response(status, "json", content_type, rtype, description))
+                declared = node.get("headers")
+                headers = tuple(sorted(str(h).lower() for h in declared)
+                                if isinstance(declared, dict) else ())
+                result.append(ir.Response(status, "json", content_type, rtype, description,
+                                          headers))
             elif kind == "text":
                 result.append(ir.Response(status, "text", content_type, ir.Primitive("str"),
                                           description))

@@ -1,7 +1,9 @@
-"""Which list operations page, and how (offset/limit, page/size, cursor).
+"""Which list operations page, and how: offset/limit, page numbers, a cursor (from the response
+or from the last item's id), the `Link` response header, or a next-page URL in the body.
 
-Detected from parameter and response field names; the result says where the next
-offset, page number or cursor goes and which response field holds the items (by wire name).
+Detected from parameter and response field names and the response's declared headers, or set in
+`[tool.sdkforge.pagination]`; the result says where the next offset, page number or cursor goes,
+which response field holds the items, and which fields say the last page has come (by wire name).
 """
 
 from __future__ import annotations
@@ -12,15 +14,30 @@ from typing import Literal
 
 from sdkforge.config import PageOverride
 from sdkforge.model import ir
+from sdkforge.model.page_fields import (
+    HAS_MORE,
+    NEXT_CURSOR,
+    PAGES,
+    TOTAL,
+    fields_of,
+    find,
+    is_bool,
+    is_int,
+    is_str,
+    item_has,
+    items_field,
+    next_url,
+    path_of,
+)
 
 _OFFSET = ("offset", "skip", "start")
 _PAGE = ("page", "page_number", "pageNumber")
+_SIZE = ("per_page", "page_size", "pageSize", "perPage", "per-page", "size", "limit",
+         "max_results", "maxResults")
 _CURSOR = ("cursor", "after", "starting_after", "page_token", "pageToken", "next_token",
            "continuation_token")
-_NEXT_CURSOR = ("next_cursor", "nextCursor", "next_page_token", "nextPageToken", "next_token",
-                "cursor", "after", "last_id")
-_ITEMS = ("data", "items", "results", "records", "entries", "executions", "objects")
-_TOTAL = ("total", "total_count", "totalCount", "count")
+_ITEM_CURSOR = ("starting_after", "after")  # with `has_more`: the last item's id (Stripe's style)
+# The page classes' methods: the names stage keeps the fields of pages off these names.
 PAGE_METHODS = frozenset({"has_next_page", "next_page", "anext_page", "iter_all"})
 
 
@@ -49,13 +66,49 @@ class PageSettings:
         return name in (f.wire_name, self.field_name(f.wire_name))
 
 
+@dataclass(frozen=True, slots=True)
+class _Listed:
+    """An operation's one JSON success response, as far as paging is concerned."""
+
+    response: ir.Response
+    model: ir.Model | None  # None when the response is a list
+    items: str  # wire name of the items field, "" for a list
+    item_type: ir.TypeRef | None  # None when no items were found
+
+
+def _listed(
+    op: ir.Operation, models: Mapping[str, ir.Model], items: str = "",
+    named: Callable[[ir.Field, str], bool] = lambda f, name: f.wire_name == name,
+) -> _Listed | None:
+    success = [r for r in op.responses if r.status.startswith("2") and r.kind == "json"]
+    if len(success) != 1 or success[0].type is None:
+        return None
+    response, t = success[0], ir.non_null(success[0].type)
+    if isinstance(t, ir.ListOf):
+        return _Listed(response, None, "", t.item)
+    model = models.get(t.key) if isinstance(t, ir.ModelRef) else None
+    if model is None:
+        return None
+    if items:
+        f = next((f for f in fields_of(model.key, models) if named(f, items)), None)
+        inner = ir.non_null(f.type) if f is not None else None
+        if f is None or not isinstance(inner, ir.ListOf):
+            return _Listed(response, model, items, None)
+        return _Listed(response, model, f.wire_name, inner.item)
+    found = items_field(model, models)
+    return _Listed(response, model, found[0].wire_name if found else "",
+                   found[1] if found else None)
+
+
 def detect_all(
     operations: Sequence[ir.Operation],
     models: Mapping[str, ir.Model],
     settings: PageSettings,
     report: Callable[[ir.Operation, str], None],
 ) -> list[ir.Operation]:
-    """Detect each operation's paging; a config entry (by operationId or method name) wins."""
+    """Detect each operation's paging; a config entry (by operationId or method name) wins.
+    Whether any response of the spec declares a `Link` header is a hint for the others."""
+    links = any("link" in r.headers for op in operations for r in op.responses)
     result = []
     for op in operations:
         configured, override = settings.entry(op)
@@ -63,53 +116,9 @@ def detect_all(
             paging = (_configured(op, models, override, settings, report)
                       if override is not None else None)
         else:
-            paging = detect(op, models, settings)
+            paging = detect(op, models, settings, links)
         result.append(replace(op, pagination=paging))
     return result
-
-
-def _configured(
-    op: ir.Operation, models: Mapping[str, ir.Model], override: PageOverride,
-    settings: PageSettings, report: Callable[[ir.Operation, str], None],
-) -> ir.Pagination | None:
-    success = [r for r in op.responses if r.status.startswith("2") and r.kind == "json"]
-    model = (models.get(success[0].type.key)
-             if len(success) == 1 and isinstance(success[0].type, ir.ModelRef) else None)
-    if model is None:
-        report(op, "the pagination configured for it needs a JSON object response")
-        return None
-    where = _parameters(op)
-    items = next((f for f in model.fields if settings.named(f, override.items)), None)
-    item_type = ir.non_null(items.type) if items is not None else None
-    if override.param not in where or items is None or not isinstance(item_type, ir.ListOf):
-        report(op, f"the pagination configured for it names a parameter ({override.param!r}) "
-                   f"or items field ({override.items!r}) the operation does not have")
-        return None
-    cursor = _path(model, models, override.cursor, settings)
-    total = _path(model, models, (override.total,), settings) if override.total else ()
-    if override.cursor and not cursor:
-        report(op, f"the configured cursor path {'.'.join(override.cursor)!r} "
-                   "is not in the response")
-        return None
-    return ir.Pagination(override.style, where[override.param], override.param, items.wire_name,
-                         item_type.item, model.key, total[0] if total else None, cursor)
-
-
-def _path(
-    model: ir.Model, models: Mapping[str, ir.Model], names: Sequence[str], settings: PageSettings
-) -> tuple[str, ...]:
-    """Wire names along a path of wire (or Python) field names, () when it breaks."""
-    result: list[str] = []
-    current: ir.Model | None = model
-    for name in names:
-        found = (next((f for f in current.fields if settings.named(f, name)), None)
-                 if current else None)
-        if found is None:
-            return ()
-        result.append(found.wire_name)
-        t = ir.non_null(found.type)
-        current = models.get(t.key) if isinstance(t, ir.ModelRef) else None
-    return tuple(result)
 
 
 def _parameters(op: ir.Operation) -> dict[str, Literal["query", "body"]]:
@@ -122,68 +131,97 @@ def _parameters(op: ir.Operation) -> dict[str, Literal["query", "body"]]:
 
 
 def detect(
-    op: ir.Operation, models: Mapping[str, ir.Model], settings: PageSettings
+    op: ir.Operation, models: Mapping[str, ir.Model], settings: PageSettings,
+    links: bool = False,
 ) -> ir.Pagination | None:
-    success = [r for r in op.responses if r.status.startswith("2") and r.kind == "json"]
-    if len(success) != 1 or not isinstance(success[0].type, ir.ModelRef):
+    """`links`: some response of the spec declares a `Link` header, so an operation with
+    `page` or `per_page` whose response says nothing of the end follows the header even
+    where its own response does not declare it."""
+    listed = _listed(op, models)
+    if listed is None or listed.item_type is None:
         return None
-    model = models.get(success[0].type.key)
-    found = _items_field(model) if model is not None else None
-    if model is None or found is None:
-        return None
-    items, item_type = found
-    if {settings.field_name(f.wire_name) for f in model.fields} & PAGE_METHODS:
-        return None  # the model's own fields take the names the page methods need
+    model = listed.model
     where = _parameters(op)
-    total = next((f.wire_name for f in model.fields
-                  if f.wire_name in _TOTAL and _is_int(f.type)), None)
-    cursor_param = next((name for name in _CURSOR if name in where), None)
-    path = _cursor_path(model, models) if cursor_param else ()
-    if cursor_param and path:
-        return ir.Pagination("cursor", where[cursor_param], cursor_param, items.wire_name,
-                             item_type, model.key, total, path)
+    base = ir.Pagination("link", "query", "", listed.items, listed.item_type,
+                         model.key if model else "")
+    ends = _ends(model, models) if model is not None else base
+    said = ends.total or ends.pages or ends.has_more or ends.next  # the body tells the end
+    if "link" in listed.response.headers or (
+        links and not said and {"page", "per_page"} & where.keys()
+    ):
+        return base
+    # A `page` parameter that is a string is a cursor when the response has one (Stripe's search)
+    texts = {p.wire_name for p in op.params if p.location == "query" and is_str(p.type)}
+    cursor_param = next((name for name in (*_CURSOR, "page") if name in where
+                         and (name != "page" or name in texts)), None)
+    if cursor_param and model is not None:
+        path = find(model, models, NEXT_CURSOR, is_str, depth=1)
+        if path:
+            return replace(base, style="cursor", location=where[cursor_param],
+                           param=cursor_param, cursor=path, has_more=ends.has_more)
+        item = next((name for name in _ITEM_CURSOR if name in where), None)
+        if item and ends.has_more and item_has(listed.item_type, models, "id"):
+            return replace(base, style="cursor", location=where[item], param=item,
+                           item_cursor="id", has_more=ends.has_more)
+    size = next((name for name in _SIZE if name in where), "")
     for style, names in (("offset", _OFFSET), ("page", _PAGE)):
         name = next((n for n in names if n in where), None)
         if name is not None:
             kind: Literal["offset", "page"] = "offset" if style == "offset" else "page"
-            return ir.Pagination(kind, where[name], name, items.wire_name, item_type, model.key,
-                                 total)
+            return replace(ends, style=kind, location=where[name], param=name,
+                           items=listed.items, item_type=listed.item_type,
+                           model=base.model, size=size if kind == "page" else "",
+                           pages=ends.pages if kind == "page" else ())
+    if ends.next:
+        return replace(base, style="url", next=ends.next)
     return None
 
 
-def _items_field(model: ir.Model) -> tuple[ir.Field, ir.TypeRef] | None:
-    """The list the page is about: a conventionally named one, else the only list."""
-    lists = []
-    for f in model.fields:
-        t = ir.non_null(f.type)
-        if isinstance(t, ir.ListOf):
-            lists.append((f, t.item))
-    named = [(f, t) for f, t in lists if f.wire_name in _ITEMS]
-    if named:
-        return named[0]
-    return lists[0] if len(lists) == 1 else None
+def _ends(model: ir.Model, models: Mapping[str, ir.Model]) -> ir.Pagination:
+    """The fields of a response that say whether another page follows, in a Pagination of
+    no style yet."""
+    return ir.Pagination(
+        "page", "query", "", "", ir.AnyValue(), model.key,
+        total=find(model, models, TOTAL, is_int), pages=find(model, models, PAGES, is_int),
+        has_more=find(model, models, HAS_MORE, is_bool), next=next_url(model, models),
+    )
 
 
-def _cursor_path(
-    model: ir.Model, models: Mapping[str, ir.Model], depth: int = 0
-) -> tuple[str, ...]:
-    """Where the next cursor is: a field of the response, or of a model one level down."""
-    for f in model.fields:
-        if f.wire_name in _NEXT_CURSOR and _is_str(f.type):
-            return (f.wire_name,)
-    if depth == 0:
-        for f in model.fields:
-            t = ir.non_null(f.type)
-            if isinstance(t, ir.ModelRef) and t.key in models:
-                inner = _cursor_path(models[t.key], models, depth + 1)
-                if inner:
-                    return (f.wire_name, *inner)
-    return ()
-
-
-def _is_int(t: ir.TypeRef) -> bool:
-    return ir.non_null(t) == ir.Primitive("int")
-
-
-def _is_str(t: ir.TypeRef) -> bool:
-    return ir.non_null(t) == ir.Primitive("str")
+def _configured(
+    op: ir.Operation, models: Mapping[str, ir.Model], override: PageOverride,
+    settings: PageSettings, report: Callable[[ir.Operation, str], None],
+) -> ir.Pagination | None:
+    listed = _listed(op, models, override.items, settings.named)
+    if listed is None:
+        report(op, "the pagination configured for it needs one JSON success response, "
+                   "an object or a list")
+        return None
+    if listed.item_type is None:
+        report(op, f"the pagination configured for it names an items field "
+                   f"({override.items or '(detected)'!r}) the response does not have as a list")
+        return None
+    where = _parameters(op)
+    for kind, name in (("parameter", override.param), ("size parameter", override.size)):
+        if name and name not in where:
+            report(op, f"the pagination configured for it names a {kind} ({name!r}) "
+                       "the operation does not have")
+            return None
+    paths: dict[str, tuple[str, ...]] = {}
+    for key in ("cursor", "next", "total", "pages", "has_more"):
+        names: tuple[str, ...] = getattr(override, key)
+        paths[key] = (path_of(listed.model, models, names, settings.named)
+                      if names and listed.model is not None else ())
+        if names and not paths[key]:
+            report(op, f"the configured {key.replace('_', '-')} path {'.'.join(names)!r} "
+                       "is not in the response")
+            return None
+    if override.item_cursor and not item_has(listed.item_type, models, override.item_cursor):
+        report(op, f"the configured item-cursor {override.item_cursor!r} is not a field "
+                   "of the items")
+        return None
+    return ir.Pagination(
+        override.style, where.get(override.param, "query"), override.param, listed.items,
+        listed.item_type, listed.model.key if listed.model else "", paths["total"],
+        paths["cursor"], override.item_cursor, paths["has_more"], paths["pages"], paths["next"],
+        override.size, override.first,
+    )

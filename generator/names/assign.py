@@ -15,6 +15,7 @@ from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 
 from sdkforge.model import ir
+from sdkforge.model.pagination import PAGE_METHODS
 from sdkforge.names import naming
 from sdkforge.names.allocate import ClassName, Identifier, ModuleName, Namespace
 from sdkforge.names.classes import class_names
@@ -86,7 +87,7 @@ def assign(api: ir.Api, package: str | None = None, client: str | None = None) -
     types = {key: classes[key]
              for key in [*(m.key for m in api.models), *(e.key for e in api.enums)]}
     aliases = {a.key: classes[a.key] for a in api.aliases if a.key in classes}
-    fields, wanted_fields = _field_names(api.models, set(classes.values()))
+    fields, wanted_fields = _field_names(api.models, set(classes.values()), _page_lineage(api))
     resources = _resources(api.operations)
     methods: dict[OperationKey, Identifier] = {}
     for resource in resources:
@@ -111,11 +112,29 @@ def assign(api: ir.Api, package: str | None = None, client: str | None = None) -
 
 # ---------------------------------------------------------------- fields
 
+def _page_lineage(api: ir.Api) -> set[str]:
+    """The pages' models, those they extend and those extending them: classes that have the
+    page methods, or whose fields a page class has, so no field may take a method's name."""
+    by_key = {m.key: m for m in api.models}
+    pages = {op.pagination.model for op in api.operations if op.pagination is not None}
+    result: set[str] = set()
+    for model in api.models:
+        chain: list[str] = []
+        key: str | None = model.key
+        while key is not None and key in by_key and key not in chain:
+            chain.append(key)
+            key = by_key[key].base
+        if pages.intersection(chain):
+            result.update(chain)
+    return result
+
+
 def _field_names(
-    models: tuple[ir.Model, ...], classes: set[ClassName]
+    models: tuple[ir.Model, ...], classes: set[ClassName], pages: set[str],
 ) -> tuple[dict[str, dict[str, Identifier]], dict[str, dict[str, str]]]:
     """Each model's attributes by wire name, and the names they wanted before a class name
-    took them (what a flattened request body starts from)."""
+    took them (what a flattened request body starts from). `pages`: models whose fields may
+    not take the page methods' names."""
     by_key = {m.key: m for m in models}
     wanted: dict[str, dict[str, str]] = {}
     result: dict[str, dict[str, Identifier]] = {}
@@ -132,6 +151,8 @@ def _field_names(
         shadowing = {f.wire_name for f in model.fields if wanted[model.key][f.wire_name] in classes}
         reserved = (naming.RESERVED_FIELD_NAMES | classes if shadowing
                     else naming.RESERVED_FIELD_NAMES)
+        if model.key in pages:
+            reserved = reserved | PAGE_METHODS
         scope = Namespace(f"fields of {model.key}", reserved)
         names: dict[str, Identifier] = {}
         own = {f.wire_name for f in model.fields}

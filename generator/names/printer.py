@@ -107,9 +107,14 @@ def _operation(op: ir.Operation, names: Names, exported: Mapping[str, str]) -> I
         yield f"    {r.status} {r.kind}{shown}"
     if op.pagination is not None:
         pg = op.pagination
-        extra = f" total {pg.total}" if pg.total else ""
-        extra += f" cursor {'.'.join(pg.cursor)}" if pg.cursor else ""
-        yield f"    pages {pg.style} by {pg.location} {pg.param}, items {pg.items}{extra}"
+        by = f" by {pg.location} {pg.param}" if pg.param else ""
+        extra = "".join(f" {label} {'.'.join(path)}" for label, path in (
+            ("total", pg.total), ("cursor", pg.cursor), ("has-more", pg.has_more),
+            ("pages", pg.pages), ("next", pg.next)) if path)
+        extra += f" item-cursor {pg.item_cursor}" if pg.item_cursor else ""
+        extra += f" size {pg.size}" if pg.size else ""
+        extra += f" first {pg.first}" if pg.first != 1 else ""
+        yield f"    pages {pg.style}{by}, items {pg.items or '(the list)'}{extra}"
     if op.security:
         yield f"    sends {', '.join(op.security)}"
 

@@ -21,14 +21,25 @@ ResponseKind = Literal["json", "binary", "text", "empty"]
 
 @dataclass(frozen=True, slots=True)
 class PageSpec:
-    """How a list operation asks for its next page, and where a page keeps its items."""
+    """How a list operation asks for its next page, where a page keeps its items, and which of
+    its fields say the last page has come. Paths are attribute names from the page's top.
 
-    style: Literal["offset", "page", "cursor"]
+    `offset`, `page` and `cursor` set `param` in the next call (a cursor from `cursor`, or the
+    `item_cursor` attribute of the last item); `link` follows the response's `Link` header
+    (rel="next") and `url` the URL at `next`, as the server gave them."""
+
+    style: Literal["offset", "page", "cursor", "link", "url"]
     location: Literal["query", "body"]
     param: str  # wire name of the offset / page / cursor parameter
-    items: str  # attribute holding the page's items
-    total: str | None = None
-    cursor: tuple[str, ...] = ()  # attribute path to the next cursor
+    items: str  # attribute holding the page's items; "" when the page is the list itself
+    total: tuple[str, ...] = ()  # the count of items
+    cursor: tuple[str, ...] = ()  # the next cursor
+    has_more: tuple[str, ...] = ()  # false on the last page
+    pages: tuple[str, ...] = ()  # the count of pages
+    next: tuple[str, ...] = ()  # the next page's URL, null on the last page
+    item_cursor: str = ""
+    size: str = ""  # wire name of the page-size parameter
+    first: int = 1  # the first page's number
 
 
 # Empty mappings come from `lambda: {}` rather than `dict`: a type checker gives the literal the
@@ -72,3 +83,6 @@ class Call:
     extra_body: Body | None = None
     timeout: Timeout | NotGiven = NOT_GIVEN
     max_retries: int | NotGiven = NOT_GIVEN
+    # A next-page URL the server gave (`Link` header, or in the body): fetched with GET as it is,
+    # in place of the endpoint's path, the call's query and its body.
+    url: str | None = None

@@ -25,7 +25,7 @@ from ._constants import (
 )
 from ._encoding import check_header
 from ._endpoint import Call
-from ._pagination import PageState
+from ._pagination import PageState, paged
 from ._request import RequestBuilder
 from ._response import (
     MODE,
@@ -144,9 +144,12 @@ class BaseClient(RequestBuilder):
             raise status_error(response, call.endpoint.errors)
         result = parse(response, call.endpoint, self.strict_response_validation)
         spec = call.endpoint.pagination
-        if spec is not None and isinstance(result, _models().PageModel):
+        if spec is not None:
             client = cast("SyncAPIClient | AsyncAPIClient", self)
-            result._page_state = PageState(client, self._asynchronous, call, spec)
+            state = PageState(
+                client, self._asynchronous, call, spec, response.headers, str(response.url)
+            )
+            return paged(result, state)
         return result
 
     # ---------------------------------------------------------------- retries

@@ -165,6 +165,8 @@ class RequestBuilder:
     def _build_request(self, http: httpx.Client | httpx.AsyncClient, call: Call) -> httpx.Request:
         """The request, built as `http.build_request` would (the httpx client's headers, cookies
         and params included) from pieces merged and checked once per client where they can be."""
+        if call.url is not None:
+            return self._follow(http, call, call.url)
         endpoint = call.endpoint
         method = endpoint.method.upper()
         headers = self._headers(http, call, method)
@@ -293,3 +295,45 @@ class RequestBuilder:
             _, raw, encoded = self._header("Content-Type", content_type)
             headers[b"content-type"] = ((raw, encoded),)
         return {"content": content}
+
+    def _follow(
+        self, http: httpx.Client | httpx.AsyncClient, call: Call, text: str
+    ) -> httpx.Request:
+        """A GET of a next-page URL the server gave, with its own query. On the base URL's
+        origin (scheme, host and port) it carries what the call would: headers, credentials,
+        the client's default query where the URL does not set those names. Elsewhere it carries
+        only User-Agent and Accept: any other header may hold a secret (an API key in the default
+        headers, say), and a server must not hand the client's credentials to another host."""
+        url = httpx.URL(text).copy_with(fragment=None)
+        base = self.base_url
+        if (url.scheme, url.host, url.port) != (base.scheme, base.host, base.port):
+            json = call.endpoint.response_kind == "json"
+            return httpx.Request(
+                "GET",
+                url,
+                headers=[(b"User-Agent", self.user_agent.encode("ascii"))]
+                + ([(b"Accept", b"application/json")] if json else []),
+                cookies=http.cookies or None,  # the cookie jar sends only the host's own
+                extensions={"timeout": self._timeout(call)},
+            )
+        headers = self._headers(http, call, "GET")
+        present = {name for name, _ in url.params.multi_items()}
+        query = query_pairs({k: v for k, v in self.default_query.items() if k not in present})
+        cookies = self._cookies(call) if call.cookies else {}
+        if call.endpoint.auth:
+            credentials: list[str] = []
+            self._authorize(call.endpoint.auth, headers, credentials, cookies)
+            query += [pair for pair in credentials if pair.split("=", 1)[0] not in present]
+        if cookies:
+            _, raw, encoded = self._header("Cookie", cookie_header(cookies))
+            headers[b"cookie"] = ((raw, encoded),)
+        headers[_RETRY_COUNT] = _FIRST_ATTEMPT
+        if query:
+            url = httpx.URL(str(url) + ("&" if url.query else "?") + "&".join(query))
+        return httpx.Request(
+            "GET",
+            url,
+            headers=[pair for pairs in headers.values() for pair in pairs],
+            cookies=http.cookies or None,
+            extensions={"timeout": self._timeout(call)},
+        )

@@ -27,7 +27,7 @@ def _get_history_endpoint() -> Endpoint:
         path="/v1/clusters/triggers/{trigger_id}/history",
         body_kind="json",
         content_type="application/json",
-        pagination=PageSpec("offset", "body", "offset", "executions", total="total"),
+        pagination=PageSpec("offset", "body", "offset", "executions", total=("total",)),
         cast_to=_models.TriggerHistoryResponse,
         response_kind="json",
         errors={
