@@ -1,21 +1,29 @@
 """Which model of a union a payload is: the wire values of `discriminator.propertyName`.
 
-From the explicit `mapping`, else the variant's own single-valued `const`/`enum` for that
-property, else (as the spec says) the variant's schema name.
+From the explicit `mapping`, else the values the variant's schema allows for that property (a
+`const`, or an `enum`, written on the variant, inherited through `allOf`, or behind a `$ref`),
+else (as the spec says) the variant's schema name. A value that several variants allow (an enum
+they share) tells none of them apart: those variants fall back to their schema names.
+
+The values are read from the spec, not from the models built so far: a variant may still be
+under construction when a union inside it is built (a tree whose nodes hold a list of nodes).
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+import json
+from collections.abc import Callable
 from typing import Any
 
+from sdkforge.diagnostics import join_pointer
 from sdkforge.model import ir
 from sdkforge.read.resolve import Location, Resolved
+
+_DEPTH = 16  # `allOf` chains followed at most, against cycles
 
 
 def discriminator(
     spec: dict[str, Any], variants: tuple[ir.TypeRef, ...], at: Location, resolved: Resolved,
-    models: Mapping[str, ir.Model], enums: Mapping[str, ir.Enum],
     warn: Callable[[Location, str], None],
 ) -> ir.Discriminator | None:
     """The tags of `spec` (a `discriminator` object at `at`) over the union's `variants`."""
@@ -25,8 +33,26 @@ def discriminator(
                  "the union is matched by shape")
         return None
     keys = [v.key for v in variants if isinstance(v, ir.ModelRef)]
+    tags = _mapped(spec.get("mapping"), keys, at, resolved, warn)
+    own = {key: _allowed(resolved, _location(key), prop, 0) or [] for key in keys
+           if key not in tags.values()}
+    claims: dict[str, int] = {}
+    for values in own.values():
+        for value in {_text(v) for v in values}:
+            claims[value] = claims.get(value, 0) + 1
+    for key, values in own.items():
+        distinct = [_text(v) for v in values if claims[_text(v)] == 1 and _text(v) not in tags]
+        for value in distinct or [key.rsplit("/", 1)[-1]]:
+            tags.setdefault(value, key)
+    return ir.Discriminator(prop, tuple(sorted(tags.items())))
+
+
+def _mapped(
+    mapping: object, keys: list[str], at: Location, resolved: Resolved,
+    warn: Callable[[Location, str], None],
+) -> dict[str, str]:
+    """The explicit `mapping`: each tag value to the variant it names."""
     tags: dict[str, str] = {}
-    mapping = spec.get("mapping")
     for value, ref in (mapping.items() if isinstance(mapping, dict) else ()):
         if not isinstance(ref, str):
             continue
@@ -38,26 +64,61 @@ def discriminator(
             warn(at, f"discriminator mapping {value!r} points to {ref!r}, which does not resolve")
             continue
         if target_loc.key in keys:
-            tags[str(value)] = target_loc.key
-    for key in keys:
-        if key in tags.values():
-            continue
-        own = _property_values(models.get(key), prop, enums)
-        for value in own or [key.rsplit("/", 1)[-1]]:
-            tags.setdefault(str(value), key)
-    return ir.Discriminator(prop, tuple(sorted(tags.items())))
+            tags[_text(value)] = target_loc.key
+    return tags
 
 
-def _property_values(
-    model: ir.Model | None, prop: str, enums: Mapping[str, ir.Enum]
-) -> list[object]:
-    """The values the model's own schema allows for the tag property: its const or enum."""
-    for f in model.fields if model else ():
-        if f.wire_name != prop:
-            continue
-        t = ir.non_null(f.type)
-        if isinstance(t, ir.LiteralOf):
-            return [v for v in t.values if v is not None]
-        if isinstance(t, ir.EnumRef) and t.key in enums:
-            return list(enums[t.key].values)
-    return []
+def _location(key: str) -> Location:
+    file, _, pointer = key.partition("#")
+    return Location(file, pointer)
+
+
+def _allowed(resolved: Resolved, loc: Location, prop: str, depth: int) -> list[object] | None:
+    """The values the schema at `loc` allows for its property `prop`: its own `const` or
+    `enum`, else the last `allOf` member's that says; None when none constrains it."""
+    try:
+        node, loc = resolved.deref(resolved.get(loc), loc)
+    except KeyError:
+        return None
+    if not isinstance(node, dict) or depth > _DEPTH:
+        return None
+    properties = node.get("properties")
+    if isinstance(properties, dict) and prop in properties:
+        found = _values(resolved, Location(loc.file, join_pointer(loc.pointer, "properties", prop)),
+                        depth + 1)
+        if found is not None:
+            return found
+    parts = node.get("allOf")
+    found = None
+    for index in range(len(parts) if isinstance(parts, list) else 0):
+        member = _allowed(resolved, Location(loc.file, join_pointer(loc.pointer, "allOf", index)),
+                          prop, depth + 1)
+        found = member if member is not None else found
+    return found
+
+
+def _values(resolved: Resolved, loc: Location, depth: int) -> list[object] | None:
+    """The values a property's schema allows: `const`, `enum` (null left out), or those of a
+    `$ref` or an `allOf` member it is made of; None when it allows any string."""
+    try:
+        node, loc = resolved.deref(resolved.get(loc), loc)
+    except KeyError:
+        return None
+    if not isinstance(node, dict) or depth > _DEPTH:
+        return None
+    if "const" in node:
+        return [node["const"]]
+    if isinstance(node.get("enum"), list):
+        return [v for v in node["enum"] if v is not None]
+    parts = node.get("allOf")
+    for index in range(len(parts) if isinstance(parts, list) else 0):
+        found = _values(resolved, Location(loc.file, join_pointer(loc.pointer, "allOf", index)),
+                        depth + 1)
+        if found is not None:
+            return found
+    return None
+
+
+def _text(value: object) -> str:
+    """A tag value as the runtime looks it up: a string as is, anything else as JSON."""
+    return value if isinstance(value, str) else json.dumps(value)

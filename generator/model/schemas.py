@@ -246,8 +246,7 @@ class SchemaBuilder:
         spec = node.get("discriminator")
         if not isinstance(spec, dict) or not isinstance(spec.get("propertyName"), str):
             return None
-        return discriminator(spec, variants, _at(loc, "discriminator"), self.resolved, self.models,
-                             self.enums, self._warn)
+        return discriminator(spec, variants, _at(loc, "discriminator"), self.resolved, self._warn)
 
     def _all_of(self, node: dict[str, Any], loc: Location, hint: ir.NameHint) -> ir.TypeRef:
         parts = node["allOf"]

@@ -321,14 +321,14 @@ def test_unknown_response_fields_are_kept(
     assert wire["executions"][1]["worker"] == "w-17"
 
 
-def test_response_not_matching_the_schema_raises_validation_error(
+def test_response_not_matching_the_schema_raises_with_strict_validation(
     make_client: Callable[..., Harness], server: LoopbackServer
 ) -> None:
     broken = {"trigger_id": "trg_1", "total": 0, "offset": 0, "limit": 50}  # no executions
     server.reply(200, json=broken)
 
     with pytest.raises(mixpeek.APIResponseValidationError) as info:
-        make_client().history("trg_1")
+        make_client(strict_response_validation=True).history("trg_1")
 
     err = info.value
     assert not isinstance(err, mixpeek.APIStatusError)
@@ -338,21 +338,42 @@ def test_response_not_matching_the_schema_raises_validation_error(
     assert isinstance(err.response, httpx.Response)
     assert err.response.status_code == 200
     assert err.response.json() == broken
-    assert "executions" in str(err)
+    assert str(err) == (f"the response to POST {HISTORY_PATH} does not match the spec: "
+                        "1 mismatch(es); the first: executions: Field required")
+    assert [(m.path, m.kind) for m in err.mismatches] == [(("executions",), "missing")]
     assert len(server.requests) == 1
 
 
-def test_response_with_wrong_field_type_raises_validation_error(
+def test_response_missing_a_required_field_is_kept_by_default(
+    make_client: Callable[..., Harness], server: LoopbackServer
+) -> None:
+    broken = {"trigger_id": "trg_1", "total": 0, "offset": 0, "limit": 50}  # no executions
+    server.reply(200, json=broken)
+
+    result = make_client().history("trg_1")
+
+    assert type(result) is models.TriggerHistoryResponse
+    assert (result.trigger_id, result.total, result.executions) == ("trg_1", 0, None)
+    assert [str(m) for m in mixpeek.mismatches(result)] == ["executions: Field required"]
+    assert mixpeek.raw_data(result) == broken
+    assert result.to_dict() == broken
+
+
+def test_response_with_wrong_field_type_raises_with_strict_validation(
     make_client: Callable[..., Harness], server: LoopbackServer
 ) -> None:
     broken = {**HISTORY, "executions": [{**EXECUTION_DONE, "triggered_at": "not a date"}]}
     server.reply(200, json=broken)
+    server.reply(200, json=broken)
 
     with pytest.raises(mixpeek.APIResponseValidationError) as info:
-        make_client().history("trg_1")
+        make_client(strict_response_validation=True).history("trg_1")
 
     assert info.value.body == broken
-    assert "triggered_at" in str(info.value)
+    assert "executions[0].triggered_at: Input should be a valid datetime" in str(info.value)
+    kept = make_client().history("trg_1")
+    assert kept.executions[0].triggered_at == "not a date"
+    assert kept.executions[0].job_id == "job_1" and kept.total == HISTORY["total"]
 
 
 def test_non_json_success_body_raises_validation_error(

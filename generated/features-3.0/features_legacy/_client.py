@@ -69,6 +69,8 @@ class FeaturesLegacy(SyncAPIClient):
             is honoured as sent).
         idempotency_header: the header carrying a key that stays the same across the retries of
             one POST or PATCH call, so the server can drop duplicates; None sends none.
+        strict_response_validation: raise `APIResponseValidationError` when a response does not
+            match the spec, instead of returning what matches with the rest kept as sent.
         api_key: sent in the 'X-Api-Key' header; defaults to $FEATURES_LEGACY_API_KEY.
         username: sent for HTTP basic auth; defaults to $FEATURES_LEGACY_USERNAME.
         password: sent for HTTP basic auth; defaults to $FEATURES_LEGACY_PASSWORD.
@@ -90,6 +92,7 @@ class FeaturesLegacy(SyncAPIClient):
         retry_base_delay: float = INITIAL_RETRY_DELAY,
         retry_max_delay: float = MAX_RETRY_DELAY,
         idempotency_header: str | None = IDEMPOTENCY_HEADER,
+        strict_response_validation: bool = False,
         api_key: str | None = None,
         username: str | None = None,
         password: str | None = None,
@@ -106,6 +109,7 @@ class FeaturesLegacy(SyncAPIClient):
             retry_base_delay=retry_base_delay,
             retry_max_delay=retry_max_delay,
             idempotency_header=idempotency_header,
+            strict_response_validation=strict_response_validation,
         )
         self._set_credentials(
             {
@@ -176,6 +180,7 @@ class AsyncFeaturesLegacy(AsyncAPIClient):
         retry_base_delay: float = INITIAL_RETRY_DELAY,
         retry_max_delay: float = MAX_RETRY_DELAY,
         idempotency_header: str | None = IDEMPOTENCY_HEADER,
+        strict_response_validation: bool = False,
         api_key: str | None = None,
         username: str | None = None,
         password: str | None = None,
@@ -192,6 +197,7 @@ class AsyncFeaturesLegacy(AsyncAPIClient):
             retry_base_delay=retry_base_delay,
             retry_max_delay=retry_max_delay,
             idempotency_header=idempotency_header,
+            strict_response_validation=strict_response_validation,
         )
         self._set_credentials(
             {

@@ -6,6 +6,7 @@ from typing import TYPE_CHECKING, Any
 from . import models
 from ._client import AsyncFeatures, Features
 from ._runtime._constants import DEFAULT_MAX_RETRIES, DEFAULT_TIMEOUT
+from ._runtime._mismatches import Mismatch, mismatches, raw_data
 from ._runtime._response import APIResponse, AsyncStreamedResponse, StreamedResponse
 from ._runtime._types import NOT_GIVEN, NotGiven
 from ._version import __version__
@@ -42,6 +43,7 @@ __all__ = [
     "DEFAULT_MAX_RETRIES",
     "DEFAULT_TIMEOUT",
     "InternalServerError",
+    "Mismatch",
     "NOT_GIVEN",
     "NotFoundError",
     "NotGiven",
@@ -50,7 +52,9 @@ __all__ = [
     "StreamedResponse",
     "UnprocessableEntityError",
     "__version__",
+    "mismatches",
     "models",
+    "raw_data",
 ]
 
 if TYPE_CHECKING:

@@ -71,6 +71,8 @@ class Features(SyncAPIClient):
             is honoured as sent).
         idempotency_header: the header carrying a key that stays the same across the retries of
             one POST or PATCH call, so the server can drop duplicates; None sends none.
+        strict_response_validation: raise `APIResponseValidationError` when a response does not
+            match the spec, instead of returning what matches with the rest kept as sent.
         username: sent for HTTP basic auth; defaults to $FEATURES_USERNAME.
         password: sent for HTTP basic auth; defaults to $FEATURES_PASSWORD.
         api_key: sent as a Bearer token; defaults to $FEATURES_API_KEY.
@@ -95,6 +97,7 @@ class Features(SyncAPIClient):
         retry_base_delay: float = INITIAL_RETRY_DELAY,
         retry_max_delay: float = MAX_RETRY_DELAY,
         idempotency_header: str | None = IDEMPOTENCY_HEADER,
+        strict_response_validation: bool = False,
         username: str | None = None,
         password: str | None = None,
         api_key: str | None = None,
@@ -114,6 +117,7 @@ class Features(SyncAPIClient):
             retry_base_delay=retry_base_delay,
             retry_max_delay=retry_max_delay,
             idempotency_header=idempotency_header,
+            strict_response_validation=strict_response_validation,
         )
         self._set_credentials(
             {
@@ -202,6 +206,7 @@ class AsyncFeatures(AsyncAPIClient):
         retry_base_delay: float = INITIAL_RETRY_DELAY,
         retry_max_delay: float = MAX_RETRY_DELAY,
         idempotency_header: str | None = IDEMPOTENCY_HEADER,
+        strict_response_validation: bool = False,
         username: str | None = None,
         password: str | None = None,
         api_key: str | None = None,
@@ -221,6 +226,7 @@ class AsyncFeatures(AsyncAPIClient):
             retry_base_delay=retry_base_delay,
             retry_max_delay=retry_max_delay,
             idempotency_header=idempotency_header,
+            strict_response_validation=strict_response_validation,
         )
         self._set_credentials(
             {

@@ -49,6 +49,8 @@ class Mixpeek(SyncAPIClient):
             is honoured as sent).
         idempotency_header: the header carrying a key that stays the same across the retries of
             one POST or PATCH call, so the server can drop duplicates; None sends none.
+        strict_response_validation: raise `APIResponseValidationError` when a response does not
+            match the spec, instead of returning what matches with the rest kept as sent.
     """
 
     _package = __title__
@@ -67,6 +69,7 @@ class Mixpeek(SyncAPIClient):
         retry_base_delay: float = INITIAL_RETRY_DELAY,
         retry_max_delay: float = MAX_RETRY_DELAY,
         idempotency_header: str | None = IDEMPOTENCY_HEADER,
+        strict_response_validation: bool = False,
     ) -> None:
         super().__init__(
             base_url=_base_url(base_url),
@@ -78,6 +81,7 @@ class Mixpeek(SyncAPIClient):
             retry_base_delay=retry_base_delay,
             retry_max_delay=retry_max_delay,
             idempotency_header=idempotency_header,
+            strict_response_validation=strict_response_validation,
         )
 
     @cached_property
@@ -117,6 +121,7 @@ class AsyncMixpeek(AsyncAPIClient):
         retry_base_delay: float = INITIAL_RETRY_DELAY,
         retry_max_delay: float = MAX_RETRY_DELAY,
         idempotency_header: str | None = IDEMPOTENCY_HEADER,
+        strict_response_validation: bool = False,
     ) -> None:
         super().__init__(
             base_url=_base_url(base_url),
@@ -128,6 +133,7 @@ class AsyncMixpeek(AsyncAPIClient):
             retry_base_delay=retry_base_delay,
             retry_max_delay=retry_max_delay,
             idempotency_header=idempotency_header,
+            strict_response_validation=strict_response_validation,
         )
 
     @cached_property

@@ -4,8 +4,10 @@
 APIError
 ├── APIConnectionError          the request did not get a response
 │   └── APITimeoutError
-├── APIResponseValidationError  a 2xx response did not match the spec's schema
-└── APIStatusError              a 4xx/5xx response; `body` is parsed into the spec's schema
+├── APIResponseValidationError  a 2xx response was not JSON, or (with the client's
+│                               `strict_response_validation=True`) did not match the spec
+└── APIStatusError              a 4xx/5xx response; a JSON `body` is parsed into the spec's
+                                schema when it matches, any other is kept as text
     ├── BadRequestError (400), AuthenticationError (401), PermissionDeniedError (403),
     ├── NotFoundError (404), ConflictError (409), UnprocessableEntityError (422),
     └── RateLimitError (429), InternalServerError (5xx)
@@ -13,11 +15,14 @@ APIError
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import httpx
 
 from ._runtime._constants import REQUEST_ID_HEADER
+
+if TYPE_CHECKING:
+    from ._runtime._mismatches import Mismatch
 
 __all__ = [
     "APIError",
@@ -81,14 +86,30 @@ class _ResponseError(APIError):
 
 
 class APIResponseValidationError(_ResponseError):
-    """A successful response whose body does not match the spec; `body` holds the raw data."""
+    """A successful response whose body is not JSON, or does not match the spec while the
+    client validates strictly; `body` holds the raw data (the text when it is not JSON), and
+    `mismatches` every place that did not match (empty for a body that is not JSON)."""
+
+    mismatches: tuple[Mismatch, ...]
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        response: httpx.Response,
+        body: Any,
+        mismatches: tuple[Mismatch, ...] = (),
+    ) -> None:
+        super().__init__(message, response=response, body=body)
+        self.mismatches = mismatches
 
 
 class APIStatusError(_ResponseError):
     """The API answered with a 4xx or 5xx status.
 
-    `body` is the response parsed into the spec's schema for that status when it
-    matches; otherwise the decoded JSON, or the text when the body is not JSON.
+    `body` is the response parsed into the spec's schema for that status when its content type
+    is JSON and it matches; otherwise the decoded JSON, or the text when the body is not JSON
+    (an HTML page from a proxy stays text). `response` is the whole `httpx.Response`.
     `request_id` is the response's `x-request-id` header (None when it has none): quote it
     when you ask the API's owners about the failure.
     """

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import contextvars
 import functools
+import logging
 import os
 from collections.abc import AsyncIterator, Awaitable, Callable, Iterator, Mapping
 from types import TracebackType
@@ -17,6 +18,9 @@ import pydantic
 
 from .. import errors
 from ._endpoint import Endpoint
+from ._lenient import STRICT_ENUMS, adapter, build
+
+log = logging.getLogger(__name__.split(".")[0])
 
 P = ParamSpec("P")
 R = TypeVar("R")
@@ -28,17 +32,6 @@ MODE: contextvars.ContextVar[Mode] = contextvars.ContextVar(
 
 # ------------------------------------------------------------------ parsing
 
-_ADAPTERS: dict[object, pydantic.TypeAdapter[Any]] = {}
-
-
-def _adapter(cast_to: Any) -> pydantic.TypeAdapter[Any]:
-    """The type's validator, made (and compiled) once per type."""
-    adapter = _ADAPTERS.get(cast_to)
-    if adapter is None:
-        adapter = pydantic.TypeAdapter(cast_to)
-        _ADAPTERS[cast_to] = adapter
-    return adapter
-
 
 def _utf8(response: httpx.Response) -> bool:
     """Whether the body is UTF-8 (JSON's default): `charset_encoding` parses the content type
@@ -46,6 +39,12 @@ def _utf8(response: httpx.Response) -> bool:
     if "charset" not in response.headers.get("content-type", "").lower():
         return True
     return (response.charset_encoding or "utf-8").lower().replace("_", "-") in ("utf-8", "utf8")
+
+
+def _is_json(response: httpx.Response) -> bool:
+    """Whether the content type says JSON: `application/json`, or any `+json` type."""
+    media: str = response.headers.get("content-type", "")
+    return media.split(";", 1)[0].strip().lower().endswith(("/json", "+json"))
 
 
 def _json_or_text(response: httpx.Response) -> Any:
@@ -63,46 +62,73 @@ def _not_json(response: httpx.Response) -> errors.APIResponseValidationError:
     )
 
 
-def parse(response: httpx.Response, endpoint: Endpoint) -> Any:
+def parse(response: httpx.Response, endpoint: Endpoint, strict: bool = False) -> Any:
     """A successful response as the method returns it: None, bytes, text, or the JSON body
-    validated into `endpoint.cast_to`. A body that does not match raises
-    `APIResponseValidationError`, naming the place of the first mismatch."""
+    validated into `endpoint.cast_to`, in one pass. A body that does not match is built as far
+    as it matches (see `_lenient`); with `strict`, it raises `APIResponseValidationError`
+    naming the place of the first mismatch. A body that is not JSON raises either way."""
     if endpoint.response_kind == "empty" or response.status_code == 204:
         return None
     if endpoint.response_kind == "binary":
         return response.content
     if endpoint.response_kind == "text":
         return response.text
-    adapter = _adapter(endpoint.cast_to)
+    token = STRICT_ENUMS.set(True)
     try:
-        if _utf8(response):
-            return adapter.validate_json(response.content)  # parsed and validated in one pass
-        return adapter.validate_python(response.json())
+        if _utf8(response):  # parsed and validated in one pass
+            return adapter(endpoint.cast_to).validate_json(response.content)
+        return adapter(endpoint.cast_to).validate_python(response.json())
     except pydantic.ValidationError as exc:
-        first = exc.errors()[0]
-        if first["type"] == "json_invalid":
+        if exc.errors()[0]["type"] == "json_invalid":
             raise _not_json(response) from None
-        raise errors.APIResponseValidationError(
-            f"the response does not match the spec: {exc.error_count()} problem(s); the first: "
-            f"{'.'.join(str(p) for p in first['loc'])}: {first['msg']}",
-            response=response,
-            body=_json_or_text(response),
-        ) from None
+        failed = exc
     except ValueError:  # response.json() on a body in another charset
         raise _not_json(response) from None
+    finally:
+        STRICT_ENUMS.reset(token)
+    return _mismatched(response, endpoint, strict, failed)
+
+
+def _mismatched(
+    response: httpx.Response, endpoint: Endpoint, strict: bool, failed: pydantic.ValidationError
+) -> Any:
+    """A JSON body that did not validate: built leniently, or with `strict` an error."""
+    data = response.json()
+    value, found = build(endpoint.cast_to, data, failed.errors(include_url=False))
+    if found:
+        what = f"{len(found)} mismatch(es); the first: {found[0]}"
+    else:  # validated from JSON text and from decoded data differently: pydantic's own words
+        first = failed.errors()[0]
+        what = f"{'.'.join(str(p) for p in first['loc'])}: {first['msg']}"
+    request = response.request
+    if strict:
+        raise errors.APIResponseValidationError(
+            f"the response to {request.method} {request.url.path} does not match the spec: {what}",
+            response=response,
+            body=data,
+            mismatches=found,
+        )
+    log.info(
+        "%s %s: the response does not match the spec, kept as sent where it differs: %s",
+        request.method,
+        request.url.path,
+        what,
+    )
+    return value
 
 
 def status_error(response: httpx.Response, schemas: Mapping[str, object]) -> errors.APIStatusError:
     """The error for a 4xx/5xx response: its status's class, with the body parsed into the
-    spec's schema for the status (`schemas` by "404", "4XX" or "default") when it matches."""
+    spec's schema for the status (`schemas` by "404", "4XX" or "default") when it is JSON (by
+    its content type) and matches; else the decoded JSON, or the text when it is not JSON."""
     status = response.status_code
-    body: Any = _json_or_text(response)
+    body: Any = _json_or_text(response) if _is_json(response) else response.text
     schema = (
         schemas.get(str(status)) or schemas.get(f"{str(status)[0]}XX") or schemas.get("default")
     )
     if schema is not None and not isinstance(body, str):
         try:
-            body = _adapter(schema).validate_python(body)
+            body = adapter(schema).validate_python(body)
         except pydantic.ValidationError:
             pass
     summary = response.text[:500] if response.text else response.reason_phrase

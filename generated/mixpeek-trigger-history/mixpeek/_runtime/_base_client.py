@@ -80,6 +80,7 @@ class BaseClient(RequestBuilder):
         retry_base_delay: float = INITIAL_RETRY_DELAY,
         retry_max_delay: float = MAX_RETRY_DELAY,
         idempotency_header: str | None = IDEMPOTENCY_HEADER,
+        strict_response_validation: bool = False,
     ) -> None:
         if max_retries < 0:
             raise ValueError("max_retries must be 0 or more")
@@ -93,6 +94,7 @@ class BaseClient(RequestBuilder):
         self.max_retries = max_retries
         self.retry_base_delay = retry_base_delay
         self.retry_max_delay = retry_max_delay
+        self.strict_response_validation = strict_response_validation
         _configure_logging(self._package)
 
     def with_options(
@@ -101,6 +103,7 @@ class BaseClient(RequestBuilder):
         max_retries: int | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
         default_headers: Mapping[str, str] | None = None,
+        strict_response_validation: bool | None = None,
     ) -> Self:
         """A copy of this client with other settings, sharing its connection pool."""
         clone = copy.copy(self)
@@ -119,6 +122,8 @@ class BaseClient(RequestBuilder):
             for name, value in default_headers.items():
                 check_header(name, value)
             clone.default_headers.update(default_headers)
+        if strict_response_validation is not None:
+            clone.strict_response_validation = strict_response_validation
         return clone
 
     def __repr__(self) -> str:
@@ -137,7 +142,7 @@ class BaseClient(RequestBuilder):
         """What the method returns for this response: parsed, and a page able to fetch the next."""
         if response.is_error:
             raise status_error(response, call.endpoint.errors)
-        result = parse(response, call.endpoint)
+        result = parse(response, call.endpoint, self.strict_response_validation)
         spec = call.endpoint.pagination
         if spec is not None:
             client = cast("SyncAPIClient | AsyncAPIClient", self)

@@ -10,6 +10,9 @@ from typing import Any, cast
 import pydantic
 from pydantic_core import PydanticCustomError
 
+from ._lenient import STRICT_ENUMS, TAGS
+from ._mismatches import mismatches
+
 
 class BaseModel(pydantic.BaseModel):
     """A pydantic model that keeps unknown fields and knows its wire names.
@@ -28,11 +31,14 @@ class BaseModel(pydantic.BaseModel):
     )
 
     def to_dict(self) -> dict[str, Any]:
-        """The model as JSON-ready data with wire names; unset fields are left out."""
-        return self.model_dump(mode="json", by_alias=True, exclude_unset=True)
+        """The model as JSON-ready data with wire names; unset fields are left out. Values of a
+        response that did not match the spec come out as they were sent, without a warning."""
+        warn = not mismatches(self)
+        return self.model_dump(mode="json", by_alias=True, exclude_unset=True, warnings=warn)
 
     def to_json(self) -> str:
-        return self.model_dump_json(by_alias=True, exclude_unset=True)
+        warn = not mismatches(self)
+        return self.model_dump_json(by_alias=True, exclude_unset=True, warnings=warn)
 
 
 class PageModel(BaseModel):
@@ -46,10 +52,14 @@ class PageModel(BaseModel):
 
 
 def _keep_unknown(value: Any, handler: pydantic.ValidatorFunctionWrapHandler) -> Any:
-    """Enum values the spec does not list yet are kept as they are instead of failing."""
+    """Enum values the spec does not list yet are kept as they are instead of failing, in
+    models you build yourself; while a response is parsed they fail, to be reported among its
+    mismatches (see `_lenient`)."""
     try:
         return handler(value)
     except pydantic.ValidationError:
+        if STRICT_ENUMS.get():
+            raise
         if isinstance(value, (str, int, float, bool)):
             return value
         raise PydanticCustomError(
@@ -61,7 +71,8 @@ LENIENT = pydantic.WrapValidator(_keep_unknown)
 
 
 def discriminate(prop: str, tags: Mapping[str, str]) -> pydantic.Discriminator:
-    """Choose a union's model by the wire value of `prop` (a model instance is its own class)."""
+    """Choose a union's model by the wire value of `prop` (a model instance is its own class):
+    `tags` maps each wire value (JSON text for one that is not a string) to a variant's tag."""
 
     def pick(value: Any) -> str | None:
         if isinstance(value, Mapping):
@@ -69,4 +80,5 @@ def discriminate(prop: str, tags: Mapping[str, str]) -> pydantic.Discriminator:
             return tags.get(raw if isinstance(raw, str) else json.dumps(raw))
         return type(value).__name__
 
+    TAGS[pick] = (prop, tags)
     return pydantic.Discriminator(pick)
