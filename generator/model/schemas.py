@@ -400,7 +400,9 @@ class SchemaBuilder:
         description = ir.spec_text(info.get("description"))
         # A readOnly field is absent from requests and a writeOnly one from responses, so a
         # model used for both cannot require either.
-        read_only, write_only = info.get("readOnly") is True, info.get("writeOnly") is True
+        marks = [info, self._target(info, loc)]  # on the property, or on the schema it $refs
+        read_only = any(m.get("readOnly") is True for m in marks)
+        write_only = any(m.get("writeOnly") is True for m in marks)
         required = required and not (read_only or write_only)
         has_default = "default" in info and not required
         return ir.Field(
@@ -410,6 +412,17 @@ class SchemaBuilder:
             read_only=read_only, write_only=write_only,
             deprecated=info.get("deprecated") is True, pointer=loc.key,
         )
+
+
+    def _target(self, info: dict[str, Any], loc: Location) -> dict[str, Any]:
+        """The schema a `$ref` property points to ({} for none, or one that does not resolve)."""
+        if not isinstance(info.get("$ref"), str):
+            return {}
+        try:
+            target, _ = self.resolved.deref(info, loc)
+        except KeyError:
+            return {}
+        return target if isinstance(target, dict) else {}
 
 
 def component_hint(loc: Location, title: object) -> ir.NameHint:
