@@ -180,6 +180,20 @@ paths:
                 note: {type: string}
                 label: {type: string}
       responses: {'204': {description: ok}}
+  /attachments:
+    post:
+      operationId: attach
+      tags: [Charges]
+      requestBody:
+        required: true
+        content:
+          multipart/form-data:
+            schema:
+              type: object
+              properties:
+                note: {type: string}
+                file: {type: string, format: binary}
+      responses: {'204': {description: ok}}
   /todos/{where}:
     get:
       operationId: find_todos
@@ -508,6 +522,18 @@ def test_multipart_left_out_sends_nothing(call: Call, server: LoopbackServer) ->
     server.reply(204)
     call(lambda c: c.charges.upload())
     assert sent(server).body == b"" and sent(server).header("Content-Type") is None
+
+
+def test_a_required_multipart_body_without_parts_is_still_a_body(
+    call: Call, server: LoopbackServer
+) -> None:
+    """httpx sends no body for no parts; a required one goes out as a multipart with none."""
+    server.reply(204)
+    call(lambda c: c.charges.attach())
+    content_type = sent(server).header("Content-Type") or ""
+    boundary = content_type.removeprefix("multipart/form-data; boundary=")
+    assert boundary != content_type and sent(server).body == f"--{boundary}--\r\n".encode()
+    assert _parts(sent(server)) == {}
 
 
 def test_a_part_header_without_a_fixed_value_is_reported(

@@ -286,11 +286,15 @@ class RequestBuilder:
         if kind == "json":
             content, content_type = dump_json(body), chosen or "application/json"
         elif kind == "multipart":  # parts even without fields: the files are parts too
-            return {
-                "files": multipart(
-                    part_values(body), call.files, endpoint.part_types, endpoint.part_headers
-                )
-            }
+            parts = multipart(
+                part_values(body), call.files, endpoint.part_types, endpoint.part_headers
+            )
+            if parts:
+                return {"files": parts}
+            # httpx sends nothing for no parts; a required body is a multipart with none.
+            boundary = uuid.uuid4().hex
+            content = f"--{boundary}--\r\n".encode("ascii")
+            content_type = f"multipart/form-data; boundary={boundary}"
         elif kind == "form":
             content = form_body(body, endpoint.form_styles, endpoint.part_types)
             content_type = chosen or "application/x-www-form-urlencoded"
