@@ -43,6 +43,13 @@ def body_finding(call: dict[str, Any], spec: Spec, path: list[str], v: dict[str,
         if sent_text and not request_body.get("required"):
             return Finding("client", "optional body sent although no body field was given",
                            f"{said}; sent {sent_text[:120]!r}")
+        required_fields = (spec.deref(schema).get("required") or []) if schema else []
+        sent_type = (call.get("request") or {}).get("headers", {}).get("content-type") or ""
+        if request_body.get("required") and not required_fields and sent_type:
+            # The schema requires no field: an empty form (or a multipart with no parts) is the
+            # body `{}`, sent with its content type; Prism reads an empty body as none.
+            return Finding("mock", f"required {media} body with no field required: the empty "
+                           "body sent is taken for none", said)
         if request_body.get("required"):
             return Finding("client", "required body: nothing in the signature requires it",
                            said)

@@ -3,6 +3,7 @@ style/explode table, and whose fault a recorded call is."""
 
 from __future__ import annotations
 
+import copy
 import re
 from typing import Any
 
@@ -177,6 +178,28 @@ def test_an_optional_body_sent_empty_and_a_required_field_made_optional() -> Non
                          response=rejected(missing)), Spec(DOC))
     assert partial.findings[0].cause == \
         "body field required by the schema optional in the signature"
+
+
+def test_an_empty_required_body_with_no_field_required_is_the_mocks() -> None:
+    """A required form body whose schema requires no field, sent empty with its content type:
+    Prism reads it as no body; with a field required, the client should have asked for it."""
+    doc = copy.deepcopy(DOC)
+    body = doc["paths"]["/things/{id}"]["post"]["requestBody"]
+    body["required"] = True
+    body["content"] = {"application/x-www-form-urlencoded": {
+        "schema": {"type": "object", "properties": {"note": {"type": "string"}}}}}
+    sent = {"method": "POST", "url": "http://h/things/a?limit=1",
+            "headers": {"content-type": "application/x-www-form-urlencoded"}, "body": ""}
+    said = {"location": ["body"], "code": "required", "message": "Body parameter is required"}
+    empty = judge(call(mode="required", args=[], request=sent, response=rejected(said)),
+                  Spec(doc))
+    assert [(f.fault, f.cause) for f in empty.findings] == [
+        ("mock", "required application/x-www-form-urlencoded body with no field required: "
+                 "the empty body sent is taken for none")]
+    body["content"]["application/x-www-form-urlencoded"]["schema"]["required"] = ["note"]
+    needed = judge(call(mode="required", args=[], request=sent, response=rejected(said)),
+                   Spec(doc))
+    assert [f.fault for f in needed.findings] == ["client"]
 
 
 def test_a_parse_failure_is_the_mocks_when_the_response_breaks_the_schema() -> None:
