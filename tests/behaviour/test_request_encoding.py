@@ -36,7 +36,8 @@ _STYLED = [
     ("path", "simple", False), ("path", "simple", True), ("path", "label", False),
     ("path", "label", True), ("path", "matrix", False), ("path", "matrix", True),
     ("query", "form", False), ("query", "form", True), ("query", "spaceDelimited", False),
-    ("query", "pipeDelimited", False), ("query", "deepObject", True),
+    ("query", "pipeDelimited", False), ("query", "spaceDelimited", True),
+    ("query", "pipeDelimited", True), ("query", "deepObject", True),
     ("header", "simple", False), ("header", "simple", True),
     ("cookie", "form", False), ("cookie", "form", True),
 ]
@@ -378,6 +379,9 @@ ROWS = [
     ("query", "spaceDelimited", False, RGB, "color=R%20100%20G%20200%20B%20150"),
     ("query", "pipeDelimited", False, LIST, "color=blue|black|brown"),
     ("query", "pipeDelimited", False, RGB, "color=R|100|G|200|B|150"),
+    # Exploded, the delimited styles are one pair per item, as form is (the table's n/a aside).
+    ("query", "spaceDelimited", True, LIST, "color=blue&color=black&color=brown"),
+    ("query", "pipeDelimited", True, LIST, "color=blue&color=black&color=brown"),
     ("query", "deepObject", True, RGB, "color[R]=100&color[G]=200&color[B]=150"),
     ("header", "simple", False, BLUE, "blue"),
     ("header", "simple", False, LIST, "blue,black,brown"),

@@ -164,7 +164,7 @@ def styled_pairs(
         return [(percent(name), separator.join(flat))]
     if items is not None:
         texts = [percent(_text(v)) for v in items]
-        if style == "form" and explode:
+        if explode:  # exploded, every array style is one pair per item (§4.8.12.4's table)
             return [(percent(name), text) for text in texts]
         return [(percent(name), separator.join(texts))]
     return [(percent(name), percent(scalar(value)))]
