@@ -158,7 +158,9 @@ def credential_value(name: str) -> str:
 def python_value(method: Any, arg: Arg, value: Any) -> Any:
     if any("FileTypes" in t for t in arg.types):
         one = ("contract.bin", b"contract-bytes", "application/octet-stream")
-        return [one] if any(t.startswith("list[") for t in arg.types) else one
+        if any(t.startswith("list[") for t in arg.types):  # a file per item synthesized
+            return [one] * (len(value) if isinstance(value, list) and value else 1)
+        return one
     hints = typing.get_type_hints(method)
     from pydantic import TypeAdapter
 
