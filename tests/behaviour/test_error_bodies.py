@@ -8,9 +8,6 @@ its response, status and body, in the plain, raw and streamed calls alike.
 from __future__ import annotations
 
 import asyncio
-import importlib
-import sys
-import textwrap
 from collections.abc import Iterator
 from types import ModuleType
 from typing import Any
@@ -18,10 +15,7 @@ from typing import Any
 import httpx
 import pytest
 
-from sdkforge.config import GenerateOptions
-from sdkforge.output.write import write
-from sdkforge.pipeline import generate
-
+from .packages import generated_package
 from .server import LoopbackServer
 
 SPEC = """
@@ -57,25 +51,10 @@ components:
 PROBLEM = {"title": "Not Found", "status": 404, "detail": "no item i1"}
 
 
-def _forget(package: str) -> None:
-    for name in list(sys.modules):
-        if name == package or name.startswith(package + "."):
-            del sys.modules[name]
-
-
 @pytest.fixture(scope="module")
 def pkg(tmp_path_factory: pytest.TempPathFactory) -> Iterator[ModuleType]:
-    folder = tmp_path_factory.mktemp("errs")
-    spec = folder / "errs.yaml"
-    spec.write_text(textwrap.dedent(SPEC), encoding="utf-8")
-    write(folder / "out", generate(GenerateOptions(spec, package="errs")).files)
-    _forget("errs")
-    sys.path.insert(0, str(folder / "out"))
-    try:
-        yield importlib.import_module("errs")
-    finally:
-        sys.path.remove(str(folder / "out"))
-        _forget("errs")
+    with generated_package(tmp_path_factory.mktemp("errs"), SPEC, "errs") as module:
+        yield module
 
 
 class Api:

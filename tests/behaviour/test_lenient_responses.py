@@ -12,9 +12,6 @@ from __future__ import annotations
 
 import asyncio
 import datetime
-import importlib
-import sys
-import textwrap
 from collections.abc import Iterator
 from pathlib import Path
 from types import ModuleType
@@ -22,10 +19,7 @@ from typing import Any
 
 import pytest
 
-from sdkforge.config import GenerateOptions
-from sdkforge.output.write import write
-from sdkforge.pipeline import generate
-
+from .packages import generated_package
 from .server import LoopbackServer, RecordedRequest, Reply
 
 SPEC = """
@@ -186,25 +180,10 @@ ACCOUNT = {
 # ------------------------------------------------------------------ the package and a client
 
 
-def _forget(package: str) -> None:
-    for name in list(sys.modules):
-        if name == package or name.startswith(package + "."):
-            del sys.modules[name]
-
-
 @pytest.fixture(scope="module")
 def pkg(tmp_path_factory: pytest.TempPathFactory) -> Iterator[ModuleType]:
-    folder = tmp_path_factory.mktemp("lenient")
-    spec = folder / "lenient.yaml"
-    spec.write_text(textwrap.dedent(SPEC), encoding="utf-8")
-    write(folder / "out", generate(GenerateOptions(spec, package="lenient")).files)
-    _forget("lenient")
-    sys.path.insert(0, str(folder / "out"))
-    try:
-        yield importlib.import_module("lenient")
-    finally:
-        sys.path.remove(str(folder / "out"))
-        _forget("lenient")
+    with generated_package(tmp_path_factory.mktemp("lenient"), SPEC, "lenient") as module:
+        yield module
 
 
 class Api:
