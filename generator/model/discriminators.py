@@ -73,15 +73,25 @@ def _location(key: str) -> Location:
     return Location(file, pointer)
 
 
-def _allowed(resolved: Resolved, loc: Location, prop: str, depth: int) -> list[object] | None:
-    """The values the schema at `loc` allows for its property `prop`: its own `const` or
-    `enum`, else the last `allOf` member's that says; None when none constrains it."""
+def _schema(
+    resolved: Resolved, loc: Location, depth: int
+) -> tuple[dict[str, Any], Location] | None:
+    """The schema object at `loc`, its `$ref` followed; None past the depth limit, for one
+    that does not resolve, or for one that is not an object."""
     try:
         node, loc = resolved.deref(resolved.get(loc), loc)
     except KeyError:
         return None
-    if not isinstance(node, dict) or depth > _DEPTH:
+    return (node, loc) if isinstance(node, dict) and depth <= _DEPTH else None
+
+
+def _allowed(resolved: Resolved, loc: Location, prop: str, depth: int) -> list[object] | None:
+    """The values the schema at `loc` allows for its property `prop`: its own `const` or
+    `enum`, else the last `allOf` member's that says; None when none constrains it."""
+    found_node = _schema(resolved, loc, depth)
+    if found_node is None:
         return None
+    node, loc = found_node
     properties = node.get("properties")
     if isinstance(properties, dict) and prop in properties:
         found = _values(resolved, Location(loc.file, join_pointer(loc.pointer, "properties", prop)),
@@ -100,12 +110,10 @@ def _allowed(resolved: Resolved, loc: Location, prop: str, depth: int) -> list[o
 def _values(resolved: Resolved, loc: Location, depth: int) -> list[object] | None:
     """The values a property's schema allows: `const`, `enum` (null left out), or those of a
     `$ref` or an `allOf` member it is made of; None when it allows any string."""
-    try:
-        node, loc = resolved.deref(resolved.get(loc), loc)
-    except KeyError:
+    found_node = _schema(resolved, loc, depth)
+    if found_node is None:
         return None
-    if not isinstance(node, dict) or depth > _DEPTH:
-        return None
+    node, loc = found_node
     if "const" in node:
         return [node["const"]]
     if isinstance(node.get("enum"), list):
