@@ -98,7 +98,8 @@ contract-mock: $(STAMP)
 # (outside the repository) when missing, started on 127.0.0.1 with a throwaway data folder; a
 # client generated from the spec each one serves runs a workflow, sync and async: create, read,
 # list to the last page, update, delete, typed 404 / 409 / 422 errors. Which servers and why:
-# tests/contract/servers/__init__.py. It prints each step and a line per server and client kind.
+# tests/contract/servers/__init__.py. It prints each step and a line per server and client kind,
+# and writes the same report to tests/contract/servers/SUMMARY.md (committed).
 # `make contract-servers CONTRACT_SERVERS_ARGS="--kinds sync"` runs the sync client only.
 CONTRACT_SERVERS_CACHE ?= $(HOME)/.cache/sdkforge-contract/servers
 CONTRACT_SERVERS_ARGS ?=
@@ -131,7 +132,8 @@ SERVER_INSTALLS := $(PREFECT_DIR)/.installed $(CHROMA_DIR)/.installed $(LOOPBACK
 
 contract-servers: $(STAMP) $(SERVER_INSTALLS)
 	$(BIN)/python -m tests.contract.servers --prefect $(PREFECT_DIR) --chroma $(CHROMA_DIR) \
-		--loopback-todo $(LOOPBACK_TODO_DIR) $(CONTRACT_SERVERS_ARGS)
+		--loopback-todo $(LOOPBACK_TODO_DIR) --summary tests/contract/servers/SUMMARY.md \
+		$(CONTRACT_SERVERS_ARGS)
 
 contract: contract-mock contract-servers
 

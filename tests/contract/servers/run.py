@@ -7,6 +7,7 @@ from __future__ import annotations
 import argparse
 import json
 import shutil
+import subprocess
 import tempfile
 import time
 from collections.abc import Callable, Sequence
@@ -120,23 +121,34 @@ def run_server(server: Server, install: Path, kinds: Sequence[str], keep: Path |
     return outcome
 
 
-def _print(outcome: Outcome) -> None:
+def _lines(outcome: Outcome) -> list[str]:
+    """The report of one server's run, as printed."""
     server, generated = outcome.server, outcome.generated
-    print(f"\n== {server.name} {outcome.version} ({server.built_on}): "
-          f"ready in {outcome.ready_seconds:.1f} s, whole run {outcome.seconds:.1f} s")
+    lines = [f"== {server.name} {outcome.version} ({server.built_on}): "
+             f"ready in {outcome.ready_seconds:.1f} s, whole run {outcome.seconds:.1f} s"]
     if generated is not None:
-        print(f"   spec {generated.spec_bytes / 1000:.0f} kB, generated in "
-              f"{generated.seconds:.1f} s, {len(generated.warnings)} line(s) of findings")
-        for line in generated.warnings:
-            print(f"   | {line}")
+        lines.append(f"   spec {generated.spec_bytes / 1000:.0f} kB, generated in "
+                     f"{generated.seconds:.1f} s, {len(generated.warnings)} line(s) of findings")
+        lines += [f"   | {line}" for line in generated.warnings]
     for record in [outcome.setup, *outcome.runs]:
         if record is outcome.setup and record.count("failed") == 0:
             continue
-        print(f"   {record.kind:5}: {record.count('passed')} passed, {record.count('failed')} "
-              f"failed, {record.count('skipped')} skipped")
+        lines.append(f"   {record.kind:5}: {record.count('passed')} passed, "
+                     f"{record.count('failed')} failed, {record.count('skipped')} skipped")
         for step in record.steps:
             mark = {"passed": "ok  ", "failed": "FAIL", "skipped": "skip"}[step.outcome]
-            print(f"     {mark} {step.name}" + (f": {step.detail}" if step.detail else ""))
+            lines.append(f"     {mark} {step.name}" + (f": {step.detail}" if step.detail else ""))
+    return lines
+
+
+def _write_summary(path: Path, report: list[str]) -> None:
+    """The report as markdown, with when and on which sdkforge commit it ran."""
+    commit = subprocess.run(["git", "rev-parse", "--short=12", "HEAD"], capture_output=True,
+                            text=True, check=False).stdout.strip() or "?"
+    when = time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime())
+    path.write_text("# sdkforge against real open-source servers (`make contract-servers`)\n\n"
+                    f"- date: {when}\n- sdkforge: {commit}\n\n```\n" + "\n".join(report)
+                    + "\n```\n", encoding="utf-8")
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -148,6 +160,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--kinds", default="sync,async", help="client kinds (default: both)")
     parser.add_argument("--keep", type=Path, metavar="DIR",
                         help="keep each server's data, spec and generated client in DIR/NAME")
+    parser.add_argument("--summary", type=Path, metavar="PATH",
+                        help="also write the report, as markdown, to PATH")
     args = parser.parse_args(argv)
     kinds = args.kinds.split(",")
     chosen = [(s, getattr(args, s.name.replace("-", "_"))) for s in SERVERS]
@@ -155,10 +169,12 @@ def main(argv: Sequence[str] | None = None) -> int:
                 for server, install in chosen if install]
     if not outcomes:
         parser.error("name at least one server's install folder")
-    for outcome in outcomes:
-        _print(outcome)
     records = [r for o in outcomes for r in [o.setup, *o.runs]]
     failed = sum(r.count("failed") for r in records)
-    print(f"\ncontract-servers: {sum(r.count('passed') for r in records)} passed, {failed} failed, "
-          f"{sum(r.count('skipped') for r in records)} skipped")
+    report = [line for outcome in outcomes for line in ["", *_lines(outcome)]]
+    report += ["", f"contract-servers: {sum(r.count('passed') for r in records)} passed, "
+                   f"{failed} failed, {sum(r.count('skipped') for r in records)} skipped"]
+    print("\n".join(report))
+    if args.summary is not None:
+        _write_summary(args.summary, report[1:])
     return 1 if failed else 0
