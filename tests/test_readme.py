@@ -47,6 +47,45 @@ def test_the_example_passes_the_credentials_most_operations_send() -> None:
     assert "client = mixpeek.Mixpeek()  #" in seed["README.md"]  # it declares no credentials
 
 
+HEADERS_SPEC = """
+openapi: 3.1.0
+info: {title: Flows, version: '1'}
+servers: [{url: 'https://flows.example'}]
+components:
+  securitySchemes:
+    token: {type: http, scheme: bearer}
+  parameters:
+    version: {name: x-flows-api-version, in: header, schema: {type: string}}
+paths:
+  /flows:
+    get:
+      operationId: listFlows
+      security: [{token: []}]
+      parameters: [{$ref: '#/components/parameters/version'}]
+      responses: {'204': {description: ok}}
+  /health:
+    get:
+      operationId: health
+      parameters: [{$ref: '#/components/parameters/version'}]
+      responses: {'204': {description: ok}}
+"""
+
+
+def test_a_header_setting_is_not_shown_as_the_credential(tmp_path: Path) -> None:
+    """A header every operation takes (an API version) becomes a client setting; the example
+    still passes the declared credential, and a header setting shown alone is called one."""
+    spec = tmp_path / "flows.yaml"
+    spec.write_text(HEADERS_SPEC, encoding="utf-8")
+    readme = generate(GenerateOptions(spec)).files["README.md"]
+    assert 'client = flows.FlowsClient(api_key="...")' in readme
+    assert "# api_key: your credential, or leave it out and set $FLOWS_API_KEY" in readme
+    spec.write_text(HEADERS_SPEC.replace("      security: [{token: []}]\n", ""), encoding="utf-8")
+    readme = generate(GenerateOptions(spec)).files["README.md"]
+    assert 'client = flows.FlowsClient(flows_api_version="...")' in readme
+    assert ("# flows_api_version: a header every call sends, or leave it out and set "
+            "$FLOWS_FLOWS_API_VERSION") in readme
+
+
 def test_the_package_shows_its_api_not_its_helper_imports(
     make_client: Callable[[str, str], ModuleType],
 ) -> None:

@@ -226,18 +226,23 @@ def _auth_args(schemes: tuple[ir.AuthScheme, ...], names: Names, package: str) -
 
 
 def _readme_auth(api: ir.Api, names: Names, package: str) -> list[AuthArgView]:
-    """The credentials the README's example passes: those of the scheme most operations send
-    (a first call without them would be a 401)."""
+    """The credentials the README's example passes: those of the declared scheme most
+    operations send (a first call without them would be a 401); a header setting the client
+    lifted from the operations' parameters only when no declared scheme is used, and said to
+    be one (it is a header every call sends, such as an API version, not always a secret)."""
     used: dict[str, int] = {}
     for op in api.operations:
         for scheme in op.security:
             used[scheme] = used.get(scheme, 0) + 1
     if not used:
         return []
-    best = max(api.auth, key=lambda s: used.get(s.name, 0))
+    best = max(api.auth, key=lambda s: (not s.name.startswith("header:") and used.get(s.name, 0)
+                                        > 0, used.get(s.name, 0)))
     if not used.get(best.name):
         return []
-    return [AuthArgView(arg, _env(arg, package), "") for arg in names.credentials[best.name]]
+    said = ("a header every call sends" if best.name.startswith("header:")
+            else "your credential")
+    return [AuthArgView(arg, _env(arg, package), said) for arg in names.credentials[best.name]]
 
 
 def _auth_schemes(
