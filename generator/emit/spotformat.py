@@ -5,10 +5,12 @@ lines the spec's names make too long, so black would change only those lines. `s
 finds them, hands each one to black as a small snippet in the same bracket context and at
 the same width (black measures every line with its indentation, so a line at depth d
 formats as it would at depth 1 with the width reduced by the difference), and splices the
-result back. It returns None for anything it is not sure of, and the caller runs black on
-the whole file: a long line with a comment, in a docstring, a `def` or `class` header, a
-line whose brackets are not balanced on it, an item of a bracket whose kind it does not
-know. Tests hold its output byte-identical to black's for every file of the real specs.
+result back. A long `def`/`class`/`if`/`for`/`while`/`with` header goes to black with a `pass`
+body, the whole header when it spans lines and its last line is the long one. It returns None
+for anything it is not sure of, and the caller runs black on the whole file: a long line with
+a comment, in a docstring, a decorator, a line whose brackets are not balanced on it (other
+than a header's last), an item of a bracket whose kind it does not know. Tests hold its
+output byte-identical to black's for every file of the real specs.
 """
 
 from __future__ import annotations
