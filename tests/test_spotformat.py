@@ -107,22 +107,58 @@ HANDLED = {
         """,  # noqa: E501 - lines over the limit are the case
 }
 
+# Compound statement headers: black formats them alone, given a body.
+HANDLED |= {
+    "class headers": f"""
+        class {LONG.title()}{LONG.title()}({LONG.title()}Base, {LONG.title()}Mixin):
+            pass
+
+
+        class {LONG.title()}{LONG.title()}Item({LONG.title()}Base):
+            pass
+        """,
+    "def headers": f"""
+        class A:
+            def {LONG}(self) -> PageItems[Annotated[{LONG}, Tag('{LONG}')] | {LONG}_other]:
+                pass
+
+            async def action_{LONG}_quote(self) -> ActionAccept{LONG.title()}Quote:
+                if {LONG} is not None and {LONG}_two is not None and {LONG}_three is None:
+                    return None
+                for {LONG}_item, {LONG}_value in {LONG}_mapping_with_a_long_name.items():
+                    pass
+        """,
+    "long return annotation after parameters over lines": f"""
+        class A:
+            def method(
+                self,
+                *,
+                {LONG}: str | NotGiven = NOT_GIVEN,
+            ) -> list[_models.{LONG}] | _models.{LONG}_two | _models.{LONG}_three | _models.x:
+                x = 1
+
+            def f(
+                self,
+            ) -> ListPage[_models.{LONG} | _models.{LONG}_two | _models.{LONG}_three | _models.{LONG}_four | _models.{LONG}_five]:
+                return x
+        """,  # noqa: E501 - lines over the limit are the case
+}
+
 # Long lines black must see whole: spot formatting declines (None), never guesses.
 DECLINED = {
-    "long def header":
-        f"def {LONG}(self) -> PageItems[Annotated[{LONG}, Tag('{LONG}')] | {LONG}_other]:\n"
-        "    pass\n",
-    "long return annotation":
-        "def f(\n    self,\n"
+    "long header over lines, a comment in it":
+        "def f(\n    self,  # the comment\n"
         f") -> _models.{LONG} | _models.{LONG}_two | _models.{LONG}_three:\n    pass\n",
+    "long header over lines, a long line in it too":
+        f"def f(\n    self, {LONG}: {LONG}, {LONG}_two: {LONG}, {LONG}_three: int,\n"
+        f") -> _models.{LONG} | _models.{LONG}_two | _models.{LONG}_three:\n    pass\n",
+    "long decorator":
+        f"@decorate({LONG}, {LONG}_two, {LONG}_three, {LONG}_four)\ndef f() -> None:\n    pass\n",
     "comment on a long line":
         f"x = f({LONG}, {LONG}_two, {LONG}_three)  # a comment on a long line\n",
     "unbalanced long line":
         f"x = f(\n    {LONG}, {LONG}_two, {LONG}_three, {LONG}_four, {LONG}_five, six=g(\n"
         "        1\n    )\n)\n",
-    "long class header":
-        f"class {LONG.title()}{LONG.title()}({LONG.title()}Base, {LONG.title()}Mixin):\n"
-        "    pass\n",
 }
 
 

@@ -5,10 +5,12 @@ lines the spec's names make too long, so black would change only those lines. `s
 finds them, hands each one to black as a small snippet in the same bracket context and at
 the same width (black measures every line with its indentation, so a line at depth d
 formats as it would at depth 1 with the width reduced by the difference), and splices the
-result back. It returns None for anything it is not sure of, and the caller runs black on
-the whole file: a long line with a comment, in a docstring, a `def` or `class` header, a
-line whose brackets are not balanced on it, an item of a bracket whose kind it does not
-know. Tests hold its output byte-identical to black's for every file of the real specs.
+result back. A long `def`/`class`/`if`/`for`/`while`/`with` header goes to black with a `pass`
+body, the whole header when it spans lines and its last line is the long one. It returns None
+for anything it is not sure of, and the caller runs black on the whole file: a long line with
+a comment, in a docstring, a decorator, a line whose brackets are not balanced on it (other
+than a header's last), an item of a bracket whose kind it does not know. Tests hold its
+output byte-identical to black's for every file of the real specs.
 """
 
 from __future__ import annotations
@@ -50,6 +52,11 @@ _TOKENS = re.compile(
     r"""|(?P<open>[(\[{])|(?P<close>[)\]}])"""
 )
 _LONE_STRING = re.compile(rf"{_STRING},?")
+# Compound statements whose header black formats alone, given a body: the header is handed to
+# black as a snippet with `pass` for a body, and its lines are spliced back.
+_HEADER = re.compile(r"(?:async\s+)?(?:def|class|if|for|while|with)\b")
+_BODY = "    pass\n"
+_UNSURE_MARKS = ("#", '"' * 3, "'" * 3)  # in a header over lines: left to black
 
 
 def _width(text: str) -> int:
@@ -122,6 +129,32 @@ def _triple_end(line: str, start: int, quote: str) -> int:
         index = found + 1
 
 
+def _scan(line: str, position: int, stack: list[tuple[str, int]]) -> tuple[int, bool, str | None]:
+    """Follow `line`'s brackets from `position` on `stack`: the lowest depth reached, whether a
+    comment ends the line, and the quote of a string left open at its end (if any)."""
+    lowest = len(stack)
+    for match in _TOKENS.finditer(line, position):
+        start = match.start()
+        if start < position:
+            continue
+        group = match.lastgroup
+        if group == "open":
+            stack.append((line, start))
+        elif group == "close":
+            if not stack:
+                raise _Unsure
+            stack.pop()
+            lowest = min(lowest, len(stack))
+        elif group == "triple":
+            quote = match.group()[-3:]
+            position = _triple_end(line, match.end(), quote)
+            if position < 0:
+                return lowest, False, quote
+        elif group == "comment":
+            return lowest, True, None
+    return lowest, False, None
+
+
 class _Unsure(Exception):
     """A line spot formatting does not handle: the whole file goes to black."""
 
@@ -185,55 +218,56 @@ class SpotFormatter:
         stack: list[tuple[str, int]] = []
         triple: str | None = None  # the quote of a string that spans lines
         changed = False
+        statement = last_changed = -1  # where the statement at hand starts; the last line changed
+        dropped: set[int] = set()  # lines merged into the one before them
         for number, line in enumerate(lines):
             in_string = triple is not None
             depth = len(stack)
+            if not depth and not in_string:
+                statement = number
             opener = stack[-1] if stack else None
-            position, lowest, comment = 0, depth, False
+            position = 0
             if triple is not None:
-                end = _triple_end(line, 0, triple)
-                if end < 0:
+                position = _triple_end(line, 0, triple)
+                if position < 0:
                     continue
-                triple, position = None, end
-            for match in _TOKENS.finditer(line, position):
-                start = match.start()
-                if start < position:
-                    continue
-                group = match.lastgroup
-                if group == "open":
-                    stack.append((line, start))
-                elif group == "close":
-                    if not stack:
-                        raise _Unsure
-                    stack.pop()
-                    if len(stack) < lowest:
-                        lowest = len(stack)
-                elif group == "triple":
-                    quote = match.group()[-3:]
-                    end = _triple_end(line, match.end(), quote)
-                    if end < 0:
-                        triple = quote
-                        break
-                    position = end
-                elif group == "comment":
-                    comment = True
-                    break
+            lowest, comment, triple = _scan(line, position, stack)
             if (len(line) <= width and line.isascii()) or not _too_wide(line, width):
                 continue
             if in_string or triple is not None or '"""' in line or "'''" in line:
                 if _docstring_text(line, in_string, triple is not None):
                     continue  # black leaves long lines of docstrings as they are
                 raise _Unsure
-            if comment or lowest < depth or len(stack) != depth:
+            if comment or len(stack) > depth or (lowest < depth and stack):
                 raise _Unsure
-            if depth and _LONE_STRING.fullmatch(line.strip()):
+            if lowest < depth:  # the last line of a header that spans lines
+                if statement <= last_changed:
+                    raise _Unsure
+                lines[statement] = self._long_header(lines[statement : number + 1])
+                dropped.update(range(statement + 1, number + 1))
+            elif depth and _LONE_STRING.fullmatch(line.strip()):
                 continue  # an item that is one string: black cannot split it either
-            kind = _kind_at(opener)
-            lines[number] = self._spot(line, kind)
-            changed = True
+            else:
+                lines[number] = self._spot(line, _kind_at(opener))
+            changed, last_changed = True, number
         if triple is not None or stack:
             raise _Unsure
+        if dropped:
+            lines = [line for number, line in enumerate(lines) if number not in dropped]
         return "\n".join(lines) if changed else text
+
+    def _long_header(self, lines: list[str]) -> str:
+        """A compound statement's header over several lines, the last too long, as black writes
+        it (given whole to black as a snippet)."""
+        first = lines[0].lstrip(" ")
+        indent = len(lines[0]) - len(first)
+        pad = " " * indent
+        if (not _HEADER.match(first) or not lines[-1].endswith(":")
+                or any(not line.startswith(pad) for line in lines)
+                or any(mark in line for line in lines[:-1] for mark in _UNSURE_MARKS)):
+            raise _Unsure
+        header = "\n".join(line[indent:] for line in lines)
+        return self._black(header + "\n" + _BODY, indent, indent, "", _BODY)
 
     def _spot(self, line: str, kind: str) -> str:
         """A too-long line whose brackets close on it, as black splits it."""
@@ -243,6 +277,8 @@ class SpotFormatter:
         if native is not None:
             return native
         if not kind:  # a statement
+            if _HEADER.match(body) and body.endswith(":"):
+                return self._black(body + "\n" + _BODY, indent, indent, "", _BODY)
             if _COMPOUND.match(body) or body.rstrip().endswith(":"):
                 raise _Unsure
             return self._black(body + "\n", indent, indent, "", "")
