@@ -33,9 +33,15 @@ def loose_type(values: Sequence[Scalar]) -> ir.TypeRef:
 def unique_values(values: Sequence[Scalar]) -> tuple[tuple[Scalar, ...], list[Scalar]]:
     """The values without repeats (1 and True and 1.0 are different values), and the repeats."""
     seen: list[Scalar] = []
-    repeats: list[Scalar] = []
+    keys: set[tuple[type, object]] = set()  # by (type, value): linear in the values (EC2's
+    repeats: list[Scalar] = []  # instance-type enums made a pairwise check 16 million steps)
     for v in values:
-        if any(type(v) is type(s) and v == s for s in seen):
+        try:
+            repeated = (type(v), v) in keys
+            keys.add((type(v), v))
+        except TypeError:  # an unhashable value (a list or object in an enum): compare
+            repeated = any(type(v) is type(s) and v == s for s in seen)
+        if repeated:
             repeats.append(v)
         else:
             seen.append(v)
