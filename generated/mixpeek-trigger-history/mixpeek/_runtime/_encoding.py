@@ -186,18 +186,27 @@ def _deep(key: str, value: object, brackets: tuple[str, str]) -> list[tuple[str,
     ]
 
 
-def query_pairs(
-    query: Mapping[str, object], styles: Mapping[str, tuple[str, bool]] | None = None
-) -> list[str]:
-    """Encoded `name=value` pairs per each parameter's `style`/`explode` (form and exploded
-    unless told otherwise); unset and None values are left out."""
-    pairs: list[str] = []
-    for key, value in query.items():
+def _all_pairs(
+    values: Mapping[str, object],
+    styles: Mapping[str, tuple[str, bool]] | None,
+    brackets: tuple[str, str] = ("[", "]"),
+) -> list[tuple[str, str]]:
+    """The encoded (name, value) pairs of every set value, each per its `style`/`explode` (form
+    and exploded unless told otherwise); unset and None values are left out."""
+    pairs: list[tuple[str, str]] = []
+    for key, value in values.items():
         if isinstance(value, NotGiven) or value is None:
             continue
         style, explode = (styles or {}).get(key, ("form", True))
-        pairs.extend(f"{k}={v}" for k, v in styled_pairs(key, value, style, explode))
+        pairs.extend(styled_pairs(key, value, style, explode, brackets))
     return pairs
+
+
+def query_pairs(
+    query: Mapping[str, object], styles: Mapping[str, tuple[str, bool]] | None = None
+) -> list[str]:
+    """Encoded `name=value` pairs per each parameter's `style`/`explode`."""
+    return [f"{k}={v}" for k, v in _all_pairs(query, styles)]
 
 
 def path_segment(name: str, value: object, style: str = "simple", explode: bool = False) -> str:
@@ -278,15 +287,8 @@ def form_body(
     """An `application/x-www-form-urlencoded` body: each field per its `encoding` style
     (form and exploded unless told, so an object field is its own `key=value` pairs, as
     OpenAPI says), or as JSON text where its content type is JSON."""
-    pairs: list[tuple[str, str]] = []
-    for key, value in object_fields(body).items():
-        if isinstance(value, NotGiven) or value is None:
-            continue
-        if key in (json_fields or {}):
-            pairs.append((percent(key), percent(dump_json(value).decode())))
-            continue
-        style, explode = (styles or {}).get(key, ("form", True))
-        pairs.extend(styled_pairs(key, value, style, explode, brackets=("%5B", "%5D")))
+    as_json = {key: (JSON_STYLE, False) for key in json_fields or {}}
+    pairs = _all_pairs(object_fields(body), {**(styles or {}), **as_json}, ("%5B", "%5D"))
     return "&".join(f"{k}={v}" for k, v in pairs)
 
 
@@ -314,13 +316,7 @@ def cookie_pairs(
 ) -> list[tuple[str, str]]:
     """The set cookie parameters as encoded (name, value) pairs, `form` style: an exploded
     array or object is one cookie per item or field."""
-    pairs: list[tuple[str, str]] = []
-    for key, value in cookies.items():
-        if isinstance(value, NotGiven) or value is None:
-            continue
-        style, explode = (styles or {}).get(key, ("form", True))
-        pairs.extend(styled_pairs(key, value, style, explode))
-    return pairs
+    return _all_pairs(cookies, styles)
 
 
 def cookie_header(pairs: list[tuple[str, str]]) -> str:
