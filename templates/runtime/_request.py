@@ -177,12 +177,7 @@ class RequestBuilder:
         headers = self._headers(http, call, method)
         # Most calls have no query and no cookies: those cost nothing then.
         query = self._query(call) if self.default_query or call.query or call.extra_query else []
-        cookies = cookie_pairs(call.cookies, endpoint.cookie_styles) if call.cookies else []
-        if endpoint.auth:
-            self._authorize(endpoint.auth, headers, query, cookies)
-        if cookies:
-            _, raw, encoded = self._header("Cookie", cookie_header(cookies))
-            headers[b"cookie"] = ((raw, encoded),)
+        self._sign(call, headers, query)
         body = self._body(call, headers)
         headers[_RETRY_COUNT] = _FIRST_ATTEMPT  # the retry loop counts on from here
         path = encode_path(endpoint.path, call.path_params, endpoint.path_styles)
@@ -236,6 +231,17 @@ class RequestBuilder:
             + query_pairs(own, call.endpoint.query_styles)
             + query_pairs(extra)
         )
+
+    def _sign(self, call: Call, headers: _HeaderMap, query: list[str]) -> None:
+        """The call's cookie parameters and the credentials of its endpoint's schemes, added to
+        `headers` (a Cookie header) and `query`."""
+        endpoint = call.endpoint
+        cookies = cookie_pairs(call.cookies, endpoint.cookie_styles) if call.cookies else []
+        if endpoint.auth:
+            self._authorize(endpoint.auth, headers, query, cookies)
+        if cookies:
+            _, raw, encoded = self._header("Cookie", cookie_header(cookies))
+            headers[b"cookie"] = ((raw, encoded),)
 
     def _authorize(
         self,
@@ -330,15 +336,10 @@ class RequestBuilder:
             )
         headers = self._headers(http, call, "GET")
         present = {name for name, _ in url.params.multi_items()}
+        credentials: list[str] = []
+        self._sign(call, headers, credentials)
         query = query_pairs({k: v for k, v in self.default_query.items() if k not in present})
-        cookies = cookie_pairs(call.cookies, call.endpoint.cookie_styles) if call.cookies else []
-        if call.endpoint.auth:
-            credentials: list[str] = []
-            self._authorize(call.endpoint.auth, headers, credentials, cookies)
-            query += [pair for pair in credentials if pair.split("=", 1)[0] not in present]
-        if cookies:
-            _, raw, encoded = self._header("Cookie", cookie_header(cookies))
-            headers[b"cookie"] = ((raw, encoded),)
+        query += [pair for pair in credentials if pair.split("=", 1)[0] not in present]
         headers[_RETRY_COUNT] = _FIRST_ATTEMPT
         if query:
             url = httpx.URL(str(url) + ("&" if url.query else "?") + "&".join(query))
