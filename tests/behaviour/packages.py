@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import importlib
 import sys
 import textwrap
@@ -9,6 +10,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from types import ModuleType
+from typing import Any
 
 from sdkforge.config import GenerateOptions
 from sdkforge.output.write import write
@@ -36,3 +38,34 @@ def generated_package(folder: Path, spec_text: str, package: str) -> Iterator[Mo
     finally:
         sys.path.remove(str(folder / "out"))
         forget(package)
+
+
+class ClientOfKind:
+    """The package's client of the test's kind (`sync` or `async`) aimed at `url`;
+    `call("owners.get", ...)` runs a method, awaiting it on one event loop for an async one."""
+
+    def __init__(self, pkg: ModuleType, kind: str, url: str, **options: Any) -> None:
+        self._runner = asyncio.Runner() if kind == "async" else None
+        name = pkg.__all__[0]
+        cls = getattr(pkg, "Async" + name if self._runner else name)
+        self.client = cls(base_url=url, max_retries=0, timeout=5.0, **options)
+
+    @property
+    def asynchronous(self) -> bool:
+        return self._runner is not None
+
+    def run(self, result: Any) -> Any:
+        return self._runner.run(result) if self._runner else result
+
+    def call(self, method: str, *args: Any, client: Any = None, **kwargs: Any) -> Any:
+        target = self.client if client is None else client
+        for name in method.split("."):
+            target = getattr(target, name)
+        return self.run(target(*args, **kwargs))
+
+    def close(self) -> None:
+        if self._runner:
+            self._runner.run(self.client.close())
+            self._runner.close()
+        else:
+            self.client.close()
