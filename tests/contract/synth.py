@@ -22,6 +22,8 @@ import base64
 import re
 from typing import Any
 
+from tests.corpus.directory import pointer as json_pointer
+
 try:  # Python 3.11 warns on sre_parse; the module is the same
     import re._parser as sre_parse  # type: ignore[import-not-found]
 except ImportError:  # pragma: no cover
@@ -66,16 +68,8 @@ class Synth:
     def pointer(self, ref: str) -> Any:
         if not ref.startswith("#"):
             return {}
-        node: Any = self.doc
-        for token in ref[1:].split("/")[1:]:
-            token = token.replace("~1", "/").replace("~0", "~")
-            if isinstance(node, dict):
-                node = node.get(token)
-            elif isinstance(node, list) and token.isdigit() and int(token) < len(node):
-                node = node[int(token)]
-            else:
-                return {}
-        return node
+        node = json_pointer(self.doc, ref[1:])
+        return {} if node is None else node
 
     def merged(self, schema: Any, depth: int = 0) -> dict[str, Any]:
         """`schema` with its `allOf` folded in: properties, required and the other keywords."""

@@ -123,7 +123,7 @@ def operations(doc: Any) -> list[Operation]:
         base = "/paths/" + _escape(str(path))
         if isinstance(item, dict) and isinstance(item.get("$ref"), str):
             base = item["$ref"].removeprefix("#")
-            item = _pointer(doc, base)
+            item = pointer(doc, base)
         if not isinstance(item, dict):
             continue
         for method in HTTP_METHODS:
@@ -140,9 +140,10 @@ def _escape(token: str) -> str:
     return token.replace("~", "~0").replace("/", "~1")
 
 
-def _pointer(doc: Any, pointer: str) -> Any:
+def pointer(doc: Any, path: str) -> Any:
+    """The node of `doc` at a JSON pointer (`/a/b~1c`), None where it breaks off."""
     node = doc
-    for token in pointer.split("/")[1:]:
+    for token in path.split("/")[1:]:
         token = token.replace("~1", "/").replace("~0", "~")
         if isinstance(node, dict):
             node = node.get(token)
