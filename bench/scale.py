@@ -169,6 +169,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--runs", type=int, default=3, help="runs per tool (default 3)")
     parser.add_argument("--graph-runs", type=int, default=3,
                         help="runs per tool on the two Graph specs (default 3)")
+    parser.add_argument("--synth-runs", type=int, default=1,
+                        help="runs per synthetic size (default 1: 50,000 operations take minutes)")
     parser.add_argument("--cases", default=",".join(CASES), help=f"subset of {','.join(CASES)}")
     parser.add_argument("--only", default="", help="real specs whose label contains this")
     parser.add_argument("--corpus", type=Path, default=DEFAULT_CORPUS,
@@ -192,7 +194,8 @@ def main(argv: list[str] | None = None) -> int:
                 graph = "Graph" in spec.label
                 compare(spec, 1 if args.quick else args.graph_runs if graph else runs, found, say)
     if "synth" in cases:
-        synthetic((100, 1000) if args.quick else SYNTH_SIZES, runs, found, say)
+        synthetic((100, 1000) if args.quick else SYNTH_SIZES, 1 if args.quick else args.synth_runs,
+                  found, say)
     client_sections(cases, args.quick, found, say)
     found.notes.append(f"the whole run took {(time.monotonic() - started) / 60:.1f} minutes")
     text = scale_report.render(found, report.machine_line(load_start), quick=args.quick)
