@@ -1,5 +1,6 @@
-"""A model's validator is built on that model's first use, not when its module is imported
-(issue 18, "first call as cheap as the import"), over real sockets, sync and async.
+"""A model's validator is built on that model's first use, not when its module is imported,
+and the client imports no model and no resource module until they are used (issue 18, "first
+call as cheap as the import"), over real sockets.
 
 The spec's models form a cycle (`Folder` holds `File`s that point back to their `Folder`), so
 they share one module, with a class naming one defined after it; `Audit` sits in the same
@@ -10,6 +11,7 @@ before.
 from __future__ import annotations
 
 import importlib
+import sys
 from collections.abc import Iterator
 from types import ModuleType
 
@@ -149,3 +151,48 @@ def test_a_body_that_does_not_match_is_kept_on_first_use(
     assert type(item) is models.File and item.name == "b.txt" and item.size == "big"
     assert type(item.folder) is models.Folder
     assert [(m.where, m.kind) for m in pkg.mismatches(folder)] == [("files[0].size", "int_parsing")]
+
+
+def loaded(prefix: str) -> set[str]:
+    return {name for name in sys.modules if name.startswith(prefix)}
+
+
+def test_the_client_imports_without_models_or_resources(
+    pkg: ModuleType, server: LoopbackServer
+) -> None:
+    """`import <package>` and the client load no model and no resource module; a resource's
+    module loads on first access to it, its models on its first call."""
+    assert loaded("folders.models") == set() and loaded("folders.resources.") == set()
+    client = pkg.FoldersClient(base_url=server.url, max_retries=0)
+    assert loaded("folders.resources.") == set()
+    resource = client.folders
+    assert loaded("folders.resources.") == {"folders.resources.folders"}
+    assert client.folders is resource and type(resource).__name__ == "Folders"
+    assert "folders.models.audit" not in sys.modules
+    copy = client.with_options(max_retries=1)
+    assert copy.folders is not resource and copy.folders._client is copy
+    server.reply(200, json=FOLDER)
+    assert copy.folders.get("f1").name == "docs"
+    assert "folders.models.audit" in sys.modules
+    client.close()
+
+
+def test_models_are_reached_every_way(pkg: ModuleType) -> None:
+    from folders import models
+    from folders.models import Folder
+
+    assert pkg.models is models and models.Folder is Folder
+    assert importlib.import_module("folders.models.audit").Folder is Folder
+    assert "Folder" in dir(models) and "models" in dir(pkg)
+
+
+def test_a_subclass_of_the_client_reaches_the_resources(
+    pkg: ModuleType, server: LoopbackServer
+) -> None:
+    class Mine(pkg.FoldersClient):
+        pass
+
+    client = Mine(base_url=server.url, max_retries=0)
+    server.reply(200, json=FOLDER)
+    assert client.folders.get("f1").name == "docs"
+    client.close()
