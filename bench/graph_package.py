@@ -156,9 +156,12 @@ def install(python: Path, out: Path) -> None:
 
 
 def footprint(python: Path, distribution: str) -> dict[str, float]:
-    """Bytes, Python files and the longest path of a distribution's RECORD (site-packages)."""
+    """Bytes (apparent sizes), Python files and the longest path (from site-packages) of the
+    files in a distribution's RECORD."""
+    # RECORD gives no size for the bytecode pip compiles: each file's size is read from disk.
     code = ("import json, sys, importlib.metadata as m; d = m.distribution(sys.argv[1]); "
-            "print(json.dumps([[str(f), f.size or 0] for f in d.files or []]))")
+            "print(json.dumps([[str(f), f.locate().stat().st_size] for f in d.files or []"
+            " if f.locate().exists()]))")
     done = subprocess.run([python, "-c", code, distribution], capture_output=True, text=True,
                           check=True, env=user_env())
     files = [(path, int(size)) for path, size in json.loads(done.stdout)]
