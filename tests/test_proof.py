@@ -36,7 +36,7 @@ def _view(
 ) -> ModelModuleView:
     views = tuple(ClassView(ClassName(name), bases[0], "", (), "", bases)
                   for name, bases in declared)
-    return ModelModuleView(ModuleName(module), imports, (), views, ())
+    return ModelModuleView(ModuleName(module), imports, (), views)
 
 
 def test_a_sound_module_has_no_problems() -> None:

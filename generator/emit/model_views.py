@@ -48,7 +48,6 @@ class ModelModuleView:
     imports: tuple[str, ...]
     enums: tuple[AliasView, ...]
     classes: tuple[ClassView, ...]
-    rebuild: tuple[str, ...]
 
 
 @dataclass(frozen=True, slots=True)
@@ -112,11 +111,10 @@ def _module_view(
     runtime_bases = {b for c in class_views for b in c.bases} & {"BaseModel", "PageModel"}
     imports = _model_imports(writer, uses_field, sorted(runtime_bases), bool(enum_views), foreign,
                              any(c.page_item for c in class_views))
+    # A class naming one defined after it (or itself) is completed by pydantic when first
+    # validated, from the module's namespace: no `model_rebuild()`, which would build it now.
     class_views = _bases_first(class_views)
-    defined = {c.name for c in class_views}
-    recursive = len(class_views) > 1 or any(k in own and names[k] in defined for k in writer.keys)
-    rebuild = tuple(c.name for c in class_views) if recursive else ()
-    return ModelModuleView(module, imports, tuple(enum_views), tuple(class_views), rebuild)
+    return ModelModuleView(module, imports, tuple(enum_views), tuple(class_views))
 
 
 def _class_view(item: ir.Model, context: _Context, writer: TypeWriter) -> tuple[ClassView, bool]:

@@ -3,13 +3,12 @@ from __future__ import annotations
 
 import os
 from collections.abc import Mapping
-from functools import cached_property
 from types import TracebackType
 from typing import TYPE_CHECKING, Literal
 
 import httpx
 
-from ._runtime._base_client import AsyncAPIClient, SyncAPIClient
+from ._runtime._base_client import AsyncAPIClient, SyncAPIClient, resource
 from ._runtime._constants import (
     DEFAULT_MAX_RETRIES,
     DEFAULT_TIMEOUT,
@@ -125,29 +124,10 @@ class FeaturesLegacy(SyncAPIClient):
             }
         )
 
-    @cached_property
-    def admin(self) -> Admin:
-        from .resources.admin import Admin
-
-        return Admin(self)
-
-    @cached_property
-    def files(self) -> Files:
-        from .resources.files import Files
-
-        return Files(self)
-
-    @cached_property
-    def folders(self) -> Folders:
-        from .resources.folders import Folders
-
-        return Folders(self)
-
-    @cached_property
-    def shares(self) -> Shares:
-        from .resources.shares import Shares
-
-        return Shares(self)
+    admin: resource[Admin] = resource("admin", "Admin")
+    files: resource[Files] = resource("files", "Files")
+    folders: resource[Folders] = resource("folders", "Folders")
+    shares: resource[Shares] = resource("shares", "Shares")
 
     def __enter__(self) -> FeaturesLegacy:
         return self
@@ -213,29 +193,10 @@ class AsyncFeaturesLegacy(AsyncAPIClient):
             }
         )
 
-    @cached_property
-    def admin(self) -> AsyncAdmin:
-        from .resources.admin import AsyncAdmin
-
-        return AsyncAdmin(self)
-
-    @cached_property
-    def files(self) -> AsyncFiles:
-        from .resources.files import AsyncFiles
-
-        return AsyncFiles(self)
-
-    @cached_property
-    def folders(self) -> AsyncFolders:
-        from .resources.folders import AsyncFolders
-
-        return AsyncFolders(self)
-
-    @cached_property
-    def shares(self) -> AsyncShares:
-        from .resources.shares import AsyncShares
-
-        return AsyncShares(self)
+    admin: resource[AsyncAdmin] = resource("admin", "AsyncAdmin")
+    files: resource[AsyncFiles] = resource("files", "AsyncFiles")
+    folders: resource[AsyncFolders] = resource("folders", "AsyncFolders")
+    shares: resource[AsyncShares] = resource("shares", "AsyncShares")
 
     async def __aenter__(self) -> AsyncFeaturesLegacy:
         return self

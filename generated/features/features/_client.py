@@ -3,13 +3,12 @@ from __future__ import annotations
 
 import os
 from collections.abc import Mapping
-from functools import cached_property
 from types import TracebackType
 from typing import TYPE_CHECKING, Literal
 
 import httpx
 
-from ._runtime._base_client import AsyncAPIClient, SyncAPIClient
+from ._runtime._base_client import AsyncAPIClient, SyncAPIClient, resource
 from ._runtime._constants import (
     DEFAULT_MAX_RETRIES,
     DEFAULT_TIMEOUT,
@@ -139,41 +138,12 @@ class Features(SyncAPIClient):
             }
         )
 
-    @cached_property
-    def admin(self) -> Admin:
-        from .resources.admin import Admin
-
-        return Admin(self)
-
-    @cached_property
-    def feedback(self) -> Feedback:
-        from .resources.feedback import Feedback
-
-        return Feedback(self)
-
-    @cached_property
-    def files(self) -> Files:
-        from .resources.files import Files
-
-        return Files(self)
-
-    @cached_property
-    def import_(self) -> Import:
-        from .resources.import_ import Import
-
-        return Import(self)
-
-    @cached_property
-    def pets(self) -> Pets:
-        from .resources.pets import Pets
-
-        return Pets(self)
-
-    @cached_property
-    def store(self) -> Store:
-        from .resources.store import Store
-
-        return Store(self)
+    admin: resource[Admin] = resource("admin", "Admin")
+    feedback: resource[Feedback] = resource("feedback", "Feedback")
+    files: resource[Files] = resource("files", "Files")
+    import_: resource[Import] = resource("import_", "Import")
+    pets: resource[Pets] = resource("pets", "Pets")
+    store: resource[Store] = resource("store", "Store")
 
     def __enter__(self) -> Features:
         return self
@@ -248,41 +218,12 @@ class AsyncFeatures(AsyncAPIClient):
             }
         )
 
-    @cached_property
-    def admin(self) -> AsyncAdmin:
-        from .resources.admin import AsyncAdmin
-
-        return AsyncAdmin(self)
-
-    @cached_property
-    def feedback(self) -> AsyncFeedback:
-        from .resources.feedback import AsyncFeedback
-
-        return AsyncFeedback(self)
-
-    @cached_property
-    def files(self) -> AsyncFiles:
-        from .resources.files import AsyncFiles
-
-        return AsyncFiles(self)
-
-    @cached_property
-    def import_(self) -> AsyncImport:
-        from .resources.import_ import AsyncImport
-
-        return AsyncImport(self)
-
-    @cached_property
-    def pets(self) -> AsyncPets:
-        from .resources.pets import AsyncPets
-
-        return AsyncPets(self)
-
-    @cached_property
-    def store(self) -> AsyncStore:
-        from .resources.store import AsyncStore
-
-        return AsyncStore(self)
+    admin: resource[AsyncAdmin] = resource("admin", "AsyncAdmin")
+    feedback: resource[AsyncFeedback] = resource("feedback", "AsyncFeedback")
+    files: resource[AsyncFiles] = resource("files", "AsyncFiles")
+    import_: resource[AsyncImport] = resource("import_", "AsyncImport")
+    pets: resource[AsyncPets] = resource("pets", "AsyncPets")
+    store: resource[AsyncStore] = resource("store", "AsyncStore")
 
     async def __aenter__(self) -> AsyncFeatures:
         return self

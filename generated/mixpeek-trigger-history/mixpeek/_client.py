@@ -3,13 +3,12 @@ from __future__ import annotations
 
 import os
 from collections.abc import Mapping
-from functools import cached_property
 from types import TracebackType
 from typing import TYPE_CHECKING
 
 import httpx
 
-from ._runtime._base_client import AsyncAPIClient, SyncAPIClient
+from ._runtime._base_client import AsyncAPIClient, SyncAPIClient, resource
 from ._runtime._constants import (
     DEFAULT_MAX_RETRIES,
     DEFAULT_TIMEOUT,
@@ -84,11 +83,7 @@ class Mixpeek(SyncAPIClient):
             strict_response_validation=strict_response_validation,
         )
 
-    @cached_property
-    def cluster_triggers(self) -> ClusterTriggers:
-        from .resources.cluster_triggers import ClusterTriggers
-
-        return ClusterTriggers(self)
+    cluster_triggers: resource[ClusterTriggers] = resource("cluster_triggers", "ClusterTriggers")
 
     def __enter__(self) -> Mixpeek:
         return self
@@ -136,11 +131,9 @@ class AsyncMixpeek(AsyncAPIClient):
             strict_response_validation=strict_response_validation,
         )
 
-    @cached_property
-    def cluster_triggers(self) -> AsyncClusterTriggers:
-        from .resources.cluster_triggers import AsyncClusterTriggers
-
-        return AsyncClusterTriggers(self)
+    cluster_triggers: resource[AsyncClusterTriggers] = resource(
+        "cluster_triggers", "AsyncClusterTriggers"
+    )
 
     async def __aenter__(self) -> AsyncMixpeek:
         return self

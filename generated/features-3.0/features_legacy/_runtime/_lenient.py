@@ -288,6 +288,10 @@ def _fields(cls: type[pydantic.BaseModel]) -> dict[str, tuple[str, Any, FieldInf
     as a discriminator) and its `FieldInfo`; worked out once per model."""
     found = _FIELDS.get(cls)
     if found is None:
+        if not cls.__pydantic_fields_complete__:
+            # Its validator is built on first use (`defer_build`): a field naming a class
+            # defined after it is resolved only then.
+            cls.model_rebuild()
         found = _FIELDS[cls] = {
             name: (_wire_name(name, field), field.rebuild_annotation(), field)
             for name, field in cls.model_fields.items()

@@ -21,7 +21,11 @@ class BaseModel(pydantic.BaseModel):
     wire form, leaving out fields that were never set.
     """
 
+    # A model's validator is built when that model is first validated, with those of the models
+    # it holds: importing a module of models builds none (a spec's largest models reach hundreds
+    # of others, and building each one's validator at import made a first call pay for all).
     model_config = pydantic.ConfigDict(
+        defer_build=True,
         extra="allow",
         validate_by_name=True,
         validate_by_alias=True,

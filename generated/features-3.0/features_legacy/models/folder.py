@@ -33,6 +33,3 @@ class Folder(BaseModel):
         ]
         | None
     ) = None
-
-
-Folder.model_rebuild()

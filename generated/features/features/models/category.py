@@ -8,6 +8,3 @@ class Category(BaseModel):
     name: str
     parent: Category | None = None
     subcategories: list[Category] | None = None
-
-
-Category.model_rebuild()

@@ -14,7 +14,3 @@ class Owner(BaseModel):
     name: str
     email: str | None = None
     household: Household | None = None
-
-
-Household.model_rebuild()
-Owner.model_rebuild()

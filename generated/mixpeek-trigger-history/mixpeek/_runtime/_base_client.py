@@ -8,11 +8,12 @@ from __future__ import annotations
 
 import copy
 import functools
+import importlib
 import logging
 import os
 import time
 from collections.abc import Mapping
-from typing import Any, Self, cast
+from typing import Any, Generic, Self, TypeVar, cast, overload
 
 import httpx
 
@@ -60,6 +61,39 @@ def _configure_logging(package: str) -> None:
         handler.setFormatter(logging.Formatter("%(asctime)s %(name)s %(levelname)s %(message)s"))
         log.addHandler(handler)
         log.setLevel(level)
+
+
+R = TypeVar("R")
+
+
+class resource(Generic[R]):
+    """A client's attribute for one resource, imported and made on first access, then kept on
+    the client (like `functools.cached_property`, one small object per resource instead of a
+    function each: the client of a large API defines hundreds)."""
+
+    __slots__ = ("module", "name", "attribute")
+
+    def __init__(self, module: str, name: str) -> None:
+        self.module, self.name, self.attribute = module, name, name
+
+    def __set_name__(self, owner: type[Any], attribute: str) -> None:
+        # Called once, for the generated client in `<package>._client`; `__get__`'s `owner`
+        # may be a subclass defined elsewhere.
+        self.module = f"{owner.__module__.rpartition('.')[0]}.resources.{self.module}"
+        self.attribute = attribute
+
+    @overload
+    def __get__(self, client: None, owner: type[Any]) -> Self: ...
+
+    @overload
+    def __get__(self, client: BaseClient, owner: type[Any]) -> R: ...
+
+    def __get__(self, client: BaseClient | None, owner: type[Any]) -> Self | R:
+        if client is None:
+            return self
+        value = cast(R, getattr(importlib.import_module(self.module), self.name)(client))
+        client.__dict__[self.attribute] = value
+        return value
 
 
 class BaseClient(RequestBuilder):
