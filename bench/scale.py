@@ -28,6 +28,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from functools import partial
 from pathlib import Path
+from typing import Any
 
 from . import report, scale_report, synth
 from .layout import OPC, REPO, SDK, SDKFORGE, SHARED, WORK, Spec, fresh, generate_argv, tool_env
@@ -67,6 +68,7 @@ class Found:
     compared: list[Compared] = field(default_factory=list)
     synth: list[tuple[int, Series]] = field(default_factory=list)
     sections: list[str] = field(default_factory=list)  # markdown from the client benches
+    client_rows: list[Any] = field(default_factory=list)  # their rows (bench.userside.Row)
     notes: list[str] = field(default_factory=list)
     failures: list[str] = field(default_factory=list)
 
@@ -141,22 +143,34 @@ def synthetic(sizes: Sequence[int], runs: int, found: Found, progress: Progress)
 
 
 def client_sections(cases: set[str], quick: bool, found: Found, progress: Progress) -> None:
-    """The generated clients as users meet them: each bench module gives a markdown section."""
-    import importlib
+    """The generated clients as users meet them, each package generated afresh by this sdkforge
+    (`bench.userside` would reuse an older one): a markdown section and its targets each."""
+    from . import first_call, graph_package
+    from .userside import table
 
-    for case, module in (("graph-package", "bench.graph_package"),
-                         ("first-call", "bench.first_call")):
-        if case not in cases:
-            continue
-        progress(f"{case}: {module}")
+    runs = 2 if quick else 7
+    if "first-call" in cases:
+        progress("first-call: OpenAI chat completion, sdkforge against openai-python")
         try:
-            bench = importlib.import_module(module)
-        except ImportError as exc:
-            found.failures.append(f"{case}: {module} cannot be imported: {exc}")
-            continue
-        section, failures = bench.section(quick=quick, progress=progress)
-        found.sections.append(section)
-        found.failures.extend(f"{case}: {failure}" for failure in failures)
+            rows = first_call.measure(runs, fresh(WORK / "scale" / "first-call"))
+        except Exception as exc:  # a failed run is reported, the rest of the bench goes on
+            found.failures.append(f"first-call: {exc}")
+        else:
+            found.client_rows += rows
+            found.sections.append(f"## First call in a fresh process (`bench/first_call.py`), "
+                                  f"medians of {runs}\n\n{table(rows, 'openai-python')}\n")
+    if "graph-package" in cases and not quick:
+        progress("graph-package: the Graph v1.0 package beside msgraph-sdk")
+        try:
+            rows = graph_package.measure(runs, 1, fresh(WORK / "scale" / "graph-package"),
+                                         lambda row: progress(f"    {row.metric}"))
+        except Exception as exc:
+            found.failures.append(f"graph-package: {exc}")
+        else:
+            found.client_rows += rows
+            found.sections.append(f"## The Graph v1.0 package beside msgraph-sdk "
+                                  f"(`bench/graph_package.py`), medians of {runs}\n\n"
+                                  f"{table(rows, 'msgraph-sdk 1.65.0')}\n")
 
 
 def say(text: str) -> None:
