@@ -58,7 +58,8 @@ def user_env(pythonpath: Sequence[Path] = ()) -> dict[str, str]:
 def generate(spec: Path, out: Path, *extra: str) -> Path:
     """sdkforge's package for `spec` in `out`, generated once and reused (delete it to remake)."""
     if not (out / ".sdkforge-manifest.json").exists():
-        argv: list[str | Path] = [SDKFORGE, "generate", spec, "-o", out, "--no-cache", "--quiet", *extra]
+        argv: list[str | Path] = [SDKFORGE, "generate", spec, "-o", out, "--no-cache", "--quiet",
+                                  *extra]
         subprocess.run(argv, check=True, cwd=REPO)
     return out
 
