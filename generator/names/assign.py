@@ -88,13 +88,14 @@ def assign(api: ir.Api, package: str | None = None, client: str | None = None) -
              for key in [*(m.key for m in api.models), *(e.key for e in api.enums)]}
     aliases = {a.key: classes[a.key] for a in api.aliases if a.key in classes}
     fields, wanted_fields = _field_names(api.models, set(classes.values()), _page_lineage(api))
-    resources = _resources(api.operations)
+    package_name = ModuleName(naming.snake(package) if package else naming.package_name(api.title))
+    budget = naming.module_budget(package_name)
+    resources = _resources(api.operations, budget)
     methods: dict[OperationKey, Identifier] = {}
     for resource in resources:
         methods.update(_method_names(resource.operations, resource.attribute))
     models = {m.key: m for m in api.models}
     arguments = {operation_key(op): _arguments(op, models, wanted_fields) for op in api.operations}
-    package_name = ModuleName(naming.snake(package) if package else naming.package_name(api.title))
     # Unless a name is asked for, the client class is named from the title's own words
     # (`OpenAI`, `GitHub`), else from the package.
     wanted_client = client or (package if package else naming.title_client(api.title))
@@ -104,7 +105,7 @@ def assign(api: ir.Api, package: str | None = None, client: str | None = None) -
     credentials, server_options = client_arguments(api.auth, default.variables if default else ())
     return Names(
         package=package_name, client=client_name, types=types, aliases=aliases,
-        modules=assign_modules(api.models, {**types, **aliases}), fields=fields,
+        modules=assign_modules(api.models, {**types, **aliases}, budget), fields=fields,
         resources=resources, methods=methods, arguments=arguments,
         credentials=credentials, server_options=server_options, exported={**types, **aliases},
     )
@@ -173,9 +174,10 @@ def _field_names(
 
 # ---------------------------------------------------------------- resources and methods
 
-def _resources(operations: tuple[ir.Operation, ...]) -> tuple[ResourceNames, ...]:
+def _resources(operations: tuple[ir.Operation, ...], budget: int) -> tuple[ResourceNames, ...]:
     """Operations grouped by their first tag (else their path's first segment): tags that
-    spell the same attribute are one resource."""
+    spell the same attribute are one resource. Its module is named as its attribute, cut to
+    `budget` characters (`naming.module_budget`)."""
     groups: dict[str, list[ir.Operation]] = {}
     for op in operations:
         groups.setdefault(naming.resource_name([op.tag] if op.tag else [], op.path), []).append(op)
@@ -188,7 +190,7 @@ def _resources(operations: tuple[ir.Operation, ...]) -> tuple[ResourceNames, ...
             wanted += "Resource"  # it would shadow what its module imports
         result.append(ResourceNames(
             attribute=Identifier(attribute), class_name=ClassName(classes.claim(wanted)),
-            module=ModuleName(attribute),
+            module=ModuleName(naming.module_cap(attribute, budget)),
             operations=tuple(sorted(ops, key=lambda o: (o.path, o.method))),
         ))
     return tuple(result)

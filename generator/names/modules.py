@@ -56,10 +56,10 @@ def _components(graph: dict[str, list[str]]) -> list[list[str]]:
 
 
 def assign_modules(
-    models: Iterable[ir.Model], names: Mapping[str, ClassName]
+    models: Iterable[ir.Model], names: Mapping[str, ClassName], budget: int
 ) -> dict[str, ModuleName]:
     """key -> module name (without package) for every named type: `names` are the classes,
-    enums and aliases of the models package by key."""
+    enums and aliases of the models package by key; no name is longer than `budget`."""
     graph: dict[str, list[str]] = {key: [] for key in names}
     for model in models:
         refs = {k for f in model.fields for k in ir.references(f.type)}
@@ -67,8 +67,8 @@ def assign_modules(
         refs |= {model.base} if model.base else set()
         graph[model.key] = sorted(k for k in refs if k in names)
     modules = Namespace("models package")
-    by_class = {name: ModuleName(modules.claim(module))
-                for name, module in sorted(naming.module_names(set(names.values())).items())}
+    spelt = naming.module_names(set(names.values()), budget)
+    by_class = {name: ModuleName(modules.claim(module)) for name, module in sorted(spelt.items())}
     result: dict[str, ModuleName] = {}
     for component in _components(graph):
         leader = min(component, key=lambda k: names[k])

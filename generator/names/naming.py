@@ -426,9 +426,30 @@ def _module_safe(name: str) -> str:
     return name + "_" if keyword.iskeyword(name) or keyword.issoftkeyword(name) else name
 
 
-def module_names(class_names: Iterable[str]) -> dict[str, str]:
-    """Model module file names: snake_case, capped, disambiguated by a digest of the class."""
-    wanted = {name: _module_safe(snake(name)[:60].rstrip("_")) for name in class_names}
+# Every path inside site-packages stays within MAX_PATH characters, bytecode included (Windows
+# refuses paths over 260 with the site-packages prefix in front): the deepest is
+# `<package>/resources/__pycache__/<module>.cpython-3NN.pyc`, so a module's name gets what the
+# package's name leaves of it.
+MAX_PATH = 150
+_DEEPEST = len("/resources/__pycache__/") + len(".cpython-314.pyc")
+_MODEL_MODULE = 60  # a model module's name before its digest, when the package leaves room
+
+
+def module_budget(package: str) -> int:
+    """The longest module name (file stem) a package named `package` can hold."""
+    return max(24, min(MAX_IDENTIFIER, MAX_PATH - len(package) - _DEEPEST))
+
+
+def module_cap(name: str, budget: int) -> str:
+    """`name` cut to `budget` characters with a digest of the whole, when it is longer."""
+    return _cap(name, budget)
+
+
+def module_names(class_names: Iterable[str], budget: int = MAX_IDENTIFIER) -> dict[str, str]:
+    """Model module file names: snake_case, capped (to `budget` with the digest that tells
+    apart two that spell the same), disambiguated by a digest of the class."""
+    keep = min(_MODEL_MODULE, budget - 7)
+    wanted = {name: _module_safe(snake(name)[:keep].rstrip("_")) for name in class_names}
     counts: dict[str, int] = {}
     for module in wanted.values():
         counts[module] = counts.get(module, 0) + 1
