@@ -22,7 +22,7 @@ from sdkforge.model.build import build
 from sdkforge.model.pagination import PageSettings
 from sdkforge.names import naming
 from sdkforge.names.assign import Names, assign, operation_key
-from sdkforge.output.manifest import with_manifest
+from sdkforge.output.manifest import text_hash, with_manifest
 from sdkforge.read.load import Document, load
 from sdkforge.read.resolve import resolve
 from sdkforge.read.validate import Pending, check_version
@@ -128,6 +128,7 @@ class Generated:
     client: str
     surface: Surface
     options: dict[str, object]  # as the manifest records them
+    documents: dict[str, str]  # the spec's documents read, by name: the hash of their text
 
 
 def analyse(options: GenerateOptions, cache: Cache | None = None, wait: bool = True) -> Analysed:
@@ -195,6 +196,7 @@ def generate(options: GenerateOptions, services: Services = Services()) -> Gener
     return Generated(
         files=files, diagnostics=findings.items(), package=render_options.package,
         client=render_options.client, surface=analysed.surface, options=recorded,
+        documents={d.name: text_hash(d.text) for d in findings.documents.values()},
     )
 
 

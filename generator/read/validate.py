@@ -153,7 +153,7 @@ def _validator_class(version: str) -> type[Any]:
 
 
 @functools.cache
-def _versions() -> str:
+def validator_versions() -> str:
     found = []
     for package in ("openapi-spec-validator", "jsonschema", "jsonschema-rs", "jsonschema-path"):
         try:
@@ -191,7 +191,7 @@ class Pending:
         self._doc, self._version, self._cache, self._documents = doc, version, cache, documents
         related = "".join(f"\0{key}\0{d.text}"
                           for key, d in sorted((documents or {}).items()) if key)
-        self._key = f"{_versions()}\0{version}\0{doc.name}\0{related}\0{doc.text}"
+        self._key = f"{validator_versions()}\0{version}\0{doc.name}\0{related}\0{doc.text}"
         self._items: list[Diagnostic] | None = None
         self._child: multiprocessing.process.BaseProcess | None = None
         self._pipe: Connection | None = None
