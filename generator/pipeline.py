@@ -61,6 +61,12 @@ class Findings:
     def validating(self, pending: Pending) -> None:
         self._validation = pending
 
+    def release(self) -> None:
+        """Keep the documents' text (for lines and columns), not their parsed data: on the
+        largest specs that is hundreds of MB no stage after the model reads."""
+        self.document = replace(self.document, data=None)
+        self.documents = {name: replace(d, data=None) for name, d in self.documents.items()}
+
     def stop(self, strict: bool) -> None:
         """Raise SpecError when the findings known so far stop generation; validation's
         only once `settle` has waited for it."""
@@ -156,6 +162,8 @@ def analyse(options: GenerateOptions, cache: Cache | None = None, wait: bool = T
     except Exception:
         findings.settle(options.strict)  # an invalid spec explains the failure
         raise
+    findings.release()  # the parsed spec is not needed past the model
+    del resolved
     render_options = Options(package=names.package, client=names.client)
     resources = resource_views(api, names)
     signatures = {operation_key(op): m.signature
