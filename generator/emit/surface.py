@@ -109,6 +109,8 @@ _ROW_DEFAULTS: tuple[object, ...] = (0, [], 0, -1, "", 0, "", "")  # from `paren
 def _front(value: str, previous: str) -> tuple[int, str]:
     """How many characters `value` shares with the start of `previous`, and the rest of it
     (found by halving: a few comparisons of slices rather than one a character)."""
+    if value.startswith(previous):  # the same pointer as the row before, often
+        return len(previous), value[len(previous):]
     low, high = 0, min(len(value), len(previous))
     while low < high:
         middle = (low + high + 1) // 2
