@@ -20,7 +20,8 @@ from sdkforge.diagnostics import MAX_SHOWN, Diagnostic, rendered
 from sdkforge.emit.format import FormatStats
 from sdkforge.emit.surface import SURFACE_FILE, Surface
 from sdkforge.errors import EXIT_OK, EXIT_SPEC, ConfigError, OutputError, SdkforgeError
-from sdkforge.output.manifest import known_formatting
+from sdkforge.output import uptodate
+from sdkforge.output.manifest import MANIFEST, known_formatting
 from sdkforge.output.shadow import installed_elsewhere
 from sdkforge.output.write import Staged, check_output_folder, compare, stage
 from sdkforge.pipeline import Generated, Services, analyse, generate, valid_version
@@ -168,12 +169,9 @@ def _generate_or_check(
                      "in pyproject.toml")
     if args.command == "generate":
         check_output_folder(out, args.force, spec=spec)
-    version = args.package_version or config.package_version
-    if version is not None and not valid_version(version):
-        raise OutputError(f"package-version {version!r} is not a Python package version "
-                          "(PEP 440), e.g. 1.2.0")
-    cache = (None if args.no_cache
-             else Cache(args.cache_dir or config.cache_dir or default_cache_dir()))
+    options, cache = _run_options(args, config, spec)
+    if args.command == "check" and cache is not None and _trusted(cache, options, out):
+        return EXIT_OK
     stats = FormatStats()
     staged: Staged | None = None
     refused: OutputError | None = None  # raised once the spec's findings are reported
@@ -185,7 +183,6 @@ def _generate_or_check(
         except OutputError as exc:
             refused = exc
 
-    options = _generate_options(args, config, spec, version)
     services = Services(cache=cache, known=known_formatting(out) if out.is_dir() else None,
                         stats=stats, stage=stage_output if args.command == "generate" else None)
     try:
@@ -203,11 +200,13 @@ def _generate_or_check(
     if refused is not None:
         raise refused
     if args.command == "check":
-        return _check(out, result)
+        return _check(out, result, cache, options)
     changelog: Path | None = args.changelog or config.changelog
     previous = _previous_surface(out) if changelog is not None else None
     assert staged is not None  # generate() staged the files it returned
     staged.commit()
+    if cache is not None:
+        _record(cache, options, out, result)
     if changelog is not None:
         _append_changelog(changelog, previous, result.surface)
     if not quiet:
@@ -231,6 +230,30 @@ def _shadowing(spec: Path, package: str, out: Path) -> list[Diagnostic]:
     )]
 
 
+def _run_options(
+    args: argparse.Namespace, config: Config, spec: Path
+) -> tuple[GenerateOptions, Cache | None]:
+    """The options of a generate or check run, and the cache it uses (None: --no-cache)."""
+    version = args.package_version or config.package_version
+    if version is not None and not valid_version(version):
+        raise OutputError(f"package-version {version!r} is not a Python package version "
+                          "(PEP 440), e.g. 1.2.0")
+    cache = (None if args.no_cache
+             else Cache(args.cache_dir or config.cache_dir or default_cache_dir()))
+    return _generate_options(args, config, spec, version), cache
+
+
+def _trusted(cache: Cache, options: GenerateOptions, out: Path) -> bool:
+    """`check` answered by the record of the run that wrote (or last checked) `out`, when
+    nothing it depends on changed since (`output.uptodate`): its findings, then up to date."""
+    trusted = uptodate.trusted(cache, options, out)
+    if trusted is None:
+        return False
+    _report(trusted.diagnostics, quiet=False)
+    print(f"{out} is up to date ({trusted.files} files)")
+    return True
+
+
 def _generate_options(
     args: argparse.Namespace, config: Config, spec: Path, version: str | None
 ) -> GenerateOptions:
@@ -245,9 +268,17 @@ def _generate_options(
     )
 
 
-def _check(out: Path, result: Generated) -> int:
+def _record(cache: Cache, options: GenerateOptions, out: Path, result: Generated) -> None:
+    """What this run wrote or found up to date, for the next `check` (`output.uptodate`)."""
+    uptodate.record(cache, options, out, result.files[MANIFEST], result.documents,
+                    result.diagnostics)
+
+
+def _check(out: Path, result: Generated, cache: Cache | None, options: GenerateOptions) -> int:
     state = compare(out, result.files, result.options)
     if not state.stale:
+        if cache is not None:
+            _record(cache, options, out, result)
         print(f"{out} is up to date ({len(result.files)} files)")
         return EXIT_OK
     print(f"{out} is stale: run `sdkforge generate` (or `make generate`)", file=sys.stderr)

@@ -22,7 +22,7 @@ from sdkforge.model.build import build
 from sdkforge.model.pagination import PageSettings
 from sdkforge.names import naming
 from sdkforge.names.assign import Names, assign, operation_key
-from sdkforge.output.manifest import with_manifest
+from sdkforge.output.manifest import text_hash, with_manifest
 from sdkforge.read.load import Document, load
 from sdkforge.read.resolve import resolve
 from sdkforge.read.validate import Pending, check_version
@@ -60,6 +60,12 @@ class Findings:
 
     def validating(self, pending: Pending) -> None:
         self._validation = pending
+
+    def release(self) -> None:
+        """Keep the documents' text (for lines and columns), not their parsed data: on the
+        largest specs that is hundreds of MB no stage after the model reads."""
+        self.document = replace(self.document, data=None)
+        self.documents = {name: replace(d, data=None) for name, d in self.documents.items()}
 
     def stop(self, strict: bool) -> None:
         """Raise SpecError when the findings known so far stop generation; validation's
@@ -128,6 +134,7 @@ class Generated:
     client: str
     surface: Surface
     options: dict[str, object]  # as the manifest records them
+    documents: dict[str, str]  # the spec's documents read, by name: the hash of their text
 
 
 def analyse(options: GenerateOptions, cache: Cache | None = None, wait: bool = True) -> Analysed:
@@ -155,6 +162,8 @@ def analyse(options: GenerateOptions, cache: Cache | None = None, wait: bool = T
     except Exception:
         findings.settle(options.strict)  # an invalid spec explains the failure
         raise
+    findings.release()  # the parsed spec is not needed past the model
+    del resolved
     render_options = Options(package=names.package, client=names.client)
     resources = resource_views(api, names)
     signatures = {operation_key(op): m.signature
@@ -195,6 +204,7 @@ def generate(options: GenerateOptions, services: Services = Services()) -> Gener
     return Generated(
         files=files, diagnostics=findings.items(), package=render_options.package,
         client=render_options.client, surface=analysed.surface, options=recorded,
+        documents={d.name: text_hash(d.text) for d in findings.documents.values()},
     )
 
 

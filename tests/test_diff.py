@@ -19,7 +19,7 @@ import yaml
 from sdkforge.bump.diff import Change, compare, render_markdown, render_text
 from sdkforge.config import GenerateOptions
 from sdkforge.diagnostics import Diagnostics
-from sdkforge.emit.surface import Surface, members, surface
+from sdkforge.emit.surface import Entry, Surface, members, surface
 from sdkforge.model.build import build
 from sdkforge.names.assign import assign
 from sdkforge.pipeline import analyse
@@ -317,6 +317,48 @@ def test_surface_round_trips_through_json(tmp_path: Path) -> None:
     assert Surface.from_json(current.to_json()) == current
     with pytest.raises(ValueError):
         Surface.from_json('{"format": 99, "entries": {}}')
+
+
+def test_surface_file_is_one_compact_row_an_entry(tmp_path: Path) -> None:
+    current = surface_of(base_spec(), tmp_path, "spec")
+    lines = current.to_json().splitlines()
+    rows = [json.loads(line.rstrip(",")) for line in lines[1:-1]]
+    assert len(rows) == len(current.entries)
+    assert all(isinstance(row, list) for row in rows)  # no field names repeated an entry
+    # identities are written as what they share with the one before and the rest
+    assert sum(row[0] for row in rows) > 0
+    assert len(current.to_json()) < len(_format_1(current)) / 2
+
+
+def test_surface_of_format_1_is_still_read(tmp_path: Path) -> None:
+    """A folder generated before the compact format: its surface reads as the same entries."""
+    current = surface_of(base_spec(), tmp_path, "spec")
+    assert Surface.from_json(_format_1(current)) == current
+
+
+def test_malformed_surface_is_a_value_error(tmp_path: Path) -> None:
+    text = surface_of(base_spec(), tmp_path, "spec").to_json()
+    data = json.loads(text)
+    data["entries"][1][2] = 7  # kind not a string
+    for bad in (json.dumps(data), text.replace('"entries": [', '"entries": [[1],', 1)):
+        with pytest.raises(ValueError, match="malformed"):
+            Surface.from_json(bad)
+
+
+def _format_1(surface: Surface) -> str:
+    """The surface as sdkforge wrote it before format 2: one object per entry, defaults left
+    out, type members as a list."""
+    defaults = Entry("value", "", "", "")
+    entries = {}
+    for identity, entry in sorted(surface.entries.items()):
+        values = {}
+        for name in sorted(Entry.__slots__):
+            value = getattr(entry, name)
+            if name in ("kind", "symbol", "name", "pointer") or value != getattr(defaults, name):
+                values[name] = list(value) if isinstance(value, tuple) else value
+        entries[identity] = values
+    return json.dumps({"format": 1, "title": surface.title, "version": surface.version,
+                       "package": surface.package, "entries": entries})
 
 
 def test_members_split_only_top_level_unions() -> None:

@@ -145,15 +145,15 @@ def test_cached_findings_are_keyed_by_the_read_stages_code(
     # findings cached before it: the key holds a digest of generator/read/.
     import shutil
 
-    before = validate_stage._versions()
+    before = validate_stage.validator_versions()
     copy = tmp_path / "read"
     shutil.copytree(Path(validate_stage.__file__).parent, copy)
     (copy / "advice.py").write_text((copy / "advice.py").read_text() + "\n# changed\n")
     monkeypatch.setattr(validate_stage, "__file__", str(copy / "validate.py"))
-    validate_stage._versions.cache_clear()
+    validate_stage.validator_versions.cache_clear()
     try:
-        assert validate_stage._versions() != before
+        assert validate_stage.validator_versions() != before
     finally:
         monkeypatch.undo()
-        validate_stage._versions.cache_clear()
-    assert validate_stage._versions() == before
+        validate_stage.validator_versions.cache_clear()
+    assert validate_stage.validator_versions() == before

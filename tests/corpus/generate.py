@@ -25,6 +25,8 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
 
+from sdkforge.emit.surface import Surface
+
 from . import cli_output
 from .directory import Operation, operations
 
@@ -155,17 +157,16 @@ def _spec_operations(spec: Path) -> list[Operation] | None:
 
 def _generated(job: Job, ops: list[Operation] | None,
                diagnostics: list[cli_output.Printed]) -> dict[str, Any]:
-    surface = json.loads((job.out / SURFACE).read_text(encoding="utf-8"))
-    package = str(surface.get("package", ""))
-    entries = surface.get("entries") or {}
-    methods = [e for e in entries.values() if isinstance(e, dict) and e.get("kind") == "method"]
+    surface = Surface.from_json((job.out / SURFACE).read_text(encoding="utf-8"))
+    package = surface.package
+    methods = [e for e in surface.entries.values() if e.kind == "method"]
     record: dict[str, Any] = {
         "package": package, "methods": len(methods),
         "manifest_sha256": hashlib.sha256((job.out / MANIFEST).read_bytes()).hexdigest(),
         "files": sum(1 for _ in (job.out / package).rglob("*.py")),
     }
     if ops is not None:
-        record.update(account(ops, {str(e.get("endpoint")) for e in methods},
+        record.update(account(ops, {e.endpoint for e in methods},
                               job.out / package / "resources", diagnostics))
     record["import"] = import_check(job, package)
     return record

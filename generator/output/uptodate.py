@@ -1,0 +1,136 @@
+"""`check` without generating again, when nothing the output depends on has changed since a run
+that wrote the folder (or checked it and found it up to date).
+
+Such a run leaves a record in the cache, under a key made of everything the output depends on
+besides the spec: sdkforge's own code and built-in templates, the versions of the formatter, the
+validator, the YAML parser, Jinja and Python, the options as asked for (custom templates by their
+contents), the output folder and the folder it was run from. The record holds the hash of the
+manifest the run wrote, the hash of the text of every spec document it read, and its findings.
+A later `check` with the same key trusts the record when every spec document still has the
+recorded text and the folder still holds that manifest, with every file the manifest lists
+still of the hash it lists: generating again would then write the same bytes and find the same.
+Anything else (another sdkforge, an edited spec or file, a missing file, remote `$ref`s, no
+cache) is for the full check: generate, then compare.
+"""
+
+from __future__ import annotations
+
+import functools
+import hashlib
+import importlib.metadata
+import json
+import os
+import sys
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from sdkforge.cache import Cache
+from sdkforge.config import GenerateOptions
+from sdkforge.diagnostics import Diagnostic
+from sdkforge.emit.format import FORMATTER
+from sdkforge.emit.render import TEMPLATES, template_digest
+from sdkforge.errors import SdkforgeError
+from sdkforge.output.manifest import MANIFEST, read_manifest, text_hash
+from sdkforge.read.load import decode
+from sdkforge.read.validate import validator_versions
+
+NAMESPACE = "check-v1"
+_PACKAGE = Path(__file__).resolve().parent.parent
+
+
+@functools.cache
+def _own_code() -> str:
+    """A digest of sdkforge's sources and built-in templates: a change to either may change
+    the output without changing its version number."""
+    digest = hashlib.sha256()
+    for root in (_PACKAGE, TEMPLATES):
+        for path in sorted(p for p in root.rglob("*") if p.is_file()
+                           and "__pycache__" not in p.parts and p.suffix != ".pyc"):
+            digest.update(path.relative_to(root).as_posix().encode() + b"\0")
+            digest.update(path.read_bytes() + b"\0")
+    return digest.hexdigest()
+
+
+def _versions() -> str:
+    found = []
+    for package in ("jinja2", "pyyaml"):
+        try:
+            found.append(f"{package} {importlib.metadata.version(package)}")
+        except importlib.metadata.PackageNotFoundError:
+            found.append(f"{package} -")
+    return "; ".join([FORMATTER, validator_versions(), sys.version, *found])
+
+
+def key(options: GenerateOptions, out: Path) -> str | None:
+    """The key of a record for a run with `options` into `out`; None when no record may be
+    trusted (`$ref`s fetched over the network can change without a trace here)."""
+    if options.allow_remote_refs:
+        return None
+    templates = template_digest(options.templates) if options.templates is not None else ""
+    return "\0".join([_own_code(), _versions(), repr(options), templates,
+                      str(out.resolve()), os.getcwd()])
+
+
+def record(cache: Cache, options: GenerateOptions, out: Path, manifest_text: str,
+           documents: Mapping[str, str], diagnostics: Sequence[Diagnostic]) -> None:
+    """Remember that the run with `options` wrote `manifest_text` into `out`, having read the
+    spec `documents` ({file: hash of its text}; a remote one's name is a URL) and found
+    `diagnostics`."""
+    found = key(options, out)
+    if found is None or any("://" in name for name in documents):
+        return
+    value = {"manifest": text_hash(manifest_text), "documents": dict(sorted(documents.items())),
+             "diagnostics": [[d.level, d.file, d.pointer, d.message, d.hint, d.line, d.column]
+                             for d in diagnostics]}
+    cache.put(NAMESPACE, found, json.dumps(value))
+
+
+@dataclass(frozen=True, slots=True)
+class Trusted:
+    diagnostics: list[Diagnostic]  # what the recorded run found in the spec
+    files: int  # the files it wrote, the manifest included
+
+
+def trusted(cache: Cache, options: GenerateOptions, out: Path) -> Trusted | None:
+    """What the recorded run found, when `out` is what it wrote and nothing it depends on
+    changed since; None when the full check is needed."""
+    found = key(options, out)
+    text = cache.get(NAMESPACE, found) if found is not None else None
+    if text is None:
+        return None
+    try:
+        value = json.loads(text)
+        files = _unchanged(value["documents"], value["manifest"], out)
+        if files is None:
+            return None
+        return Trusted([Diagnostic(level, file, pointer, message, hint, line, column)
+                        for level, file, pointer, message, hint, line, column
+                        in value["diagnostics"]], files)
+    except (ValueError, TypeError, KeyError, AttributeError):
+        return None
+
+
+def _unchanged(documents: Mapping[str, str], manifest_hash: str, out: Path) -> int | None:
+    """How many files the manifest vouches for (itself included) when the documents and the
+    files are as recorded; None when anything differs."""
+    for name, digest in documents.items():
+        try:
+            if text_hash(decode(Path(name).read_bytes(), name)) != digest:
+                return None
+        except (OSError, SdkforgeError):
+            return None
+    try:
+        manifest_text = (out / MANIFEST).read_bytes().decode("utf-8")
+    except (OSError, UnicodeDecodeError):
+        return None
+    manifest = read_manifest(out)
+    if text_hash(manifest_text) != manifest_hash or manifest is None:
+        return None
+    for path, digest in manifest.files.items():
+        try:
+            if hashlib.sha256((out / path).read_bytes()).hexdigest() != digest:
+                return None
+        except OSError:
+            return None
+    return len(manifest.files) + 1
