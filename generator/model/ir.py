@@ -352,8 +352,12 @@ class Server:
 
     @property
     def absolute(self) -> bool:
-        """Whether the URL, its variables at their defaults, names a scheme and a host."""
-        parts = urlsplit(self.default_url())
+        """Whether the URL, its variables at their defaults, names a scheme and a host (one
+        `urlsplit` cannot read, such as `http://[x/`, names none)."""
+        try:
+            parts = urlsplit(self.default_url())
+        except ValueError:
+            return False
         return bool(parts.scheme and parts.netloc) and "{" not in self.default_url()
 
     def default_url(self) -> str:

@@ -29,9 +29,10 @@ def servers(data: dict[str, Any], file: str, diagnostics: Diagnostics) -> tuple[
         diagnostics.warning(file, "/servers", "the spec names no server, so the client has no "
                             "default base URL", _HINT)
     elif not found[0].absolute:
-        diagnostics.warning(file, "/servers/0/url",
-                            f"the server URL {found[0].url!r} is relative, so it is no usable "
-                            "default base URL (it is relative to wherever the API is deployed)",
+        why = ("is relative, so it is no usable default base URL (it is relative to wherever "
+               "the API is deployed)") if "//" not in found[0].url else (
+               "cannot be read as a scheme and a host, so it is no usable default base URL")
+        diagnostics.warning(file, "/servers/0/url", f"the server URL {found[0].url!r} {why}",
                             _HINT)
     return tuple(found)
 

@@ -112,3 +112,12 @@ def test_server_variables_are_client_options(
     readme = (Path(module.__file__).parents[1] / "README.md").read_text()  # type: ignore[arg-type]
     assert "- `region`: fills {region} in the default base URL (one of eu, us)" in readme
     assert "- `https://backup.example`: The fallback" in readme
+
+
+def test_a_server_url_urllib_cannot_read_is_no_default(tmp_path: Path) -> None:
+    """`http://[x/` makes urlsplit raise (an unclosed IPv6 bracket): a warning, not a crash."""
+    spec = tmp_path / "bracket.yaml"
+    spec.write_text(RELATIVE.replace("url: /api", "url: 'http://[x/api'"), encoding="utf-8")
+    assert "http://[x/api" in spec.read_text()
+    findings = generate(GenerateOptions(spec, package="srv_bracket")).diagnostics
+    assert any("cannot be read as a scheme and a host" in d.message for d in findings), findings
