@@ -2,17 +2,20 @@
 
 The templates write code the way black does. What they cannot know in advance is which
 lines the spec's names make too long, so black would change only those lines. `spot_format`
-finds them, hands each one to black as a small snippet in the same bracket context and at
-the same width (black measures every line with its indentation, so a line at depth d
-formats as it would at depth 1 with the width reduced by the difference), and splices the
-result back. A long `def`/`class`/`if`/`for`/`while`/`with` header goes to black with a `pass`
-body, the whole header when it spans lines and its last line is the long one. It returns None
-for anything it is not sure of, and the caller runs black on the whole file: a long line with
-a comment, in a docstring, a decorator, a line whose brackets are not balanced on it (other
-than a header's last), an item of a bracket whose kind it does not know. Tests hold its
-output byte-identical to black's for every file of the real specs.
+finds them and splits each one as black would: natively (`linesplit`, a port of black's line
+splitting, for the forms generated code has: assignments, annotated fields, calls, `def` and
+`class` headers, the last line of a `def` header over lines, items of a bracket), else by
+handing it to black as a small snippet in the same bracket context and at the same width
+(black measures every line with its indentation, so a line at depth d formats as it would at
+depth 1 with the width reduced by the difference), and splices the result back. A long
+`def`/`class`/`if`/`for`/`while`/`with` header black gets with a `pass` body, the whole header
+when it spans lines and its last line is the long one. It returns None for anything it is not
+sure of, and the caller runs black on the whole file: a long line with a comment, in a
+docstring, a decorator, a line whose brackets are not balanced on it (other than a header's
+last), an item of a bracket whose kind it does not know. Tests hold its output byte-identical
+to black's for every file of the real specs, and the lines of the built-in templates on them
+to no black at all (`black_lines` counts the snippets).
 """
-
 from __future__ import annotations
 
 import re
