@@ -28,7 +28,8 @@ class Leaf:
     opening: Leaf | None = None  # a closing bracket's partner
     depth: int = 0  # black's bracket_depth, as last tracked
     unary: bool = False  # `*`, `**` unpacking; `-` of a number
-    annotation: bool = False  # inside a parameter's or the return's annotation
+    annotation: bool = False  # inside a parameter's annotation
+    returns: bool = False  # in a def's return annotation
     orphan: bool = False  # black's leaf.parent is None: a comma it added, a leaf it copied
     space: str = ""  # the whitespace black's `whitespace()` gives it (its prefix at first)
     optional: bool = False  # an invisible parenthesis black put in (made visible by a split)
@@ -186,8 +187,8 @@ def build_line(leaves: list[Leaf], original: Line, opening: Leaf, component: str
 
 
 def _ensure_trailing_comma(leaves: list[Leaf], original: Line, opening: Leaf) -> bool:
-    if not original.is_def or opening.value != "(":
-        return False
+    if not original.is_def or opening.value != "(" or leaves[0].returns:
+        return False  # not after a return annotation split at its invisible parentheses
     return not any(leaf.type == "," and not leaf.annotation for leaf in leaves)
 
 

@@ -197,6 +197,8 @@ def _def(leaves: list[Leaf]) -> list[Leaf]:
     annotation = leaves[arrow + 1 : -1]
     if not annotation or annotation[0].type == "string":
         raise Unmodelled("a return annotation")
+    for leaf in annotation:
+        leaf.returns = True
     return leaves[: arrow + 1] + _wrapped(annotation) + leaves[-1:]
 
 

@@ -63,7 +63,7 @@ def _second_pass(line: Line, pieces: list[Line]) -> Line:
         for leaf in piece.leaves:
             again.append(Leaf(leaf.type, "" if leaf.optional else leaf.value,
                               leaf.space if again.leaves else "", leaf.parent, unary=leaf.unary,
-                              annotation=leaf.annotation, space=leaf.space,
+                              annotation=leaf.annotation, returns=leaf.returns, space=leaf.space,
                               optional=leaf.optional), True)
     return again
 
@@ -130,8 +130,8 @@ def _clone(line: Line) -> Line:
     copy.should_split_rhs = line.should_split_rhs
     for index, leaf in enumerate(line.leaves):
         fresh = Leaf(leaf.type, leaf.value, leaf.space if index else "", leaf.parent,
-                     unary=leaf.unary, annotation=leaf.annotation, orphan=leaf.orphan,
-                     space=leaf.space, optional=leaf.optional)
+                     unary=leaf.unary, annotation=leaf.annotation, returns=leaf.returns,
+                     orphan=leaf.orphan, space=leaf.space, optional=leaf.optional)
         leaf.orphan = True
         copy.append(fresh, True)
     return copy
