@@ -1,9 +1,12 @@
 """Stage 7: black's formatting, with black itself run on as little text as possible.
 
 Black is by far the slowest stage (about 0.4 ms a line), so:
-- the built-in templates write code the way black does, and `spotformat` hands black only
-  the lines spec names made too long, as small snippets; the output is byte-identical to
-  black's (tests hold it so), and files it is unsure of go to black whole;
+- the built-in templates write code the way black does, and `spotformat` splits the lines
+  spec names made too long as black would, natively (`linesplit`), handing black as small
+  snippets only the lines it does not model (none on the real specs tested); the output is
+  byte-identical to black's (tests hold it so), and files it is unsure of go to black whole.
+  FORMATTER (the format cache's key) stays black's version and mode: the output is black's
+  for any text, so a cached entry from either path is right;
 - `known` gives the formatted text of files whose rendered text is unchanged since the
   previous run (read back from the output folder, vouched for by its manifest);
 - the user cache (`cache.Cache`) keeps formatted text by the hash of the rendered text,

@@ -2,17 +2,20 @@
 
 The templates write code the way black does. What they cannot know in advance is which
 lines the spec's names make too long, so black would change only those lines. `spot_format`
-finds them, hands each one to black as a small snippet in the same bracket context and at
-the same width (black measures every line with its indentation, so a line at depth d
-formats as it would at depth 1 with the width reduced by the difference), and splices the
-result back. A long `def`/`class`/`if`/`for`/`while`/`with` header goes to black with a `pass`
-body, the whole header when it spans lines and its last line is the long one. It returns None
-for anything it is not sure of, and the caller runs black on the whole file: a long line with
-a comment, in a docstring, a decorator, a line whose brackets are not balanced on it (other
-than a header's last), an item of a bracket whose kind it does not know. Tests hold its
-output byte-identical to black's for every file of the real specs.
+finds them and splits each one as black would: natively (`linesplit`, a port of black's line
+splitting, for the forms generated code has: assignments, annotated fields, calls, `def` and
+`class` headers, the last line of a `def` header over lines, items of a bracket), else by
+handing it to black as a small snippet in the same bracket context and at the same width
+(black measures every line with its indentation, so a line at depth d formats as it would at
+depth 1 with the width reduced by the difference), and splices the result back. A long
+`def`/`class`/`if`/`for`/`while`/`with` header black gets with a `pass` body, the whole header
+when it spans lines and its last line is the long one. It returns None for anything it is not
+sure of, and the caller runs black on the whole file: a long line with a comment, in a
+docstring, a decorator, a line whose brackets are not balanced on it (other than a header's
+last), an item of a bracket whose kind it does not know. Tests hold its output byte-identical
+to black's for every file of the real specs, and the lines of the built-in templates on them
+to no black at all (`black_lines` counts the snippets).
 """
-
 from __future__ import annotations
 
 import re
@@ -20,6 +23,8 @@ from collections.abc import Iterator
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import replace
 from typing import TYPE_CHECKING
+
+from sdkforge.emit.linesplit import split, split_def_tail
 
 if TYPE_CHECKING:
     import black
@@ -56,6 +61,7 @@ _LONE_STRING = re.compile(rf"{_STRING},?")
 # black as a snippet with `pass` for a body, and its lines are spliced back.
 _HEADER = re.compile(r"(?:async\s+)?(?:def|class|if|for|while|with)\b")
 _BODY = "    pass\n"
+_DEF = re.compile(r"(?:async\s+)?def\b")
 _UNSURE_MARKS = ("#", '"' * 3, "'" * 3)  # in a header over lines: left to black
 
 
@@ -169,6 +175,7 @@ class SpotFormatter:
         # The snippets to format, when collecting.
         self._wanted: dict[tuple[str, int], tuple[str, str]] | None = None
         self._deferred = False
+        self.black_lines = 0  # lines handed to black as snippets (the same snippet counts once)
 
     def format(self, text: str) -> str | None:
         """The text black would produce, or None when unsure."""
@@ -241,10 +248,14 @@ class SpotFormatter:
             if comment or len(stack) > depth or (lowest < depth and stack):
                 raise _Unsure
             if lowest < depth:  # the last line of a header that spans lines
-                if statement <= last_changed:
+                tail = self._def_tail(lines[statement : number + 1])
+                if tail is not None:
+                    lines[number] = tail
+                elif statement <= last_changed:
                     raise _Unsure
-                lines[statement] = self._long_header(lines[statement : number + 1])
-                dropped.update(range(statement + 1, number + 1))
+                else:
+                    lines[statement] = self._long_header(lines[statement : number + 1])
+                    dropped.update(range(statement + 1, number + 1))
             elif depth and _LONE_STRING.fullmatch(line.strip()):
                 continue  # an item that is one string: black cannot split it either
             else:
@@ -255,6 +266,18 @@ class SpotFormatter:
         if dropped:
             lines = [line for number, line in enumerate(lines) if number not in dropped]
         return "\n".join(lines) if changed else text
+
+    def _def_tail(self, lines: list[str]) -> str | None:
+        """The last line of a `def` header over lines, `) -> ReturnType:`, as black writes it
+        (natively), or None. Black splits such a header at its parameters' brackets first, so
+        the lines before come out as they are, each parameter split on its own."""
+        first = lines[0].lstrip(" ")
+        indent = len(lines[0]) - len(first)
+        last = lines[-1]
+        if (not _DEF.match(first) or last[:indent].strip() or not last[indent:].startswith(")")
+                or any(mark in line for line in lines[:-1] for mark in _UNSURE_MARKS)):
+            return None
+        return split_def_tail(last[indent:], indent, self.mode.line_length)
 
     def _long_header(self, lines: list[str]) -> str:
         """A compound statement's header over several lines, the last too long, as black writes
@@ -274,6 +297,8 @@ class SpotFormatter:
         body = line.lstrip(" ")
         indent = len(line) - len(body)
         native = _native(body, " " * indent, kind, self.mode.line_length)
+        if native is None and (not kind or (kind in _WRAPPERS and body.endswith(","))):
+            native = split(body, indent, kind, self.mode.line_length)
         if native is not None:
             return native
         if not kind:  # a statement
@@ -291,6 +316,8 @@ class SpotFormatter:
 
     def _black(self, snippet: str, shift: int, indent: int, head: str, tail: str) -> str:
         key = (snippet, shift)
+        if key not in self._snippets and (self._wanted is None or key not in self._wanted):
+            self.black_lines += 1
         if key not in self._snippets:
             if self._wanted is not None:  # collecting: format it later, with the others
                 self._wanted[key] = (head, tail)
