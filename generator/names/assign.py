@@ -20,7 +20,7 @@ from sdkforge.names import naming
 from sdkforge.names.allocate import ClassName, Identifier, ModuleName, Namespace
 from sdkforge.names.classes import class_names
 from sdkforge.names.client import client_arguments
-from sdkforge.names.modules import assign_modules
+from sdkforge.names.modules import assign_modules, module_budget, module_cap
 
 OperationKey = tuple[str, str]  # (path, method): an operation's identity
 ArgumentKey = tuple[str, str]  # (location or "body", wire name): a method argument's identity
@@ -89,7 +89,7 @@ def assign(api: ir.Api, package: str | None = None, client: str | None = None) -
     aliases = {a.key: classes[a.key] for a in api.aliases if a.key in classes}
     fields, wanted_fields = _field_names(api.models, set(classes.values()), _page_lineage(api))
     package_name = ModuleName(naming.snake(package) if package else naming.package_name(api.title))
-    budget = naming.module_budget(package_name)
+    budget = module_budget(package_name)
     resources = _resources(api.operations, budget)
     methods: dict[OperationKey, Identifier] = {}
     for resource in resources:
@@ -177,7 +177,7 @@ def _field_names(
 def _resources(operations: tuple[ir.Operation, ...], budget: int) -> tuple[ResourceNames, ...]:
     """Operations grouped by their first tag (else their path's first segment): tags that
     spell the same attribute are one resource. Its module is named as its attribute, cut to
-    `budget` characters (`naming.module_budget`)."""
+    `budget` characters (`modules.module_budget`)."""
     groups: dict[str, list[ir.Operation]] = {}
     for op in operations:
         groups.setdefault(naming.resource_name([op.tag] if op.tag else [], op.path), []).append(op)
@@ -190,7 +190,7 @@ def _resources(operations: tuple[ir.Operation, ...], budget: int) -> tuple[Resou
             wanted += "Resource"  # it would shadow what its module imports
         result.append(ResourceNames(
             attribute=Identifier(attribute), class_name=ClassName(classes.claim(wanted)),
-            module=ModuleName(naming.module_cap(attribute, budget)),
+            module=ModuleName(module_cap(attribute, budget)),
             operations=tuple(sorted(ops, key=lambda o: (o.path, o.method))),
         ))
     return tuple(result)

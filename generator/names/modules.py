@@ -1,15 +1,56 @@
-"""Which model lives in which module: one module per model, mutually recursive models together.
+"""Module files: which model lives in which module (one module per model, mutually recursive models
+together), and how long a module's name may be for every path to fit in MAX_PATH.
 
 Grouping strongly connected components keeps imports between model modules acyclic.
 """
 
 from __future__ import annotations
 
+import hashlib
+import keyword
 from collections.abc import Iterable, Mapping
 
 from sdkforge.model import ir
 from sdkforge.names import naming
 from sdkforge.names.allocate import ClassName, ModuleName, Namespace
+
+
+def _module_safe(name: str) -> str:
+    return name + "_" if keyword.iskeyword(name) or keyword.issoftkeyword(name) else name
+
+
+# Every path inside site-packages stays within MAX_PATH characters, bytecode included (Windows
+# refuses paths over 260 with the site-packages prefix in front): the deepest is
+# `<package>/resources/__pycache__/<module>.cpython-3NN.pyc`, so a module's name gets what the
+# package's name leaves of it.
+MAX_PATH = 150
+_DEEPEST = len("/resources/__pycache__/") + len(".cpython-314.pyc")
+_MODEL_MODULE = 60  # a model module's name before its digest, when the package leaves room
+
+
+def module_budget(package: str) -> int:
+    """The longest module name (file stem) a package named `package` can hold."""
+    return max(24, min(naming.MAX_IDENTIFIER, MAX_PATH - len(package) - _DEEPEST))
+
+
+def module_cap(name: str, budget: int) -> str:
+    """`name` cut to `budget` characters with a digest of the whole, when it is longer."""
+    return naming.capped(name, budget)
+
+
+def module_names(class_names: Iterable[str], budget: int = naming.MAX_IDENTIFIER) -> dict[str, str]:
+    """Model module file names: snake_case, capped (to `budget` with the digest that tells
+    apart two that spell the same), disambiguated by a digest of the class."""
+    keep = min(_MODEL_MODULE, budget - 7)
+    wanted = {name: _module_safe(naming.snake(name)[:keep].rstrip("_")) for name in class_names}
+    counts: dict[str, int] = {}
+    for module in wanted.values():
+        counts[module] = counts.get(module, 0) + 1
+    return {
+        name: (module if counts[module] == 1
+               else f"{module}_{hashlib.sha1(name.encode()).hexdigest()[:6]}")
+        for name, module in wanted.items()
+    }
 
 
 def _components(graph: dict[str, list[str]]) -> list[list[str]]:
@@ -67,7 +108,7 @@ def assign_modules(
         refs |= {model.base} if model.base else set()
         graph[model.key] = sorted(k for k in refs if k in names)
     modules = Namespace("models package")
-    spelt = naming.module_names(set(names.values()), budget)
+    spelt = module_names(set(names.values()), budget)
     by_class = {name: ModuleName(modules.claim(module)) for name, module in sorted(spelt.items())}
     result: dict[str, ModuleName] = {}
     for component in _components(graph):

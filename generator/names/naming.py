@@ -115,7 +115,8 @@ def words(text: str) -> list[str]:
     return _WORD.findall(_ascii(text).replace("'", ""))
 
 
-def _cap(text: str, limit: int = MAX_IDENTIFIER) -> str:
+def capped(text: str, limit: int = MAX_IDENTIFIER) -> str:
+    """`text` cut to `limit` characters with a digest of the whole, when it is longer."""
     if len(text) <= limit:
         return text
     digest = hashlib.sha1(text.encode()).hexdigest()[:8]
@@ -131,7 +132,7 @@ def snake(text: str) -> str:
         name = f"n{name}"
     if keyword.iskeyword(name) or keyword.issoftkeyword(name):
         name += "_"
-    return _cap(name)
+    return capped(name)
 
 
 def pascal(text: str) -> str:
@@ -144,7 +145,7 @@ def pascal(text: str) -> str:
         name = f"Model{name}"
     if keyword.iskeyword(name):  # None, True, False
         name += "_"
-    return _cap(name)
+    return capped(name)
 
 
 def py_name(wire: str) -> str:
@@ -153,7 +154,7 @@ def py_name(wire: str) -> str:
         name = wire
         if keyword.iskeyword(name) or keyword.issoftkeyword(name):
             name += "_"
-        return _cap(name)
+        return capped(name)
     return snake(wire)
 
 
@@ -292,7 +293,7 @@ def package_name(title: str) -> str:
         name = f"api_{name}"
     if keyword.iskeyword(name) or name in SHADOWED_MODULES:
         name += "_api"
-    return _cap(name, 60)
+    return capped(name, 60)
 
 
 def title_client(title: str) -> str:
@@ -419,42 +420,4 @@ def _dedupe(names: dict[str, str], fingerprint: Callable[[str], str]) -> dict[st
         key: (name if len(shapes[name]) == 1
               else name + hashlib.sha1(key.encode()).hexdigest()[:6].upper())
         for key, name in names.items()
-    }
-
-
-def _module_safe(name: str) -> str:
-    return name + "_" if keyword.iskeyword(name) or keyword.issoftkeyword(name) else name
-
-
-# Every path inside site-packages stays within MAX_PATH characters, bytecode included (Windows
-# refuses paths over 260 with the site-packages prefix in front): the deepest is
-# `<package>/resources/__pycache__/<module>.cpython-3NN.pyc`, so a module's name gets what the
-# package's name leaves of it.
-MAX_PATH = 150
-_DEEPEST = len("/resources/__pycache__/") + len(".cpython-314.pyc")
-_MODEL_MODULE = 60  # a model module's name before its digest, when the package leaves room
-
-
-def module_budget(package: str) -> int:
-    """The longest module name (file stem) a package named `package` can hold."""
-    return max(24, min(MAX_IDENTIFIER, MAX_PATH - len(package) - _DEEPEST))
-
-
-def module_cap(name: str, budget: int) -> str:
-    """`name` cut to `budget` characters with a digest of the whole, when it is longer."""
-    return _cap(name, budget)
-
-
-def module_names(class_names: Iterable[str], budget: int = MAX_IDENTIFIER) -> dict[str, str]:
-    """Model module file names: snake_case, capped (to `budget` with the digest that tells
-    apart two that spell the same), disambiguated by a digest of the class."""
-    keep = min(_MODEL_MODULE, budget - 7)
-    wanted = {name: _module_safe(snake(name)[:keep].rstrip("_")) for name in class_names}
-    counts: dict[str, int] = {}
-    for module in wanted.values():
-        counts[module] = counts.get(module, 0) + 1
-    return {
-        name: (module if counts[module] == 1
-               else f"{module}_{hashlib.sha1(name.encode()).hexdigest()[:6]}")
-        for name, module in wanted.items()
     }

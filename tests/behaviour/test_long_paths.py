@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from sdkforge.names.naming import MAX_PATH
+from sdkforge.names.modules import MAX_PATH
 
 from .packages import generated_package
 
