@@ -100,7 +100,9 @@ def format_files(
         else:
             result[path] = done
     todo: list[tuple[str, str]] = []
-    spotted = SpotFormatter(black_mode()).format_all(unknown, workers) if spot and unknown else {}
+    spotted: dict[str, str | None] = {}
+    if spot and unknown:  # black is imported only if some line needs it
+        spotted = SpotFormatter(black_mode, LINE_LENGTH).format_all(unknown, workers)
     for path, text in unknown.items():
         done = spotted.get(path)
         if done is None:

@@ -19,7 +19,7 @@ to no black at all (`black_lines` counts the snippets).
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import replace
 from typing import TYPE_CHECKING
@@ -169,13 +169,28 @@ class SpotFormatter:
     """Formats the files of one run; black's answers for snippets are kept for the run, as names
     repeat from file to file."""
 
-    def __init__(self, mode: black.Mode) -> None:
-        self.mode = mode
+    def __init__(self, mode: black.Mode | Callable[[], black.Mode], width: int | None = None):
+        """`mode`, or a function making it (black is then imported only if a line needs it, with
+        `width` its line length)."""
+        if callable(mode):
+            assert width is not None, "a mode made on demand needs its width"
+            self._make: Callable[[], black.Mode] | None = mode
+            self._mode: black.Mode | None = None
+            self.width = width
+        else:
+            self._make, self._mode, self.width = None, mode, mode.line_length
         self._snippets: dict[tuple[str, int], str | None] = {}  # None: black refused the snippet
         # The snippets to format, when collecting.
         self._wanted: dict[tuple[str, int], tuple[str, str]] | None = None
         self._deferred = False
         self.black_lines = 0  # lines handed to black as snippets (the same snippet counts once)
+
+    @property
+    def mode(self) -> black.Mode:
+        if self._mode is None:
+            assert self._make is not None
+            self._mode = self._make()
+        return self._mode
 
     def format(self, text: str) -> str | None:
         """The text black would produce, or None when unsure."""
@@ -202,7 +217,7 @@ class SpotFormatter:
         finally:
             self._wanted = None
         keys = list(wanted)
-        jobs = [(snippet, self.mode.line_length - shift, *wanted[snippet, shift])
+        jobs = [(snippet, self.width - shift, *wanted[snippet, shift])
                 for snippet, shift in keys]
         if workers > 1 and len(jobs) >= _POOL_FROM:
             with ProcessPoolExecutor(max_workers=workers) as pool:
@@ -215,7 +230,7 @@ class SpotFormatter:
         return results
 
     def _format(self, text: str) -> str:
-        width = self.mode.line_length
+        width = self.width
         lines = text.split("\n")
         short = text.isascii() and max(map(len, lines)) <= width
         if short or not any(_too_wide(line, width) for line in lines):
@@ -277,7 +292,7 @@ class SpotFormatter:
         if (not _DEF.match(first) or last[:indent].strip() or not last[indent:].startswith(")")
                 or any(mark in line for line in lines[:-1] for mark in _UNSURE_MARKS)):
             return None
-        return split_def_tail(last[indent:], indent, self.mode.line_length)
+        return split_def_tail(last[indent:], indent, self.width)
 
     def _long_header(self, lines: list[str]) -> str:
         """A compound statement's header over several lines, the last too long, as black writes
@@ -296,9 +311,9 @@ class SpotFormatter:
         """A too-long line whose brackets close on it, as black splits it."""
         body = line.lstrip(" ")
         indent = len(line) - len(body)
-        native = _native(body, " " * indent, kind, self.mode.line_length)
+        native = _native(body, " " * indent, kind, self.width)
         if native is None and (not kind or (kind in _WRAPPERS and body.endswith(","))):
-            native = split(body, indent, kind, self.mode.line_length)
+            native = split(body, indent, kind, self.width)
         if native is not None:
             return native
         if not kind:  # a statement
@@ -323,7 +338,7 @@ class SpotFormatter:
                 self._wanted[key] = (head, tail)
                 self._deferred = True
                 return ""
-            job = (snippet, self.mode.line_length - shift, head, tail)
+            job = (snippet, self.width - shift, head, tail)
             self._snippets[key] = _snippet(self.mode, job)
         found = self._snippets[key]
         if found is None:
