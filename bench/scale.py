@@ -200,21 +200,34 @@ def main(argv: list[str] | None = None) -> int:
     found = Found()
     specs = real_specs(args.corpus)[:1] if args.quick else real_specs(args.corpus)
     runs = 1 if args.quick else args.runs
+
+    def write(final: bool = False) -> str:
+        """The report so far (written after each case, so a stopped run leaves what it found)."""
+        minutes = (time.monotonic() - started) / 60
+        last = (f"the whole run took {minutes:.1f} minutes" if final else
+                f"stopped or still running after {minutes:.1f} minutes: later cases missing")
+        notes = [*found.notes, last]
+        shown = Found(found.compared, found.synth, found.sections, found.client_rows, notes,
+                      found.failures)
+        text = scale_report.render(shown, report.machine_line(load_start), quick=args.quick)
+        args.output.write_text(text, encoding="utf-8")
+        return text
+
     if "mixpeek" in cases:
         compare(MIXPEEK, max(runs, 5) if not args.quick else 1, found, say)
+        write()
     if "real" in cases:
         for spec in specs:
             if args.only.lower() in spec.label.lower():
                 graph = "Graph" in spec.label
                 compare(spec, 1 if args.quick else args.graph_runs if graph else runs, found, say)
+                write()
     if "synth" in cases:
         synthetic((100, 1000) if args.quick else SYNTH_SIZES, 1 if args.quick else args.synth_runs,
                   found, say)
+        write()
     client_sections(cases, args.quick, found, say)
-    found.notes.append(f"the whole run took {(time.monotonic() - started) / 60:.1f} minutes")
-    text = scale_report.render(found, report.machine_line(load_start), quick=args.quick)
-    args.output.write_text(text, encoding="utf-8")
-    say(text)
+    say(write(final=True))
     say(f"wrote {args.output}")
     return 1 if found.failures else 0
 
