@@ -103,10 +103,11 @@ def run_measured(
     timeout: float = 900.0,
     sample_tree: bool = True,
     expect: Callable[[int], bool] = lambda code: code == 0,
-    tolerate: Callable[[int], bool] = lambda code: False,
+    tolerate: Callable[[int, str], bool] = lambda code, output: False,
 ) -> Sample:
     """Run `argv` to completion; a non-zero exit (or one `expect` refuses) is a failure, unless
-    `tolerate` accepts it: then the sample counts, with the exit and the last lines as its note."""
+    `tolerate` accepts it (given the exit code and the output): then the sample counts, with the
+    exit and the last lines as its note."""
     with tempfile.TemporaryFile() as output:
         started = time.perf_counter()
         process = subprocess.Popen(
@@ -127,7 +128,7 @@ def run_measured(
         output.seek(0)
         text = output.read().decode("utf-8", "replace")
     failure = note = ""
-    if process.returncode > 0 and tolerate(process.returncode):
+    if process.returncode > 0 and tolerate(process.returncode, text):
         note = f"exit {process.returncode}: {_last_lines(text)}"
     elif process.returncode < 0:
         failure = f"killed by signal {-process.returncode}" + (
