@@ -169,16 +169,12 @@ class SpotFormatter:
     """Formats the files of one run; black's answers for snippets are kept for the run, as names
     repeat from file to file."""
 
-    def __init__(self, mode: black.Mode | Callable[[], black.Mode], width: int | None = None):
-        """`mode`, or a function making it (black is then imported only if a line needs it, with
-        `width` its line length)."""
-        if callable(mode):
-            assert width is not None, "a mode made on demand needs its width"
-            self._make: Callable[[], black.Mode] | None = mode
-            self._mode: black.Mode | None = None
-            self.width = width
-        else:
-            self._make, self._mode, self.width = None, mode, mode.line_length
+    def __init__(self, mode: black.Mode | Callable[[], black.Mode], width: int = 0):
+        """`mode`, or a function making it when a line needs black, with `width` its width."""
+        self._make = mode if callable(mode) else None
+        self._mode: black.Mode | None = None if callable(mode) else mode
+        self.width = width or (self._mode.line_length if self._mode is not None else 0)
+        assert self.width, "a mode made on demand needs its width"
         self._snippets: dict[tuple[str, int], str | None] = {}  # None: black refused the snippet
         # The snippets to format, when collecting.
         self._wanted: dict[tuple[str, int], tuple[str, str]] | None = None
