@@ -14,33 +14,22 @@ Uses this checkout's `.venv/bin/sdkforge` unless `--sdkforge` names another comm
 from __future__ import annotations
 
 import argparse
-import math
 import shlex
 import statistics
-import subprocess
-import sys
 from collections.abc import Sequence
 from pathlib import Path
 
-from .layout import PROJECT_BIN, REPO, SDKFORGE, WORK, env, fresh
+from . import synth
+from .layout import PROJECT_BIN, SDKFORGE, WORK, env, fresh
 from .measure import Sample, run_measured
+from .scale_report import fit_exponent
 
 _MB = 1024 * 1024
 
 
-def exponent(sizes: Sequence[float], values: Sequence[float]) -> float:
-    """The slope of log(value) against log(size): value grows as size ** slope."""
-    xs = [math.log(s) for s in sizes]
-    ys = [math.log(v) for v in values]
-    mx, my = statistics.fmean(xs), statistics.fmean(ys)
-    return (sum((x - mx) * (y - my) for x, y in zip(xs, ys, strict=True))
-            / sum((x - mx) ** 2 for x in xs))
-
-
 def _run(command: list[str], args: list[str | Path], root: Path) -> Sample:
-    variables = env(PROJECT_BIN, cache=root / ".cache")
-    variables["SDKFORGE_MAX_SPEC_MB"] = "1024"  # the synthetic 50,000 is 124 MB
-    return run_measured([*command, *args], cwd=root, env=variables, timeout=1800)
+    return run_measured([*command, *args], cwd=root, env=env(PROJECT_BIN, cache=root / ".cache"),
+                        timeout=1800)
 
 
 def measure(label: str, spec: Path, command: list[str],
@@ -68,10 +57,8 @@ def main(argv: Sequence[str] | None = None) -> None:
     cases: list[tuple[str, Path, int]] = [(spec.stem, spec.resolve(), 0) for spec in args.spec]
     for size in args.sizes:
         path = WORK / "growth" / f"synth-{size}.json"
-        if not path.exists():  # in a process of its own: a big spec's dict would stay in
-            # this one, and a forked child's ru_maxrss starts from its parent's
-            subprocess.run([sys.executable, "-m", "bench.synth", str(size), "-o", str(path)],
-                           check=True, cwd=REPO)
+        if not path.exists():
+            synth.write_apart(path, size)
         cases.append((f"synth-{size}", path, size))
     results: dict[str, list[tuple[Sample, Sample | None]]] = {label: [] for label, _, _ in cases}
     for index in range(args.runs):
@@ -100,9 +87,9 @@ def main(argv: Sequence[str] | None = None) -> None:
         if size:
             medians.append((size, seconds, tree))
     if len(medians) >= 2:
-        sizes = [m[0] for m in medians]
-        print(f"\ngrowth exponent: time {exponent(sizes, [m[1] for m in medians]):.2f}, "
-              f"tree memory {exponent(sizes, [m[2] for m in medians]):.2f}")
+        time = fit_exponent([(size, seconds) for size, seconds, _ in medians])
+        memory = fit_exponent([(size, tree) for size, _, tree in medians])
+        print(f"\ngrowth exponent: time {time:.2f}, tree memory {memory:.2f}")
 
 
 if __name__ == "__main__":

@@ -34,6 +34,7 @@ def env(bin_dir: Path, *, cache: Path | None = None,
     result = {k: v for k, v in os.environ.items() if k not in dropped}
     result["PATH"] = f"{bin_dir}{os.pathsep}{result.get('PATH', '')}"
     result["VIRTUAL_ENV"] = str(bin_dir.parent)
+    result["SDKFORGE_MAX_SPEC_MB"] = "1024"  # the synthetic 50,000 operations are 124 MB
     if cache is not None:
         result["XDG_CACHE_HOME"] = str(cache)
     if pythonpath:

@@ -15,6 +15,8 @@ from __future__ import annotations
 
 import argparse
 import json
+import subprocess
+import sys
 from pathlib import Path
 from typing import Any
 
@@ -204,6 +206,15 @@ def synth(operations: int, revision: int = 0) -> dict[str, Any]:
 def write(path: Path, operations: int, revision: int = 0) -> Path:
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(json.dumps(synth(operations, revision), indent=1) + "\n", encoding="utf-8")
+    return path
+
+
+def write_apart(path: Path, operations: int) -> Path:
+    """`write`, in a process of its own: a big spec's dict would otherwise stay in the bench's
+    process, and a child forked from it starts its ru_maxrss from the parent's."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    subprocess.run([sys.executable, "-m", "bench.synth", str(operations), "-o", str(path)],
+                   check=True, cwd=Path(__file__).resolve().parents[1])
     return path
 
 
