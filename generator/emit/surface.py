@@ -103,7 +103,6 @@ _COLUMNS = ("identity_shared", "identity", "kind", "symbol_shared", "symbol", "n
             "pointer_shared", "pointer", "parent", "type", "required", "position", "doc",
             "deprecated", "usage", "endpoint")
 _ROW_ENCODER = json.JSONEncoder(separators=(",", ":"))  # one encoder: `dumps` makes one a call
-_ROW_DEFAULTS: tuple[object, ...] = (0, [], 0, -1, "", 0, "", "")  # from `parent` on, trimmed
 
 
 def _front(value: str, previous: str) -> tuple[int, str]:
@@ -180,6 +179,17 @@ def _requoted(member: str) -> str:
 
 
 _DEFAULTS = {f.name: f.default for f in fields(Entry) if f.default is not MISSING}
+
+
+def _cell(value: object) -> object:
+    """A field's value as a format 2 row holds it (tuples as lists, booleans as 0 or 1)."""
+    if isinstance(value, tuple):
+        return list(value)
+    return int(value) if isinstance(value, bool) else value
+
+
+# The row's trailing cells that hold their defaults are trimmed: from `parent` (0: none) on.
+_ROW_DEFAULTS: tuple[object, ...] = (0, *(_cell(_DEFAULTS[c]) for c in _COLUMNS[9:]))
 
 
 def digest(*texts: str) -> str:
