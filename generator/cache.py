@@ -13,8 +13,28 @@ from __future__ import annotations
 import hashlib
 import os
 import tempfile
+from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Protocol
+
+
+class Digest(Protocol):
+    def update(self, data: bytes, /) -> None: ...
+
+
+def source_files(root: Path) -> list[Path]:
+    """The files below `root`, sorted, bytecode left out."""
+    return sorted(p for p in root.rglob("*")
+                  if p.is_file() and "__pycache__" not in p.parts and p.suffix != ".pyc")
+
+
+def add_files(digest: Digest, root: Path, files: Iterable[Path]) -> None:
+    """Add each of `files`, in order, to `digest`: its path relative to `root`, then its bytes,
+    so a renamed file changes the digest as an edited one does."""
+    for path in files:
+        digest.update(path.relative_to(root).as_posix().encode() + b"\0")
+        digest.update(path.read_bytes() + b"\0")
 
 
 def default_cache_dir() -> Path:

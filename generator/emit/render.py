@@ -12,6 +12,7 @@ from pathlib import Path
 
 import jinja2
 
+from sdkforge.cache import add_files
 from sdkforge.emit.model_views import model_modules
 from sdkforge.emit.page_views import paged_methods
 from sdkforge.emit.proof import prove
@@ -86,8 +87,7 @@ def custom_templates(folder: Path) -> list[str]:
 def template_digest(folder: Path) -> str:
     """A digest of the custom templates, so `check` notices when they change."""
     digest = hashlib.sha256()
-    for name in custom_templates(folder):
-        digest.update(name.encode() + b"\0" + (folder / name).read_bytes() + b"\0")
+    add_files(digest, folder, [folder / name for name in custom_templates(folder)])
     return digest.hexdigest()[:16]
 
 

@@ -25,7 +25,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from sdkforge.cache import Cache
+from sdkforge.cache import Cache, add_files, source_files
 from sdkforge.config import GenerateOptions
 from sdkforge.diagnostics import Diagnostic
 from sdkforge.emit.format import FORMATTER
@@ -45,10 +45,7 @@ def _own_code() -> str:
     the output without changing its version number."""
     digest = hashlib.sha256()
     for root in (_PACKAGE, TEMPLATES):
-        for path in sorted(p for p in root.rglob("*") if p.is_file()
-                           and "__pycache__" not in p.parts and p.suffix != ".pyc"):
-            digest.update(path.relative_to(root).as_posix().encode() + b"\0")
-            digest.update(path.read_bytes() + b"\0")
+        add_files(digest, root, source_files(root))
     return digest.hexdigest()
 
 

@@ -73,14 +73,13 @@ def file_sha256(path: Path) -> str:
 def source_hash(root: Path = ROOT) -> str:
     """sha256 over generator/, templates/ and pyproject.toml (paths and contents) and the
     versions of the tools sdkforge runs: results judged by another source are not reused."""
+    from sdkforge.cache import add_files, source_files  # here: bench.scale reads `operations`
+    # in a venv without sdkforge
+
     digest = hashlib.sha256()
-    files = [root / "pyproject.toml"]
-    for folder in ("generator", "templates"):
-        files += [p for p in (root / folder).rglob("*")
-                  if p.is_file() and "__pycache__" not in p.parts and p.suffix != ".pyc"]
-    for path in sorted(files):
-        digest.update(str(path.relative_to(root)).encode() + b"\0")
-        digest.update(path.read_bytes() + b"\0")
+    files = [root / "pyproject.toml", *source_files(root / "generator"),
+             *source_files(root / "templates")]
+    add_files(digest, root, sorted(files))
     for tool in _TOOLS:
         try:
             digest.update(f"{tool}=={metadata.version(tool)}\0".encode())
