@@ -65,7 +65,15 @@ def with_manifest(files: Mapping[str, str], rendered: Mapping[str, str], spec_sh
 def read_manifest(out: Path) -> Manifest | None:
     """The manifest of `out`, or None when there is none or it cannot be read."""
     try:
-        data = json.loads((out / MANIFEST).read_text(encoding="utf-8"))
+        return parse_manifest((out / MANIFEST).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+
+
+def parse_manifest(text: str) -> Manifest | None:
+    """The manifest written as `text`, or None when it is not one."""
+    try:
+        data = json.loads(text)
         files, sources, options = data["files"], data.get("sources", {}), data.get("options", {})
         if not all(isinstance(part, dict) for part in (files, sources, options)):
             return None
@@ -76,7 +84,7 @@ def read_manifest(out: Path) -> Manifest | None:
             generator_version=str(data.get("generator_version", "")),
             formatter=str(data.get("formatter", "")),
         )
-    except (OSError, ValueError, KeyError, TypeError, AttributeError):
+    except (ValueError, KeyError, TypeError, AttributeError):
         return None
 
 

@@ -31,7 +31,7 @@ from sdkforge.diagnostics import Diagnostic
 from sdkforge.emit.format import FORMATTER
 from sdkforge.emit.render import TEMPLATES, template_digest
 from sdkforge.errors import SdkforgeError
-from sdkforge.output.manifest import MANIFEST, read_manifest, text_hash
+from sdkforge.output.manifest import MANIFEST, parse_manifest, text_hash
 from sdkforge.read.load import decode
 from sdkforge.read.validate import validator_versions
 
@@ -121,8 +121,10 @@ def _unchanged(documents: Mapping[str, str], manifest_hash: str, out: Path) -> i
         manifest_text = (out / MANIFEST).read_bytes().decode("utf-8")
     except (OSError, UnicodeDecodeError):
         return None
-    manifest = read_manifest(out)
-    if text_hash(manifest_text) != manifest_hash or manifest is None:
+    if text_hash(manifest_text) != manifest_hash:
+        return None
+    manifest = parse_manifest(manifest_text)
+    if manifest is None:
         return None
     for path, digest in manifest.files.items():
         try:
