@@ -13,7 +13,7 @@ from collections.abc import Callable
 from functools import partial
 from pathlib import Path
 
-from . import bodies
+from . import bodies, loopback
 from .layout import (
     OPC,
     PEER_BIN,
@@ -102,25 +102,14 @@ def calls(pythonpath: list[Path], count: int, runs: int, results: Results,
     """Case 5: `count` sequential calls of the seed endpoint against a loopback server."""
     body = WORK / "clients" / "history-10.json"
     body.write_bytes(bodies.trigger_history(SEED, 10))
-    server = subprocess.Popen([PEER_PYTHON, "-m", "bench.loopback", body], cwd=REPO,
-                              stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
-    try:
-        assert server.stdout is not None
-        url = f"http://127.0.0.1:{int(server.stdout.readline())}"
+    with loopback.apart(body, PEER_PYTHON) as port:
+        url = f"http://127.0.0.1:{port}"
         progress(f"case 5: {count} sequential calls against {url} "
                  "(a 10-item TriggerHistoryResponse each)")
         series: dict[str, dict[str, Series]] = {}
         for mode in ("sync", "async"):
             worker = partial(_worker, pythonpath, "calls", mode, url, str(count), str(BLOCK))
             series[mode] = _runs(runs, worker, progress, mode)
-    finally:
-        if server.stdin is not None:
-            server.stdin.close()  # the server stops when its stdin closes
-        try:
-            server.wait(timeout=5)
-        except subprocess.TimeoutExpired:
-            server.terminate()
-            server.wait()
     for mode in ("sync", "async"):
         case = f"5 {count:,} calls, {mode}"
         mine = series[mode][SDK]

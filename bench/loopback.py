@@ -10,8 +10,13 @@ from __future__ import annotations
 
 import asyncio
 import socket
+import subprocess
 import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
+
+REPO = Path(__file__).resolve().parents[1]
 
 _MAX_HEAD = 64 * 1024
 
@@ -73,6 +78,25 @@ async def _serve(body: bytes) -> None:
     loop.add_reader(sys.stdin.fileno(), closed.set)
     async with server:
         await closed.wait()
+
+
+@contextmanager
+def apart(body: Path, python: str | Path = sys.executable) -> Iterator[int]:
+    """This server, run by `python` in a process of its own, answering every request with the
+    file `body`: its port. It is stopped when the block ends (its stdin closed)."""
+    server = subprocess.Popen([str(python), "-m", "bench.loopback", str(body)], cwd=REPO,
+                              stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
+    try:
+        assert server.stdout is not None
+        yield int(server.stdout.readline())
+    finally:
+        if server.stdin is not None:
+            server.stdin.close()
+        try:
+            server.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            server.terminate()
+            server.wait()
 
 
 def main() -> None:

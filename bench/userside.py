@@ -20,6 +20,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from .layout import REPO, SDKFORGE, WORK
+from .loopback import apart
 
 CACHE = Path(os.environ.get("SDKFORGE_BENCH_CACHE", Path.home() / ".cache" / "sdkforge-bench"))
 PINS = (
@@ -70,17 +71,10 @@ def loopback(body: bytes) -> Iterator[int]:
     USER_WORK.mkdir(parents=True, exist_ok=True)
     path = USER_WORK / f"body-{os.getpid()}-{abs(hash(body))}.json"
     path.write_bytes(body)
-    server = subprocess.Popen(
-        [sys.executable, "-m", "bench.loopback", path],
-        cwd=REPO, stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True,
-    )
     try:
-        assert server.stdout is not None
-        yield int(server.stdout.readline())
+        with apart(path) as port:
+            yield port
     finally:
-        assert server.stdin is not None
-        server.stdin.close()
-        server.wait(timeout=10)
         path.unlink(missing_ok=True)
 
 
