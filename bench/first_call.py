@@ -17,7 +17,7 @@ from collections.abc import Mapping, Sequence
 from pathlib import Path
 
 from . import bodies
-from .layout import SEED, SHARED
+from .layout import SEED, SHARED, user_env
 from .userside import (
     USER_WORK,
     Row,
@@ -27,7 +27,6 @@ from .userside import (
     loopback,
     median,
     table,
-    user_env,
 )
 
 OPENAI_SPEC = SHARED / "public" / "openai-openapi.yaml"

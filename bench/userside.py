@@ -47,15 +47,6 @@ def ensure_peers() -> Path:
     return PEER_PYTHON
 
 
-def user_env(pythonpath: Sequence[Path] = ()) -> dict[str, str]:
-    """A user's environment: bytecode written and read, nothing of the project's venv."""
-    dropped = ("VIRTUAL_ENV", "PYTHONPATH", "PYTHONHOME", "PYTHONDONTWRITEBYTECODE")
-    result = {k: v for k, v in os.environ.items() if k not in dropped}
-    if pythonpath:
-        result["PYTHONPATH"] = os.pathsep.join(str(p) for p in pythonpath)
-    return result
-
-
 def generate(spec: Path, out: Path, *extra: str) -> Path:
     """sdkforge's package for `spec` in `out`, generated once and reused (delete it to remake)."""
     if not (out / ".sdkforge-manifest.json").exists():
