@@ -236,12 +236,10 @@ def _readme_auth(api: ir.Api, names: Names, package: str) -> list[AuthArgView]:
             used[scheme] = used.get(scheme, 0) + 1
     if not used:
         return []
-    best = max(api.auth, key=lambda s: (not s.name.startswith("header:") and used.get(s.name, 0)
-                                        > 0, used.get(s.name, 0)))
+    best = max(api.auth, key=lambda s: (not s.lifted and s.name in used, used.get(s.name, 0)))
     if not used.get(best.name):
         return []
-    said = ("a header every call sends" if best.name.startswith("header:")
-            else "your credential")
+    said = "a header every call sends" if best.lifted else "your credential"
     return [AuthArgView(arg, _env(arg, package), said) for arg in names.credentials[best.name]]
 
 

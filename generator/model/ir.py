@@ -301,6 +301,7 @@ class Pagination:
 
 
 AuthKind = Literal["bearer", "basic", "header", "query", "cookie"]
+LIFTED = "header:"  # an AuthScheme name's start for a header lifted from the parameters
 
 
 @dataclass(frozen=True, slots=True)
@@ -313,6 +314,12 @@ class AuthScheme:
     description: str
     oauth: bool = False  # an oauth2 / openIdConnect scheme (a bearer access token)
     argument: str | None = None  # the client argument the configuration names, for a lifted header
+
+    @property
+    def lifted(self) -> bool:
+        """A header the client sets for every call, lifted from the operations' parameters
+        (`model.security`), not a scheme the spec declares."""
+        return self.name.startswith(LIFTED)
 
 
 @dataclass(frozen=True, slots=True)

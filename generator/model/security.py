@@ -92,8 +92,9 @@ def lift_shared_headers(
         wire = min(p.wire_name for p in params)
         bearer = lowered == "authorization" and "bearer" in examples.get(lowered, "").lower()
         description = next((p.description for p in params if p.description), "")
-        lifted[lowered] = ir.AuthScheme(f"header:{wire}", "bearer" if bearer else "header", wire,
-                                        description, argument=configured or None)
+        kind: ir.AuthKind = "bearer" if bearer else "header"
+        lifted[lowered] = ir.AuthScheme(f"{ir.LIFTED}{wire}", kind, wire, description,
+                                        argument=configured or None)
     if not lifted:
         return operations, auth
     result = []

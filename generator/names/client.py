@@ -50,8 +50,8 @@ def client_arguments(
 ) -> tuple[dict[str, tuple[Identifier, ...]], dict[str, Identifier]]:
     """(scheme name -> the client arguments that carry its credentials, server variable ->
     the client argument that sets it)."""
-    declared = [s for s in schemes if not s.name.startswith("header:")]
-    lifted = [s for s in schemes if s.name.startswith("header:")]
+    declared = [s for s in schemes if not s.lifted]
+    lifted = [s for s in schemes if s.lifted]
     counts: dict[str, int] = {}
     for scheme in declared:
         for arg in _wanted(scheme):
