@@ -26,7 +26,7 @@ import subprocess
 import sys
 import time
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import partial
 from pathlib import Path
 from typing import Any
@@ -214,10 +214,8 @@ def main(argv: list[str] | None = None) -> int:
         minutes = (time.monotonic() - started) / 60
         last = (f"the whole run took {minutes:.1f} minutes" if final else
                 f"stopped or still running after {minutes:.1f} minutes: later cases missing")
-        notes = [*found.notes, last]
-        shown = Found(found.compared, found.synth, found.sections, found.client_rows, notes,
-                      found.failures)
-        text = scale_report.render(shown, report.machine_line(load_start), quick=args.quick)
+        text = scale_report.render(replace(found, notes=[*found.notes, last]),
+                                   report.machine_line(load_start), quick=args.quick)
         args.output.write_text(text, encoding="utf-8")
         return text
 
