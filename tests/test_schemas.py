@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import datetime
+import inspect
 import json
+import sys
 import uuid
 from collections.abc import Callable
 from pathlib import Path
@@ -366,6 +368,31 @@ components:
     event = pkg.models.Event.model_validate({"day": "2024-02-03", "count": 3})
     assert event.day == datetime.date(2024, 2, 3) and event.count == 3
     assert pkg.models.Day is datetime.date  # every component schema has a public name
+
+
+def test_an_all_of_that_only_describes_a_ref_is_that_ref(make_client: Make) -> None:
+    # How a 3.0 spec describes a $ref in place (AWS's specs do it for every property): the
+    # field is the referenced type, not a subclass per use or a copy of the enum's values, and
+    # the description becomes the field's.
+    pkg = make_client(HEAD + """
+components:
+  schemas:
+    Size: {type: string, enum: [small, large]}
+    Address: {type: object, properties: {city: {type: string}}}
+    Order:
+      type: object
+      properties:
+        size: {allOf: [{$ref: '#/components/schemas/Size'}, {description: How big it is.}]}
+        home: {allOf: [{$ref: '#/components/schemas/Address'}, {description: Where it goes.}]}
+        work: {allOf: [{$ref: '#/components/schemas/Address'}, {nullable: true}]}
+""", "shapes_described_refs")
+    order = pkg.models.Order.model_validate(
+        {"size": "small", "home": {"city": "Oslo"}, "work": None})
+    assert type(order.home) is pkg.models.Address and order.work is None
+    assert sorted(n for n in dir(pkg.models) if n[0].isupper()) == ["Address", "Order", "Size"]
+    lines = inspect.getsource(sys.modules[pkg.models.Order.__module__]).splitlines()
+    assert "    size: Annotated[Size, LENIENT] | None = None" in lines
+    assert '    """How big it is."""' in lines and '    """Where it goes."""' in lines
 
 
 def test_an_enum_of_only_nulls_is_none_however_often_null_is_listed(make_client: Make) -> None:

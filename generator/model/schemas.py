@@ -13,6 +13,7 @@ from typing import Any
 
 from sdkforge.diagnostics import Diagnostics, join_pointer
 from sdkforge.model import ir
+from sdkforge.model.annotations import property_annotations, sole_member
 from sdkforge.model.discriminators import discriminator
 from sdkforge.model.inheritance import extends_soundly
 from sdkforge.model.literals import Scalar, literal_ready, loose_type, unique_values
@@ -254,6 +255,11 @@ class SchemaBuilder:
                if k not in ("allOf", "description", "title", "default", "examples", "example")}
         if len(parts) == 1 and not own.get("properties"):
             return self.type_of(parts[0], _at(loc, "allOf", 0), hint)
+        sole = sole_member(node)
+        if sole is not None:  # `allOf: [{$ref: X}, {description: ...}]`: X, described in place
+            inner = self.type_of(parts[sole], _at(loc, "allOf", sole), hint)
+            nullable = any(isinstance(p, dict) and p.get("nullable") is True for p in parts)
+            return ir.Nullable(inner) if nullable and not isinstance(inner, ir.Nullable) else inner
         if self._all_of_objects(node, loc):
             return self._model(node, loc, ir.NameHint("class", parent=hint), inline=True)
         # `allOf: [{type: string}, {format: date}]`: the constraints of one value, merged.
@@ -396,7 +402,7 @@ class SchemaBuilder:
         self, wire: str, schema: Any, loc: Location, required: bool, owner: ir.NameHint
     ) -> ir.Field:
         field_type = self.type_of(schema, loc, ir.NameHint("word", wire, owner))
-        info = schema if isinstance(schema, dict) else {}
+        info = property_annotations(schema) if isinstance(schema, dict) else {}
         description = ir.spec_text(info.get("description"))
         # A readOnly field is absent from requests and a writeOnly one from responses, so a
         # model used for both cannot require either.
