@@ -18,6 +18,7 @@ bracket (magic, or a one-tuple), strings black would normalise. The caller then 
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
+from functools import lru_cache
 
 from sdkforge.emit.blackline import (
     CLOSING,
@@ -36,6 +37,9 @@ from sdkforge.emit.lineparse import Unmodelled, parse, parse_def_tail
 from sdkforge.emit.linerhs import rhs
 
 
+# A spec repeats its long lines (a field and its aliases in every model that has it: half the
+# lines of AWS EC2's package): each is split once.
+@lru_cache(maxsize=1 << 14)
 def split(body: str, indent: int, kind: str, limit: int) -> str | None:
     """`body` (a line without its `indent` spaces) as black writes it, over as many lines as
     it takes; None when it holds something this port does not model. `kind`: what the bracket
@@ -68,6 +72,7 @@ def _second_pass(line: Line, pieces: list[Line]) -> Line:
     return again
 
 
+@lru_cache(maxsize=1 << 12)
 def split_def_tail(body: str, indent: int, limit: int) -> str | None:
     """The last line of a `def` header over lines, `) -> ReturnType:` (without its `indent`),
     as black writes it; None when not modelled."""
