@@ -10,13 +10,17 @@ without asking black. Lines outside what the port models are refused, never gues
 from __future__ import annotations
 
 import random
+import subprocess
+import sys
 
 import black
 import pytest
+from black.strings import str_width
 
 from sdkforge.emit.format import black_mode
 from sdkforge.emit.linesplit import split
 from sdkforge.emit.spotformat import SpotFormatter
+from sdkforge.emit.textwidth import width
 
 _WORDS = ["id", "name", "value", "items", "page", "Field", "Literal", "Annotated", "NotGiven",
           "str", "int", "list", "dict", "LENIENT", "NOT_GIVEN", "PageSpec", "type"]
@@ -149,3 +153,15 @@ def test_what_it_does_not_model_is_left_to_black(line: str) -> None:
 
 def test_a_line_that_fits_is_left_as_it_is() -> None:
     assert split("x = f(a, b)", 4, "", 100) == "    x = f(a, b)"
+
+
+def test_widths_are_blacks_to_the_character_without_importing_black() -> None:
+    # Every code point up to the supplementary planes' end of the width table, and mixed lines.
+    points = [*range(0x80, 0x3400), *range(0x1F000, 0x1FB00), 0xE0001, 0x10FFFF]
+    assert [width(chr(p)) for p in points] == [str_width(chr(p)) for p in points]
+    for text in ["naïve — café", "表格 with 絵文字 🎉🎉", "e\u0301\u0302", "\x1b[0m"]:
+        assert width(text) == str_width(text)
+    code = ("import sys; import sdkforge.emit.textwidth as t; t.width('表'); "
+            "print(sorted(m for m in sys.modules if m.split('.')[0] == 'black'))")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "[]"

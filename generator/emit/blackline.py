@@ -10,6 +10,8 @@ from __future__ import annotations
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 
+from sdkforge.emit.textwidth import width
+
 COMMA, STRING_PRIORITY, VBAR_PRIORITY, DOT_PRIORITY = 18, 12, 9, 1
 OPENING = {"(": ")", "[": "]", "{": "}"}
 CLOSING = frozenset(")]}")
@@ -135,15 +137,6 @@ def _split_before(leaf: Leaf, previous: Leaf | None) -> int:
     if leaf.type == "string" and previous is not None and previous.type == "string":
         return STRING_PRIORITY
     return 0
-
-
-def width(text: str) -> int:
-    """The width black gives the text (wide characters count two)."""
-    if text.isascii():
-        return len(text)
-    from black.strings import str_width  # imported when first needed: black costs 0.1 s to import
-
-    return str_width(text)
 
 
 def short_enough(line: Line, limit: int, text: str | None = None) -> bool:

@@ -25,6 +25,7 @@ from dataclasses import replace
 from typing import TYPE_CHECKING
 
 from sdkforge.emit.linesplit import split, split_def_tail
+from sdkforge.emit.textwidth import width as text_width
 
 if TYPE_CHECKING:
     import black
@@ -65,18 +66,9 @@ _DEF = re.compile(r"(?:async\s+)?def\b")
 _UNSURE_MARKS = ("#", '"' * 3, "'" * 3)  # in a header over lines: left to black
 
 
-def _width(text: str) -> int:
-    """The width black gives the text (wide characters count two)."""
-    if text.isascii():
-        return len(text)
-    from black.strings import str_width  # imported when first needed: black costs 0.1 s to import
-
-    return str_width(text)
-
-
 def _too_wide(line: str, width: int) -> bool:
     """Whether black counts the line as longer than `width`."""
-    return len(line) > width if line.isascii() else _width(line) > width
+    return len(line) > width if line.isascii() else text_width(line) > width
 
 
 def _opener_kind(before: str, bracket: str) -> str:
@@ -385,7 +377,7 @@ def _native(body: str, pad: str, kind: str, width: int) -> str | None:
         if found is not None:  # `x = f(a.b)`: black hugs the lone argument
             head = f"{pad}{found.group(1)} = {found.group(2)}("
             argument = f"{pad}    {found.group(3)}"
-            if _width(head) <= width and _width(argument) <= width:
+            if text_width(head) <= width and text_width(argument) <= width:
                 return f"{head}\n{argument}\n{pad})"
         return None
     if kind == "call":
@@ -395,7 +387,7 @@ def _native(body: str, pad: str, kind: str, width: int) -> str | None:
             if entries is None or not all(_ENTRY.fullmatch(e) for e in entries):
                 return None
             lines = [f"{pad}    {e}," if len(entries) > 1 else f"{pad}    {e}" for e in entries]
-            if not all(_width(item) <= width for item in lines):
+            if not all(text_width(item) <= width for item in lines):
                 return None
             return f"{pad}{found.group(1)}={{\n" + "\n".join(lines) + f"\n{pad}}},"
     if kind == "dict" and _STRING_PAIR.fullmatch(body):
