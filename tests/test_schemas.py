@@ -575,3 +575,48 @@ def test_a_method_named_list_does_not_hide_the_builtin_in_later_annotations(
                            "shapes_builtins"], capture_output=True, text=True, cwd=folder,
                           timeout=300)
     assert done.returncode == 0, done.stdout
+
+
+def test_a_field_declared_again_keeps_the_type_its_base_gave_it(make_client: Make) -> None:
+    # Found on a directory spec (PeerTube): a model only sent extends another only sent and
+    # declares one of its fields again; the base had `bytes | NotGiven`, the subclass wrote
+    # `bytes | None`, which mypy refuses (an incompatible override).
+    import subprocess
+
+    pkg = make_client(HEAD.replace("paths: {}", """paths:
+  /videos:
+    post:
+      operationId: upload
+      requestBody:
+        content: {application/json: {schema: {$ref: '#/components/schemas/Common'}}}
+      responses: {"204": {description: ok}}
+  /videos/resumable:
+    post:
+      operationId: uploadResumable
+      requestBody:
+        content: {application/json: {schema: {$ref: '#/components/schemas/Resumable'}}}
+      responses: {"204": {description: ok}}""") + """
+components:
+  schemas:
+    Common:
+      type: object
+      properties:
+        name: {type: string}
+        preview: {type: string, format: binary, description: The preview.}
+    Resumable:
+      allOf:
+        - $ref: '#/components/schemas/Common'
+        - type: object
+          required: [filename]
+          properties:
+            filename: {type: string}
+            preview: {type: string, format: binary, description: Its preview.}
+""", "shapes_declared_again")
+    source = inspect.getsource(sys.modules[pkg.models.Resumable.__module__])
+    assert "    preview: bytes | NotGiven = NOT_GIVEN" in source.splitlines()
+    assert "preview" not in pkg.models.Resumable(filename="a.mp4").model_dump(exclude_unset=True)
+    folder = Path(pkg.__file__).parent.parent
+    done = subprocess.run([sys.executable, "-m", "mypy", "--strict", "--no-incremental", "-p",
+                           "shapes_declared_again"], capture_output=True, text=True, cwd=folder,
+                          timeout=300)
+    assert done.returncode == 0, done.stdout

@@ -123,14 +123,11 @@ def _class_view(item: ir.Model, context: _Context, writer: TypeWriter) -> tuple[
     fields = []
     uses_field = False
     inherited = list(context.models[item.base].fields) if item.base else []
-    # An optional field of a model only sent, that may not be null and is not declared by a
-    # base, defaults to NOT_GIVEN (left out of the request), not to None.
-    declared = _base_fields(item, context.models) if item.key in context.sent_only else set()
     for f in item.fields:
         if f in inherited:
             continue  # declared by the base class exactly like this
         attribute = names.field(item.key, f.wire_name)
-        omit = item.key in context.sent_only and f.wire_name not in declared
+        omit = _omitted(item.key, f.wire_name, context)
         annotation, default, needs_field = _field(f, attribute, writer, context.enums, omit)
         uses_field = uses_field or needs_field
         text = f"Deprecated. {f.description}".strip() if f.deprecated else f.description
@@ -161,10 +158,17 @@ def _lineage(key: str, models: dict[str, ir.Model]) -> Iterator[str]:
         current = models[current].base if current in models else None
 
 
-def _base_fields(item: ir.Model, models: dict[str, ir.Model]) -> set[str]:
-    """The wire names of the fields the model's bases declare."""
-    bases = itertools.islice(_lineage(item.key, models), 1, None)
-    return {f.wire_name for key in bases if key in models for f in models[key].fields}
+def _omitted(key: str, wire: str, context: _Context) -> bool:
+    """Whether the optional field `wire` of model `key`, unset, is NOT_GIVEN (left out of the
+    request) rather than None: in a model only sent, unless a base declares it (a field
+    declared again keeps the type the nearest base that declares it gave it)."""
+    if key not in context.sent_only:
+        return False
+    models = context.models
+    for base in itertools.islice(_lineage(key, models), 1, None):
+        if base in models and any(f.wire_name == wire for f in models[base].fields):
+            return _omitted(base, wire, context)
+    return True
 
 
 def _paged(key: str, pages: dict[str, ir.TypeRef], models: dict[str, ir.Model]) -> bool:
