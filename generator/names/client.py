@@ -2,9 +2,12 @@
 default server's variables.
 
 Schemes ask for the anchors' names (`api_key` for a bearer token, `access_token` for OAuth2,
-`username`/`password`, a header's own name without `X-`); schemes that ask for the same
-names are all named after their scheme keys instead; header settings come after them, then
-server variables (`{region}` -> `region`, or `server_region` when that is taken).
+`username`/`password`, a header's own name without `X-`); an OAuth2 scheme also takes a
+`token_provider` (a callable), and one with a clientCredentials flow a `client_id` and
+`client_secret` (in that order: `OAUTH_ROLES`); schemes that ask for the same names are all
+named after their scheme keys instead (`<key>`, `<key>_provider`, `<key>_client_id`, ...);
+header settings come after them, then server variables (`{region}` -> `region`, or
+`server_region` when that is taken).
 """
 
 from __future__ import annotations
@@ -20,14 +23,22 @@ from sdkforge.names.allocate import Identifier, Namespace
 CLIENT_ARGS = frozenset({
     "self", "base_url", "timeout", "max_retries", "default_headers", "default_query", "http_client",
     "retry_base_delay", "retry_max_delay", "idempotency_header", "super",
+    "token_endpoint_auth_method",
 })
+
+# What an OAuth2 scheme's arguments are, in order: a static token, a token provider, then for a
+# clientCredentials flow the client's id and secret.
+OAUTH_ROLES = ("token", "provider", "client_id", "client_secret")
 
 
 def _wanted(scheme: ir.AuthScheme) -> tuple[str, ...]:
     if scheme.kind == "basic":
         return ("username", "password")
+    if scheme.kind == "bearer" and scheme.oauth:
+        fetched = ("client_id", "client_secret") if scheme.token_url else ()
+        return ("access_token", "token_provider", *fetched)
     if scheme.kind == "bearer":
-        return ("access_token",) if scheme.oauth else ("api_key",)
+        return ("api_key",)
     name = naming.snake(scheme.wire_name)
     short = name[2:]  # X-Api-Key -> api_key, unless that leaves a digit first or a keyword
     return (short if name.startswith("x_") and naming.snake(short) == short else name,)
@@ -43,6 +54,16 @@ def _scheme_base(key: str) -> str:
     while len(parts) > 1 and parts[-1] in _SCHEME_NOISE:
         parts.pop()
     return naming.snake("_".join(parts))
+
+
+def _after_key(base: str, scheme: ir.AuthScheme) -> tuple[str, ...]:
+    """A scheme's arguments named after its key (`base`)."""
+    if scheme.kind == "basic":
+        return (f"{base}_username", f"{base}_password")
+    if scheme.oauth:
+        roles = OAUTH_ROLES if scheme.token_url else OAUTH_ROLES[:2]
+        return (base, *(f"{base}_{role}" for role in roles[1:]))
+    return (base,)
 
 
 def client_arguments(
@@ -62,7 +83,7 @@ def client_arguments(
         args = _wanted(scheme)
         if any(counts[a] > 1 or a in CLIENT_ARGS for a in args):
             base = _scheme_base(scheme.name)
-            args = (f"{base}_username", f"{base}_password") if scheme.kind == "basic" else (base,)
+            args = _after_key(base, scheme)
         # Scheme keys that differ only in punctuation ("a-b", "a.b") still get distinct arguments.
         result[scheme.name] = tuple(Identifier(scope.claim(arg)) for arg in args)
     for scheme in lifted:
