@@ -345,3 +345,38 @@ def test_a_token_provider(
     assert asked == [kind] * 3
     assert token_requests(server) == []
     run(client.close())
+
+
+def test_a_token_endpoint_without_a_token_raises_and_the_api_is_not_called(
+    tokens: ModuleType, server: LoopbackServer, kind: str, run: Callable[[Any], Any]
+) -> None:
+    server.reply(502, body="<html>bad gateway</html>", content_type="text/html")
+    server.reply(200, json={"token_type": "Bearer"})  # no access_token
+    client = client_of(tokens, kind, server, client_id=CLIENT_ID, client_secret=SECRET)
+    with pytest.raises(tokens.OAuthTokenError, match="answered 502 without an access_token"):
+        run(client.pets.list())
+    with pytest.raises(tokens.OAuthTokenError, match="answered 200") as raised:
+        run(client.pets.list())
+    assert raised.value.error is None and raised.value.status_code == 200
+    assert api_requests(server) == []
+    run(client.close())
+
+
+def test_expires_in_as_a_string_and_a_token_without_expiry(
+    tokens: ModuleType, server: LoopbackServer
+) -> None:
+    """Some servers send `expires_in` as a string; one without it is kept until a 401."""
+    issuer = Issuer(lifetime=None)
+    server.default = issuer
+    with client_of(tokens, "sync", server, client_id=CLIENT_ID, client_secret=SECRET) as client:
+        clock = with_clock(client)
+        server.reply(200, json={"access_token": "tok0", "expires_in": "100"})
+        issuer.issued.append(("", "tok0"))
+        assert client.pets.list().token == "Bearer tok0"
+        clock.now += 89
+        assert client.pets.list().token == "Bearer tok0"
+        clock.now += 2  # past 100 - 10: the issuer's token, which never expires
+        assert client.pets.list().token == "Bearer tok2"
+        clock.now += 10**9
+        assert client.pets.list().token == "Bearer tok2"
+    assert len(token_requests(server)) == 2
