@@ -97,6 +97,17 @@ def resource_view(
     )
 
 
+def _auth_fields(op: ir.Operation) -> list[tuple[str, str]]:
+    """The Endpoint's schemes, and the OAuth2 scopes of those whose tokens the client fetches."""
+    fields = []
+    if op.security:
+        fields.append(("auth", tuple_expr([literal(s) for s in op.security])))
+    if op.scopes:
+        scopes = ", ".join(f"{literal(scheme)}: {literal(wanted)}" for scheme, wanted in op.scopes)
+        fields.append(("scopes", "{" + scopes + "}"))
+    return fields
+
+
 def _method(
     op: ir.Operation, names: Names, models: Mapping[str, ir.Model], writer: TypeWriter,
     runtime: TypeWriter,
@@ -121,8 +132,7 @@ def _method(
             endpoint.append(("body_kinds", "{" + choices + "}"))
     if op.pagination is not None:
         endpoint.append(("pagination", _page_spec(op.pagination, names, models)))
-    if op.security:
-        endpoint.append(("auth", tuple_expr([literal(s) for s in op.security])))
+    endpoint += _auth_fields(op)
     endpoint += [("cast_to", cast_expr), ("response_kind", literal(sig.response_kind))]
     errors = _error_types(op, runtime)
     if errors:

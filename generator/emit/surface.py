@@ -230,10 +230,12 @@ def surface(
                       for op in api.operations}
     entries: dict[str, Entry] = {}
     for scheme in api.auth:
-        for arg in names.credentials[scheme.name]:
+        for index, arg in enumerate(names.credentials[scheme.name]):
+            # An OAuth2 scheme's second argument is its token provider (names.client.OAUTH_ROLES).
+            kind = ("callable",) if scheme.oauth and index == 1 else ("str",)
             entries[f"client:{arg}"] = Entry("client-arg", f"{names.client}({arg})", arg,
                                              f"#/components/securitySchemes/{scheme.name}",
-                                             type=("str",), doc=digest(scheme.description))
+                                             type=kind, doc=digest(scheme.description))
     for variable in api.servers[0].variables if names.server_options else ():
         arg = names.server_options[variable.name]
         entries[f"client:{arg}"] = Entry(

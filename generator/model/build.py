@@ -26,7 +26,8 @@ def build(
     schemas = SchemaBuilder(resolved, diagnostics)
     auth = auth_schemes(data, resolved.root.name, diagnostics)
     known = {scheme.name for scheme in auth}
-    operations = OperationBuilder(resolved, schemas, diagnostics, known).build_all()
+    fetching = {scheme.name for scheme in auth if scheme.token_url}
+    operations = OperationBuilder(resolved, schemas, diagnostics, known, fetching).build_all()
     operations, auth = lift_shared_headers(operations, auth, _header_texts(data), headers or {})
 
     def report(op: ir.Operation, message: str) -> None:

@@ -314,6 +314,9 @@ class AuthScheme:
     description: str
     oauth: bool = False  # an oauth2 / openIdConnect scheme (a bearer access token)
     argument: str | None = None  # the client argument the configuration names, for a lifted header
+    # The tokenUrl of an oauth2 scheme's clientCredentials flow, as written (relative to the
+    # server URL or absolute): the client fetches its own tokens there. "" for any other scheme.
+    token_url: str = ""
 
     @property
     def lifted(self) -> bool:
@@ -336,6 +339,9 @@ class Operation:
     pointer: str
     tag: str  # its first tag ("" when it has none): the resource it belongs to
     security: tuple[str, ...] = ()  # names of the schemes whose credentials this operation sends
+    # (scheme, its scopes space-separated and sorted) for the schemes with a token_url whose
+    # requirement names scopes: the scope set the operation's token is fetched for
+    scopes: tuple[tuple[str, str], ...] = ()
     pagination: Pagination | None = None
 
 

@@ -9,7 +9,7 @@ from sdkforge.diagnostics import Diagnostics, join_pointer, unescape_pointer_tok
 from sdkforge.model import ir
 from sdkforge.model.encoding import body_encoding, only_empty, param_style, transport_owned
 from sdkforge.model.schemas import SchemaBuilder
-from sdkforge.model.security import operation_security
+from sdkforge.model.security import operation_scopes, operation_security
 from sdkforge.read.resolve import Location, Resolved
 
 HTTP_METHODS = ("get", "put", "post", "delete", "options", "head", "patch", "trace")
@@ -39,12 +39,13 @@ _BODY_PREFERENCE: dict[ir.BodyKind, int] = {
 class OperationBuilder:
     def __init__(
         self, resolved: Resolved, schemas: SchemaBuilder, diagnostics: Diagnostics,
-        auth_schemes: set[str],
+        auth_schemes: set[str], token_schemes: set[str] | None = None,
     ) -> None:
         self.resolved = resolved
         self.schemas = schemas
         self.diagnostics = diagnostics
         self.auth_schemes = auth_schemes
+        self.token_schemes = token_schemes or set()  # those the client fetches tokens for
 
     def build_all(self) -> list[ir.Operation]:
         paths = self.resolved.root.data.get("paths") or {}
@@ -90,6 +91,7 @@ class OperationBuilder:
             body=body, responses=responses, pointer=loc.pointer,
             tag=_first_tag(op.get("tags")),
             security=operation_security(op, self.resolved.root.data, self.auth_schemes),
+            scopes=operation_scopes(op, self.resolved.root.data, self.token_schemes),
         )
 
     def _merged_params(

@@ -56,7 +56,8 @@ def _lines(api: ir.Api, names: Names) -> Iterator[str]:
     yield f"package {names.package}, client {names.client}"
     for scheme in api.auth:
         args = ", ".join(names.credentials[scheme.name])
-        yield f"auth {scheme.name} {scheme.kind} {scheme.wire_name} -> {args}"
+        token = f", token from {scheme.token_url}" if scheme.token_url else ""
+        yield f"auth {scheme.name} {scheme.kind} {scheme.wire_name} -> {args}{token}"
     for server in api.servers:
         options = ", ".join(f"{v.name}={v.default!r}" + (f" in {list(v.enum)}" if v.enum else "")
                             + f" -> {names.server_options[v.name]}"
@@ -126,6 +127,8 @@ def _operation(op: ir.Operation, names: Names, exported: Mapping[str, str]) -> I
         yield f"    pages {pg.style}{by}, items {pg.items or '(the list)'}{extra}"
     if op.security:
         yield f"    sends {', '.join(op.security)}"
+    for scheme, scopes in op.scopes:
+        yield f"    scopes {scheme}: {scopes}"
 
 
 def main(argv: list[str]) -> int:

@@ -962,6 +962,34 @@ def test_operation_security_overrides_the_global_requirement(
                 and seen.header("Cookie") is None)
 
 
+def test_partner_reports_with_client_credentials_beside_the_other_credentials(
+    features: ModuleType, server: LoopbackServer
+) -> None:
+    """The partnerOAuth scheme: the client posts its credentials to the relative tokenUrl (on
+    the base URL's host), then sends the token; the API key still goes to the other calls."""
+    with features.Features(base_url=server.url + "/v2", max_retries=0, api_key="sk_test",
+                           client_id="partner-1", client_secret="ps3cret") as c:
+        server.reply(200, json={"access_token": "at_1", "token_type": "Bearer",
+                                "expires_in": 3600})
+        server.reply(200, json=[{"id": "r1", "total": 12.5}])
+        reports = c.partner.list_reports()
+        assert [(r.id, r.total) for r in reports] == [("r1", 12.5)]
+        token, call = server.requests[-2:]
+        assert token.path == "/oauth/token"
+        assert token.header("Authorization") == "Basic " + base64.b64encode(
+            b"partner-1:ps3cret").decode()
+        assert dict(parse_qsl(token.body.decode())) == {
+            "grant_type": "client_credentials", "scope": "reports:read"}
+        assert call.path == "/v2/partner/reports"
+        assert call.header("Authorization") == "Bearer at_1"
+        server.reply(200, json=[])
+        c.store.list_toys()
+        assert server.requests[-1].header("Authorization") == "Bearer sk_test"
+        server.reply(200, json=[])
+        c.partner.list_reports()  # the token is kept
+        assert server.requests[-1].header("Authorization") == "Bearer at_1"
+
+
 def test_empty_security_sends_no_credentials(features: ModuleType, server: LoopbackServer) -> None:
     everything = dict(
         api_key="sk_test", username="ann", password="s3cret",

@@ -4,6 +4,7 @@
 APIError
 ├── APIConnectionError          the request did not get a response
 │   └── APITimeoutError
+├── OAuthTokenError             the OAuth2 token endpoint gave no token
 ├── APIResponseValidationError  a 2xx response was not JSON, or (with the client's
 │                               `strict_response_validation=True`) did not match the spec
 └── APIStatusError              a 4xx/5xx response; a JSON `body` is parsed into the spec's
@@ -28,6 +29,7 @@ __all__ = [
     "APIError",
     "APIConnectionError",
     "APITimeoutError",
+    "OAuthTokenError",
     "APIResponseValidationError",
     "APIStatusError",
     "BadRequestError",
@@ -69,6 +71,26 @@ class APITimeoutError(APIConnectionError):
         self, message: str = "Request timed out.", *, request: httpx.Request | None = None
     ) -> None:
         super().__init__(message, request=request)
+
+
+class OAuthTokenError(APIError):
+    """The OAuth2 token endpoint refused the client credentials, or answered without a token
+    the client can send: its `status_code`, and RFC 6749 §5.2's `error` (such as
+    "invalid_client") and `error_description` when it sent them. It keeps no request, which
+    would hold the client secret."""
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        status_code: int,
+        error: str | None = None,
+        error_description: str | None = None,
+    ) -> None:
+        super().__init__(message)
+        self.status_code = status_code
+        self.error = error
+        self.error_description = error_description
 
 
 class _ResponseError(APIError):

@@ -13,7 +13,7 @@ import logging
 import os
 import time
 from collections.abc import Mapping
-from typing import Any, Generic, Self, TypeVar, cast, overload
+from typing import TYPE_CHECKING, Any, Generic, Self, TypeVar, cast, overload
 
 import httpx
 
@@ -39,6 +39,9 @@ from ._response import (
 )
 from ._retries import next_delay
 from ._types import NOT_GIVEN, NotGiven, Timeout
+
+if TYPE_CHECKING:
+    from ._oauth import Grant
 
 log = logging.getLogger(__name__.split(".")[0])
 
@@ -234,6 +237,12 @@ class BaseClient(RequestBuilder):
             max_delay=self.retry_max_delay,
         )
 
+    def _reauthorize(self, request: httpx.Request, token: str) -> None:
+        """Send `request` again with a new OAuth2 token, after the API answered 401 to the old
+        one: once per call, so a second 401 is the API's answer."""
+        log.debug("401 from %s: sending it once more with a new token", request.url.path)
+        request.headers["Authorization"] = f"Bearer {token}"
+
     def _log(self, request: httpx.Request, attempt: int, started: float, outcome: str) -> None:
         if log.isEnabledFor(logging.INFO):
             url = request.url.copy_with(query=None)  # query strings may carry credentials
@@ -284,7 +293,9 @@ class SyncAPIClient(BaseClient):
 
     def request(self, call: Call) -> Any:
         http = self._http
-        request = self._build_request(http, call)
+        grant = self._grant(call)
+        token = None if grant is None else self._token(grant, http)
+        request = self._build_request(http, call, token)
         retries = self._max_retries(call)
         mode = MODE.get()
         for attempt in range(retries + 1):
@@ -293,6 +304,11 @@ class SyncAPIClient(BaseClient):
             started = time.monotonic()
             try:
                 response = http.send(request, stream=mode == "stream")
+                if grant is not None and response.status_code == 401:
+                    response.close()
+                    self._reauthorize(request, self._token(grant, http, token))
+                    grant = None
+                    response = http.send(request, stream=mode == "stream")
             except httpx.TransportError as exc:  # timeouts included
                 time.sleep(self._after_failure(request, exc, attempt, retries, started))
                 continue
@@ -310,6 +326,12 @@ class SyncAPIClient(BaseClient):
                 )
             return self._finish(response, call, mode)
         raise AssertionError("unreachable")  # pragma: no cover
+
+    def _token(self, grant: Grant, http: httpx.Client, refused: str | None = None) -> str:
+        """The OAuth2 token for `grant`, fetched when none is good (`_oauth.fetch_sync`)."""
+        from ._oauth import fetch_sync  # imported by the clients of APIs with OAuth2 only
+
+        return fetch_sync(grant, http, self._token_context(), refused)
 
     def close(self) -> None:
         """Close the connection pool (unless it was passed in by the caller)."""
@@ -334,7 +356,9 @@ class AsyncAPIClient(BaseClient):
 
     async def request(self, call: Call) -> Any:
         http = self._http
-        request = self._build_request(http, call)
+        grant = self._grant(call)
+        token = None if grant is None else await self._token(grant, http)
+        request = self._build_request(http, call, token)
         retries = self._max_retries(call)
         mode = MODE.get()
         for attempt in range(retries + 1):
@@ -343,6 +367,11 @@ class AsyncAPIClient(BaseClient):
             started = time.monotonic()
             try:
                 response = await http.send(request, stream=mode == "stream")
+                if grant is not None and response.status_code == 401:
+                    await response.aclose()
+                    self._reauthorize(request, await self._token(grant, http, token))
+                    grant = None
+                    response = await http.send(request, stream=mode == "stream")
             except httpx.TransportError as exc:  # timeouts included
                 await _sleep(self._after_failure(request, exc, attempt, retries, started))
                 continue
@@ -360,6 +389,13 @@ class AsyncAPIClient(BaseClient):
                 )
             return self._finish(response, call, mode)
         raise AssertionError("unreachable")  # pragma: no cover
+
+    async def _token(
+        self, grant: Grant, http: httpx.AsyncClient, refused: str | None = None
+    ) -> str:
+        from ._oauth import fetch_async
+
+        return await fetch_async(grant, http, self._token_context(), refused)
 
     async def close(self) -> None:
         """Close the connection pool (unless it was passed in by the caller)."""

@@ -34,6 +34,7 @@ if TYPE_CHECKING:
     from .oddities import Oddities as Oddities
     from .order import Order as Order
     from .household import Owner as Owner
+    from .partner_report import PartnerReport as PartnerReport
     from .payment import Payment as Payment
     from .pet import Pet as Pet
     from .pet_base import PetBase as PetBase
@@ -79,6 +80,7 @@ _MODULES: dict[str, str] = {
     "Oddities": "oddities",
     "Order": "order",
     "Owner": "household",
+    "PartnerReport": "partner_report",
     "Payment": "payment",
     "Pet": "pet",
     "PetBase": "pet_base",
@@ -125,6 +127,7 @@ __all__ = [
     "Oddities",
     "Order",
     "Owner",
+    "PartnerReport",
     "Payment",
     "Pet",
     "PetBase",

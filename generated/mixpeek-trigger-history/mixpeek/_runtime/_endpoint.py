@@ -73,6 +73,8 @@ class Endpoint:
     response_kind: ResponseKind = "json"
     errors: Mapping[str, object] = field(default_factory=lambda: {})
     auth: tuple[str, ...] = ()  # security schemes whose credentials this request carries
+    # the OAuth2 scopes (space-separated) of the schemes whose tokens the client fetches
+    scopes: Mapping[str, str] = field(default_factory=lambda: {})
     pagination: PageSpec | None = None
 
 
