@@ -24,6 +24,7 @@ from .errors import (
     PermissionDeniedError,
     RateLimitError,
     UnprocessableEntityError,
+    WebhookVerificationError,
 )
 
 __all__ = [
@@ -51,6 +52,7 @@ __all__ = [
     "RateLimitError",
     "StreamedResponse",
     "UnprocessableEntityError",
+    "WebhookVerificationError",
     "__version__",
     "mismatches",
     "models",

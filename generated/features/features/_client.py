@@ -20,6 +20,7 @@ from ._runtime._types import Timeout
 from ._version import __title__, __version__
 
 if TYPE_CHECKING:
+    from . import _webhooks
     from .resources.admin import AsyncAdmin, Admin
     from .resources.feedback import AsyncFeedback, Feedback
     from .resources.files import AsyncFiles, Files
@@ -78,11 +79,12 @@ class Features(SyncAPIClient):
         partner_key: sent in the 'X-Partner-Key' header; defaults to $FEATURES_PARTNER_KEY.
         token: sent in the 'token' query; defaults to $FEATURES_TOKEN.
         session_id: sent in the 'session_id' cookie; defaults to $FEATURES_SESSION_ID.
+        webhook_secret: the webhooks' signing secret; defaults to $FEATURES_WEBHOOK_SECRET.
     """
 
     _package = __title__
     _version = __version__
-    _resource_names = ("admin", "feedback", "files", "import_", "pets", "store")
+    _resource_names = ("admin", "feedback", "files", "import_", "pets", "store", "webhooks")
 
     def __init__(
         self,
@@ -105,6 +107,7 @@ class Features(SyncAPIClient):
         session_id: str | None = None,
         region: Literal["eu", "us"] = "eu",
         version: str = "v2",
+        webhook_secret: str | None = None,
     ) -> None:
         super().__init__(
             base_url=_base_url(base_url, {"region": region, "version": version}),
@@ -137,6 +140,7 @@ class Features(SyncAPIClient):
                 "sessionCookie": ("cookie", "session_id", _env(session_id, "FEATURES_SESSION_ID")),
             }
         )
+        self.webhook_secret = _env(webhook_secret, "FEATURES_WEBHOOK_SECRET")
 
     admin: resource[Admin] = resource("admin", "Admin")
     feedback: resource[Feedback] = resource("feedback", "Feedback")
@@ -144,6 +148,7 @@ class Features(SyncAPIClient):
     import_: resource[Import] = resource("import_", "Import")
     pets: resource[Pets] = resource("pets", "Pets")
     store: resource[Store] = resource("store", "Store")
+    webhooks: resource[_webhooks.Webhooks] = resource("._webhooks", "Webhooks")
 
     def __enter__(self) -> Features:
         return self
@@ -162,7 +167,7 @@ class AsyncFeatures(AsyncAPIClient):
 
     _package = __title__
     _version = __version__
-    _resource_names = ("admin", "feedback", "files", "import_", "pets", "store")
+    _resource_names = ("admin", "feedback", "files", "import_", "pets", "store", "webhooks")
 
     def __init__(
         self,
@@ -185,6 +190,7 @@ class AsyncFeatures(AsyncAPIClient):
         session_id: str | None = None,
         region: Literal["eu", "us"] = "eu",
         version: str = "v2",
+        webhook_secret: str | None = None,
     ) -> None:
         super().__init__(
             base_url=_base_url(base_url, {"region": region, "version": version}),
@@ -217,6 +223,7 @@ class AsyncFeatures(AsyncAPIClient):
                 "sessionCookie": ("cookie", "session_id", _env(session_id, "FEATURES_SESSION_ID")),
             }
         )
+        self.webhook_secret = _env(webhook_secret, "FEATURES_WEBHOOK_SECRET")
 
     admin: resource[AsyncAdmin] = resource("admin", "AsyncAdmin")
     feedback: resource[AsyncFeedback] = resource("feedback", "AsyncFeedback")
@@ -224,6 +231,7 @@ class AsyncFeatures(AsyncAPIClient):
     import_: resource[AsyncImport] = resource("import_", "AsyncImport")
     pets: resource[AsyncPets] = resource("pets", "AsyncPets")
     store: resource[AsyncStore] = resource("store", "AsyncStore")
+    webhooks: resource[_webhooks.Webhooks] = resource("._webhooks", "Webhooks")
 
     async def __aenter__(self) -> AsyncFeatures:
         return self
