@@ -122,8 +122,8 @@ class EventBuilder:
             target = ir.UnionOf(tuple(variants), self._discriminator(variants))
         return ir.Alias(
             key=ir.EVENTS, hint=ir.NameHint("text", _EVENT_HINT), target=target,
-            description="Every event the API sends to your webhook: what "
-                        "`client.webhooks.unwrap` returns.",
+            description="Every event the API sends to your webhook endpoint (the payloads of "
+                        "the spec's `webhooks`): what the client's `unwrap` returns.",
             pointer="/webhooks", inline=True,
         )
 

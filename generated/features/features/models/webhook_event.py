@@ -18,6 +18,6 @@ WebhookEvent: TypeAlias = (
     ]
     | PetReturnedEvent
 )
-"""Every event the API sends to your webhook: what `client.webhooks.unwrap`
-returns.
+"""Every event the API sends to your webhook endpoint (the payloads of the spec's
+`webhooks`): what the client's `unwrap` returns.
 """
