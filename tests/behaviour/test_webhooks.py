@@ -10,6 +10,8 @@ import base64
 import hashlib
 import hmac
 import json
+import subprocess
+import sys
 import time
 from collections.abc import Callable
 from types import ModuleType
@@ -189,3 +191,62 @@ def test_the_readme_shows_unwrap(tmp_path: Any) -> None:
     assert "event = client.webhook_events.unwrap(body, headers)" in readme
     assert "except shop.WebhookVerificationError:" in readme
     assert "set $SHOP_WEBHOOK_SECRET" in readme
+
+
+ONLY_WEBHOOKS = """
+openapi: 3.1.0
+info: {title: Notices, version: '1'}
+webhooks:
+  created:
+    post:
+      requestBody:
+        content:
+          application/json:
+            schema:
+              type: object
+              required: [event, id]
+              properties: {event: {const: thing.created}, id: {type: string}}
+      responses: {'200': {description: ok}}
+  removed:
+    post:
+      requestBody:
+        content:
+          application/json:
+            schema:
+              type: object
+              required: [event, id]
+              properties: {event: {const: thing.removed}, id: {type: string}, why: {type: string}}
+      responses: {'200': {description: ok}}
+"""
+
+NOTICES_USER = """
+from typing import assert_type
+
+import notices
+
+client = notices.Notices(base_url="http://127.0.0.1:9")
+event = client.webhooks.parse(b"{}")
+assert_type(event, notices.models.CreatedEvent | notices.models.RemovedEvent)
+if isinstance(event, notices.models.RemovedEvent):
+    print(event.why)
+"""
+
+
+def test_a_spec_of_webhooks_only_has_a_client_with_unwrap_that_type_checks(
+    make_client: Make, tmp_path: Any
+) -> None:
+    """No paths (Adyen's notification specs): the client has no resources, only `webhooks`;
+    the events are told apart by their `event` constant."""
+    notices = make_client(ONLY_WEBHOOKS, "notices")
+    client = notices.Notices(base_url="http://127.0.0.1:9", webhook_secret=SECRET)
+    with LoopbackServer() as server:
+        body, headers = send_webhook(server, {"event": "thing.removed", "id": "t1", "why": "old"})
+    removed = client.webhooks.unwrap(body, headers)
+    assert isinstance(removed, notices.models.RemovedEvent) and removed.why == "old"
+    (tmp_path / "user.py").write_text(NOTICES_USER)
+    done = subprocess.run(
+        [sys.executable, "-m", "mypy", "--strict", "--no-incremental", "user.py"],
+        capture_output=True, text=True, cwd=tmp_path, timeout=600,
+        env={"MYPYPATH": str(tmp_path / "out_notices"), "PATH": "/usr/bin:/bin"},
+    )
+    assert done.returncode == 0, done.stdout[-3000:]
