@@ -61,7 +61,10 @@ class EventBuilder:
                                     extra=(method, str(path)))
                 for name, raw in (callbacks.items() if isinstance(callbacks, dict) else ()):
                     at = Location(op_loc.file, join_pointer(op_loc.pointer, "callbacks", str(name)))
-                    node, at = self.resolved.deref(raw, at)
+                    try:
+                        node, at = self.resolved.deref(raw, at)
+                    except KeyError:
+                        continue
                     hint = ir.NameHint("text", "Body", ir.NameHint("word", str(name), owner))
                     for expression, cb_item in (node.items() if isinstance(node, dict) else ()):
                         cb_loc = Location(at.file, join_pointer(at.pointer, str(expression)))
