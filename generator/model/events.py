@@ -60,17 +60,25 @@ class EventBuilder:
                 owner = ir.NameHint("operation", raw_id if isinstance(raw_id, str) else "",
                                     extra=(method, str(path)))
                 for name, raw in (callbacks.items() if isinstance(callbacks, dict) else ()):
-                    at = Location(op_loc.file, join_pointer(op_loc.pointer, "callbacks", str(name)))
-                    try:
-                        node, at = self.resolved.deref(raw, at)
-                    except KeyError:
-                        continue
-                    hint = ir.NameHint("text", "Body", ir.NameHint("word", str(name), owner))
-                    for expression, cb_item in (node.items() if isinstance(node, dict) else ()):
-                        cb_loc = Location(at.file, join_pointer(at.pointer, str(expression)))
-                        for cb_method, cb_op, cb_loc2 in self._operations(cb_item, cb_loc):
-                            found.append(self._event("callback", str(name), cb_method, cb_op,
-                                                     cb_loc2, hint, op_loc.pointer))
+                    found += self._callback(str(name), raw, op_loc, owner)
+        return found
+
+    def _callback(
+        self, name: str, raw: object, op_loc: Location, owner: ir.NameHint
+    ) -> list[ir.Event]:
+        """One entry of an operation's `callbacks`: its requests, by URL expression and method;
+        their payloads are named after the operation and the callback's key."""
+        at = Location(op_loc.file, join_pointer(op_loc.pointer, "callbacks", name))
+        try:
+            node, at = self.resolved.deref(raw, at)
+        except KeyError:
+            return []
+        hint = ir.NameHint("text", "Body", ir.NameHint("word", name, owner))
+        found = []
+        for expression, item in (node.items() if isinstance(node, dict) else ()):
+            item_loc = Location(at.file, join_pointer(at.pointer, str(expression)))
+            for method, op, loc in self._operations(item, item_loc):
+                found.append(self._event("callback", name, method, op, loc, hint, op_loc.pointer))
         return found
 
     def _operations(
