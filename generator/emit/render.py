@@ -20,6 +20,7 @@ from sdkforge.emit.proof import prove
 from sdkforge.emit.pyexpr import doc_lines, literal, tuple_expr
 from sdkforge.emit.resource_views import ResourceView, resource_views
 from sdkforge.emit.server_views import server_view
+from sdkforge.emit.webhook_views import callback_views, webhooks_view
 from sdkforge.errors import TemplateProblem
 from sdkforge.model import ir
 from sdkforge.names.allocate import ClassName, ModuleName
@@ -147,13 +148,17 @@ def _render(
     model_views = model_modules(api, names)
     exported = sorted({(exported_names[k], modules[k]) for k in exported_names})
     prove(model_views, dict(exported))
+    webhooks = webhooks_view(api, names, pkg)
+    callbacks, more_callbacks = callback_views(api, names)
+    attributes = [r.attribute for r in resources] + ([webhooks.attribute] if webhooks else [])
     common = {"api": api, "options": options, "resources": resources, "exported": exported,
               **auth_views(api, names, pkg),
               "readme_pages": paged_methods(api, names),
               "title_doc": doc_lines(api.title)[0] if doc_lines(api.title) else "API",
               "server": server_view(api, names, f"{pkg.upper()}_BASE_URL"),
               "version": literal(api.version),
-              "resource_names": tuple_expr([literal(r.attribute) for r in resources]),
+              "resource_names": tuple_expr([literal(a) for a in attributes]),
+              "webhooks": webhooks, "callbacks": callbacks, "more_callbacks": more_callbacks,
               "package_literal": literal(pkg),
               "meta": options.meta, "distribution": pkg.replace("_", "-"),
               "description_toml": _toml_string(f"A typed Python client for {api.title or pkg}")}
@@ -165,6 +170,8 @@ def _render(
     files[f"{pkg}/models/__init__.py"] = env.get_template("models_init.py.jinja").render(common)
     files[f"{pkg}/resources/__init__.py"] = (
         env.get_template("resources_init.py.jinja").render(common))
+    if webhooks is not None:
+        files[f"{pkg}/_webhooks.py"] = env.get_template("webhooks.py.jinja").render(common)
     model_template = env.get_template("model_module.py.jinja")
     for model_view in model_views:
         files[f"{pkg}/models/{model_view.module}.py"] = model_template.render(view=model_view)

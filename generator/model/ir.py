@@ -381,6 +381,25 @@ class Server:
         return url
 
 
+EventKind = Literal["webhook", "callback"]
+EVENTS = "#/webhooks"  # the key of the alias (in `Api.aliases`) typing every webhook's payload
+
+
+@dataclass(frozen=True, slots=True)
+class Event:
+    """A request the API makes to you: a `webhooks:` entry (OpenAPI 3.1), or a `callbacks:`
+    entry of an operation. The client never sends it; its payload gets models, and the
+    webhooks' payloads together are the type `client.webhooks.unwrap` returns."""
+
+    kind: EventKind
+    name: str  # its key under `webhooks`, or under the operation's `callbacks`
+    method: str
+    payload: TypeRef | None  # the type of its JSON request body; None when it has none
+    description: str
+    pointer: str  # where its operation is declared
+    owner: str = ""  # a callback's operation: its pointer
+
+
 @dataclass(frozen=True, slots=True)
 class Api:
     title: str
@@ -392,3 +411,10 @@ class Api:
     enums: tuple[Enum, ...]  # sorted by key
     aliases: tuple[Alias, ...] = ()  # component schemas that are neither models nor enums
     auth: tuple[AuthScheme, ...] = ()
+    events: tuple[Event, ...] = ()  # webhooks, then callbacks, each in the spec's order
+
+    @property
+    def unwraps(self) -> bool:
+        """Whether the client gets `webhooks.unwrap`: some webhook has a JSON payload, and
+        `aliases` holds their union at `EVENTS`."""
+        return any(a.key == EVENTS for a in self.aliases)

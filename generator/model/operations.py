@@ -77,12 +77,6 @@ class OperationBuilder:
                    or {r.kind for r in responses if r.status == "default"}) - {"empty"}
         params = self._params(self._merged_params(item, op, loc), hint,
                               has_body=body is not None, json_response=success == {"json"})
-        if op.get("callbacks"):
-            self.diagnostics.info(
-                self.resolved.display_file(loc.file), join_pointer(loc.pointer, "callbacks"),
-                "`callbacks` describe requests the API makes to you; "
-                "they are not part of the client and were skipped",
-            )
         return ir.Operation(
             method=method, path=path, operation_id=operation_id,
             summary=ir.spec_text(op.get("summary")),

@@ -71,10 +71,12 @@ def _after_key(base: str, scheme: ir.AuthScheme, group: tuple[str, ...]) -> tupl
 
 
 def client_arguments(
-    schemes: Sequence[ir.AuthScheme], variables: Sequence[ir.ServerVariable]
-) -> tuple[dict[str, tuple[Identifier, ...]], dict[str, Identifier]]:
+    schemes: Sequence[ir.AuthScheme], variables: Sequence[ir.ServerVariable],
+    webhooks: bool = False,
+) -> tuple[dict[str, tuple[Identifier, ...]], dict[str, Identifier], Identifier | None]:
     """(scheme name -> the client arguments that carry its credentials, server variable ->
-    the client argument that sets it)."""
+    the client argument that sets it, the argument for the webhooks' signing secret when
+    `webhooks`: `webhook_secret`, claimed last so it renames nothing else)."""
     declared = [s for s in schemes if not s.lifted]
     lifted = [s for s in schemes if s.lifted]
     counts: dict[str, int] = {}
@@ -103,4 +105,17 @@ def client_arguments(
         if arg in scope or not arg.isidentifier():
             arg = naming.snake(f"server {variable.name}")
         options[variable.name] = Identifier(scope.claim(arg))
-    return result, options
+    secret = Identifier(scope.claim(WEBHOOK_SECRET)) if webhooks else None
+    return result, options, secret
+
+
+WEBHOOK_SECRET = "webhook_secret"  # also the client's attribute (`_base_client.BaseClient`)
+# The helper's attribute; the second when a resource of the API has the first.
+WEBHOOKS = ("webhooks", "webhook_events")
+
+
+def webhooks_attribute(resources: Sequence[str]) -> Identifier:
+    """The client's attribute for `unwrap` and `verify_signature`: `webhooks`, unless a resource
+    of the API (one managing webhook subscriptions, say) is called so."""
+    scope = Namespace("client attributes", [*resources, *naming.RESERVED_RESOURCE_NAMES])
+    return Identifier(scope.claim(WEBHOOKS[0] if WEBHOOKS[0] not in scope else WEBHOOKS[1]))

@@ -81,6 +81,11 @@ def _lines(api: ir.Api, names: Names) -> Iterator[str]:
         yield f"enum {enum.key} -> {exported[enum.key]}: {values}"
     for alias in names.named_aliases(api):
         yield f"alias {alias.key} -> {exported[alias.key]} = {type_text(alias.target, exported)}"
+    for event in api.events:
+        payload = type_text(event.payload, exported) if event.payload is not None else "no model"
+        yield f"{event.kind} {event.name} {event.method.upper()} -> {payload}"
+    if names.webhooks is not None:
+        yield f"webhooks client.{names.webhooks}, secret {names.webhook_secret}"
     for resource in names.resources:
         yield (f"resource client.{resource.attribute} "
                f"({resource.class_name}, resources/{resource.module})")

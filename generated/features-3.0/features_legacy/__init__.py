@@ -25,6 +25,7 @@ from .errors import (
     PermissionDeniedError,
     RateLimitError,
     UnprocessableEntityError,
+    WebhookVerificationError,
 )
 
 __all__ = [
@@ -53,6 +54,7 @@ __all__ = [
     "RateLimitError",
     "StreamedResponse",
     "UnprocessableEntityError",
+    "WebhookVerificationError",
     "__version__",
     "mismatches",
     "models",

@@ -21,6 +21,7 @@ from ._runtime._types import Timeout
 from ._version import __title__, __version__
 
 if TYPE_CHECKING:
+    from . import _webhooks
     from .resources.admin import AsyncAdmin, Admin
     from .resources.feedback import AsyncFeedback, Feedback
     from .resources.files import AsyncFiles, Files
@@ -89,11 +90,21 @@ class Features(SyncAPIClient):
         session_id: sent in the 'session_id' cookie; defaults to $FEATURES_SESSION_ID.
         token_endpoint_auth_method: how the client id and secret reach the token endpoint:
             "client_secret_basic" (HTTP Basic) or "client_secret_post" (in the form body).
+        webhook_secret: the webhooks' signing secret; defaults to $FEATURES_WEBHOOK_SECRET.
     """
 
     _package = __title__
     _version = __version__
-    _resource_names = ("admin", "feedback", "files", "import_", "partner", "pets", "store")
+    _resource_names = (
+        "admin",
+        "feedback",
+        "files",
+        "import_",
+        "partner",
+        "pets",
+        "store",
+        "webhooks",
+    )
 
     def __init__(
         self,
@@ -121,6 +132,7 @@ class Features(SyncAPIClient):
         token_endpoint_auth_method: TokenAuthMethod = "client_secret_basic",
         region: Literal["eu", "us"] = "eu",
         version: str = "v2",
+        webhook_secret: str | None = None,
     ) -> None:
         super().__init__(
             base_url=_base_url(base_url, {"region": region, "version": version}),
@@ -167,6 +179,7 @@ class Features(SyncAPIClient):
                 ),
             }
         )
+        self.webhook_secret = _env(webhook_secret, "FEATURES_WEBHOOK_SECRET")
 
     admin: resource[Admin] = resource("admin", "Admin")
     feedback: resource[Feedback] = resource("feedback", "Feedback")
@@ -175,6 +188,7 @@ class Features(SyncAPIClient):
     partner: resource[Partner] = resource("partner", "Partner")
     pets: resource[Pets] = resource("pets", "Pets")
     store: resource[Store] = resource("store", "Store")
+    webhooks: resource[_webhooks.Webhooks] = resource("._webhooks", "Webhooks")
 
     def __enter__(self) -> Features:
         return self
@@ -193,7 +207,16 @@ class AsyncFeatures(AsyncAPIClient):
 
     _package = __title__
     _version = __version__
-    _resource_names = ("admin", "feedback", "files", "import_", "partner", "pets", "store")
+    _resource_names = (
+        "admin",
+        "feedback",
+        "files",
+        "import_",
+        "partner",
+        "pets",
+        "store",
+        "webhooks",
+    )
 
     def __init__(
         self,
@@ -221,6 +244,7 @@ class AsyncFeatures(AsyncAPIClient):
         token_endpoint_auth_method: TokenAuthMethod = "client_secret_basic",
         region: Literal["eu", "us"] = "eu",
         version: str = "v2",
+        webhook_secret: str | None = None,
     ) -> None:
         super().__init__(
             base_url=_base_url(base_url, {"region": region, "version": version}),
@@ -267,6 +291,7 @@ class AsyncFeatures(AsyncAPIClient):
                 ),
             }
         )
+        self.webhook_secret = _env(webhook_secret, "FEATURES_WEBHOOK_SECRET")
 
     admin: resource[AsyncAdmin] = resource("admin", "AsyncAdmin")
     feedback: resource[AsyncFeedback] = resource("feedback", "AsyncFeedback")
@@ -275,6 +300,7 @@ class AsyncFeatures(AsyncAPIClient):
     partner: resource[AsyncPartner] = resource("partner", "AsyncPartner")
     pets: resource[AsyncPets] = resource("pets", "AsyncPets")
     store: resource[AsyncStore] = resource("store", "AsyncStore")
+    webhooks: resource[_webhooks.Webhooks] = resource("._webhooks", "Webhooks")
 
     async def __aenter__(self) -> AsyncFeatures:
         return self

@@ -12,6 +12,7 @@ APIError
     ├── BadRequestError (400), AuthenticationError (401), PermissionDeniedError (403),
     ├── NotFoundError (404), ConflictError (409), UnprocessableEntityError (422),
     └── RateLimitError (429), InternalServerError (5xx)
+WebhookVerificationError        a webhook's signature, headers or timestamp did not verify
 """
 
 from __future__ import annotations
@@ -40,6 +41,7 @@ __all__ = [
     "UnprocessableEntityError",
     "RateLimitError",
     "InternalServerError",
+    "WebhookVerificationError",
 ]
 
 
@@ -195,6 +197,13 @@ _BY_STATUS: dict[int, type[APIStatusError]] = {
     422: UnprocessableEntityError,
     429: RateLimitError,
 }
+
+
+class WebhookVerificationError(APIError):
+    """A webhook did not verify (`client.webhooks.unwrap` or `verify_signature`): no secret,
+    a missing or malformed `webhook-id`, `webhook-timestamp` or `webhook-signature` header, a
+    timestamp outside the tolerance, or no signature that matches the payload. Answer such a
+    request with a 400 and do not act on it."""
 
 
 def error_class(status_code: int) -> type[APIStatusError]:

@@ -81,8 +81,11 @@ class resource(Generic[R]):
 
     def __set_name__(self, owner: type[Any], attribute: str) -> None:
         # Called once, for the generated client in `<package>._client`; `__get__`'s `owner`
-        # may be a subclass defined elsewhere.
-        self.module = f"{owner.__module__.rpartition('.')[0]}.resources.{self.module}"
+        # may be a subclass defined elsewhere. A module named from the package (`._webhooks`)
+        # is not one of `resources`.
+        package = owner.__module__.rpartition(".")[0]
+        where = "" if self.module.startswith(".") else ".resources."
+        self.module = f"{package}{where}{self.module}"
         self.attribute = attribute
 
     @overload
@@ -105,6 +108,7 @@ class BaseClient(RequestBuilder):
     _resource_names: tuple[str, ...] = ()  # cached resource attributes, dropped by with_options
     _asynchronous = False  # whether `request` is a coroutine function
     _owns_http: bool = False
+    webhook_secret: str | None = None  # what `client.webhooks` verifies with, when the API has any
 
     def __init__(
         self,

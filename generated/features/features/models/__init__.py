@@ -23,6 +23,9 @@ if TYPE_CHECKING:
     from .file_info import FileInfo as FileInfo
     from .household import Household as Household
     from .import_pets_body import ImportPetsBody as ImportPetsBody
+    from .import_pets_import_finished_body import (
+        ImportPetsImportFinishedBody as ImportPetsImportFinishedBody,
+    )
     from .import_pets_response import ImportPetsResponse as ImportPetsResponse
     from .import_pets_response_problems_item import (
         ImportPetsResponseProblemsItem as ImportPetsResponseProblemsItem,
@@ -40,6 +43,7 @@ if TYPE_CHECKING:
     from .pet_base import PetBase as PetBase
     from .pet_page import PetPage as PetPage
     from .pet_patch import PetPatch as PetPatch
+    from .pet_returned_event import PetReturnedEvent as PetReturnedEvent
     from .pet_status import PetStatus as PetStatus
     from .pet_type import PetType as PetType
     from .priority import Priority as Priority
@@ -53,6 +57,7 @@ if TYPE_CHECKING:
     from .toy import Toy as Toy
     from .upload_files_body import UploadFilesBody as UploadFilesBody
     from .validation_error import ValidationError as ValidationError
+    from .webhook_event import WebhookEvent as WebhookEvent
 
 _MODULES: dict[str, str] = {
     "Appointment": "appointment",
@@ -71,6 +76,7 @@ _MODULES: dict[str, str] = {
     "FileInfo": "file_info",
     "Household": "household",
     "ImportPetsBody": "import_pets_body",
+    "ImportPetsImportFinishedBody": "import_pets_import_finished_body",
     "ImportPetsResponse": "import_pets_response",
     "ImportPetsResponseProblemsItem": "import_pets_response_problems_item",
     "ListPetsFilter": "list_pets_filter",
@@ -86,6 +92,7 @@ _MODULES: dict[str, str] = {
     "PetBase": "pet_base",
     "PetPage": "pet_page",
     "PetPatch": "pet_patch",
+    "PetReturnedEvent": "pet_returned_event",
     "PetStatus": "pet_status",
     "PetType": "pet_type",
     "Priority": "priority",
@@ -99,6 +106,7 @@ _MODULES: dict[str, str] = {
     "Toy": "toy",
     "UploadFilesBody": "upload_files_body",
     "ValidationError": "validation_error",
+    "WebhookEvent": "webhook_event",
 }
 
 __all__ = [
@@ -118,6 +126,7 @@ __all__ = [
     "FileInfo",
     "Household",
     "ImportPetsBody",
+    "ImportPetsImportFinishedBody",
     "ImportPetsResponse",
     "ImportPetsResponseProblemsItem",
     "ListPetsFilter",
@@ -133,6 +142,7 @@ __all__ = [
     "PetBase",
     "PetPage",
     "PetPatch",
+    "PetReturnedEvent",
     "PetStatus",
     "PetType",
     "Priority",
@@ -146,6 +156,7 @@ __all__ = [
     "Toy",
     "UploadFilesBody",
     "ValidationError",
+    "WebhookEvent",
 ]
 
 
