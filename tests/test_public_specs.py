@@ -51,6 +51,8 @@ pkg = importlib.import_module({gen.package!r})
 pkg.{gen.client}(base_url="http://127.0.0.1:9"), pkg.Async{gen.client}(base_url="http://127.0.0.1:9")
 for name in pkg.models.__all__:
     getattr(pkg.models, name)
+for name in pkg.params.__all__:
+    getattr(pkg.params, name)
 for info in pkgutil.iter_modules(importlib.import_module({gen.package!r} + ".resources").__path__):
     importlib.import_module({gen.package!r} + ".resources." + info.name)
 """

@@ -15,6 +15,7 @@ import jinja2
 from sdkforge.cache import add_files
 from sdkforge.emit.model_views import model_modules
 from sdkforge.emit.page_views import paged_methods
+from sdkforge.emit.param_views import param_exports, param_modules
 from sdkforge.emit.proof import prove
 from sdkforge.emit.pyexpr import doc_lines, literal, tuple_expr
 from sdkforge.emit.resource_views import ResourceView, resource_views
@@ -155,6 +156,7 @@ def _render(
               "title_doc": doc_lines(api.title)[0] if doc_lines(api.title) else "API",
               "server": server_view(api, names, f"{pkg.upper()}_BASE_URL"),
               "version": literal(api.version),
+              "params": param_exports(names),
               "resource_names": tuple_expr([literal(r.attribute) for r in resources]),
               "package_literal": literal(pkg),
               "meta": options.meta, "distribution": pkg.replace("_", "-"),
@@ -170,6 +172,10 @@ def _render(
     model_template = env.get_template("model_module.py.jinja")
     for model_view in model_views:
         files[f"{pkg}/models/{model_view.module}.py"] = model_template.render(view=model_view)
+    files[f"{pkg}/params/__init__.py"] = env.get_template("params_init.py.jinja").render(common)
+    param_template = env.get_template("param_module.py.jinja")
+    for param_view in param_modules(api, names):
+        files[f"{pkg}/params/{param_view.module}.py"] = param_template.render(view=param_view)
     resource_template = env.get_template("resource.py.jinja")
     for view in resources:
         files[f"{pkg}/resources/{view.module}.py"] = resource_template.render(view=view,

@@ -4,7 +4,7 @@ from __future__ import annotations
 import datetime
 import uuid
 from functools import cache, cached_property
-from typing import Annotated, Literal, cast
+from typing import TYPE_CHECKING, Annotated, Literal, cast
 
 from pydantic import Tag as _Tag
 
@@ -19,6 +19,9 @@ from .._runtime._response import (
     to_streamed_response,
 )
 from .._runtime._types import NOT_GIVEN, Body, Headers, NotGiven, Query, Timeout
+
+if TYPE_CHECKING:
+    from .. import params as _params
 
 __all__ = ["Store", "AsyncStore"]
 
@@ -216,7 +219,12 @@ class Store:
     def create_payment(
         self,
         *,
-        body: _models.CardPayment | _models.BankTransfer,
+        body: (
+            _models.CardPayment
+            | _params.CardPaymentParam
+            | _models.BankTransfer
+            | _params.BankTransferParam
+        ),
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
         extra_body: Body | None = None,
@@ -390,7 +398,12 @@ class AsyncStore:
     async def create_payment(
         self,
         *,
-        body: _models.CardPayment | _models.BankTransfer,
+        body: (
+            _models.CardPayment
+            | _params.CardPaymentParam
+            | _models.BankTransfer
+            | _params.BankTransferParam
+        ),
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
         extra_body: Body | None = None,

@@ -1,0 +1,145 @@
+"""The views of the params package: for each model a caller may give as a plain dict, the
+`TypedDict` that types it (`names.params`), in a module of the same name as the model's.
+
+A Param's keys are the model's wire names, read-only properties left out (a caller never
+sends them); the style is `total=False` with `Required[...]` on the keys the schema requires.
+Nested models are their Params; lists and maps of them are `Sequence` and `Mapping`; a
+variant of a discriminated union has its tag typed as the `Literal` of its tag values, so a
+type checker picks the variant a dict literal is. Keys that cannot be class attributes (not
+identifiers, keywords, names mangled in a class body, names the annotations use) make the
+functional form, `X = TypedDict("X", {...}, total=False)`, whose values are quoted.
+
+Params are typing only: a resource module imports the package `if TYPE_CHECKING:`, and a
+params module imports what its annotations name the same way, so a call never imports one.
+"""
+
+from __future__ import annotations
+
+import keyword
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+from sdkforge.emit.pyexpr import TypeWriter, literal
+from sdkforge.emit.signatures import named_aliases
+from sdkforge.model import ir
+from sdkforge.model.usage import request_inputs
+from sdkforge.names.allocate import ClassName, ModuleName
+from sdkforge.names.assign import Names
+
+_TOKEN = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
+_STRING = re.compile(r""""(?:[^"\\]|\\.)*"|'(?:[^'\\]|\\.)*'""")  # a literal names nothing
+_TAGS = (ir.LiteralOf, ir.EnumRef)  # tag properties typed by their values in a Param
+
+
+@dataclass(frozen=True, slots=True)
+class KeyView:
+    key: str  # the wire name: an identifier (class form) or a string literal (functional form)
+    annotation: str  # as printed: quoted in the functional form
+
+
+@dataclass(frozen=True, slots=True)
+class ParamClassView:
+    name: ClassName
+    name_literal: str
+    docstring: str
+    functional: bool
+    keys: tuple[KeyView, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class ParamModuleView:
+    module: ModuleName
+    imports: tuple[str, ...]
+    typing_only: tuple[str, ...]  # imported `if TYPE_CHECKING:`
+    classes: tuple[ParamClassView, ...]
+
+
+def param_exports(names: Names) -> list[tuple[ClassName, ModuleName]]:
+    """(Param, module) of every Param the params package exports, sorted."""
+    return sorted({(param, names.modules[key]) for key, param in names.params.items()})
+
+
+def param_modules(api: ir.Api, names: Names) -> list[ParamModuleView]:
+    """Every module of the params package, each Param written once (models sharing a class
+    share it: the first by key is written)."""
+    tags = request_inputs(api).tags
+    aliases = named_aliases(api, names)
+    chosen: dict[ClassName, ir.Model] = {}
+    for model in sorted(api.models, key=lambda m: m.key):
+        if model.key in names.params:
+            chosen.setdefault(names.params[model.key], model)
+    members: dict[ModuleName, list[ir.Model]] = {}
+    for _, model in sorted(chosen.items()):
+        members.setdefault(names.modules[model.key], []).append(model)
+    merged: dict[ClassName, dict[str, tuple[str, ...]]] = {}
+    for key, props in tags.items():
+        if key in names.params:
+            for prop, values in props.items():
+                found = merged.setdefault(names.params[key], {}).get(prop, ())
+                merged[names.params[key]][prop] = (*found, *(v for v in values if v not in found))
+    return [_module(module, models, names, merged, aliases)
+            for module, models in sorted(members.items())]
+
+
+def _module(
+    module: ModuleName, models: list[ir.Model], names: Names,
+    tags: Mapping[ClassName, Mapping[str, tuple[str, ...]]], aliases: Mapping[str, str],
+) -> ParamModuleView:
+    types = names.types
+    writer = TypeWriter(ref=lambda key: f"_models.{types[key]}", names=types, lenient_enums=False,
+                        plain=True, named=aliases, param=names.params.get)
+    classes = tuple(_class(m, names, writer, tags.get(names.params[m.key], {})) for m in models)
+    # the Params of other modules the annotations name (`writer.params`: not those of a union
+    # that turned out `Any`)
+    local = {key for key in writer.params if names.modules[key] != module}
+    stdlib = [f"import {m}" for m in sorted(writer.modules)]
+    if writer.abc:
+        stdlib.append(f"from collections.abc import {', '.join(sorted(writer.abc))}")
+    wanted = writer.typing | {"Required" for c in classes for k in c.keys
+                              if "Required[" in k.annotation}
+    # enums, and the aliases long enums are named by (`signatures.named_aliases`)
+    uses_models = any("_models." in k.annotation for c in classes for k in c.keys)
+    wanted |= {"TYPE_CHECKING"} if uses_models or local else set()
+    stdlib.append(f"from typing import {', '.join(_typing_order(wanted | {'TypedDict'}))}")
+    typing_only = (["from .. import models as _models"] if uses_models else []) + sorted(
+        {f"from .{names.modules[key]} import {names.params[key]}" for key in local})
+    return ParamModuleView(module, tuple(stdlib), tuple(typing_only), classes)
+
+
+def _typing_order(names: set[str]) -> list[str]:
+    """As isort orders them: constants, then classes, then functions."""
+    return sorted(names, key=lambda n: (not n.isupper(), not n[:1].isupper(), n))
+
+
+def _class(
+    model: ir.Model, names: Names, writer: TypeWriter, tags: Mapping[str, tuple[str, ...]]
+) -> ParamClassView:
+    """One Param: the model's fields a caller sends, by wire name."""
+    keys: list[tuple[str, str]] = []
+    for f in model.fields:
+        if f.read_only:
+            continue
+        t = f.type
+        if f.wire_name in tags and (isinstance(ir.non_null(t), _TAGS)
+                                    or ir.non_null(t) == ir.Primitive("str")):
+            t = ir.LiteralOf(tags[f.wire_name])
+        annotation = writer.expr(t)
+        keys.append((f.wire_name, f"Required[{annotation}]" if f.required else annotation))
+    used = {token for _, annotation in keys
+            for token in _TOKEN.findall(_STRING.sub("", annotation))}
+    functional = not all(_attribute(key) and key not in used for key, _ in keys)
+    name = names.params[model.key]
+    doc = f'"""The dict form of `models.{names.types[model.key]}`: keys are wire names."""'
+    return ParamClassView(
+        name, literal(name), doc, functional,
+        tuple(KeyView(literal(key), literal(annotation)) if functional else KeyView(key, annotation)
+              for key, annotation in keys),
+    )
+
+
+def _attribute(key: str) -> bool:
+    """Whether `key` can be written as a class-body annotation and mean itself."""
+    # ASCII only: the parser NFKC-normalises other identifiers (`ﬁle` would mean `file`)
+    return (key.isascii() and key.isidentifier() and not keyword.iskeyword(key)
+            and not key.startswith("__"))
