@@ -6,6 +6,7 @@ real socket."""
 
 from __future__ import annotations
 
+import collections
 import datetime
 import sys
 from collections.abc import Callable, Iterator
@@ -97,7 +98,7 @@ def test_a_json_body_of_dicts_is_sent_as_its_models_are(
                                          ("filter[price][max]", "9")]
 
 
-def test_a_list_body_of_dicts_and_models_mixed(
+def test_a_list_body_of_dicts_and_models_mixed_in_any_sequence(
     client: ClientOfKind, dicts: ModuleType, server: LoopbackServer
 ) -> None:
     server.reply(204)
@@ -105,6 +106,10 @@ def test_a_list_body_of_dicts_and_models_mixed(
                 body=({"sku": "a", "qty": 1, "at": AT}, dicts.models.Line(sku="b", qty=2)))
     assert server.requests[-1].json() == [{"sku": "a", "qty": 1, "at": "2024-01-02T03:04:05Z"},
                                           {"sku": "b", "qty": 2}]
+    # any sequence, as the `Sequence[...]` annotation says, not only a list or a tuple
+    server.reply(204)
+    client.call("orders.create_orders", body=collections.UserList([{"sku": "c", "qty": 3}]))
+    assert server.requests[-1].json() == [{"sku": "c", "qty": 3}]
 
 
 def test_a_form_body_object_field_given_as_a_dict(
