@@ -17,12 +17,11 @@ from types import ModuleType
 
 import pydantic
 import pytest
+from behaviour.server import LoopbackServer
 
 from sdkforge.config import GenerateOptions
 from sdkforge.errors import SpecError
 from sdkforge.pipeline import Generated, generate
-
-from behaviour.server import LoopbackServer
 
 PUBLIC = Path(__file__).resolve().parent.parent.parent / "shared" / "specs" / "public"
 
