@@ -167,3 +167,14 @@ def test_openai_chat_messages_as_dicts_type_check(
     assert mypy_errors(tmp_path, folder, bad) == (1, [5, 6])
     assert pyright_errors(tmp_path, folder, good) == []
     assert pyright_errors(tmp_path, folder, bad) == [5, 6]
+
+
+def test_the_readme_example_of_dict_inputs_type_checks(tmp_path: Path) -> None:
+    readme = (ROOT.parent / "generated" / "features" / "README.md").read_text(encoding="utf-8")
+    section = readme.split("## Nested inputs: models or plain dicts", 1)[1]
+    example = section.split("```python\n", 1)[1].split("```", 1)[0]
+    code = "import features\n\nclient = features.Features()\n" + example
+    assert mypy_errors(tmp_path, ROOT.parent / "generated" / "features", code) == (0, [])
+    wrong = code.replace('"sku"', '"skuu"', 1)
+    assert wrong != code and mypy_errors(tmp_path, ROOT.parent / "generated" / "features",
+                                         wrong) == (1, [4])

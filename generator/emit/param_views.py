@@ -143,3 +143,88 @@ def _attribute(key: str) -> bool:
     # ASCII only: the parser NFKC-normalises other identifiers (`ﬁle` would mean `file`)
     return (key.isascii() and key.isidentifier() and not keyword.iskeyword(key)
             and not key.startswith("__"))
+
+
+# ------------------------------------------------------------------ the README's example
+
+_PLACEHOLDERS: dict[str, str] = {"str": '"..."', "int": "1", "float": "1.5", "bool": "True"}
+
+
+@dataclass(frozen=True, slots=True)
+class DictExample:
+    """A call of the README giving a nested input as a dict, and the same call with models."""
+
+    with_dicts: str  # client.store.pack_gift_box(items=[{"sku": "..."}])
+    with_models: str  # client.store.pack_gift_box(items=[pkg.models.GiftItem(sku="...")])
+    model: str  # models.GiftItem
+    param: str  # params.GiftItemParam
+
+
+def dict_example(api: ir.Api, names: Names) -> DictExample | None:
+    """The first method not deprecated (by resource and name) with a required argument that is a
+    model or a list of models with a Param, when its required keys can be written as literals."""
+    models = {m.key: m for m in api.models}
+    enums = {e.key: e for e in api.enums}
+    for resource in names.resources:
+        for op in sorted(resource.operations, key=names.method):
+            if op.deprecated:
+                continue
+            for name, t in _required_arguments(op, names):
+                inner = ir.non_null(t.item if isinstance(t, ir.ListOf) else t)
+                if not isinstance(inner, ir.ModelRef) or inner.key not in names.params:
+                    continue
+                values = [_value(t, models, enums, names, pkg, 0)
+                          for pkg in ("", f"{names.package}.")]
+                if values[0] is None or values[1] is None:
+                    continue
+                call = f"client.{resource.attribute}.{names.method(op)}"
+                return DictExample(f"{call}({name}={values[0]})", f"{call}({name}={values[1]})",
+                                   f"models.{names.types[inner.key]}",
+                                   f"params.{names.params[inner.key]}")
+    return None
+
+
+def _required_arguments(op: ir.Operation, names: Names) -> list[tuple[str, ir.TypeRef]]:
+    """A method's required keyword arguments (name, type): query, header and cookie
+    parameters, then the fields of a flattened body (of a required body)."""
+    found: list[tuple[str, ir.TypeRef]] = [
+        (names.argument(op, p.location, p.wire_name), p.type) for p in op.params
+        if p.required and p.location != "path"]
+    body = op.body
+    if body is not None and body.required:
+        found += [(names.argument(op, "body", f.wire_name), f.type) for f in body.fields
+                  if f.required and f.wire_name not in body.file_fields]
+    return found
+
+
+def _value(
+    t: ir.TypeRef, models: Mapping[str, ir.Model], enums: Mapping[str, ir.Enum], names: Names,
+    package: str, depth: int,
+) -> str | None:
+    """A placeholder of type `t` as a Python literal: models as dicts of their required keys
+    when `package` is "", else as `package.models.X(...)`; None when there is none to write."""
+    t = ir.non_null(t)
+    if isinstance(t, ir.Primitive):
+        return _PLACEHOLDERS.get(t.kind)
+    if isinstance(t, ir.LiteralOf) and t.values:
+        return literal(t.values[0])
+    if isinstance(t, ir.EnumRef) and t.key in enums:
+        return literal(enums[t.key].values[0])
+    if isinstance(t, ir.ListOf):
+        item = _value(t.item, models, enums, names, package, depth)
+        return f"[{item}]" if item is not None else None
+    if not isinstance(t, ir.ModelRef) or t.key not in models or depth > 2:
+        return None
+    model = models[t.key]
+    keys = [f for f in model.fields if f.required and not f.read_only] or [
+        f for f in model.fields if not f.read_only][:1]
+    parts = []
+    for f in keys:
+        value = _value(f.type, models, enums, names, package, depth + 1)
+        if value is None:
+            return None
+        parts.append(f"{literal(f.wire_name)}: {value}" if not package
+                     else f"{names.field(model.key, f.wire_name)}={value}")
+    if not package:
+        return "{" + ", ".join(parts) + "}"
+    return f"{package}models.{names.types[model.key]}({', '.join(parts)})"

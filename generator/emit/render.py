@@ -15,7 +15,7 @@ import jinja2
 from sdkforge.cache import add_files
 from sdkforge.emit.model_views import model_modules
 from sdkforge.emit.page_views import paged_methods
-from sdkforge.emit.param_views import param_exports, param_modules
+from sdkforge.emit.param_views import dict_example, param_exports, param_modules
 from sdkforge.emit.proof import prove
 from sdkforge.emit.pyexpr import doc_lines, literal, tuple_expr
 from sdkforge.emit.resource_views import ResourceView, resource_views
@@ -156,7 +156,7 @@ def _render(
               "title_doc": doc_lines(api.title)[0] if doc_lines(api.title) else "API",
               "server": server_view(api, names, f"{pkg.upper()}_BASE_URL"),
               "version": literal(api.version),
-              "params": param_exports(names),
+              "params": param_exports(names), "readme_dicts": dict_example(api, names),
               "resource_names": tuple_expr([literal(r.attribute) for r in resources]),
               "package_literal": literal(pkg),
               "meta": options.meta, "distribution": pkg.replace("_", "-"),

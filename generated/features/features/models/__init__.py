@@ -21,6 +21,8 @@ if TYPE_CHECKING:
     from .feeder import Feeder as Feeder
     from .feeder_settings import FeederSettings as FeederSettings
     from .file_info import FileInfo as FileInfo
+    from .gift_item import GiftItem as GiftItem
+    from .gift_wrapping import GiftWrapping as GiftWrapping
     from .household import Household as Household
     from .import_pets_body import ImportPetsBody as ImportPetsBody
     from .import_pets_response import ImportPetsResponse as ImportPetsResponse
@@ -34,6 +36,7 @@ if TYPE_CHECKING:
     from .oddities import Oddities as Oddities
     from .order import Order as Order
     from .household import Owner as Owner
+    from .pack_gift_box_body import PackGiftBoxBody as PackGiftBoxBody
     from .payment import Payment as Payment
     from .pet import Pet as Pet
     from .pet_base import PetBase as PetBase
@@ -68,6 +71,8 @@ _MODULES: dict[str, str] = {
     "Feeder": "feeder",
     "FeederSettings": "feeder_settings",
     "FileInfo": "file_info",
+    "GiftItem": "gift_item",
+    "GiftWrapping": "gift_wrapping",
     "Household": "household",
     "ImportPetsBody": "import_pets_body",
     "ImportPetsResponse": "import_pets_response",
@@ -79,6 +84,7 @@ _MODULES: dict[str, str] = {
     "Oddities": "oddities",
     "Order": "order",
     "Owner": "household",
+    "PackGiftBoxBody": "pack_gift_box_body",
     "Payment": "payment",
     "Pet": "pet",
     "PetBase": "pet_base",
@@ -114,6 +120,8 @@ __all__ = [
     "Feeder",
     "FeederSettings",
     "FileInfo",
+    "GiftItem",
+    "GiftWrapping",
     "Household",
     "ImportPetsBody",
     "ImportPetsResponse",
@@ -125,6 +133,7 @@ __all__ = [
     "Oddities",
     "Order",
     "Owner",
+    "PackGiftBoxBody",
     "Payment",
     "Pet",
     "PetBase",

@@ -11,6 +11,8 @@ if TYPE_CHECKING:
     from .bank_transfer import BankTransferParam as BankTransferParam
     from .card_payment import CardPaymentParam as CardPaymentParam
     from .feeder_settings import FeederSettingsParam as FeederSettingsParam
+    from .gift_item import GiftItemParam as GiftItemParam
+    from .gift_wrapping import GiftWrappingParam as GiftWrappingParam
     from .list_pets_filter import ListPetsFilterParam as ListPetsFilterParam
     from .new_pet_microchip import NewPetMicrochipParam as NewPetMicrochipParam
     from .search_pets_near import SearchPetsNearParam as SearchPetsNearParam
@@ -20,6 +22,8 @@ _MODULES: dict[str, str] = {
     "BankTransferParam": "bank_transfer",
     "CardPaymentParam": "card_payment",
     "FeederSettingsParam": "feeder_settings",
+    "GiftItemParam": "gift_item",
+    "GiftWrappingParam": "gift_wrapping",
     "ListPetsFilterParam": "list_pets_filter",
     "NewPetMicrochipParam": "new_pet_microchip",
     "SearchPetsNearParam": "search_pets_near",
@@ -30,6 +34,8 @@ __all__ = [
     "BankTransferParam",
     "CardPaymentParam",
     "FeederSettingsParam",
+    "GiftItemParam",
+    "GiftWrappingParam",
     "ListPetsFilterParam",
     "NewPetMicrochipParam",
     "SearchPetsNearParam",
