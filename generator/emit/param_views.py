@@ -55,9 +55,19 @@ class ParamModuleView:
     classes: tuple[ParamClassView, ...]
 
 
-def param_exports(names: Names) -> list[tuple[ClassName, ModuleName]]:
+def param_exports(api: ir.Api, names: Names) -> list[tuple[ClassName, ModuleName]]:
     """(Param, module) of every Param the params package exports, sorted."""
-    return sorted({(param, names.modules[key]) for key, param in names.params.items()})
+    return sorted({(param, names.modules[model.key])
+                   for param, model in _written(api, names).items()})
+
+
+def _written(api: ir.Api, names: Names) -> dict[ClassName, ir.Model]:
+    """The model each Param is written from: of models sharing a class, the first by key."""
+    chosen: dict[ClassName, ir.Model] = {}
+    for model in sorted(api.models, key=lambda m: m.key):
+        if model.key in names.params:
+            chosen.setdefault(names.params[model.key], model)
+    return chosen
 
 
 def param_modules(api: ir.Api, names: Names) -> list[ParamModuleView]:
@@ -65,10 +75,8 @@ def param_modules(api: ir.Api, names: Names) -> list[ParamModuleView]:
     share it: the first by key is written)."""
     tags = request_inputs(api).tags
     aliases = named_aliases(api, names)
-    chosen: dict[ClassName, ir.Model] = {}
-    for model in sorted(api.models, key=lambda m: m.key):
-        if model.key in names.params:
-            chosen.setdefault(names.params[model.key], model)
+    chosen = _written(api, names)
+    home = {param: names.modules[model.key] for param, model in chosen.items()}
     members: dict[ModuleName, list[ir.Model]] = {}
     for _, model in sorted(chosen.items()):
         members.setdefault(names.modules[model.key], []).append(model)
@@ -78,21 +86,23 @@ def param_modules(api: ir.Api, names: Names) -> list[ParamModuleView]:
             for prop, values in props.items():
                 found = merged.setdefault(names.params[key], {}).get(prop, ())
                 merged[names.params[key]][prop] = (*found, *(v for v in values if v not in found))
-    return [_module(module, models, names, merged, aliases)
+    return [_module(module, models, names, merged, aliases, home)
             for module, models in sorted(members.items())]
 
 
 def _module(
     module: ModuleName, models: list[ir.Model], names: Names,
     tags: Mapping[ClassName, Mapping[str, tuple[str, ...]]], aliases: Mapping[str, str],
+    home: Mapping[ClassName, ModuleName],
 ) -> ParamModuleView:
+    """One module: `home` is the module each Param is written in."""
     types = names.types
     writer = TypeWriter(ref=lambda key: f"_models.{types[key]}", names=types, lenient_enums=False,
                         plain=True, named=aliases, param=names.params.get)
     classes = tuple(_class(m, names, writer, tags.get(names.params[m.key], {})) for m in models)
     # the Params of other modules the annotations name (`writer.params`: not those of a union
     # that turned out `Any`)
-    local = {key for key in writer.params if names.modules[key] != module}
+    local = {names.params[key] for key in writer.params if home[names.params[key]] != module}
     stdlib = [f"import {m}" for m in sorted(writer.modules)]
     if writer.abc:
         stdlib.append(f"from collections.abc import {', '.join(sorted(writer.abc))}")
@@ -103,7 +113,7 @@ def _module(
     wanted |= {"TYPE_CHECKING"} if uses_models or local else set()
     stdlib.append(f"from typing import {', '.join(_typing_order(wanted | {'TypedDict'}))}")
     typing_only = (["from .. import models as _models"] if uses_models else []) + sorted(
-        {f"from .{names.modules[key]} import {names.params[key]}" for key in local})
+        {f"from .{home[param]} import {param}" for param in local})
     return ParamModuleView(module, tuple(stdlib), tuple(typing_only), classes)
 
 

@@ -156,7 +156,7 @@ def _render(
               "title_doc": doc_lines(api.title)[0] if doc_lines(api.title) else "API",
               "server": server_view(api, names, f"{pkg.upper()}_BASE_URL"),
               "version": literal(api.version),
-              "params": param_exports(names), "readme_dicts": dict_example(api, names),
+              "params": param_exports(api, names), "readme_dicts": dict_example(api, names),
               "resource_names": tuple_expr([literal(r.attribute) for r in resources]),
               "package_literal": literal(pkg),
               "meta": options.meta, "distribution": pkg.replace("_", "-"),
