@@ -8,6 +8,7 @@ that do not match their schemas): it generates with located warnings and fails u
 from __future__ import annotations
 
 import importlib
+import json
 import subprocess
 import sys
 from collections.abc import Iterator
@@ -16,6 +17,7 @@ from types import ModuleType
 
 import pydantic
 import pytest
+from behaviour.server import LoopbackServer
 
 from sdkforge.config import GenerateOptions
 from sdkforge.errors import SpecError
@@ -51,6 +53,8 @@ pkg = importlib.import_module({gen.package!r})
 pkg.{gen.client}(base_url="http://127.0.0.1:9"), pkg.Async{gen.client}(base_url="http://127.0.0.1:9")
 for name in pkg.models.__all__:
     getattr(pkg.models, name)
+for name in pkg.params.__all__:
+    getattr(pkg.params, name)
 for info in pkgutil.iter_modules(importlib.import_module({gen.package!r} + ".resources").__path__):
     importlib.import_module({gen.package!r} + ".resources." + info.name)
 """
@@ -137,3 +141,30 @@ def test_an_enum_value_added_later_does_not_fail(openai: ModuleType) -> None:
 def test_openai_lists_page_with_after_and_last_id(openai: ModuleType) -> None:
     page = openai.models.ListAssistantsResponse
     assert callable(page.iter_all) and callable(page.has_next_page)
+
+
+def test_openai_chat_messages_given_as_dicts_go_on_the_wire_as_given(openai: ModuleType) -> None:
+    # Sent as given, byte for byte; the same call with models sends the same JSON (its keys in
+    # the models' order). tests/test_dict_input_types.py types the call.
+    m = openai.models
+    with LoopbackServer() as server:
+        client = getattr(openai, openai.__all__[0])(api_key="k", base_url=server.url,
+                                                     max_retries=0)
+        sent = []
+        for messages in (
+            [{"role": "system", "content": "Be brief."},
+             {"role": "user", "content": [{"type": "text", "text": "hi"}]}],
+            [m.ChatCompletionRequestSystemMessage(role="system", content="Be brief."),
+             m.ChatCompletionRequestUserMessage(role="user", content=[
+                 m.ChatCompletionRequestMessageContentPartText(type="text", text="hi")])],
+        ):
+            server.reply(200, json={"id": "c", "object": "chat.completion", "created": 1,
+                                    "model": "gpt-4o", "choices": []})
+            client.chat.create_completion(model="gpt-4o", messages=messages)
+            sent.append(server.requests[-1].body)
+        client.close()
+    assert sent[0] == (
+        b'{"messages":[{"role":"system","content":"Be brief."},'
+        b'{"role":"user","content":[{"type":"text","text":"hi"}]}],"model":"gpt-4o"}'
+    )
+    assert json.loads(sent[0]) == json.loads(sent[1])

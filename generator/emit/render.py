@@ -16,6 +16,7 @@ from sdkforge.cache import add_files
 from sdkforge.emit.auth_views import auth_views
 from sdkforge.emit.model_views import model_modules
 from sdkforge.emit.page_views import paged_methods
+from sdkforge.emit.param_views import dict_example, param_exports, param_modules
 from sdkforge.emit.proof import prove
 from sdkforge.emit.pyexpr import doc_lines, literal, tuple_expr
 from sdkforge.emit.resource_views import ResourceView, resource_views
@@ -157,6 +158,7 @@ def _render(
               "title_doc": doc_lines(api.title)[0] if doc_lines(api.title) else "API",
               "server": server_view(api, names, f"{pkg.upper()}_BASE_URL"),
               "version": literal(api.version),
+              "params": param_exports(api, names), "readme_dicts": dict_example(api, names),
               "resource_names": tuple_expr([literal(a) for a in attributes]),
               "webhooks": webhooks, "callbacks": callbacks, "more_callbacks": more_callbacks,
               "package_literal": literal(pkg),
@@ -175,6 +177,10 @@ def _render(
     model_template = env.get_template("model_module.py.jinja")
     for model_view in model_views:
         files[f"{pkg}/models/{model_view.module}.py"] = model_template.render(view=model_view)
+    files[f"{pkg}/params/__init__.py"] = env.get_template("params_init.py.jinja").render(common)
+    param_template = env.get_template("param_module.py.jinja")
+    for param_view in param_modules(api, names):
+        files[f"{pkg}/params/{param_view.module}.py"] = param_template.render(view=param_view)
     resource_template = env.get_template("resource.py.jinja")
     for view in resources:
         files[f"{pkg}/resources/{view.module}.py"] = resource_template.render(view=view,

@@ -52,6 +52,7 @@ class ResourceView:
     class_name: ClassName
     module: ModuleName
     imports: tuple[str, ...]
+    typing_only: tuple[str, ...]  # imported `if TYPE_CHECKING:` (the arguments' dict forms)
     methods: tuple[MethodView, ...]
     uses_models: bool
     uses_files: bool
@@ -74,21 +75,29 @@ def resource_view(
 ) -> ResourceView:
     defined = [names.method(op) for op in resource.operations]
     writer = signature_writer(names, methods=defined, aliases=aliases)
+    inputs = signature_writer(names, methods=defined, aliases=aliases, inputs=True)
     runtime = signature_writer(names, plain=False, methods=defined)
-    methods = tuple(_method(op, names, models, writer, runtime) for op in resource.operations)
+    methods = tuple(_method(op, names, models, writer, runtime, inputs)
+                    for op in resource.operations)
     deprecated = {"warnings"} if any(m.deprecated for m in methods) else set()
-    imports = [f"import {m}" for m in sorted(writer.modules | runtime.modules | deprecated)]
+    modules = writer.modules | inputs.modules | runtime.modules
+    imports = [f"import {m}" for m in sorted(modules | deprecated)]
     imports.append("from functools import cache, cached_property" if methods
                    else "from functools import cached_property")
     casts = {"cast"} if any(m.casts_result for m in methods) else set()
-    typing_names = sorted(writer.typing | runtime.typing | casts)
+    typing_only = _typing_only(inputs)
+    checking = {"TYPE_CHECKING"} if typing_only else set()
+    # isort's order: TYPE_CHECKING (a constant) first
+    typing_names = sorted(writer.typing | inputs.typing | runtime.typing | casts | checking,
+                          key=lambda n: (n != "TYPE_CHECKING", n))
     if typing_names:
         imports.append(f"from typing import {', '.join(typing_names)}")
     if runtime.uses_discriminator:
         imports.extend(["", "from pydantic import Tag as _Tag"])
     return ResourceView(
         attribute=resource.attribute, class_name=resource.class_name, module=resource.module,
-        imports=tuple(imports), methods=methods, uses_models=bool(writer.keys | runtime.keys),
+        imports=tuple(imports), typing_only=typing_only, methods=methods,
+        uses_models=bool(writer.keys | inputs.keys | runtime.keys),
         uses_files=any("FileTypes" in a.annotation for m in methods for a in m.keyword),
         uses_discriminator=runtime.uses_discriminator,
         uses_pagination=any(op.pagination is not None for op in resource.operations),
@@ -108,12 +117,22 @@ def _auth_fields(op: ir.Operation) -> list[tuple[str, str]]:
     return fields
 
 
+def _typing_only(inputs: TypeWriter) -> tuple[str, ...]:
+    """What only the arguments' annotations name: `collections.abc` types and the params
+    package, imported for type checkers alone, so a call never imports a `TypedDict`."""
+    lines = [f"from collections.abc import {', '.join(sorted(inputs.abc))}"] if inputs.abc else []
+    if inputs.params:
+        lines += [*([""] if lines else []), "from .. import params as _params"]
+    return tuple(lines)
+
+
 def _method(
     op: ir.Operation, names: Names, models: Mapping[str, ir.Model], writer: TypeWriter,
-    runtime: TypeWriter,
+    runtime: TypeWriter, inputs: TypeWriter | None = None,
 ) -> MethodView:
-    """`writer` spells the types mypy reads; `runtime` the ones pydantic parses with."""
-    sig = signature(op, names, writer)
+    """`writer` spells the types mypy reads; `runtime` the ones pydantic parses with;
+    `inputs` the arguments' (a model or its dict form)."""
+    sig = signature(op, names, writer, inputs)
     returns = sig.returns
     if op.pagination is not None and not op.pagination.model:
         # A list response that pages: the list itself, with the page methods (a `list` subclass).

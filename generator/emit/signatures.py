@@ -81,20 +81,29 @@ def named_aliases(api: ir.Api, names: Names) -> dict[str, str]:
 
 def signature_writer(
     names: Names, plain: bool = True, methods: Iterable[str] = (),
-    aliases: Mapping[str, str] | None = None,
+    aliases: Mapping[str, str] | None = None, inputs: bool = False,
 ) -> TypeWriter:
     """A writer of the types a resource module spells: models as `_models.Name`; `plain` for
     the annotations mypy reads, else the ones pydantic parses with (discriminator metadata);
     `methods`, the names the resource class defines (builtin types they shadow are qualified);
-    `aliases`, the types signatures name (`named_aliases`; only in plain annotations)."""
-    types = names.types
+    `aliases`, the types signatures name (`named_aliases`; only in plain annotations);
+    `inputs`, for the arguments: a model or its dict form (`_models.Pet | _params.PetParam`)."""
+    types, params = names.types, names.params
     return TypeWriter(ref=lambda key: f"_models.{types[key]}", names=types, lenient_enums=False,
                       plain=plain, shadowed=frozenset(methods) & SHADOWABLE_BUILTINS,
-                      named=(aliases or {}) if plain else {})
+                      named=(aliases or {}) if plain else {},
+                      param=((lambda key: f"_params.{params[key]}" if key in params else None)
+                             if inputs else None),
+                      models_too=inputs)
 
 
-def signature(op: ir.Operation, names: Names, writer: TypeWriter) -> Signature:
-    """`writer` spells the types mypy reads (plain, no pydantic metadata)."""
+def signature(
+    op: ir.Operation, names: Names, writer: TypeWriter, inputs: TypeWriter | None = None,
+) -> Signature:
+    """`writer` spells the types mypy reads (plain, no pydantic metadata); `inputs`, when
+    given, those of the arguments (models or their dict forms: `signature_writer(inputs=True)`).
+    """
+    returned, writer = writer, inputs or writer
     path_params = tuple(sorted((p for p in op.params if p.location == "path"),
                                key=lambda p: op.path.find("{" + p.wire_name + "}")))
     positional = tuple(_param(op, p, names, writer) for p in path_params)
@@ -124,7 +133,7 @@ def signature(op: ir.Operation, names: Names, writer: TypeWriter) -> Signature:
         writer.typing.add("overload")
     success = _success_responses(op)
     parsed = _success_type(success)
-    returns, kind = _returns(success, parsed, writer)
+    returns, kind = _returns(success, parsed, returned)
     return Signature(path_params, positional, _keyword_order(args, tail), returns, kind, parsed,
                      body_arg, positional + tuple(args), overloads)
 

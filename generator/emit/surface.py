@@ -225,8 +225,10 @@ def surface(
     writer = TypeWriter(ref=lambda key: exported[key], names=exported, lenient_enums=False,
                         plain=True)
     if signatures is None:
-        method_writer = signature_writer(names, aliases=named_aliases(api, names))
-        signatures = {operation_key(op): signature(op, names, method_writer)
+        aliases = named_aliases(api, names)
+        method_writer = signature_writer(names, aliases=aliases)
+        inputs = signature_writer(names, aliases=aliases, inputs=True)
+        signatures = {operation_key(op): signature(op, names, method_writer, inputs)
                       for op in api.operations}
     entries: dict[str, Entry] = {}
     for scheme in api.auth:
@@ -317,7 +319,7 @@ def _arguments(
         is_positional = location == "path"
         yield identity, Entry(
             "param", f"{symbol}({arg.view.name})", arg.view.name, pointer, parent=op_id,
-            type=members(arg.view.annotation.replace("_models.", "")),
+            type=members(arg.view.annotation.replace("_models.", "").replace("_params.", "")),
             required=not arg.view.default, position=positional if is_positional else -1,
             doc=digest(arg.description), deprecated=arg.deprecated,
         )

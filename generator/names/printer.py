@@ -66,8 +66,10 @@ def _lines(api: ir.Api, names: Names) -> Iterator[str]:
             f": {options}" if options else "")
     for model in api.models:
         base = f" extends {exported[model.base]}" if model.base else ""
+        param = (f", dict {names.params[model.key]} in params/{names.modules[model.key]}"
+                 if model.key in names.params else "")
         yield (f"model {model.key} -> {exported[model.key]} "
-               f"in models/{names.modules[model.key]}{base}")
+               f"in models/{names.modules[model.key]}{base}{param}")
         for f in model.fields:
             flags = "".join(f" {flag}" for flag, on in (("required", f.required),
                                                        ("read-only", f.read_only),

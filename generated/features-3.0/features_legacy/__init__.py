@@ -58,19 +58,21 @@ __all__ = [
     "__version__",
     "mismatches",
     "models",
+    "params",
     "raw_data",
 ]
 
 if TYPE_CHECKING:
-    from . import models
+    from . import models, params
     from ._runtime._models import BaseModel
 else:
 
     def __getattr__(name: str) -> Any:
         # pydantic builds its model machinery on the first model class, and `models` lists
         # every model of the API: the client imports without either, they load on first use.
-        if name == "models":
-            return importlib.import_module(f"{__name__}.models")
+        # `params` (the models' dict forms) are for type checkers, and load only when asked.
+        if name in ("models", "params"):
+            return importlib.import_module(f"{__name__}.{name}")
         if name == "BaseModel":
             from ._runtime._models import BaseModel
 

@@ -21,6 +21,8 @@ if TYPE_CHECKING:
     from .feeder import Feeder as Feeder
     from .feeder_settings import FeederSettings as FeederSettings
     from .file_info import FileInfo as FileInfo
+    from .gift_item import GiftItem as GiftItem
+    from .gift_wrapping import GiftWrapping as GiftWrapping
     from .household import Household as Household
     from .import_pets_body import ImportPetsBody as ImportPetsBody
     from .import_pets_import_finished_body import (
@@ -37,6 +39,7 @@ if TYPE_CHECKING:
     from .oddities import Oddities as Oddities
     from .order import Order as Order
     from .household import Owner as Owner
+    from .pack_gift_box_body import PackGiftBoxBody as PackGiftBoxBody
     from .partner_report import PartnerReport as PartnerReport
     from .payment import Payment as Payment
     from .pet import Pet as Pet
@@ -74,6 +77,8 @@ _MODULES: dict[str, str] = {
     "Feeder": "feeder",
     "FeederSettings": "feeder_settings",
     "FileInfo": "file_info",
+    "GiftItem": "gift_item",
+    "GiftWrapping": "gift_wrapping",
     "Household": "household",
     "ImportPetsBody": "import_pets_body",
     "ImportPetsImportFinishedBody": "import_pets_import_finished_body",
@@ -86,6 +91,7 @@ _MODULES: dict[str, str] = {
     "Oddities": "oddities",
     "Order": "order",
     "Owner": "household",
+    "PackGiftBoxBody": "pack_gift_box_body",
     "PartnerReport": "partner_report",
     "Payment": "payment",
     "Pet": "pet",
@@ -124,6 +130,8 @@ __all__ = [
     "Feeder",
     "FeederSettings",
     "FileInfo",
+    "GiftItem",
+    "GiftWrapping",
     "Household",
     "ImportPetsBody",
     "ImportPetsImportFinishedBody",
@@ -136,6 +144,7 @@ __all__ = [
     "Oddities",
     "Order",
     "Owner",
+    "PackGiftBoxBody",
     "PartnerReport",
     "Payment",
     "Pet",
