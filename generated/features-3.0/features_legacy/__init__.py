@@ -8,6 +8,7 @@ from ._client import AsyncFeaturesLegacy, FeaturesLegacy
 from ._runtime._constants import DEFAULT_MAX_RETRIES, DEFAULT_TIMEOUT
 from ._runtime._mismatches import Mismatch, mismatches, raw_data
 from ._runtime._response import APIResponse, AsyncStreamedResponse, StreamedResponse
+from ._runtime._streaming import AsyncStream, ServerSentEvent, Stream
 from ._runtime._types import NOT_GIVEN, NotGiven
 from ._version import __version__
 from .errors import (
@@ -15,6 +16,7 @@ from .errors import (
     APIError,
     APIResponseValidationError,
     APIStatusError,
+    APIStreamError,
     APITimeoutError,
     AuthenticationError,
     BadRequestError,
@@ -34,7 +36,9 @@ __all__ = [
     "APIResponse",
     "APIResponseValidationError",
     "APIStatusError",
+    "APIStreamError",
     "APITimeoutError",
+    "AsyncStream",
     "AsyncStreamedResponse",
     "AuthenticationError",
     "BadRequestError",
@@ -49,6 +53,8 @@ __all__ = [
     "NotGiven",
     "PermissionDeniedError",
     "RateLimitError",
+    "ServerSentEvent",
+    "Stream",
     "StreamedResponse",
     "UnprocessableEntityError",
     "__version__",

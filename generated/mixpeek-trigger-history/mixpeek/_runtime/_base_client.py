@@ -38,6 +38,7 @@ from ._response import (
     status_error,
 )
 from ._retries import next_delay
+from ._streaming import AsyncStream, Stream, is_stream, requested
 from ._types import NOT_GIVEN, NotGiven, Timeout
 
 log = logging.getLogger(__name__.split(".")[0])
@@ -176,6 +177,10 @@ class BaseClient(RequestBuilder):
         """What the method returns for this response: parsed, and a page able to fetch the next."""
         if response.is_error:
             raise status_error(response, call.endpoint.errors)
+        if call.endpoint.stream is not None and is_stream(response, call):
+            if self._asynchronous:
+                return AsyncStream[Any](response, call.endpoint, self.strict_response_validation)
+            return Stream[Any](response, call.endpoint, self.strict_response_validation)
         result = parse(response, call.endpoint, self.strict_response_validation)
         spec = call.endpoint.pagination
         if spec is not None:
@@ -287,12 +292,14 @@ class SyncAPIClient(BaseClient):
         request = self._build_request(http, call)
         retries = self._max_retries(call)
         mode = MODE.get()
+        # an event stream is read as it is iterated; retries are decided on the status alone
+        streamed = mode == "stream" or requested(call)
         for attempt in range(retries + 1):
             if attempt:
                 request.headers[RETRY_COUNT_HEADER] = str(attempt)
             started = time.monotonic()
             try:
-                response = http.send(request, stream=mode == "stream")
+                response = http.send(request, stream=streamed)
             except httpx.TransportError as exc:  # timeouts included
                 time.sleep(self._after_failure(request, exc, attempt, retries, started))
                 continue
@@ -308,6 +315,8 @@ class SyncAPIClient(BaseClient):
                 return StreamedResponse[Any](
                     response, functools.partial(self._process, response, call)
                 )
+            if streamed and (response.is_error or not is_stream(response, call)):
+                response.read()
             return self._finish(response, call, mode)
         raise AssertionError("unreachable")  # pragma: no cover
 
@@ -337,12 +346,14 @@ class AsyncAPIClient(BaseClient):
         request = self._build_request(http, call)
         retries = self._max_retries(call)
         mode = MODE.get()
+        # an event stream is read as it is iterated; retries are decided on the status alone
+        streamed = mode == "stream" or requested(call)
         for attempt in range(retries + 1):
             if attempt:
                 request.headers[RETRY_COUNT_HEADER] = str(attempt)
             started = time.monotonic()
             try:
-                response = await http.send(request, stream=mode == "stream")
+                response = await http.send(request, stream=streamed)
             except httpx.TransportError as exc:  # timeouts included
                 await _sleep(self._after_failure(request, exc, attempt, retries, started))
                 continue
@@ -358,6 +369,8 @@ class AsyncAPIClient(BaseClient):
                 return AsyncStreamedResponse[Any](
                     response, functools.partial(self._process, response, call)
                 )
+            if streamed and (response.is_error or not is_stream(response, call)):
+                await response.aread()
             return self._finish(response, call, mode)
         raise AssertionError("unreachable")  # pragma: no cover
 
