@@ -19,6 +19,7 @@ from sdkforge.emit.proof import prove
 from sdkforge.emit.pyexpr import doc_lines, literal, tuple_expr
 from sdkforge.emit.resource_views import ResourceView, resource_views
 from sdkforge.emit.server_views import server_view
+from sdkforge.emit.stream_views import streamed_methods
 from sdkforge.errors import TemplateProblem
 from sdkforge.model import ir
 from sdkforge.names.allocate import ClassName, Identifier, ModuleName
@@ -150,6 +151,7 @@ def _render(
               "auth_args": _auth_args(api.auth, names, pkg),
               "readme_auth": _readme_auth(api, names, pkg),
               "readme_pages": paged_methods(api, names),
+              "readme_streams": streamed_methods(resources),
               "auth_schemes": _auth_schemes(api.auth, names, pkg),
               "basic_auth": any(scheme.kind == "basic" for scheme in api.auth),
               "title_doc": doc_lines(api.title)[0] if doc_lines(api.title) else "API",

@@ -211,3 +211,18 @@ def test_decoder_gives_the_same_events_however_the_bytes_are_cut(pkg: ModuleType
         decoder = decoder_type()
         pieces = [event for part in split(body, size) for event in decoder.feed(part)]
         assert pieces == whole
+
+
+def test_a_union_of_events_dispatches_on_its_tag(
+    pkg: ModuleType, client: ClientOfKind, server: LoopbackServer
+) -> None:
+    body = (b"event: listed\ndata: {\"type\": \"listed\", \"pet\": \"Rex\"}\n\n"
+            b"event: sold\ndata: {\"type\": \"sold\", \"price\": 12.5}\n\n"
+            b"data: {\"type\": \"adopted\", \"pet\": \"Rex\"}\n\n")
+    server.reply(200, chunks=split(body, 11))
+    got = items(client, client.call("feed.follow_feed"))
+    assert [type(e).__name__ for e in got[:2]] == ["Listed", "Sold"]
+    assert got[1].price == 12.5
+    # A tag the spec does not know: kept as sent, reported, not dropped.
+    assert got[2] == {"type": "adopted", "pet": "Rex"}
+    assert [m.kind for m in pkg.mismatches(got[2])] == ["union_tag_invalid"]

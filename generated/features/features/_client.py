@@ -21,6 +21,7 @@ from ._version import __title__, __version__
 
 if TYPE_CHECKING:
     from .resources.admin import AsyncAdmin, Admin
+    from .resources.events import AsyncEvents, Events
     from .resources.feedback import AsyncFeedback, Feedback
     from .resources.files import AsyncFiles, Files
     from .resources.import_ import AsyncImport, Import
@@ -82,7 +83,7 @@ class Features(SyncAPIClient):
 
     _package = __title__
     _version = __version__
-    _resource_names = ("admin", "feedback", "files", "import_", "pets", "store")
+    _resource_names = ("admin", "events", "feedback", "files", "import_", "pets", "store")
 
     def __init__(
         self,
@@ -139,6 +140,7 @@ class Features(SyncAPIClient):
         )
 
     admin: resource[Admin] = resource("admin", "Admin")
+    events: resource[Events] = resource("events", "Events")
     feedback: resource[Feedback] = resource("feedback", "Feedback")
     files: resource[Files] = resource("files", "Files")
     import_: resource[Import] = resource("import_", "Import")
@@ -162,7 +164,7 @@ class AsyncFeatures(AsyncAPIClient):
 
     _package = __title__
     _version = __version__
-    _resource_names = ("admin", "feedback", "files", "import_", "pets", "store")
+    _resource_names = ("admin", "events", "feedback", "files", "import_", "pets", "store")
 
     def __init__(
         self,
@@ -219,6 +221,7 @@ class AsyncFeatures(AsyncAPIClient):
         )
 
     admin: resource[AsyncAdmin] = resource("admin", "AsyncAdmin")
+    events: resource[AsyncEvents] = resource("events", "AsyncEvents")
     feedback: resource[AsyncFeedback] = resource("feedback", "AsyncFeedback")
     files: resource[AsyncFiles] = resource("files", "AsyncFiles")
     import_: resource[AsyncImport] = resource("import_", "AsyncImport")

@@ -21,6 +21,7 @@ if TYPE_CHECKING:
     from .feeder import Feeder as Feeder
     from .feeder_settings import FeederSettings as FeederSettings
     from .file_info import FileInfo as FileInfo
+    from .follow_events_body import FollowEventsBody as FollowEventsBody
     from .household import Household as Household
     from .import_pets_body import ImportPetsBody as ImportPetsBody
     from .import_pets_response import ImportPetsResponse as ImportPetsResponse
@@ -47,6 +48,10 @@ if TYPE_CHECKING:
     from .rope import Rope as Rope
     from .search_pets_near import SearchPetsNear as SearchPetsNear
     from .search_pets_paging import SearchPetsPaging as SearchPetsPaging
+    from .shop_event import ShopEvent as ShopEvent
+    from .shop_event_summary import ShopEventSummary as ShopEventSummary
+    from .shop_order_placed import ShopOrderPlaced as ShopOrderPlaced
+    from .shop_pet_listed import ShopPetListed as ShopPetListed
     from .size import Size as Size
     from .sms_notice import SmsNotice as SmsNotice
     from .toy import Toy as Toy
@@ -68,6 +73,7 @@ _MODULES: dict[str, str] = {
     "Feeder": "feeder",
     "FeederSettings": "feeder_settings",
     "FileInfo": "file_info",
+    "FollowEventsBody": "follow_events_body",
     "Household": "household",
     "ImportPetsBody": "import_pets_body",
     "ImportPetsResponse": "import_pets_response",
@@ -92,6 +98,10 @@ _MODULES: dict[str, str] = {
     "Rope": "rope",
     "SearchPetsNear": "search_pets_near",
     "SearchPetsPaging": "search_pets_paging",
+    "ShopEvent": "shop_event",
+    "ShopEventSummary": "shop_event_summary",
+    "ShopOrderPlaced": "shop_order_placed",
+    "ShopPetListed": "shop_pet_listed",
     "Size": "size",
     "SmsNotice": "sms_notice",
     "Toy": "toy",
@@ -114,6 +124,7 @@ __all__ = [
     "Feeder",
     "FeederSettings",
     "FileInfo",
+    "FollowEventsBody",
     "Household",
     "ImportPetsBody",
     "ImportPetsResponse",
@@ -138,6 +149,10 @@ __all__ = [
     "Rope",
     "SearchPetsNear",
     "SearchPetsPaging",
+    "ShopEvent",
+    "ShopEventSummary",
+    "ShopOrderPlaced",
+    "ShopPetListed",
     "Size",
     "SmsNotice",
     "Toy",
