@@ -8,8 +8,10 @@ An item's schema is the media type's `itemSchema` (OpenAPI 3.2), else its `schem
 - for server-sent events (`text/event-stream`), the schema of an event's `data` as JSON, as
   3.0/3.1 specs write it (OpenAI's chat completion chunks). An `itemSchema` shaped as 3.2's event
   object (properties among `data`, `event`, `id`, `retry`) types its items by the `data`
-  property's `contentSchema`. A string or absent schema, or an event object without a
-  `contentSchema`, leaves the data untyped: the items are then the events themselves.
+  property's `contentSchema`. A string, binary, untyped or absent schema, or an event object
+  without a `contentSchema`, leaves the data untyped: the items are then the events themselves.
+
+A line stream whose schema is binary or untyped has items of any JSON value.
 """
 
 from __future__ import annotations
@@ -69,6 +71,10 @@ def item_stream(
         if node is None or (isinstance(node, dict) and node.get("type") == "string"):
             return ir.ItemStream(fmt, content_type, None)
     item = schemas.type_of(raw if raw is not None else {}, loc, hint)
+    if ir.non_null(item) in (ir.Primitive("bytes"), ir.AnyValue()):
+        # `format: binary` or no type: a line stream's items are any JSON; an event's data
+        # may not be JSON at all, so the items are the events
+        return ir.ItemStream(fmt, content_type, None if fmt == "sse" else ir.AnyValue())
     return ir.ItemStream(fmt, content_type, item)
 
 
