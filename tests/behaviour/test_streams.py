@@ -226,3 +226,43 @@ def test_a_union_of_events_dispatches_on_its_tag(
     # A tag the spec does not know: kept as sent, reported, not dropped.
     assert got[2] == {"type": "adopted", "pet": "Rex"}
     assert [m.kind for m in pkg.mismatches(got[2])] == ["union_tag_invalid"]
+
+
+def test_a_timeout_while_streaming_raises_the_clients_timeout_error(
+    pkg: ModuleType, kind: str, server: LoopbackServer
+) -> None:
+    c = ClientOfKind(pkg, kind, server.url)
+    c.client = c.client.with_options(timeout=0.3)
+    try:
+        server.reply(200, chunks=[sse(CHUNKS[0]), sse(CHUNKS[1])], chunk_delay=2.0)
+        stream = c.call("chat.create", prompt="hi", stream=True)  # the status came at once
+        with pytest.raises(pkg.APITimeoutError):
+            items(c, stream)
+        assert stream.response.is_closed
+    finally:
+        c.close()
+
+
+def test_raw_response_parses_into_the_stream(
+    pkg: ModuleType, client: ClientOfKind, server: LoopbackServer
+) -> None:
+    server.reply(200, chunks=[sse(*CHUNKS)], headers={"x-request-id": "req_1"})
+    raw = client.call("chat.with_raw_response.create", prompt="hi", stream=True)
+    assert raw.headers["x-request-id"] == "req_1"
+    stream = raw.parse()
+    assert type(stream).__name__ == ("AsyncStream" if client.asynchronous else "Stream")
+    assert [c.delta for c in items(client, stream)] == [c["delta"] for c in CHUNKS]
+
+
+def test_strict_validation_raises_on_a_mismatching_item(
+    pkg: ModuleType, kind: str, server: LoopbackServer
+) -> None:
+    c = ClientOfKind(pkg, kind, server.url, strict_response_validation=True)
+    try:
+        server.reply(200, chunks=[sse(CHUNKS[0], {"id": "c1"})])  # `delta` is required
+        stream = c.call("chat.create", prompt="hi", stream=True)
+        with pytest.raises(pkg.APIResponseValidationError) as raised:
+            items(c, stream)
+        assert [m.path for m in raised.value.mismatches] == [("delta",)]
+    finally:
+        c.close()

@@ -336,6 +336,29 @@ def _json_or_text(data: bytes) -> Any:
 # ------------------------------------------------------------------ the streams
 
 
+def _failed(response: httpx.Response, exc: httpx.TransportError) -> errors.APIConnectionError:
+    """A transport failure while the body streams, as the client's errors say it (not retried:
+    items may have been handed out already)."""
+    if isinstance(exc, httpx.TimeoutException):
+        return errors.APITimeoutError(request=response.request)
+    return errors.APIConnectionError(f"Connection error: {exc}", request=response.request)
+
+
+def _reading(response: httpx.Response, chunks: Iterator[bytes]) -> Iterator[bytes]:
+    try:
+        yield from chunks
+    except httpx.TransportError as exc:
+        raise _failed(response, exc) from exc
+
+
+async def _areading(response: httpx.Response, chunks: AsyncIterator[bytes]) -> AsyncIterator[bytes]:
+    try:
+        async for chunk in chunks:
+            yield chunk
+    except httpx.TransportError as exc:
+        raise _failed(response, exc) from exc
+
+
 class Stream(Generic[T]):
     """The items of a streamed response, as they arrive: iterate it once, in a `with` block
     (or call `close()`) to release the connection when you stop early. `response` is the
@@ -349,7 +372,7 @@ class Stream(Generic[T]):
     def _stream(self) -> Iterator[T]:
         items = self._items
         try:
-            for chunk in self.response.iter_bytes():
+            for chunk in _reading(self.response, self.response.iter_bytes()):
                 found = items.feed(chunk)
                 if found:
                     yield from found
@@ -396,7 +419,7 @@ class AsyncStream(Generic[T]):
     async def _stream(self) -> AsyncIterator[T]:
         items = self._items
         try:
-            async for chunk in self.response.aiter_bytes():
+            async for chunk in _areading(self.response, self.response.aiter_bytes()):
                 for item in items.feed(chunk):
                     yield item
                 if items.done:
