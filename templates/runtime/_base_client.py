@@ -38,7 +38,6 @@ from ._response import (
     status_error,
 )
 from ._retries import next_delay
-from ._streaming import AsyncStream, Stream, is_stream, requested
 from ._types import NOT_GIVEN, NotGiven, Timeout
 
 log = logging.getLogger(__name__.split(".")[0])
@@ -49,6 +48,15 @@ def _models() -> Any:
     """The runtime's model module, imported on first use: defining a pydantic model class
     costs a tenth of a second, which `import <package>` should not pay."""
     from . import _models as module
+
+    return module
+
+
+@functools.cache
+def _streaming() -> Any:
+    """The runtime's event stream module, imported on the first call of an operation that may
+    stream (most clients have none)."""
+    from . import _streaming as module
 
     return module
 
@@ -177,10 +185,9 @@ class BaseClient(RequestBuilder):
         """What the method returns for this response: parsed, and a page able to fetch the next."""
         if response.is_error:
             raise status_error(response, call.endpoint.errors)
-        if call.endpoint.stream is not None and is_stream(response, call):
-            if self._asynchronous:
-                return AsyncStream[Any](response, call.endpoint, self.strict_response_validation)
-            return Stream[Any](response, call.endpoint, self.strict_response_validation)
+        if call.endpoint.stream is not None and _streaming().is_stream(response, call):
+            stream = _streaming().AsyncStream if self._asynchronous else _streaming().Stream
+            return stream(response, call.endpoint, self.strict_response_validation)
         result = parse(response, call.endpoint, self.strict_response_validation)
         spec = call.endpoint.pagination
         if spec is not None:
@@ -293,7 +300,9 @@ class SyncAPIClient(BaseClient):
         retries = self._max_retries(call)
         mode = MODE.get()
         # an event stream is read as it is iterated; retries are decided on the status alone
-        streamed = mode == "stream" or requested(call)
+        streamed = mode == "stream" or (
+            call.endpoint.stream is not None and _streaming().requested(call)
+        )
         for attempt in range(retries + 1):
             if attempt:
                 request.headers[RETRY_COUNT_HEADER] = str(attempt)
@@ -315,7 +324,7 @@ class SyncAPIClient(BaseClient):
                 return StreamedResponse[Any](
                     response, functools.partial(self._process, response, call)
                 )
-            if streamed and (response.is_error or not is_stream(response, call)):
+            if streamed and (response.is_error or not _streaming().is_stream(response, call)):
                 response.read()
             return self._finish(response, call, mode)
         raise AssertionError("unreachable")  # pragma: no cover
@@ -347,7 +356,9 @@ class AsyncAPIClient(BaseClient):
         retries = self._max_retries(call)
         mode = MODE.get()
         # an event stream is read as it is iterated; retries are decided on the status alone
-        streamed = mode == "stream" or requested(call)
+        streamed = mode == "stream" or (
+            call.endpoint.stream is not None and _streaming().requested(call)
+        )
         for attempt in range(retries + 1):
             if attempt:
                 request.headers[RETRY_COUNT_HEADER] = str(attempt)
@@ -369,7 +380,7 @@ class AsyncAPIClient(BaseClient):
                 return AsyncStreamedResponse[Any](
                     response, functools.partial(self._process, response, call)
                 )
-            if streamed and (response.is_error or not is_stream(response, call)):
+            if streamed and (response.is_error or not _streaming().is_stream(response, call)):
                 await response.aread()
             return self._finish(response, call, mode)
         raise AssertionError("unreachable")  # pragma: no cover

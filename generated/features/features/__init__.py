@@ -8,7 +8,6 @@ from ._client import AsyncFeatures, Features
 from ._runtime._constants import DEFAULT_MAX_RETRIES, DEFAULT_TIMEOUT
 from ._runtime._mismatches import Mismatch, mismatches, raw_data
 from ._runtime._response import APIResponse, AsyncStreamedResponse, StreamedResponse
-from ._runtime._streaming import AsyncStream, ServerSentEvent, Stream
 from ._runtime._types import NOT_GIVEN, NotGiven
 from ._version import __version__
 from .errors import (
@@ -66,6 +65,7 @@ __all__ = [
 if TYPE_CHECKING:
     from . import models
     from ._runtime._models import BaseModel
+    from ._runtime._streaming import AsyncStream, ServerSentEvent, Stream
 else:
 
     def __getattr__(name: str) -> Any:
@@ -77,6 +77,8 @@ else:
             from ._runtime._models import BaseModel
 
             return BaseModel
+        if name in ("AsyncStream", "ServerSentEvent", "Stream"):  # event streams, seldom used
+            return getattr(importlib.import_module(f"{__name__}._runtime._streaming"), name)
         raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
