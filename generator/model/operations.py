@@ -255,7 +255,8 @@ class OperationBuilder:
             if not isinstance(content, dict) or not content:
                 result.append(ir.Response(status, "empty", "", None, description))
                 continue
-            stream = self._stream(content, at, hint) if status[0] in "2d" else None
+            success = status.startswith("2") or status == "default"
+            stream = self._stream(content, at, hint) if success else None
             others = [ct for ct in content if stream is None or stream_format(ct) is None]
             if not others:
                 assert stream is not None

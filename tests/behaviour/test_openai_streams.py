@@ -163,3 +163,24 @@ def test_user_code_sees_stream_or_completion_types(
         "CreateChatCompletionResponse | Stream[CreateChatCompletionStreamResponse]",
     ], messages
     assert not [d for d in report["generalDiagnostics"] if d["severity"] == "error"], messages
+
+
+def test_responses_stream_dispatches_events_on_their_type(
+    openai_client: ModuleType, server: LoopbackServer
+) -> None:
+    # `event: error` whose data is the spec's own `ResponseErrorEvent` is an item, not raised.
+    delta = {"type": "response.output_text.delta", "item_id": "msg_1", "output_index": 0,
+             "content_index": 0, "delta": "Hi", "sequence_number": 1, "logprobs": []}
+    error = {"type": "error", "code": "server_error", "message": "boom", "param": None,
+             "sequence_number": 2}
+    body = (b"event: response.output_text.delta\ndata: " + json.dumps(delta).encode()
+            + b"\n\nevent: error\ndata: " + json.dumps(error).encode() + b"\n\n")
+    server.reply(200, chunks=[body[i:i + 16] for i in range(0, len(body), 16)])
+    client = getattr(openai_client, openai_client.__all__[0])(base_url=server.url, api_key="k",
+                                                              max_retries=0)
+    with client.responses.create(model="gpt-4o-mini", input="Hi", stream=True) as stream:
+        got = list(stream)
+    assert [type(e).__name__ for e in got] == ["ResponseTextDeltaEvent", "ResponseErrorEvent"]
+    assert got[0].delta == "Hi" and got[1].message == "boom"
+    assert not any(openai_client.mismatches(e) for e in got)
+    client.close()
