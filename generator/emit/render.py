@@ -151,7 +151,7 @@ def _render(
               "auth_args": _auth_args(api.auth, names, pkg),
               "readme_auth": _readme_auth(api, names, pkg),
               "readme_pages": paged_methods(api, names),
-              "readme_streams": streamed_methods(resources),
+              "readme_streams": streamed_methods(api, names, resources),
               "auth_schemes": _auth_schemes(api.auth, names, pkg),
               "basic_auth": any(scheme.kind == "basic" for scheme in api.auth),
               "title_doc": doc_lines(api.title)[0] if doc_lines(api.title) else "API",

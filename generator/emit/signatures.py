@@ -14,9 +14,10 @@ all as optional keywords.
 A method whose success may be an event stream (`ir.ItemStream`) returns `Stream[Item]`
 (`AsyncStream[Item]` in the async client) when the stream is all it may return. With another
 response beside it, and a boolean `stream` field in the body, it gets overloads on that field
-(`stream_overloads`): `Literal[True]` gives the stream, `Literal[False]` or nothing the other
+(`with_stream`): `Literal[True]` gives the stream, `Literal[False]` or nothing the other
 response, a `bool` either; without such a field it returns the union, the runtime choosing by
-the response's content type.
+the response's content type. (A list operation that pages returns its pages: a stream beside
+them is left out.)
 """
 
 from __future__ import annotations
@@ -151,7 +152,7 @@ def signature(op: ir.Operation, names: Names, writer: TypeWriter) -> Signature:
                     body_arg, positional + tuple(args),
                     tuple(Overload(k, returns, returns) for k in keyword_sets))
     stream = next((r.stream for r in success if r.stream is not None), None)
-    if stream is not None:
+    if stream is not None and op.pagination is None:
         sig = with_stream(sig, stream, op, writer)
     if sig.overloads:
         writer.typing.add("overload")
