@@ -21,6 +21,7 @@ from sdkforge.emit.proof import prove
 from sdkforge.emit.pyexpr import doc_lines, literal, tuple_expr
 from sdkforge.emit.resource_views import ResourceView, resource_views
 from sdkforge.emit.server_views import server_view
+from sdkforge.emit.stream_views import streamed_methods
 from sdkforge.emit.webhook_views import callback_views, webhooks_view
 from sdkforge.errors import TemplateProblem
 from sdkforge.model import ir
@@ -155,6 +156,7 @@ def _render(
     common = {"api": api, "options": options, "resources": resources, "exported": exported,
               **auth_views(api, names, pkg),
               "readme_pages": paged_methods(api, names),
+              "readme_streams": streamed_methods(api, names, resources),
               "title_doc": doc_lines(api.title)[0] if doc_lines(api.title) else "API",
               "server": server_view(api, names, f"{pkg.upper()}_BASE_URL"),
               "version": literal(api.version),

@@ -259,17 +259,33 @@ class Body:
     empty: bool = False  # the schema allows only an empty object: no argument; sent if required
 
 
-ResponseKind = Literal["json", "binary", "text", "empty"]
+# "stream": the response has only an event stream (see `ItemStream`)
+ResponseKind = Literal["json", "binary", "text", "empty", "stream"]
+# Server-sent events (text/event-stream), one JSON value a line (application/x-ndjson,
+# application/jsonl), or JSON text sequences (application/json-seq, RFC 7464).
+StreamFormat = Literal["sse", "ndjson", "json-seq"]
+
+
+@dataclass(frozen=True, slots=True)
+class ItemStream:
+    """A response's event stream: its format, media type and the type of each item (from the
+    media type's `itemSchema`, else its `schema`); `item` is None for server-sent events whose
+    data the spec types as a string or not at all: the items are then the events themselves."""
+
+    format: StreamFormat
+    content_type: str
+    item: TypeRef | None
 
 
 @dataclass(frozen=True, slots=True)
 class Response:
     status: str  # "200", "4XX", "default"
-    kind: ResponseKind
+    kind: ResponseKind  # of the content other than a stream; "stream" when there is none
     content_type: str
     type: TypeRef | None
     description: str
     headers: tuple[str, ...] = ()  # the response headers it declares, lower-cased
+    stream: ItemStream | None = None  # the event stream the response may be instead
 
 
 PageStyle = Literal["offset", "page", "cursor", "link", "url"]

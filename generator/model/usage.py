@@ -39,6 +39,8 @@ def model_usage(api: ir.Api) -> dict[str, Usage]:
                 walk(f.type, "in")
         for r in op.responses:
             walk(r.type, "out")
+            if r.stream is not None:
+                walk(r.stream.item, "out")
     result: dict[str, Usage] = {}
     for key in models:
         if key in seen["in"]:

@@ -122,6 +122,9 @@ def _operation(op: ir.Operation, names: Names, exported: Mapping[str, str]) -> I
     for r in op.responses:
         shown = f": {type_text(r.type, exported)}" if r.type is not None else ""
         yield f"    {r.status} {r.kind}{shown}"
+        if r.stream is not None:
+            item = type_text(r.stream.item, exported) if r.stream.item is not None else "events"
+            yield f"      stream {r.stream.format} {r.stream.content_type}: {item}"
     if op.pagination is not None:
         pg = op.pagination
         by = f" by {pg.location} {pg.param}" if pg.param else ""

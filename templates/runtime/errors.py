@@ -7,6 +7,8 @@ APIError
 ├── OAuthTokenError             the OAuth2 token endpoint gave no token
 ├── APIResponseValidationError  a 2xx response was not JSON, or (with the client's
 │                               `strict_response_validation=True`) did not match the spec
+├── APIStreamError              an event stream reported an error (`event: error`, or an
+│                               `error` payload) after its successful status
 └── APIStatusError              a 4xx/5xx response; a JSON `body` is parsed into the spec's
                                 schema when it matches, any other is kept as text
     ├── BadRequestError (400), AuthenticationError (401), PermissionDeniedError (403),
@@ -33,6 +35,7 @@ __all__ = [
     "OAuthTokenError",
     "APIResponseValidationError",
     "APIStatusError",
+    "APIStreamError",
     "BadRequestError",
     "AuthenticationError",
     "PermissionDeniedError",
@@ -126,6 +129,19 @@ class APIResponseValidationError(_ResponseError):
     ) -> None:
         super().__init__(message, response=response, body=body)
         self.mismatches = mismatches
+
+
+class APIStreamError(_ResponseError):
+    """An event stream reported an error in one of its items (an `event: error`, or data with
+    an `error` member that the item type does not accept) after its successful status.
+    `body` is the error's data, in the spec's error schema when it matches one; `event` the
+    server-sent event's type ("" for other stream formats)."""
+
+    event: str
+
+    def __init__(self, message: str, *, response: httpx.Response, body: Any, event: str) -> None:
+        super().__init__(message, response=response, body=body)
+        self.event = event
 
 
 class APIStatusError(_ResponseError):

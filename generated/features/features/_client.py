@@ -23,6 +23,7 @@ from ._version import __title__, __version__
 if TYPE_CHECKING:
     from . import _webhooks
     from .resources.admin import AsyncAdmin, Admin
+    from .resources.events import AsyncEvents, Events
     from .resources.feedback import AsyncFeedback, Feedback
     from .resources.files import AsyncFiles, Files
     from .resources.import_ import AsyncImport, Import
@@ -97,6 +98,7 @@ class Features(SyncAPIClient):
     _version = __version__
     _resource_names = (
         "admin",
+        "events",
         "feedback",
         "files",
         "import_",
@@ -182,6 +184,7 @@ class Features(SyncAPIClient):
         self.webhook_secret = _env(webhook_secret, "FEATURES_WEBHOOK_SECRET")
 
     admin: resource[Admin] = resource("admin", "Admin")
+    events: resource[Events] = resource("events", "Events")
     feedback: resource[Feedback] = resource("feedback", "Feedback")
     files: resource[Files] = resource("files", "Files")
     import_: resource[Import] = resource("import_", "Import")
@@ -209,6 +212,7 @@ class AsyncFeatures(AsyncAPIClient):
     _version = __version__
     _resource_names = (
         "admin",
+        "events",
         "feedback",
         "files",
         "import_",
@@ -294,6 +298,7 @@ class AsyncFeatures(AsyncAPIClient):
         self.webhook_secret = _env(webhook_secret, "FEATURES_WEBHOOK_SECRET")
 
     admin: resource[AsyncAdmin] = resource("admin", "AsyncAdmin")
+    events: resource[AsyncEvents] = resource("events", "AsyncEvents")
     feedback: resource[AsyncFeedback] = resource("feedback", "AsyncFeedback")
     files: resource[AsyncFiles] = resource("files", "AsyncFiles")
     import_: resource[AsyncImport] = resource("import_", "AsyncImport")

@@ -15,6 +15,7 @@ from .errors import (
     APIError,
     APIResponseValidationError,
     APIStatusError,
+    APIStreamError,
     APITimeoutError,
     AuthenticationError,
     BadRequestError,
@@ -36,7 +37,9 @@ __all__ = [
     "APIResponse",
     "APIResponseValidationError",
     "APIStatusError",
+    "APIStreamError",
     "APITimeoutError",
+    "AsyncStream",
     "AsyncStreamedResponse",
     "AuthenticationError",
     "BadRequestError",
@@ -52,6 +55,8 @@ __all__ = [
     "OAuthTokenError",
     "PermissionDeniedError",
     "RateLimitError",
+    "ServerSentEvent",
+    "Stream",
     "StreamedResponse",
     "UnprocessableEntityError",
     "WebhookVerificationError",
@@ -65,6 +70,7 @@ __all__ = [
 if TYPE_CHECKING:
     from . import models, params
     from ._runtime._models import BaseModel
+    from ._runtime._streaming import AsyncStream, ServerSentEvent, Stream
 else:
 
     def __getattr__(name: str) -> Any:
@@ -77,6 +83,8 @@ else:
             from ._runtime._models import BaseModel
 
             return BaseModel
+        if name in ("AsyncStream", "ServerSentEvent", "Stream"):  # event streams, seldom used
+            return getattr(importlib.import_module(f"{__name__}._runtime._streaming"), name)
         raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 

@@ -55,6 +55,15 @@ def _models() -> Any:
     return module
 
 
+@functools.cache
+def _streaming() -> Any:
+    """The runtime's event stream module, imported on the first call of an operation that may
+    stream (most clients have none)."""
+    from . import _streaming as module
+
+    return module
+
+
 def _configure_logging(package: str) -> None:
     """`<PACKAGE>_LOG=info` prints one line per request attempt to stderr; `debug` adds each
     retry decision with its reason."""
@@ -183,6 +192,9 @@ class BaseClient(RequestBuilder):
         """What the method returns for this response: parsed, and a page able to fetch the next."""
         if response.is_error:
             raise status_error(response, call.endpoint.errors)
+        if call.endpoint.stream is not None and _streaming().is_stream(response, call):
+            stream = _streaming().AsyncStream if self._asynchronous else _streaming().Stream
+            return stream(response, call.endpoint, self.strict_response_validation)
         result = parse(response, call.endpoint, self.strict_response_validation)
         spec = call.endpoint.pagination
         if spec is not None:
@@ -302,17 +314,21 @@ class SyncAPIClient(BaseClient):
         request = self._build_request(http, call, token)
         retries = self._max_retries(call)
         mode = MODE.get()
+        # an event stream is read as it is iterated; retries are decided on the status alone
+        streamed = mode == "stream" or (
+            call.endpoint.stream is not None and _streaming().requested(call)
+        )
         for attempt in range(retries + 1):
             if attempt:
                 request.headers[RETRY_COUNT_HEADER] = str(attempt)
             started = time.monotonic()
             try:
-                response = http.send(request, stream=mode == "stream")
+                response = http.send(request, stream=streamed)
                 if grant is not None and response.status_code == 401:
                     response.close()
                     self._reauthorize(request, self._token(grant, http, token))
                     grant = None
-                    response = http.send(request, stream=mode == "stream")
+                    response = http.send(request, stream=streamed)
             except httpx.TransportError as exc:  # timeouts included
                 time.sleep(self._after_failure(request, exc, attempt, retries, started))
                 continue
@@ -328,6 +344,8 @@ class SyncAPIClient(BaseClient):
                 return StreamedResponse[Any](
                     response, functools.partial(self._process, response, call)
                 )
+            if streamed and (response.is_error or not _streaming().is_stream(response, call)):
+                response.read()
             return self._finish(response, call, mode)
         raise AssertionError("unreachable")  # pragma: no cover
 
@@ -365,17 +383,21 @@ class AsyncAPIClient(BaseClient):
         request = self._build_request(http, call, token)
         retries = self._max_retries(call)
         mode = MODE.get()
+        # an event stream is read as it is iterated; retries are decided on the status alone
+        streamed = mode == "stream" or (
+            call.endpoint.stream is not None and _streaming().requested(call)
+        )
         for attempt in range(retries + 1):
             if attempt:
                 request.headers[RETRY_COUNT_HEADER] = str(attempt)
             started = time.monotonic()
             try:
-                response = await http.send(request, stream=mode == "stream")
+                response = await http.send(request, stream=streamed)
                 if grant is not None and response.status_code == 401:
                     await response.aclose()
                     self._reauthorize(request, await self._token(grant, http, token))
                     grant = None
-                    response = await http.send(request, stream=mode == "stream")
+                    response = await http.send(request, stream=streamed)
             except httpx.TransportError as exc:  # timeouts included
                 await _sleep(self._after_failure(request, exc, attempt, retries, started))
                 continue
@@ -391,6 +413,8 @@ class AsyncAPIClient(BaseClient):
                 return AsyncStreamedResponse[Any](
                     response, functools.partial(self._process, response, call)
                 )
+            if streamed and (response.is_error or not _streaming().is_stream(response, call)):
+                await response.aread()
             return self._finish(response, call, mode)
         raise AssertionError("unreachable")  # pragma: no cover
 

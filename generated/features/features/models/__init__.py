@@ -21,6 +21,7 @@ if TYPE_CHECKING:
     from .feeder import Feeder as Feeder
     from .feeder_settings import FeederSettings as FeederSettings
     from .file_info import FileInfo as FileInfo
+    from .follow_events_body import FollowEventsBody as FollowEventsBody
     from .gift_item import GiftItem as GiftItem
     from .gift_wrapping import GiftWrapping as GiftWrapping
     from .household import Household as Household
@@ -55,6 +56,10 @@ if TYPE_CHECKING:
     from .rope import Rope as Rope
     from .search_pets_near import SearchPetsNear as SearchPetsNear
     from .search_pets_paging import SearchPetsPaging as SearchPetsPaging
+    from .shop_event import ShopEvent as ShopEvent
+    from .shop_event_summary import ShopEventSummary as ShopEventSummary
+    from .shop_order_placed import ShopOrderPlaced as ShopOrderPlaced
+    from .shop_pet_listed import ShopPetListed as ShopPetListed
     from .size import Size as Size
     from .sms_notice import SmsNotice as SmsNotice
     from .toy import Toy as Toy
@@ -77,6 +82,7 @@ _MODULES: dict[str, str] = {
     "Feeder": "feeder",
     "FeederSettings": "feeder_settings",
     "FileInfo": "file_info",
+    "FollowEventsBody": "follow_events_body",
     "GiftItem": "gift_item",
     "GiftWrapping": "gift_wrapping",
     "Household": "household",
@@ -107,6 +113,10 @@ _MODULES: dict[str, str] = {
     "Rope": "rope",
     "SearchPetsNear": "search_pets_near",
     "SearchPetsPaging": "search_pets_paging",
+    "ShopEvent": "shop_event",
+    "ShopEventSummary": "shop_event_summary",
+    "ShopOrderPlaced": "shop_order_placed",
+    "ShopPetListed": "shop_pet_listed",
     "Size": "size",
     "SmsNotice": "sms_notice",
     "Toy": "toy",
@@ -130,6 +140,7 @@ __all__ = [
     "Feeder",
     "FeederSettings",
     "FileInfo",
+    "FollowEventsBody",
     "GiftItem",
     "GiftWrapping",
     "Household",
@@ -160,6 +171,10 @@ __all__ = [
     "Rope",
     "SearchPetsNear",
     "SearchPetsPaging",
+    "ShopEvent",
+    "ShopEventSummary",
+    "ShopOrderPlaced",
+    "ShopPetListed",
     "Size",
     "SmsNotice",
     "Toy",
