@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed
 SPECS := $(wildcard specs/*.yaml)
 CONTRACT_DEPS := openapi-core==0.23.1 'werkzeug>=3,<4' 'isodate>=0.7,<1' 'more-itertools>=10'
 
-.PHONY: generate test check lint typecheck bench bench-scale clean fuzz corpus corpus-directory contract \
+.PHONY: generate test check lint typecheck bench bench-scale bench-streams clean fuzz corpus corpus-directory contract \
 	contract-mock contract-servers
 
 $(STAMP): pyproject.toml
@@ -165,6 +165,14 @@ bench: $(STAMP) $(BENCH_STAMP)
 BENCH_SCALE_ARGS ?=
 bench-scale: $(STAMP) $(BENCH_STAMP) corpus-directory
 	$(BENCH_VENV)/bin/python -m bench.scale --corpus $(CORPUS_CACHE) $(BENCH_SCALE_ARGS)
+
+# `make bench-streams` (issue 19; a few minutes; not part of `make test` nor of `make bench`):
+# events per second parsed by the OpenAI client's `Stream` beside openai-python's, sync and async,
+# from one loopback server (bench/streams.py; the peers' venv of bench/userside.py).
+# BENCH_STREAMS_ARGS="--runs 1 --rounds 3" for a quick look.
+BENCH_STREAMS_ARGS ?=
+bench-streams: $(STAMP)
+	$(BIN)/python -m bench.streams $(BENCH_STREAMS_ARGS)
 
 clean:
 	rm -rf $(VENV) build *.egg-info .mypy_cache .pytest_cache

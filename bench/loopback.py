@@ -1,9 +1,9 @@
 """A minimal keep-alive HTTP/1.1 server on 127.0.0.1 that answers every request with one body.
 
-Run as its own process (`python -m bench.loopback BODY.json`) so it works on the second core
-and costs the measured client as little as possible: the tests' scripted server records every
-request and would make every client look closer to the floor than it is. It prints its port
-on the first line of stdout and serves until stdin closes or it is terminated.
+Run as its own process (`python -m bench.loopback BODY.json [CONTENT-TYPE]`) so it works on the
+second core and costs the measured client as little as possible: the tests' scripted server
+records every request and would make every client look closer to the floor than it is. It prints
+its port on the first line of stdout and serves until stdin closes or it is terminated.
 """
 
 from __future__ import annotations
@@ -68,9 +68,9 @@ def http_reply(body: bytes, content_type: str = "application/json") -> bytes:
     return head.encode("ascii") + body
 
 
-async def _serve(body: bytes) -> None:
+async def _serve(body: bytes, content_type: str = "application/json") -> None:
     loop = asyncio.get_running_loop()
-    reply = http_reply(body)
+    reply = http_reply(body, content_type)
     server = await loop.create_server(lambda: _Protocol(reply), "127.0.0.1", 0)
     port = server.sockets[0].getsockname()[1]
     print(port, flush=True)
@@ -81,10 +81,13 @@ async def _serve(body: bytes) -> None:
 
 
 @contextmanager
-def apart(body: Path, python: str | Path = sys.executable) -> Iterator[int]:
+def apart(body: Path, python: str | Path = sys.executable,
+          content_type: str = "application/json") -> Iterator[int]:
     """This server, run by `python` in a process of its own, answering every request with the
-    file `body`: its port. It is stopped when the block ends (its stdin closed)."""
-    server = subprocess.Popen([str(python), "-m", "bench.loopback", str(body)], cwd=REPO,
+    file `body` as `content_type`: its port. It is stopped when the block ends (its stdin
+    closed)."""
+    server = subprocess.Popen([str(python), "-m", "bench.loopback", str(body), content_type],
+                              cwd=REPO,
                               stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
     try:
         assert server.stdout is not None
@@ -100,7 +103,8 @@ def apart(body: Path, python: str | Path = sys.executable) -> Iterator[int]:
 
 
 def main() -> None:
-    asyncio.run(_serve(Path(sys.argv[1]).read_bytes()))
+    content_type = sys.argv[2] if len(sys.argv) > 2 else "application/json"
+    asyncio.run(_serve(Path(sys.argv[1]).read_bytes(), content_type))
 
 
 if __name__ == "__main__":

@@ -57,13 +57,13 @@ def generate(spec: Path, out: Path, *extra: str) -> Path:
 
 
 @contextmanager
-def loopback(body: bytes) -> Iterator[int]:
+def loopback(body: bytes, content_type: str = "application/json") -> Iterator[int]:
     """`bench.loopback` in its own process answering every request with `body`: its port."""
     USER_WORK.mkdir(parents=True, exist_ok=True)
     path = USER_WORK / f"body-{os.getpid()}-{abs(hash(body))}.json"
     path.write_bytes(body)
     try:
-        with apart(path) as port:
+        with apart(path, content_type=content_type) as port:
             yield port
     finally:
         path.unlink(missing_ok=True)

@@ -100,6 +100,11 @@ class _Gen:
             f"    {self.identifier()}: {self.expr(1)}",
             f"    {self.identifier()}: {self.expr(1)} = {self.expr()}",
             "",
+            "    @overload",  # a stub: black keeps its `...` on the header's last line
+            f"    def {self.identifier()}(",
+            "        self,",
+            f"    ) -> {self.expr(1)}: ...",
+            "",
             f"    def {self.identifier()}(self{params}) -> {self.expr(1)}:",
             f"        return {self.expr()}",
             "",

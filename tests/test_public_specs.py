@@ -8,6 +8,7 @@ that do not match their schemas): it generates with located warnings and fails u
 from __future__ import annotations
 
 import importlib
+import json
 import subprocess
 import sys
 from collections.abc import Iterator
@@ -16,6 +17,7 @@ from types import ModuleType
 
 import pydantic
 import pytest
+from behaviour.server import LoopbackServer
 
 from sdkforge.config import GenerateOptions
 from sdkforge.errors import SpecError
@@ -51,6 +53,8 @@ pkg = importlib.import_module({gen.package!r})
 pkg.{gen.client}(base_url="http://127.0.0.1:9"), pkg.Async{gen.client}(base_url="http://127.0.0.1:9")
 for name in pkg.models.__all__:
     getattr(pkg.models, name)
+for name in pkg.params.__all__:
+    getattr(pkg.params, name)
 for info in pkgutil.iter_modules(importlib.import_module({gen.package!r} + ".resources").__path__):
     importlib.import_module({gen.package!r} + ".resources." + info.name)
 """
@@ -81,9 +85,21 @@ def test_openai_generates_with_located_warnings_and_fails_when_strict(
     assert any("more than once" in d.message for d in failure.value.diagnostics)
 
 
-def test_webhooks_are_skipped_with_a_note(generated: dict[str, tuple[Path, Generated]]) -> None:
-    _, gen = generated["oai-v3.1-webhook-example"]
-    assert [d.level for d in gen.diagnostics if "webhooks" in d.message] == ["info"]
+def test_a_spec_of_webhooks_only_has_their_models_and_unwrap(
+    generated: dict[str, tuple[Path, Generated]]
+) -> None:
+    """The OpenAPI 3.1 webhook example (no paths): its one webhook's payload is what
+    `client.webhooks.parse` (and `unwrap`) returns."""
+    folder, gen = generated["oai-v3.1-webhook-example"]
+    assert not [d for d in gen.diagnostics if "webhooks" in d.message]
+    sys.path.insert(0, str(folder))
+    try:
+        pkg = importlib.import_module(gen.package)
+        client = getattr(pkg, gen.client)(base_url="http://127.0.0.1:9")
+        pet = client.webhooks.parse(b'{"id": 1, "name": "Rex"}')
+        assert isinstance(pet, pkg.models.Pet) and pet.name == "Rex"
+    finally:
+        sys.path.remove(str(folder))
 
 
 def test_openai_stream_events_parse_into_the_right_model(openai: ModuleType) -> None:
@@ -125,3 +141,30 @@ def test_an_enum_value_added_later_does_not_fail(openai: ModuleType) -> None:
 def test_openai_lists_page_with_after_and_last_id(openai: ModuleType) -> None:
     page = openai.models.ListAssistantsResponse
     assert callable(page.iter_all) and callable(page.has_next_page)
+
+
+def test_openai_chat_messages_given_as_dicts_go_on_the_wire_as_given(openai: ModuleType) -> None:
+    # Sent as given, byte for byte; the same call with models sends the same JSON (its keys in
+    # the models' order). tests/test_dict_input_types.py types the call.
+    m = openai.models
+    with LoopbackServer() as server:
+        client = getattr(openai, openai.__all__[0])(api_key="k", base_url=server.url,
+                                                     max_retries=0)
+        sent = []
+        for messages in (
+            [{"role": "system", "content": "Be brief."},
+             {"role": "user", "content": [{"type": "text", "text": "hi"}]}],
+            [m.ChatCompletionRequestSystemMessage(role="system", content="Be brief."),
+             m.ChatCompletionRequestUserMessage(role="user", content=[
+                 m.ChatCompletionRequestMessageContentPartText(type="text", text="hi")])],
+        ):
+            server.reply(200, json={"id": "c", "object": "chat.completion", "created": 1,
+                                    "model": "gpt-4o", "choices": []})
+            client.chat.create_completion(model="gpt-4o", messages=messages)
+            sent.append(server.requests[-1].body)
+        client.close()
+    assert sent[0] == (
+        b'{"messages":[{"role":"system","content":"Be brief."},'
+        b'{"role":"user","content":[{"type":"text","text":"hi"}]}],"model":"gpt-4o"}'
+    )
+    assert json.loads(sent[0]) == json.loads(sent[1])

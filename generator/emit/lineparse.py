@@ -18,7 +18,7 @@ from sdkforge.emit.blackline import Leaf, Line, top_commas
 _TOKEN = re.compile(
     r"""(?P<space> *)(?:(?P<string>[rRbBuUfF]{0,2}(?:"(?:[^"\\\n]|\\.)*"|'(?:[^'\\\n]|\\.)*'))"""
     r"""|(?P<name>[^\W\d]\w*)|(?P<number>\d[\d_]*(?:\.\d[\d_]*)?(?![\w.]))"""
-    r"""|(?P<op>->|\*\*|[()\[\]{},.:=|*-]))"""
+    r"""|(?P<op>->|\*\*|\.\.\.|[()\[\]{},.:=|*-]))"""
 )
 _KEYWORDS = frozenset(
     "and as assert async await break class continue def del elif else except finally for from "
@@ -60,15 +60,17 @@ def parse(body: str, depth: int, kind: str) -> Line:
 
 def parse_def_tail(body: str, depth: int) -> Line:
     """The last line of a `def` header over lines, `) -> ReturnType:`, as black's tail line
-    of its left-hand split (its leaves untracked, as black builds it)."""
+    of its left-hand split (its leaves untracked, as black builds it); `) -> ReturnType: ...`
+    for a stub (an overload), whose `...` black keeps on the header's line."""
     leaves = _tokens(body)
-    if len(leaves) < 4 or leaves[0].type != ")" or leaves[1].type != "->" or (
-            leaves[-1].type != ":" or leaves[2].type == "string"):
+    end = -2 if leaves[-1].type == "..." else -1
+    if len(leaves) < 4 - end or leaves[0].type != ")" or leaves[1].type != "->" or (
+            leaves[end].type != ":" or leaves[2].type == "string"):
         raise Unmodelled("not a return annotation")
     _check(leaves, False)
     _link(leaves[1:])
     line = Line(depth)
-    for leaf in leaves[:2] + _wrapped(leaves[2:-1]) + leaves[-1:]:
+    for leaf in leaves[:2] + _wrapped(leaves[2:end]) + leaves[end:]:
         leaf.space = leaf.prefix
         line.append(leaf)
     return line
@@ -109,6 +111,9 @@ def _check(leaves: list[Leaf], inside: bool) -> None:
                 raise Unmodelled(leaf.type)
             continue
         previous = leaves[index - 1]
+        if leaf.type == "..." and not (index == len(leaves) - 1 and previous.type == ":"
+                                       and leaves[0].type == ")"):
+            raise Unmodelled("an ellipsis but a stub's body after a def's last line")
         after_value = previous.type in _AFTER_VALUE
         if leaf.type in ("*", "**", "-"):
             number = leaves[index + 1].type == "number" if index + 1 < len(leaves) else False

@@ -57,9 +57,17 @@ class TypeWriter:
     # Types written by a name instead of spelt out (`_models.ChatModel` for a long enum),
     # by `repr` of the type: see `signatures.named_aliases`.
     named: Mapping[str, str] = field(default_factory=dict)
+    # Input types (what a caller sends): a model is also taken as a plain dict, its `TypedDict`
+    # by `param(key)` (None for a model without one: any mapping); `models_too` keeps the model
+    # itself beside it (method arguments; inside a Param only dicts nest). Lists and maps of
+    # them are `Sequence` and `Mapping`, which a list of dicts typed apart still fits.
+    param: Callable[[str], str | None] | None = None
+    models_too: bool = False
     modules: set[str] = field(default_factory=set)
     typing: set[str] = field(default_factory=set)
     keys: set[str] = field(default_factory=set)
+    abc: set[str] = field(default_factory=set)  # names from `collections.abc`
+    params: set[str] = field(default_factory=set)  # keys of the models whose Param is spelt
     uses_lenient: bool = False
     uses_discriminator: bool = False
     uses_not_given: bool = False  # a field defaults to the runtime's NOT_GIVEN (model modules)
@@ -80,16 +88,23 @@ class TypeWriter:
             self.typing.add("Any")
             return "Any"
         if isinstance(t, ir.ListOf):
+            if self._dicts_inside(t):
+                self.abc.add("Sequence")
+                return f"Sequence[{self.expr(t.item)}]"
             return f"{self._builtin('list')}[{self.expr(t.item)}]"
         if isinstance(t, ir.TupleOf):
             return f"{self._builtin('tuple')}[{', '.join(self.expr(i) for i in t.items)}]"
         if isinstance(t, ir.DictOf):
+            if self._dicts_inside(t):
+                self.abc.add("Mapping")
+                return f"Mapping[{self._builtin('str')}, {self.expr(t.value)}]"
             return f"{self._builtin('dict')}[{self._builtin('str')}, {self.expr(t.value)}]"
         if isinstance(t, ir.Nullable):
             inner = self.expr(t.inner)
             return (inner if inner.endswith("| None") or inner == "None" or inner == "Any"
                     else f"{inner} | None")
-        if self.named and isinstance(t, (ir.UnionOf, ir.LiteralOf)):
+        if (self.named and isinstance(t, (ir.UnionOf, ir.LiteralOf))
+                and not self._dicts_inside(t)):
             name = self.named.get(repr(t))
             if name is not None:
                 return name
@@ -97,6 +112,8 @@ class TypeWriter:
             return self._discriminated(t, t.discriminator)
         if isinstance(t, ir.UnionOf):
             return self._union(t)
+        if isinstance(t, ir.ModelRef) and self.param is not None:
+            return self._input(t.key)
         if isinstance(t, ir.ModelRef):
             self.keys.add(t.key)
             return self.ref(t.key)
@@ -120,11 +137,33 @@ class TypeWriter:
             return text
         assert_never(t)
 
+    def _dicts_inside(self, t: ir.TypeRef) -> bool:
+        """Whether `t` holds a model that is also given as a dict (input types only)."""
+        return self.param is not None and any(isinstance(i, ir.ModelRef) for i in ir.walk(t))
+
+    def _input(self, key: str) -> str:
+        """A model a caller sends: its Param (any mapping for a model without one: a
+        free-form object, or one whose every field is read-only), after the
+        model itself when `models_too`."""
+        assert self.param is not None
+        param = self.param(key)
+        if param is None:
+            self.abc.add("Mapping")
+            self.typing.add("Any")
+            param = f"Mapping[{self._builtin('str')}, Any]"
+        else:
+            self.params.add(key)
+        if not self.models_too:
+            return param
+        self.keys.add(key)
+        return f"{self.ref(key)} | {param}"
+
     def _union(self, t: ir.UnionOf) -> str:
         # The variants are written apart: when one is `Any` the union is `Any`, and what the
         # others would have imported must not be imported (it would go unused).
         variants = TypeWriter(self.ref, self.names, self.lenient_enums, self.plain,
-                              shadowed=self.shadowed, named=self.named)
+                              shadowed=self.shadowed, named=self.named, param=self.param,
+                              models_too=self.models_too)
         parts: list[str] = []
         for v in t.variants:
             text = variants.expr(v)
@@ -141,6 +180,8 @@ class TypeWriter:
         self.modules |= other.modules
         self.typing |= other.typing
         self.keys |= other.keys
+        self.abc |= other.abc
+        self.params |= other.params
         self.uses_lenient = self.uses_lenient or other.uses_lenient
         self.uses_discriminator = self.uses_discriminator or other.uses_discriminator
 

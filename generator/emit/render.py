@@ -13,15 +13,19 @@ from pathlib import Path
 import jinja2
 
 from sdkforge.cache import add_files
+from sdkforge.emit.auth_views import auth_views
 from sdkforge.emit.model_views import model_modules
 from sdkforge.emit.page_views import paged_methods
+from sdkforge.emit.param_views import dict_example, param_exports, param_modules
 from sdkforge.emit.proof import prove
 from sdkforge.emit.pyexpr import doc_lines, literal, tuple_expr
 from sdkforge.emit.resource_views import ResourceView, resource_views
 from sdkforge.emit.server_views import server_view
+from sdkforge.emit.stream_views import streamed_methods
+from sdkforge.emit.webhook_views import callback_views, webhooks_view
 from sdkforge.errors import TemplateProblem
 from sdkforge.model import ir
-from sdkforge.names.allocate import ClassName, Identifier, ModuleName
+from sdkforge.names.allocate import ClassName, ModuleName
 from sdkforge.names.assign import Names
 
 TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
@@ -146,16 +150,19 @@ def _render(
     model_views = model_modules(api, names)
     exported = sorted({(exported_names[k], modules[k]) for k in exported_names})
     prove(model_views, dict(exported))
+    webhooks = webhooks_view(api, names, pkg)
+    callbacks, more_callbacks = callback_views(api, names)
+    attributes = [r.attribute for r in resources] + ([webhooks.attribute] if webhooks else [])
     common = {"api": api, "options": options, "resources": resources, "exported": exported,
-              "auth_args": _auth_args(api.auth, names, pkg),
-              "readme_auth": _readme_auth(api, names, pkg),
+              **auth_views(api, names, pkg),
               "readme_pages": paged_methods(api, names),
-              "auth_schemes": _auth_schemes(api.auth, names, pkg),
-              "basic_auth": any(scheme.kind == "basic" for scheme in api.auth),
+              "readme_streams": streamed_methods(api, names, resources),
               "title_doc": doc_lines(api.title)[0] if doc_lines(api.title) else "API",
               "server": server_view(api, names, f"{pkg.upper()}_BASE_URL"),
               "version": literal(api.version),
-              "resource_names": tuple_expr([literal(r.attribute) for r in resources]),
+              "params": param_exports(api, names), "readme_dicts": dict_example(api, names),
+              "resource_names": tuple_expr([literal(a) for a in attributes]),
+              "webhooks": webhooks, "callbacks": callbacks, "more_callbacks": more_callbacks,
               "package_literal": literal(pkg),
               "meta": options.meta, "distribution": pkg.replace("_", "-"),
               "description_toml": _toml_string(f"A typed Python client for {api.title or pkg}")}
@@ -167,9 +174,15 @@ def _render(
     files[f"{pkg}/models/__init__.py"] = env.get_template("models_init.py.jinja").render(common)
     files[f"{pkg}/resources/__init__.py"] = (
         env.get_template("resources_init.py.jinja").render(common))
+    if webhooks is not None:
+        files[f"{pkg}/_webhooks.py"] = env.get_template("webhooks.py.jinja").render(common)
     model_template = env.get_template("model_module.py.jinja")
     for model_view in model_views:
         files[f"{pkg}/models/{model_view.module}.py"] = model_template.render(view=model_view)
+    files[f"{pkg}/params/__init__.py"] = env.get_template("params_init.py.jinja").render(common)
+    param_template = env.get_template("param_module.py.jinja")
+    for param_view in param_modules(api, names):
+        files[f"{pkg}/params/{param_view.module}.py"] = param_template.render(view=param_view)
     resource_template = env.get_template("resource.py.jinja")
     for view in resources:
         files[f"{pkg}/resources/{view.module}.py"] = resource_template.render(view=view,
@@ -191,66 +204,3 @@ def _toml_string(text: str) -> str:
         return f"\\u{ord(ch):04x}" if ord(ch) <= 0xFFFF else f"\\U{ord(ch):08x}"
 
     return '"' + "".join(escape(ch) for ch in escaped) + '"'
-
-
-# ------------------------------------------------------------------ auth
-
-@dataclass(frozen=True, slots=True)
-class AuthArgView:
-    name: Identifier
-    env: str
-    doc: str
-
-
-@dataclass(frozen=True, slots=True)
-class AuthSchemeView:
-    scheme: str  # literal
-    kind: str  # literal
-    wire: str  # literal
-    secret: str  # expression
-
-
-def _env(arg: str, package: str) -> str:
-    return f"{package}_{arg}".upper()
-
-
-def _auth_args(schemes: tuple[ir.AuthScheme, ...], names: Names, package: str) -> list[AuthArgView]:
-    views = []
-    for scheme in schemes:
-        where = {"bearer": "as a Bearer token", "basic": "for HTTP basic auth"}.get(
-            scheme.kind, f"in the {scheme.wire_name!r} {scheme.kind}")
-        for arg in names.credentials[scheme.name]:
-            doc = doc_lines(f"{arg}: sent {where}; defaults to ${_env(arg, package)}.", 200)[0]
-            views.append(AuthArgView(arg, _env(arg, package), doc))
-    return views
-
-
-def _readme_auth(api: ir.Api, names: Names, package: str) -> list[AuthArgView]:
-    """The credentials the README's example passes: those of the declared scheme most
-    operations send (a first call without them would be a 401); a header setting the client
-    lifted from the operations' parameters only when no declared scheme is used, and said to
-    be one (it is a header every call sends, such as an API version, not always a secret)."""
-    used: dict[str, int] = {}
-    for op in api.operations:
-        for scheme in op.security:
-            used[scheme] = used.get(scheme, 0) + 1
-    if not used:
-        return []
-    best = max(api.auth, key=lambda s: (not s.lifted and s.name in used, used.get(s.name, 0)))
-    if not used.get(best.name):
-        return []
-    said = "a header every call sends" if best.lifted else "your credential"
-    return [AuthArgView(arg, _env(arg, package), said) for arg in names.credentials[best.name]]
-
-
-def _auth_schemes(
-    schemes: tuple[ir.AuthScheme, ...], names: Names, package: str
-) -> list[AuthSchemeView]:
-    views = []
-    for scheme in schemes:
-        values = [f"_env({arg}, {literal(_env(arg, package))})"
-                  for arg in names.credentials[scheme.name]]
-        secret = f"_basic({values[0]}, {values[1]})" if scheme.kind == "basic" else values[0]
-        views.append(AuthSchemeView(literal(scheme.name), literal(scheme.kind),
-                                    literal(scheme.wire_name), secret))
-    return views

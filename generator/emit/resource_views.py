@@ -28,12 +28,20 @@ from sdkforge.names.assign import Names, ResourceNames
 
 
 @dataclass(frozen=True, slots=True)
+class OverloadView:
+    keyword: tuple[ArgView, ...]
+    returns: str
+    async_returns: str
+
+
+@dataclass(frozen=True, slots=True)
 class MethodView:
     name: Identifier
     positional: tuple[ArgView, ...]
     keyword: tuple[ArgView, ...]
-    overloads: tuple[tuple[ArgView, ...], ...]  # each typing overload's keywords; () for none
+    overloads: tuple[OverloadView, ...]  # the typing overloads; () for none
     returns: str
+    async_returns: str  # `returns` of the async method (`AsyncStream[...]` for `Stream[...]`)
     docstring_lines: tuple[str, ...]
     deprecated: bool
     endpoint: str  # the module-level function that makes the method's Endpoint once
@@ -52,12 +60,14 @@ class ResourceView:
     class_name: ClassName
     module: ModuleName
     imports: tuple[str, ...]
+    typing_only: tuple[str, ...]  # imported `if TYPE_CHECKING:` (the arguments' dict forms)
     methods: tuple[MethodView, ...]
     uses_models: bool
     uses_files: bool
     uses_discriminator: bool
     uses_pagination: bool
     uses_list_pages: bool  # a method returns a `ListPage` (a paged list response)
+    streams: tuple[str, ...]  # what the module imports from the runtime's `_streaming`
 
 
 def resource_views(api: ir.Api, names: Names) -> list[ResourceView]:
@@ -74,39 +84,76 @@ def resource_view(
 ) -> ResourceView:
     defined = [names.method(op) for op in resource.operations]
     writer = signature_writer(names, methods=defined, aliases=aliases)
+    inputs = signature_writer(names, methods=defined, aliases=aliases, inputs=True)
     runtime = signature_writer(names, plain=False, methods=defined)
-    methods = tuple(_method(op, names, models, writer, runtime) for op in resource.operations)
+    methods = tuple(_method(op, names, models, writer, runtime, inputs)
+                    for op in resource.operations)
     deprecated = {"warnings"} if any(m.deprecated for m in methods) else set()
-    imports = [f"import {m}" for m in sorted(writer.modules | runtime.modules | deprecated)]
+    modules = writer.modules | inputs.modules | runtime.modules
+    imports = [f"import {m}" for m in sorted(modules | deprecated)]
     imports.append("from functools import cache, cached_property" if methods
                    else "from functools import cached_property")
     casts = {"cast"} if any(m.casts_result for m in methods) else set()
-    typing_names = sorted(writer.typing | runtime.typing | casts)
+    typing_only = _typing_only(inputs)
+    checking = {"TYPE_CHECKING"} if typing_only else set()
+    # isort's order: TYPE_CHECKING (a constant) first
+    typing_names = sorted(writer.typing | inputs.typing | runtime.typing | casts | checking,
+                          key=lambda n: (n != "TYPE_CHECKING", n))
     if typing_names:
         imports.append(f"from typing import {', '.join(typing_names)}")
     if runtime.uses_discriminator:
         imports.extend(["", "from pydantic import Tag as _Tag"])
     return ResourceView(
         attribute=resource.attribute, class_name=resource.class_name, module=resource.module,
-        imports=tuple(imports), methods=methods, uses_models=bool(writer.keys | runtime.keys),
+        imports=tuple(imports), typing_only=typing_only, methods=methods,
+        uses_models=bool(writer.keys | inputs.keys | runtime.keys),
         uses_files=any("FileTypes" in a.annotation for m in methods for a in m.keyword),
         uses_discriminator=runtime.uses_discriminator,
         uses_pagination=any(op.pagination is not None for op in resource.operations),
         uses_list_pages=any(op.pagination is not None and not op.pagination.model
                             for op in resource.operations),
+        streams=_stream_imports(methods),
     )
+
+
+def _auth_fields(op: ir.Operation) -> list[tuple[str, str]]:
+    """The Endpoint's schemes, and the OAuth2 scopes of those whose tokens the client fetches."""
+    fields = []
+    if op.security:
+        fields.append(("auth", tuple_expr([literal(s) for s in op.security])))
+    if op.scopes:
+        scopes = ", ".join(f"{literal(scheme)}: {literal(wanted)}" for scheme, wanted in op.scopes)
+        fields.append(("scopes", "{" + scopes + "}"))
+    return fields
+
+
+def _typing_only(inputs: TypeWriter) -> tuple[str, ...]:
+    """What only the arguments' annotations name: `collections.abc` types and the params
+    package, imported for type checkers alone, so a call never imports a `TypedDict`."""
+    lines = [f"from collections.abc import {', '.join(sorted(inputs.abc))}"] if inputs.abc else []
+    if inputs.params:
+        lines += [*([""] if lines else []), "from .. import params as _params"]
+    return tuple(lines)
+
+
+def _stream_imports(methods: Iterable[MethodView]) -> tuple[str, ...]:
+    """The names of `_streaming` the methods' annotations use."""
+    text = " ".join(m.returns + " " + m.async_returns for m in methods)
+    return tuple(name for name in ("AsyncStream", "ServerSentEvent", "Stream")
+                 if re.search(rf"\b{name}\b", text))
 
 
 def _method(
     op: ir.Operation, names: Names, models: Mapping[str, ir.Model], writer: TypeWriter,
-    runtime: TypeWriter,
+    runtime: TypeWriter, inputs: TypeWriter | None = None,
 ) -> MethodView:
-    """`writer` spells the types mypy reads; `runtime` the ones pydantic parses with."""
-    sig = signature(op, names, writer)
-    returns = sig.returns
+    """`writer` spells the types mypy reads; `runtime` the ones pydantic parses with;
+    `inputs` the arguments' (a model or its dict form)."""
+    sig = signature(op, names, writer, inputs)
+    returns, async_returns = sig.returns, sig.returns_async
     if op.pagination is not None and not op.pagination.model:
         # A list response that pages: the list itself, with the page methods (a `list` subclass).
-        returns = f"ListPage[{writer.expr(op.pagination.item_type)}]"
+        returns = async_returns = f"ListPage[{writer.expr(op.pagination.item_type)}]"
     cast_expr = runtime.expr(sig.parsed) if sig.parsed is not None else "None"
     path = request_path(op.path, {p.wire_name for p in op.params if p.location == "path"})
     endpoint = [("method", literal(op.method)), ("path", literal(path)), *_parameter_styles(op)]
@@ -121,9 +168,10 @@ def _method(
             endpoint.append(("body_kinds", "{" + choices + "}"))
     if op.pagination is not None:
         endpoint.append(("pagination", _page_spec(op.pagination, names, models)))
-    if op.security:
-        endpoint.append(("auth", tuple_expr([literal(s) for s in op.security])))
+    endpoint += _auth_fields(op)
     endpoint += [("cast_to", cast_expr), ("response_kind", literal(sig.response_kind))]
+    if sig.stream is not None:
+        endpoint.append(("stream", _stream_spec(sig, runtime)))
     errors = _error_types(op, runtime)
     if errors:
         endpoint.append(("errors", "{" + ", ".join(f"{literal(s)}: {e}" for s, e in errors) + "}"))
@@ -133,8 +181,9 @@ def _method(
     required = [a.name for a in positional] + [f"{a.name}=..." for a in keyword if not a.default]
     return MethodView(
         name=name, positional=positional, keyword=keyword,
-        overloads=tuple(tuple(a.view for a in keywords) for keywords in sig.overloads),
-        returns=returns,
+        overloads=tuple(OverloadView(tuple(a.view for a in o.keyword), o.returns,
+                                     o.async_returns) for o in sig.overloads),
+        returns=returns, async_returns=async_returns,
         docstring_lines=tuple(docstring_lines(_method_doc(op, sig))), deprecated=op.deprecated,
         endpoint=f"_{name}_endpoint", endpoint_args=tuple(endpoint),
         call_args=_call_args(op, sig, names),
@@ -142,6 +191,17 @@ def _method(
         readme_returns=_public(returns),
         readme_call=f"{name}({', '.join(required)})", signature=sig,
     )
+
+
+def _stream_spec(sig: Signature, runtime: TypeWriter) -> str:
+    """The runtime `StreamSpec(...)`: the stream's format, its item type (None: the events
+    themselves) and the body field asking for it."""
+    assert sig.stream is not None
+    item = runtime.expr(sig.stream.item) if sig.stream.item is not None else "None"
+    spec = [literal(sig.stream.format), item]
+    if sig.stream_field:
+        spec.append(f"field={literal(sig.stream_field)}")
+    return f"StreamSpec({', '.join(spec)})"
 
 
 def _parameter_styles(op: ir.Operation) -> list[tuple[str, str]]:

@@ -10,12 +10,20 @@ An optional body whose schema requires some fields is sent only when a field is 
 then must carry those: the method gets two typing overloads, one without any body field and
 one with the required ones required (`Signature.overloads`); the implementation takes them
 all as optional keywords.
+
+A method whose success may be an event stream (`ir.ItemStream`) returns `Stream[Item]`
+(`AsyncStream[Item]` in the async client) when the stream is all it may return. With another
+response beside it, and a boolean `stream` field in the body, it gets overloads on that field
+(`with_stream`): `Literal[True]` gives the stream, `Literal[False]` or nothing the other
+response, a `bool` either; without such a field it returns the union, the runtime choosing by
+the response's content type. (A list operation that pages returns its pages: a stream beside
+them is left out.)
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from sdkforge.emit.pyexpr import SHADOWABLE_BUILTINS, TypeWriter, literal
 from sdkforge.model import ir
@@ -41,19 +49,35 @@ class Argument:
 
 
 @dataclass(frozen=True, slots=True)
+class Overload:
+    """One typing overload: its keyword arguments and its return annotations."""
+
+    keyword: tuple[Argument, ...]
+    returns: str
+    async_returns: str
+
+
+@dataclass(frozen=True, slots=True)
 class Signature:
     path_params: tuple[ir.Param, ...]  # in the order they appear in the path
     positional: tuple[Argument, ...]
     keyword: tuple[Argument, ...]
     returns: str  # the return annotation, as mypy reads it
-    response_kind: str  # json, text, binary or empty
+    response_kind: str  # json, text, binary, empty or stream (when nothing else may come)
     parsed: ir.TypeRef | None  # the type a JSON response is parsed into; None for other kinds
     body_arg: Identifier | None  # `body` when the body is one argument
     # The spec's arguments as documented: parameters, body fields, body.
     declared: tuple[Argument, ...]
-    # The keyword arguments of each typing overload: none, or (without body fields, with the
-    # body's required fields required)
-    overloads: tuple[tuple[Argument, ...], ...] = ()
+    # The typing overloads: none; or (without body fields, with the body's required fields
+    # required); each with stream fields split as `stream_overloads` says
+    overloads: tuple[Overload, ...] = ()
+    stream: ir.ItemStream | None = None  # the event stream a success may be
+    async_returns: str = ""  # the return annotation of the async method, when not `returns`
+    stream_field: str = ""  # wire name of the body's boolean `stream` field the overloads split
+
+    @property
+    def returns_async(self) -> str:
+        return self.async_returns or self.returns
 
     @property
     def arguments(self) -> tuple[Argument, ...]:
@@ -81,20 +105,29 @@ def named_aliases(api: ir.Api, names: Names) -> dict[str, str]:
 
 def signature_writer(
     names: Names, plain: bool = True, methods: Iterable[str] = (),
-    aliases: Mapping[str, str] | None = None,
+    aliases: Mapping[str, str] | None = None, inputs: bool = False,
 ) -> TypeWriter:
     """A writer of the types a resource module spells: models as `_models.Name`; `plain` for
     the annotations mypy reads, else the ones pydantic parses with (discriminator metadata);
     `methods`, the names the resource class defines (builtin types they shadow are qualified);
-    `aliases`, the types signatures name (`named_aliases`; only in plain annotations)."""
-    types = names.types
+    `aliases`, the types signatures name (`named_aliases`; only in plain annotations);
+    `inputs`, for the arguments: a model or its dict form (`_models.Pet | _params.PetParam`)."""
+    types, params = names.types, names.params
     return TypeWriter(ref=lambda key: f"_models.{types[key]}", names=types, lenient_enums=False,
                       plain=plain, shadowed=frozenset(methods) & SHADOWABLE_BUILTINS,
-                      named=(aliases or {}) if plain else {})
+                      named=(aliases or {}) if plain else {},
+                      param=((lambda key: f"_params.{params[key]}" if key in params else None)
+                             if inputs else None),
+                      models_too=inputs)
 
 
-def signature(op: ir.Operation, names: Names, writer: TypeWriter) -> Signature:
-    """`writer` spells the types mypy reads (plain, no pydantic metadata)."""
+def signature(
+    op: ir.Operation, names: Names, writer: TypeWriter, inputs: TypeWriter | None = None,
+) -> Signature:
+    """`writer` spells the types mypy reads (plain, no pydantic metadata); `inputs`, when
+    given, those of the arguments (models or their dict forms: `signature_writer(inputs=True)`).
+    """
+    returned, writer = writer, inputs or writer
     path_params = tuple(sorted((p for p in op.params if p.location == "path"),
                                key=lambda p: op.path.find("{" + p.wire_name + "}")))
     positional = tuple(_param(op, p, names, writer) for p in path_params)
@@ -115,18 +148,76 @@ def signature(op: ir.Operation, names: Names, writer: TypeWriter) -> Signature:
         choices = ", ".join(literal(ct) for ct in body.content_types)
         view = ArgView(CONTENT_TYPE_ARGUMENT, f"Literal[{choices}]", literal(body.content_types[0]))
         tail.append(Argument(view, None, "", False, ""))
-    overloads: tuple[tuple[Argument, ...], ...] = ()
+    keyword_sets: tuple[tuple[Argument, ...], ...] = ()
     if body is not None and not body.required and any(a != b for a, b in fields):
         given = {a.view.name: b for a, b in fields}
         with_fields = [given.get(a.view.name, a) for a in args]
         without = [a for a in args if a.view.name not in given]
-        overloads = (_keyword_order(without, tail), _keyword_order(with_fields, tail))
-        writer.typing.add("overload")
+        keyword_sets = (_keyword_order(without, tail), _keyword_order(with_fields, tail))
     success = _success_responses(op)
     parsed = _success_type(success)
-    returns, kind = _returns(success, parsed, writer)
-    return Signature(path_params, positional, _keyword_order(args, tail), returns, kind, parsed,
-                     body_arg, positional + tuple(args), overloads)
+    returns, kind = _returns(success, parsed, returned)
+    sig = Signature(path_params, positional, _keyword_order(args, tail), returns, kind, parsed,
+                    body_arg, positional + tuple(args),
+                    tuple(Overload(k, returns, returns) for k in keyword_sets))
+    stream = next((r.stream for r in success if r.stream is not None), None)
+    if stream is not None and op.pagination is None:
+        sig = with_stream(sig, stream, op, returned)
+    if sig.overloads:
+        writer.typing.add("overload")
+    return sig
+
+
+def with_stream(
+    sig: Signature, stream: ir.ItemStream, op: ir.Operation, writer: TypeWriter
+) -> Signature:
+    """`sig` of an operation whose success may be `stream`: the return types, and the
+    overloads on the body's boolean `stream` field when something else may come too."""
+    item = writer.expr(stream.item) if stream.item is not None else "ServerSentEvent"
+    sync, asynchronous = f"Stream[{item}]", f"AsyncStream[{item}]"
+    other = sig.returns
+    union, async_union = f"{other} | {sync}", f"{other} | {asynchronous}"
+    field = _stream_field(op)
+    if sig.response_kind == "stream" or field is None:  # one return type for every call
+        returns, async_returns = ((sync, asynchronous) if sig.response_kind == "stream"
+                                  else (union, async_union))
+        return replace(sig, returns=returns, async_returns=async_returns, stream=stream,
+                       overloads=tuple(replace(o, returns=returns, async_returns=async_returns)
+                                       for o in sig.overloads))
+    writer.typing.add("Literal")
+    overloads: list[Overload] = []
+    for keyword in [o.keyword for o in sig.overloads] or [sig.keyword]:
+        arg = next((a for a in keyword if a.key == ("body", field.wire_name)), None)
+        if arg is None:  # the overload without body fields: no stream asked
+            overloads.append(Overload(keyword, other, other))
+            continue
+        false = "Literal[False]" + (" | None" if isinstance(field.type, ir.Nullable) else "")
+        false += " | NotGiven" if arg.view.default else ""
+        overloads += [
+            Overload(_with_arg(keyword, arg, false, arg.view.default), other, other),
+            Overload(_with_arg(keyword, arg, "Literal[True]", ""), sync, asynchronous),
+            Overload(keyword, union, async_union),
+        ]
+    return replace(sig, returns=union, async_returns=async_union, stream=stream,
+                   stream_field=field.wire_name, overloads=tuple(overloads))
+
+
+def _stream_field(op: ir.Operation) -> ir.Field | None:
+    """The body's boolean `stream` field, which asks for the stream; None when it has none."""
+    body = op.body
+    if body is None or body.kind not in ("json", "form", "multipart"):
+        return None
+    return next((f for f in body.fields if f.wire_name == "stream"
+                 and ir.non_null(f.type) == ir.Primitive("bool")), None)
+
+
+def _with_arg(
+    keyword: tuple[Argument, ...], arg: Argument, annotation: str, default: str
+) -> tuple[Argument, ...]:
+    """`keyword` with `arg` annotated and defaulted anew, required keywords first."""
+    changed = replace(arg, view=ArgView(arg.view.name, annotation, default))
+    args = [changed if a is arg else a for a in keyword]
+    return tuple(sorted(args, key=lambda a: (a.key is None, bool(a.view.default))))
 
 
 def _keyword_order(args: list[Argument], tail: list[Argument]) -> tuple[Argument, ...]:
@@ -163,7 +254,7 @@ def _success_responses(op: ir.Operation) -> list[ir.Response]:
 def _success_type(success: list[ir.Response]) -> ir.TypeRef | None:
     """The type of a JSON success response (nullable when a success may be empty); None for
     other kinds."""
-    typed = [r for r in success if r.kind != "empty"]
+    typed = [r for r in success if r.kind not in ("empty", "stream")]
     if not typed or {r.kind for r in typed} != {"json"}:
         return None
     variants = tuple(r.type for r in typed if r.type is not None)
@@ -176,9 +267,9 @@ def _returns(
     success: list[ir.Response], parsed: ir.TypeRef | None, writer: TypeWriter
 ) -> tuple[str, str]:
     """The return annotation and the response kind; `parsed` is the JSON success type."""
-    typed = [r for r in success if r.kind != "empty"]
+    typed = [r for r in success if r.kind not in ("empty", "stream")]
     if not typed:
-        return "None", "empty"
+        return ("None", "stream") if any(r.kind == "stream" for r in success) else ("None", "empty")
     if parsed is not None:
         return writer.expr(parsed), "json"
     kind = "text" if {r.kind for r in typed} == {"text"} else "binary"

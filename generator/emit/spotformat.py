@@ -287,13 +287,14 @@ class SpotFormatter:
         it (given whole to black as a snippet)."""
         first = lines[0].lstrip(" ")
         indent = len(lines[0]) - len(first)
-        pad = " " * indent
-        if (not _HEADER.match(first) or not lines[-1].endswith(":")
-                or any(not line.startswith(pad) for line in lines)
+        stub = _DEF.match(first) is not None and lines[-1].endswith(": ...")  # an overload
+        if (not _HEADER.match(first) or (not lines[-1].endswith(":") and not stub)
+                or any(not line.startswith(" " * indent) for line in lines)
                 or any(mark in line for line in lines[:-1] for mark in _UNSURE_MARKS)):
             raise _Unsure
         header = "\n".join(line[indent:] for line in lines)
-        return self._black(header + "\n" + _BODY, indent, indent, "", _BODY)
+        body = "" if stub else _BODY  # black keeps a stub's `...` on the header's last line
+        return self._black(header + "\n" + body, indent, indent, "", body)
 
     def _spot(self, line: str, kind: str) -> str:
         """A too-long line whose brackets close on it, as black splits it."""

@@ -225,15 +225,19 @@ def surface(
     writer = TypeWriter(ref=lambda key: exported[key], names=exported, lenient_enums=False,
                         plain=True)
     if signatures is None:
-        method_writer = signature_writer(names, aliases=named_aliases(api, names))
-        signatures = {operation_key(op): signature(op, names, method_writer)
+        aliases = named_aliases(api, names)
+        method_writer = signature_writer(names, aliases=aliases)
+        inputs = signature_writer(names, aliases=aliases, inputs=True)
+        signatures = {operation_key(op): signature(op, names, method_writer, inputs)
                       for op in api.operations}
     entries: dict[str, Entry] = {}
     for scheme in api.auth:
-        for arg in names.credentials[scheme.name]:
+        for index, arg in enumerate(names.credentials[scheme.name]):
+            # An OAuth2 scheme's second argument is its token provider (names.client.OAUTH_ROLES).
+            kind = ("callable",) if scheme.oauth and index == 1 else ("str",)
             entries[f"client:{arg}"] = Entry("client-arg", f"{names.client}({arg})", arg,
                                              f"#/components/securitySchemes/{scheme.name}",
-                                             type=("str",), doc=digest(scheme.description))
+                                             type=kind, doc=digest(scheme.description))
     for variable in api.servers[0].variables if names.server_options else ():
         arg = names.server_options[variable.name]
         entries[f"client:{arg}"] = Entry(
@@ -315,7 +319,7 @@ def _arguments(
         is_positional = location == "path"
         yield identity, Entry(
             "param", f"{symbol}({arg.view.name})", arg.view.name, pointer, parent=op_id,
-            type=members(arg.view.annotation.replace("_models.", "")),
+            type=members(arg.view.annotation.replace("_models.", "").replace("_params.", "")),
             required=not arg.view.default, position=positional if is_positional else -1,
             doc=digest(arg.description), deprecated=arg.deprecated,
         )

@@ -8,6 +8,7 @@ from typing import Any
 
 from sdkforge.diagnostics import Diagnostics, join_pointer
 from sdkforge.model import ir
+from sdkforge.model.events import EventBuilder
 from sdkforge.model.operations import OperationBuilder
 from sdkforge.model.pagination import PageSettings, detect_all
 from sdkforge.model.schemas import SchemaBuilder, component_hint
@@ -26,7 +27,8 @@ def build(
     schemas = SchemaBuilder(resolved, diagnostics)
     auth = auth_schemes(data, resolved.root.name, diagnostics)
     known = {scheme.name for scheme in auth}
-    operations = OperationBuilder(resolved, schemas, diagnostics, known).build_all()
+    fetching = {scheme.name for scheme in auth if scheme.token_url}
+    operations = OperationBuilder(resolved, schemas, diagnostics, known, fetching).build_all()
     operations, auth = lift_shared_headers(operations, auth, _header_texts(data), headers or {})
 
     def report(op: ir.Operation, message: str) -> None:
@@ -50,10 +52,9 @@ def build(
                     key="#" + pointer, hint=component_hint(Location("", pointer), title),
                     target=target, description=ir.spec_text(description), pointer=pointer,
                 ))
-    for note in ("webhooks", "callbacks"):
-        if data.get(note):
-            diagnostics.info(resolved.root.name, f"/{note}",
-                             f"`{note}` are not part of the client and were skipped")
+    events, union = EventBuilder(resolved, schemas, diagnostics).build()
+    if union is not None:
+        aliases.append(union)
     info = data.get("info") or {}
     return ir.Api(
         title=str(info.get("title") or "API"),
@@ -65,6 +66,7 @@ def build(
         enums=tuple(sorted(schemas.enums.values(), key=lambda e: e.key)),
         aliases=tuple(aliases),
         auth=auth,
+        events=events,
     )
 
 

@@ -130,3 +130,30 @@ def _values(resolved: Resolved, loc: Location, depth: int) -> list[object] | Non
 def _text(value: object) -> str:
     """A tag value as the runtime looks it up: a string as is, anything else as JSON."""
     return value if isinstance(value, str) else json.dumps(value)
+
+
+def implied(
+    resolved: Resolved, models: list[ir.Model]
+) -> str | None:
+    """The property that tells `models` apart though no `discriminator` names it: one every
+    model declares and restricts (`const` or `enum`) to values no other model allows, such as
+    an event's `type`. Of several, one every model requires, then the first by name; None
+    when there is none (or fewer than two models)."""
+    if len(models) < 2:
+        return None
+    shared = set.intersection(*({f.wire_name for f in m.fields} for m in models))
+    required = set.intersection(*({f.wire_name for f in m.fields if f.required}
+                                  for m in models))
+    for prop in sorted(shared, key=lambda p: (p not in required, p)):
+        owners: dict[str, str] = {}
+        for model in models:
+            values = _allowed(resolved, _location(model.key), prop, 0)
+            if not values:
+                break
+            texts = {_text(v) for v in values}
+            if any(owners.get(t, model.key) != model.key for t in texts):
+                break
+            owners.update(dict.fromkeys(texts, model.key))
+        else:
+            return prop
+    return None

@@ -259,17 +259,33 @@ class Body:
     empty: bool = False  # the schema allows only an empty object: no argument; sent if required
 
 
-ResponseKind = Literal["json", "binary", "text", "empty"]
+# "stream": the response has only an event stream (see `ItemStream`)
+ResponseKind = Literal["json", "binary", "text", "empty", "stream"]
+# Server-sent events (text/event-stream), one JSON value a line (application/x-ndjson,
+# application/jsonl), or JSON text sequences (application/json-seq, RFC 7464).
+StreamFormat = Literal["sse", "ndjson", "json-seq"]
+
+
+@dataclass(frozen=True, slots=True)
+class ItemStream:
+    """A response's event stream: its format, media type and the type of each item (from the
+    media type's `itemSchema`, else its `schema`); `item` is None for server-sent events whose
+    data the spec types as a string or not at all: the items are then the events themselves."""
+
+    format: StreamFormat
+    content_type: str
+    item: TypeRef | None
 
 
 @dataclass(frozen=True, slots=True)
 class Response:
     status: str  # "200", "4XX", "default"
-    kind: ResponseKind
+    kind: ResponseKind  # of the content other than a stream; "stream" when there is none
     content_type: str
     type: TypeRef | None
     description: str
     headers: tuple[str, ...] = ()  # the response headers it declares, lower-cased
+    stream: ItemStream | None = None  # the event stream the response may be instead
 
 
 PageStyle = Literal["offset", "page", "cursor", "link", "url"]
@@ -314,6 +330,9 @@ class AuthScheme:
     description: str
     oauth: bool = False  # an oauth2 / openIdConnect scheme (a bearer access token)
     argument: str | None = None  # the client argument the configuration names, for a lifted header
+    # The tokenUrl of an oauth2 scheme's clientCredentials flow, as written (relative to the
+    # server URL or absolute): the client fetches its own tokens there. "" for any other scheme.
+    token_url: str = ""
 
     @property
     def lifted(self) -> bool:
@@ -336,6 +355,9 @@ class Operation:
     pointer: str
     tag: str  # its first tag ("" when it has none): the resource it belongs to
     security: tuple[str, ...] = ()  # names of the schemes whose credentials this operation sends
+    # (scheme, its scopes space-separated and sorted) for the schemes with a token_url whose
+    # requirement names scopes: the scope set the operation's token is fetched for
+    scopes: tuple[tuple[str, str], ...] = ()
     pagination: Pagination | None = None
 
 
@@ -375,6 +397,25 @@ class Server:
         return url
 
 
+EventKind = Literal["webhook", "callback"]
+EVENTS = "#/webhooks"  # the key of the alias (in `Api.aliases`) typing every webhook's payload
+
+
+@dataclass(frozen=True, slots=True)
+class Event:
+    """A request the API makes to you: a `webhooks:` entry (OpenAPI 3.1), or a `callbacks:`
+    entry of an operation. The client never sends it; its payload gets models, and the
+    webhooks' payloads together are the type `client.webhooks.unwrap` returns."""
+
+    kind: EventKind
+    name: str  # its key under `webhooks`, or under the operation's `callbacks`
+    method: str
+    payload: TypeRef | None  # the type of its JSON request body; None when it has none
+    description: str
+    pointer: str  # where its operation is declared
+    owner: str = ""  # a callback's operation: its pointer
+
+
 @dataclass(frozen=True, slots=True)
 class Api:
     title: str
@@ -386,3 +427,10 @@ class Api:
     enums: tuple[Enum, ...]  # sorted by key
     aliases: tuple[Alias, ...] = ()  # component schemas that are neither models nor enums
     auth: tuple[AuthScheme, ...] = ()
+    events: tuple[Event, ...] = ()  # webhooks, then callbacks, each in the spec's order
+
+    @property
+    def unwraps(self) -> bool:
+        """Whether the client gets `webhooks.unwrap`: some webhook has a JSON payload, and
+        `aliases` holds their union at `EVENTS`."""
+        return any(a.key == EVENTS for a in self.aliases)

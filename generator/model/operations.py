@@ -9,7 +9,8 @@ from sdkforge.diagnostics import Diagnostics, join_pointer, unescape_pointer_tok
 from sdkforge.model import ir
 from sdkforge.model.encoding import body_encoding, only_empty, param_style, transport_owned
 from sdkforge.model.schemas import SchemaBuilder
-from sdkforge.model.security import operation_security
+from sdkforge.model.security import operation_scopes, operation_security
+from sdkforge.model.streams import FORMATS, item_stream, stream_format
 from sdkforge.read.resolve import Location, Resolved
 
 HTTP_METHODS = ("get", "put", "post", "delete", "options", "head", "patch", "trace")
@@ -39,12 +40,13 @@ _BODY_PREFERENCE: dict[ir.BodyKind, int] = {
 class OperationBuilder:
     def __init__(
         self, resolved: Resolved, schemas: SchemaBuilder, diagnostics: Diagnostics,
-        auth_schemes: set[str],
+        auth_schemes: set[str], token_schemes: set[str] | None = None,
     ) -> None:
         self.resolved = resolved
         self.schemas = schemas
         self.diagnostics = diagnostics
         self.auth_schemes = auth_schemes
+        self.token_schemes = token_schemes or set()  # those the client fetches tokens for
 
     def build_all(self) -> list[ir.Operation]:
         paths = self.resolved.root.data.get("paths") or {}
@@ -76,12 +78,6 @@ class OperationBuilder:
                    or {r.kind for r in responses if r.status == "default"}) - {"empty"}
         params = self._params(self._merged_params(item, op, loc), hint,
                               has_body=body is not None, json_response=success == {"json"})
-        if op.get("callbacks"):
-            self.diagnostics.info(
-                self.resolved.display_file(loc.file), join_pointer(loc.pointer, "callbacks"),
-                "`callbacks` describe requests the API makes to you; "
-                "they are not part of the client and were skipped",
-            )
         return ir.Operation(
             method=method, path=path, operation_id=operation_id,
             summary=ir.spec_text(op.get("summary")),
@@ -90,6 +86,7 @@ class OperationBuilder:
             body=body, responses=responses, pointer=loc.pointer,
             tag=_first_tag(op.get("tags")),
             security=operation_security(op, self.resolved.root.data, self.auth_schemes),
+            scopes=operation_scopes(op, self.resolved.root.data, self.token_schemes),
         )
 
     def _merged_params(
@@ -254,7 +251,15 @@ class OperationBuilder:
             if not isinstance(content, dict) or not content:
                 result.append(ir.Response(status, "empty", "", None, description))
                 continue
-            content_type = _preferred_response_type(list(content))
+            success = status.startswith("2") or status == "default"
+            stream = self._stream(content, at, hint) if success else None
+            others = [ct for ct in content if stream is None or stream_format(ct) is None]
+            if not others:
+                assert stream is not None
+                result.append(ir.Response(status, "stream", stream.content_type, None,
+                                          description, stream=stream))
+                continue
+            content_type = _preferred_response_type(others)
             kind = body_kind(content_type)
             media = content[content_type] or {}
             schema = media.get("schema") if isinstance(media, dict) else None
@@ -269,14 +274,28 @@ class OperationBuilder:
                 headers = tuple(sorted(str(h).lower() for h in declared)
                                 if isinstance(declared, dict) else ())
                 result.append(ir.Response(status, "json", content_type, rtype, description,
-                                          headers))
+                                          headers, stream))
             elif kind == "text":
                 result.append(ir.Response(status, "text", content_type, ir.Primitive("str"),
-                                          description))
+                                          description, stream=stream))
             else:
                 result.append(ir.Response(status, "binary", content_type, ir.Primitive("bytes"),
-                                          description))
+                                          description, stream=stream))
         return tuple(result)
+
+    def _stream(
+        self, content: dict[str, Any], at: Location, hint: ir.NameHint
+    ) -> ir.ItemStream | None:
+        """The event stream among a success response's media types (the first, by the order
+        of `FORMATS`, then by name), or None."""
+        found = sorted((ct for ct in content if stream_format(ct) is not None),
+                       key=lambda ct: (list(FORMATS).index(ct.split(";", 1)[0].strip().lower()),
+                                       ct))
+        if not found:
+            return None
+        media = content[found[0]]
+        return item_stream(media if isinstance(media, dict) else {}, found[0], at, self.resolved,
+                           self.schemas, hint)
 
 
 def _first_tag(tags: object) -> str:

@@ -32,8 +32,30 @@ def auth_schemes(
         wire = (str(scheme.get("name") or "Authorization") if kind in ("header", "query", "cookie")
                 else "Authorization")
         found.append(ir.AuthScheme(name, kind, wire, str(scheme.get("description") or "").strip(),
-                                   oauth=scheme.get("type") in ("oauth2", "openIdConnect")))
+                                   oauth=scheme.get("type") in ("oauth2", "openIdConnect"),
+                                   token_url=_token_url(name, scheme, file, diagnostics)))
     return tuple(found)
+
+
+def _token_url(
+    name: str, scheme: dict[str, Any], file: str, diagnostics: Diagnostics
+) -> str:
+    """The tokenUrl of an oauth2 scheme's clientCredentials flow, "" when it has none (other
+    flows need a user, or a password: the client takes their tokens as given). One it cannot
+    use is a warning, and the scheme keeps a static token."""
+    flows = scheme.get("flows") if scheme.get("type") == "oauth2" else None
+    flow = flows.get("clientCredentials") if isinstance(flows, dict) else None
+    if not isinstance(flow, dict):
+        return ""
+    url = flow.get("tokenUrl")
+    if isinstance(url, str) and url.strip() and url.isprintable() and " " not in url.strip():
+        return url.strip()
+    diagnostics.warning(
+        file, join_pointer("/components/securitySchemes", name, "flows", "clientCredentials"),
+        f"security scheme {name!r}: the clientCredentials flow has no usable tokenUrl "
+        f"({url!r}); the client takes an access token instead of fetching one",
+    )
+    return ""
 
 
 def _kind(scheme: dict[str, Any]) -> ir.AuthKind | None:
@@ -61,6 +83,22 @@ def operation_security(
             if name in known and name not in names:
                 names.append(name)
     return tuple(names)
+
+
+def operation_scopes(
+    op: dict[str, Any], data: dict[str, Any], fetching: set[str]
+) -> tuple[tuple[str, str], ...]:
+    """(scheme, scopes) for each scheme in `fetching` (those the client fetches tokens for)
+    whose first requirement naming it lists scopes: the scopes sorted, unique, space-separated
+    (RFC 6749 §3.3), so operations asking for one set share one token."""
+    requirements = op["security"] if "security" in op else data.get("security")
+    found: dict[str, str] = {}
+    for requirement in requirements if isinstance(requirements, list) else ():
+        for name, scopes in requirement.items() if isinstance(requirement, dict) else ():
+            if name in fetching and name not in found:
+                wanted = scopes if isinstance(scopes, list) else ()
+                found[name] = " ".join(sorted({str(s) for s in wanted if str(s).strip()}))
+    return tuple((name, scopes) for name, scopes in sorted(found.items()) if scopes)
 
 
 def lift_shared_headers(

@@ -16,11 +16,13 @@ from dataclasses import dataclass
 
 from sdkforge.model import ir
 from sdkforge.model.pagination import PAGE_METHODS
+from sdkforge.model.usage import request_inputs
 from sdkforge.names import naming
 from sdkforge.names.allocate import ClassName, Identifier, ModuleName, Namespace
 from sdkforge.names.classes import class_names
-from sdkforge.names.client import client_arguments
+from sdkforge.names.client import client_arguments, webhooks_attribute
 from sdkforge.names.modules import assign_modules, module_budget, module_cap
+from sdkforge.names.params import param_names
 
 OperationKey = tuple[str, str]  # (path, method): an operation's identity
 ArgumentKey = tuple[str, str]  # (location or "body", wire name): a method argument's identity
@@ -65,6 +67,10 @@ class Names:
     credentials: Mapping[str, tuple[Identifier, ...]]  # auth scheme name -> client arguments
     server_options: Mapping[str, Identifier]  # the default server's variables -> client arguments
     exported: Mapping[str, ClassName]  # every name the models package exports: types and aliases
+    # the `TypedDict` of each model a caller may give as a dict, by model key (`names.params`)
+    params: Mapping[str, ClassName]
+    webhooks: Identifier | None = None  # the client's attribute with `unwrap`, when it has one
+    webhook_secret: Identifier | None = None  # the client argument for the webhooks' secret
 
     def method(self, op: ir.Operation) -> Identifier:
         return self.methods[operation_key(op)]
@@ -102,12 +108,17 @@ def assign(api: ir.Api, package: str | None = None, client: str | None = None) -
     client_name = ClassName(naming.client_name(wanted_client or package_name,
                                                [r.class_name for r in resources]))
     default = api.servers[0] if api.servers and api.servers[0].absolute else None
-    credentials, server_options = client_arguments(api.auth, default.variables if default else ())
+    credentials, server_options, webhook_secret = client_arguments(
+        api.auth, default.variables if default else (), webhooks=api.unwraps)
     return Names(
         package=package_name, client=client_name, types=types, aliases=aliases,
         modules=assign_modules(api.models, {**types, **aliases}, budget), fields=fields,
         resources=resources, methods=methods, arguments=arguments,
         credentials=credentials, server_options=server_options, exported={**types, **aliases},
+        webhooks=(webhooks_attribute([r.attribute for r in resources]) if api.unwraps else None),
+        webhook_secret=webhook_secret,
+        params=param_names(api.models, request_inputs(api).models, types,
+                           {*types.values(), *aliases.values()}),
     )
 
 

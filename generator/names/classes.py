@@ -12,6 +12,7 @@ from sdkforge.names import naming
 from sdkforge.names.allocate import ClassName
 
 Named = ir.Model | ir.Enum | ir.Alias
+EVENTS_FALLBACK = "AnyWebhookEvent"
 
 
 def spell(hint: ir.NameHint | None, by_place: bool = False) -> str:
@@ -97,6 +98,8 @@ def class_names(api: ir.Api) -> dict[str, ClassName]:
         return shapes[key]
 
     context = {key: place for key, item in named.items() if (place := _place(item.hint))}
+    if ir.EVENTS in named:  # the webhooks' union, when a schema is called `WebhookEvent`
+        context[ir.EVENTS] = EVENTS_FALLBACK
     names = naming.resolve_class_names({key: wanted(item) for key, item in named.items()}, shape,
                                        context)
     given: dict[str, str] = {}  # name -> fingerprint of the types sharing it

@@ -60,7 +60,7 @@ RESERVED_KWARGS = frozenset(
 RESERVED_RESOURCE_NAMES = frozenset(
     {
         "base_url", "timeout", "max_retries", "default_headers", "close", "request",
-        "with_options", "copy", "models", "errors", "self",
+        "with_options", "copy", "models", "errors", "self", "webhook_secret",
     }
 )
 
@@ -73,7 +73,7 @@ RESERVED_CLIENT_NAMES = frozenset(
         "BadRequestError", "BaseModel", "ConflictError", "InternalServerError", "NotFoundError",
         "PermissionDeniedError", "RateLimitError", "StreamedResponse", "UnprocessableEntityError",
         "NotGiven", "SyncAPIClient", "AsyncAPIClient", "Timeout", "Mapping", "TracebackType",
-        "TYPE_CHECKING",
+        "TYPE_CHECKING", "WebhookVerificationError",
     }
 )
 

@@ -56,7 +56,8 @@ def _lines(api: ir.Api, names: Names) -> Iterator[str]:
     yield f"package {names.package}, client {names.client}"
     for scheme in api.auth:
         args = ", ".join(names.credentials[scheme.name])
-        yield f"auth {scheme.name} {scheme.kind} {scheme.wire_name} -> {args}"
+        token = f", token from {scheme.token_url}" if scheme.token_url else ""
+        yield f"auth {scheme.name} {scheme.kind} {scheme.wire_name} -> {args}{token}"
     for server in api.servers:
         options = ", ".join(f"{v.name}={v.default!r}" + (f" in {list(v.enum)}" if v.enum else "")
                             + f" -> {names.server_options[v.name]}"
@@ -65,8 +66,10 @@ def _lines(api: ir.Api, names: Names) -> Iterator[str]:
             f": {options}" if options else "")
     for model in api.models:
         base = f" extends {exported[model.base]}" if model.base else ""
+        param = (f", dict {names.params[model.key]} in params/{names.modules[model.key]}"
+                 if model.key in names.params else "")
         yield (f"model {model.key} -> {exported[model.key]} "
-               f"in models/{names.modules[model.key]}{base}")
+               f"in models/{names.modules[model.key]}{base}{param}")
         for f in model.fields:
             flags = "".join(f" {flag}" for flag, on in (("required", f.required),
                                                        ("read-only", f.read_only),
@@ -80,6 +83,11 @@ def _lines(api: ir.Api, names: Names) -> Iterator[str]:
         yield f"enum {enum.key} -> {exported[enum.key]}: {values}"
     for alias in names.named_aliases(api):
         yield f"alias {alias.key} -> {exported[alias.key]} = {type_text(alias.target, exported)}"
+    for event in api.events:
+        payload = type_text(event.payload, exported) if event.payload is not None else "no model"
+        yield f"{event.kind} {event.name} {event.method.upper()} -> {payload}"
+    if names.webhooks is not None:
+        yield f"webhooks client.{names.webhooks}, secret {names.webhook_secret}"
     for resource in names.resources:
         yield (f"resource client.{resource.attribute} "
                f"({resource.class_name}, resources/{resource.module})")
@@ -114,6 +122,9 @@ def _operation(op: ir.Operation, names: Names, exported: Mapping[str, str]) -> I
     for r in op.responses:
         shown = f": {type_text(r.type, exported)}" if r.type is not None else ""
         yield f"    {r.status} {r.kind}{shown}"
+        if r.stream is not None:
+            item = type_text(r.stream.item, exported) if r.stream.item is not None else "events"
+            yield f"      stream {r.stream.format} {r.stream.content_type}: {item}"
     if op.pagination is not None:
         pg = op.pagination
         by = f" by {pg.location} {pg.param}" if pg.param else ""
@@ -126,6 +137,8 @@ def _operation(op: ir.Operation, names: Names, exported: Mapping[str, str]) -> I
         yield f"    pages {pg.style}{by}, items {pg.items or '(the list)'}{extra}"
     if op.security:
         yield f"    sends {', '.join(op.security)}"
+    for scheme, scopes in op.scopes:
+        yield f"    scopes {scheme}: {scopes}"
 
 
 def main(argv: list[str]) -> int:

@@ -21,5 +21,6 @@ RETRY_AFTER_MS_HEADER = "retry-after-ms"  # milliseconds; wins over retry-after
 IDEMPOTENCY_HEADER = "Idempotency-Key"  # the same key on every attempt of one POST or PATCH
 IDEMPOTENCY_KEY_METHODS = frozenset({"POST", "PATCH"})  # the methods that carry one
 REQUEST_ID_HEADER = "x-request-id"  # the server's id of a request, shown in status errors
+TOKEN_REFRESH_MARGIN = 60.0  # seconds before an OAuth2 token expires that a new one is fetched
 
 MEMO_SIZE = 512  # distinct checked headers and parsed URLs a client keeps

@@ -16,7 +16,10 @@ the answer depends on the request; `server.default` answers when the queue is em
 
 Connections are kept alive (HTTP/1.1) like a real API server. A reply can delay before
 answering (`delay=`, woken early when the server stops), close the connection without
-answering (`action="close"`) or reset it with a TCP RST (`action="reset"`).
+answering (`action="close"`) or reset it with a TCP RST (`action="reset"`). A reply with
+`chunks` sends its body in those pieces (chunked transfer encoding), each written and flushed
+`chunk_delay` seconds after the last, as a server streaming events does; `chunks_sent` counts
+the pieces that went out before the client hung up.
 """
 
 from __future__ import annotations
@@ -55,6 +58,9 @@ class Reply:
     delay: float = 0.0
     action: Action | None = None
     reason: str | None = None
+    chunks: list[bytes] | None = None
+    chunk_delay: float = 0.0
+    chunks_sent: int = 0
 
     def payload(self) -> tuple[bytes, str | None]:
         if self.body is not None:
@@ -182,6 +188,9 @@ class _Handler(BaseHTTPRequestHandler):
             self._drop(reset=reply.action == "reset")
             return
 
+        if reply.chunks is not None:
+            self._send_chunks(reply, owner)
+            return
         raw, ctype = reply.payload()
         self.send_response(reply.status, reply.reason)
         names = {k.lower() for k in reply.headers}
@@ -198,6 +207,28 @@ class _Handler(BaseHTTPRequestHandler):
         if self.command != "HEAD":
             self.wfile.write(raw)
         self.wfile.flush()
+
+    def _send_chunks(self, reply: Reply, owner: LoopbackServer) -> None:
+        """The body in `reply.chunks`, each its own HTTP chunk, flushed after `chunk_delay`."""
+        assert reply.chunks is not None
+        self.send_response(reply.status, reply.reason)
+        self.send_header("Content-Type", reply.content_type or "text/event-stream")
+        self.send_header("Transfer-Encoding", "chunked")
+        for name, value in reply.headers.items():
+            self.send_header(name, value)
+        self.end_headers()
+        self.wfile.flush()
+        try:
+            for piece in reply.chunks:
+                if reply.chunk_delay and owner._stopping.wait(reply.chunk_delay):
+                    break
+                self.wfile.write(b"%x\r\n%s\r\n" % (len(piece), piece))
+                self.wfile.flush()
+                reply.chunks_sent += 1
+            self.wfile.write(b"0\r\n\r\n")
+            self.wfile.flush()
+        except OSError:
+            self.close_connection = True
 
     def _drop(self, *, reset: bool) -> None:
         """End the connection without an answer; with `reset`, by a TCP RST."""

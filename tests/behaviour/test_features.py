@@ -192,13 +192,22 @@ def test_a_float_enum_is_a_float_field_with_a_warning(
             "/components/schemas/Rating/properties/verdict/enum"} <= warned
 
 
-def test_webhooks_and_callbacks_are_noted_not_generated(
+def test_webhook_and_callback_payloads_are_models(
     generated_31: tuple[ModuleType, list[Diagnostic]],
 ) -> None:
-    _, diagnostics = generated_31
-    pointers = {d.pointer for d in diagnostics if d.level in ("info", "warning")}
-    assert "/webhooks" in pointers
-    assert "/paths/~1import/post/callbacks" in pointers
+    """`webhooks:` payloads make `WebhookEvent`, a plain union here (the payloads share no tag);
+    a callback's request body is a model named after its operation and callback."""
+    features, diagnostics = generated_31
+    assert not [d for d in diagnostics if "webhooks" in d.pointer or "callbacks" in d.pointer]
+    m = features.models
+    returned = features.Features(base_url="http://x").webhooks.parse(
+        b'{"pet_id": 7, "reason": "allergies"}')
+    assert isinstance(returned, m.PetReturnedEvent) and returned.reason == "allergies"
+    dog = features.Features(base_url="http://x").webhooks.parse(
+        '{"pet_type": "dog", "name": "Rex", "id": "8c7b2a3e-0b1f-4d5e-9a6b-1c2d3e4f5a6b",'
+        ' "created_at": "2026-01-02T03:04:05Z", "breed": "collie"}')
+    assert isinstance(dog, m.Dog) and dog.breed == "collie" and not features.mismatches(dog)
+    assert m.ImportPetsImportFinishedBody.model_validate_json('{"imported": 3}').imported == 3
 
 
 # ------------------------------------------------------------------ server variables
@@ -960,6 +969,34 @@ def test_operation_security_overrides_the_global_requirement(
         assert seen.header("Authorization") == "Bearer sk_test"
         assert (seen.header("X-Partner-Key") is None and seen.query_string == ""
                 and seen.header("Cookie") is None)
+
+
+def test_partner_reports_with_client_credentials_beside_the_other_credentials(
+    features: ModuleType, server: LoopbackServer
+) -> None:
+    """The partnerOAuth scheme: the client posts its credentials to the relative tokenUrl (on
+    the base URL's host), then sends the token; the API key still goes to the other calls."""
+    with features.Features(base_url=server.url + "/v2", max_retries=0, api_key="sk_test",
+                           client_id="partner-1", client_secret="ps3cret") as c:
+        server.reply(200, json={"access_token": "at_1", "token_type": "Bearer",
+                                "expires_in": 3600})
+        server.reply(200, json=[{"id": "r1", "total": 12.5}])
+        reports = c.partner.list_reports()
+        assert [(r.id, r.total) for r in reports] == [("r1", 12.5)]
+        token, call = server.requests[-2:]
+        assert token.path == "/oauth/token"
+        assert token.header("Authorization") == "Basic " + base64.b64encode(
+            b"partner-1:ps3cret").decode()
+        assert dict(parse_qsl(token.body.decode())) == {
+            "grant_type": "client_credentials", "scope": "reports:read"}
+        assert call.path == "/v2/partner/reports"
+        assert call.header("Authorization") == "Bearer at_1"
+        server.reply(200, json=[])
+        c.store.list_toys()
+        assert server.requests[-1].header("Authorization") == "Bearer sk_test"
+        server.reply(200, json=[])
+        c.partner.list_reports()  # the token is kept
+        assert server.requests[-1].header("Authorization") == "Bearer at_1"
 
 
 def test_empty_security_sends_no_credentials(features: ModuleType, server: LoopbackServer) -> None:

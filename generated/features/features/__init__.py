@@ -15,15 +15,18 @@ from .errors import (
     APIError,
     APIResponseValidationError,
     APIStatusError,
+    APIStreamError,
     APITimeoutError,
     AuthenticationError,
     BadRequestError,
     ConflictError,
     InternalServerError,
     NotFoundError,
+    OAuthTokenError,
     PermissionDeniedError,
     RateLimitError,
     UnprocessableEntityError,
+    WebhookVerificationError,
 )
 
 __all__ = [
@@ -34,7 +37,9 @@ __all__ = [
     "APIResponse",
     "APIResponseValidationError",
     "APIStatusError",
+    "APIStreamError",
     "APITimeoutError",
+    "AsyncStream",
     "AsyncStreamedResponse",
     "AuthenticationError",
     "BadRequestError",
@@ -47,30 +52,39 @@ __all__ = [
     "NOT_GIVEN",
     "NotFoundError",
     "NotGiven",
+    "OAuthTokenError",
     "PermissionDeniedError",
     "RateLimitError",
+    "ServerSentEvent",
+    "Stream",
     "StreamedResponse",
     "UnprocessableEntityError",
+    "WebhookVerificationError",
     "__version__",
     "mismatches",
     "models",
+    "params",
     "raw_data",
 ]
 
 if TYPE_CHECKING:
-    from . import models
+    from . import models, params
     from ._runtime._models import BaseModel
+    from ._runtime._streaming import AsyncStream, ServerSentEvent, Stream
 else:
 
     def __getattr__(name: str) -> Any:
         # pydantic builds its model machinery on the first model class, and `models` lists
         # every model of the API: the client imports without either, they load on first use.
-        if name == "models":
-            return importlib.import_module(f"{__name__}.models")
+        # `params` (the models' dict forms) are for type checkers, and load only when asked.
+        if name in ("models", "params"):
+            return importlib.import_module(f"{__name__}.{name}")
         if name == "BaseModel":
             from ._runtime._models import BaseModel
 
             return BaseModel
+        if name in ("AsyncStream", "ServerSentEvent", "Stream"):  # event streams, seldom used
+            return getattr(importlib.import_module(f"{__name__}._runtime._streaming"), name)
         raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 

@@ -16,14 +16,18 @@ from ._runtime._constants import (
     INITIAL_RETRY_DELAY,
     MAX_RETRY_DELAY,
 )
+from ._runtime._oauth import AsyncTokenProvider, TokenAuthMethod, TokenProvider, token_source
 from ._runtime._types import Timeout
 from ._version import __title__, __version__
 
 if TYPE_CHECKING:
+    from . import _webhooks
     from .resources.admin import AsyncAdmin, Admin
+    from .resources.events import AsyncEvents, Events
     from .resources.feedback import AsyncFeedback, Feedback
     from .resources.files import AsyncFiles, Files
     from .resources.import_ import AsyncImport, Import
+    from .resources.partner import AsyncPartner, Partner
     from .resources.pets import AsyncPets, Pets
     from .resources.store import AsyncStore, Store
 
@@ -76,13 +80,33 @@ class Features(SyncAPIClient):
         password: sent for HTTP basic auth; defaults to $FEATURES_PASSWORD.
         api_key: sent as a Bearer token; defaults to $FEATURES_API_KEY.
         partner_key: sent in the 'X-Partner-Key' header; defaults to $FEATURES_PARTNER_KEY.
+        access_token: an OAuth2 access token, sent as a Bearer token as it is; defaults to
+            $FEATURES_ACCESS_TOKEN.
+        token_provider: a callable returning the access token (async ones too, in the async
+            client), called before each request and once more after a 401.
+        client_id: with client_secret, the client fetches its own tokens (client credentials)
+            from /oauth/token (resolved against base_url); defaults to $FEATURES_CLIENT_ID.
+        client_secret: the client secret; defaults to $FEATURES_CLIENT_SECRET.
         token: sent in the 'token' query; defaults to $FEATURES_TOKEN.
         session_id: sent in the 'session_id' cookie; defaults to $FEATURES_SESSION_ID.
+        token_endpoint_auth_method: how the client id and secret reach the token endpoint:
+            "client_secret_basic" (HTTP Basic) or "client_secret_post" (in the form body).
+        webhook_secret: the webhooks' signing secret; defaults to $FEATURES_WEBHOOK_SECRET.
     """
 
     _package = __title__
     _version = __version__
-    _resource_names = ("admin", "feedback", "files", "import_", "pets", "store")
+    _resource_names = (
+        "admin",
+        "events",
+        "feedback",
+        "files",
+        "import_",
+        "partner",
+        "pets",
+        "store",
+        "webhooks",
+    )
 
     def __init__(
         self,
@@ -101,10 +125,16 @@ class Features(SyncAPIClient):
         password: str | None = None,
         api_key: str | None = None,
         partner_key: str | None = None,
+        access_token: str | None = None,
+        token_provider: TokenProvider | None = None,
+        client_id: str | None = None,
+        client_secret: str | None = None,
         token: str | None = None,
         session_id: str | None = None,
+        token_endpoint_auth_method: TokenAuthMethod = "client_secret_basic",
         region: Literal["eu", "us"] = "eu",
         version: str = "v2",
+        webhook_secret: str | None = None,
     ) -> None:
         super().__init__(
             base_url=_base_url(base_url, {"region": region, "version": version}),
@@ -137,13 +167,31 @@ class Features(SyncAPIClient):
                 "sessionCookie": ("cookie", "session_id", _env(session_id, "FEATURES_SESSION_ID")),
             }
         )
+        self._set_oauth(
+            {
+                "partnerOAuth": token_source(
+                    access_token,
+                    token_provider,
+                    "FEATURES_ACCESS_TOKEN",
+                    client_id=client_id,
+                    client_secret=client_secret,
+                    env=("FEATURES_CLIENT_ID", "FEATURES_CLIENT_SECRET"),
+                    token_url="/oauth/token",
+                    auth_method=token_endpoint_auth_method,
+                ),
+            }
+        )
+        self.webhook_secret = _env(webhook_secret, "FEATURES_WEBHOOK_SECRET")
 
     admin: resource[Admin] = resource("admin", "Admin")
+    events: resource[Events] = resource("events", "Events")
     feedback: resource[Feedback] = resource("feedback", "Feedback")
     files: resource[Files] = resource("files", "Files")
     import_: resource[Import] = resource("import_", "Import")
+    partner: resource[Partner] = resource("partner", "Partner")
     pets: resource[Pets] = resource("pets", "Pets")
     store: resource[Store] = resource("store", "Store")
+    webhooks: resource[_webhooks.Webhooks] = resource("._webhooks", "Webhooks")
 
     def __enter__(self) -> Features:
         return self
@@ -162,7 +210,17 @@ class AsyncFeatures(AsyncAPIClient):
 
     _package = __title__
     _version = __version__
-    _resource_names = ("admin", "feedback", "files", "import_", "pets", "store")
+    _resource_names = (
+        "admin",
+        "events",
+        "feedback",
+        "files",
+        "import_",
+        "partner",
+        "pets",
+        "store",
+        "webhooks",
+    )
 
     def __init__(
         self,
@@ -181,10 +239,16 @@ class AsyncFeatures(AsyncAPIClient):
         password: str | None = None,
         api_key: str | None = None,
         partner_key: str | None = None,
+        access_token: str | None = None,
+        token_provider: AsyncTokenProvider | None = None,
+        client_id: str | None = None,
+        client_secret: str | None = None,
         token: str | None = None,
         session_id: str | None = None,
+        token_endpoint_auth_method: TokenAuthMethod = "client_secret_basic",
         region: Literal["eu", "us"] = "eu",
         version: str = "v2",
+        webhook_secret: str | None = None,
     ) -> None:
         super().__init__(
             base_url=_base_url(base_url, {"region": region, "version": version}),
@@ -217,13 +281,31 @@ class AsyncFeatures(AsyncAPIClient):
                 "sessionCookie": ("cookie", "session_id", _env(session_id, "FEATURES_SESSION_ID")),
             }
         )
+        self._set_oauth(
+            {
+                "partnerOAuth": token_source(
+                    access_token,
+                    token_provider,
+                    "FEATURES_ACCESS_TOKEN",
+                    client_id=client_id,
+                    client_secret=client_secret,
+                    env=("FEATURES_CLIENT_ID", "FEATURES_CLIENT_SECRET"),
+                    token_url="/oauth/token",
+                    auth_method=token_endpoint_auth_method,
+                ),
+            }
+        )
+        self.webhook_secret = _env(webhook_secret, "FEATURES_WEBHOOK_SECRET")
 
     admin: resource[AsyncAdmin] = resource("admin", "AsyncAdmin")
+    events: resource[AsyncEvents] = resource("events", "AsyncEvents")
     feedback: resource[AsyncFeedback] = resource("feedback", "AsyncFeedback")
     files: resource[AsyncFiles] = resource("files", "AsyncFiles")
     import_: resource[AsyncImport] = resource("import_", "AsyncImport")
+    partner: resource[AsyncPartner] = resource("partner", "AsyncPartner")
     pets: resource[AsyncPets] = resource("pets", "AsyncPets")
     store: resource[AsyncStore] = resource("store", "AsyncStore")
+    webhooks: resource[_webhooks.Webhooks] = resource("._webhooks", "Webhooks")
 
     async def __aenter__(self) -> AsyncFeatures:
         return self

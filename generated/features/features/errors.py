@@ -4,13 +4,17 @@
 APIError
 ├── APIConnectionError          the request did not get a response
 │   └── APITimeoutError
+├── OAuthTokenError             the OAuth2 token endpoint gave no token
 ├── APIResponseValidationError  a 2xx response was not JSON, or (with the client's
 │                               `strict_response_validation=True`) did not match the spec
+├── APIStreamError              an event stream reported an error (`event: error`, or an
+│                               `error` payload) after its successful status
 └── APIStatusError              a 4xx/5xx response; a JSON `body` is parsed into the spec's
                                 schema when it matches, any other is kept as text
     ├── BadRequestError (400), AuthenticationError (401), PermissionDeniedError (403),
     ├── NotFoundError (404), ConflictError (409), UnprocessableEntityError (422),
     └── RateLimitError (429), InternalServerError (5xx)
+WebhookVerificationError        a webhook's signature, headers or timestamp did not verify
 """
 
 from __future__ import annotations
@@ -28,8 +32,10 @@ __all__ = [
     "APIError",
     "APIConnectionError",
     "APITimeoutError",
+    "OAuthTokenError",
     "APIResponseValidationError",
     "APIStatusError",
+    "APIStreamError",
     "BadRequestError",
     "AuthenticationError",
     "PermissionDeniedError",
@@ -38,6 +44,7 @@ __all__ = [
     "UnprocessableEntityError",
     "RateLimitError",
     "InternalServerError",
+    "WebhookVerificationError",
 ]
 
 
@@ -71,6 +78,26 @@ class APITimeoutError(APIConnectionError):
         super().__init__(message, request=request)
 
 
+class OAuthTokenError(APIError):
+    """The OAuth2 token endpoint refused the client credentials, or answered without a token
+    the client can send: its `status_code`, and RFC 6749 §5.2's `error` (such as
+    "invalid_client") and `error_description` when it sent them. It keeps no request, which
+    would hold the client secret."""
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        status_code: int,
+        error: str | None = None,
+        error_description: str | None = None,
+    ) -> None:
+        super().__init__(message)
+        self.status_code = status_code
+        self.error = error
+        self.error_description = error_description
+
+
 class _ResponseError(APIError):
     """An error that came with a response: its status, the response and its body."""
 
@@ -102,6 +129,19 @@ class APIResponseValidationError(_ResponseError):
     ) -> None:
         super().__init__(message, response=response, body=body)
         self.mismatches = mismatches
+
+
+class APIStreamError(_ResponseError):
+    """An event stream reported an error in one of its items (an `event: error`, or data with
+    an `error` member that the item type does not accept) after its successful status.
+    `body` is the error's data, in the spec's error schema when it matches one; `event` the
+    server-sent event's type ("" for other stream formats)."""
+
+    event: str
+
+    def __init__(self, message: str, *, response: httpx.Response, body: Any, event: str) -> None:
+        super().__init__(message, response=response, body=body)
+        self.event = event
 
 
 class APIStatusError(_ResponseError):
@@ -173,6 +213,13 @@ _BY_STATUS: dict[int, type[APIStatusError]] = {
     422: UnprocessableEntityError,
     429: RateLimitError,
 }
+
+
+class WebhookVerificationError(APIError):
+    """A webhook did not verify (`client.webhooks.unwrap` or `verify_signature`): no secret,
+    a missing or malformed `webhook-id`, `webhook-timestamp` or `webhook-signature` header, a
+    timestamp outside the tolerance, or no signature that matches the payload. Answer such a
+    request with a 400 and do not act on it."""
 
 
 def error_class(status_code: int) -> type[APIStatusError]:

@@ -8,7 +8,7 @@ import datetime as _dt
 import json
 import re
 import uuid
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from decimal import Decimal
 from typing import Any, cast
 from urllib.parse import quote
@@ -89,6 +89,9 @@ def to_jsonable(value: Any) -> Any:
         return str(value)
     if isinstance(value, bytes):
         return value.decode("latin-1")
+    if isinstance(value, Sequence) and not isinstance(value, (str, bytearray)):
+        # any other sequence a `Sequence[...]` argument takes (of models or their dicts)
+        return [to_jsonable(v) for v in cast("Sequence[object]", value)]
     return value
 
 

@@ -2,7 +2,7 @@
 """The runtime of the features client. Private.
 
 One module per job: `_base_client` (the request loops) on `_request` (building requests),
-`_response` (parsing), `_lenient` and `_mismatches` (responses that do not match the spec),
+`_response` (parsing), `_streaming` (event streams), `_lenient` and `_mismatches` (responses that do not match the spec),
 `_retries`, `_encoding`, `_files`, `_pagination`, `_models`, `_endpoint`, `_constants` and
 `_types`.
 """

@@ -13,7 +13,7 @@ import logging
 import os
 import time
 from collections.abc import Mapping
-from typing import Any, Generic, Self, TypeVar, cast, overload
+from typing import TYPE_CHECKING, Any, Generic, Self, TypeVar, cast, overload
 
 import httpx
 
@@ -40,6 +40,9 @@ from ._response import (
 from ._retries import next_delay
 from ._types import NOT_GIVEN, NotGiven, Timeout
 
+if TYPE_CHECKING:
+    from ._oauth import Grant
+
 log = logging.getLogger(__name__.split(".")[0])
 
 
@@ -48,6 +51,15 @@ def _models() -> Any:
     """The runtime's model module, imported on first use: defining a pydantic model class
     costs a tenth of a second, which `import <package>` should not pay."""
     from . import _models as module
+
+    return module
+
+
+@functools.cache
+def _streaming() -> Any:
+    """The runtime's event stream module, imported on the first call of an operation that may
+    stream (most clients have none)."""
+    from . import _streaming as module
 
     return module
 
@@ -78,8 +90,11 @@ class resource(Generic[R]):
 
     def __set_name__(self, owner: type[Any], attribute: str) -> None:
         # Called once, for the generated client in `<package>._client`; `__get__`'s `owner`
-        # may be a subclass defined elsewhere.
-        self.module = f"{owner.__module__.rpartition('.')[0]}.resources.{self.module}"
+        # may be a subclass defined elsewhere. A module named from the package (`._webhooks`)
+        # is not one of `resources`.
+        package = owner.__module__.rpartition(".")[0]
+        where = "" if self.module.startswith(".") else ".resources."
+        self.module = f"{package}{where}{self.module}"
         self.attribute = attribute
 
     @overload
@@ -102,6 +117,7 @@ class BaseClient(RequestBuilder):
     _resource_names: tuple[str, ...] = ()  # cached resource attributes, dropped by with_options
     _asynchronous = False  # whether `request` is a coroutine function
     _owns_http: bool = False
+    webhook_secret: str | None = None  # what `client.webhooks` verifies with, when the API has any
 
     def __init__(
         self,
@@ -176,6 +192,9 @@ class BaseClient(RequestBuilder):
         """What the method returns for this response: parsed, and a page able to fetch the next."""
         if response.is_error:
             raise status_error(response, call.endpoint.errors)
+        if call.endpoint.stream is not None and _streaming().is_stream(response, call):
+            stream = _streaming().AsyncStream if self._asynchronous else _streaming().Stream
+            return stream(response, call.endpoint, self.strict_response_validation)
         result = parse(response, call.endpoint, self.strict_response_validation)
         spec = call.endpoint.pagination
         if spec is not None:
@@ -234,6 +253,12 @@ class BaseClient(RequestBuilder):
             max_delay=self.retry_max_delay,
         )
 
+    def _reauthorize(self, request: httpx.Request, token: str) -> None:
+        """Send `request` again with a new OAuth2 token, after the API answered 401 to the old
+        one: once per call, so a second 401 is the API's answer."""
+        log.debug("401 from %s: sending it once more with a new token", request.url.path)
+        request.headers["Authorization"] = f"Bearer {token}"
+
     def _log(self, request: httpx.Request, attempt: int, started: float, outcome: str) -> None:
         if log.isEnabledFor(logging.INFO):
             url = request.url.copy_with(query=None)  # query strings may carry credentials
@@ -284,15 +309,26 @@ class SyncAPIClient(BaseClient):
 
     def request(self, call: Call) -> Any:
         http = self._http
-        request = self._build_request(http, call)
+        grant = self._grant(call)
+        token = None if grant is None else self._token(grant, http)
+        request = self._build_request(http, call, token)
         retries = self._max_retries(call)
         mode = MODE.get()
+        # an event stream is read as it is iterated; retries are decided on the status alone
+        streamed = mode == "stream" or (
+            call.endpoint.stream is not None and _streaming().requested(call)
+        )
         for attempt in range(retries + 1):
             if attempt:
                 request.headers[RETRY_COUNT_HEADER] = str(attempt)
             started = time.monotonic()
             try:
-                response = http.send(request, stream=mode == "stream")
+                response = http.send(request, stream=streamed)
+                if grant is not None and response.status_code == 401:
+                    response.close()
+                    self._reauthorize(request, self._token(grant, http, token))
+                    grant = None
+                    response = http.send(request, stream=streamed)
             except httpx.TransportError as exc:  # timeouts included
                 time.sleep(self._after_failure(request, exc, attempt, retries, started))
                 continue
@@ -308,8 +344,16 @@ class SyncAPIClient(BaseClient):
                 return StreamedResponse[Any](
                     response, functools.partial(self._process, response, call)
                 )
+            if streamed and (response.is_error or not _streaming().is_stream(response, call)):
+                response.read()
             return self._finish(response, call, mode)
         raise AssertionError("unreachable")  # pragma: no cover
+
+    def _token(self, grant: Grant, http: httpx.Client, refused: str | None = None) -> str:
+        """The OAuth2 token for `grant`, fetched when none is good (`_oauth.fetch_sync`)."""
+        from ._oauth import fetch_sync  # imported by the clients of APIs with OAuth2 only
+
+        return fetch_sync(grant, http, self._token_context(), refused)
 
     def close(self) -> None:
         """Close the connection pool (unless it was passed in by the caller)."""
@@ -334,15 +378,26 @@ class AsyncAPIClient(BaseClient):
 
     async def request(self, call: Call) -> Any:
         http = self._http
-        request = self._build_request(http, call)
+        grant = self._grant(call)
+        token = None if grant is None else await self._token(grant, http)
+        request = self._build_request(http, call, token)
         retries = self._max_retries(call)
         mode = MODE.get()
+        # an event stream is read as it is iterated; retries are decided on the status alone
+        streamed = mode == "stream" or (
+            call.endpoint.stream is not None and _streaming().requested(call)
+        )
         for attempt in range(retries + 1):
             if attempt:
                 request.headers[RETRY_COUNT_HEADER] = str(attempt)
             started = time.monotonic()
             try:
-                response = await http.send(request, stream=mode == "stream")
+                response = await http.send(request, stream=streamed)
+                if grant is not None and response.status_code == 401:
+                    await response.aclose()
+                    self._reauthorize(request, await self._token(grant, http, token))
+                    grant = None
+                    response = await http.send(request, stream=streamed)
             except httpx.TransportError as exc:  # timeouts included
                 await _sleep(self._after_failure(request, exc, attempt, retries, started))
                 continue
@@ -358,8 +413,17 @@ class AsyncAPIClient(BaseClient):
                 return AsyncStreamedResponse[Any](
                     response, functools.partial(self._process, response, call)
                 )
+            if streamed and (response.is_error or not _streaming().is_stream(response, call)):
+                await response.aread()
             return self._finish(response, call, mode)
         raise AssertionError("unreachable")  # pragma: no cover
+
+    async def _token(
+        self, grant: Grant, http: httpx.AsyncClient, refused: str | None = None
+    ) -> str:
+        from ._oauth import fetch_async
+
+        return await fetch_async(grant, http, self._token_context(), refused)
 
     async def close(self) -> None:
         """Close the connection pool (unless it was passed in by the caller)."""

@@ -16,7 +16,8 @@ from typing import Literal
 from ._types import NOT_GIVEN, Body, Headers, NotGiven, Query, Timeout
 
 BodyKind = Literal["json", "form", "multipart", "binary", "text"]
-ResponseKind = Literal["json", "binary", "text", "empty"]
+ResponseKind = Literal["json", "binary", "text", "empty", "stream"]
+StreamFormat = Literal["sse", "ndjson", "json-seq"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -40,6 +41,19 @@ class PageSpec:
     item_cursor: str = ""
     size: str = ""  # wire name of the page-size parameter
     first: int = 1  # the first page's number
+
+
+@dataclass(frozen=True, slots=True)
+class StreamSpec:
+    """A response that may be an event stream: its format (server-sent events, one JSON value
+    a line, or JSON text sequences) and the type of each item, None for server-sent events
+    whose data the spec does not type (the items are then the events). `field` names the
+    body's boolean field asking for the stream (when the operation answers otherwise without
+    it): the request is then sent streaming only when it is true."""
+
+    format: StreamFormat
+    item: object
+    field: str = ""
 
 
 # Empty mappings come from `lambda: {}` rather than `dict`: a type checker gives the literal the
@@ -73,7 +87,10 @@ class Endpoint:
     response_kind: ResponseKind = "json"
     errors: Mapping[str, object] = field(default_factory=lambda: {})
     auth: tuple[str, ...] = ()  # security schemes whose credentials this request carries
+    # the OAuth2 scopes (space-separated) of the schemes whose tokens the client fetches
+    scopes: Mapping[str, str] = field(default_factory=lambda: {})
     pagination: PageSpec | None = None
+    stream: StreamSpec | None = None  # the success may be an event stream
 
 
 # Not frozen, unlike Endpoint: a Call is made on every method call, and a frozen dataclass sets

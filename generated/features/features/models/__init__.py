@@ -21,8 +21,14 @@ if TYPE_CHECKING:
     from .feeder import Feeder as Feeder
     from .feeder_settings import FeederSettings as FeederSettings
     from .file_info import FileInfo as FileInfo
+    from .follow_events_body import FollowEventsBody as FollowEventsBody
+    from .gift_item import GiftItem as GiftItem
+    from .gift_wrapping import GiftWrapping as GiftWrapping
     from .household import Household as Household
     from .import_pets_body import ImportPetsBody as ImportPetsBody
+    from .import_pets_import_finished_body import (
+        ImportPetsImportFinishedBody as ImportPetsImportFinishedBody,
+    )
     from .import_pets_response import ImportPetsResponse as ImportPetsResponse
     from .import_pets_response_problems_item import (
         ImportPetsResponseProblemsItem as ImportPetsResponseProblemsItem,
@@ -34,11 +40,14 @@ if TYPE_CHECKING:
     from .oddities import Oddities as Oddities
     from .order import Order as Order
     from .household import Owner as Owner
+    from .pack_gift_box_body import PackGiftBoxBody as PackGiftBoxBody
+    from .partner_report import PartnerReport as PartnerReport
     from .payment import Payment as Payment
     from .pet import Pet as Pet
     from .pet_base import PetBase as PetBase
     from .pet_page import PetPage as PetPage
     from .pet_patch import PetPatch as PetPatch
+    from .pet_returned_event import PetReturnedEvent as PetReturnedEvent
     from .pet_status import PetStatus as PetStatus
     from .pet_type import PetType as PetType
     from .priority import Priority as Priority
@@ -47,11 +56,16 @@ if TYPE_CHECKING:
     from .rope import Rope as Rope
     from .search_pets_near import SearchPetsNear as SearchPetsNear
     from .search_pets_paging import SearchPetsPaging as SearchPetsPaging
+    from .shop_event import ShopEvent as ShopEvent
+    from .shop_event_summary import ShopEventSummary as ShopEventSummary
+    from .shop_order_placed import ShopOrderPlaced as ShopOrderPlaced
+    from .shop_pet_listed import ShopPetListed as ShopPetListed
     from .size import Size as Size
     from .sms_notice import SmsNotice as SmsNotice
     from .toy import Toy as Toy
     from .upload_files_body import UploadFilesBody as UploadFilesBody
     from .validation_error import ValidationError as ValidationError
+    from .webhook_event import WebhookEvent as WebhookEvent
 
 _MODULES: dict[str, str] = {
     "Appointment": "appointment",
@@ -68,8 +82,12 @@ _MODULES: dict[str, str] = {
     "Feeder": "feeder",
     "FeederSettings": "feeder_settings",
     "FileInfo": "file_info",
+    "FollowEventsBody": "follow_events_body",
+    "GiftItem": "gift_item",
+    "GiftWrapping": "gift_wrapping",
     "Household": "household",
     "ImportPetsBody": "import_pets_body",
+    "ImportPetsImportFinishedBody": "import_pets_import_finished_body",
     "ImportPetsResponse": "import_pets_response",
     "ImportPetsResponseProblemsItem": "import_pets_response_problems_item",
     "ListPetsFilter": "list_pets_filter",
@@ -79,11 +97,14 @@ _MODULES: dict[str, str] = {
     "Oddities": "oddities",
     "Order": "order",
     "Owner": "household",
+    "PackGiftBoxBody": "pack_gift_box_body",
+    "PartnerReport": "partner_report",
     "Payment": "payment",
     "Pet": "pet",
     "PetBase": "pet_base",
     "PetPage": "pet_page",
     "PetPatch": "pet_patch",
+    "PetReturnedEvent": "pet_returned_event",
     "PetStatus": "pet_status",
     "PetType": "pet_type",
     "Priority": "priority",
@@ -92,11 +113,16 @@ _MODULES: dict[str, str] = {
     "Rope": "rope",
     "SearchPetsNear": "search_pets_near",
     "SearchPetsPaging": "search_pets_paging",
+    "ShopEvent": "shop_event",
+    "ShopEventSummary": "shop_event_summary",
+    "ShopOrderPlaced": "shop_order_placed",
+    "ShopPetListed": "shop_pet_listed",
     "Size": "size",
     "SmsNotice": "sms_notice",
     "Toy": "toy",
     "UploadFilesBody": "upload_files_body",
     "ValidationError": "validation_error",
+    "WebhookEvent": "webhook_event",
 }
 
 __all__ = [
@@ -114,8 +140,12 @@ __all__ = [
     "Feeder",
     "FeederSettings",
     "FileInfo",
+    "FollowEventsBody",
+    "GiftItem",
+    "GiftWrapping",
     "Household",
     "ImportPetsBody",
+    "ImportPetsImportFinishedBody",
     "ImportPetsResponse",
     "ImportPetsResponseProblemsItem",
     "ListPetsFilter",
@@ -125,11 +155,14 @@ __all__ = [
     "Oddities",
     "Order",
     "Owner",
+    "PackGiftBoxBody",
+    "PartnerReport",
     "Payment",
     "Pet",
     "PetBase",
     "PetPage",
     "PetPatch",
+    "PetReturnedEvent",
     "PetStatus",
     "PetType",
     "Priority",
@@ -138,11 +171,16 @@ __all__ = [
     "Rope",
     "SearchPetsNear",
     "SearchPetsPaging",
+    "ShopEvent",
+    "ShopEventSummary",
+    "ShopOrderPlaced",
+    "ShopPetListed",
     "Size",
     "SmsNotice",
     "Toy",
     "UploadFilesBody",
     "ValidationError",
+    "WebhookEvent",
 ]
 
 

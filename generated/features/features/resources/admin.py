@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from functools import cache, cached_property
-from typing import Any, Literal, cast
+from typing import TYPE_CHECKING, Any, Literal, cast
 
 from .. import models as _models
 from .._runtime._base_client import AsyncAPIClient, SyncAPIClient
@@ -14,6 +14,9 @@ from .._runtime._response import (
     to_streamed_response,
 )
 from .._runtime._types import NOT_GIVEN, Body, Headers, NotGiven, Query, Timeout
+
+if TYPE_CHECKING:
+    from .. import params as _params
 
 __all__ = ["Admin", "AsyncAdmin"]
 
@@ -75,7 +78,7 @@ class Admin:
         uptime_seconds: int | NotGiven = NOT_GIVEN,
         temperature_c: float | NotGiven = NOT_GIVEN,
         battery_level: float | NotGiven = NOT_GIVEN,
-        settings: _models.FeederSettings | NotGiven = NOT_GIVEN,
+        settings: _models.FeederSettings | _params.FeederSettingsParam | NotGiven = NOT_GIVEN,
         labels: dict[str, str] | NotGiven = NOT_GIVEN,
         readings: dict[str, Any] | NotGiven = NOT_GIVEN,
         extra_headers: Headers | None = None,
@@ -186,7 +189,7 @@ class AsyncAdmin:
         uptime_seconds: int | NotGiven = NOT_GIVEN,
         temperature_c: float | NotGiven = NOT_GIVEN,
         battery_level: float | NotGiven = NOT_GIVEN,
-        settings: _models.FeederSettings | NotGiven = NOT_GIVEN,
+        settings: _models.FeederSettings | _params.FeederSettingsParam | NotGiven = NOT_GIVEN,
         labels: dict[str, str] | NotGiven = NOT_GIVEN,
         readings: dict[str, Any] | NotGiven = NOT_GIVEN,
         extra_headers: Headers | None = None,

@@ -7,7 +7,7 @@ import decimal
 import uuid
 import warnings
 from functools import cache, cached_property
-from typing import Annotated, cast
+from typing import TYPE_CHECKING, Annotated, cast
 
 from pydantic import Tag as _Tag
 
@@ -22,6 +22,9 @@ from .._runtime._response import (
     to_streamed_response,
 )
 from .._runtime._types import NOT_GIVEN, Body, Headers, NotGiven, Query, Timeout
+
+if TYPE_CHECKING:
+    from .. import params as _params
 
 __all__ = ["Pets", "AsyncPets"]
 
@@ -222,7 +225,7 @@ class Pets:
         self,
         *,
         fields: builtins.list[str] | NotGiven = NOT_GIVEN,
-        filter: _models.ListPetsFilter | NotGiven = NOT_GIVEN,
+        filter: _models.ListPetsFilter | _params.ListPetsFilterParam | NotGiven = NOT_GIVEN,
         limit: int | NotGiven = NOT_GIVEN,
         sort: builtins.list[str] | NotGiven = NOT_GIVEN,
         status: builtins.list[_models.PetStatus] | NotGiven = NOT_GIVEN,
@@ -280,7 +283,7 @@ class Pets:
         weight_kg: float | NotGiven = NOT_GIVEN,
         nickname: str | None | NotGiven = NOT_GIVEN,
         tags: builtins.list[str] | NotGiven = NOT_GIVEN,
-        microchip: _models.NewPetMicrochip | NotGiven = NOT_GIVEN,
+        microchip: _models.NewPetMicrochip | _params.NewPetMicrochipParam | NotGiven = NOT_GIVEN,
         secret_note: str | NotGiven = NOT_GIVEN,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
@@ -347,8 +350,8 @@ class Pets:
     def search(
         self,
         *,
-        near: _models.SearchPetsNear,
-        paging: _models.SearchPetsPaging | NotGiven = NOT_GIVEN,
+        near: _models.SearchPetsNear | _params.SearchPetsNearParam,
+        paging: _models.SearchPetsPaging | _params.SearchPetsPagingParam | NotGiven = NOT_GIVEN,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
         extra_body: Body | None = None,
@@ -680,7 +683,7 @@ class AsyncPets:
         self,
         *,
         fields: builtins.list[str] | NotGiven = NOT_GIVEN,
-        filter: _models.ListPetsFilter | NotGiven = NOT_GIVEN,
+        filter: _models.ListPetsFilter | _params.ListPetsFilterParam | NotGiven = NOT_GIVEN,
         limit: int | NotGiven = NOT_GIVEN,
         sort: builtins.list[str] | NotGiven = NOT_GIVEN,
         status: builtins.list[_models.PetStatus] | NotGiven = NOT_GIVEN,
@@ -738,7 +741,7 @@ class AsyncPets:
         weight_kg: float | NotGiven = NOT_GIVEN,
         nickname: str | None | NotGiven = NOT_GIVEN,
         tags: builtins.list[str] | NotGiven = NOT_GIVEN,
-        microchip: _models.NewPetMicrochip | NotGiven = NOT_GIVEN,
+        microchip: _models.NewPetMicrochip | _params.NewPetMicrochipParam | NotGiven = NOT_GIVEN,
         secret_note: str | NotGiven = NOT_GIVEN,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
@@ -805,8 +808,8 @@ class AsyncPets:
     async def search(
         self,
         *,
-        near: _models.SearchPetsNear,
-        paging: _models.SearchPetsPaging | NotGiven = NOT_GIVEN,
+        near: _models.SearchPetsNear | _params.SearchPetsNearParam,
+        paging: _models.SearchPetsPaging | _params.SearchPetsPagingParam | NotGiven = NOT_GIVEN,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
         extra_body: Body | None = None,

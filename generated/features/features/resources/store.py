@@ -4,7 +4,7 @@ from __future__ import annotations
 import datetime
 import uuid
 from functools import cache, cached_property
-from typing import Annotated, Literal, cast
+from typing import TYPE_CHECKING, Annotated, Literal, cast
 
 from pydantic import Tag as _Tag
 
@@ -20,11 +20,30 @@ from .._runtime._response import (
 )
 from .._runtime._types import NOT_GIVEN, Body, Headers, NotGiven, Query, Timeout
 
+if TYPE_CHECKING:
+    from collections.abc import Sequence
+
+    from .. import params as _params
+
 __all__ = ["Store", "AsyncStore"]
 
 
 # What each operation sends and expects: the same on every call, so made once (on the first
 # call, which is when its models are imported) and shared by the sync and async methods.
+@cache
+def _pack_gift_box_endpoint() -> Endpoint:
+    return Endpoint(
+        method="post",
+        path="/store/gift-boxes",
+        body_kind="json",
+        content_type="application/json",
+        body_required=True,
+        auth=("bearerAuth",),
+        cast_to=None,
+        response_kind="empty",
+    )
+
+
 @cache
 def _get_inventory_endpoint() -> Endpoint:
     return Endpoint(
@@ -112,6 +131,38 @@ class Store:
     def with_streaming_response(self) -> StoreWithStreamingResponse:
         """The same methods, returning a response whose body is streamed, not loaded."""
         return StoreWithStreamingResponse(self)
+
+    def pack_gift_box(
+        self,
+        *,
+        items: Sequence[_models.GiftItem | _params.GiftItemParam],
+        wrapping: _models.GiftWrapping | _params.GiftWrappingParam | None | NotGiven = NOT_GIVEN,
+        extra_headers: Headers | None = None,
+        extra_query: Query | None = None,
+        extra_body: Body | None = None,
+        timeout: Timeout | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+    ) -> None:
+        """Pack a gift box
+
+        Nested inputs, each given as its model or as a plain dict typed by its
+        `...Param`: a list of items that hold items, a key that is no identifier, a
+        read-only key left out, a nullable object.
+
+        Per-call options: extra_headers, extra_query and extra_body are merged into the
+        request; timeout and max_retries override the client's.
+        """
+        self._client.request(
+            Call(
+                _pack_gift_box_endpoint(),
+                body={"items": items, "wrapping": wrapping},
+                extra_headers=extra_headers,
+                extra_query=extra_query,
+                extra_body=extra_body,
+                timeout=timeout,
+                max_retries=max_retries,
+            )
+        )
 
     def get_inventory(
         self,
@@ -216,7 +267,12 @@ class Store:
     def create_payment(
         self,
         *,
-        body: _models.CardPayment | _models.BankTransfer,
+        body: (
+            _models.CardPayment
+            | _params.CardPaymentParam
+            | _models.BankTransfer
+            | _params.BankTransferParam
+        ),
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
         extra_body: Body | None = None,
@@ -286,6 +342,38 @@ class AsyncStore:
     def with_streaming_response(self) -> AsyncStoreWithStreamingResponse:
         """The same methods, returning a response whose body is streamed, not loaded."""
         return AsyncStoreWithStreamingResponse(self)
+
+    async def pack_gift_box(
+        self,
+        *,
+        items: Sequence[_models.GiftItem | _params.GiftItemParam],
+        wrapping: _models.GiftWrapping | _params.GiftWrappingParam | None | NotGiven = NOT_GIVEN,
+        extra_headers: Headers | None = None,
+        extra_query: Query | None = None,
+        extra_body: Body | None = None,
+        timeout: Timeout | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+    ) -> None:
+        """Pack a gift box
+
+        Nested inputs, each given as its model or as a plain dict typed by its
+        `...Param`: a list of items that hold items, a key that is no identifier, a
+        read-only key left out, a nullable object.
+
+        Per-call options: extra_headers, extra_query and extra_body are merged into the
+        request; timeout and max_retries override the client's.
+        """
+        await self._client.request(
+            Call(
+                _pack_gift_box_endpoint(),
+                body={"items": items, "wrapping": wrapping},
+                extra_headers=extra_headers,
+                extra_query=extra_query,
+                extra_body=extra_body,
+                timeout=timeout,
+                max_retries=max_retries,
+            )
+        )
 
     async def get_inventory(
         self,
@@ -390,7 +478,12 @@ class AsyncStore:
     async def create_payment(
         self,
         *,
-        body: _models.CardPayment | _models.BankTransfer,
+        body: (
+            _models.CardPayment
+            | _params.CardPaymentParam
+            | _models.BankTransfer
+            | _params.BankTransferParam
+        ),
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
         extra_body: Body | None = None,
@@ -449,6 +542,7 @@ class StoreWithRawResponse:
     """Each method returns an `APIResponse`: status, headers, and `.parse()` for the result."""
 
     def __init__(self, resource: Store) -> None:
+        self.pack_gift_box = to_raw_response(resource.pack_gift_box)
         self.get_inventory = to_raw_response(resource.get_inventory)
         self.place_order = to_raw_response(resource.place_order)
         self.list_notifications = to_raw_response(resource.list_notifications)
@@ -460,6 +554,7 @@ class StoreWithStreamingResponse:
     """Each method returns a `StreamedResponse` whose body is read as you iterate it."""
 
     def __init__(self, resource: Store) -> None:
+        self.pack_gift_box = to_streamed_response(resource.pack_gift_box)
         self.get_inventory = to_streamed_response(resource.get_inventory)
         self.place_order = to_streamed_response(resource.place_order)
         self.list_notifications = to_streamed_response(resource.list_notifications)
@@ -471,6 +566,7 @@ class AsyncStoreWithRawResponse:
     """Each method returns an `APIResponse`: status, headers, and `.parse()` for the result."""
 
     def __init__(self, resource: AsyncStore) -> None:
+        self.pack_gift_box = async_to_raw_response(resource.pack_gift_box)
         self.get_inventory = async_to_raw_response(resource.get_inventory)
         self.place_order = async_to_raw_response(resource.place_order)
         self.list_notifications = async_to_raw_response(resource.list_notifications)
@@ -482,6 +578,7 @@ class AsyncStoreWithStreamingResponse:
     """Each method returns a `AsyncStreamedResponse` whose body is read as you iterate it."""
 
     def __init__(self, resource: AsyncStore) -> None:
+        self.pack_gift_box = async_to_streamed_response(resource.pack_gift_box)
         self.get_inventory = async_to_streamed_response(resource.get_inventory)
         self.place_order = async_to_streamed_response(resource.place_order)
         self.list_notifications = async_to_streamed_response(resource.list_notifications)

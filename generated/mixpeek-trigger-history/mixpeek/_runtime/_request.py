@@ -12,7 +12,7 @@ import base64
 import functools
 import uuid
 from collections.abc import Mapping
-from typing import Any, cast
+from typing import TYPE_CHECKING, Any, cast
 
 import httpx
 
@@ -34,6 +34,9 @@ from ._encoding import (
 from ._endpoint import Call
 from ._files import multipart
 from ._types import NotGiven, Timeout
+
+if TYPE_CHECKING:  # `_oauth` is imported by the clients of APIs with OAuth2 schemes only
+    from ._oauth import Context, Grant, Source
 
 # Headers by lower-case name, each with its (name, value) pairs as sent; a client's own
 # httpx headers may repeat a name, everything else has one pair.
@@ -77,6 +80,7 @@ class RequestBuilder:
         self.default_query: dict[str, object] = dict(default_query or {})
         self.idempotency_header = idempotency_header
         self._credentials: dict[str, tuple[str, str, str]] = {}
+        self._token_sources: dict[str, Source] = {}  # OAuth2 schemes whose tokens are fetched
         # Pure memos (value -> checked or parsed form), shared by `with_options` copies.
         self._header_memo: dict[tuple[str, str], tuple[bytes, bytes, bytes]] = {}
         self._url_memo: dict[str, httpx.URL] = {}
@@ -95,6 +99,39 @@ class RequestBuilder:
             elif kind == "bearer" and secret[:7].lower() == "bearer ":
                 secret = secret[7:]  # given with its scheme: send it once
             self._credentials[scheme] = (kind, wire, secret)
+
+    def _set_oauth(self, sources: Mapping[str, str | Source | None]) -> None:
+        """Remember each OAuth2 scheme's token: a static one as a Bearer credential, else where
+        it is fetched from (`_oauth.token_source`); unset ones are skipped."""
+        for scheme, source in sources.items():
+            if isinstance(source, str):
+                self._set_credentials({scheme: ("bearer", "Authorization", source)})
+            elif source is not None:
+                self._token_sources[scheme] = source
+
+    def _grant(self, call: Call) -> Grant | None:
+        """Where the call's token comes from, when the Authorization header is an OAuth2 token
+        the client fetches: the first of the endpoint's schemes the client has credentials for
+        that sends one, and no Authorization header given by the caller."""
+        sources = self._token_sources
+        if not sources:
+            return None
+        endpoint = call.endpoint
+        for scheme in endpoint.auth:
+            source = sources.get(scheme)
+            if source is None:
+                if self._credentials.get(scheme, ("",))[0] in ("bearer", "basic"):
+                    return None  # a static credential comes first
+                continue
+            given = [*self.default_headers, *(call.extra_headers or ())]
+            given += [k for k, v in call.headers.items() if not isinstance(v, NotGiven | None)]
+            if any(name.lower() == "authorization" for name in given):
+                return None  # the caller's own Authorization header is kept
+            return (source, endpoint.scopes.get(scheme, ""))
+        return None
+
+    def _token_context(self) -> Context:
+        return (self.base_url, self.user_agent, self.timeout)
 
     @property
     def user_agent(self) -> str:
@@ -167,17 +204,20 @@ class RequestBuilder:
         return dict(cast("dict[str, float | None]", cached[1]))
 
     # ---------------------------------------------------------------- the request
-    def _build_request(self, http: httpx.Client | httpx.AsyncClient, call: Call) -> httpx.Request:
+    def _build_request(
+        self, http: httpx.Client | httpx.AsyncClient, call: Call, token: str | None = None
+    ) -> httpx.Request:
         """The request, built as `http.build_request` would (the httpx client's headers, cookies
-        and params included) from pieces merged and checked once per client where they can be."""
+        and params included) from pieces merged and checked once per client where they can be;
+        `token` is the OAuth2 token of the call's `_grant`."""
         if call.url is not None:
-            return self._follow(http, call, call.url)
+            return self._follow(http, call, call.url, token)
         endpoint = call.endpoint
         method = endpoint.method.upper()
         headers = self._headers(http, call, method)
         # Most calls have no query and no cookies: those cost nothing then.
         query = self._query(call) if self.default_query or call.query or call.extra_query else []
-        self._sign(call, headers, query)
+        self._sign(call, headers, query, token)
         body = self._body(call, headers)
         headers[_RETRY_COUNT] = _FIRST_ATTEMPT  # the retry loop counts on from here
         path = encode_path(endpoint.path, call.path_params, endpoint.path_styles)
@@ -232,13 +272,13 @@ class RequestBuilder:
             + query_pairs(extra)
         )
 
-    def _sign(self, call: Call, headers: _HeaderMap, query: list[str]) -> None:
+    def _sign(self, call: Call, headers: _HeaderMap, query: list[str], token: str | None) -> None:
         """The call's cookie parameters and the credentials of its endpoint's schemes, added to
         `headers` (a Cookie header) and `query`."""
         endpoint = call.endpoint
         cookies = cookie_pairs(call.cookies, endpoint.cookie_styles) if call.cookies else []
         if endpoint.auth:
-            self._authorize(endpoint.auth, headers, query, cookies)
+            self._authorize(endpoint.auth, headers, query, cookies, token)
         if cookies:
             _, raw, encoded = self._header("Cookie", cookie_header(cookies))
             headers[b"cookie"] = ((raw, encoded),)
@@ -249,13 +289,16 @@ class RequestBuilder:
         headers: _HeaderMap,
         query: list[str],
         cookies: list[tuple[str, str]],
+        token: str | None,
     ) -> None:
         """Add the credentials of the endpoint's security schemes that the client has; an
         Authorization header, API-key header, query parameter or cookie given for the call is
         kept. A header setting the client took (a `User-Agent` the spec asks for) replaces the
-        built-in User-Agent."""
+        built-in User-Agent. `token` is sent for the scheme whose token the client fetched."""
         for scheme in schemes:
             kind, wire, secret = self._credentials.get(scheme, ("", "", ""))
+            if token is not None and scheme in self._token_sources:
+                kind, secret = "bearer", token
             if kind in ("bearer", "basic") and b"authorization" not in headers:
                 _, raw, encoded = self._header(
                     "Authorization", f"{'Bearer' if kind == 'bearer' else 'Basic'} {secret}"
@@ -315,7 +358,7 @@ class RequestBuilder:
         return {"content": content}
 
     def _follow(
-        self, http: httpx.Client | httpx.AsyncClient, call: Call, text: str
+        self, http: httpx.Client | httpx.AsyncClient, call: Call, text: str, token: str | None
     ) -> httpx.Request:
         """A GET of a next-page URL the server gave, with its own query. On the base URL's
         origin (scheme, host and port) it carries what the call would: headers, credentials,
@@ -337,7 +380,7 @@ class RequestBuilder:
         headers = self._headers(http, call, "GET")
         present = {name for name, _ in url.params.multi_items()}
         credentials: list[str] = []
-        self._sign(call, headers, credentials)
+        self._sign(call, headers, credentials, token)
         query = query_pairs({k: v for k, v in self.default_query.items() if k not in present})
         query += [pair for pair in credentials if pair.split("=", 1)[0] not in present]
         headers[_RETRY_COUNT] = _FIRST_ATTEMPT
