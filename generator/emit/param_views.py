@@ -23,7 +23,6 @@ from dataclasses import dataclass
 from sdkforge.emit.pyexpr import TypeWriter, literal
 from sdkforge.emit.signatures import named_aliases
 from sdkforge.model import ir
-from sdkforge.model.usage import request_inputs
 from sdkforge.names.allocate import ClassName, ModuleName
 from sdkforge.names.assign import Names
 
@@ -73,20 +72,13 @@ def _written(api: ir.Api, names: Names) -> dict[ClassName, ir.Model]:
 def param_modules(api: ir.Api, names: Names) -> list[ParamModuleView]:
     """Every module of the params package, each Param written once (models sharing a class
     share it: the first by key is written)."""
-    tags = request_inputs(api).tags
     aliases = named_aliases(api, names)
     chosen = _written(api, names)
     home = {param: names.modules[model.key] for param, model in chosen.items()}
     members: dict[ModuleName, list[ir.Model]] = {}
     for _, model in sorted(chosen.items()):
         members.setdefault(names.modules[model.key], []).append(model)
-    merged: dict[ClassName, dict[str, tuple[str, ...]]] = {}
-    for key, props in tags.items():
-        if key in names.params:
-            for prop, values in props.items():
-                found = merged.setdefault(names.params[key], {}).get(prop, ())
-                merged[names.params[key]][prop] = (*found, *(v for v in values if v not in found))
-    return [_module(module, models, names, merged, aliases, home)
+    return [_module(module, models, names, names.param_tags, aliases, home)
             for module, models in sorted(members.items())]
 
 

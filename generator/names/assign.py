@@ -22,7 +22,7 @@ from sdkforge.names.allocate import ClassName, Identifier, ModuleName, Namespace
 from sdkforge.names.classes import class_names
 from sdkforge.names.client import client_arguments, webhooks_attribute
 from sdkforge.names.modules import assign_modules, module_budget, module_cap
-from sdkforge.names.params import param_names
+from sdkforge.names.params import param_names, param_tags
 
 OperationKey = tuple[str, str]  # (path, method): an operation's identity
 ArgumentKey = tuple[str, str]  # (location or "body", wire name): a method argument's identity
@@ -69,6 +69,8 @@ class Names:
     exported: Mapping[str, ClassName]  # every name the models package exports: types and aliases
     # the `TypedDict` of each model a caller may give as a dict, by model key (`names.params`)
     params: Mapping[str, ClassName]
+    # the tag values of each Param's discriminator properties (`names.params.param_tags`)
+    param_tags: Mapping[ClassName, Mapping[str, tuple[str, ...]]]
     webhooks: Identifier | None = None  # the client's attribute with `unwrap`, when it has one
     webhook_secret: Identifier | None = None  # the client argument for the webhooks' secret
 
@@ -110,6 +112,8 @@ def assign(api: ir.Api, package: str | None = None, client: str | None = None) -
     default = api.servers[0] if api.servers and api.servers[0].absolute else None
     credentials, server_options, webhook_secret = client_arguments(
         api.auth, default.variables if default else (), webhooks=api.unwraps)
+    inputs = request_inputs(api)
+    params = param_names(api.models, inputs, types, {*types.values(), *aliases.values()})
     return Names(
         package=package_name, client=client_name, types=types, aliases=aliases,
         modules=assign_modules(api.models, {**types, **aliases}, budget), fields=fields,
@@ -117,8 +121,7 @@ def assign(api: ir.Api, package: str | None = None, client: str | None = None) -
         credentials=credentials, server_options=server_options, exported={**types, **aliases},
         webhooks=(webhooks_attribute([r.attribute for r in resources]) if api.unwraps else None),
         webhook_secret=webhook_secret,
-        params=param_names(api.models, request_inputs(api).models, types,
-                           {*types.values(), *aliases.values()}),
+        params=params, param_tags=param_tags(inputs, params),
     )
 
 

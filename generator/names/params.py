@@ -12,6 +12,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 
 from sdkforge.model import ir
+from sdkforge.model.usage import Inputs
 from sdkforge.names.allocate import ClassName, Namespace
 
 # What a params module imports or spells in its annotations.
@@ -27,15 +28,29 @@ def writable(model: ir.Model) -> bool:
 
 
 def param_names(
-    models: Iterable[ir.Model], inputs: frozenset[str], types: Mapping[str, ClassName],
+    models: Iterable[ir.Model], inputs: Inputs, types: Mapping[str, ClassName],
     exported: Iterable[str],
 ) -> dict[str, ClassName]:
     """The Param class of each model in `inputs` that has a field a caller sends, by model
     key; models sharing a class (`types`) share a Param. Claimed by class name, in order."""
-    keys = [m.key for m in models if m.key in inputs and writable(m)]
+    keys = [m.key for m in models if m.key in inputs.models and writable(m)]
     scope = Namespace("params package", {*exported, *RESERVED_PARAM_NAMES})
     by_class: dict[str, ClassName] = {}
     for cls in sorted({types[key] for key in keys}):
         wanted = f"{cls}Param"
         by_class[cls] = ClassName(scope.claim(f"{cls}Dict" if wanted in scope else wanted))
     return {key: by_class[types[key]] for key in keys}
+
+
+def param_tags(
+    inputs: Inputs, params: Mapping[str, ClassName]
+) -> dict[ClassName, dict[str, tuple[str, ...]]]:
+    """The tag values each Param's discriminator properties take (its variant's `Literal`),
+    of every model sharing it, in order."""
+    merged: dict[ClassName, dict[str, tuple[str, ...]]] = {}
+    for key, props in inputs.tags.items():
+        if key in params:
+            for prop, values in props.items():
+                found = merged.setdefault(params[key], {}).get(prop, ())
+                merged[params[key]][prop] = (*found, *(v for v in values if v not in found))
+    return merged
