@@ -253,6 +253,20 @@ class BaseClient(RequestBuilder):
             max_delay=self.retry_max_delay,
         )
 
+    @staticmethod
+    def _streamed(call: Call, mode: Mode) -> bool:
+        """Whether the response is sent streaming: for `with_streaming_response`, or when an
+        event stream may come (read as it is iterated; retries decided on the status alone)."""
+        return mode == "stream" or (
+            call.endpoint.stream is not None and _streaming().requested(call)
+        )
+
+    @staticmethod
+    def _streams_items(response: httpx.Response, call: Call) -> bool:
+        """Whether a response sent streaming is the event stream itself (else it is read whole
+        before it is parsed: an error, or the JSON answer of an operation that may stream)."""
+        return not response.is_error and _streaming().is_stream(response, call)
+
     def _reauthorize(self, request: httpx.Request, token: str) -> None:
         """Send `request` again with a new OAuth2 token, after the API answered 401 to the old
         one: once per call, so a second 401 is the API's answer."""
@@ -314,10 +328,7 @@ class SyncAPIClient(BaseClient):
         request = self._build_request(http, call, token)
         retries = self._max_retries(call)
         mode = MODE.get()
-        # an event stream is read as it is iterated; retries are decided on the status alone
-        streamed = mode == "stream" or (
-            call.endpoint.stream is not None and _streaming().requested(call)
-        )
+        streamed = self._streamed(call, mode)
         for attempt in range(retries + 1):
             if attempt:
                 request.headers[RETRY_COUNT_HEADER] = str(attempt)
@@ -344,7 +355,7 @@ class SyncAPIClient(BaseClient):
                 return StreamedResponse[Any](
                     response, functools.partial(self._process, response, call)
                 )
-            if streamed and (response.is_error or not _streaming().is_stream(response, call)):
+            if streamed and not self._streams_items(response, call):
                 response.read()
             return self._finish(response, call, mode)
         raise AssertionError("unreachable")  # pragma: no cover
@@ -383,10 +394,7 @@ class AsyncAPIClient(BaseClient):
         request = self._build_request(http, call, token)
         retries = self._max_retries(call)
         mode = MODE.get()
-        # an event stream is read as it is iterated; retries are decided on the status alone
-        streamed = mode == "stream" or (
-            call.endpoint.stream is not None and _streaming().requested(call)
-        )
+        streamed = self._streamed(call, mode)
         for attempt in range(retries + 1):
             if attempt:
                 request.headers[RETRY_COUNT_HEADER] = str(attempt)
@@ -413,7 +421,7 @@ class AsyncAPIClient(BaseClient):
                 return AsyncStreamedResponse[Any](
                     response, functools.partial(self._process, response, call)
                 )
-            if streamed and (response.is_error or not _streaming().is_stream(response, call)):
+            if streamed and not self._streams_items(response, call):
                 await response.aread()
             return self._finish(response, call, mode)
         raise AssertionError("unreachable")  # pragma: no cover
