@@ -137,10 +137,12 @@ def _typing_only(inputs: TypeWriter) -> tuple[str, ...]:
 
 
 def _stream_imports(methods: Iterable[MethodView]) -> tuple[str, ...]:
-    """The names of `_streaming` the methods' annotations use."""
-    text = " ".join(m.returns + " " + m.async_returns for m in methods)
-    return tuple(name for name in ("AsyncStream", "ServerSentEvent", "Stream")
-                 if re.search(rf"\b{name}\b", text))
+    """The names of `_streaming` the methods' annotations use (`signatures.with_stream`): the
+    streams, and `ServerSentEvent` for one whose items are the events themselves."""
+    streams = [m.signature.stream for m in methods if m.signature.stream is not None]
+    used = {"AsyncStream", "Stream"} if streams else set()
+    used |= {"ServerSentEvent"} if any(s.item is None for s in streams) else set()
+    return tuple(sorted(used))
 
 
 def _method(
