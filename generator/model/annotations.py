@@ -14,17 +14,20 @@ _ANNOTATIONS = frozenset({
 })
 
 
+def _annotates(key: object) -> bool:
+    """Whether a schema keyword only describes the value (an extension, `x-...`, too)."""
+    return str(key) in _ANNOTATIONS or str(key).startswith("x-")
+
+
 def _annotation_only(part: object) -> bool:
-    return isinstance(part, dict) and "$ref" not in part and all(
-        str(k) in _ANNOTATIONS or str(k).startswith("x-") for k in part)
+    return isinstance(part, dict) and all(_annotates(k) for k in part)
 
 
 def sole_member(node: dict[str, Any]) -> int | None:
     """The index of the one `allOf` member that says what the value is, when the others and
     the node itself only describe it (how a 3.0 spec puts a description beside a `$ref`)."""
     parts = node["allOf"]
-    if not isinstance(parts, list) or not all(
-            str(k) in _ANNOTATIONS or str(k).startswith("x-") or k == "allOf" for k in node):
+    if not isinstance(parts, list) or not all(_annotates(k) or k == "allOf" for k in node):
         return None
     rest = [i for i, part in enumerate(parts) if not _annotation_only(part)]
     return rest[0] if len(rest) == 1 else None
