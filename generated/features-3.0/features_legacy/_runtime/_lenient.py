@@ -14,7 +14,7 @@ import contextvars
 import json
 import types
 import typing
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from typing import Any, Union, get_args, get_origin
 
 import pydantic
@@ -25,7 +25,7 @@ if typing.TYPE_CHECKING:
     from pydantic.fields import FieldInfo
     from pydantic_core import ErrorDetails
 
-__all__ = ["STRICT_ENUMS", "TAGS", "adapter", "build"]
+__all__ = ["STRICT_ENUMS", "TAGS", "adapter", "build", "validated"]
 
 Errors = list["ErrorDetails"]
 
@@ -55,6 +55,16 @@ def adapter(type_: Any) -> pydantic.TypeAdapter[Any]:
     if found is None:
         found = _ADAPTERS[type_] = pydantic.TypeAdapter(type_)
     return found
+
+
+def validated(validate: Callable[[Any], Any], data: Any) -> Any:
+    """`validate(data)` with `STRICT_ENUMS` set: how a response, a stream's item or a webhook
+    is validated before what does not match is built (`build`)."""
+    token = STRICT_ENUMS.set(True)
+    try:
+        return validate(data)
+    finally:
+        STRICT_ENUMS.reset(token)
 
 
 # ------------------------------------------------------------------ building

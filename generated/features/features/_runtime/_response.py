@@ -18,7 +18,7 @@ import pydantic
 
 from .. import errors
 from ._endpoint import Endpoint
-from ._lenient import STRICT_ENUMS, adapter, build
+from ._lenient import adapter, build, validated
 
 log = logging.getLogger(__name__.split(".")[0])
 
@@ -73,19 +73,17 @@ def parse(response: httpx.Response, endpoint: Endpoint, strict: bool = False) ->
         return response.content
     if endpoint.response_kind == "text":
         return response.text
-    token = STRICT_ENUMS.set(True)
     try:
+        checked = adapter(endpoint.cast_to)
         if _utf8(response):  # parsed and validated in one pass
-            return adapter(endpoint.cast_to).validate_json(response.content)
-        return adapter(endpoint.cast_to).validate_python(response.json())
+            return validated(checked.validate_json, response.content)
+        return validated(checked.validate_python, response.json())
     except pydantic.ValidationError as exc:
         if exc.errors()[0]["type"] == "json_invalid":
             raise _not_json(response) from None
         failed = exc
     except ValueError:  # response.json() on a body in another charset
         raise _not_json(response) from None
-    finally:
-        STRICT_ENUMS.reset(token)
     return _mismatched(response, endpoint, strict, failed)
 
 

@@ -23,7 +23,7 @@ import pydantic
 
 from .. import errors
 from ._endpoint import Call, Endpoint, StreamFormat
-from ._lenient import STRICT_ENUMS, adapter, build
+from ._lenient import adapter, build, validated
 
 __all__ = ["AsyncStream", "SSEDecoder", "ServerSentEvent", "Stream"]
 
@@ -262,13 +262,10 @@ class _Items:
 
     def _item(self, data: bytes, event: str) -> Any:
         assert self.validate is not None
-        token = STRICT_ENUMS.set(True)
         try:
-            return self.validate(data)
+            return validated(self.validate, data)
         except pydantic.ValidationError as exc:
             failed = exc
-        finally:
-            STRICT_ENUMS.reset(token)
         if failed.errors()[0]["type"] == "json_invalid":
             if event == "error":
                 raise self._error(data.decode("utf-8", "replace"), event)

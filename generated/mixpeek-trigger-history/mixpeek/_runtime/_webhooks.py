@@ -23,7 +23,7 @@ from typing import Any
 import pydantic
 
 from ..errors import WebhookVerificationError
-from ._lenient import STRICT_ENUMS, adapter, build
+from ._lenient import adapter, build, validated
 
 __all__ = ["SECRET_PREFIX", "TOLERANCE", "parse_event", "verify"]
 
@@ -88,14 +88,11 @@ def verify(
 def parse_event(type_: Any, payload: str | bytes) -> Any:
     """`payload` (JSON) as `type_`; a payload that does not match is built as far as it does,
     the rest kept as sent, as a response is (`mismatches(event)` tells what differed)."""
-    token = STRICT_ENUMS.set(True)
     try:
-        return adapter(type_).validate_json(payload)
+        return validated(adapter(type_).validate_json, payload)
     except pydantic.ValidationError as exc:
         if exc.errors()[0]["type"] == "json_invalid":
             raise ValueError("the webhook's payload is not JSON") from None
         failed = exc
-    finally:
-        STRICT_ENUMS.reset(token)
     data = json.loads(payload)
     return build(type_, data, failed.errors(include_url=False))[0]
