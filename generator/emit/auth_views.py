@@ -2,7 +2,7 @@
 arguments (with their types, env fallbacks and docs), the static credentials it sets, the
 OAuth2 schemes whose tokens it takes or fetches, and what the README's example passes.
 
-An OAuth2 scheme's arguments come in `names.client.OAUTH_ROLES` order: the access token, the
+An OAuth2 scheme's arguments come in the order `names.client` gives them: the access token, the
 token provider, then (for a clientCredentials flow) the client id and secret.
 """
 

@@ -69,7 +69,7 @@ class Signature:
     # The spec's arguments as documented: parameters, body fields, body.
     declared: tuple[Argument, ...]
     # The typing overloads: none; or (without body fields, with the body's required fields
-    # required); each with stream fields split as `stream_overloads` says
+    # required); each split on the body's `stream` field as `with_stream` says
     overloads: tuple[Overload, ...] = ()
     stream: ir.ItemStream | None = None  # the event stream a success may be
     async_returns: str = ""  # the return annotation of the async method, when not `returns`

@@ -233,7 +233,7 @@ def surface(
     entries: dict[str, Entry] = {}
     for scheme in api.auth:
         for index, arg in enumerate(names.credentials[scheme.name]):
-            # An OAuth2 scheme's second argument is its token provider (names.client.OAUTH_ROLES).
+            # An OAuth2 scheme's second argument is its token provider (`names.client._groups`).
             kind = ("callable",) if scheme.oauth and index == 1 else ("str",)
             entries[f"client:{arg}"] = Entry("client-arg", f"{names.client}({arg})", arg,
                                              f"#/components/securitySchemes/{scheme.name}",

@@ -4,7 +4,7 @@ default server's variables.
 Schemes ask for the anchors' names (`api_key` for a bearer token, `access_token` for OAuth2,
 `username`/`password`, a header's own name without `X-`); an OAuth2 scheme also takes a
 `token_provider` (a callable), and one with a clientCredentials flow a `client_id` and
-`client_secret` (in that order: `OAUTH_ROLES`); schemes that ask for the same names are all
+`client_secret`, in that order (`_groups`); schemes that ask for the same names are all
 named after their scheme keys instead (`<key>`, `<key>_provider`; `<key>_client_id` and
 `<key>_client_secret` only when those collide too);
 header settings come after them, then server variables (`{region}` -> `region`, or
@@ -26,11 +26,6 @@ CLIENT_ARGS = frozenset({
     "retry_base_delay", "retry_max_delay", "idempotency_header", "super",
     "token_endpoint_auth_method",
 })
-
-# What an OAuth2 scheme's arguments are, in order: a static token, a token provider, then for a
-# clientCredentials flow the client's id and secret.
-OAUTH_ROLES = ("token", "provider", "client_id", "client_secret")
-
 
 def _groups(scheme: ir.AuthScheme) -> tuple[tuple[str, ...], ...]:
     """The arguments a declared scheme asks for, in groups renamed together: basic's username
