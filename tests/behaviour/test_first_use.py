@@ -11,8 +11,10 @@ before.
 from __future__ import annotations
 
 import importlib
+import subprocess
 import sys
 from collections.abc import Iterator
+from pathlib import Path
 from types import ModuleType
 
 import pytest
@@ -175,6 +177,25 @@ def test_the_client_imports_without_models_or_resources(
     assert copy.folders.get("f1").name == "docs"
     assert "folders.models.audit" in sys.modules
     client.close()
+
+
+def test_import_and_client_load_no_pydantic(generated: str, server: LoopbackServer) -> None:
+    """pydantic and the runtime's response module load on the first request: `import` and
+    making a client need neither (a fresh process, since this one has pydantic already)."""
+    root = Path(str(importlib.import_module(generated).__file__)).parent.parent
+    script = f"""
+import sys
+import {generated} as pkg
+client = pkg.FoldersClient(base_url={server.url!r}, max_retries=0)
+before = sorted(m for m in sys.modules if m.startswith(("pydantic", "{generated}._runtime._resp")))
+folder = client.folders.get("f1")
+print(before, folder.name, "pydantic" in sys.modules, pkg.APIResponse.__name__, pkg.Mismatch.__name__)
+"""
+    server.reply(200, json=FOLDER)
+    run = subprocess.run([sys.executable, "-c", script], cwd=root, capture_output=True,
+                         text=True, timeout=60, check=False)
+    assert run.returncode == 0, run.stderr
+    assert run.stdout.split() == ["[]", "docs", "True", "APIResponse", "Mismatch"]
 
 
 def test_models_are_reached_every_way(pkg: ModuleType) -> None:

@@ -6,8 +6,6 @@ from typing import TYPE_CHECKING, Any
 
 from ._client import AsyncMixpeek, Mixpeek
 from ._runtime._constants import DEFAULT_MAX_RETRIES, DEFAULT_TIMEOUT
-from ._runtime._mismatches import Mismatch, mismatches, raw_data
-from ._runtime._response import APIResponse, AsyncStreamedResponse, StreamedResponse
 from ._runtime._types import NOT_GIVEN, NotGiven
 from ._version import __version__
 from .errors import (
@@ -69,24 +67,35 @@ __all__ = [
 
 if TYPE_CHECKING:
     from . import models, params
+    from ._runtime._mismatches import Mismatch, mismatches, raw_data
     from ._runtime._models import BaseModel
+    from ._runtime._response import APIResponse, AsyncStreamedResponse, StreamedResponse
     from ._runtime._streaming import AsyncStream, ServerSentEvent, Stream
 else:
+    # Loaded on first use. These need pydantic, which a client imports on its first request,
+    # and `models` lists every model of the API: `import` and making a client load neither.
+    # `params` (the models' dict forms) are for type checkers.
+    _RUNTIME = {
+        "APIResponse": "_response",
+        "AsyncStreamedResponse": "_response",
+        "StreamedResponse": "_response",
+        "Mismatch": "_mismatches",
+        "mismatches": "_mismatches",
+        "raw_data": "_mismatches",
+        "BaseModel": "_models",
+        "AsyncStream": "_streaming",
+        "ServerSentEvent": "_streaming",
+        "Stream": "_streaming",
+    }
 
     def __getattr__(name: str) -> Any:
-        # pydantic builds its model machinery on the first model class, and `models` lists
-        # every model of the API: the client imports without either, they load on first use.
-        # `params` (the models' dict forms) are for type checkers, and load only when asked.
         if name in ("models", "params"):
             return importlib.import_module(f"{__name__}.{name}")
-        if name == "BaseModel":
-            from ._runtime._models import BaseModel
-
-            return BaseModel
-        if name in ("AsyncStream", "ServerSentEvent", "Stream"):  # event streams, seldom used
-            return getattr(importlib.import_module(f"{__name__}._runtime._streaming"), name)
+        if name in _RUNTIME:
+            module = importlib.import_module(f"{__name__}._runtime.{_RUNTIME[name]}")
+            globals()[name] = value = getattr(module, name)
+            return value
         raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
-
 
 def __dir__() -> list[str]:
     # What the package offers is its API (`__all__`), not the helpers it imports.

@@ -28,20 +28,15 @@ from ._encoding import check_header
 from ._endpoint import Call
 from ._pagination import PageState, paged
 from ._request import RequestBuilder
-from ._response import (
-    MODE,
-    APIResponse,
-    AsyncStreamedResponse,
-    Mode,
-    StreamedResponse,
-    parse,
-    status_error,
-)
 from ._retries import next_delay
 from ._types import NOT_GIVEN, NotGiven, Timeout
 
 if TYPE_CHECKING:
     from ._oauth import Grant
+    from ._response import Mode
+
+# `_response` (and pydantic with it) is imported by the first request, not with the client:
+# `import <package>` and making a client need neither.
 
 log = logging.getLogger(__name__.split(".")[0])
 
@@ -182,6 +177,8 @@ class BaseClient(RequestBuilder):
     # ---------------------------------------------------------------- responses
     def _finish(self, response: httpx.Response, call: Call, mode: Mode) -> Any:
         """The parsed result, or in raw mode the response with a deferred parse."""
+        from ._response import APIResponse, status_error
+
         if mode == "raw":
             if response.is_error:
                 raise status_error(response, call.endpoint.errors)
@@ -190,6 +187,8 @@ class BaseClient(RequestBuilder):
 
     def _process(self, response: httpx.Response, call: Call) -> Any:
         """What the method returns for this response: parsed, and a page able to fetch the next."""
+        from ._response import parse, status_error
+
         if response.is_error:
             raise status_error(response, call.endpoint.errors)
         if call.endpoint.stream is not None and _streaming().is_stream(response, call):
@@ -322,6 +321,8 @@ class SyncAPIClient(BaseClient):
         return cast(httpx.Client, self._pool.get())
 
     def request(self, call: Call) -> Any:
+        from ._response import MODE, StreamedResponse, status_error
+
         http = self._http
         grant = self._grant(call)
         token = None if grant is None else self._token(grant, http)
@@ -388,6 +389,8 @@ class AsyncAPIClient(BaseClient):
         return cast(httpx.AsyncClient, self._pool.get())
 
     async def request(self, call: Call) -> Any:
+        from ._response import MODE, AsyncStreamedResponse, status_error
+
         http = self._http
         grant = self._grant(call)
         token = None if grant is None else await self._token(grant, http)

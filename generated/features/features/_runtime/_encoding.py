@@ -7,15 +7,25 @@ from __future__ import annotations
 import datetime as _dt
 import json
 import re
+import sys
 import uuid
 from collections.abc import Mapping, Sequence
 from decimal import Decimal
-from typing import Any, cast
+from typing import TYPE_CHECKING, Any, TypeGuard, cast
 from urllib.parse import quote
 
-import pydantic
-
 from ._types import NotGiven
+
+if TYPE_CHECKING:
+    import pydantic
+
+
+def is_model(value: object) -> TypeGuard[pydantic.BaseModel]:
+    """Whether `value` is a pydantic model. pydantic is not imported for it: no model exists
+    before pydantic is, so importing the client does not import pydantic."""
+    module = sys.modules.get("pydantic")
+    return module is not None and isinstance(value, module.BaseModel)
+
 
 # ------------------------------------------------------------------ scalars and paths
 
@@ -74,7 +84,7 @@ def to_jsonable(value: Any) -> Any:
     if isinstance(value, dict):
         items = cast("dict[object, object]", value).items()
         return {str(k): to_jsonable(v) for k, v in items if not isinstance(v, NotGiven)}
-    if isinstance(value, pydantic.BaseModel):
+    if is_model(value):
         return to_jsonable(value.model_dump(mode="python", by_alias=True, exclude_unset=True))
     if isinstance(value, Mapping):
         pairs = cast("Mapping[object, object]", value).items()
@@ -115,7 +125,7 @@ _SEPARATORS = {"spaceDelimited": "%20", "pipeDelimited": "|"}  # else ","
 
 def _fields(value: object) -> list[tuple[str, object]] | None:
     """The set fields of an object value (a model or a mapping), None for any other value."""
-    if isinstance(value, pydantic.BaseModel):
+    if is_model(value):
         value = value.model_dump(mode="python", by_alias=True, exclude_unset=True)
     if isinstance(value, Mapping):
         items = cast("Mapping[object, object]", value).items()
@@ -138,7 +148,7 @@ JSON_STYLE = "json"
 def _text(value: object) -> str:
     """One value inside a styled parameter: a scalar as text; an object or array nested in
     one (which no style spells) as JSON."""
-    if isinstance(value, (Mapping, list, tuple, pydantic.BaseModel)):
+    if isinstance(value, (Mapping, list, tuple)) or is_model(value):
         return dump_json(cast(object, value)).decode()
     return scalar(value)
 
