@@ -15,7 +15,12 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import unquote, urljoin
 
-from sdkforge.diagnostics import Diagnostics, join_pointer, unescape_pointer_token
+from sdkforge.diagnostics import (
+    Diagnostics,
+    escape_pointer_token,
+    join_pointer,
+    unescape_pointer_token,
+)
 from sdkforge.errors import SpecError
 from sdkforge.read.load import Document, load, load_remote
 from sdkforge.read.remote import is_url
@@ -175,11 +180,14 @@ def _iter_refs(node: Any, loc: Location) -> list[tuple[str, Location]]:
                 found.append((ref, Location(loc.file, pointer)))
             for key, value in current.items():
                 if isinstance(value, (dict, list)):
-                    stack.append((value, join_pointer(pointer, str(key))))
+                    token = str(key)  # escaped only when it must be: the walk visits every node
+                    if "~" in token or "/" in token:
+                        token = escape_pointer_token(token)
+                    stack.append((value, f"{pointer}/{token}"))
         elif isinstance(current, list):
             for index, value in enumerate(current):
                 if isinstance(value, (dict, list)):
-                    stack.append((value, join_pointer(pointer, index)))
+                    stack.append((value, f"{pointer}/{index}"))
     found.sort(key=lambda item: item[1].pointer)
     return found
 
