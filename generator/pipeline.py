@@ -227,7 +227,8 @@ def generate(options: GenerateOptions, services: Services = Services()) -> Gener
         spec_hash = hashlib.sha256(document.text.encode("utf-8")).hexdigest()
         formatted = format_files(rendered, services.cache, services.known, services.stats,
                                  spot=options.templates is None)
-        files = with_manifest(formatted, rendered, spec_hash, recorded)
+        files = with_manifest(formatted, rendered, spec_hash, recorded,
+                              tuple((_given(d.path), text_hash(d.text)) for d in findings.overlays))
         if services.stage is not None:
             services.stage(files)
     except Exception:
@@ -239,6 +240,16 @@ def generate(options: GenerateOptions, services: Services = Services()) -> Gener
         client=render_options.client, surface=analysed.surface, options=recorded,
         documents={d.name: text_hash(d.text) for d in findings.documents.values()},
     )
+
+
+def _given(path: Path) -> str:
+    """A path as the manifest records it: relative to the current folder when under it."""
+    if path.is_absolute():
+        try:
+            return path.relative_to(Path.cwd()).as_posix()
+        except ValueError:
+            pass
+    return path.as_posix()
 
 
 def _page_settings(config: Config) -> PageSettings:
