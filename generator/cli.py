@@ -343,7 +343,14 @@ def _diff(args: argparse.Namespace, config: Config) -> int:
                                   client=args.client_name or config.client_name, config=config,
                                   allow_remote_refs=args.allow_remote_refs,
                                   overlays=_overlays(args, config))
-        return analyse(options, cache).surface
+        analysed = analyse(options, cache)
+        if options.overlays:  # what the overlays did not do to this spec, named
+            overlays = {d.name for d in analysed.findings.overlays}
+            said = [d for d in analysed.findings.items() if d.file in overlays]
+            if said:
+                print(f"sdkforge: {spec}:", file=sys.stderr)
+                _report(said, quiet=False)
+        return analysed.surface
 
     cache = Cache(config.cache_dir or default_cache_dir())
 

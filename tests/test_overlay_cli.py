@@ -148,6 +148,10 @@ def test_diff_applies_the_same_overlays_to_both_specs(
     assert "kind" in fixed  # the bump's change is still reported
     code, same, _ = sdkforge(capsys, "diff", PETS, PETS, "--overlay", overlay)
     assert code == 0 and "list_all_pets" not in same  # applied to both: no change
+    # An action that selects nothing in one of the specs is said, for that spec.
+    code, _, err = sdkforge(capsys, "diff", PETS, new, "--overlay", HERE / "nomatch.yaml")
+    assert code == 0
+    assert err.count("selects nothing") == 2 and f"sdkforge: {new}:" in err
 
 
 def test_an_invalid_overlay_stops_generation_and_leaves_the_output_alone(
