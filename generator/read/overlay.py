@@ -174,9 +174,10 @@ def _apply(data: Any, action: Action, provenance: Provenance, found: Diagnostics
     """Apply one action to every node its target selects (selected before any is changed)."""
     try:
         selected = list(dict.fromkeys(tuple(m.parts) for m in action.query.finditer(data)))
-    except Exception as exc:  # the library failing on a spec's data is the action's problem
-        found.error(action.file, f"{action.at}/target",
-                    f"{action.named} could not be evaluated: {type(exc).__name__}: {exc}")
+    except Exception as exc:  # the library failing on odd data: go on without the action
+        found.warning(action.file, f"{action.at}/target",
+                      f"{action.named} could not be evaluated on this spec, and is skipped: "
+                      f"{type(exc).__name__}: {exc}")
         return
     if not selected:
         found.warning(action.file, f"{action.at}/target",
