@@ -121,6 +121,8 @@ def test_a_file_that_is_not_yaml_is_an_error_naming_it() -> None:
     assert "malformed YAML" in error.message
     with pytest.raises(SpecError, match="overlay file not found"):
         overlaid("invalid/absent.yaml")
+    with pytest.raises(SpecError, match="is a folder, not an overlay file"):
+        overlaid("invalid")
 
 
 def test_findings_point_into_the_spec_or_the_overlay_that_wrote_the_node() -> None:

@@ -61,7 +61,8 @@ def load(path: Path, kind: str = "spec file") -> Document:
     limit = max_spec_bytes(name)
     try:
         if path.is_dir():
-            raise fail(name, "", f"is a folder, not a {kind}",
+            article = "an" if kind[:1] in "aeiou" else "a"
+            raise fail(name, "", f"is a folder, not {article} {kind}",
                        "pass the path of a .yaml or .json file")
         # Never more than the limit, whatever the file (or device) holds.
         with open(path, "rb") as handle:
