@@ -51,7 +51,8 @@ class Findings:
     """Every problem found in one run, kept in one place and reported in one order: the
     reading stage's (resolve), then validation's (which may still be running in a second
     process), then the model's. `stop` is the one exit: it raises SpecError, with lines and
-    columns added, when what was found so far stops generation."""
+    columns added, when what was found so far stops generation. With overlays, a finding about
+    a node an overlay wrote (or moved) is placed where it was written (`read.provenance`)."""
 
     def __init__(self, document: Document) -> None:
         self.document = document
@@ -128,7 +129,6 @@ class Findings:
         return [replace(item, line=places[item.file, item.pointer][0],
                         column=places[item.file, item.pointer][1])
                 if (item.file, item.pointer) in places else item for item in items]
-
 
     def _written_at(self, item: Diagnostic) -> Diagnostic:
         """`item` placed where its node was written, when an overlay wrote or moved it."""
