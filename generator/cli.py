@@ -68,6 +68,7 @@ def _parser() -> argparse.ArgumentParser:
         sub.add_argument("--allow-remote-refs", action="store_true",
                          help="fetch $refs to http(s) URLs "
                               "(refused by default: a spec is untrusted input)")
+        _overlay_option(sub)
         if name == "generate":
             sub.add_argument("--force", action="store_true",
                              help="write into a non-empty folder sdkforge did not write, "
@@ -87,8 +88,21 @@ def _parser() -> argparse.ArgumentParser:
                      help="exit 1 when there are breaking changes")
     sub.add_argument("--allow-remote-refs", action="store_true",
                      help="fetch $refs to http(s) URLs (refused by default)")
+    _overlay_option(sub, " to both specs")
     _naming_options(sub)
     return parser
+
+
+def _overlay_option(sub: argparse.ArgumentParser, where: str = "") -> None:
+    sub.add_argument("--overlay", type=Path, action="append", metavar="FILE",
+                     help=f"apply this OpenAPI Overlay document{where} before reading it; "
+                          "repeat for several, applied in order "
+                          "(default: `overlays` in [tool.sdkforge])")
+
+
+def _overlays(args: argparse.Namespace, config: Config) -> tuple[Path, ...]:
+    """The overlays asked for: the command line's, else the configuration's."""
+    return tuple(args.overlay) if args.overlay else config.overlays
 
 
 def _naming_options(sub: argparse.ArgumentParser) -> None:
@@ -265,6 +279,7 @@ def _generate_options(
         templates=args.templates or config.templates,
         meta=config.meta if args.meta is None else args.meta,
         package_version=version, allow_remote_refs=args.allow_remote_refs,
+        overlays=_overlays(args, config),
     )
 
 
@@ -326,8 +341,16 @@ def _diff(args: argparse.Namespace, config: Config) -> int:
     def surface_of(spec: Path) -> Surface:
         options = GenerateOptions(spec=spec, package=args.package_name or config.package_name,
                                   client=args.client_name or config.client_name, config=config,
-                                  allow_remote_refs=args.allow_remote_refs)
-        return analyse(options, cache).surface
+                                  allow_remote_refs=args.allow_remote_refs,
+                                  overlays=_overlays(args, config))
+        analysed = analyse(options, cache)
+        if options.overlays:  # what the overlays did not do to this spec, named
+            overlays = {d.name for d in analysed.findings.overlays}
+            said = [d for d in analysed.findings.items() if d.file in overlays]
+            if said:
+                print(f"sdkforge: {spec}:", file=sys.stderr)
+                _report(said, quiet=False)
+        return analysed.surface
 
     cache = Cache(config.cache_dir or default_cache_dir())
 

@@ -11,6 +11,7 @@
     package-version = "1.2.0"        # its version (default: info.version)
     changelog = "CHANGELOG.md"       # append the API changes of every regeneration
     cache-dir = ".cache/sdkforge"    # formatted-file cache (default: the user cache folder)
+    overlays = ["fixes.yaml"]        # OpenAPI Overlay documents applied to the spec, in order
 
     [tool.sdkforge.headers]          # header parameters as client settings
     "X-Namespace" = "namespace"      # lift it, as this argument (env ACME_NAMESPACE)
@@ -48,7 +49,7 @@ from sdkforge.errors import ConfigError
 
 _TOP = {
     "spec", "output", "package-name", "client-name", "strict", "headers", "pagination",
-    "templates", "meta", "package-version", "changelog", "cache-dir",
+    "templates", "meta", "package-version", "changelog", "cache-dir", "overlays",
 }
 _PAGE_STYLES = ("offset", "page", "cursor", "link", "url")
 _PAGE_PATHS = ("cursor", "next", "total", "pages", "has-more")
@@ -87,6 +88,7 @@ class Config:
     package_version: str | None = None
     changelog: Path | None = None
     cache_dir: Path | None = None
+    overlays: tuple[Path, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -102,6 +104,7 @@ class GenerateOptions:
     meta: bool = False  # also write a pyproject.toml for the package
     package_version: str | None = None  # the version --meta writes; default: info.version
     allow_remote_refs: bool = False  # fetch $refs to http(s) URLs
+    overlays: tuple[Path, ...] = ()  # OpenAPI Overlay documents applied to the spec, in order
 
 
 def load_config(path: Path | None) -> Config:
@@ -146,6 +149,7 @@ def _parse(table: Any, path: Path) -> Config:
                          if "package-version" in table else None),
         changelog=base / _str(table, "changelog", where) if "changelog" in table else None,
         cache_dir=base / _str(table, "cache-dir", where) if "cache-dir" in table else None,
+        overlays=_paths(table, "overlays", where, base),
     )
 
 
@@ -154,6 +158,13 @@ def _str(table: Mapping[str, Any], key: str, where: str) -> str:
     if not isinstance(value, str) or not value:
         raise ConfigError(f"{where}: {key!r} must be a non-empty string")
     return value
+
+
+def _paths(table: Mapping[str, Any], key: str, where: str, base: Path) -> tuple[Path, ...]:
+    value = table.get(key, [])
+    if not isinstance(value, list) or not all(isinstance(v, str) and v for v in value):
+        raise ConfigError(f"{where}: {key!r} must be a list of paths (non-empty strings)")
+    return tuple(base / v for v in value)
 
 
 def _bool(table: Mapping[str, Any], key: str, where: str) -> bool:

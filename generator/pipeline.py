@@ -8,6 +8,7 @@ import hashlib
 import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, replace
+from pathlib import Path
 
 from sdkforge.cache import Cache
 from sdkforge.config import Config, GenerateOptions
@@ -24,6 +25,8 @@ from sdkforge.names import naming
 from sdkforge.names.assign import Names, assign, operation_key
 from sdkforge.output.manifest import text_hash, with_manifest
 from sdkforge.read.load import Document, load
+from sdkforge.read.overlay import apply_overlays
+from sdkforge.read.provenance import SPEC, Provenance
 from sdkforge.read.resolve import resolve
 from sdkforge.read.validate import Pending, check_version
 
@@ -48,7 +51,8 @@ class Findings:
     """Every problem found in one run, kept in one place and reported in one order: the
     reading stage's (resolve), then validation's (which may still be running in a second
     process), then the model's. `stop` is the one exit: it raises SpecError, with lines and
-    columns added, when what was found so far stops generation."""
+    columns added, when what was found so far stops generation. With overlays, a finding about
+    a node an overlay wrote (or moved) is placed where it was written (`read.provenance`)."""
 
     def __init__(self, document: Document) -> None:
         self.document = document
@@ -57,6 +61,19 @@ class Findings:
         self.model = Diagnostics()  # build's findings, reported after validation's
         self._validation: Pending | None = None
         self._validated: list[Diagnostic] | None = None
+        self.overlays: list[Document] = []  # the overlays applied, in order
+        self._provenance: Provenance | None = None  # which nodes they wrote; None: none given
+
+    def overlay(self, paths: tuple[Path, ...]) -> Document:
+        """Apply the overlays at `paths` to the spec (their findings are the reading stage's);
+        the spec as overlaid. Findings about a node an overlay wrote are then placed in it."""
+        applied = apply_overlays(self.document, paths, self.read)
+        self.overlays = applied.overlays
+        self.documents.update((d.name, d) for d in applied.overlays)
+        self._provenance = applied.provenance
+        self.document = applied.document
+        self.documents[applied.document.name] = applied.document
+        return applied.document
 
     def validating(self, pending: Pending) -> None:
         self._validation = pending
@@ -101,6 +118,8 @@ class Findings:
     def located(self, items: list[Diagnostic], limit: int = 50) -> list[Diagnostic]:
         """Add lines and columns to the first diagnostics (positions cost a scan of the file,
         once for all of them)."""
+        if self._provenance:
+            items = [self._written_at(item) for item in items]
         wanted: dict[str, list[str]] = {}
         for item in items[:limit]:
             if item.pointer and item.line is None and item.file in self.documents:
@@ -110,6 +129,17 @@ class Findings:
         return [replace(item, line=places[item.file, item.pointer][0],
                         column=places[item.file, item.pointer][1])
                 if (item.file, item.pointer) in places else item for item in items]
+
+    def _written_at(self, item: Diagnostic) -> Diagnostic:
+        """`item` placed where its node was written, when an overlay wrote or moved it."""
+        if item.file != self.document.name or item.line is not None:
+            return item
+        assert self._provenance is not None
+        origin = self._provenance.origin(item.pointer)
+        if origin is None:
+            return item
+        file, pointer = origin
+        return replace(item, file=item.file if file == SPEC else file, pointer=pointer)
 
 
 @dataclass(slots=True)
@@ -145,6 +175,9 @@ def analyse(options: GenerateOptions, cache: Cache | None = None, wait: bool = T
     the pipeline can render and format meanwhile. Nothing is written before it is settled."""
     document = load(options.spec)
     findings = Findings(document)
+    if options.overlays:
+        document = findings.overlay(options.overlays)
+        findings.stop(strict=False)
     try:
         version = check_version(document)
     except SpecError as exc:  # not an OpenAPI 3.x document: nothing further can be read
@@ -194,7 +227,8 @@ def generate(options: GenerateOptions, services: Services = Services()) -> Gener
         spec_hash = hashlib.sha256(document.text.encode("utf-8")).hexdigest()
         formatted = format_files(rendered, services.cache, services.known, services.stats,
                                  spot=options.templates is None)
-        files = with_manifest(formatted, rendered, spec_hash, recorded)
+        files = with_manifest(formatted, rendered, spec_hash, recorded,
+                              tuple((_given(d.path), text_hash(d.text)) for d in findings.overlays))
         if services.stage is not None:
             services.stage(files)
     except Exception:
@@ -206,6 +240,16 @@ def generate(options: GenerateOptions, services: Services = Services()) -> Gener
         client=render_options.client, surface=analysed.surface, options=recorded,
         documents={d.name: text_hash(d.text) for d in findings.documents.values()},
     )
+
+
+def _given(path: Path) -> str:
+    """A path as the manifest records it: relative to the current folder when under it."""
+    if path.is_absolute():
+        try:
+            return path.relative_to(Path.cwd()).as_posix()
+        except ValueError:
+            pass
+    return path.as_posix()
 
 
 def _page_settings(config: Config) -> PageSettings:

@@ -3,7 +3,12 @@
     {"generator": "sdkforge", "generator_version": "0.1.0", "formatter": "black 26.1.0 ...",
      "spec_sha256": "...", "options": {...},
      "files": {path: sha256 of the file as written},
-     "sources": {path: sha256 of its text before formatting}}
+     "sources": {path: sha256 of its text before formatting},
+     "overlays": [{"path": "fixes.yaml", "sha256": "..."}]}
+
+`overlays` (only when some were applied) lists the overlay documents in the order applied,
+each by its path as given (relative to the folder sdkforge ran in when it is under it) and the
+hash of its text, so `check` can name an overlay that changed, came or went.
 
 `files` says which files sdkforge owns (only those are ever replaced or deleted) and
 whether someone edited one since; `sources` lets a later run skip black for every file
@@ -37,9 +42,10 @@ class Manifest:
     sources: Mapping[str, str] = field(default_factory=dict)
     generator_version: str = __version__
     formatter: str = FORMATTER
+    overlays: tuple[tuple[str, str], ...] = ()  # (path, sha256 of its text), in order
 
     def to_text(self) -> str:
-        data = {
+        data: dict[str, object] = {
             "generator": "sdkforge",
             "generator_version": self.generator_version,
             "formatter": self.formatter,
@@ -48,16 +54,20 @@ class Manifest:
             "files": dict(sorted(self.files.items())),
             "sources": dict(sorted(self.sources.items())),
         }
+        if self.overlays:
+            data["overlays"] = [{"path": path, "sha256": digest} for path, digest in self.overlays]
         return json.dumps(data, indent=2, sort_keys=True) + "\n"
 
 
 def with_manifest(files: Mapping[str, str], rendered: Mapping[str, str], spec_sha256: str,
-                  options: Mapping[str, object]) -> dict[str, str]:
+                  options: Mapping[str, object],
+                  overlays: tuple[tuple[str, str], ...] = ()) -> dict[str, str]:
     """`files` plus the manifest describing them; `rendered` is their text before formatting."""
     manifest = Manifest(
         spec_sha256=spec_sha256, options=options,
         files={path: text_hash(text) for path, text in files.items()},
         sources={path: text_hash(rendered[path]) for path in files if path.endswith(".py")},
+        overlays=overlays,
     )
     return {**files, MANIFEST: manifest.to_text()}
 
@@ -83,6 +93,7 @@ def parse_manifest(text: str) -> Manifest | None:
             sources={str(k): str(v) for k, v in sources.items()},
             generator_version=str(data.get("generator_version", "")),
             formatter=str(data.get("formatter", "")),
+            overlays=tuple((str(o["path"]), str(o["sha256"])) for o in data.get("overlays", [])),
         )
     except (ValueError, KeyError, TypeError, AttributeError):
         return None

@@ -4,8 +4,9 @@ that wrote the folder (or checked it and found it up to date).
 Such a run leaves a record in the cache, under a key made of everything the output depends on
 besides the spec: sdkforge's own code and built-in templates, the versions of the formatter, the
 validator, the YAML parser, Jinja and Python, the options as asked for (custom templates by their
-contents), the output folder and the folder it was run from. The record holds the hash of the
-manifest the run wrote, the hash of the text of every spec document it read, and its findings.
+contents; overlays by their paths), the output folder and the folder it was run from. The record
+holds the hash of the manifest the run wrote, the hash of the text of every document it read
+(the spec's, and the overlays applied to it), and its findings.
 A later `check` with the same key trusts the record when every spec document still has the
 recorded text and the folder still holds that manifest, with every file the manifest lists
 still of the hash it lists: generating again would then write the same bytes and find the same.

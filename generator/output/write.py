@@ -22,7 +22,14 @@ from pathlib import Path
 
 from sdkforge import __version__
 from sdkforge.errors import EditedFilesError, OutputError
-from sdkforge.output.manifest import MANIFEST, Manifest, edited_files, read_manifest, text_hash
+from sdkforge.output.manifest import (
+    MANIFEST,
+    Manifest,
+    edited_files,
+    parse_manifest,
+    read_manifest,
+    text_hash,
+)
 from sdkforge.output.outdir import BACKUP_SUFFIX, dangerous, recover, staging_prefix, swap_in
 
 
@@ -190,7 +197,27 @@ def compare(
             if before != now:
                 reasons.append(f"generated with option {key}={_shown(before)}; "
                                f"now {key}={_shown(now)}")
+        text = files.get(MANIFEST, "")
+        written = parse_manifest(text) if manifest.overlays or '"overlays":' in text else None
+        if written is not None:
+            reasons.extend(overlay_changes(manifest.overlays, written.overlays))
     return Staleness(tuple(added), tuple(removed), tuple(changed), tuple(reasons))
+
+
+def overlay_changes(before: tuple[tuple[str, str], ...],
+                    now: tuple[tuple[str, str], ...]) -> list[str]:
+    """What differs between the overlays recorded and those applied now, each named."""
+    old, new = dict(before), dict(now)
+    reasons = [f"overlay {path} changed since the output was generated"
+               for path, digest in now if path in old and old[path] != digest]
+    reasons += [f"overlay {path} was not applied when the output was generated"
+                for path, _ in now if path not in old]
+    reasons += [f"overlay {path} was applied when the output was generated, and is not now"
+                for path, _ in before if path not in new]
+    if not reasons and [p for p, _ in before] != [p for p, _ in now]:
+        reasons.append("the overlays were applied in another order: "
+                       + ", ".join(p for p, _ in before))
+    return reasons
 
 
 def _shown(value: object) -> str:

@@ -46,8 +46,8 @@ def max_spec_bytes(name: str) -> int:
     return int(megabytes * 1024 * 1024)
 
 
-def too_large(name: str, size: int, limit: int) -> SpecError:
-    return fail(name, "", f"spec file is {size:,} bytes, more than the limit of {limit:,}",
+def too_large(name: str, size: int, limit: int, kind: str = "spec file") -> SpecError:
+    return fail(name, "", f"{kind} is {size:,} bytes, more than the limit of {limit:,}",
                 f"set {SIZE_ENV} to raise the limit if you trust this file")
 
 

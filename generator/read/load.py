@@ -41,6 +41,9 @@ class Document:
     data: Any
     text: str
     url: str = ""  # set for a document fetched over http(s)
+    # A digest of the overlays applied to `data` ("" when none): what `data` was made from
+    # besides `text`, for what is cached by the text (validation's findings).
+    edits: str = ""
 
     @property
     def name(self) -> str:
@@ -51,26 +54,28 @@ class Document:
         return locate_many(self.text, pointers)
 
 
-def load(path: Path) -> Document:
-    """Read and parse one spec file; raise SpecError with the place on failure."""
+def load(path: Path, kind: str = "spec file") -> Document:
+    """Read and parse one spec file (or another `kind` of YAML or JSON input, such as an
+    overlay, under the same limits); raise SpecError with the place on failure."""
     name = str(path)
     limit = max_spec_bytes(name)
     try:
         if path.is_dir():
-            raise fail(name, "", "is a folder, not a spec file",
+            article = "an" if kind[:1] in "aeiou" else "a"
+            raise fail(name, "", f"is a folder, not {article} {kind}",
                        "pass the path of a .yaml or .json file")
         # Never more than the limit, whatever the file (or device) holds.
         with open(path, "rb") as handle:
             raw = handle.read(limit + 1)
     except FileNotFoundError:
-        raise fail(name, "", "spec file not found", "check the path") from None
+        raise fail(name, "", f"{kind} not found", "check the path") from None
     except PermissionError:
-        raise fail(name, "", "spec file is not readable (permission denied)") from None
+        raise fail(name, "", f"{kind} is not readable (permission denied)") from None
     except OSError as exc:
-        raise fail(name, "", f"cannot read spec file: {exc.strerror or exc}") from None
+        raise fail(name, "", f"cannot read {kind}: {exc.strerror or exc}") from None
     if len(raw) > limit:
-        raise too_large(name, path.stat().st_size if path.is_file() else len(raw), limit)
-    text = decode(raw, name)
+        raise too_large(name, path.stat().st_size if path.is_file() else len(raw), limit, kind)
+    text = decode(raw, name, kind)
     del raw  # not kept while parsing: 124 MB on a 50,000-operation spec
     data = parse(text, name, json_first=_looks_like_json(path, text))
     return Document(path=path, data=data, text=text)
@@ -91,19 +96,19 @@ def load_remote(url: str) -> Document:
     return Document(path=path, data=data, text=text, url=url)
 
 
-def decode(raw: bytes, name: str) -> str:
+def decode(raw: bytes, name: str, kind: str = "spec file") -> str:
     """UTF-8 (with or without a byte order mark), or UTF-16/32 announced by their BOM."""
     encoding = next((codec for bom, codec in _BOMS if raw.startswith(bom)), "utf-8")
     try:
         text = raw.decode(encoding)
     except UnicodeDecodeError as exc:
         line = raw[: exc.start].count(b"\n") + 1
-        raise fail(name, "", f"spec file is not valid {encoding.upper()}: byte {exc.start} "
+        raise fail(name, "", f"{kind} is not valid {encoding.upper()}: byte {exc.start} "
                    f"(line {line}) cannot be decoded", "save the file as UTF-8") from None
     text = text.removeprefix("\ufeff")
     if "\x00" in text:  # YAML and JSON forbid raw NUL; escaped ones ("\\u0000") are fine
         line = text[: text.index("\x00")].count("\n") + 1
-        raise fail(name, "", f"spec file contains a NUL character (line {line}); "
+        raise fail(name, "", f"{kind} contains a NUL character (line {line}); "
                    "is it a binary file?")
     return text
 

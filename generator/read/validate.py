@@ -193,7 +193,8 @@ class Pending:
         self._documents: Mapping[str, Document] | None = documents
         related = "".join(f"\0{key}\0{d.text}"
                           for key, d in sorted((documents or {}).items()) if key)
-        self._key = f"{validator_versions()}\0{version}\0{doc.name}\0{related}\0{doc.text}"
+        self._key = (f"{validator_versions()}\0{version}\0{doc.name}\0{related}\0{doc.text}"
+                     + (f"\0overlaid {doc.edits}" if doc.edits else ""))
         self._items: list[Diagnostic] | None = None
         self._child: multiprocessing.process.BaseProcess | None = None
         self._pipe: Connection | None = None
