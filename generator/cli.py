@@ -12,8 +12,9 @@ from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 
 from sdkforge import __version__
-from sdkforge.bump.diff import Report, render_json, render_markdown, render_text
+from sdkforge.bump.change import Report
 from sdkforge.bump.diff import compare as compare_surfaces
+from sdkforge.bump.render import render_json, render_markdown, render_text
 from sdkforge.cache import Cache, default_cache_dir
 from sdkforge.config import Config, GenerateOptions, load_config
 from sdkforge.diagnostics import MAX_SHOWN, Diagnostic, rendered
@@ -77,12 +78,17 @@ def _parser() -> argparse.ArgumentParser:
                                   "to FILE (markdown)")
             sub.add_argument("-q", "--quiet", action="store_true", help="print errors only")
     text = "the change in the generated Python API from OLD_SPEC to NEW_SPEC"
-    details = ": breaking changes first, then additions, then docs"
+    details = (": a summary, then the breaking changes (to calls first, then in the types they "
+               "take or return), then additions, then docs")
     sub = commands.add_parser("diff", help=text, description=text + details)
     sub.add_argument("old", type=Path, metavar="OLD_SPEC")
     sub.add_argument("new", type=Path, metavar="NEW_SPEC")
     sub.add_argument("--format", choices=("text", "markdown", "json"), default="text",
                      help="report format (default: text)")
+    sub.add_argument("--full", action="store_true",
+                     help="list every change one a line, with where the spec says it, "
+                          "nothing folded or cut (markdown is otherwise cut to fit a "
+                          "pull-request comment)")
     sub.add_argument("--fail-on-breaking", action="store_true",
                      help="exit 1 when there are breaking changes")
     sub.add_argument("--allow-remote-refs", action="store_true",
@@ -333,7 +339,8 @@ def _diff(args: argparse.Namespace, config: Config) -> int:
 
     report: Report = compare_surfaces(surface_of(args.old), surface_of(args.new))
     renderers: dict[str, Callable[[Report], str]] = {
-        "text": render_text, "markdown": render_markdown, "json": render_json,
+        "text": lambda r: render_text(r, full=args.full),
+        "markdown": lambda r: render_markdown(r, full=args.full), "json": render_json,
     }
     sys.stdout.write(renderers[args.format](report))
     return EXIT_SPEC if args.fail_on_breaking and report.breaking else EXIT_OK

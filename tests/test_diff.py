@@ -16,7 +16,9 @@ from typing import Any
 import pytest
 import yaml
 
-from sdkforge.bump.diff import Change, compare, render_markdown, render_text
+from sdkforge.bump.change import Change
+from sdkforge.bump.diff import compare
+from sdkforge.bump.render import render_markdown, render_text
 from sdkforge.config import GenerateOptions
 from sdkforge.diagnostics import Diagnostics
 from sdkforge.emit.surface import Entry, Surface, members, surface
@@ -218,14 +220,25 @@ def test_fields_follow_the_direction_data_flows(tmp_path: Path) -> None:
         schemas(s)["NewPet"]["properties"]["species"] = {"type": "string"}
         schemas(s)["NewPet"]["required"].append("species")  # a new required request field: breaking
         schemas(s)["Pet"]["properties"]["id"] = {"type": "string"}  # changed: breaking
-    result = found(changes(tmp_path, mutate))
-    assert ("breaking", "NewPet.tag", "field became required") in result
+    items = changes(tmp_path, mutate)
+    result = found(items)
+    # NewPet is only createPet's body, flattened into its arguments: each change to its
+    # fields is said once, as the argument's, naming the field.
+    assert ("breaking", "client.pets.create(tag)", "parameter became required") in result
+    assert ("additive", "client.pets.create(age)", "parameter added") in result
+    assert ("breaking", "client.pets.create(species)",
+            "new required parameter: every call must pass it") in result
+    assert not any(symbol.startswith("NewPet.") for _, symbol, _ in result)
+    assert {c.symbol: c.field for c in items if c.kind == "param"} == {
+        "client.pets.create(tag)": "NewPet.tag", "client.pets.create(age)": "NewPet.age",
+        "client.pets.create(species)": "NewPet.species"}
     assert ("additive", "Pet.tag", "field became required") in result
     assert ("breaking", "Pet.name", "type widened: now also None") in result
-    assert ("additive", "NewPet.age", "field added") in result
-    assert ("breaking", "NewPet.species",
-            "new required field: building the model needs it") in result
     assert ("breaking", "Pet.id", "type changed from int to str") in result
+    # Pet comes back from three calls: its changes say so.
+    pet_id = next(c for c in items if c.symbol == "Pet.id")
+    assert pet_id.affects == (("returns", "client.pets.create"), ("returns", "client.pets.get"),
+                              ("returns", "client.pets.list"))
 
 
 def test_field_became_optional_in_a_response_is_one_breaking_change(tmp_path: Path) -> None:
@@ -299,11 +312,12 @@ def test_markdown_keeps_spec_text_as_data(tmp_path: Path) -> None:
         s["info"]["title"] = "Zoo <b>*bold*</b> [link](http://x)"
     report = compare(surface_of(base_spec(), tmp_path, "old"),
                      surface_of(mutate_copy(mutate), tmp_path, "new"))
-    markdown = render_markdown(report)
-    # Outside code spans nothing is markup; inside them a backtick cannot close the span early.
-    outside = re.sub(r"`[^`]*`", "", markdown)
-    assert "<" not in outside.replace("\\<", "") and "[link]" not in outside
-    assert "<script>" in markdown  # still readable, as code
+    for markdown in (render_markdown(report), render_markdown(report, full=True)):
+        # Outside code spans nothing is markup (but the report's own folding); inside them a
+        # backtick cannot close the span early.
+        outside = re.sub(r"`[^`]*`|</?(details|summary)>", "", markdown)
+        assert "<" not in outside.replace("\\<", "") and "[link]" not in outside
+    assert "<script>" in markdown  # still readable, as code (the pointer, with --full)
 
 
 def mutate_copy(mutate: Callable[[Spec], None]) -> Spec:
