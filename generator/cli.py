@@ -13,13 +13,15 @@ from pathlib import Path
 
 from sdkforge import __version__
 from sdkforge.bump.change import Report
+from sdkforge.bump.changelog import entry as changelog_entry
 from sdkforge.bump.diff import compare as compare_surfaces
 from sdkforge.bump.render import render_json, render_markdown, render_text
+from sdkforge.bump.version import NEXT, Previous, read_previous
 from sdkforge.cache import Cache, default_cache_dir
 from sdkforge.config import Config, GenerateOptions, load_config
 from sdkforge.diagnostics import MAX_SHOWN, Diagnostic, rendered
 from sdkforge.emit.format import FormatStats
-from sdkforge.emit.surface import SURFACE_FILE, Surface
+from sdkforge.emit.surface import Surface
 from sdkforge.errors import EXIT_OK, EXIT_SPEC, ConfigError, OutputError, SdkforgeError
 from sdkforge.output import uptodate
 from sdkforge.output.manifest import MANIFEST, known_formatting
@@ -29,6 +31,8 @@ from sdkforge.pipeline import Generated, Services, analyse, generate, valid_vers
 
 
 def _version(text: str) -> str:
+    if text.strip() == NEXT:
+        return NEXT
     if not valid_version(text):
         raise argparse.ArgumentTypeError(f"{text!r} is not a Python package version (PEP 440), "
                                          "e.g. 1.2.0")
@@ -61,7 +65,9 @@ def _parser() -> argparse.ArgumentParser:
                          help="also write a pyproject.toml, "
                               "so `pip install OUT` installs the package")
         sub.add_argument("--package-version", type=_version, metavar="VERSION",
-                         help="the version --meta writes (default: info.version)")
+                         help="the version --meta writes (default: info.version); `next`: "
+                              "the previous generation's, bumped by the API changes since "
+                              "(major: breaking, minor: additions, patch: other)")
         sub.add_argument("--cache-dir", type=Path, metavar="DIR",
                          help="cache of formatted files and validation results "
                               f"(default: $SDKFORGE_CACHE_DIR or {default_cache_dir()})")
@@ -77,6 +83,11 @@ def _parser() -> argparse.ArgumentParser:
                              help="append the API changes since the previous generation "
                                   "to FILE (markdown)")
             sub.add_argument("-q", "--quiet", action="store_true", help="print errors only")
+    _diff_parser(commands)
+    return parser
+
+
+def _diff_parser(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     text = "the change in the generated Python API from OLD_SPEC to NEW_SPEC"
     details = (": a summary, then the breaking changes (to calls first, then in the types they "
                "take or return), then additions, then docs")
@@ -94,7 +105,6 @@ def _parser() -> argparse.ArgumentParser:
     sub.add_argument("--allow-remote-refs", action="store_true",
                      help="fetch $refs to http(s) URLs (refused by default)")
     _naming_options(sub)
-    return parser
 
 
 def _naming_options(sub: argparse.ArgumentParser) -> None:
@@ -191,8 +201,9 @@ def _generate_or_check(
 
     services = Services(cache=cache, known=known_formatting(out) if out.is_dir() else None,
                         stats=stats, stage=stage_output if args.command == "generate" else None)
+    previous = read_previous(out) if _versioned_next(options, out) else None
     try:
-        result = generate(options, services)
+        result = generate(options, services, previous)
     except BaseException:
         if staged is not None:
             staged.discard()
@@ -207,20 +218,26 @@ def _generate_or_check(
         raise refused
     if args.command == "check":
         return _check(out, result, cache, options)
-    changelog: Path | None = args.changelog or config.changelog
-    previous = _previous_surface(out) if changelog is not None else None
+    changelog, before = _changelog(args, config, out, previous)
     assert staged is not None  # generate() staged the files it returned
     staged.commit()
     if cache is not None:
         _record(cache, options, out, result)
     if changelog is not None:
-        _append_changelog(changelog, previous, result.surface)
+        _append_changelog(changelog, before, result)
     if not quiet:
+        if result.bump is not None:
+            print(f"package version {result.bump.sentence()}")
         elapsed = time.perf_counter() - started
         print(f"wrote {len(result.files)} files for package `{result.package}` to {out} "
               f"in {elapsed:.1f}s (black ran on {stats.formatted}; {stats.reused} unchanged, "
               f"{stats.cached} from the cache)")
     return EXIT_OK
+
+
+def _versioned_next(options: GenerateOptions, out: Path) -> bool:
+    """Whether the run's version is `next`: what the output folder holds decides it."""
+    return options.meta and options.package_version == NEXT and out.is_dir()
 
 
 def _shadowing(spec: Path, package: str, out: Path) -> list[Diagnostic]:
@@ -241,9 +258,9 @@ def _run_options(
 ) -> tuple[GenerateOptions, Cache | None]:
     """The options of a generate or check run, and the cache it uses (None: --no-cache)."""
     version = args.package_version or config.package_version
-    if version is not None and not valid_version(version):
+    if version is not None and version != NEXT and not valid_version(version):
         raise OutputError(f"package-version {version!r} is not a Python package version "
-                          "(PEP 440), e.g. 1.2.0")
+                          "(PEP 440), e.g. 1.2.0, nor `next`")
     cache = (None if args.no_cache
              else Cache(args.cache_dir or config.cache_dir or default_cache_dir()))
     return _generate_options(args, config, spec, version), cache
@@ -299,25 +316,22 @@ def _check(out: Path, result: Generated, cache: Cache | None, options: GenerateO
     return EXIT_SPEC
 
 
-def _previous_surface(out: Path) -> Surface | None:
-    try:
-        return Surface.from_json((out / SURFACE_FILE).read_text(encoding="utf-8"))
-    except (OSError, ValueError, TypeError, KeyError):
-        return None
+def _changelog(
+    args: argparse.Namespace, config: Config, out: Path, previous: Previous | None
+) -> tuple[Path | None, Surface | None]:
+    """The changelog to append to, if any, and the API surface the folder holds before the
+    write (what the entry compares with)."""
+    changelog: Path | None = args.changelog or config.changelog
+    if changelog is None:
+        return None, None
+    return changelog, (previous or read_previous(out)).surface
 
 
-def _append_changelog(path: Path, previous: Surface | None, current: Surface) -> None:
-    today = datetime.date.today().isoformat()
-    if previous is None:
-        methods = sum(1 for e in current.entries.values() if e.kind == "method")
-        models = len({e.symbol for e in current.entries.values() if e.kind == "model"})
-        title = f"{current.title} {current.version}".strip()
-        text = f"## {title} ({today})\n\nFirst generation: {methods} methods, {models} models.\n"
-    else:
-        report = compare_surfaces(previous, current)
-        if not report.changes:
-            return
-        text = render_markdown(report).replace("\n", f" ({today})\n", 1)
+def _append_changelog(path: Path, previous: Surface | None, result: Generated) -> None:
+    text = changelog_entry(previous, result.surface, result.bump,
+                           datetime.date.today().isoformat())
+    if text is None:
+        return
     try:
         existing = path.read_text(encoding="utf-8") if path.exists() else ""
         separator = "" if not existing else ("\n" if existing.endswith("\n") else "\n\n")
