@@ -6,6 +6,7 @@ import argparse
 import datetime
 import gc
 import os
+import shlex
 import sys
 import time
 from collections.abc import Callable, Mapping, Sequence
@@ -16,10 +17,12 @@ from sdkforge.bump.change import Report
 from sdkforge.bump.changelog import entry as changelog_entry
 from sdkforge.bump.diff import compare as compare_surfaces
 from sdkforge.bump.render import render_json, render_markdown, render_text
+from sdkforge.bump.stale import Stale
+from sdkforge.bump.stale import lines as stale_lines
 from sdkforge.bump.version import NEXT, Previous, read_previous
 from sdkforge.cache import Cache, default_cache_dir
 from sdkforge.config import Config, GenerateOptions, load_config
-from sdkforge.diagnostics import MAX_SHOWN, Diagnostic, rendered
+from sdkforge.diagnostics import Diagnostic, rendered
 from sdkforge.emit.format import FormatStats
 from sdkforge.emit.surface import Surface
 from sdkforge.errors import EXIT_OK, EXIT_SPEC, ConfigError, OutputError, SdkforgeError
@@ -217,7 +220,7 @@ def _generate_or_check(
     if refused is not None:
         raise refused
     if args.command == "check":
-        return _check(out, result, cache, options)
+        return _check(out, result, cache, options, _generate_command(args))
     changelog, before = _changelog(args, config, out, previous)
     assert staged is not None  # generate() staged the files it returned
     staged.commit()
@@ -233,6 +236,31 @@ def _generate_or_check(
               f"in {elapsed:.1f}s (black ran on {stats.formatted}; {stats.reused} unchanged, "
               f"{stats.cached} from the cache)")
     return EXIT_OK
+
+
+# The options of generate and check a user may give, as they are spelt on the command line.
+_GIVEN = (("package_name", "--package-name"), ("client_name", "--client-name"),
+          ("config", "--config"), ("strict", "--strict"), ("templates", "--templates"),
+          ("meta", "--meta"), ("package_version", "--package-version"),
+          ("cache_dir", "--cache-dir"), ("no_cache", "--no-cache"),
+          ("allow_remote_refs", "--allow-remote-refs"))
+
+
+def _generate_command(args: argparse.Namespace) -> str:
+    """The generate command that does what this check compared with: the spec, output and
+    options this check was given (none: the configuration's)."""
+    words = ["sdkforge", "generate"]
+    if args.spec is not None:
+        words.append(str(args.spec))
+    if args.output is not None:
+        words += ["-o", str(args.output)]
+    for name, flag in _GIVEN:
+        value = getattr(args, name, None)
+        if value is True:
+            words.append(flag)
+        elif value not in (None, False):
+            words += [flag, str(value)]
+    return shlex.join(words)
 
 
 def _versioned_next(options: GenerateOptions, out: Path) -> bool:
@@ -297,22 +325,19 @@ def _record(cache: Cache, options: GenerateOptions, out: Path, result: Generated
                     result.diagnostics)
 
 
-def _check(out: Path, result: Generated, cache: Cache | None, options: GenerateOptions) -> int:
+def _check(out: Path, result: Generated, cache: Cache | None, options: GenerateOptions,
+           command: str) -> int:
+    """Whether `out` is what generate writes; when not, what differs and what to run."""
     state = compare(out, result.files, result.options)
     if not state.stale:
         if cache is not None:
             _record(cache, options, out, result)
         print(f"{out} is up to date ({len(result.files)} files)")
         return EXIT_OK
-    print(f"{out} is stale: run `sdkforge generate` (or `make generate`)", file=sys.stderr)
-    for reason in state.reasons:
-        print(f"  {reason}", file=sys.stderr)
-    for label, paths in (("added", state.added), ("removed", state.removed),
-                         ("changed", state.changed)):
-        for path in paths[:MAX_SHOWN]:
-            print(f"  {label}: {path}", file=sys.stderr)
-        if len(paths) > MAX_SHOWN:
-            print(f"  ... and {len(paths) - MAX_SHOWN} more {label}", file=sys.stderr)
+    before = read_previous(out).surface
+    stale = Stale(out, state, len(result.files), command, before, result.surface)
+    for line in stale_lines(stale):
+        print(line, file=sys.stderr)
     return EXIT_SPEC
 
 

@@ -46,7 +46,11 @@ def summary(report: Report) -> dict[str, dict[str, int]]:
 def totals(report: Report) -> str:
     if not report.changes:
         return "No changes to the Python API."
-    return ", ".join(f"{report.count(s)} {HEADINGS[s].lower()}" for s in SEVERITIES) + "."
+    words = {"breaking": ("breaking change", "breaking changes"),
+             "additive": ("addition", "additions"),
+             "docs": ("documentation change", "documentation changes")}
+    return ", ".join(f"{n} {words[s][n != 1]}" for s in SEVERITIES
+                     if (n := report.count(s)) or s == "breaking") + "."
 
 
 def groups(changes: Sequence[Change]) -> Iterator[Group]:
