@@ -117,22 +117,23 @@ def render_markdown(report: Report, heading: str = "##", full: bool = False) -> 
                   "|---|" + "---:|" * len(SEVERITIES)]
         lines += [f"| {row} | " + " | ".join(str(n) for n in values) + " |"
                   for row, values in rows]
+    sections: dict[Severity, list[str]] = {}
     folded: list[tuple[Severity, list[Change]]] = []
     for severity in SEVERITIES:
         items = [c for c in report.changes if c.severity == severity]
         if not items:
             continue
         if severity == "breaking" or full or len(items) <= FOLD_OVER:
-            lines += ["", f"{heading}# {HEADINGS[severity]} ({len(items)})"]
-            lines += _md_section(items, heading, full)
+            sections[severity] = ["", f"{heading}# {HEADINGS[severity]} ({len(items)})",
+                                  *_md_section(items, heading, full)]
         else:
             folded.append((severity, items))
-    budget = BUDGET - sum(len(line) + 1 for line in lines)
-    for index, (severity, items) in enumerate(folded):
-        share = budget // (len(folded) - index)
-        section = _folded(severity, items, share)
-        budget -= sum(len(line) + 1 for line in section)
-        lines += section
+    budget = BUDGET - sum(len(line) + 1 for part in (lines, *sections.values()) for line in part)
+    for index, (severity, items) in enumerate(folded):  # shares of what the rest leave
+        sections[severity] = _folded(severity, items, budget // (len(folded) - index))
+        budget -= sum(len(line) + 1 for line in sections[severity])
+    for severity in SEVERITIES:
+        lines += sections.get(severity, [])
     return "\n".join(lines) + "\n"
 
 
@@ -172,13 +173,13 @@ def _folded(severity: Severity, items: Sequence[Change], budget: int) -> list[st
         used += len(line) + 1
         if used > room:
             left = sum(1 for rest in lines[index:] if rest.startswith("- "))
-            kept += ["", _CUT.format(f"{left} line" + ("s" if left != 1 else ""))]
+            kept += ["", _CUT.format(f"{left} more line" + ("s" if left != 1 else ""))]
             break
         kept.append(line)
     return head + kept + tail
 
 
-_CUT = "- ... and {} more: `sdkforge diff --full` lists every change"
+_CUT = "- ... {} left out here: `sdkforge diff --full` lists every change"
 Parts = list[tuple[str, list[str]]]  # (a heading, or what changed; the symbols it changed)
 
 
