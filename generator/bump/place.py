@@ -6,6 +6,7 @@ field that a flattened body's argument already shows, once, as that argument's c
 from __future__ import annotations
 
 from collections.abc import Sequence
+from collections.abc import Set as AbstractSet
 from dataclasses import replace
 
 from sdkforge.bump.change import Change
@@ -49,7 +50,7 @@ def place(changes: Sequence[tuple[str, Change]], old: Surface, new: Surface) -> 
             for c in placed]
 
 
-def _uses(identity: str, before: Users, after: Users) -> set[tuple[str, str]]:
+def _uses(identity: str, before: Users, after: Users) -> AbstractSet[tuple[str, str]]:
     return before.calls_reaching(identity) | after.calls_reaching(identity)
 
 

@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from sdkforge.emit.surface import Entry, Surface
 
 _NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
+_STRING = re.compile(r"'(?:[^'\\]|\\.)*'|\"(?:[^\"\\]|\\.)*\"")  # a Literal's values
 TYPE_KINDS = frozenset({"model", "enum", "alias"})
 
 # (direction, method identity): "takes" when a call sends it, "returns" when it comes back.
@@ -28,9 +29,17 @@ class Users:
 
     types: dict[str, set[str]] = field(default_factory=dict)
     calls: dict[str, set[Use]] = field(default_factory=dict)
+    _reached: dict[str, frozenset[Use]] = field(default_factory=dict)
 
-    def calls_reaching(self, identity: str) -> set[Use]:
-        """The calls that take or return `identity`, through any depth of other types."""
+    def calls_reaching(self, identity: str) -> frozenset[Use]:
+        """The calls that take or return `identity`, through any depth of other types (found
+        once a type: the changes to one model's fields share it)."""
+        known = self._reached.get(identity)
+        if known is None:
+            known = self._reached[identity] = frozenset(self._walk(identity))
+        return known
+
+    def _walk(self, identity: str) -> set[Use]:
         seen = {identity}
         todo = [identity]
         found: set[Use] = set()
@@ -75,7 +84,9 @@ def users(surface: Surface) -> Users:
 
 
 def _named(members: Iterable[str], by_name: Mapping[str, str]) -> set[str]:
-    return {by_name[token] for member in members for token in _NAME.findall(member)
+    return {by_name[token] for member in members
+            for token in _NAME.findall(_STRING.sub("", member) if "'" in member or '"' in member
+                                       else member)
             if token in by_name}
 
 
