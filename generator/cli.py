@@ -6,19 +6,25 @@ import argparse
 import datetime
 import gc
 import os
+import shlex
 import sys
 import time
 from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 
 from sdkforge import __version__
-from sdkforge.bump.diff import Report, render_json, render_markdown, render_text
+from sdkforge.bump.change import Report
+from sdkforge.bump.changelog import entry as changelog_entry
 from sdkforge.bump.diff import compare as compare_surfaces
+from sdkforge.bump.render import render_json, render_markdown, render_text
+from sdkforge.bump.stale import Stale
+from sdkforge.bump.stale import lines as stale_lines
+from sdkforge.bump.version import NEXT, Previous, read_previous
 from sdkforge.cache import Cache, default_cache_dir
 from sdkforge.config import Config, GenerateOptions, load_config
-from sdkforge.diagnostics import MAX_SHOWN, Diagnostic, rendered
+from sdkforge.diagnostics import Diagnostic, rendered
 from sdkforge.emit.format import FormatStats
-from sdkforge.emit.surface import SURFACE_FILE, Surface
+from sdkforge.emit.surface import Surface
 from sdkforge.errors import EXIT_OK, EXIT_SPEC, ConfigError, OutputError, SdkforgeError
 from sdkforge.output import uptodate
 from sdkforge.output.manifest import MANIFEST, known_formatting
@@ -28,6 +34,8 @@ from sdkforge.pipeline import Generated, Services, analyse, generate, valid_vers
 
 
 def _version(text: str) -> str:
+    if text.strip() == NEXT:
+        return NEXT
     if not valid_version(text):
         raise argparse.ArgumentTypeError(f"{text!r} is not a Python package version (PEP 440), "
                                          "e.g. 1.2.0")
@@ -60,7 +68,9 @@ def _parser() -> argparse.ArgumentParser:
                          help="also write a pyproject.toml, "
                               "so `pip install OUT` installs the package")
         sub.add_argument("--package-version", type=_version, metavar="VERSION",
-                         help="the version --meta writes (default: info.version)")
+                         help="the version --meta writes (default: info.version); `next`: "
+                              "the previous generation's, bumped by the API changes since "
+                              "(major: breaking, minor: additions, patch: other)")
         sub.add_argument("--cache-dir", type=Path, metavar="DIR",
                          help="cache of formatted files and validation results "
                               f"(default: $SDKFORGE_CACHE_DIR or {default_cache_dir()})")
@@ -77,20 +87,29 @@ def _parser() -> argparse.ArgumentParser:
                              help="append the API changes since the previous generation "
                                   "to FILE (markdown)")
             sub.add_argument("-q", "--quiet", action="store_true", help="print errors only")
+    _diff_parser(commands)
+    return parser
+
+
+def _diff_parser(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     text = "the change in the generated Python API from OLD_SPEC to NEW_SPEC"
-    details = ": breaking changes first, then additions, then docs"
+    details = (": a summary, then the breaking changes (to calls first, then in the types they "
+               "take or return), then additions, then docs")
     sub = commands.add_parser("diff", help=text, description=text + details)
     sub.add_argument("old", type=Path, metavar="OLD_SPEC")
     sub.add_argument("new", type=Path, metavar="NEW_SPEC")
     sub.add_argument("--format", choices=("text", "markdown", "json"), default="text",
                      help="report format (default: text)")
+    sub.add_argument("--full", action="store_true",
+                     help="list every change one a line, with where the spec says it, "
+                          "nothing folded or cut (markdown is otherwise cut to fit a "
+                          "pull-request comment)")
     sub.add_argument("--fail-on-breaking", action="store_true",
                      help="exit 1 when there are breaking changes")
     sub.add_argument("--allow-remote-refs", action="store_true",
                      help="fetch $refs to http(s) URLs (refused by default)")
     _overlay_option(sub, " to both specs")
     _naming_options(sub)
-    return parser
 
 
 def _overlay_option(sub: argparse.ArgumentParser, where: str = "") -> None:
@@ -199,8 +218,9 @@ def _generate_or_check(
 
     services = Services(cache=cache, known=known_formatting(out) if out.is_dir() else None,
                         stats=stats, stage=stage_output if args.command == "generate" else None)
+    previous = read_previous(out) if _versioned_next(options, out) else None
     try:
-        result = generate(options, services)
+        result = generate(options, services, previous)
     except BaseException:
         if staged is not None:
             staged.discard()
@@ -214,21 +234,52 @@ def _generate_or_check(
     if refused is not None:
         raise refused
     if args.command == "check":
-        return _check(out, result, cache, options)
-    changelog: Path | None = args.changelog or config.changelog
-    previous = _previous_surface(out) if changelog is not None else None
+        return _check(out, result, cache, options, _generate_command(args))
+    changelog, before = _changelog(args, config, out, previous)
     assert staged is not None  # generate() staged the files it returned
     staged.commit()
     if cache is not None:
         _record(cache, options, out, result)
     if changelog is not None:
-        _append_changelog(changelog, previous, result.surface)
+        _append_changelog(changelog, before, result)
     if not quiet:
+        if result.bump is not None:
+            print(f"package version {result.bump.sentence()}")
         elapsed = time.perf_counter() - started
         print(f"wrote {len(result.files)} files for package `{result.package}` to {out} "
               f"in {elapsed:.1f}s (black ran on {stats.formatted}; {stats.reused} unchanged, "
               f"{stats.cached} from the cache)")
     return EXIT_OK
+
+
+# The options of generate and check a user may give, as they are spelt on the command line.
+_GIVEN = (("package_name", "--package-name"), ("client_name", "--client-name"),
+          ("config", "--config"), ("strict", "--strict"), ("templates", "--templates"),
+          ("meta", "--meta"), ("package_version", "--package-version"),
+          ("cache_dir", "--cache-dir"), ("no_cache", "--no-cache"),
+          ("allow_remote_refs", "--allow-remote-refs"))
+
+
+def _generate_command(args: argparse.Namespace) -> str:
+    """The generate command that does what this check compared with: the spec, output and
+    options this check was given (none: the configuration's)."""
+    words = ["sdkforge", "generate"]
+    if args.spec is not None:
+        words.append(str(args.spec))
+    if args.output is not None:
+        words += ["-o", str(args.output)]
+    for name, flag in _GIVEN:
+        value = getattr(args, name, None)
+        if value is True:
+            words.append(flag)
+        elif value not in (None, False):
+            words += [flag, str(value)]
+    return shlex.join(words)
+
+
+def _versioned_next(options: GenerateOptions, out: Path) -> bool:
+    """Whether the run's version is `next`: what the output folder holds decides it."""
+    return options.meta and options.package_version == NEXT and out.is_dir()
 
 
 def _shadowing(spec: Path, package: str, out: Path) -> list[Diagnostic]:
@@ -249,9 +300,9 @@ def _run_options(
 ) -> tuple[GenerateOptions, Cache | None]:
     """The options of a generate or check run, and the cache it uses (None: --no-cache)."""
     version = args.package_version or config.package_version
-    if version is not None and not valid_version(version):
+    if version is not None and version != NEXT and not valid_version(version):
         raise OutputError(f"package-version {version!r} is not a Python package version "
-                          "(PEP 440), e.g. 1.2.0")
+                          "(PEP 440), e.g. 1.2.0, nor `next`")
     cache = (None if args.no_cache
              else Cache(args.cache_dir or config.cache_dir or default_cache_dir()))
     return _generate_options(args, config, spec, version), cache
@@ -289,44 +340,38 @@ def _record(cache: Cache, options: GenerateOptions, out: Path, result: Generated
                     result.diagnostics)
 
 
-def _check(out: Path, result: Generated, cache: Cache | None, options: GenerateOptions) -> int:
+def _check(out: Path, result: Generated, cache: Cache | None, options: GenerateOptions,
+           command: str) -> int:
+    """Whether `out` is what generate writes; when not, what differs and what to run."""
     state = compare(out, result.files, result.options)
     if not state.stale:
         if cache is not None:
             _record(cache, options, out, result)
         print(f"{out} is up to date ({len(result.files)} files)")
         return EXIT_OK
-    print(f"{out} is stale: run `sdkforge generate` (or `make generate`)", file=sys.stderr)
-    for reason in state.reasons:
-        print(f"  {reason}", file=sys.stderr)
-    for label, paths in (("added", state.added), ("removed", state.removed),
-                         ("changed", state.changed)):
-        for path in paths[:MAX_SHOWN]:
-            print(f"  {label}: {path}", file=sys.stderr)
-        if len(paths) > MAX_SHOWN:
-            print(f"  ... and {len(paths) - MAX_SHOWN} more {label}", file=sys.stderr)
+    before = read_previous(out).surface
+    stale = Stale(out, state, len(result.files), command, before, result.surface)
+    for line in stale_lines(stale):
+        print(line, file=sys.stderr)
     return EXIT_SPEC
 
 
-def _previous_surface(out: Path) -> Surface | None:
-    try:
-        return Surface.from_json((out / SURFACE_FILE).read_text(encoding="utf-8"))
-    except (OSError, ValueError, TypeError, KeyError):
-        return None
+def _changelog(
+    args: argparse.Namespace, config: Config, out: Path, previous: Previous | None
+) -> tuple[Path | None, Surface | None]:
+    """The changelog to append to, if any, and the API surface the folder holds before the
+    write (what the entry compares with)."""
+    changelog: Path | None = args.changelog or config.changelog
+    if changelog is None:
+        return None, None
+    return changelog, (previous or read_previous(out)).surface
 
 
-def _append_changelog(path: Path, previous: Surface | None, current: Surface) -> None:
-    today = datetime.date.today().isoformat()
-    if previous is None:
-        methods = sum(1 for e in current.entries.values() if e.kind == "method")
-        models = len({e.symbol for e in current.entries.values() if e.kind == "model"})
-        title = f"{current.title} {current.version}".strip()
-        text = f"## {title} ({today})\n\nFirst generation: {methods} methods, {models} models.\n"
-    else:
-        report = compare_surfaces(previous, current)
-        if not report.changes:
-            return
-        text = render_markdown(report).replace("\n", f" ({today})\n", 1)
+def _append_changelog(path: Path, previous: Surface | None, result: Generated) -> None:
+    text = changelog_entry(previous, result.surface, result.bump,
+                           datetime.date.today().isoformat())
+    if text is None:
+        return
     try:
         existing = path.read_text(encoding="utf-8") if path.exists() else ""
         separator = "" if not existing else ("\n" if existing.endswith("\n") else "\n\n")
@@ -356,7 +401,8 @@ def _diff(args: argparse.Namespace, config: Config) -> int:
 
     report: Report = compare_surfaces(surface_of(args.old), surface_of(args.new))
     renderers: dict[str, Callable[[Report], str]] = {
-        "text": render_text, "markdown": render_markdown, "json": render_json,
+        "text": lambda r: render_text(r, full=args.full),
+        "markdown": lambda r: render_markdown(r, full=args.full), "json": render_json,
     }
     sys.stdout.write(renderers[args.format](report))
     return EXIT_SPEC if args.fail_on_breaking and report.breaking else EXIT_OK

@@ -8,7 +8,8 @@
     strict = true
     templates = "sdk-templates"      # override built-in templates by relative path
     meta = true                      # write a pyproject.toml for the generated package
-    package-version = "1.2.0"        # its version (default: info.version)
+    package-version = "1.2.0"        # its version (default: info.version; "next": bumped
+                                     # from the previous one by the API changes)
     changelog = "CHANGELOG.md"       # append the API changes of every regeneration
     cache-dir = ".cache/sdkforge"    # formatted-file cache (default: the user cache folder)
     overlays = ["fixes.yaml"]        # OpenAPI Overlay documents applied to the spec, in order
@@ -102,7 +103,7 @@ class GenerateOptions:
     config: Config = field(default_factory=Config)  # header and pagination settings
     templates: Path | None = None  # templates overriding the built-in ones, by relative path
     meta: bool = False  # also write a pyproject.toml for the package
-    package_version: str | None = None  # the version --meta writes; default: info.version
+    package_version: str | None = None  # the version --meta writes, or "next"; info.version
     allow_remote_refs: bool = False  # fetch $refs to http(s) URLs
     overlays: tuple[Path, ...] = ()  # OpenAPI Overlay documents applied to the spec, in order
 

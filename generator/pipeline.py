@@ -10,6 +10,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, replace
 from pathlib import Path
 
+from sdkforge.bump.version import NEXT, Bump, Previous, resolve_next
 from sdkforge.cache import Cache
 from sdkforge.config import Config, GenerateOptions
 from sdkforge.diagnostics import Diagnostic, Diagnostics
@@ -165,6 +166,7 @@ class Generated:
     surface: Surface
     options: dict[str, object]  # as the manifest records them
     documents: dict[str, str]  # the spec's documents read, by name: the hash of their text
+    bump: Bump | None = None  # the version `--package-version next` chose, and why
 
 
 def analyse(options: GenerateOptions, cache: Cache | None = None, wait: bool = True) -> Analysed:
@@ -209,13 +211,21 @@ def analyse(options: GenerateOptions, cache: Cache | None = None, wait: bool = T
     return analysed
 
 
-def generate(options: GenerateOptions, services: Services = Services()) -> Generated:
-    """Every stage up to formatting, then the manifest; `write` (or `compare`) is the caller's."""
+def generate(
+    options: GenerateOptions, services: Services = Services(), previous: Previous | None = None
+) -> Generated:
+    """Every stage up to formatting, then the manifest; `write` (or `compare`) is the caller's.
+    `previous` is what the output folder held, for `--package-version next` (None: nothing)."""
     analysed = analyse(options, services.cache, wait=False)
     findings, api, document = analysed.findings, analysed.api, analysed.document
     try:
         render_options = replace(analysed.options, templates=options.templates)
-        if options.meta:
+        bump = None
+        if options.meta and options.package_version == NEXT:
+            bump = resolve_next(previous, analysed.surface, api.version,
+                                valid_version(api.version))
+            render_options = replace(render_options, meta=Meta(version=bump.version))
+        elif options.meta:
             version = (options.package_version
                        or _package_version(api.version, document.name, findings.model))
             render_options = replace(render_options, meta=Meta(version=version))
@@ -238,7 +248,7 @@ def generate(options: GenerateOptions, services: Services = Services()) -> Gener
     return Generated(
         files=files, diagnostics=findings.items(), package=render_options.package,
         client=render_options.client, surface=analysed.surface, options=recorded,
-        documents={d.name: text_hash(d.text) for d in findings.documents.values()},
+        documents={d.name: text_hash(d.text) for d in findings.documents.values()}, bump=bump,
     )
 
 

@@ -16,7 +16,9 @@ from typing import Any
 import pytest
 import yaml
 
-from sdkforge.bump.diff import Change, compare, render_markdown, render_text
+from sdkforge.bump.change import Change
+from sdkforge.bump.diff import compare
+from sdkforge.bump.render import render_markdown, render_text
 from sdkforge.config import GenerateOptions
 from sdkforge.diagnostics import Diagnostics
 from sdkforge.emit.surface import Entry, Surface, members, surface
@@ -218,14 +220,25 @@ def test_fields_follow_the_direction_data_flows(tmp_path: Path) -> None:
         schemas(s)["NewPet"]["properties"]["species"] = {"type": "string"}
         schemas(s)["NewPet"]["required"].append("species")  # a new required request field: breaking
         schemas(s)["Pet"]["properties"]["id"] = {"type": "string"}  # changed: breaking
-    result = found(changes(tmp_path, mutate))
-    assert ("breaking", "NewPet.tag", "field became required") in result
+    items = changes(tmp_path, mutate)
+    result = found(items)
+    # NewPet is only createPet's body, flattened into its arguments: each change to its
+    # fields is said once, as the argument's, naming the field.
+    assert ("breaking", "client.pets.create(tag)", "parameter became required") in result
+    assert ("additive", "client.pets.create(age)", "parameter added") in result
+    assert ("breaking", "client.pets.create(species)",
+            "new required parameter: every call must pass it") in result
+    assert not any(symbol.startswith("NewPet.") for _, symbol, _ in result)
+    assert {c.symbol: c.field for c in items if c.kind == "param"} == {
+        "client.pets.create(tag)": "NewPet.tag", "client.pets.create(age)": "NewPet.age",
+        "client.pets.create(species)": "NewPet.species"}
     assert ("additive", "Pet.tag", "field became required") in result
     assert ("breaking", "Pet.name", "type widened: now also None") in result
-    assert ("additive", "NewPet.age", "field added") in result
-    assert ("breaking", "NewPet.species",
-            "new required field: building the model needs it") in result
     assert ("breaking", "Pet.id", "type changed from int to str") in result
+    # Pet comes back from three calls: its changes say so.
+    pet_id = next(c for c in items if c.symbol == "Pet.id")
+    assert pet_id.affects == (("returns", "client.pets.create"), ("returns", "client.pets.get"),
+                              ("returns", "client.pets.list"))
 
 
 def test_field_became_optional_in_a_response_is_one_breaking_change(tmp_path: Path) -> None:
@@ -299,11 +312,12 @@ def test_markdown_keeps_spec_text_as_data(tmp_path: Path) -> None:
         s["info"]["title"] = "Zoo <b>*bold*</b> [link](http://x)"
     report = compare(surface_of(base_spec(), tmp_path, "old"),
                      surface_of(mutate_copy(mutate), tmp_path, "new"))
-    markdown = render_markdown(report)
-    # Outside code spans nothing is markup; inside them a backtick cannot close the span early.
-    outside = re.sub(r"`[^`]*`", "", markdown)
-    assert "<" not in outside.replace("\\<", "") and "[link]" not in outside
-    assert "<script>" in markdown  # still readable, as code
+    for markdown in (render_markdown(report), render_markdown(report, full=True)):
+        # Outside code spans nothing is markup (but the report's own folding); inside them a
+        # backtick cannot close the span early.
+        outside = re.sub(r"`[^`]*`|</?(details|summary)>", "", markdown)
+        assert "<" not in outside.replace("\\<", "") and "[link]" not in outside
+    assert "<script>" in markdown  # still readable, as code (the pointer, with --full)
 
 
 def mutate_copy(mutate: Callable[[Spec], None]) -> Spec:
@@ -382,6 +396,8 @@ def test_cli_formats_and_fail_on_breaking(tmp_path: Path) -> None:
     data = json.loads(as_json.stdout)
     assert data["counts"] == {"breaking": 1, "additive": 0, "docs": 0}
     assert data["changes"][0]["symbol"] == "Pet.tag"
+    assert data["summary"] == {"breaking": {"fields": 1}, "additive": {}, "docs": {}}
+    assert data["changes"][0]["affects"][0] == {"way": "returns", "call": "client.pets.create"}
     failing = run("diff", old, new, "--fail-on-breaking")
     assert failing.returncode == 1 and "Breaking changes (1)" in failing.stdout
     assert run("diff", old, old, "--fail-on-breaking").returncode == 0
@@ -423,3 +439,71 @@ def test_real_mixpeek_bump_report() -> None:
     }
     assert expected <= result
     assert report.count("breaking") < report.count("additive")
+
+
+def test_markdown_groups_model_changes_under_calls_and_folds_the_rest(tmp_path: Path) -> None:
+    def mutate(s: Spec) -> None:
+        del schemas(s)["Pet"]["properties"]["tag"]  # returned by all three calls
+        op(s, "/pets", "get")["parameters"][0]["description"] = "How many, at most."
+        for index in range(12):  # more additions than are shown unfolded
+            schemas(s)[f"Toy{index}"] = {"type": "object",
+                                         "properties": {"n": {"type": "string"}}}
+    report = compare(surface_of(base_spec(), tmp_path, "old"),
+                     surface_of(mutate_copy(mutate), tmp_path, "new"))
+    markdown = render_markdown(report)
+    unfolded, _, folded = markdown.partition("<details>")
+    assert "| fields | 1 | 0 | 0 |" in unfolded and "| models | 0 | 12 | 0 |" in unfolded
+    assert ("In types returned by `client.pets.create`, `client.pets.get`, `client.pets.list`:"
+            "\n\n- `Pet.tag`: field removed") in unfolded
+    assert "<summary>Additions (12: 12 models)</summary>" in folded
+    assert "- model added: `Toy0`, `Toy1`" in folded
+    # The docs section is short: shown as it is, after the additions.
+    assert "### Documentation changes (1)" in folded.partition("</details>")[2]
+    full = render_markdown(report, full=True)
+    assert "<details>" not in full
+    assert "- `Toy11`: model added (`#/components/schemas/Toy11`)" in full
+    text = render_text(report)
+    assert "  in types returned by client.pets.create, client.pets.get, client.pets.list:" in text
+
+
+@pytest.mark.slow
+def test_real_mixpeek_bump_fits_a_pull_request_comment() -> None:
+    """The bump issue 20 measured: 2025-12-19 -> 2026-01-20, 190 KB of markdown before."""
+    report = compare(real_surface("2025-12-19"), real_surface("2026-01-20"))
+    markdown = render_markdown(report)
+    assert len(markdown.encode("utf-8")) < 60_000
+    # Every breaking change is on a line of its own, outside any <details>.
+    outside = re.sub(r"<details>.*?</details>", "", markdown, flags=re.S)
+    breaking = [c for c in report.changes if c.severity == "breaking"]
+    shown = {line for line in outside.splitlines() if line.startswith("- `")}
+    assert all(any(line.startswith(f"- `{c.symbol}`: ") for line in shown) for c in breaking)
+    assert len([line for line in shown if "<details>" not in line]) >= len(breaking)
+    # ... the calls' own first.
+    calls = markdown.index("#### Calls")
+    assert calls < markdown.index("In types ") and markdown.index("In types ") < markdown.index(
+        "<details>")
+    # Nothing listed twice, folded or not, in either form.
+    for form in (markdown, render_markdown(report, full=True)):
+        items = [line for line in form.splitlines()
+                 if line.startswith("- ") and "left out here" not in line]
+        assert len(items) == len(set(items))
+    # A request model's field change is said by the flattened argument at that call, and is
+    # listed as the field's only for the other calls that reach the model (CreateObjectRequest
+    # is create's body and also create_batch's list item).
+    by_field: dict[str, set[str]] = {}
+    for c in report.changes:
+        if c.field:
+            by_field.setdefault(c.field, set()).add(c.symbol.partition("(")[0])
+    assert len(by_field) > 10
+    for c in report.changes:
+        if c.kind == "field" and c.symbol in by_field:
+            assert not {call for _, call in c.affects} & by_field[c.symbol]
+    # The summary counts are the changes listed.
+    full = render_markdown(report, full=True)
+    table = dict(re.findall(r"^\| ([a-z ]+) \| (\d+ \| \d+ \| \d+) \|$", full, re.M))
+    columns = [sum(int(row.split(" | ")[i]) for row in table.values()) for i in range(3)]
+    listed = [sum(1 for line in part.splitlines() if line.startswith("- `"))
+              for part in re.split(r"^### .*$", full, flags=re.M)[1:]]
+    assert columns == listed == [report.count("breaking"), report.count("additive"),
+                                 report.count("docs")]
+    assert f"### Breaking changes ({report.count('breaking')})" in markdown

@@ -8,17 +8,12 @@ data flows: a parameter may widen (accept more) safely, a response field may nar
 
 from __future__ import annotations
 
-import json
 from collections.abc import Iterable, Mapping
-from dataclasses import asdict, dataclass, replace
-from typing import Literal
+from dataclasses import replace
 
+from sdkforge.bump.change import SEVERITIES, Change, Report, Severity
+from sdkforge.bump.place import place
 from sdkforge.emit.surface import Entry, Surface
-
-Severity = Literal["breaking", "additive", "docs"]
-SEVERITIES: tuple[Severity, ...] = ("breaking", "additive", "docs")
-HEADINGS = {"breaking": "Breaking changes", "additive": "Additions",
-            "docs": "Documentation changes"}
 
 _KIND_WORDS = {
     "client-arg": "client argument", "resource": "resource", "method": "method",
@@ -27,47 +22,30 @@ _KIND_WORDS = {
 }
 
 
-@dataclass(frozen=True, slots=True)
-class Change:
-    severity: Severity
-    kind: str  # the entry kind: method, param, field...
-    symbol: str  # the Python symbol a caller uses (the new one, or the old one when removed)
-    what: str  # what happened to it, in words
-    pointer: str  # where the spec says so (the new spec, or the old one when removed)
-
-
-@dataclass(frozen=True, slots=True)
-class Report:
-    old: Surface
-    new: Surface
-    changes: tuple[Change, ...]
-
-    def count(self, severity: Severity) -> int:
-        return sum(1 for c in self.changes if c.severity == severity)
-
-    @property
-    def breaking(self) -> bool:
-        return self.count("breaking") > 0
-
-
 def compare(old: Surface, new: Surface) -> Report:
+    """Every change from `old` to `new`, each once: breaking first, then additions, then
+    documentation; in each, the calls' own changes first, then the model-level ones grouped by
+    the calls they reach (`placed`)."""
     old_entries = _follow_operations(old.entries, new.entries)
     new_entries = dict(new.entries)
-    changes: list[Change] = []
+    changes: list[tuple[str, Change]] = []  # (identity of the entry, its change)
     for identity, before in old_entries.items():
         after = new_entries.get(identity)
         if after is None:
             if not _part_of(before, old_entries, new_entries):
-                changes.append(_removed(before))
+                changes.append((identity, _removed(before)))
         else:
-            changes.extend(_changed(before, after, _usage(old_entries, new_entries, before, after)))
+            usage = _usage(old_entries, new_entries, before, after)
+            changes.extend((identity, c) for c in _changed(before, after, usage))
     for identity, after in new_entries.items():
         if identity not in old_entries and not _part_of(after, new_entries, old_entries):
-            changes.append(_added(after, _usage(old_entries, new_entries, None, after)))
+            changes.append((identity, _added(after, _usage(old_entries, new_entries, None, after))))
+    placed = place(changes, Surface(old.title, old.version, old.package, old_entries), new)
     # Merged models appear once per schema key.
-    unique = {(c.severity, c.symbol, c.what): c for c in changes}
+    unique = {(c.severity, c.symbol, c.what): c for c in placed}
     order = {s: i for i, s in enumerate(SEVERITIES)}
-    ordered = sorted(unique.values(), key=lambda c: (order[c.severity], c.symbol, c.what))
+    ordered = sorted(unique.values(), key=lambda c: (order[c.severity], not c.call,
+                                                      not c.affects, c.affects, c.symbol, c.what))
     return Report(old, new, tuple(ordered))
 
 
@@ -187,56 +165,3 @@ def _type_severity(kind: str, before: set[str], after: set[str], usage: str) -> 
         if narrowed and "in" not in usage:
             return "additive"
     return "breaking"
-
-
-# ------------------------------------------------------------------ reports
-
-def _title(surface: Surface) -> str:
-    return f"{surface.title} {surface.version}".strip() or surface.package
-
-
-def render_text(report: Report) -> str:
-    lines = [f"{_title(report.old)} -> {_title(report.new)}"]
-    for severity in SEVERITIES:
-        items = [c for c in report.changes if c.severity == severity]
-        if items:
-            lines += ["", f"{HEADINGS[severity]} ({len(items)}):"]
-            lines += [f"  {c.symbol}: {c.what}  [{c.pointer}]" for c in items]
-    lines += ["", _summary(report)]
-    return "\n".join(lines) + "\n"
-
-
-def render_markdown(report: Report, heading: str = "##") -> str:
-    title = f"{heading} {_md(_title(report.old))} -> {_md(_title(report.new))}"
-    lines = [title, "", _summary(report)]
-    for severity in SEVERITIES:
-        items = [c for c in report.changes if c.severity == severity]
-        if items:
-            lines += ["", f"{heading}# {HEADINGS[severity]}", ""]
-            lines += [f"- `{_code(c.symbol)}`: {_md(c.what)} (`{_code(c.pointer)}`)" for c in items]
-    return "\n".join(lines) + "\n"
-
-
-def render_json(report: Report) -> str:
-    data = {
-        "old": {"title": report.old.title, "version": report.old.version},
-        "new": {"title": report.new.title, "version": report.new.version},
-        "counts": {s: report.count(s) for s in SEVERITIES},
-        "changes": [asdict(c) for c in report.changes],
-    }
-    return json.dumps(data, indent=2) + "\n"
-
-
-def _summary(report: Report) -> str:
-    if not report.changes:
-        return "No changes to the Python API."
-    return ", ".join(f"{report.count(s)} {HEADINGS[s].lower()}" for s in SEVERITIES) + "."
-
-
-def _md(text: str) -> str:
-    """Spec text is data: keep it from forming markdown or HTML."""
-    return "".join("\\" + ch if ch in "\\`*_[]<>" else ch for ch in text.replace("\n", " "))
-
-
-def _code(text: str) -> str:
-    return text.replace("`", "'").replace("\n", " ")

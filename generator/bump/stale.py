@@ -1,0 +1,88 @@
+"""What `check` says of a stale output folder: which files differ (those edited by hand marked),
+what the bump changes in the Python API, a totals line, and what to run: the user's own
+`sdkforge generate` command, and how to keep the files they edited."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, replace
+from pathlib import Path
+
+from sdkforge.bump.diff import compare
+from sdkforge.bump.render import totals
+from sdkforge.diagnostics import MAX_SHOWN
+from sdkforge.emit.surface import SURFACE_FILE, Surface
+from sdkforge.output.manifest import MANIFEST, edited_files, read_manifest
+from sdkforge.output.write import Staleness
+
+
+@dataclass(frozen=True, slots=True)
+class Stale:
+    out: Path
+    state: Staleness
+    files: int  # how many files generate would write
+    command: str  # the generate command that updates the folder, as the user would type it
+    before: Surface | None  # the API the folder holds
+    after: Surface  # the API generate would write
+
+
+def lines(stale: Stale) -> list[str]:
+    """Every line `check` prints for a stale folder, in order."""
+    state, out = stale.state, stale.out
+    edited = _edited(out, [*state.changed, *state.removed])
+    differ = len(state.added) + len(state.removed) + len(state.changed)
+    result = [f"{out} is stale: {differ} file{_s(differ)} differ{'s' if differ == 1 else ''} "
+              f"from what `{stale.command}` would write" if differ
+              else f"{out} is stale: it was generated differently"]
+    result += [f"  {reason}" for reason in state.reasons]
+    for label, paths in (("changed", state.changed), ("added", state.added),
+                         ("removed", state.removed)):
+        # sdkforge's records last: they change with everything else
+        ordered = sorted(paths, key=lambda p: (p in (MANIFEST, SURFACE_FILE), p))
+        for path in ordered[:MAX_SHOWN]:
+            mark = "  (edited by hand since sdkforge wrote it)" if path in edited else ""
+            result.append(f"  {label}: {path}{mark}")
+        if len(paths) > MAX_SHOWN:
+            result.append(f"  ... and {len(paths) - MAX_SHOWN} more {label}")
+    api = _api(stale.before, stale.after) if stale.before is not None else ""
+    if api:
+        result.append(f"  the Python API: {api}")
+    result.append(f"{len(state.changed)} changed, {len(state.added)} added, "
+                  f"{len(state.removed)} removed of {stale.files} files")
+    result += hints(stale.command, edited)
+    return result
+
+
+def hints(command: str, edited: Sequence[str]) -> list[str]:
+    """What to run: the command; with files edited by hand, how to keep the edits first."""
+    if not edited:
+        return [f"to update it, run: {command}"]
+    shown = ", ".join(edited[:MAX_SHOWN]) + (f" and {len(edited) - MAX_SHOWN} more"
+                                             if len(edited) > MAX_SHOWN else "")
+    return [
+        f"{len(edited)} of them {'was' if len(edited) == 1 else 'were'} edited by hand: {shown}",
+        "to keep those edits, move them into a module of your own (sdkforge never touches "
+        f"files it did not write), then run: {command}",
+        f"to discard them instead: {command} --force",
+    ]
+
+
+def _edited(out: Path, paths: Sequence[str]) -> list[str]:
+    """Those of `paths` changed on disk since sdkforge wrote them (as its manifest says)."""
+    manifest = read_manifest(out)
+    if manifest is None:
+        return []
+    written = {path: manifest.files[path] for path in paths if path in manifest.files}
+    return edited_files(out, replace(manifest, files=written))
+
+
+def _api(before: Surface, after: Surface) -> str:
+    """What the bump changes in the API, in a line ("" when nothing)."""
+    report = compare(before, after)
+    if not report.changes:
+        return ""
+    return totals(report)[:-1] + " (`sdkforge diff OLD_SPEC NEW_SPEC` lists them)"
+
+
+def _s(count: int) -> str:
+    return "" if count == 1 else "s"
