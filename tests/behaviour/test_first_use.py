@@ -189,7 +189,8 @@ import {generated} as pkg
 client = pkg.FoldersClient(base_url={server.url!r}, max_retries=0)
 before = sorted(m for m in sys.modules if m.startswith(("pydantic", "{generated}._runtime._resp")))
 folder = client.folders.get("f1")
-print(before, folder.name, "pydantic" in sys.modules, pkg.APIResponse.__name__, pkg.Mismatch.__name__)
+lazy = pkg.APIResponse.__name__, pkg.Mismatch.__name__
+print(before, folder.name, "pydantic" in sys.modules, *lazy)
 """
     server.reply(200, json=FOLDER)
     run = subprocess.run([sys.executable, "-c", script], cwd=root, capture_output=True,
