@@ -105,6 +105,13 @@ def plan(out: Path, manifest: Manifest, files: Mapping[str, str], edited: Sequen
             if merged is not None:
                 found.texts[path] = merged[0]
                 found.edits.append(merged[1])
+    for path in files:  # a file of the user's where sdkforge now writes one: merged, never lost
+        if path not in manifest.files and owned_entirely(path) is None:
+            ours = _text(out / path) if (out / path).is_file() else None
+            merged = merge_edit(path, "", ours, files[path]) if ours is not None else None
+            if merged is not None:
+                found.texts[path] = merged[0]
+                found.edits.append(merged[1])
     if refused:
         raise EditedFilesError(out, refused)
     found.edits += [Edit(path, "restored") for path in missing if path in files]
