@@ -9,7 +9,10 @@ edited. For each such file `generate` merges (`output.merge`) what sdkforge wrot
 - an edit on lines the spec's change touches too is a conflict, marked in the file with git's
   markers and listed with its line; the rest of the output is written all the same;
 - an edited file sdkforge no longer writes is kept as the user's own (`yours`), never deleted;
-- a generated file the user deleted is written again (`restored`).
+- a generated file the user deleted is written again (`restored`);
+- a file of the user's where sdkforge now writes one (a module it had stopped generating, kept
+  as the user's, that a later spec brings back) is merged with the new text over an empty base:
+  what they share is written once, the rest is a conflict, and nothing of the user's is lost.
 
 The manifest still lists the hash of what sdkforge generated, and the archive its text, so the
 next run sees the merged file as edited and merges again: an edit survives any number of
