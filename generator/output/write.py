@@ -19,6 +19,7 @@ import shutil
 import stat
 import tempfile
 from collections.abc import Mapping
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -121,23 +122,35 @@ def stage(out: Path, files: Mapping[str, str], force: bool = False) -> Staged:
                       and bases.keys() == editable(manifest.files).keys()
                       and not edits.damaged and looks_packed(out))
     staging = _staging(out)
-    try:
-        if out.is_dir():
-            _keep_foreign_files(out, staging, (owned_files(manifest) - edits.kept) | set(files))
-        for rel, text in sorted({**files, **edits.texts}.items()):
-            target = staging / rel
-            target.parent.mkdir(parents=True, exist_ok=True)
-            if rel in unchanged and _linked(out / rel, target):
-                continue
-            with open(target, "w", encoding="utf-8", newline="\n") as handle:
-                handle.write(text)
-        if not (same_bases and _linked(out / BASES, staging / BASES)):
-            (staging / BASES).write_bytes(pack(bases))
-        os.chmod(staging, 0o755)
-    except OSError as exc:
-        shutil.rmtree(staging, ignore_errors=True)
-        raise OutputError(f"cannot write the output folder {out}: {exc.strerror or exc}") from None
+    # zlib lets go of the GIL: the archive is compressed on the other core while files are written
+    with ThreadPoolExecutor(max_workers=1) as packer:
+        packed = None if same_bases else packer.submit(pack, bases)
+        try:
+            _write_tree(out, staging, {**files, **edits.texts}, unchanged,
+                        (owned_files(manifest) - edits.kept) | set(files))
+            if not (same_bases and _linked(out / BASES, staging / BASES)):
+                (staging / BASES).write_bytes(packed.result() if packed else pack(bases))
+            os.chmod(staging, 0o755)
+        except OSError as exc:
+            shutil.rmtree(staging, ignore_errors=True)
+            raise OutputError(f"cannot write the output folder {out}: "
+                              f"{exc.strerror or exc}") from None
     return Staged(out, staging, edits)
+
+
+def _write_tree(out: Path, staging: Path, texts: Mapping[str, str], unchanged: set[str],
+                ours: set[str]) -> None:
+    """`texts` into `staging` (those in `unchanged` linked from `out` where they can be), with
+    the files of `out` that are not `ours`."""
+    if out.is_dir():
+        _keep_foreign_files(out, staging, ours)
+    for rel, text in sorted(texts.items()):
+        target = staging / rel
+        target.parent.mkdir(parents=True, exist_ok=True)
+        if rel in unchanged and _linked(out / rel, target):
+            continue
+        with open(target, "w", encoding="utf-8", newline="\n") as handle:
+            handle.write(text)
 
 
 def _staging(out: Path) -> Path:
