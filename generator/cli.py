@@ -25,9 +25,17 @@ from sdkforge.config import Config, GenerateOptions, load_config
 from sdkforge.diagnostics import Diagnostic, rendered
 from sdkforge.emit.format import FormatStats
 from sdkforge.emit.surface import Surface
-from sdkforge.errors import EXIT_OK, EXIT_SPEC, ConfigError, OutputError, SdkforgeError
+from sdkforge.errors import (
+    EXIT_CONFLICT,
+    EXIT_OK,
+    EXIT_SPEC,
+    ConfigError,
+    OutputError,
+    SdkforgeError,
+)
 from sdkforge.output import uptodate
-from sdkforge.output.manifest import MANIFEST, known_formatting
+from sdkforge.output.edits import Edit
+from sdkforge.output.manifest import MANIFEST, known_formatting, text_hash
 from sdkforge.output.shadow import installed_elsewhere
 from sdkforge.output.write import Staged, check_output_folder, compare, stage
 from sdkforge.pipeline import Generated, Services, analyse, generate, valid_version
@@ -239,7 +247,8 @@ def _generate_or_check(
     assert staged is not None  # generate() staged the files it returned
     staged.commit()
     if cache is not None:
-        _record(cache, options, out, result)
+        _record(cache, options, out, result, {path: text_hash(text) for path, text
+                                              in staged.texts.items() if path not in staged.marked})
     if changelog is not None:
         _append_changelog(changelog, before, result)
     if not quiet:
@@ -249,7 +258,27 @@ def _generate_or_check(
         print(f"wrote {len(result.files)} files for package `{result.package}` to {out} "
               f"in {elapsed:.1f}s (black ran on {stats.formatted}; {stats.reused} unchanged, "
               f"{stats.cached} from the cache)")
-    return EXIT_OK
+    return _report_edits(out, staged.edits, quiet)
+
+
+def _report_edits(out: Path, edits: Sequence[Edit], quiet: bool) -> int:
+    """One line for each file holding a hand edit (stdout, unless -q), one for each conflict
+    (stderr); EXIT_CONFLICT when there is one."""
+    for edit in edits:
+        if not edit.conflicts and not quiet:
+            print(f"{edit.path}: {edit.describe()}")
+    conflicts = [(edit.path, line) for edit in edits for line in edit.conflicts]
+    for path, line in conflicts:
+        print(f"conflict: {out / path}:{line}: your edit and the spec's change touch the same "
+              "lines", file=sys.stderr)
+    if not conflicts:
+        return EXIT_OK
+    files = len({path for path, _ in conflicts})
+    print(f"sdkforge: {len(conflicts)} conflict{'s' if len(conflicts) != 1 else ''} in {files} "
+          f"file{'s' if files != 1 else ''}, marked <<<<<<< your edit ... >>>>>>> generated now; "
+          "everything else was written. Keep what you want between the markers, delete them, "
+          "and run generate again (--force drops your edits instead).", file=sys.stderr)
+    return EXIT_CONFLICT
 
 
 # The options of generate and check a user may give, as they are spelt on the command line.
@@ -334,10 +363,12 @@ def _generate_options(
     )
 
 
-def _record(cache: Cache, options: GenerateOptions, out: Path, result: Generated) -> None:
-    """What this run wrote or found up to date, for the next `check` (`output.uptodate`)."""
+def _record(cache: Cache, options: GenerateOptions, out: Path, result: Generated,
+            edited: Mapping[str, str]) -> None:
+    """What this run wrote or found up to date, for the next `check` (`output.uptodate`);
+    `edited` holds the hash of each hand-edited file kept as it is."""
     uptodate.record(cache, options, out, result.files[MANIFEST], result.documents,
-                    result.diagnostics)
+                    result.diagnostics, edited)
 
 
 def _check(out: Path, result: Generated, cache: Cache | None, options: GenerateOptions,
@@ -346,14 +377,26 @@ def _check(out: Path, result: Generated, cache: Cache | None, options: GenerateO
     state = compare(out, result.files, result.options)
     if not state.stale:
         if cache is not None:
-            _record(cache, options, out, result)
-        print(f"{out} is up to date ({len(result.files)} files)")
+            _record(cache, options, out, result, {path: _file_hash(out / path)
+                                                  for path in state.kept})
+        kept = f"; {len(state.kept)} with your edits" if state.kept else ""
+        print(f"{out} is up to date ({len(result.files)} files{kept})")
         return EXIT_OK
+    for conflict in state.conflicts:
+        print(f"conflict: {out / conflict}: resolve it (remove the markers), then run generate",
+              file=sys.stderr)
     before = read_previous(out).surface
     stale = Stale(out, state, len(result.files), command, before, result.surface)
     for line in stale_lines(stale):
         print(line, file=sys.stderr)
     return EXIT_SPEC
+
+
+def _file_hash(path: Path) -> str:
+    try:
+        return text_hash(path.read_bytes().decode("utf-8"))
+    except (OSError, UnicodeDecodeError):
+        return ""
 
 
 def _changelog(

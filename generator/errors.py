@@ -3,8 +3,9 @@ exit code the command returns and the lines it prints; `cli` needs no ladder of 
 
 Exit codes: 0 ok, 1 problems in the spec (or a stale output, or breaking changes when asked),
 2 bad usage (flags, configuration, templates, the output folder), 3 sdkforge's own fault found
-by its proof of the output (`InternalError`). Anything else that escapes is a bug in sdkforge
-and is reported as such.
+by its proof of the output (`InternalError`), 4 `generate` wrote the output but a hand edit
+conflicts with the spec's change and is marked in its file (not an error: nothing is raised).
+Anything else that escapes is a bug in sdkforge and is reported as such.
 """
 
 from __future__ import annotations
@@ -14,7 +15,7 @@ from typing import ClassVar
 
 from sdkforge.diagnostics import Diagnostic, rendered
 
-EXIT_OK, EXIT_SPEC, EXIT_USAGE, EXIT_INTERNAL = 0, 1, 2, 3
+EXIT_OK, EXIT_SPEC, EXIT_USAGE, EXIT_INTERNAL, EXIT_CONFLICT = 0, 1, 2, 3, 4
 MAX_LISTED = 20
 
 
@@ -99,16 +100,18 @@ class OutputError(UsageError):
 
 
 class EditedFilesError(OutputError):
-    """Generated files were edited by hand since sdkforge wrote them."""
+    """Generated files were edited by hand since sdkforge wrote them, and cannot be merged:
+    files sdkforge owns entirely, or files without a record of what it wrote last time."""
 
-    def __init__(self, out: Path, paths: list[str]) -> None:
-        self.paths = paths
-        listed = "".join(f"\n  edited: {p}" for p in paths[:MAX_LISTED])
-        more = f"\n  ... and {len(paths) - MAX_LISTED} more" if len(paths) > MAX_LISTED else ""
+    def __init__(self, out: Path, refused: list[tuple[str, str]]) -> None:
+        self.paths = [path for path, _ in refused]
+        listed = "".join(f"\n  edited: {path}: {why}" for path, why in refused[:MAX_LISTED])
+        more = (f"\n  ... and {len(refused) - MAX_LISTED} more" if len(refused) > MAX_LISTED
+                else "")
         super().__init__(
-            f"{out}: {len(paths)} generated file(s) changed since sdkforge wrote them; "
-            f"nothing was written.{listed}{more}\nMove your changes into a module of your own "
-            "(sdkforge never touches files it did not write), or pass --force to overwrite them."
+            f"{out}: {len(refused)} generated file(s) changed since sdkforge wrote them "
+            f"cannot be kept; nothing was written.{listed}{more}\nUndo those changes, or pass "
+            "--force to write sdkforge's text over them (and over every other hand edit)."
         )
 
 

@@ -38,24 +38,25 @@ def test_stale_after_a_bump(capsys: pytest.CaptureFixture[str], tmp_path: Path) 
     lines = err.splitlines()
     command = shlex.join(["sdkforge", "generate", str(ZOO / "zoo-breaking.yaml"), "-o", str(out),
                           "--package-name", "zoo", "--no-cache"])
-    assert lines[0] == f"{out} is stale: 3 files differ from what `{command}` would write"
-    assert lines[1:4] == ["  changed: zoo/resources/pets.py", "  changed: .sdkforge-api.json",
-                          "  changed: .sdkforge-manifest.json"]
-    assert lines[4].startswith("  the Python API: 1 breaking change (")
-    assert lines[5] == f"3 changed, 0 added, 0 removed of {written(fresh)} files"
-    assert lines[6:] == [f"to update it, run: {command}"]
+    assert lines[0] == f"{out} is stale: 4 files differ from what `{command}` would write"
+    assert lines[1:5] == ["  changed: zoo/resources/pets.py", "  changed: .sdkforge-api.json",
+                          "  changed: .sdkforge-bases.zlib", "  changed: .sdkforge-manifest.json"]
+    assert lines[5].startswith("  the Python API: 1 breaking change (")
+    assert lines[6] == f"4 changed, 0 added, 0 removed of {written(fresh)} files"
+    assert lines[7:] == [f"to update it, run: {command}"]
     assert "make" not in err
     # The hint is the command that makes the folder current.
     assert sdkforge(capsys, *shlex.split(command)[1:], "-q")[0] == 0
     assert sdkforge(capsys, "check", ZOO / "zoo-breaking.yaml", "-o", out, "--no-cache")[0] == 0
 
 
-def test_hand_edits_are_named_with_how_to_keep_them(capsys: pytest.CaptureFixture[str],
-                                                    tmp_path: Path) -> None:
+def test_hand_edits_are_named_with_what_generate_does(capsys: pytest.CaptureFixture[str],
+                                                      tmp_path: Path) -> None:
     out = tmp_path / "out"
     assert sdkforge(capsys, "generate", ZOO / "zoo.yaml", "-o", out, "-q", "--no-cache")[0] == 0
     pet = out / "zoo" / "models" / "pet.py"
-    pet.write_text(pet.read_text() + "# mine\n")
+    header, rest = pet.read_text().split("\n", 1)
+    pet.write_text(f"{header}\n# mine\n{rest}")  # away from the end, where the bump adds
     code, _, err = sdkforge(capsys, "check", ZOO / "zoo-added.yaml", "-o", out, "--no-cache")
     command = shlex.join(["sdkforge", "generate", str(ZOO / "zoo-added.yaml"), "-o", str(out),
                           "--no-cache"])
@@ -64,14 +65,29 @@ def test_hand_edits_are_named_with_how_to_keep_them(capsys: pytest.CaptureFixtur
     assert "  the Python API: 0 breaking changes, 1 addition (" in err
     tail = err.splitlines()[-3:]
     assert tail == [
-        "1 of them was edited by hand: zoo/models/pet.py",
-        "to keep those edits, move them into a module of your own (sdkforge never touches "
-        f"files it did not write), then run: {command}",
-        f"to discard them instead: {command} --force",
+        f"zoo/models/pet.py was edited by hand: `{command}` keeps the edits, merged into the "
+        "new output (an edit on lines the spec changed too is marked in the file as a conflict "
+        "and listed)",
+        f"to update it, run: {command}",
+        f"to discard the edits instead: {command} --force",
     ]
-    assert "to update it, run:" not in err  # a plain generate would refuse here
-    # The hint that discards works.
-    assert sdkforge(capsys, *shlex.split(command)[1:], "--force", "-q")[0] == 0
+    # The hint's command keeps the edit, and the folder is then up to date.
+    assert sdkforge(capsys, *shlex.split(command)[1:], "-q")[0] == 0
+    assert pet.read_text().split("\n")[1] == "# mine"
+    assert sdkforge(capsys, "check", ZOO / "zoo-added.yaml", "-o", out, "--no-cache")[0] == 0
+    # An edit to the runtime is not merged: the hint says where it belongs, and --force.
+    retries = out / "zoo" / "_runtime" / "_retries.py"
+    retries.write_text(retries.read_text() + "# mine\n")
+    code, _, err = sdkforge(capsys, "check", ZOO / "zoo.yaml", "-o", out, "--no-cache")
+    back = shlex.join(["sdkforge", "generate", str(ZOO / "zoo.yaml"), "-o", str(out),
+                       "--no-cache"])
+    assert code == 1
+    assert ("zoo/_runtime/_retries.py was edited by hand and is sdkforge's own (the runtime or "
+            "its records): generate does not merge edits there; put a runtime change in "
+            "--templates (runtime/<module>.py)") in err
+    assert err.splitlines()[-1] == f"to update it, discarding those edits: {back} --force"
+    assert sdkforge(capsys, *shlex.split(back)[1:], "-q")[0] == 2  # refused, as the hint said
+    assert sdkforge(capsys, *shlex.split(back)[1:], "--force", "-q")[0] == 0
 
 
 def test_configured_runs_are_told_the_short_command(capsys: pytest.CaptureFixture[str],

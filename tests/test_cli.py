@@ -64,11 +64,14 @@ def test_package_name_option(tmp_path: Path) -> None:
 def test_check_passes_when_current_and_fails_when_stale(existing_output: Path) -> None:
     assert run("check", SEED, "-o", existing_output).returncode == 0
     target = existing_output / "mixpeek" / "models" / "error_detail.py"
-    target.write_text(target.read_text() + "# edited\n")
+    target.write_text(target.read_text() + "# edited\n")  # a hand edit generate would keep
+    runtime = existing_output / "mixpeek" / "errors.py"  # one it would not
+    runtime.write_text(runtime.read_text() + "# edited\n")
     (existing_output / "mixpeek" / "models" / "trigger_history_request.py").unlink()
     result = run("check", SEED, "-o", existing_output)
-    assert_clean_failure(result, 1, "stale", "changed: mixpeek/models/error_detail.py",
+    assert_clean_failure(result, 1, "stale", "changed: mixpeek/errors.py",
                          "added: mixpeek/models/trigger_history_request.py")
+    assert "error_detail.py" not in result.stderr
 
 
 def test_files_sdkforge_did_not_write_are_kept_and_ignored_by_check(existing_output: Path) -> None:

@@ -1,6 +1,6 @@
-"""The regenerate-on-every-bump loop: the manifest owns only what sdkforge wrote, edited files
-are refused, `check` notices other versions and options without running black, the format
-cache, `--changelog`, `--templates`, `--meta`."""
+"""The regenerate-on-every-bump loop: the manifest owns only what sdkforge wrote, edited runtime
+files are refused (hand edits elsewhere: test_hand_edits.py), `check` notices other versions
+and options without running black, the format cache, `--changelog`, `--templates`, `--meta`."""
 
 from __future__ import annotations
 
@@ -19,6 +19,7 @@ from sdkforge.cache import Cache
 from sdkforge.config import GenerateOptions
 from sdkforge.emit import format as format_stage
 from sdkforge.output import uptodate
+from sdkforge.output.bases import BASES, read_bases
 from sdkforge.output.manifest import MANIFEST
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -71,17 +72,17 @@ def test_foreign_files_survive_and_removed_modules_go(
     assert (package / "models" / "notes.txt").is_file()
     manifest = json.loads((out / MANIFEST).read_text())
     on_disk = {p.relative_to(out).as_posix() for p in out.rglob("*") if p.is_file()}
-    assert on_disk == set(manifest["files"]) | {MANIFEST, f"{package.name}/_custom.py",
+    assert on_disk == set(manifest["files"]) | {MANIFEST, BASES, f"{package.name}/_custom.py",
                                                 "conftest.py", f"{package.name}/models/notes.txt"}
 
 
-def test_edited_generated_file_is_reported_and_kept_unless_forced(
+def test_an_edited_runtime_file_is_refused_and_kept_unless_forced(
     tmp_path: Path, capsys: pytest.CaptureFixture[str], cache: Path
 ) -> None:
     out = tmp_path / "out"
     assert sdkforge(capsys, "generate", SEED, "-o", out, "--cache-dir", cache)[0] == 0
-    client = out / "mixpeek" / "_client.py"
-    client.write_text(client.read_text() + "# my fix\n")
+    retries = out / "mixpeek" / "_runtime" / "_retries.py"
+    retries.write_text(retries.read_text() + "# my fix\n")
     before = {p: p.read_bytes() for p in out.rglob("*") if p.is_file()}
     bumped = bumped_seed(tmp_path)
     bumped.write_text(bumped.read_text().replace(
@@ -90,15 +91,15 @@ def test_edited_generated_file_is_reported_and_kept_unless_forced(
     ))
     code, _, err = sdkforge(capsys, "generate", bumped, "-o", out, "--cache-dir", cache)
     assert code == 2
-    assert "mixpeek/_client.py" in err and "--force" in err and "nothing was written" in err
+    assert "mixpeek/_runtime/_retries.py" in err and "--force" in err
+    assert "nothing was written" in err and "--templates override" in err
     assert {p: p.read_bytes() for p in out.rglob("*") if p.is_file()} == before
     # The spec's findings first
     assert "warning:" in err and err.index("warning:") < err.index("changed since")
-    # An edited file the run would leave exactly as it is on disk is not in the way.
     code, _, err = sdkforge(capsys, "generate", bumped_seed(tmp_path), "-o", out,
                             "--cache-dir", cache, "--force")
     assert code == 0, err
-    assert "# my fix" not in client.read_text()
+    assert "# my fix" not in retries.read_text()
 
 
 def test_check_fails_on_other_options_or_generator_version(
@@ -130,12 +131,17 @@ def test_check_runs_no_formatter_when_nothing_changed(
     code, stdout, err = sdkforge(capsys, "check", FEATURES, "-o", out, "--no-cache")
     assert code == 0, err
     assert "up to date" in stdout
-    # A file edited on disk is not vouched for by the manifest: it is formatted and found changed.
+    # A file edited on disk is not vouched for by the manifest: it is formatted and compared;
+    # an edit generate would keep is up to date, one in the runtime is a change.
     monkeypatch.undo()
     target = next(out.rglob("_client.py"))
     target.write_text(target.read_text() + "\n# edit\n")
+    code, stdout, err = sdkforge(capsys, "check", FEATURES, "-o", out, "--no-cache")
+    assert code == 0 and "up to date" in stdout and "1 with your edits" in stdout, err
+    target = next(out.rglob("_retries.py"))
+    target.write_text(target.read_text() + "\n# edit\n")
     code, _, err = sdkforge(capsys, "check", FEATURES, "-o", out, "--no-cache")
-    assert code == 1 and "changed: " in err and "_client.py" in err
+    assert code == 1 and "changed: " in err and "_retries.py" in err
 
 
 def test_check_trusts_the_record_of_the_run_that_wrote_the_folder(
@@ -155,13 +161,30 @@ def test_check_trusts_the_record_of_the_run_that_wrote_the_folder(
     assert code == 0, err
     assert "up to date" in stdout and err == generated_err  # the same findings, unchanged spec
     monkeypatch.undo()
-    # A generated file edited by hand: the record does not vouch for it, the full check sees it.
-    target = next(out.rglob("_client.py"))
+    # A runtime file edited by hand: the record does not vouch for it, the full check sees it.
+    target = next(out.rglob("_retries.py"))
     original = target.read_bytes()
     target.write_bytes(original + b"# edit\n")
     code, _, err = sdkforge(capsys, "check", spec, "-o", out, "--cache-dir", cache)
-    assert code == 1 and "changed: " in err and "_client.py" in err
+    assert code == 1 and "changed: " in err and "_retries.py" in err
     target.write_bytes(original)
+    # A hand edit generate keeps: the full check finds it up to date and records it, so the
+    # next check trusts the record; the archive of merge bases is vouched for too.
+    client = next(out.rglob("_client.py"))
+    client.write_bytes(client.read_bytes() + b"# edit\n")
+    code, stdout, _ = sdkforge(capsys, "check", spec, "-o", out, "--cache-dir", cache)
+    assert code == 0 and "1 with your edits" in stdout
+    monkeypatch.setattr(cli, "generate", no_generation)
+    assert sdkforge(capsys, "check", spec, "-o", out, "--cache-dir", cache)[0] == 0
+    assert uptodate.trusted(Cache(cache), GenerateOptions(spec=spec), out) is not None
+    (out / BASES).write_bytes(b"damaged")
+    assert uptodate.trusted(Cache(cache), GenerateOptions(spec=spec), out) is None
+    monkeypatch.undo()
+    code, _, err = sdkforge(capsys, "check", spec, "-o", out, "--cache-dir", cache)
+    assert code == 1 and f"added: {BASES}" in err
+    # The spec did not change the file: what sdkforge wrote is what it writes, no archive needed.
+    assert sdkforge(capsys, "generate", spec, "-o", out, "--cache-dir", cache)[0] == 0
+    assert client.read_bytes().endswith(b"# edit\n") and read_bases(out) is not None
     # A spec edited since: no record for it either.
     spec.write_text(spec.read_text(encoding="utf-8").replace(
         "components:\n", "components:\n  x-note: 1\n", 1).replace(

@@ -1,6 +1,6 @@
 """What `check` says of a stale output folder: which files differ (those edited by hand marked),
 what the bump changes in the Python API, a totals line, and what to run: the user's own
-`sdkforge generate` command, and how to keep the files they edited."""
+`sdkforge generate` command, and what it does with the files they edited."""
 
 from __future__ import annotations
 
@@ -12,7 +12,8 @@ from sdkforge.bump.diff import compare
 from sdkforge.bump.render import totals
 from sdkforge.diagnostics import MAX_SHOWN
 from sdkforge.emit.surface import SURFACE_FILE, Surface
-from sdkforge.output.manifest import MANIFEST, edited_files, read_manifest
+from sdkforge.output.bases import BASES, owned_entirely
+from sdkforge.output.manifest import MANIFEST, changed_on_disk, read_manifest
 from sdkforge.output.write import Staleness
 
 
@@ -38,7 +39,7 @@ def lines(stale: Stale) -> list[str]:
     for label, paths in (("changed", state.changed), ("added", state.added),
                          ("removed", state.removed)):
         # sdkforge's records last: they change with everything else
-        ordered = sorted(paths, key=lambda p: (p in (MANIFEST, SURFACE_FILE), p))
+        ordered = sorted(paths, key=lambda p: (p in (MANIFEST, SURFACE_FILE, BASES), p))
         for path in ordered[:MAX_SHOWN]:
             mark = "  (edited by hand since sdkforge wrote it)" if path in edited else ""
             result.append(f"  {label}: {path}{mark}")
@@ -54,17 +55,40 @@ def lines(stale: Stale) -> list[str]:
 
 
 def hints(command: str, edited: Sequence[str]) -> list[str]:
-    """What to run: the command; with files edited by hand, how to keep the edits first."""
+    """What to run, and what it does with the files edited by hand: generate merges an edit to
+    a module into the new output (a clash is marked in the file and listed); an edit to what
+    sdkforge owns entirely (the runtime, its records) stops it."""
     if not edited:
         return [f"to update it, run: {command}"]
-    shown = ", ".join(edited[:MAX_SHOWN]) + (f" and {len(edited) - MAX_SHOWN} more"
-                                             if len(edited) > MAX_SHOWN else "")
-    return [
-        f"{len(edited)} of them {'was' if len(edited) == 1 else 'were'} edited by hand: {shown}",
-        "to keep those edits, move them into a module of your own (sdkforge never touches "
-        f"files it did not write), then run: {command}",
-        f"to discard them instead: {command} --force",
-    ]
+    owned = [path for path in edited if owned_entirely(path) is not None]
+    merged = [path for path in edited if path not in owned]
+    result = []
+    if merged:
+        result.append(f"{_listed(merged)} {_was(merged)} edited by hand: `{command}` keeps "
+                      "the edits, merged into the new output (an edit on lines the spec "
+                      "changed too is marked in the file as a conflict and listed)")
+    if owned:
+        result.append(f"{_listed(owned)} {_was(owned)} edited by hand and {_is(owned)} "
+                      "sdkforge's own (the runtime or its records): generate does not merge "
+                      "edits there; put a runtime change in --templates (runtime/<module>.py)")
+    result.append(f"to update it, run: {command}" if not owned
+                  else f"to update it, discarding those edits: {command} --force")
+    if merged and not owned:
+        result.append(f"to discard the edits instead: {command} --force")
+    return result
+
+
+def _listed(paths: Sequence[str]) -> str:
+    shown = ", ".join(paths[:MAX_SHOWN])
+    return shown + (f" and {len(paths) - MAX_SHOWN} more" if len(paths) > MAX_SHOWN else "")
+
+
+def _was(paths: Sequence[str]) -> str:
+    return "was" if len(paths) == 1 else "were"
+
+
+def _is(paths: Sequence[str]) -> str:
+    return "is" if len(paths) == 1 else "are"
 
 
 def _edited(out: Path, paths: Sequence[str]) -> list[str]:
@@ -73,7 +97,7 @@ def _edited(out: Path, paths: Sequence[str]) -> list[str]:
     if manifest is None:
         return []
     written = {path: manifest.files[path] for path in paths if path in manifest.files}
-    return edited_files(out, replace(manifest, files=written))
+    return changed_on_disk(out, replace(manifest, files=written))[0]
 
 
 def _api(before: Surface, after: Surface) -> str:

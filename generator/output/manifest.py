@@ -118,18 +118,20 @@ def known_formatting(out: Path) -> Known | None:
     return known
 
 
-def edited_files(out: Path, manifest: Manifest) -> list[str]:
-    """Files sdkforge wrote into `out` that have been changed (or replaced) since."""
-    edited = []
+def changed_on_disk(out: Path, manifest: Manifest) -> tuple[list[str], list[str]]:
+    """Files sdkforge wrote into `out` that have been changed (or replaced) since, and those
+    that are gone."""
+    edited, missing = [], []
     for path, digest in sorted(manifest.files.items()):
         target = out / path
         try:
             current = target.read_bytes()
         except FileNotFoundError:
+            missing.append(path)
             continue
         except OSError:
             edited.append(path)
             continue
         if hashlib.sha256(current).hexdigest() != digest:
             edited.append(path)
-    return edited
+    return edited, missing

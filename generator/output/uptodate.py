@@ -6,10 +6,12 @@ besides the spec: sdkforge's own code and built-in templates, the versions of th
 validator, the YAML parser, Jinja and Python, the options as asked for (custom templates by their
 contents; overlays by their paths), the output folder and the folder it was run from. The record
 holds the hash of the manifest the run wrote, the hash of the text of every document it read
-(the spec's, and the overlays applied to it), and its findings.
+(the spec's, and the overlays applied to it), its findings, the hash of the merge bases' archive
+and of each file holding a hand edit kept without conflict.
 A later `check` with the same key trusts the record when every spec document still has the
-recorded text and the folder still holds that manifest, with every file the manifest lists
-still of the hash it lists: generating again would then write the same bytes and find the same.
+recorded text and the folder still holds that manifest and archive, with every file the
+manifest lists still of the hash it lists (or, for a hand-edited one, of the recorded hash):
+generating again would then write the same bytes and find the same.
 Anything else (another sdkforge, an edited spec or file, a missing file, remote `$ref`s, no
 cache) is for the full check: generate, then compare.
 """
@@ -32,11 +34,12 @@ from sdkforge.diagnostics import Diagnostic
 from sdkforge.emit.format import FORMATTER
 from sdkforge.emit.render import TEMPLATES, template_digest
 from sdkforge.errors import SdkforgeError
+from sdkforge.output.bases import BASES
 from sdkforge.output.manifest import MANIFEST, parse_manifest, text_hash
 from sdkforge.read.load import decode
 from sdkforge.read.validate import validator_versions
 
-NAMESPACE = "check-v1"
+NAMESPACE = "check-v2"
 _PACKAGE = Path(__file__).resolve().parent.parent
 
 
@@ -71,14 +74,20 @@ def key(options: GenerateOptions, out: Path) -> str | None:
 
 
 def record(cache: Cache, options: GenerateOptions, out: Path, manifest_text: str,
-           documents: Mapping[str, str], diagnostics: Sequence[Diagnostic]) -> None:
+           documents: Mapping[str, str], diagnostics: Sequence[Diagnostic],
+           edited: Mapping[str, str] | None = None) -> None:
     """Remember that the run with `options` wrote `manifest_text` into `out`, having read the
     spec `documents` ({file: hash of its text}; a remote one's name is a URL) and found
-    `diagnostics`."""
+    `diagnostics`; `edited` holds the hash of each file with a hand edit it kept as it is."""
     found = key(options, out)
     if found is None or any("://" in name for name in documents):
         return
+    try:
+        bases = hashlib.sha256((out / BASES).read_bytes()).hexdigest()
+    except OSError:
+        return
     value = {"manifest": text_hash(manifest_text), "documents": dict(sorted(documents.items())),
+             "bases": bases, "edited": dict(sorted((edited or {}).items())),
              "diagnostics": [[d.level, d.file, d.pointer, d.message, d.hint, d.line, d.column]
                              for d in diagnostics]}
     cache.put(NAMESPACE, found, json.dumps(value))
@@ -99,8 +108,8 @@ def trusted(cache: Cache, options: GenerateOptions, out: Path) -> Trusted | None
         return None
     try:
         value = json.loads(text)
-        files = _unchanged(value["documents"], value["manifest"], out)
-        if files is None:
+        files = _unchanged(value["documents"], value["manifest"], out, value["edited"])
+        if files is None or _digest(out / BASES) != value["bases"]:
             return None
         return Trusted([Diagnostic(level, file, pointer, message, hint, line, column)
                         for level, file, pointer, message, hint, line, column
@@ -109,7 +118,15 @@ def trusted(cache: Cache, options: GenerateOptions, out: Path) -> Trusted | None
         return None
 
 
-def _unchanged(documents: Mapping[str, str], manifest_hash: str, out: Path) -> int | None:
+def _digest(path: Path) -> str | None:
+    try:
+        return hashlib.sha256(path.read_bytes()).hexdigest()
+    except OSError:
+        return None
+
+
+def _unchanged(documents: Mapping[str, str], manifest_hash: str, out: Path,
+               edited: Mapping[str, str]) -> int | None:
     """How many files the manifest vouches for (itself included) when the documents and the
     files are as recorded; None when anything differs."""
     for name, digest in documents.items():
@@ -128,9 +145,7 @@ def _unchanged(documents: Mapping[str, str], manifest_hash: str, out: Path) -> i
     if manifest is None:
         return None
     for path, digest in manifest.files.items():
-        try:
-            if hashlib.sha256((out / path).read_bytes()).hexdigest() != digest:
-                return None
-        except OSError:
+        found = _digest(out / path)
+        if found != digest and (found is None or edited.get(path) != found):
             return None
     return len(manifest.files) + 1

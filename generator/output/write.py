@@ -5,9 +5,11 @@ files sdkforge did not write, and the files it wrote that stay the same, carried
 hard links), then renamed into place, so a failure at any point leaves the previous output
 untouched. Staging and the swap are separate steps: `generate` stages while the spec is
 still being validated, and swaps in only when validation passed. Only files the previous
-manifest lists are ever replaced or deleted; one of those edited by hand since is
-reported and kept unless forced. A non-empty folder without a manifest is refused unless
-forced, and even then only the files sdkforge generates are written over.
+manifest lists are ever replaced or deleted; one of those edited by hand since is merged with
+its new text (`output.edits`), or, when it cannot be, reported and kept unless forced. The
+texts the merges of the next run need are kept beside the manifest (`output.bases`). A
+non-empty folder without a manifest is refused unless forced, and even then only the files
+sdkforge generates are written over.
 """
 
 from __future__ import annotations
@@ -17,15 +19,18 @@ import shutil
 import stat
 import tempfile
 from collections.abc import Mapping
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
 from sdkforge import __version__
-from sdkforge.errors import EditedFilesError, OutputError
+from sdkforge.errors import OutputError
+from sdkforge.output.bases import BASES, editable, looks_packed, pack, read_bases
+from sdkforge.output.edits import Edit, Plan, kept_edits, plan
 from sdkforge.output.manifest import (
     MANIFEST,
     Manifest,
-    edited_files,
+    changed_on_disk,
     parse_manifest,
     read_manifest,
     text_hash,
@@ -39,6 +44,8 @@ class Staleness:
     removed: tuple[str, ...]
     changed: tuple[str, ...]
     reasons: tuple[str, ...] = ()  # a different generator version or options
+    kept: tuple[str, ...] = ()  # files holding a hand edit generate would keep as it is
+    conflicts: tuple[str, ...] = ()  # "path:line" of each conflict marked in a file
 
     @property
     def stale(self) -> bool:
@@ -62,15 +69,21 @@ def check_output_folder(out: Path, force: bool = False, spec: Path | None = None
 
 def owned_files(manifest: Manifest | None) -> set[str]:
     """The files the previous run wrote, from its manifest (empty when there is none)."""
-    return set(manifest.files) | {MANIFEST} if manifest is not None else set()
+    return set(manifest.files) | {MANIFEST, BASES} if manifest is not None else set()
 
 
 class Staged:
     """A new output tree written next to `out`, not yet in its place: `commit` swaps it in,
-    `discard` removes it. Until then the output folder is as it was."""
+    `discard` removes it. Until then the output folder is as it was. `edits` says what became
+    of the files edited by hand, `texts` what was written for them, `marked` which of those hold
+    conflicts."""
 
-    def __init__(self, out: Path, staging: Path) -> None:
+    def __init__(self, out: Path, staging: Path, edits: Plan | None = None) -> None:
         self.out, self.staging = out, staging
+        plan = edits or Plan()
+        self.edits: list[Edit] = plan.edits
+        self.texts: dict[str, str] = plan.texts
+        self.marked = {edit.path for edit in plan.conflicts}
 
     def commit(self) -> None:
         backup = self.staging.parent / f"{self.staging.name}{BACKUP_SUFFIX}"
@@ -92,46 +105,71 @@ def write(out: Path, files: Mapping[str, str], force: bool = False) -> None:
 
 
 def stage(out: Path, files: Mapping[str, str], force: bool = False) -> Staged:
-    """Write the tree that is to replace `out` next to it: `files`, and the files in `out`
-    sdkforge did not write. Files the previous run wrote exactly as they are now, and that are
-    unchanged on disk since, are hard-linked rather than written again (creating files is most
-    of the cost of a write on some file systems; a link also keeps their modification time).
+    """Write the tree that is to replace `out` next to it: `files` (a hand-edited one merged
+    with its edit), the merge bases, and the files in `out` sdkforge did not write. Files the
+    previous run wrote exactly as they are now, and that are unchanged on disk since, are
+    hard-linked rather than written again (creating files is most of the cost of a write on
+    some file systems; a link also keeps their modification time); so is the archive of merge
+    bases when none of its texts changed (unless forced: `--force` writes it afresh).
 
     Raises EditedFilesError, before touching anything, when a file the previous run wrote
-    was edited since and would be replaced or deleted (unless `force`)."""
+    was edited since and can be neither merged nor kept (unless `force`)."""
     check_output_folder(out, force)
     manifest = read_manifest(out) if out.is_dir() else None
     unchanged: set[str] = set()
+    edits = Plan()
+    bases = editable(files)
+    same_bases = False
     if manifest is not None:
-        edited = set(edited_files(out, manifest))
-        replaced = sorted(p for p in edited if p not in files or _differs(out / p, files[p]))
-        if replaced and not force:
-            raise EditedFilesError(out, replaced)
-        unchanged = {p for p, text in files.items()
-                     if p not in edited and manifest.files.get(p) == text_hash(text)}
+        edited, missing = changed_on_disk(out, manifest)
+        edits = plan(out, manifest, files, edited, missing, force)
+        same = {p for p, text in files.items() if manifest.files.get(p) == text_hash(text)}
+        unchanged = same - set(edited)
+        same_bases = (not force and bases.keys() <= same
+                      and bases.keys() == editable(manifest.files).keys()
+                      and not edits.damaged and looks_packed(out))
+    staging = _staging(out)
+    # zlib lets go of the GIL: the archive is compressed on the other core while files are written
+    with ThreadPoolExecutor(max_workers=1) as packer:
+        packed = None if same_bases else packer.submit(pack, bases)
+        try:
+            _write_tree(out, staging, {**files, **edits.texts}, unchanged,
+                        (owned_files(manifest) - edits.kept) | set(files))
+            if not (same_bases and _linked(out / BASES, staging / BASES)):
+                (staging / BASES).write_bytes(packed.result() if packed else pack(bases))
+            os.chmod(staging, 0o755)
+        except OSError as exc:
+            shutil.rmtree(staging, ignore_errors=True)
+            raise OutputError(f"cannot write the output folder {out}: "
+                              f"{exc.strerror or exc}") from None
+    return Staged(out, staging, edits)
+
+
+def _write_tree(out: Path, staging: Path, texts: Mapping[str, str], unchanged: set[str],
+                ours: set[str]) -> None:
+    """`texts` into `staging` (those in `unchanged` linked from `out` where they can be), with
+    the files of `out` that are not `ours`."""
+    if out.is_dir():
+        _keep_foreign_files(out, staging, ours)
+    for rel, text in sorted(texts.items()):
+        target = staging / rel
+        target.parent.mkdir(parents=True, exist_ok=True)
+        if rel in unchanged and _linked(out / rel, target):
+            continue
+        with open(target, "w", encoding="utf-8", newline="\n") as handle:
+            handle.write(text)
+
+
+def _staging(out: Path) -> Path:
+    """A new, empty staging folder next to `out` (after undoing what a killed run left)."""
     parent = out.resolve().parent
     try:
         recover(out)
         parent.mkdir(parents=True, exist_ok=True)
-        staging = Path(tempfile.mkdtemp(prefix=staging_prefix(out), dir=parent))
+        return Path(tempfile.mkdtemp(prefix=staging_prefix(out), dir=parent))
     except OSError as exc:
         raise OutputError(f"cannot create the output folder next to {out}: "
                           f"{exc.strerror or exc}") from None
-    try:
-        if out.is_dir():
-            _keep_foreign_files(out, staging, owned_files(manifest) | set(files))
-        for rel, text in sorted(files.items()):
-            target = staging / rel
-            target.parent.mkdir(parents=True, exist_ok=True)
-            if rel in unchanged and _linked(out / rel, target):
-                continue
-            with open(target, "w", encoding="utf-8", newline="\n") as handle:
-                handle.write(text)
-        os.chmod(staging, 0o755)
-    except OSError as exc:
-        shutil.rmtree(staging, ignore_errors=True)
-        raise OutputError(f"cannot write the output folder {out}: {exc.strerror or exc}") from None
-    return Staged(out, staging)
 
 
 def _linked(source: Path, target: Path) -> bool:
@@ -159,19 +197,13 @@ def _keep_foreign_files(out: Path, staging: Path, ours: set[str]) -> None:
             shutil.copy2(path, target)
 
 
-def _differs(path: Path, text: str) -> bool:
-    try:
-        return path.read_bytes() != text.encode("utf-8")
-    except OSError:
-        return True
-
-
 def compare(
     out: Path, files: Mapping[str, str], options: Mapping[str, object] | None = None
 ) -> Staleness:
     """What differs between `files` and the folder on disk; files sdkforge did not write are
-    ignored. With `options`, an output written by another sdkforge version or with other
-    options is stale too, whatever its files say."""
+    ignored, and so is a hand edit `generate` would leave exactly as it is (its merge changes
+    nothing and conflicts nowhere). With `options`, an output written by another sdkforge
+    version or with other options is stale too, whatever its files say."""
     added: list[str] = []
     changed: list[str] = []
     for rel, text in sorted(files.items()):
@@ -186,22 +218,38 @@ def compare(
         if current != text:
             changed.append(rel)
     manifest = read_manifest(out)
-    removed = sorted(rel for rel in owned_files(manifest) - set(files) if (out / rel).exists())
+    kept, conflicts = kept_edits(out, manifest, files, changed)
+    changed = [rel for rel in changed if rel not in kept]
+    bases = read_bases(out)
+    if bases is None:
+        added.append(BASES)
+    elif bases != editable(files):
+        changed.append(BASES)
+    removed = sorted(rel for rel in owned_files(manifest) - set(files) - {BASES}
+                     if (out / rel).exists())
+    reasons = (_other_run(manifest, options, files.get(MANIFEST, ""))
+               if manifest is not None and options is not None else [])
+    return Staleness(tuple(added), tuple(removed), tuple(changed), tuple(reasons),
+                     tuple(sorted(kept)), tuple(conflicts))
+
+
+def _other_run(manifest: Manifest, options: Mapping[str, object], written: str) -> list[str]:
+    """Why an output written by another sdkforge version, with other options or with other
+    overlays (`written`: the manifest this run writes) is stale."""
     reasons: list[str] = []
-    if manifest is not None and options is not None:
-        if manifest.generator_version != __version__:
-            reasons.append(f"written by sdkforge {manifest.generator_version or '(unknown)'}; "
-                           f"this is sdkforge {__version__}")
-        for key in sorted(set(manifest.options) | set(options)):
-            before, now = manifest.options.get(key), options.get(key)
-            if before != now:
-                reasons.append(f"generated with option {key}={_shown(before)}; "
-                               f"now {key}={_shown(now)}")
-        text = files.get(MANIFEST, "")
-        written = parse_manifest(text) if manifest.overlays or '"overlays":' in text else None
-        if written is not None:
-            reasons.extend(overlay_changes(manifest.overlays, written.overlays))
-    return Staleness(tuple(added), tuple(removed), tuple(changed), tuple(reasons))
+    if manifest.generator_version != __version__:
+        reasons.append(f"written by sdkforge {manifest.generator_version or '(unknown)'}; "
+                       f"this is sdkforge {__version__}")
+    for key in sorted(set(manifest.options) | set(options)):
+        before, now = manifest.options.get(key), options.get(key)
+        if before != now:
+            reasons.append(f"generated with option {key}={_shown(before)}; "
+                           f"now {key}={_shown(now)}")
+    now_manifest = (parse_manifest(written) if manifest.overlays or '"overlays":' in written
+                    else None)
+    if now_manifest is not None:
+        reasons.extend(overlay_changes(manifest.overlays, now_manifest.overlays))
+    return reasons
 
 
 def overlay_changes(before: tuple[tuple[str, str], ...],
