@@ -6,13 +6,11 @@ import argparse
 import datetime
 import gc
 import os
-import shlex
 import sys
 import time
 from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 
-from sdkforge import __version__
 from sdkforge.bump.change import Report
 from sdkforge.bump.changelog import entry as changelog_entry
 from sdkforge.bump.diff import compare as compare_surfaces
@@ -21,6 +19,7 @@ from sdkforge.bump.stale import Stale
 from sdkforge.bump.stale import lines as stale_lines
 from sdkforge.bump.version import NEXT, Previous, read_previous
 from sdkforge.cache import Cache, default_cache_dir
+from sdkforge.commandline import generate_command, overlays, parser
 from sdkforge.config import Config, GenerateOptions, load_config
 from sdkforge.diagnostics import Diagnostic, rendered
 from sdkforge.emit.format import FormatStats
@@ -39,105 +38,6 @@ from sdkforge.output.manifest import MANIFEST, known_formatting, text_hash
 from sdkforge.output.shadow import installed_elsewhere
 from sdkforge.output.write import Staged, check_output_folder, compare, stage
 from sdkforge.pipeline import Generated, Services, analyse, generate, valid_version
-
-
-def _version(text: str) -> str:
-    if text.strip() == NEXT:
-        return NEXT
-    if not valid_version(text):
-        raise argparse.ArgumentTypeError(f"{text!r} is not a Python package version (PEP 440), "
-                                         "e.g. 1.2.0")
-    return text.strip()
-
-
-def _parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
-        prog="sdkforge", description="Generate a typed Python SDK from an OpenAPI 3.0/3.1 document."
-    )
-    parser.add_argument("--version", action="version", version=f"sdkforge {__version__}")
-    commands = parser.add_subparsers(dest="command", required=True)
-    for name, text in (
-        ("generate", "write the client package for SPEC into OUT"),
-        ("check", "exit 1 when OUT is not what `generate` would write"),
-    ):
-        sub = commands.add_parser(name, help=text, description=text)
-        sub.add_argument("spec", type=Path, nargs="?", metavar="SPEC",
-                         help="OpenAPI document (.yaml, .yml or .json); "
-                              "default: `spec` in [tool.sdkforge]")
-        sub.add_argument("-o", "--output", type=Path, metavar="OUT",
-                         help="output folder; default: `output` in [tool.sdkforge]")
-        _naming_options(sub)
-        sub.add_argument("--strict", action="store_true", default=None,
-                         help="treat warnings as errors")
-        sub.add_argument("--templates", type=Path, metavar="DIR",
-                         help="templates overriding the built-in ones by relative path "
-                              "(the rest stay built-in)")
-        sub.add_argument("--meta", action="store_true", default=None,
-                         help="also write a pyproject.toml, "
-                              "so `pip install OUT` installs the package")
-        sub.add_argument("--package-version", type=_version, metavar="VERSION",
-                         help="the version --meta writes (default: info.version); `next`: "
-                              "the previous generation's, bumped by the API changes since "
-                              "(major: breaking, minor: additions, patch: other)")
-        sub.add_argument("--cache-dir", type=Path, metavar="DIR",
-                         help="cache of formatted files and validation results "
-                              f"(default: $SDKFORGE_CACHE_DIR or {default_cache_dir()})")
-        sub.add_argument("--no-cache", action="store_true", help="do not read or write the cache")
-        sub.add_argument("--allow-remote-refs", action="store_true",
-                         help="fetch $refs to http(s) URLs "
-                              "(refused by default: a spec is untrusted input)")
-        _overlay_option(sub)
-        if name == "generate":
-            sub.add_argument("--force", action="store_true",
-                             help="write into a non-empty folder sdkforge did not write, "
-                                  "and over generated files edited by hand")
-            sub.add_argument("--changelog", type=Path, metavar="FILE",
-                             help="append the API changes since the previous generation "
-                                  "to FILE (markdown)")
-            sub.add_argument("-q", "--quiet", action="store_true", help="print errors only")
-    _diff_parser(commands)
-    return parser
-
-
-def _diff_parser(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
-    text = "the change in the generated Python API from OLD_SPEC to NEW_SPEC"
-    details = (": a summary, then the breaking changes (to calls first, then in the types they "
-               "take or return), then additions, then docs")
-    sub = commands.add_parser("diff", help=text, description=text + details)
-    sub.add_argument("old", type=Path, metavar="OLD_SPEC")
-    sub.add_argument("new", type=Path, metavar="NEW_SPEC")
-    sub.add_argument("--format", choices=("text", "markdown", "json"), default="text",
-                     help="report format (default: text)")
-    sub.add_argument("--full", action="store_true",
-                     help="list every change one a line, with where the spec says it, "
-                          "nothing folded or cut (markdown is otherwise cut to fit a "
-                          "pull-request comment)")
-    sub.add_argument("--fail-on-breaking", action="store_true",
-                     help="exit 1 when there are breaking changes")
-    sub.add_argument("--allow-remote-refs", action="store_true",
-                     help="fetch $refs to http(s) URLs (refused by default)")
-    _overlay_option(sub, " to both specs")
-    _naming_options(sub)
-
-
-def _overlay_option(sub: argparse.ArgumentParser, where: str = "") -> None:
-    sub.add_argument("--overlay", type=Path, action="append", metavar="FILE",
-                     help=f"apply this OpenAPI Overlay document{where} before reading it; "
-                          "repeat for several, applied in order "
-                          "(default: `overlays` in [tool.sdkforge])")
-
-
-def _overlays(args: argparse.Namespace, config: Config) -> tuple[Path, ...]:
-    """The overlays asked for: the command line's, else the configuration's."""
-    return tuple(args.overlay) if args.overlay else config.overlays
-
-
-def _naming_options(sub: argparse.ArgumentParser) -> None:
-    sub.add_argument("--package-name", help="Python package name (default: from info.title)")
-    sub.add_argument("--client-name", help="client class name (default: from the package name)")
-    sub.add_argument("--config", type=Path, metavar="PYPROJECT",
-                     help="read [tool.sdkforge] from this file "
-                          "(default: ./pyproject.toml when it has one)")
 
 
 def _report(diagnostics: Sequence[Diagnostic], quiet: bool) -> None:
@@ -168,8 +68,8 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 def _main(argv: Sequence[str] | None) -> int:
-    parser = _parser()
-    args = parser.parse_args(argv)
+    command_line = parser()
+    args = command_line.parse_args(argv)
     try:
         config = load_config(args.config)
     except ConfigError as exc:
@@ -180,7 +80,7 @@ def _main(argv: Sequence[str] | None) -> int:
     try:
         if args.command == "diff":
             return _diff(args, config)
-        return _generate_or_check(parser, args, config)
+        return _generate_or_check(command_line, args, config)
     except SdkforgeError as exc:
         print("\n".join(exc.report(subject)), file=sys.stderr)
         return exc.exit_code
@@ -242,7 +142,7 @@ def _generate_or_check(
     if refused is not None:
         raise refused
     if args.command == "check":
-        return _check(out, result, cache, options, _generate_command(args))
+        return _check(out, result, cache, options, generate_command(args))
     changelog, before = _changelog(args, config, out, previous)
     assert staged is not None  # generate() staged the files it returned
     staged.commit()
@@ -252,13 +152,17 @@ def _generate_or_check(
     if changelog is not None:
         _append_changelog(changelog, before, result)
     if not quiet:
-        if result.bump is not None:
-            print(f"package version {result.bump.sentence()}")
-        elapsed = time.perf_counter() - started
-        print(f"wrote {len(result.files)} files for package `{result.package}` to {out} "
-              f"in {elapsed:.1f}s (black ran on {stats.formatted}; {stats.reused} unchanged, "
-              f"{stats.cached} from the cache)")
+        _summary(result, out, stats, time.perf_counter() - started)
     return _report_edits(out, staged.edits, quiet)
+
+
+def _summary(result: Generated, out: Path, stats: FormatStats, elapsed: float) -> None:
+    """What generate did, in a line (two with `--package-version next`)."""
+    if result.bump is not None:
+        print(f"package version {result.bump.sentence()}")
+    print(f"wrote {len(result.files)} files for package `{result.package}` to {out} "
+          f"in {elapsed:.1f}s (black ran on {stats.formatted}; {stats.reused} unchanged, "
+          f"{stats.cached} from the cache)")
 
 
 def _report_edits(out: Path, edits: Sequence[Edit], quiet: bool) -> int:
@@ -279,31 +183,6 @@ def _report_edits(out: Path, edits: Sequence[Edit], quiet: bool) -> int:
           "everything else was written. Keep what you want between the markers, delete them, "
           "and run generate again (--force drops your edits instead).", file=sys.stderr)
     return EXIT_CONFLICT
-
-
-# The options of generate and check a user may give, as they are spelt on the command line.
-_GIVEN = (("package_name", "--package-name"), ("client_name", "--client-name"),
-          ("config", "--config"), ("strict", "--strict"), ("templates", "--templates"),
-          ("meta", "--meta"), ("package_version", "--package-version"),
-          ("cache_dir", "--cache-dir"), ("no_cache", "--no-cache"),
-          ("allow_remote_refs", "--allow-remote-refs"))
-
-
-def _generate_command(args: argparse.Namespace) -> str:
-    """The generate command that does what this check compared with: the spec, output and
-    options this check was given (none: the configuration's)."""
-    words = ["sdkforge", "generate"]
-    if args.spec is not None:
-        words.append(str(args.spec))
-    if args.output is not None:
-        words += ["-o", str(args.output)]
-    for name, flag in _GIVEN:
-        value = getattr(args, name, None)
-        if value is True:
-            words.append(flag)
-        elif value not in (None, False):
-            words += [flag, str(value)]
-    return shlex.join(words)
 
 
 def _versioned_next(options: GenerateOptions, out: Path) -> bool:
@@ -359,7 +238,7 @@ def _generate_options(
         templates=args.templates or config.templates,
         meta=config.meta if args.meta is None else args.meta,
         package_version=version, allow_remote_refs=args.allow_remote_refs,
-        overlays=_overlays(args, config),
+        overlays=overlays(args, config),
     )
 
 
@@ -430,11 +309,11 @@ def _diff(args: argparse.Namespace, config: Config) -> int:
         options = GenerateOptions(spec=spec, package=args.package_name or config.package_name,
                                   client=args.client_name or config.client_name, config=config,
                                   allow_remote_refs=args.allow_remote_refs,
-                                  overlays=_overlays(args, config))
+                                  overlays=overlays(args, config))
         analysed = analyse(options, cache)
         if options.overlays:  # what the overlays did not do to this spec, named
-            overlays = {d.name for d in analysed.findings.overlays}
-            said = [d for d in analysed.findings.items() if d.file in overlays]
+            applied = {d.name for d in analysed.findings.overlays}
+            said = [d for d in analysed.findings.items() if d.file in applied]
             if said:
                 print(f"sdkforge: {spec}:", file=sys.stderr)
                 _report(said, quiet=False)

@@ -2,7 +2,7 @@
 
     errors, diagnostics, config, cache      shared by every stage
     read -> model -> names -> emit -> output -> bump
-    pipeline, cli                           the top: they run the stages
+    pipeline, commandline, cli              the top: they run the stages
 
 A module may import modules of its own stage and of the layers below it, never above.
 """
@@ -23,7 +23,7 @@ LAYERS: dict[str, int] = {
     "sdkforge": BASE, "sdkforge.errors": BASE, "sdkforge.diagnostics": BASE,
     "sdkforge.config": BASE, "sdkforge.cache": BASE,
     **{f"sdkforge.{stage}": index + 1 for index, stage in enumerate(STAGES)},
-    "sdkforge.pipeline": TOP, "sdkforge.cli": TOP,
+    "sdkforge.pipeline": TOP, "sdkforge.commandline": TOP, "sdkforge.cli": TOP,
 }
 # Among the shared modules, which may import which (no cycles among them either).
 BASE_ORDER = ["sdkforge", "sdkforge.diagnostics", "sdkforge.errors", "sdkforge.config",

@@ -104,3 +104,20 @@ def test_configured_runs_are_told_the_short_command(capsys: pytest.CaptureFixtur
     assert code == 1
     assert err.splitlines()[-1] == "to update it, run: sdkforge generate --no-cache"
     assert "would write" in err.splitlines()[0] and "documentation change" in err
+
+
+def test_the_hint_repeats_the_overlays(capsys: pytest.CaptureFixture[str],
+                                       tmp_path: Path) -> None:
+    out, overlay = tmp_path / "out", tmp_path / "fix.yaml"
+    overlay.write_text("overlay: 1.0.0\ninfo: {title: Fix, version: '1'}\nactions:\n"
+                       "  - target: $.info\n    update: {description: Fixed here.}\n")
+    assert sdkforge(capsys, "generate", ZOO / "zoo.yaml", "-o", out, "-q", "--no-cache",
+                    "--overlay", overlay)[0] == 0
+    code, _, err = sdkforge(capsys, "check", ZOO / "zoo-added.yaml", "-o", out, "--no-cache",
+                            "--overlay", overlay)
+    command = shlex.join(["sdkforge", "generate", str(ZOO / "zoo-added.yaml"), "-o", str(out),
+                          "--no-cache", "--overlay", str(overlay)])
+    assert code == 1 and err.splitlines()[-1] == f"to update it, run: {command}"
+    assert sdkforge(capsys, *shlex.split(command)[1:], "-q")[0] == 0
+    assert sdkforge(capsys, "check", ZOO / "zoo-added.yaml", "-o", out, "--no-cache",
+                    "--overlay", overlay)[0] == 0
