@@ -86,6 +86,8 @@ def test_check_with_next_sees_a_bump(capsys: pytest.CaptureFixture[str], tmp_pat
     code, _, err = sdkforge(capsys, "check", ZOO / "zoo-added.yaml", "-o", out, "--meta",
                             "--package-version", "next", "--no-cache")
     assert code == 1 and "changed: pyproject.toml" in err
+    version = version_in(out)
+    assert f"  generated as package version {version} (--meta); now " in err
 
 
 def test_next_from_the_configuration(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:

@@ -242,7 +242,9 @@ def _other_run(manifest: Manifest, options: Mapping[str, object], written: str) 
                        f"this is sdkforge {__version__}")
     for key in sorted(set(manifest.options) | set(options)):
         before, now = manifest.options.get(key), options.get(key)
-        if before != now:
+        if before != now and key == "meta" and before is not None and now is not None:
+            reasons.append(f"generated as package version {before} (--meta); now {now}")
+        elif before != now:
             reasons.append(f"generated with option {key}={_shown(before)}; "
                            f"now {key}={_shown(now)}")
     now_manifest = (parse_manifest(written) if manifest.overlays or '"overlays":' in written
