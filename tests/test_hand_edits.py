@@ -135,6 +135,8 @@ def test_an_edit_where_the_bump_changes_the_same_lines_is_a_conflict(
     # check: stale while the markers are there, and says where.
     code, _, err = sdkforge(capsys, "check", V2, "-o", out, "--no-cache")
     assert code == 1 and f"conflict: {note}:{starts[0]}" in err
+    assert ("notes/models/note.py still holds conflict markers from the last generate: keep what "
+            "you want between them and delete the markers first") in err
     # Generating again without resolving: the conflicts are still reported.
     code, _, err = sdkforge(capsys, "generate", V2, "-o", out, "--no-cache", "-q")
     assert code == EXIT_CONFLICT and f"{note}:{starts[1]}" in err

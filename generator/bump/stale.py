@@ -50,19 +50,24 @@ def lines(stale: Stale) -> list[str]:
         result.append(f"  the Python API: {api}")
     result.append(f"{len(state.changed)} changed, {len(state.added)} added, "
                   f"{len(state.removed)} removed of {stale.files} files")
-    result += hints(stale.command, edited)
+    result += hints(stale.command, edited, state.conflicts)
     return result
 
 
-def hints(command: str, edited: Sequence[str]) -> list[str]:
+def hints(command: str, edited: Sequence[str], conflicts: Sequence[str] = ()) -> list[str]:
     """What to run, and what it does with the files edited by hand: generate merges an edit to
     a module into the new output (a clash is marked in the file and listed); an edit to what
-    sdkforge owns entirely (the runtime, its records) stops it."""
+    sdkforge owns entirely (the runtime, its records) stops it. `conflicts` ("path:line") are
+    markers a previous generate left, to be resolved first."""
     if not edited:
         return [f"to update it, run: {command}"]
+    marked = sorted({conflict.rpartition(":")[0] for conflict in conflicts})
     owned = [path for path in edited if owned_entirely(path) is not None]
-    merged = [path for path in edited if path not in owned]
+    merged = [path for path in edited if path not in owned and path not in marked]
     result = []
+    if marked:
+        result.append(f"{_listed(marked)} still {_hold(marked)} conflict markers from the last "
+                      "generate: keep what you want between them and delete the markers first")
     if merged:
         result.append(f"{_listed(merged)} {_was(merged)} edited by hand: `{command}` keeps "
                       "the edits, merged into the new output (an edit on lines the spec "
@@ -73,7 +78,7 @@ def hints(command: str, edited: Sequence[str]) -> list[str]:
                       "edits there; put a runtime change in --templates (runtime/<module>.py)")
     result.append(f"to update it, run: {command}" if not owned
                   else f"to update it, discarding those edits: {command} --force")
-    if merged and not owned:
+    if (merged or marked) and not owned:
         result.append(f"to discard the edits instead: {command} --force")
     return result
 
@@ -85,6 +90,10 @@ def _listed(paths: Sequence[str]) -> str:
 
 def _was(paths: Sequence[str]) -> str:
     return "was" if len(paths) == 1 else "were"
+
+
+def _hold(paths: Sequence[str]) -> str:
+    return "holds" if len(paths) == 1 else "hold"
 
 
 def _is(paths: Sequence[str]) -> str:
