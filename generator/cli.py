@@ -147,13 +147,12 @@ def _generate_or_check(
     assert staged is not None  # generate() staged the files it returned
     staged.commit()
     if cache is not None:
-        _record(cache, options, out, result, {path: text_hash(text) for path, text
-                                              in staged.texts.items() if path not in staged.marked})
+        _record(cache, options, out, result, staged.plan.merged_hashes())
     if changelog is not None:
         _append_changelog(changelog, before, result)
     if not quiet:
         _summary(result, out, stats, time.perf_counter() - started)
-    return _report_edits(out, staged.edits, quiet)
+    return _report_edits(out, staged.plan.edits, quiet)
 
 
 def _summary(result: Generated, out: Path, stats: FormatStats, elapsed: float) -> None:
@@ -261,8 +260,8 @@ def _check(out: Path, result: Generated, cache: Cache | None, options: GenerateO
         kept = f"; {len(state.kept)} with your edits" if state.kept else ""
         print(f"{out} is up to date ({len(result.files)} files{kept})")
         return EXIT_OK
-    for conflict in state.conflicts:
-        print(f"conflict: {out / conflict}: resolve it (remove the markers), then run generate",
+    for path, at in state.conflicts:
+        print(f"conflict: {out / path}:{at}: resolve it (remove the markers), then run generate",
               file=sys.stderr)
     before = read_previous(out).surface
     stale = Stale(out, state, len(result.files), command, before, result.surface)

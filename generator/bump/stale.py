@@ -54,14 +54,15 @@ def lines(stale: Stale) -> list[str]:
     return result
 
 
-def hints(command: str, edited: Sequence[str], conflicts: Sequence[str] = ()) -> list[str]:
+def hints(command: str, edited: Sequence[str],
+          conflicts: Sequence[tuple[str, int]] = ()) -> list[str]:
     """What to run, and what it does with the files edited by hand: generate merges an edit to
     a module into the new output (a clash is marked in the file and listed); an edit to what
-    sdkforge owns entirely (the runtime, its records) stops it. `conflicts` ("path:line") are
+    sdkforge owns entirely (the runtime, its records) stops it. `conflicts` ((path, line)) are
     markers a previous generate left, to be resolved first."""
     if not edited:
         return [f"to update it, run: {command}"]
-    marked = sorted({conflict.rpartition(":")[0] for conflict in conflicts})
+    marked = sorted({path for path, _ in conflicts})
     owned = [path for path in edited if owned_entirely(path) is not None]
     merged = [path for path in edited if path not in owned and path not in marked]
     result = []

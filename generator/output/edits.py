@@ -77,6 +77,12 @@ class Plan:
     def conflicts(self) -> list[Edit]:
         return [edit for edit in self.edits if edit.conflicts]
 
+    def merged_hashes(self) -> dict[str, str]:
+        """{path: hash} of each file written with the user's edit merged in, without conflict:
+        what `check` may later find on disk and trust (`output.uptodate`)."""
+        marked = {edit.path for edit in self.conflicts}
+        return {path: text_hash(text) for path, text in self.texts.items() if path not in marked}
+
 
 def plan(out: Path, manifest: Manifest, files: Mapping[str, str], edited: Sequence[str],
          missing: Sequence[str], force: bool = False) -> Plan:
@@ -165,12 +171,12 @@ class _Lazy:
 
 
 def kept_edits(out: Path, manifest: Manifest | None, files: Mapping[str, str],
-               changed: Sequence[str]) -> tuple[set[str], list[str]]:
+               changed: Sequence[str]) -> tuple[set[str], list[tuple[str, int]]]:
     """Of the `changed` files (on disk, not as in `files`), those holding a hand edit that
     `generate` would leave exactly as it is; and each conflict ("path:line") the merges would
-    leave marked, new or left from an earlier run."""
+    leave marked, new or left from an earlier run: (path, line)."""
     kept: set[str] = set()
-    conflicts: list[str] = []
+    conflicts: list[tuple[str, int]] = []
     candidates = [path for path in changed if owned_entirely(path) is None]
     if manifest is None or not candidates:
         return kept, conflicts
@@ -181,7 +187,7 @@ def kept_edits(out: Path, manifest: Manifest | None, files: Mapping[str, str],
             continue
         merged = merge_edit(path, base, ours, files[path])
         if merged is not None:
-            conflicts += [f"{path}:{line}" for line in merged[1].conflicts]
+            conflicts += [(path, line) for line in merged[1].conflicts]
             if merged[0] == ours and not merged[1].conflicts:
                 kept.add(path)
     return kept, conflicts

@@ -26,7 +26,7 @@ from pathlib import Path
 from sdkforge import __version__
 from sdkforge.errors import OutputError
 from sdkforge.output.bases import BASES, editable, looks_packed, pack, read_bases
-from sdkforge.output.edits import Edit, Plan, kept_edits, plan
+from sdkforge.output.edits import Plan, kept_edits, plan
 from sdkforge.output.manifest import (
     MANIFEST,
     Manifest,
@@ -45,7 +45,7 @@ class Staleness:
     changed: tuple[str, ...]
     reasons: tuple[str, ...] = ()  # a different generator version or options
     kept: tuple[str, ...] = ()  # files holding a hand edit generate would keep as it is
-    conflicts: tuple[str, ...] = ()  # "path:line" of each conflict marked in a file
+    conflicts: tuple[tuple[str, int], ...] = ()  # (path, line) of each conflict marked in a file
 
     @property
     def stale(self) -> bool:
@@ -74,16 +74,12 @@ def owned_files(manifest: Manifest | None) -> set[str]:
 
 class Staged:
     """A new output tree written next to `out`, not yet in its place: `commit` swaps it in,
-    `discard` removes it. Until then the output folder is as it was. `edits` says what became
-    of the files edited by hand, `texts` what was written for them, `marked` which of those hold
-    conflicts."""
+    `discard` removes it. Until then the output folder is as it was. `plan` says what became
+    of the files edited by hand, and what was written for them."""
 
-    def __init__(self, out: Path, staging: Path, edits: Plan | None = None) -> None:
+    def __init__(self, out: Path, staging: Path, plan: Plan | None = None) -> None:
         self.out, self.staging = out, staging
-        plan = edits or Plan()
-        self.edits: list[Edit] = plan.edits
-        self.texts: dict[str, str] = plan.texts
-        self.marked = {edit.path for edit in plan.conflicts}
+        self.plan = plan or Plan()
 
     def commit(self) -> None:
         backup = self.staging.parent / f"{self.staging.name}{BACKUP_SUFFIX}"
