@@ -67,14 +67,17 @@ def hints(command: str, edited: Sequence[str],
     merged = [path for path in edited if path not in owned and path not in marked]
     result = []
     if marked:
-        result.append(f"{_listed(marked)} still {_hold(marked)} conflict markers from the last "
+        hold = _verb(marked, "holds", "hold")
+        result.append(f"{_listed(marked)} still {hold} conflict markers from the last "
                       "generate: keep what you want between them and delete the markers first")
     if merged:
-        result.append(f"{_listed(merged)} {_was(merged)} edited by hand: `{command}` keeps "
+        was = _verb(merged, "was", "were")
+        result.append(f"{_listed(merged)} {was} edited by hand: `{command}` keeps "
                       "the edits, merged into the new output (an edit on lines the spec "
                       "changed too is marked in the file as a conflict and listed)")
     if owned:
-        result.append(f"{_listed(owned)} {_was(owned)} edited by hand and {_is(owned)} "
+        was, are = _verb(owned, "was", "were"), _verb(owned, "is", "are")
+        result.append(f"{_listed(owned)} {was} edited by hand and {are} "
                       "sdkforge's own (the runtime or its records): generate does not merge "
                       "edits there; put a runtime change in --templates (runtime/<module>.py)")
     result.append(f"to update it, run: {command}" if not owned
@@ -89,16 +92,9 @@ def _listed(paths: Sequence[str]) -> str:
     return shown + (f" and {len(paths) - MAX_SHOWN} more" if len(paths) > MAX_SHOWN else "")
 
 
-def _was(paths: Sequence[str]) -> str:
-    return "was" if len(paths) == 1 else "were"
-
-
-def _hold(paths: Sequence[str]) -> str:
-    return "holds" if len(paths) == 1 else "hold"
-
-
-def _is(paths: Sequence[str]) -> str:
-    return "is" if len(paths) == 1 else "are"
+def _verb(paths: Sequence[str], one: str, many: str) -> str:
+    """The verb's form for as many files as `paths`."""
+    return one if len(paths) == 1 else many
 
 
 def _edited(out: Path, paths: Sequence[str]) -> list[str]:
