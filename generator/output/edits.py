@@ -171,18 +171,18 @@ class _Lazy:
 
 
 def kept_edits(out: Path, manifest: Manifest | None, files: Mapping[str, str],
-               changed: Sequence[str]) -> tuple[set[str], list[tuple[str, int]]]:
+               changed: Sequence[str], bases: Mapping[str, str]
+               ) -> tuple[set[str], list[tuple[str, int]]]:
     """Of the `changed` files (on disk, not as in `files`), those holding a hand edit that
-    `generate` would leave exactly as it is; and each conflict ("path:line") the merges would
-    leave marked, new or left from an earlier run: (path, line)."""
+    `generate` would leave exactly as it is; and each conflict (path, line) the merges would
+    leave marked, new or left from an earlier run. `bases` are the archive's texts."""
     kept: set[str] = set()
     conflicts: list[tuple[str, int]] = []
     candidates = [path for path in changed if owned_entirely(path) is None]
     if manifest is None or not candidates:
         return kept, conflicts
-    bases = _Lazy(out)
     for path in candidates:
-        base, ours = base_of(path, manifest, files[path], bases), _text(out / path)
+        base, ours = base_of(path, manifest, files[path], lambda: bases), _text(out / path)
         if base is None or ours is None:
             continue
         merged = merge_edit(path, base, ours, files[path])

@@ -214,9 +214,9 @@ def compare(
         if current != text:
             changed.append(rel)
     manifest = read_manifest(out)
-    kept, conflicts = kept_edits(out, manifest, files, changed)
+    bases = read_bases(out)  # read once: the edits' merges and the archive's own check use it
+    kept, conflicts = kept_edits(out, manifest, files, changed, bases or {})
     changed = [rel for rel in changed if rel not in kept]
-    bases = read_bases(out)
     if bases is None:
         added.append(BASES)
     elif bases != editable(files):
