@@ -34,7 +34,7 @@ from sdkforge.errors import (
 )
 from sdkforge.output import uptodate
 from sdkforge.output.edits import Edit
-from sdkforge.output.manifest import MANIFEST, known_formatting, text_hash
+from sdkforge.output.manifest import MANIFEST, known_formatting
 from sdkforge.output.shadow import installed_elsewhere
 from sdkforge.output.write import Staged, check_output_folder, compare, stage
 from sdkforge.pipeline import Generated, Services, analyse, generate, valid_version
@@ -255,8 +255,7 @@ def _check(out: Path, result: Generated, cache: Cache | None, options: GenerateO
     state = compare(out, result.files, result.options)
     if not state.stale:
         if cache is not None:
-            _record(cache, options, out, result, {path: _file_hash(out / path)
-                                                  for path in state.kept})
+            _record(cache, options, out, result, state.kept)
         kept = f"; {len(state.kept)} with your edits" if state.kept else ""
         print(f"{out} is up to date ({len(result.files)} files{kept})")
         return EXIT_OK
@@ -268,13 +267,6 @@ def _check(out: Path, result: Generated, cache: Cache | None, options: GenerateO
     for line in stale_lines(stale):
         print(line, file=sys.stderr)
     return EXIT_SPEC
-
-
-def _file_hash(path: Path) -> str:
-    try:
-        return text_hash(path.read_bytes().decode("utf-8"))
-    except (OSError, UnicodeDecodeError):
-        return ""
 
 
 def _changelog(

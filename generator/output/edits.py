@@ -172,11 +172,12 @@ class _Lazy:
 
 def kept_edits(out: Path, manifest: Manifest | None, files: Mapping[str, str],
                changed: Sequence[str], bases: Mapping[str, str]
-               ) -> tuple[set[str], list[tuple[str, int]]]:
+               ) -> tuple[dict[str, str], list[tuple[str, int]]]:
     """Of the `changed` files (on disk, not as in `files`), those holding a hand edit that
-    `generate` would leave exactly as it is; and each conflict (path, line) the merges would
-    leave marked, new or left from an earlier run. `bases` are the archive's texts."""
-    kept: set[str] = set()
+    `generate` would leave exactly as it is, {path: hash of the file}; and each conflict
+    (path, line) the merges would leave marked, new or left from an earlier run. `bases` are
+    the archive's texts."""
+    kept: dict[str, str] = {}
     conflicts: list[tuple[str, int]] = []
     candidates = [path for path in changed if owned_entirely(path) is None]
     if manifest is None or not candidates:
@@ -189,7 +190,7 @@ def kept_edits(out: Path, manifest: Manifest | None, files: Mapping[str, str],
         if merged is not None:
             conflicts += [(path, line) for line in merged[1].conflicts]
             if merged[0] == ours and not merged[1].conflicts:
-                kept.add(path)
+                kept[path] = text_hash(ours)
     return kept, conflicts
 
 

@@ -20,7 +20,7 @@ import stat
 import tempfile
 from collections.abc import Mapping
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from sdkforge import __version__
@@ -44,7 +44,8 @@ class Staleness:
     removed: tuple[str, ...]
     changed: tuple[str, ...]
     reasons: tuple[str, ...] = ()  # a different generator version or options
-    kept: tuple[str, ...] = ()  # files holding a hand edit generate would keep as it is
+    # files holding a hand edit generate would keep as it is: {path: hash of the file}
+    kept: Mapping[str, str] = field(default_factory=dict)
     conflicts: tuple[tuple[str, int], ...] = ()  # (path, line) of each conflict marked in a file
 
     @property
@@ -226,7 +227,7 @@ def compare(
     reasons = (_other_run(manifest, options, files.get(MANIFEST, ""))
                if manifest is not None and options is not None else [])
     return Staleness(tuple(added), tuple(removed), tuple(changed), tuple(reasons),
-                     tuple(sorted(kept)), tuple(conflicts))
+                     dict(sorted(kept.items())), tuple(conflicts))
 
 
 def _other_run(manifest: Manifest, options: Mapping[str, object], written: str) -> list[str]:
