@@ -217,11 +217,8 @@ def _remove(data: Any, parts: tuple[str | int, ...], action: Action, provenance:
     parent = _node(data, parts[:-1])
     if _node(data, parts) is _GONE:  # inside a node removed already
         return
-    pointer = join_pointer("", *parts[:-1])
-    if isinstance(parent, list):
-        provenance.removed(pointer, parts[-1], len(parent))
-    else:
-        provenance.removed(pointer, parts[-1], None)
+    length = len(parent) if isinstance(parent, list) else None  # later items move up
+    provenance.removed(join_pointer("", *parts[:-1]), parts[-1], length)
     del parent[parts[-1]]
 
 
