@@ -45,6 +45,8 @@ class _Gen:
 
     def expr(self, depth: int = 0) -> str:
         r = self.random
+        if depth and r.random() < 0.05:  # an ellipsis item, as untyped wrappers' annotations
+            return f"Callable[..., {self.expr(depth + 1)}]"
         choice = r.randint(0, 12 if depth < 3 else 2)
         if choice == 0:
             return self.name()
@@ -151,6 +153,8 @@ def test_random_long_lines_come_out_as_black_writes_them(seed: int) -> None:
     "type X = int",
     "x = y = f(a)",
     "a, b = f(c)",
+    "x = ...",
+    "x = f(a)...",
 ])
 def test_what_it_does_not_model_is_left_to_black(line: str) -> None:
     assert split(line, 0, "", 10) is None

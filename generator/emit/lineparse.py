@@ -111,9 +111,11 @@ def _check(leaves: list[Leaf], inside: bool) -> None:
                 raise Unmodelled(leaf.type)
             continue
         previous = leaves[index - 1]
-        if leaf.type == "..." and not (index == len(leaves) - 1 and previous.type == ":"
-                                       and leaves[0].type == ")"):
-            raise Unmodelled("an ellipsis but a stub's body after a def's last line")
+        if leaf.type == "..." and _ellipsis_item(leaves, index):
+            leaf.type = "name"  # `Callable[..., R]`: black's three dots split and space as a name
+        elif leaf.type == "..." and not (index == len(leaves) - 1 and previous.type == ":"
+                                         and leaves[0].type == ")"):
+            raise Unmodelled("an ellipsis but a stub's body after a def's last line or an item")
         after_value = previous.type in _AFTER_VALUE
         if leaf.type in ("*", "**", "-"):
             number = leaves[index + 1].type == "number" if index + 1 < len(leaves) else False
@@ -127,6 +129,14 @@ def _check(leaves: list[Leaf], inside: bool) -> None:
                 (leaf.type == previous.type == "string" and leaf.prefix)
                 or (previous.value in _STATEMENTS and index <= 2)):
             raise Unmodelled("adjacent tokens")
+
+
+def _ellipsis_item(leaves: list[Leaf], index: int) -> bool:
+    """Whether the `...` at `index` is an item of brackets (`Callable[..., R]`): black reads it
+    as three dots, none of which is a delimiter (a dot is one only after a closing bracket),
+    printed together, spaced as any value."""
+    after = leaves[index + 1].type if index + 1 < len(leaves) else ""
+    return leaves[index - 1].type in ("[", "(", ",") and after in (",", "]", ")")
 
 
 def _link(leaves: list[Leaf]) -> None:
