@@ -13,6 +13,10 @@
     changelog = "CHANGELOG.md"       # append the API changes of every regeneration
     cache-dir = ".cache/sdkforge"    # formatted-file cache (default: the user cache folder)
     overlays = ["fixes.yaml"]        # OpenAPI Overlay documents applied to the spec, in order
+    typed-wrappers = false           # with_raw_response / with_streaming_response methods: typed
+                                     # arguments (true), or any arguments and a typed result
+                                     # (false: mypy checks the package several times faster);
+                                     # default: true below 2,000 operations
 
     [tool.sdkforge.headers]          # header parameters as client settings
     "X-Namespace" = "namespace"      # lift it, as this argument (env ACME_NAMESPACE)
@@ -51,6 +55,7 @@ from sdkforge.errors import ConfigError
 _TOP = {
     "spec", "output", "package-name", "client-name", "strict", "headers", "pagination",
     "templates", "meta", "package-version", "changelog", "cache-dir", "overlays",
+    "typed-wrappers",
 }
 _PAGE_STYLES = ("offset", "page", "cursor", "link", "url")
 _PAGE_PATHS = ("cursor", "next", "total", "pages", "has-more")
@@ -90,6 +95,7 @@ class Config:
     changelog: Path | None = None
     cache_dir: Path | None = None
     overlays: tuple[Path, ...] = ()
+    typed_wrappers: bool | None = None  # None: decided by the spec's size (`typed_wrappers`)
 
 
 @dataclass(frozen=True, slots=True)
@@ -151,7 +157,23 @@ def _parse(table: Any, path: Path) -> Config:
         changelog=base / _str(table, "changelog", where) if "changelog" in table else None,
         cache_dir=base / _str(table, "cache-dir", where) if "cache-dir" in table else None,
         overlays=_paths(table, "overlays", where, base),
+        typed_wrappers=(_bool(table, "typed-wrappers", where)
+                        if "typed-wrappers" in table else None),
     )
+
+
+# Operations from which the raw- and streaming-response wrappers take any arguments by default.
+# A typed wrapper is a generic call mypy infers, ~1.5 ms each and four per operation: on
+# Microsoft Graph v1.0 (11,422 operations) 66 s of 87 s checking the resources; untyped, 21 s
+# (mypy --timing-stats, bench/results-scale-followup.md).
+UNTYPED_WRAPPERS_FROM = 2000
+
+
+def typed_wrappers(config: Config, operations: int) -> bool:
+    """Whether the wrappers repeat each method's typed arguments."""
+    if config.typed_wrappers is not None:
+        return config.typed_wrappers
+    return operations < UNTYPED_WRAPPERS_FROM
 
 
 def _str(table: Mapping[str, Any], key: str, where: str) -> str:

@@ -12,7 +12,7 @@ from pathlib import Path
 
 from sdkforge.bump.version import NEXT, Bump, Previous, resolve_next
 from sdkforge.cache import Cache
-from sdkforge.config import Config, GenerateOptions
+from sdkforge.config import Config, GenerateOptions, typed_wrappers
 from sdkforge.diagnostics import Diagnostic, Diagnostics
 from sdkforge.emit.format import FormatStats, Known, format_files
 from sdkforge.emit.render import Meta, Options, render, template_digest
@@ -200,7 +200,8 @@ def analyse(options: GenerateOptions, cache: Cache | None = None, wait: bool = T
     findings.release()  # the parsed spec is not needed past the model
     del resolved
     render_options = Options(package=names.package, client=names.client)
-    resources = resource_views(api, names)
+    resources = resource_views(api, names,
+                               typed_wrappers(options.config, len(api.operations)))
     signatures = {operation_key(op): m.signature
                   for r, view in zip(names.resources, resources, strict=True)
                   for op, m in zip(r.operations, view.methods, strict=True)}
@@ -278,6 +279,8 @@ def _recorded_options(options: Options, config: Config) -> dict[str, object]:
         recorded["headers"] = {k: v for k, v in sorted(config.headers.items())}
     if config.pagination:
         recorded["pagination"] = {k: repr(v) for k, v in sorted(config.pagination.items())}
+    if config.typed_wrappers is not None:
+        recorded["typed-wrappers"] = config.typed_wrappers
     return recorded
 
 

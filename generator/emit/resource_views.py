@@ -68,19 +68,22 @@ class ResourceView:
     uses_pagination: bool
     uses_list_pages: bool  # a method returns a `ListPage` (a paged list response)
     streams: tuple[str, ...]  # what the module imports from the runtime's `_streaming`
+    # The raw- and streaming-response wrappers repeat each method's typed arguments (a generic
+    # call per method, which mypy infers), or take any arguments (`config.typed_wrappers`).
+    typed_wrappers: bool = True
 
 
-def resource_views(api: ir.Api, names: Names) -> list[ResourceView]:
+def resource_views(api: ir.Api, names: Names, typed_wrappers: bool = True) -> list[ResourceView]:
     """The view of every resource: what `render` writes and `surface` describes, made once
     for both. Aliases have no names here: references to them are inlined."""
     models = {m.key: m for m in api.models}
     aliases = named_aliases(api, names)
-    return [resource_view(r, names, models, aliases) for r in names.resources]
+    return [resource_view(r, names, models, aliases, typed_wrappers) for r in names.resources]
 
 
 def resource_view(
     resource: ResourceNames, names: Names, models: Mapping[str, ir.Model],
-    aliases: Mapping[str, str] | None = None,
+    aliases: Mapping[str, str] | None = None, typed_wrappers: bool = True,
 ) -> ResourceView:
     defined = [names.method(op) for op in resource.operations]
     writer = signature_writer(names, methods=defined, aliases=aliases)
@@ -94,7 +97,7 @@ def resource_view(
     imports.append("from functools import cache, cached_property" if methods
                    else "from functools import cached_property")
     casts = {"cast"} if any(m.casts_result for m in methods) else set()
-    typing_only = _typing_only(inputs)
+    typing_only = _typing_only(inputs, wrapped=not typed_wrappers and bool(methods))
     checking = {"TYPE_CHECKING"} if typing_only else set()
     # isort's order: TYPE_CHECKING (a constant) first
     typing_names = sorted(writer.typing | inputs.typing | runtime.typing | casts | checking,
@@ -112,7 +115,7 @@ def resource_view(
         uses_pagination=any(op.pagination is not None for op in resource.operations),
         uses_list_pages=any(op.pagination is not None and not op.pagination.model
                             for op in resource.operations),
-        streams=_stream_imports(methods),
+        streams=_stream_imports(methods), typed_wrappers=typed_wrappers,
     )
 
 
@@ -127,10 +130,12 @@ def _auth_fields(op: ir.Operation) -> list[tuple[str, str]]:
     return fields
 
 
-def _typing_only(inputs: TypeWriter) -> tuple[str, ...]:
-    """What only the arguments' annotations name: `collections.abc` types and the params
-    package, imported for type checkers alone, so a call never imports a `TypedDict`."""
-    lines = [f"from collections.abc import {', '.join(sorted(inputs.abc))}"] if inputs.abc else []
+def _typing_only(inputs: TypeWriter, wrapped: bool = False) -> tuple[str, ...]:
+    """What only the annotations name: `collections.abc` types and the params package,
+    imported for type checkers alone, so a call never imports a `TypedDict`; the `Callable`
+    (and `Awaitable`) of untyped wrappers' attributes when `wrapped`."""
+    abc = set(inputs.abc) | ({"Awaitable", "Callable"} if wrapped else set())
+    lines = [f"from collections.abc import {', '.join(sorted(abc))}"] if abc else []
     if inputs.params:
         lines += [*([""] if lines else []), "from .. import params as _params"]
     return tuple(lines)

@@ -295,3 +295,10 @@ def async_to_streamed_response(
     func: Callable[P, Awaitable[R]],
 ) -> Callable[P, Awaitable[AsyncStreamedResponse[R]]]:
     return _in_mode_async("stream", func)
+
+
+def wrap_all(wrapper: object, resource: object, wrap: Callable[[Any], object]) -> None:
+    """Set each method the wrapper's class annotates to `wrap` of the resource's method (the
+    wrappers whose methods take any arguments: their annotations list the methods)."""
+    for name in type(wrapper).__annotations__:
+        setattr(wrapper, name, wrap(getattr(resource, name)))

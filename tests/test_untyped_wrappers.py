@@ -1,0 +1,194 @@
+"""`typed-wrappers = false`: the `with_raw_response` / `with_streaming_response` methods are
+class annotations, `Callable[..., APIResponse[Result]]`, set from the resource's methods at run
+time, instead of one generic call per method that mypy infers (most of its time on a large
+API). The default is typed below `UNTYPED_WRAPPERS_FROM` operations. The untyped form must
+still work over a real socket, give type checkers the result's type, read as black writes it,
+and pass mypy --strict and pyright --strict.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import importlib
+import subprocess
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+from types import ModuleType
+from typing import Any
+
+import black
+import pytest
+from behaviour.packages import forget
+from behaviour.server import LoopbackServer
+from test_pyright import described, pyright_strict
+
+from sdkforge.config import (
+    UNTYPED_WRAPPERS_FROM,
+    Config,
+    GenerateOptions,
+    load_config,
+    typed_wrappers,
+)
+from sdkforge.emit.format import black_mode
+from sdkforge.output.write import write
+from sdkforge.pipeline import generate
+
+ROOT = Path(__file__).resolve().parents[1]
+SEED = ROOT / "specs" / "mixpeek-trigger-history.yaml"
+PACKAGE = "mixpeek_untyped"
+HISTORY = {"trigger_id": "trg_1", "executions": [], "total": 0, "offset": 0, "limit": 50}
+
+USER = """
+from typing import assert_type
+
+from mixpeek_untyped import AsyncMixpeek, Mixpeek
+from mixpeek_untyped._runtime._response import APIResponse, StreamedResponse
+from mixpeek_untyped.models import TriggerHistoryResponse
+
+client = Mixpeek()
+raw = client.cluster_triggers.with_raw_response.get_history("trg_1", limit=1)
+assert_type(raw, APIResponse[TriggerHistoryResponse])
+assert_type(raw.parse(), TriggerHistoryResponse)
+with client.cluster_triggers.with_streaming_response.get_history("trg_1") as streamed:
+    assert_type(streamed, StreamedResponse[TriggerHistoryResponse])
+
+
+async def main(aclient: AsyncMixpeek) -> None:
+    araw = await aclient.cluster_triggers.with_raw_response.get_history("trg_1")
+    assert_type(araw.parse(), TriggerHistoryResponse)
+"""
+
+
+def _generate(out: Path, typed: bool | None) -> dict[str, str]:
+    options = GenerateOptions(SEED, package=PACKAGE, client="Mixpeek",
+                              config=Config(typed_wrappers=typed))
+    files = generate(options).files
+    write(out, files)
+    return files
+
+
+@pytest.fixture(scope="module")
+def project(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    folder = tmp_path_factory.mktemp("untyped")
+    _generate(folder / "out", typed=False)
+    return folder
+
+
+@pytest.fixture(scope="module")
+def package(project: Path) -> Iterator[ModuleType]:
+    forget(PACKAGE)
+    sys.path.insert(0, str(project / "out"))
+    try:
+        yield importlib.import_module(PACKAGE)
+    finally:
+        sys.path.remove(str(project / "out"))
+        forget(PACKAGE)
+
+
+def test_the_default_is_typed_below_the_threshold_and_the_setting_wins() -> None:
+    assert typed_wrappers(Config(), UNTYPED_WRAPPERS_FROM - 1)
+    assert not typed_wrappers(Config(), UNTYPED_WRAPPERS_FROM)
+    assert typed_wrappers(Config(typed_wrappers=True), 10 * UNTYPED_WRAPPERS_FROM)
+    assert not typed_wrappers(Config(typed_wrappers=False), 1)
+
+
+def test_the_setting_is_read_and_checked(tmp_path: Path) -> None:
+    config = tmp_path / "pyproject.toml"
+    config.write_text("[tool.sdkforge]\ntyped-wrappers = false\n", encoding="utf-8")
+    assert load_config(config).typed_wrappers is False
+    config.write_text("[tool.sdkforge]\n", encoding="utf-8")
+    assert load_config(config).typed_wrappers is None
+    config.write_text('[tool.sdkforge]\ntyped-wrappers = "no"\n', encoding="utf-8")
+    with pytest.raises(Exception, match="'typed-wrappers' must be true or false"):
+        load_config(config)
+
+
+def test_the_wrappers_are_annotations_and_the_methods_are_unchanged(project: Path) -> None:
+    untyped = (project / "out" / PACKAGE / "resources" / "cluster_triggers.py").read_text()
+    typed = _generate(project / "typed", typed=None)[f"{PACKAGE}/resources/cluster_triggers.py"]
+    assert "to_raw_response(resource." not in untyped
+    assert ("    get_history: Callable[..., APIResponse[_models.TriggerHistoryResponse]]\n"
+            in untyped)
+    assert ("    get_history: Callable[..., Awaitable[AsyncStreamedResponse["
+            "_models.TriggerHistoryResponse]]]\n") in untyped
+    assert untyped.count("wrap_all(self, resource, ") == 4
+    assert "self.get_history = to_raw_response(resource.get_history)" in typed
+    # The resources' own classes are the same either way.
+    cut = "class ClusterTriggersWithRawResponse"
+    assert untyped[untyped.index("\nclass ClusterTriggers:"):untyped.index(cut)] == (
+        typed[typed.index("\nclass ClusterTriggers:"):typed.index(cut)])
+
+
+def test_black_writes_the_same(project: Path) -> None:
+    # The feature spec's long names make annotations black splits over lines.
+    options = GenerateOptions(ROOT / "specs" / "features.yaml",
+                              config=Config(typed_wrappers=False))
+    files = {**generate(options).files, **{
+        path.name: path.read_text(encoding="utf-8")
+        for path in (project / "out" / PACKAGE / "resources").glob("*.py")}}
+    split = 0
+    for name, text in sorted(files.items()):
+        if "/resources/" in name or (name.endswith(".py") and "/" not in name):
+            assert black.format_str(text, mode=black_mode()) == text, name
+            split += ": Callable[\n" in text
+    assert split, "some annotation is long enough to be split"
+
+
+def test_check_sees_the_setting_change(project: Path) -> None:
+    recorded = generate(GenerateOptions(SEED, package=PACKAGE,
+                                        config=Config(typed_wrappers=False))).options
+    assert recorded["typed-wrappers"] is False
+    assert "typed-wrappers" not in generate(GenerateOptions(SEED, package=PACKAGE)).options
+
+
+@pytest.mark.parametrize("kind", ["sync", "async"])
+def test_raw_and_streamed_calls_work_over_a_socket(package: ModuleType, kind: str) -> None:
+    with LoopbackServer() as server:
+        server.reply(200, json=HISTORY, headers={"X-Request-Id": "req_1"})
+        server.reply(200, json=HISTORY)
+        if kind == "sync":
+            with package.Mixpeek(base_url=server.url, max_retries=0, timeout=5.0) as client:
+                raw = client.cluster_triggers.with_raw_response.get_history("trg_1", limit=1)
+                with client.cluster_triggers.with_streaming_response.get_history(
+                        "trg_1", offset=2) as streamed:
+                    body = b"".join(streamed.iter_bytes())
+        else:
+            raw, body = asyncio.run(_async_calls(package, server.url))
+        assert raw.status_code == 200 and raw.headers["x-request-id"] == "req_1"
+        assert type(raw.parse()).__name__ == "TriggerHistoryResponse"
+        assert raw.parse().trigger_id == "trg_1"
+        assert body.startswith(b'{"trigger_id":"trg_1"')
+        assert [r.body for r in server.requests] == [b'{"limit":1}', b'{"offset":2}']
+
+
+async def _async_calls(package: ModuleType, url: str) -> tuple[Any, bytes]:
+    async with package.AsyncMixpeek(base_url=url, max_retries=0, timeout=5.0) as client:
+        raw = await client.cluster_triggers.with_raw_response.get_history("trg_1", limit=1)
+        streaming = client.cluster_triggers.with_streaming_response
+        async with await streaming.get_history("trg_1", offset=2) as streamed:
+            body = b"".join([chunk async for chunk in streamed.iter_bytes()])
+    return raw, body
+
+
+@pytest.mark.slow
+def test_mypy_strict_sees_the_results_types(project: Path) -> None:
+    (project / "user.py").write_text(USER.lstrip("\n"), encoding="utf-8")
+    done = subprocess.run(
+        [sys.executable, "-m", "mypy", "--strict", "--no-incremental",
+         str(project / "out" / PACKAGE), str(project / "user.py")],
+        capture_output=True, text=True, cwd=project, timeout=300,
+        env={"MYPYPATH": str(project / "out"), "PATH": "/usr/bin:/bin"},
+    )
+    assert done.returncode == 0, done.stdout
+
+
+@pytest.mark.slow
+def test_pyright_strict_is_clean(project: Path) -> None:
+    user = project / "out" / "user_code"
+    user.mkdir(exist_ok=True)
+    (user / "user.py").write_text(USER.lstrip("\n"), encoding="utf-8")
+    report = pyright_strict([project / "out" / PACKAGE, user], project)
+    errors = [described(d, [project]) for d in report["generalDiagnostics"]
+              if d["severity"] == "error"]
+    assert errors == []
