@@ -162,6 +162,11 @@ def _summary(result: Generated, out: Path, stats: FormatStats, elapsed: float) -
     print(f"wrote {len(result.files)} files for package `{result.package}` to {out} "
           f"in {elapsed:.1f}s (black ran on {stats.formatted}; {stats.reused} unchanged, "
           f"{stats.cached} from the cache)")
+    if result.untyped_wrappers is not None:
+        count = result.untyped_wrappers
+        print(f"{count:,} operation{'s' if count != 1 else ''}: the with_raw_response and "
+              "with_streaming_response methods take any arguments (typed, they would make mypy "
+              "several times slower); `typed-wrappers = true` in [tool.sdkforge] types them")
 
 
 def _report_edits(out: Path, edits: Sequence[Edit], quiet: bool) -> int:

@@ -167,6 +167,8 @@ class Generated:
     options: dict[str, object]  # as the manifest records them
     documents: dict[str, str]  # the spec's documents read, by name: the hash of their text
     bump: Bump | None = None  # the version `--package-version next` chose, and why
+    # The operations, when their size alone made the wrappers untyped (`config.typed_wrappers`).
+    untyped_wrappers: int | None = None
 
 
 def analyse(options: GenerateOptions, cache: Cache | None = None, wait: bool = True) -> Analysed:
@@ -250,6 +252,8 @@ def generate(
         files=files, diagnostics=findings.items(), package=render_options.package,
         client=render_options.client, surface=analysed.surface, options=recorded,
         documents={d.name: text_hash(d.text) for d in findings.documents.values()}, bump=bump,
+        untyped_wrappers=(len(api.operations) if options.config.typed_wrappers is None
+                          and not typed_wrappers(options.config, len(api.operations)) else None),
     )
 
 

@@ -192,3 +192,21 @@ def test_pyright_strict_is_clean(project: Path) -> None:
     errors = [described(d, [project]) for d in report["generalDiagnostics"]
               if d["severity"] == "error"]
     assert errors == []
+
+
+def test_a_spec_as_large_as_the_threshold_gets_them_untyped_and_is_told(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from sdkforge import config
+    from sdkforge.cli import main
+
+    assert generate(GenerateOptions(SEED)).untyped_wrappers is None  # one operation: typed
+    monkeypatch.setattr(config, "UNTYPED_WRAPPERS_FROM", 1)
+    result = generate(GenerateOptions(SEED))
+    assert result.untyped_wrappers == 1
+    assert "wrap_all(self, resource, " in result.files["mixpeek/resources/cluster_triggers.py"]
+    explicit = generate(GenerateOptions(SEED, config=Config(typed_wrappers=False)))
+    assert explicit.untyped_wrappers is None  # asked for: nothing to explain
+    assert main(["generate", str(SEED), "-o", str(tmp_path / "out"), "--no-cache"]) == 0
+    assert ("1 operation: the with_raw_response and with_streaming_response methods take any "
+            "arguments") in capsys.readouterr().out
