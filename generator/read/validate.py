@@ -209,7 +209,8 @@ class Pending:
             except (ValueError, TypeError):
                 pass
         if (background and len(doc.text) >= _BACKGROUND_FROM
-                and "fork" in multiprocessing.get_all_start_methods()):
+                and "fork" in multiprocessing.get_all_start_methods()
+                and not multiprocessing.current_process().daemon):  # no children for a daemon
             fork = multiprocessing.get_context("fork")
             receive, send = fork.Pipe(duplex=False)
             self._child = fork.Process(target=self._run_child, args=(send,), daemon=True)
