@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import random
 import textwrap
 from pathlib import Path
@@ -10,8 +11,9 @@ import black
 import pytest
 
 from sdkforge.diagnostics import Diagnostics
+from sdkforge.emit import format as format_module
 from sdkforge.emit import spotformat
-from sdkforge.emit.format import black_mode
+from sdkforge.emit.format import black_mode, format_files
 from sdkforge.emit.render import STATIC_RUNTIME, TEMPLATES, Options, render
 from sdkforge.emit.spotformat import SpotFormatter
 from sdkforge.model.build import build
@@ -247,3 +249,28 @@ def test_format_all_formats_snippets_on_two_processes_with_the_same_result(
     one_by_one = {path: SpotFormatter(black_mode()).format(text) for path, text in texts.items()}
     assert SpotFormatter(black_mode()).format_all(texts, workers=2) == one_by_one
     assert sum(result is None for result in one_by_one.values()) == len(DECLINED)
+
+
+def test_format_files_shares_the_files_with_a_forked_process_with_the_same_result(
+    monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """From `_FORK_FROM` characters of rendered text, half the files (by size) are spot
+    formatted in a forked child; the result is the one process's, also when the child dies
+    (its half is then formatted in the parent)."""
+    texts = _rendered(ROOT / "specs" / "features.yaml")
+    alone = format_files(texts)
+    monkeypatch.setattr(format_module, "_FORK_FROM", 1)
+    monkeypatch.setattr(format_module, "_MEMO", {})
+    assert format_files(texts) == alone
+    parent = os.getpid()
+    original = SpotFormatter.format_all
+
+    def dies_in_the_child(self: SpotFormatter, texts: dict[str, str],
+                          workers: int = 1) -> dict[str, str | None]:
+        if os.getpid() != parent:
+            os._exit(1)
+        return original(self, texts, workers)
+
+    monkeypatch.setattr(SpotFormatter, "format_all", dies_in_the_child)
+    monkeypatch.setattr(format_module, "_MEMO", {})
+    assert format_files(texts) == alone

@@ -19,10 +19,12 @@ from __future__ import annotations
 
 import functools
 import importlib.metadata
+import multiprocessing
 import os
 from collections.abc import Callable, Mapping
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
+from multiprocessing.connection import Connection
 from typing import TYPE_CHECKING
 
 from sdkforge.cache import Cache
@@ -59,6 +61,50 @@ def _format_one(item: tuple[str, str]) -> tuple[str, str, str]:
         return path, black.format_str(text, mode=black_mode()), ""
     except Exception as exc:  # black.InvalidInput and friends
         return path, text, f"{type(exc).__name__}: {exc}"
+
+
+# Rendered text from which spot formatting is shared with a forked second process (one half of
+# the files each, by size).
+_FORK_FROM = 1 << 20
+
+
+def _spot_format(texts: dict[str, str], workers: int) -> dict[str, str | None]:
+    """`SpotFormatter.format_all` of `texts`, half of them in a forked child when there is
+    enough text and a second core."""
+    if (workers < 2 or sum(map(len, texts.values())) < _FORK_FROM
+            or "fork" not in multiprocessing.get_all_start_methods()
+            or multiprocessing.current_process().daemon):  # a daemon may not have children
+        return SpotFormatter(black_mode, LINE_LENGTH).format_all(texts, workers)
+    halves: tuple[dict[str, str], dict[str, str]] = ({}, {})
+    sizes = [0, 0]
+    for path, text in sorted(texts.items(), key=lambda item: -len(item[1])):
+        smaller = sizes[1] < sizes[0]
+        halves[smaller][path] = text
+        sizes[smaller] += len(text)
+    fork = multiprocessing.get_context("fork")
+    receive, send = fork.Pipe(duplex=False)
+    child = fork.Process(target=_spot_child, args=(halves[1], send))
+    child.start()
+    send.close()
+    try:
+        mine = SpotFormatter(black_mode, LINE_LENGTH).format_all(halves[0], 1)
+        try:
+            theirs: dict[str, str | None] = receive.recv()
+        except (EOFError, OSError):  # the child died: its half is formatted here
+            theirs = SpotFormatter(black_mode, LINE_LENGTH).format_all(halves[1], 1)
+    finally:
+        receive.close()
+        child.join()
+    return {**mine, **theirs}
+
+
+def _spot_child(texts: dict[str, str], send: Connection) -> None:
+    try:
+        send.send(SpotFormatter(black_mode, LINE_LENGTH).format_all(texts, 1))
+    except Exception:  # the parent formats this half again, where the problem shows as usual
+        pass
+    finally:
+        send.close()
 
 
 Known = Callable[[str, str], str | None]  # (path, rendered text) -> formatted text, when known
@@ -102,7 +148,7 @@ def format_files(
     todo: list[tuple[str, str]] = []
     spotted: dict[str, str | None] = {}
     if spot and unknown:  # black is imported only if some line needs it
-        spotted = SpotFormatter(black_mode, LINE_LENGTH).format_all(unknown, workers)
+        spotted = _spot_format(unknown, workers)
     for path, text in unknown.items():
         done = spotted.get(path)
         if done is None:
