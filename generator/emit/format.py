@@ -12,7 +12,8 @@ Black is by far the slowest stage (about 0.4 ms a line), so:
 - the user cache (`cache.Cache`) keeps formatted text by the hash of the rendered text,
   black's version and its mode, for every project alike.
 black itself is imported only when some text needs it (`check` on an up-to-date folder never
-does): the import costs about 0.1 s.
+does): the import costs about 0.1 s. A large output's files are spot formatted half in a forked
+second process (`_spot_format`).
 """
 
 from __future__ import annotations
@@ -64,14 +65,16 @@ def _format_one(item: tuple[str, str]) -> tuple[str, str, str]:
 
 
 # Rendered text from which spot formatting is shared with a forked second process (one half of
-# the files each, by size).
-_FORK_FROM = 1 << 20
+# the files each, by size), and up to which: the child's formatted half comes back pickled,
+# held three times over for a moment, and on the largest specs (Graph: 95 MB and 190 MB of
+# text) memory is the limit and time is not (0.12x openapi-python-client's there).
+_FORK_FROM, _FORK_UNTIL = 1 << 20, 64 << 20
 
 
 def _spot_format(texts: dict[str, str], workers: int) -> dict[str, str | None]:
     """`SpotFormatter.format_all` of `texts`, half of them in a forked child when there is
     enough text and a second core."""
-    if (workers < 2 or sum(map(len, texts.values())) < _FORK_FROM
+    if (workers < 2 or not _FORK_FROM <= sum(map(len, texts.values())) <= _FORK_UNTIL
             or "fork" not in multiprocessing.get_all_start_methods()
             or multiprocessing.current_process().daemon):  # a daemon may not have children
         return SpotFormatter(black_mode, LINE_LENGTH).format_all(texts, workers)
