@@ -201,7 +201,10 @@ def members(annotation: str) -> tuple[str, ...]:
     """The members of a type union as written: `list[A | B] | None` -> ("None", "list[A | B]").
     A builtin qualified because a method shadows it (`builtins.list`) is the plain builtin."""
     annotation = annotation.replace("builtins.", "")
-    parts: list[str] = []
+    if "[" not in annotation and "(" not in annotation:  # most are: no bracket to look into
+        parts = annotation.split("|")
+        return tuple(sorted({p.strip() for p in parts} - {"", "NotGiven"}))
+    parts = []
     depth = 0
     start = 0
     for index, char in enumerate(annotation):
