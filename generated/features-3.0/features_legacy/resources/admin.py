@@ -208,7 +208,7 @@ class AsyncAdminWithRawResponse:
 
 
 class AsyncAdminWithStreamingResponse:
-    """Each method returns a `AsyncStreamedResponse` whose body is read as you iterate it."""
+    """Each method returns an `AsyncStreamedResponse` whose body is read as you iterate it."""
 
     def __init__(self, resource: AsyncAdmin) -> None:
         self.empty_trash = async_to_streamed_response(resource.empty_trash)

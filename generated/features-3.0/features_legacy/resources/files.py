@@ -380,7 +380,7 @@ class AsyncFilesWithRawResponse:
 
 
 class AsyncFilesWithStreamingResponse:
-    """Each method returns a `AsyncStreamedResponse` whose body is read as you iterate it."""
+    """Each method returns an `AsyncStreamedResponse` whose body is read as you iterate it."""
 
     def __init__(self, resource: AsyncFiles) -> None:
         self.upload = async_to_streamed_response(resource.upload)

@@ -301,7 +301,7 @@ class AsyncFoldersWithRawResponse:
 
 
 class AsyncFoldersWithStreamingResponse:
-    """Each method returns a `AsyncStreamedResponse` whose body is read as you iterate it."""
+    """Each method returns an `AsyncStreamedResponse` whose body is read as you iterate it."""
 
     def __init__(self, resource: AsyncFolders) -> None:
         self.get = async_to_streamed_response(resource.get)

@@ -160,7 +160,7 @@ class AsyncSharesWithRawResponse:
 
 
 class AsyncSharesWithStreamingResponse:
-    """Each method returns a `AsyncStreamedResponse` whose body is read as you iterate it."""
+    """Each method returns an `AsyncStreamedResponse` whose body is read as you iterate it."""
 
     def __init__(self, resource: AsyncShares) -> None:
         self.create = async_to_streamed_response(resource.create)

@@ -259,7 +259,7 @@ class AsyncEventsWithRawResponse:
 
 
 class AsyncEventsWithStreamingResponse:
-    """Each method returns a `AsyncStreamedResponse` whose body is read as you iterate it."""
+    """Each method returns an `AsyncStreamedResponse` whose body is read as you iterate it."""
 
     def __init__(self, resource: AsyncEvents) -> None:
         self.follow_events = async_to_streamed_response(resource.follow_events)

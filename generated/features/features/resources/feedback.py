@@ -153,7 +153,7 @@ class AsyncFeedbackWithRawResponse:
 
 
 class AsyncFeedbackWithStreamingResponse:
-    """Each method returns a `AsyncStreamedResponse` whose body is read as you iterate it."""
+    """Each method returns an `AsyncStreamedResponse` whose body is read as you iterate it."""
 
     def __init__(self, resource: AsyncFeedback) -> None:
         self.send = async_to_streamed_response(resource.send)

@@ -170,7 +170,7 @@ class AsyncImportWithRawResponse:
 
 
 class AsyncImportWithStreamingResponse:
-    """Each method returns a `AsyncStreamedResponse` whose body is read as you iterate it."""
+    """Each method returns an `AsyncStreamedResponse` whose body is read as you iterate it."""
 
     def __init__(self, resource: AsyncImport) -> None:
         self.import_pets = async_to_streamed_response(resource.import_pets)

@@ -152,7 +152,7 @@ class AsyncPartnerWithRawResponse:
 
 
 class AsyncPartnerWithStreamingResponse:
-    """Each method returns a `AsyncStreamedResponse` whose body is read as you iterate it."""
+    """Each method returns an `AsyncStreamedResponse` whose body is read as you iterate it."""
 
     def __init__(self, resource: AsyncPartner) -> None:
         self.list_reports = async_to_streamed_response(resource.list_reports)

@@ -1176,7 +1176,7 @@ class AsyncPetsWithRawResponse:
 
 
 class AsyncPetsWithStreamingResponse:
-    """Each method returns a `AsyncStreamedResponse` whose body is read as you iterate it."""
+    """Each method returns an `AsyncStreamedResponse` whose body is read as you iterate it."""
 
     def __init__(self, resource: AsyncPets) -> None:
         self.list = async_to_streamed_response(resource.list)

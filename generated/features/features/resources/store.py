@@ -575,7 +575,7 @@ class AsyncStoreWithRawResponse:
 
 
 class AsyncStoreWithStreamingResponse:
-    """Each method returns a `AsyncStreamedResponse` whose body is read as you iterate it."""
+    """Each method returns an `AsyncStreamedResponse` whose body is read as you iterate it."""
 
     def __init__(self, resource: AsyncStore) -> None:
         self.pack_gift_box = async_to_streamed_response(resource.pack_gift_box)

@@ -182,7 +182,7 @@ class AsyncClusterTriggersWithRawResponse:
 
 
 class AsyncClusterTriggersWithStreamingResponse:
-    """Each method returns a `AsyncStreamedResponse` whose body is read as you iterate it."""
+    """Each method returns an `AsyncStreamedResponse` whose body is read as you iterate it."""
 
     def __init__(self, resource: AsyncClusterTriggers) -> None:
         self.get_history = async_to_streamed_response(resource.get_history)
