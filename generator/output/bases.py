@@ -60,10 +60,21 @@ def editable(files: Mapping[str, str]) -> dict[str, str]:
 def pack(texts: Mapping[str, str]) -> bytes:
     """The archive of `texts` ({path: text}); the same texts, the same bytes."""
     paths = sorted(texts)
-    encoded = [texts[path].encode("utf-8") for path in paths]
-    index = json.dumps([[path, len(data)] for path, data in zip(paths, encoded, strict=True)],
+    sizes = [_size(texts[path]) for path in paths]
+    index = json.dumps([[path, size] for path, size in zip(paths, sizes, strict=True)],
                        ensure_ascii=False, separators=(",", ":"))
-    return zlib.compress(b"".join([_HEADER, index.encode("utf-8"), b"\n", *encoded]), _LEVEL)
+    # One text at a time: the archive never holds every text encoded and joined (GitHub's: two
+    # copies of 25 MB); zlib gives the bytes it gives the joined whole.
+    compressor = zlib.compressobj(_LEVEL)
+    chunks = [compressor.compress(_HEADER + index.encode("utf-8") + b"\n")]
+    chunks += [compressor.compress(texts[path].encode("utf-8")) for path in paths]
+    chunks.append(compressor.flush())
+    return b"".join(chunks)
+
+
+def _size(text: str) -> int:
+    """The length of `text` in UTF-8."""
+    return len(text) if text.isascii() else len(text.encode("utf-8"))
 
 
 def unpack(data: bytes) -> dict[str, str] | None:
