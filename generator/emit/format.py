@@ -64,13 +64,13 @@ def _format_one(item: tuple[str, str]) -> tuple[str, str, str]:
         return path, text, f"{type(exc).__name__}: {exc}"
 
 
-# Rendered text from which spot formatting is shared with a forked second process (one half of
-# the files each, by size), and up to which. Below, it does not pay: on Mixpeek (5 MB) it
+# Python text from which spot formatting is shared with a forked second process (one half of
+# the files each, by size), and up to which. Below, it does not pay: on Mixpeek (3.6 MB) it
 # saved 0.04 s and added 13 MB to the tree's peak (bench/results-scale-followup.md); GitHub
-# (25 MB) saves 0.35 s, EC2 (31 MB) 0.5 s for up to 25 MB more. Above, the child's formatted
-# half, pickled back, costs more memory than the largest specs can spare (Graph: 95 and 190
-# MB of text), whose time is not the limit (0.12x openapi-python-client's there).
-_FORK_FROM, _FORK_UNTIL = 16 << 20, 64 << 20
+# (8.3 MB) saves 0.35 s, EC2 (13.4 MB) 0.5 s for up to 25 MB more. Above, the child's
+# formatted half, pickled back, costs more memory than the largest specs can spare (Graph),
+# whose time is not the limit (0.12x openapi-python-client's there).
+_FORK_FROM, _FORK_UNTIL = 6 << 20, 64 << 20
 
 
 def _spot_format(texts: dict[str, str], workers: int) -> dict[str, str | None]:
