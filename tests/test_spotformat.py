@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import multiprocessing.process
 import os
 import random
 import textwrap
@@ -273,4 +274,19 @@ def test_format_files_shares_the_files_with_a_forked_process_with_the_same_resul
 
     monkeypatch.setattr(SpotFormatter, "format_all", dies_in_the_child)
     monkeypatch.setattr(format_module, "_MEMO", {})
+    assert format_files(texts) == alone
+
+
+def test_format_files_formats_everything_itself_when_no_process_can_be_started(
+    monkeypatch: pytest.MonkeyPatch
+) -> None:
+    texts = _rendered(ROOT / "specs" / "features.yaml")
+    alone = format_files(texts)
+    monkeypatch.setattr(format_module, "_FORK_FROM", 1)
+    monkeypatch.setattr(format_module, "_MEMO", {})
+
+    def refused(self: object) -> None:
+        raise OSError(11, "Resource temporarily unavailable")
+
+    monkeypatch.setattr(multiprocessing.process.BaseProcess, "start", refused)
     assert format_files(texts) == alone

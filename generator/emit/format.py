@@ -89,7 +89,12 @@ def _spot_format(texts: dict[str, str], workers: int) -> dict[str, str | None]:
     fork = multiprocessing.get_context("fork")
     receive, send = fork.Pipe(duplex=False)
     child = fork.Process(target=_spot_child, args=(halves[1], send))
-    child.start()
+    try:
+        child.start()
+    except OSError:  # no process to be had (a limit on them): all of it here
+        receive.close()
+        send.close()
+        return SpotFormatter(black_mode, LINE_LENGTH).format_all(texts, workers)
     send.close()
     try:
         mine = SpotFormatter(black_mode, LINE_LENGTH).format_all(halves[0], 1)
@@ -98,7 +103,7 @@ def _spot_format(texts: dict[str, str], workers: int) -> dict[str, str | None]:
         except (EOFError, OSError):  # the child died: its half is formatted here
             theirs = SpotFormatter(black_mode, LINE_LENGTH).format_all(halves[1], 1)
     finally:
-        receive.close()
+        receive.close()  # first: a child still sending gets EPIPE and ends, never blocks join
         child.join()
     return {**mine, **theirs}
 

@@ -63,8 +63,8 @@ def pack(texts: Mapping[str, str]) -> bytes:
     sizes = [_size(texts[path]) for path in paths]
     index = json.dumps([[path, size] for path, size in zip(paths, sizes, strict=True)],
                        ensure_ascii=False, separators=(",", ":"))
-    # One text at a time: the archive never holds every text encoded and joined (GitHub's: two
-    # copies of 25 MB); zlib gives the bytes it gives the joined whole.
+    # One text at a time: the archive never holds every text encoded and joined (two copies
+    # of all of them); zlib gives the bytes it gives the joined whole.
     compressor = zlib.compressobj(_LEVEL)
     chunks = [compressor.compress(_HEADER + index.encode("utf-8") + b"\n")]
     chunks += [compressor.compress(texts[path].encode("utf-8")) for path in paths]
