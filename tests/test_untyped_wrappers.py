@@ -9,7 +9,6 @@ and pass mypy --strict and pyright --strict.
 from __future__ import annotations
 
 import asyncio
-import importlib
 import subprocess
 import sys
 from collections.abc import Iterator
@@ -19,7 +18,7 @@ from typing import Any
 
 import black
 import pytest
-from behaviour.packages import forget
+from behaviour.packages import imported
 from behaviour.server import LoopbackServer
 from test_pyright import described, pyright_strict
 
@@ -77,13 +76,8 @@ def project(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 @pytest.fixture(scope="module")
 def package(project: Path) -> Iterator[ModuleType]:
-    forget(PACKAGE)
-    sys.path.insert(0, str(project / "out"))
-    try:
-        yield importlib.import_module(PACKAGE)
-    finally:
-        sys.path.remove(str(project / "out"))
-        forget(PACKAGE)
+    with imported(project / "out", PACKAGE) as module:
+        yield module
 
 
 def test_the_default_is_typed_below_the_threshold_and_the_setting_wins() -> None:

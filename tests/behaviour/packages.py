@@ -31,12 +31,20 @@ def generated_package(folder: Path, spec_text: str, package: str) -> Iterator[Mo
     spec = folder / f"{package}.yaml"
     spec.write_text(textwrap.dedent(spec_text), encoding="utf-8")
     write(folder / "out", generate(GenerateOptions(spec, package=package)).files)
+    with imported(folder / "out", package) as module:
+        yield module
+
+
+@contextmanager
+def imported(out: Path, package: str) -> Iterator[ModuleType]:
+    """`package` imported fresh from the output folder `out`; the import path and cache are
+    restored afterwards."""
     forget(package)
-    sys.path.insert(0, str(folder / "out"))
+    sys.path.insert(0, str(out))
     try:
         yield importlib.import_module(package)
     finally:
-        sys.path.remove(str(folder / "out"))
+        sys.path.remove(str(out))
         forget(package)
 
 
