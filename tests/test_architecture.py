@@ -21,13 +21,13 @@ STAGES = ["read", "model", "names", "emit", "output", "bump"]
 TOP = len(STAGES) + 1
 LAYERS: dict[str, int] = {
     "sdkforge": BASE, "sdkforge.errors": BASE, "sdkforge.diagnostics": BASE,
-    "sdkforge.config": BASE, "sdkforge.cache": BASE,
+    "sdkforge.config": BASE, "sdkforge.cache": BASE, "sdkforge.forked": BASE,
     **{f"sdkforge.{stage}": index + 1 for index, stage in enumerate(STAGES)},
     "sdkforge.pipeline": TOP, "sdkforge.commandline": TOP, "sdkforge.cli": TOP,
 }
 # Among the shared modules, which may import which (no cycles among them either).
 BASE_ORDER = ["sdkforge", "sdkforge.diagnostics", "sdkforge.errors", "sdkforge.config",
-              "sdkforge.cache"]
+              "sdkforge.cache", "sdkforge.forked"]
 
 
 def module_name(path: Path, root: Path) -> str:

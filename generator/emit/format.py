@@ -20,17 +20,16 @@ from __future__ import annotations
 
 import functools
 import importlib.metadata
-import multiprocessing
 import os
 from collections.abc import Callable, Mapping
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
-from multiprocessing.connection import Connection
 from typing import TYPE_CHECKING
 
 from sdkforge.cache import Cache
 from sdkforge.emit.spotformat import SpotFormatter
 from sdkforge.errors import FormatError
+from sdkforge.forked import ChildFailed, Forked, can_fork
 
 if TYPE_CHECKING:
     import black
@@ -76,45 +75,30 @@ _FORK_FROM, _FORK_UNTIL = 6 << 20, 64 << 20
 def _spot_format(texts: dict[str, str], workers: int) -> dict[str, str | None]:
     """`SpotFormatter.format_all` of `texts`, half of them in a forked child when there is
     enough text and a second core."""
-    if (workers < 2 or not _FORK_FROM <= sum(map(len, texts.values())) <= _FORK_UNTIL
-            or "fork" not in multiprocessing.get_all_start_methods()
-            or multiprocessing.current_process().daemon):  # a daemon may not have children
-        return SpotFormatter(black_mode, LINE_LENGTH).format_all(texts, workers)
+    size = sum(map(len, texts.values()))
+    if workers < 2 or not _FORK_FROM <= size <= _FORK_UNTIL or not can_fork():
+        return _spot(texts, workers)
     halves: tuple[dict[str, str], dict[str, str]] = ({}, {})
     sizes = [0, 0]
     for path, text in sorted(texts.items(), key=lambda item: -len(item[1])):
         smaller = sizes[1] < sizes[0]
         halves[smaller][path] = text
         sizes[smaller] += len(text)
-    fork = multiprocessing.get_context("fork")
-    receive, send = fork.Pipe(duplex=False)
-    child = fork.Process(target=_spot_child, args=(halves[1], send))
     try:
-        child.start()
+        other = Forked(functools.partial(_spot, halves[1]), "formatter")
     except OSError:  # no process to be had (a limit on them): all of it here
-        receive.close()
-        send.close()
-        return SpotFormatter(black_mode, LINE_LENGTH).format_all(texts, workers)
-    send.close()
-    try:
-        mine = SpotFormatter(black_mode, LINE_LENGTH).format_all(halves[0], 1)
+        return _spot(texts, workers)
+    with other:
+        mine = _spot(halves[0])
         try:
-            theirs: dict[str, str | None] = receive.recv()
-        except (EOFError, OSError):  # the child died: its half is formatted here
-            theirs = SpotFormatter(black_mode, LINE_LENGTH).format_all(halves[1], 1)
-    finally:
-        receive.close()  # first: a child still sending gets EPIPE and ends, never blocks join
-        child.join()
+            theirs = other.result()
+        except ChildFailed:  # its half is formatted here, where a problem shows as usual
+            theirs = _spot(halves[1])
     return {**mine, **theirs}
 
 
-def _spot_child(texts: dict[str, str], send: Connection) -> None:
-    try:
-        send.send(SpotFormatter(black_mode, LINE_LENGTH).format_all(texts, 1))
-    except Exception:  # the parent formats this half again, where the problem shows as usual
-        pass
-    finally:
-        send.close()
+def _spot(texts: dict[str, str], workers: int = 1) -> dict[str, str | None]:
+    return SpotFormatter(black_mode, LINE_LENGTH).format_all(texts, workers)
 
 
 Known = Callable[[str, str], str | None]  # (path, rendered text) -> formatted text, when known

@@ -15,11 +15,9 @@ import functools
 import hashlib
 import importlib.metadata
 import json
-import multiprocessing
 import warnings
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import replace
-from multiprocessing.connection import Connection
 from pathlib import Path
 from typing import Any
 
@@ -27,6 +25,7 @@ from sdkforge import __version__
 from sdkforge.cache import Cache
 from sdkforge.diagnostics import Diagnostic, Diagnostics, Level
 from sdkforge.errors import fail
+from sdkforge.forked import ChildFailed, Forked, can_fork
 from sdkforge.read.failures import from_rust, written_at
 from sdkforge.read.findings import (
     MARK,
@@ -196,8 +195,7 @@ class Pending:
         self._key = (f"{validator_versions()}\0{version}\0{doc.name}\0{related}\0{doc.text}"
                      + (f"\0overlaid {doc.edits}" if doc.edits else ""))
         self._items: list[Diagnostic] | None = None
-        self._child: multiprocessing.process.BaseProcess | None = None
-        self._pipe: Connection | None = None
+        self._child: Forked[list[Diagnostic]] | None = None
         cached = cache.get(_NAMESPACE, self._key) if cache is not None else None
         if cached is not None:
             try:
@@ -208,15 +206,8 @@ class Pending:
                 return
             except (ValueError, TypeError):
                 pass
-        if (background and len(doc.text) >= _BACKGROUND_FROM
-                and "fork" in multiprocessing.get_all_start_methods()
-                and not multiprocessing.current_process().daemon):  # no children for a daemon
-            fork = multiprocessing.get_context("fork")
-            receive, send = fork.Pipe(duplex=False)
-            self._child = fork.Process(target=self._run_child, args=(send,), daemon=True)
-            self._child.start()
-            send.close()
-            self._pipe = receive
+        if background and len(doc.text) >= _BACKGROUND_FROM and can_fork():
+            self._child = Forked(self._validate, "validator")
         else:
             self._items = self._store(self._validate())
         self._release()
@@ -232,14 +223,6 @@ class Pending:
         validate(self._doc, self._version, found, self._documents)
         return found.items
 
-    def _run_child(self, send: Connection) -> None:
-        try:
-            send.send(("ok", self._validate()))
-        except BaseException as exc:  # reported by the parent as a finding
-            send.send(("crash", f"{type(exc).__name__}: {exc}"))
-        finally:
-            send.close()
-
     def result(self) -> list[Diagnostic]:
         if self._items is None:
             self._items = self._store(self._collect())
@@ -253,18 +236,11 @@ class Pending:
         return items
 
     def _collect(self) -> list[Diagnostic]:
-        assert self._pipe is not None and self._child is not None
+        assert self._child is not None
         try:
-            status, payload = self._pipe.recv()
-        except (EOFError, OSError):
-            exitcode = self._child.exitcode
-            status, payload = "crash", f"the validator process ended with exit code {exitcode}"
-        finally:
-            self._pipe.close()
-            self._child.join()
-        if status == "ok":
-            return list(payload)
-        return [Diagnostic("warning", self._doc.name, "", f"{_GAVE_UP}: {payload}")]
+            return self._child.result()
+        except ChildFailed as failed:  # reported as a finding
+            return [Diagnostic("warning", self._doc.name, "", f"{_GAVE_UP}: {failed}")]
 
 
 _GAVE_UP = "openapi-spec-validator could not finish"
