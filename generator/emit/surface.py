@@ -201,22 +201,27 @@ def members(annotation: str) -> tuple[str, ...]:
     """The members of a type union as written: `list[A | B] | None` -> ("None", "list[A | B]").
     A builtin qualified because a method shadows it (`builtins.list`) is the plain builtin."""
     annotation = annotation.replace("builtins.", "")
-    if "[" not in annotation and "(" not in annotation:  # most are: no bracket to look into
+    if "[" in annotation or "(" in annotation:
+        parts = _top_level_parts(annotation)
+    else:  # most are: no bracket to look into
         parts = annotation.split("|")
-        return tuple(sorted({p.strip() for p in parts} - {"", "NotGiven"}))
+    return tuple(sorted({p.strip() for p in parts} - {"", "NotGiven"}))
+
+
+def _top_level_parts(annotation: str) -> list[str]:
+    """`annotation` split at the bars outside its brackets."""
     parts = []
-    depth = 0
-    start = 0
+    depth = start = 0
     for index, char in enumerate(annotation):
         if char in "[(":
             depth += 1
         elif char in "])":
             depth -= 1
         elif char == "|" and depth == 0:
-            parts.append(annotation[start:index].strip())
+            parts.append(annotation[start:index])
             start = index + 1
-    parts.append(annotation[start:].strip())
-    return tuple(sorted({p for p in parts if p and p != "NotGiven"}))
+    parts.append(annotation[start:])
+    return parts
 
 
 def surface(
