@@ -124,6 +124,8 @@ class Diagnostics:
 
 
 def escape_pointer_token(token: str) -> str:
+    if "~" not in token and "/" not in token:  # nearly every key: a walk over a spec escapes all
+        return token
     return token.replace("~", "~0").replace("/", "~1")
 
 

@@ -180,10 +180,7 @@ def _iter_refs(node: Any, loc: Location) -> list[tuple[str, Location]]:
                 found.append((ref, Location(loc.file, pointer)))
             for key, value in current.items():
                 if isinstance(value, (dict, list)):
-                    token = str(key)  # escaped only when it must be: the walk visits every node
-                    if "~" in token or "/" in token:
-                        token = escape_pointer_token(token)
-                    stack.append((value, f"{pointer}/{token}"))
+                    stack.append((value, f"{pointer}/{escape_pointer_token(str(key))}"))
         elif isinstance(current, list):
             for index, value in enumerate(current):
                 if isinstance(value, (dict, list)):
