@@ -252,16 +252,24 @@ def test_format_all_formats_snippets_on_two_processes_with_the_same_result(
     assert sum(result is None for result in one_by_one.values()) == len(DECLINED)
 
 
-def test_format_files_shares_the_files_with_a_forked_process_with_the_same_result(
-    monkeypatch: pytest.MonkeyPatch
-) -> None:
-    """From `_FORK_FROM` characters of rendered text, half the files (by size) are spot
-    formatted in a forked child; the result is the one process's, also when the child dies
-    (its half is then formatted in the parent)."""
+@pytest.fixture
+def forking(monkeypatch: pytest.MonkeyPatch) -> tuple[dict[str, str], dict[str, str]]:
+    """The feature spec's rendered files and their formatting in one process; from here on,
+    `format_files` forks for any amount of text, with no memo to answer from."""
     texts = _rendered(ROOT / "specs" / "features.yaml")
     alone = format_files(texts)
     monkeypatch.setattr(format_module, "_FORK_FROM", 1)
     monkeypatch.setattr(format_module, "_MEMO", {})
+    return texts, alone
+
+
+def test_format_files_shares_the_files_with_a_forked_process_with_the_same_result(
+    monkeypatch: pytest.MonkeyPatch, forking: tuple[dict[str, str], dict[str, str]]
+) -> None:
+    """From `_FORK_FROM` characters of rendered text, half the files (by size) are spot
+    formatted in a forked child; the result is the one process's, also when the child dies
+    (its half is then formatted in the parent)."""
+    texts, alone = forking
     assert format_files(texts) == alone
     parent = os.getpid()
     original = SpotFormatter.format_all
@@ -278,12 +286,9 @@ def test_format_files_shares_the_files_with_a_forked_process_with_the_same_resul
 
 
 def test_format_files_formats_everything_itself_when_no_process_can_be_started(
-    monkeypatch: pytest.MonkeyPatch
+    monkeypatch: pytest.MonkeyPatch, forking: tuple[dict[str, str], dict[str, str]]
 ) -> None:
-    texts = _rendered(ROOT / "specs" / "features.yaml")
-    alone = format_files(texts)
-    monkeypatch.setattr(format_module, "_FORK_FROM", 1)
-    monkeypatch.setattr(format_module, "_MEMO", {})
+    texts, alone = forking
 
     def refused(self: object) -> None:
         raise OSError(11, "Resource temporarily unavailable")
