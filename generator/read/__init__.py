@@ -1,4 +1,4 @@
 """Stage 1, read: the spec file (and the files it references) -> plain data with source
 positions (`load`, under `limits`, fetching with `remote` when allowed), its `$ref` graph
 (`resolve`), and its problems against the OpenAPI meta-schema (`validate`, with
-`metaschema` and `schemapath`)."""
+`metaschema`, `plainpath` and `schemapath`)."""
