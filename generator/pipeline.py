@@ -232,8 +232,9 @@ def generate(
             version = (options.package_version
                        or _package_version(api.version, document.name, findings.model))
             render_options = replace(render_options, meta=Meta(version=version))
+        surface_json = analysed.surface.json_beside()
         rendered = render(api, analysed.names, render_options, analysed.resources)
-        rendered[SURFACE_FILE] = analysed.surface.to_json()
+        rendered[SURFACE_FILE] = surface_json()
         if options.strict:  # warnings fail a strict run: find out before formatting
             findings.settle(options.strict)
         recorded = _recorded_options(render_options, options.config)
