@@ -24,6 +24,15 @@ from concurrent.futures import ProcessPoolExecutor
 from dataclasses import replace
 from typing import TYPE_CHECKING
 
+from sdkforge.emit.linescan import (
+    STRING,
+    Effect,
+    Unsure,
+    apply_effect,
+    line_effect,
+    scan,
+    triple_end,
+)
 from sdkforge.emit.linesplit import split, split_def_tail
 from sdkforge.emit.textwidth import width as text_width
 
@@ -49,15 +58,7 @@ _KEYWORDS = frozenset(
 _COMPOUND = re.compile(
     r"(?:async\s+)?(?:def|class|if|elif|else|for|while|with|try|except|finally|match|case)\b|@"
 )
-# A one-line string literal, any prefix, escapes included.
-_STRING = r"""[rRbBuUfF]{0,2}(?:"(?:[^"\\\n]|\\.)*"|'(?:[^'\\\n]|\\.)*')"""
-_TOKENS = re.compile(
-    r"""(?P<triple>[rRbBuUfF]{0,2}(?:\"\"\"|'''))"""
-    rf"|(?P<string>{_STRING})"
-    r"""|(?P<comment>\#)"""
-    r"""|(?P<open>[(\[{])|(?P<close>[)\]}])"""
-)
-_LONE_STRING = re.compile(rf"{_STRING},?")
+_LONESTRING = re.compile(rf"{STRING},?")
 # Compound statements whose header black formats alone, given a body: the header is handed to
 # black as a snippet with `pass` for a body, and its lines are spliced back.
 _HEADER = re.compile(r"(?:async\s+)?(?:def|class|if|for|while|with)\b")
@@ -112,51 +113,6 @@ def _trailing_word(text: str) -> tuple[str, int]:
     return text[start:], start
 
 
-def _triple_end(line: str, start: int, quote: str) -> int:
-    """The index just past the closing `quote` in `line` from `start`, or -1."""
-    index = start
-    while True:
-        found = line.find(quote, index)
-        if found < 0:
-            return -1
-        backslashes = 0
-        while found - 1 - backslashes >= start and line[found - 1 - backslashes] == "\\":
-            backslashes += 1
-        if backslashes % 2 == 0:
-            return found + len(quote)
-        index = found + 1
-
-
-def _scan(line: str, position: int, stack: list[tuple[str, int]]) -> tuple[int, bool, str | None]:
-    """Follow `line`'s brackets from `position` on `stack`: the lowest depth reached, whether a
-    comment ends the line, and the quote of a string left open at its end (if any)."""
-    lowest = len(stack)
-    for match in _TOKENS.finditer(line, position):
-        start = match.start()
-        if start < position:
-            continue
-        group = match.lastgroup
-        if group == "open":
-            stack.append((line, start))
-        elif group == "close":
-            if not stack:
-                raise _Unsure
-            stack.pop()
-            lowest = min(lowest, len(stack))
-        elif group == "triple":
-            quote = match.group()[-3:]
-            position = _triple_end(line, match.end(), quote)
-            if position < 0:
-                return lowest, False, quote
-        elif group == "comment":
-            return lowest, True, None
-    return lowest, False, None
-
-
-class _Unsure(Exception):
-    """A line spot formatting does not handle: the whole file goes to black."""
-
-
 class SpotFormatter:
     """Formats the files of one run; black's answers for snippets are kept for the run, as names
     repeat from file to file."""
@@ -168,6 +124,7 @@ class SpotFormatter:
         self.width = width or (self._mode.line_length if self._mode is not None else 0)
         assert self.width, "a mode made on demand needs its width"
         self._snippets: dict[tuple[str, int], str | None] = {}  # None: black refused the snippet
+        self._effects: dict[str, Effect] = {}  # each line's `_effect`, for the run
         # The snippets to format, when collecting.
         self._wanted: dict[tuple[str, int], tuple[str, str]] | None = None
         self._deferred = False
@@ -184,7 +141,7 @@ class SpotFormatter:
         """The text black would produce, or None when unsure."""
         try:
             return self._format(text)
-        except _Unsure:
+        except Unsure:
             return None
 
     def format_all(self, texts: dict[str, str], workers: int = 1) -> dict[str, str | None]:
@@ -226,6 +183,7 @@ class SpotFormatter:
         # The brackets open at this point, as (line, index): what one opens is worked out only
         # when a long line inside it needs to know.
         stack: list[tuple[str, int]] = []
+        effects = self._effects
         triple: str | None = None  # the quote of a string that spans lines
         changed = False
         statement = last_changed = -1  # where the statement at hand starts; the last line changed
@@ -238,34 +196,40 @@ class SpotFormatter:
             opener = stack[-1] if stack else None
             position = 0
             if triple is not None:
-                position = _triple_end(line, 0, triple)
+                position = triple_end(line, 0, triple)
                 if position < 0:
                     continue
-            lowest, comment, triple = _scan(line, position, stack)
+            if position:
+                lowest, comment, triple = scan(line, position, stack)
+            else:  # lines repeat from file to file (4 in 5 on EC2): each is scanned once
+                known = effects.get(line)
+                if known is None:
+                    known = effects[line] = line_effect(line)
+                lowest, comment, triple = apply_effect(line, known, stack)
             if (len(line) <= width and line.isascii()) or not _too_wide(line, width):
                 continue
             if in_string or triple is not None or '"""' in line or "'''" in line:
                 if _docstring_text(line, in_string, triple is not None):
                     continue  # black leaves long lines of docstrings as they are
-                raise _Unsure
+                raise Unsure
             if comment or len(stack) > depth or (lowest < depth and stack):
-                raise _Unsure
+                raise Unsure
             if lowest < depth:  # the last line of a header that spans lines
                 tail = self._def_tail(lines[statement : number + 1])
                 if tail is not None:
                     lines[number] = tail
                 elif statement <= last_changed:
-                    raise _Unsure
+                    raise Unsure
                 else:
                     lines[statement] = self._long_header(lines[statement : number + 1])
                     dropped.update(range(statement + 1, number + 1))
-            elif depth and _LONE_STRING.fullmatch(line.strip()):
+            elif depth and _LONESTRING.fullmatch(line.strip()):
                 continue  # an item that is one string: black cannot split it either
             else:
                 lines[number] = self._spot(line, _kind_at(opener))
             changed, last_changed = True, number
         if triple is not None or stack:
-            raise _Unsure
+            raise Unsure
         if dropped:
             lines = [line for number, line in enumerate(lines) if number not in dropped]
         return "\n".join(lines) if changed else text
@@ -291,7 +255,7 @@ class SpotFormatter:
         if (not _HEADER.match(first) or (not lines[-1].endswith(":") and not stub)
                 or any(not line.startswith(" " * indent) for line in lines)
                 or any(mark in line for line in lines[:-1] for mark in _UNSURE_MARKS)):
-            raise _Unsure
+            raise Unsure
         header = "\n".join(line[indent:] for line in lines)
         body = "" if stub else _BODY  # black keeps a stub's `...` on the header's last line
         return self._black(header + "\n" + body, indent, indent, "", body)
@@ -309,10 +273,10 @@ class SpotFormatter:
             if _HEADER.match(body) and body.endswith(":"):
                 return self._black(body + "\n" + _BODY, indent, indent, "", _BODY)
             if _COMPOUND.match(body) or body.rstrip().endswith(":"):
-                raise _Unsure
+                raise Unsure
             return self._black(body + "\n", indent, indent, "", "")
         if kind not in _WRAPPERS or not body.rstrip().endswith(",") or indent < 4:
-            raise _Unsure
+            raise Unsure
         if kind == "dict" and not _is_dict_item(body):
             kind = "set"
         head, tail = _WRAPPERS[kind]
@@ -331,7 +295,7 @@ class SpotFormatter:
             self._snippets[key] = _snippet(self.mode, job)
         found = self._snippets[key]
         if found is None:
-            raise _Unsure
+            raise Unsure
         pad = " " * indent
         return "\n".join(pad + piece if piece else piece for piece in found.split("\n"))
 
@@ -360,8 +324,8 @@ _IMPORT = re.compile(r"from (\.*[\w.]*) import ([\w, ]+)")
 _IMPORTED = re.compile(r"\w+(?: as \w+)?")
 _WRAP_CALL = re.compile(r"((?:self\.)?\w+) = (\w+)\(((?:\w+\.)*\w+)\)")
 _DICT_ARG = re.compile(r"(\w+)=\{(.*)\},")
-_ENTRY = re.compile(rf"(?:{_STRING}|[\w.]+): (?:{_STRING}|[\w.]+)")
-_STRING_PAIR = re.compile(rf"{_STRING}: {_STRING},")
+_ENTRY = re.compile(rf"(?:{STRING}|[\w.]+): (?:{STRING}|[\w.]+)")
+STRING_PAIR = re.compile(rf"{STRING}: {STRING},")
 
 
 def _native(body: str, pad: str, kind: str, width: int) -> str | None:
@@ -391,7 +355,7 @@ def _native(body: str, pad: str, kind: str, width: int) -> str | None:
             if not all(text_width(item) <= width for item in lines):
                 return None
             return f"{pad}{found.group(1)}={{\n" + "\n".join(lines) + f"\n{pad}}},"
-    if kind == "dict" and _STRING_PAIR.fullmatch(body):
+    if kind == "dict" and STRING_PAIR.fullmatch(body):
         return pad + body  # two strings: nothing black can split
     return None
 
@@ -424,7 +388,7 @@ def _is_dict_item(body: str) -> bool:
             or any(token == ":" and depth == 0 for token, _, depth in _outside_strings(body)))
 
 
-_PUNCTUATION = re.compile(rf"{_STRING}|[()\[\]{{}},:]")
+_PUNCTUATION = re.compile(rf"{STRING}|[()\[\]{{}},:]")
 
 
 def _outside_strings(text: str) -> Iterator[tuple[str, int, int]]:
