@@ -157,3 +157,21 @@ def test_cached_findings_are_keyed_by_the_read_stages_code(
         monkeypatch.undo()
         validate_stage.validator_versions.cache_clear()
     assert validate_stage.validator_versions() == before
+
+
+def test_the_key_covers_every_document_and_the_overlays_but_holds_no_copy_of_them() -> None:
+    from dataclasses import replace
+
+    from sdkforge.read.load import load
+
+    spec = load(SEED)
+    other = replace(spec, text=spec.text.replace("trigger", "Trigger", 1))
+    key = validate_stage._cache_key(spec, "3.1", {"": spec, "parts.yaml": spec})
+    assert len(key) < 100  # a digest, not the texts
+    assert key == validate_stage._cache_key(spec, "3.1", {"": spec, "parts.yaml": spec})
+    assert key != validate_stage._cache_key(other, "3.1", {"": spec, "parts.yaml": spec})
+    assert key != validate_stage._cache_key(spec, "3.1", {"": spec, "parts.yaml": other})
+    assert key != validate_stage._cache_key(spec, "3.1", {"": spec, "more.yaml": spec})
+    assert key != validate_stage._cache_key(spec, "3.0", {"": spec, "parts.yaml": spec})
+    assert key != validate_stage._cache_key(replace(spec, edits="abc"), "3.1",
+                                           {"": spec, "parts.yaml": spec})

@@ -193,10 +193,7 @@ class Pending:
                  documents: Mapping[str, Document] | None = None, background: bool = True) -> None:
         self._doc, self._version, self._cache = doc, version, cache
         self._documents: Mapping[str, Document] | None = documents
-        related = "".join(f"\0{key}\0{d.text}"
-                          for key, d in sorted((documents or {}).items()) if key)
-        self._key = (f"{validator_versions()}\0{version}\0{doc.name}\0{related}\0{doc.text}"
-                     + (f"\0overlaid {doc.edits}" if doc.edits else ""))
+        self._key = _cache_key(doc, version, documents) if cache is not None else ""
         self._items: list[Diagnostic] | None = None
         self._child: Forked[list[Diagnostic]] | None = None
         cached = cache.get(_NAMESPACE, self._key) if cache is not None else None
@@ -244,6 +241,22 @@ class Pending:
             return self._child.result()
         except ChildFailed as failed:  # reported as a finding
             return [Diagnostic("warning", self._doc.name, "", f"{_GAVE_UP}: {failed}")]
+
+
+def _cache_key(doc: Document, version: str, documents: Mapping[str, Document] | None) -> str:
+    """What the findings depend on (the validator and this stage's code, the version, every
+    document's name and text, an overlay's edits), as a digest: the texts themselves, joined,
+    were a second copy of the spec held for the whole run (22 MB on GitHub's)."""
+    digest = hashlib.sha256()
+    parts = [validator_versions(), version, doc.name]
+    for key, related in sorted((documents or {}).items()):
+        if key:
+            parts += [key, related.text]
+    parts += [doc.text, f"overlaid {doc.edits}" if doc.edits else ""]
+    for part in parts:
+        digest.update(part.encode("utf-8", "surrogatepass"))
+        digest.update(b"\0")
+    return f"{_NAMESPACE} {digest.hexdigest()}"
 
 
 _GAVE_UP = "openapi-spec-validator could not finish"
