@@ -57,3 +57,10 @@ def test_a_child_that_dies_leaves_it_to_the_parent(monkeypatch: pytest.MonkeyPat
 
     monkeypatch.setattr(Surface, "to_json", dies_in_the_child)
     assert big().json_beside()() == original(big())
+
+
+def test_above_the_threshold_it_is_made_inline_too(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(surface_module, "_FORK_FROM", 100)
+    monkeypatch.setattr(surface_module, "_FORK_UNTIL", 300)
+    monkeypatch.setattr(surface_module, "Forked", None)  # forking would fail the test
+    assert big().json_beside()() == big().to_json()

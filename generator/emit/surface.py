@@ -34,9 +34,12 @@ from sdkforge.model.usage import Usage, model_usage
 from sdkforge.names.assign import Names, OperationKey, operation_key
 
 SURFACE_FILE = ".sdkforge-api.json"
-# Entries from which `json_beside` forks: below, to_json takes under 0.2 s (EC2's 20,000: 0.2 s,
-# Mixpeek's 7,000: 0.1 s), not worth a process and its copy of the pages it reads.
-_FORK_FROM = 30_000
+# Entries from which `json_beside` forks, and up to which. Below, to_json takes under 0.2 s
+# (EC2's 20,000: 0.2 s, Mixpeek's 7,000: 0.1 s), not worth a process and its copy of the pages it
+# reads. Above, that copy is what the largest specs cannot spare, and their time is not the
+# limit: on Graph v1.0 (112,000 entries) the child saved 2.8 s of 37.6 and added 155 MB to the
+# tree's peak (593 -> 748 MB).
+_FORK_FROM, _FORK_UNTIL = 30_000, 100_000
 FORMAT_VERSION = 2  # 1: one JSON object per entry (read, no longer written)
 
 Kind = Literal["client-arg", "resource", "method", "param", "model", "field", "enum", "value",
@@ -83,10 +86,10 @@ class Surface:
 
     def json_beside(self) -> Callable[[], str]:
         """`to_json`, made in a forked child on the second core while the caller goes on (for
-        surfaces of `_FORK_FROM` entries or more), or inline when the returned function is
-        called. GitHub's 43,000 entries take 0.45 s, Graph v1.0's 112,000 1.6 s; the core is
-        free then (validation is done, formatting has not started)."""
-        if len(self.entries) < _FORK_FROM or not can_fork():
+        surfaces of `_FORK_FROM` entries up to `_FORK_UNTIL`), or inline when the returned
+        function is called. GitHub's 43,000 entries take 0.45 s, and the second core is free
+        then (validation is done, formatting has not started)."""
+        if not _FORK_FROM <= len(self.entries) < _FORK_UNTIL or not can_fork():
             return self.to_json
         try:
             child = Forked(self.to_json, "surface")
