@@ -17,14 +17,17 @@ from collections.abc import AsyncIterator, Iterable, Iterator
 from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Any, Generic, Protocol, Self, TypeVar, cast
 
-import httpx
 
 from ._encoding import object_fields
 from ._types import NotGiven
 
 if TYPE_CHECKING:
+    import httpx
+
     from ._endpoint import Call, PageSpec
     from ._models import PageModel
+else:
+    from ._types import deferred_httpx as httpx
 
 T = TypeVar("T")
 PageT = TypeVar("PageT", bound="PageModel | ListPage[Any]")

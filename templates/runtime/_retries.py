@@ -13,8 +13,7 @@ import email.utils
 import logging
 import random
 import time
-
-import httpx
+from typing import TYPE_CHECKING
 
 from ._constants import (
     MAX_RETRY_AFTER,
@@ -24,6 +23,11 @@ from ._constants import (
     RETRYABLE_STATUSES,
     SHOULD_RETRY_HEADER,
 )
+
+if TYPE_CHECKING:
+    import httpx
+else:
+    from ._types import deferred_httpx as httpx
 
 log = logging.getLogger(__name__.split(".")[0])
 

@@ -181,22 +181,28 @@ def test_the_client_imports_without_models_or_resources(
 
 def test_import_and_client_load_no_pydantic(generated: str, server: LoopbackServer) -> None:
     """pydantic and the runtime's response module load on the first request: `import` and
-    making a client need neither (a fresh process, since this one has pydantic already)."""
+    making a client need neither; httpx loads when a client is made, not with `import` (a
+    fresh process, since this one has both already)."""
     root = Path(str(importlib.import_module(generated).__file__)).parent.parent
     script = f"""
 import sys
 import {generated} as pkg
+imported = "httpx" in sys.modules
 client = pkg.FoldersClient(base_url={server.url!r}, max_retries=0)
+made = "httpx" in sys.modules
 before = sorted(m for m in sys.modules if m.startswith(("pydantic", "{generated}._runtime._resp")))
 folder = client.folders.get("f1")
 lazy = pkg.APIResponse.__name__, pkg.Mismatch.__name__
-print(before, folder.name, "pydantic" in sys.modules, *lazy)
+print(imported, made, before, folder.name, "pydantic" in sys.modules, *lazy)
+print(client.timeout == pkg.DEFAULT_TIMEOUT, pkg.DEFAULT_TIMEOUT.connect, client.timeout.read)
+print(pkg.FoldersClient(base_url="http://x", timeout=3.0).timeout)
 """
     server.reply(200, json=FOLDER)
     run = subprocess.run([sys.executable, "-c", script], cwd=root, capture_output=True,
                          text=True, timeout=60, check=False)
     assert run.returncode == 0, run.stderr
-    assert run.stdout.split() == ["[]", "docs", "True", "APIResponse", "Mismatch"]
+    assert run.stdout.split() == ["False", "True", "[]", "docs", "True", "APIResponse",
+                                  "Mismatch", "True", "5.0", "60.0", "3.0"]
 
 
 def test_models_are_reached_every_way(pkg: ModuleType) -> None:

@@ -6,20 +6,19 @@ from collections.abc import Mapping
 from types import TracebackType
 from typing import TYPE_CHECKING, Literal
 
-import httpx
-
 from ._runtime._base_client import AsyncAPIClient, SyncAPIClient, resource
 from ._runtime._constants import (
     DEFAULT_MAX_RETRIES,
-    DEFAULT_TIMEOUT,
     IDEMPOTENCY_HEADER,
     INITIAL_RETRY_DELAY,
     MAX_RETRY_DELAY,
 )
-from ._runtime._types import Timeout
+from ._runtime._types import NOT_GIVEN, NotGiven, Timeout
 from ._version import __title__, __version__
 
 if TYPE_CHECKING:
+    import httpx
+
     from .resources.admin import AsyncAdmin, Admin
     from .resources.files import AsyncFiles, Files
     from .resources.folders import AsyncFolders, Folders
@@ -57,7 +56,8 @@ class FeaturesLegacy(SyncAPIClient):
         base_url: where the API lives; defaults to $FEATURES_LEGACY_BASE_URL, then https://demo.files.example/api/v1.
         tenant: fills {tenant} in the default base URL, default 'demo'.
         version: fills {version} in the default base URL (one of v1), default 'v1'.
-        timeout: seconds (or an `httpx.Timeout`) for each request; per-call `timeout` overrides it.
+        timeout: seconds (or an `httpx.Timeout`) for each request, `DEFAULT_TIMEOUT` (60 s, 5 s to
+            connect) unless given; per-call `timeout` overrides it.
         max_retries: how often a failed request (connection error, timeout, 408, 409, 429, 5xx)
             is retried, with exponential backoff and jitter; per-call `max_retries` overrides it.
         default_headers: headers sent with every request.
@@ -83,7 +83,7 @@ class FeaturesLegacy(SyncAPIClient):
         self,
         *,
         base_url: str | httpx.URL | None = None,
-        timeout: Timeout = DEFAULT_TIMEOUT,
+        timeout: Timeout | NotGiven = NOT_GIVEN,
         max_retries: int = DEFAULT_MAX_RETRIES,
         default_headers: Mapping[str, str] | None = None,
         default_query: Mapping[str, object] | None = None,
@@ -152,7 +152,7 @@ class AsyncFeaturesLegacy(AsyncAPIClient):
         self,
         *,
         base_url: str | httpx.URL | None = None,
-        timeout: Timeout = DEFAULT_TIMEOUT,
+        timeout: Timeout | NotGiven = NOT_GIVEN,
         max_retries: int = DEFAULT_MAX_RETRIES,
         default_headers: Mapping[str, str] | None = None,
         default_query: Mapping[str, object] | None = None,

@@ -5,7 +5,7 @@ import importlib
 from typing import TYPE_CHECKING, Any
 
 from ._client import AsyncFeatures, Features
-from ._runtime._constants import DEFAULT_MAX_RETRIES, DEFAULT_TIMEOUT
+from ._runtime._constants import DEFAULT_MAX_RETRIES
 from ._runtime._types import NOT_GIVEN, NotGiven
 from ._version import __version__
 from .errors import (
@@ -67,15 +67,18 @@ __all__ = [
 
 if TYPE_CHECKING:
     from . import models, params
+    from ._runtime._constants import DEFAULT_TIMEOUT
     from ._runtime._mismatches import Mismatch, mismatches, raw_data
     from ._runtime._models import BaseModel
     from ._runtime._response import APIResponse, AsyncStreamedResponse, StreamedResponse
     from ._runtime._streaming import AsyncStream, ServerSentEvent, Stream
 else:
-    # Loaded on first use. These need pydantic, which a client imports on its first request,
-    # and `models` lists every model of the API: `import` and making a client load neither.
-    # `params` (the models' dict forms) are for type checkers.
+    # Loaded on first use. These need pydantic, which a client imports on its first request
+    # (DEFAULT_TIMEOUT needs httpx, which a client imports when it is made), and `models`
+    # lists every model of the API: `import` and making a client load neither. `params` (the
+    # models' dict forms) are for type checkers.
     _RUNTIME = {
+        "DEFAULT_TIMEOUT": "_constants",
         "APIResponse": "_response",
         "AsyncStreamedResponse": "_response",
         "StreamedResponse": "_response",

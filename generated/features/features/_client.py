@@ -6,21 +6,20 @@ from collections.abc import Mapping
 from types import TracebackType
 from typing import TYPE_CHECKING, Literal
 
-import httpx
-
 from ._runtime._base_client import AsyncAPIClient, SyncAPIClient, resource
 from ._runtime._constants import (
     DEFAULT_MAX_RETRIES,
-    DEFAULT_TIMEOUT,
     IDEMPOTENCY_HEADER,
     INITIAL_RETRY_DELAY,
     MAX_RETRY_DELAY,
 )
 from ._runtime._oauth import AsyncTokenProvider, TokenAuthMethod, TokenProvider, token_source
-from ._runtime._types import Timeout
+from ._runtime._types import NOT_GIVEN, NotGiven, Timeout
 from ._version import __title__, __version__
 
 if TYPE_CHECKING:
+    import httpx
+
     from . import _webhooks
     from .resources.admin import AsyncAdmin, Admin
     from .resources.events import AsyncEvents, Events
@@ -63,7 +62,8 @@ class Features(SyncAPIClient):
         base_url: where the API lives; defaults to $FEATURES_BASE_URL, then https://eu.features.example/v2.
         region: fills {region} in the default base URL (one of eu, us), default 'eu': Where the shop's data lives.
         version: fills {version} in the default base URL, default 'v2'.
-        timeout: seconds (or an `httpx.Timeout`) for each request; per-call `timeout` overrides it.
+        timeout: seconds (or an `httpx.Timeout`) for each request, `DEFAULT_TIMEOUT` (60 s, 5 s to
+            connect) unless given; per-call `timeout` overrides it.
         max_retries: how often a failed request (connection error, timeout, 408, 409, 429, 5xx)
             is retried, with exponential backoff and jitter; per-call `max_retries` overrides it.
         default_headers: headers sent with every request.
@@ -112,7 +112,7 @@ class Features(SyncAPIClient):
         self,
         *,
         base_url: str | httpx.URL | None = None,
-        timeout: Timeout = DEFAULT_TIMEOUT,
+        timeout: Timeout | NotGiven = NOT_GIVEN,
         max_retries: int = DEFAULT_MAX_RETRIES,
         default_headers: Mapping[str, str] | None = None,
         default_query: Mapping[str, object] | None = None,
@@ -226,7 +226,7 @@ class AsyncFeatures(AsyncAPIClient):
         self,
         *,
         base_url: str | httpx.URL | None = None,
-        timeout: Timeout = DEFAULT_TIMEOUT,
+        timeout: Timeout | NotGiven = NOT_GIVEN,
         max_retries: int = DEFAULT_MAX_RETRIES,
         default_headers: Mapping[str, str] | None = None,
         default_query: Mapping[str, object] | None = None,

@@ -6,20 +6,19 @@ from collections.abc import Mapping
 from types import TracebackType
 from typing import TYPE_CHECKING
 
-import httpx
-
 from ._runtime._base_client import AsyncAPIClient, SyncAPIClient, resource
 from ._runtime._constants import (
     DEFAULT_MAX_RETRIES,
-    DEFAULT_TIMEOUT,
     IDEMPOTENCY_HEADER,
     INITIAL_RETRY_DELAY,
     MAX_RETRY_DELAY,
 )
-from ._runtime._types import Timeout
+from ._runtime._types import NOT_GIVEN, NotGiven, Timeout
 from ._version import __title__, __version__
 
 if TYPE_CHECKING:
+    import httpx
+
     from .resources.cluster_triggers import AsyncClusterTriggers, ClusterTriggers
 
 __all__ = ["Mixpeek", "AsyncMixpeek"]
@@ -37,7 +36,8 @@ class Mixpeek(SyncAPIClient):
 
     Args:
         base_url: where the API lives; defaults to $MIXPEEK_BASE_URL, then https://api.mixpeek.com.
-        timeout: seconds (or an `httpx.Timeout`) for each request; per-call `timeout` overrides it.
+        timeout: seconds (or an `httpx.Timeout`) for each request, `DEFAULT_TIMEOUT` (60 s, 5 s to
+            connect) unless given; per-call `timeout` overrides it.
         max_retries: how often a failed request (connection error, timeout, 408, 409, 429, 5xx)
             is retried, with exponential backoff and jitter; per-call `max_retries` overrides it.
         default_headers: headers sent with every request.
@@ -60,7 +60,7 @@ class Mixpeek(SyncAPIClient):
         self,
         *,
         base_url: str | httpx.URL | None = None,
-        timeout: Timeout = DEFAULT_TIMEOUT,
+        timeout: Timeout | NotGiven = NOT_GIVEN,
         max_retries: int = DEFAULT_MAX_RETRIES,
         default_headers: Mapping[str, str] | None = None,
         default_query: Mapping[str, object] | None = None,
@@ -108,7 +108,7 @@ class AsyncMixpeek(AsyncAPIClient):
         self,
         *,
         base_url: str | httpx.URL | None = None,
-        timeout: Timeout = DEFAULT_TIMEOUT,
+        timeout: Timeout | NotGiven = NOT_GIVEN,
         max_retries: int = DEFAULT_MAX_RETRIES,
         default_headers: Mapping[str, str] | None = None,
         default_query: Mapping[str, object] | None = None,

@@ -21,11 +21,11 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-import httpx
-
 from ._runtime._constants import REQUEST_ID_HEADER
 
 if TYPE_CHECKING:
+    import httpx
+
     from ._runtime._mismatches import Mismatch
 
 __all__ = [

@@ -3,9 +3,12 @@
 
 from __future__ import annotations
 
-import httpx
+from typing import TYPE_CHECKING, Any
 
-DEFAULT_TIMEOUT = httpx.Timeout(60.0, connect=5.0)
+if TYPE_CHECKING:
+    import httpx
+
+    DEFAULT_TIMEOUT: httpx.Timeout  # 60 s for a request, 5 s to connect (`default_timeout`)
 DEFAULT_MAX_RETRIES = 2
 
 INITIAL_RETRY_DELAY = 0.5  # seconds before the first retry, doubled for each one after it
@@ -24,3 +27,21 @@ REQUEST_ID_HEADER = "x-request-id"  # the server's id of a request, shown in sta
 TOKEN_REFRESH_MARGIN = 60.0  # seconds before an OAuth2 token expires that a new one is fetched
 
 MEMO_SIZE = 512  # distinct checked headers and parsed URLs a client keeps
+
+
+def default_timeout() -> httpx.Timeout:
+    """A client's timeout unless it is given one: 60 s for a request, 5 s to connect."""
+    import httpx
+
+    return httpx.Timeout(60.0, connect=5.0)
+
+
+if not TYPE_CHECKING:
+
+    def __getattr__(name: str) -> Any:
+        # DEFAULT_TIMEOUT is an httpx.Timeout, made on first use: httpx is imported by the
+        # first client, not with the package.
+        if name == "DEFAULT_TIMEOUT":
+            globals()[name] = value = default_timeout()
+            return value
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

@@ -25,14 +25,16 @@ from collections.abc import Awaitable, Callable
 from typing import TYPE_CHECKING, Any, Literal, TypeAlias, cast
 from urllib.parse import quote_plus, urlencode
 
-import httpx
 
 from .. import errors
 from ._constants import TOKEN_REFRESH_MARGIN
 from ._types import Timeout
 
 if TYPE_CHECKING:
+    import httpx
     import asyncio
+else:
+    from ._types import deferred_httpx as httpx
 
 log = logging.getLogger(__name__.split(".")[0])
 
@@ -174,7 +176,8 @@ class ClientCredentials:
 Source: TypeAlias = ClientCredentials | Provider
 
 
-Context: TypeAlias = tuple[httpx.URL, str, Timeout]  # the client's base URL, User-Agent, timeout
+if TYPE_CHECKING:  # for annotations only: building it would import httpx
+    Context: TypeAlias = tuple[httpx.URL, str, Timeout]  # the base URL, User-Agent, timeout
 
 
 # Where a call's token comes from: the scheme's source, and the scopes it is for.

@@ -3,14 +3,34 @@
 
 from __future__ import annotations
 
+import importlib
 import os
 from collections.abc import Mapping
-from typing import IO, TYPE_CHECKING, Final, Literal, TypeAlias
-
-import httpx
+from typing import IO, TYPE_CHECKING, Any, Final, Literal, TypeAlias, Union
 
 if TYPE_CHECKING:
+    import httpx
     from pydantic_core import CoreSchema
+
+
+class Deferred:
+    """A module imported on first use of one of its names, not with the package: httpx takes a
+    tenth of a second to import, which `import <package>` and the models do not need. The
+    client's modules use `httpx` through one (type checkers see the module itself)."""
+
+    def __init__(self, name: str) -> None:
+        self._name = name
+
+    def __getattr__(self, attribute: str) -> Any:
+        value = getattr(importlib.import_module(self._name), attribute)
+        self.__dict__[attribute] = value  # found here from now on
+        return value
+
+    def __repr__(self) -> str:
+        return f"<deferred module {self._name!r}>"
+
+
+deferred_httpx = Deferred("httpx")
 
 
 class NotGiven:
@@ -44,7 +64,10 @@ NOT_GIVEN: Final = NotGiven()
 Headers: TypeAlias = Mapping[str, str]
 Query: TypeAlias = Mapping[str, object]
 Body: TypeAlias = Mapping[str, object]
-Timeout: TypeAlias = float | httpx.Timeout | None
+if TYPE_CHECKING:
+    Timeout: TypeAlias = float | httpx.Timeout | None
+else:  # the same type, without importing httpx to build it
+    Timeout = Union[float, "httpx.Timeout", None]
 FileContent: TypeAlias = bytes | IO[bytes] | os.PathLike[str]
 FileTypes: TypeAlias = (
     FileContent | tuple[str | None, FileContent] | tuple[str | None, FileContent, str | None]

@@ -15,7 +15,6 @@ import time
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any, Generic, Self, TypeVar, cast, overload
 
-import httpx
 
 from .. import errors
 from ._constants import (
@@ -23,6 +22,7 @@ from ._constants import (
     INITIAL_RETRY_DELAY,
     MAX_RETRY_DELAY,
     RETRY_COUNT_HEADER,
+    default_timeout,
 )
 from ._encoding import check_header
 from ._endpoint import Call
@@ -32,8 +32,12 @@ from ._retries import next_delay
 from ._types import NOT_GIVEN, NotGiven, Timeout
 
 if TYPE_CHECKING:
+    import httpx
+
     from ._oauth import Grant
     from ._response import Mode
+else:
+    from ._types import deferred_httpx as httpx
 
 # `_response` (and pydantic with it) is imported by the first request, not with the client:
 # `import <package>` and making a client need neither.
@@ -118,7 +122,7 @@ class BaseClient(RequestBuilder):
         self,
         *,
         base_url: str | httpx.URL,
-        timeout: Timeout,
+        timeout: Timeout | NotGiven,
         max_retries: int,
         default_headers: Mapping[str, str] | None,
         default_query: Mapping[str, object] | None = None,
@@ -135,7 +139,7 @@ class BaseClient(RequestBuilder):
             default_query=default_query,
             idempotency_header=idempotency_header,
         )
-        self.timeout = timeout
+        self.timeout = default_timeout() if isinstance(timeout, NotGiven) else timeout
         self.max_retries = max_retries
         self.retry_base_delay = retry_base_delay
         self.retry_max_delay = retry_max_delay

@@ -14,8 +14,6 @@ import uuid
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any, cast
 
-import httpx
-
 from ._constants import IDEMPOTENCY_KEY_METHODS, MEMO_SIZE, RETRY_COUNT_HEADER
 from ._encoding import (
     check_header,
@@ -36,7 +34,11 @@ from ._files import multipart
 from ._types import NotGiven, Timeout
 
 if TYPE_CHECKING:  # `_oauth` is imported by the clients of APIs with OAuth2 schemes only
+    import httpx
+
     from ._oauth import Context, Grant, Source
+else:
+    from ._types import deferred_httpx as httpx
 
 # Headers by lower-case name, each with its (name, value) pairs as sent; a client's own
 # httpx headers may repeat a name, everything else has one pair.
