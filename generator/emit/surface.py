@@ -277,7 +277,7 @@ def surface(
         arg = names.server_options[variable.name]
         entries[f"client:{arg}"] = Entry(
             "client-arg", f"{names.client}({arg})", arg, "/servers/0/variables",
-            type=tuple(sorted(repr(v) for v in variable.enum)) or ("str",),
+            type=tuple(sorted(literal(v) for v in variable.enum)) or ("str",),
             doc=digest(variable.description))
     for resource in names.resources:
         entries.update(_resource_entries(resource.attribute, resource.operations, names,
