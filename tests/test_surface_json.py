@@ -1,5 +1,6 @@
-"""The API surface file of a big package is made on the second core (`Surface.json_beside`):
-the same text as made inline, and made inline when the child cannot give it."""
+"""The API surface of a big package is made on the second core (`emit.surface.Beside`): its
+text is what making it here gives, the surface read back from that text is the surface, and
+it is made here when the child cannot make it."""
 
 from __future__ import annotations
 
@@ -8,7 +9,7 @@ import os
 import pytest
 
 from sdkforge.emit import surface as surface_module
-from sdkforge.emit.surface import Entry, Surface
+from sdkforge.emit.surface import Beside, Entry, Surface
 from sdkforge.forked import can_fork
 
 pytestmark = pytest.mark.skipif(not can_fork(), reason="this platform does not fork")
@@ -16,51 +17,76 @@ pytestmark = pytest.mark.skipif(not can_fork(), reason="this platform does not f
 
 def big() -> Surface:
     entries = {f"model:M{i}": Entry("model", f"M{i}", f"M{i}", f"#/components/schemas/M{i}",
-                                    doc=f"d{i % 7}") for i in range(200)}
+                                    doc=f"d{i % 7}", usage="out") for i in range(200)}
     entries.update({f"model:M{i}/field:f": Entry(
         "field", f"M{i}.f", "f", f"#/components/schemas/M{i}/properties/f",
         parent=f"model:M{i}", type=("int", "None"), required=bool(i % 2)) for i in range(200)})
+    entries["operation:list"] = Entry("method", "client.m.list", "list", "/paths/~1m/get",
+                                      parent="resource:m", endpoint="GET /m", position=0)
     return Surface("T", "1", "t", entries)
 
 
-def test_below_the_threshold_it_is_made_inline(monkeypatch: pytest.MonkeyPatch) -> None:
+class Counted:
+    """`big`, counting the calls made in this process (a child's calls are lost with it)."""
+
+    def __init__(self) -> None:
+        self.calls = 0
+
+    def __call__(self) -> Surface:
+        self.calls += 1
+        return big()
+
+
+def test_below_the_threshold_it_is_made_here_once(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(surface_module, "Forked", None)  # forking would fail the test
-    made = big().json_beside()
-    assert made() == big().to_json()
+    make = Counted()
+    made = Beside(make, expected=10)
+    assert make.calls == 0  # nothing before it is asked for
+    assert made.text() == big().to_json() and made.surface() == big()
+    assert make.calls == 1
 
 
-def test_from_the_threshold_a_child_makes_the_same_text(monkeypatch: pytest.MonkeyPatch) -> None:
+def test_in_range_a_child_makes_the_text_and_the_surface_is_read_back(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
     monkeypatch.setattr(surface_module, "_FORK_FROM", 100)
-    pids: list[int] = []
-    original = Surface.to_json
-
-    def noting(self: Surface) -> str:
-        pids.append(os.getpid())  # in the child: lost with it; inline: kept here
-        return original(self)
-
-    monkeypatch.setattr(Surface, "to_json", noting)
-    text = big().json_beside()()
-    assert text == original(big())
-    assert Surface.from_json(text) == big()
-    assert pids == []  # made in the child
+    make = Counted()
+    made = Beside(make, expected=401)
+    assert made.text() == big().to_json()
+    assert make.calls == 0  # made in the child
+    assert made.surface() == big()  # from the text: what `to_json` was given
+    assert make.calls == 0
 
 
 def test_a_child_that_dies_leaves_it_to_the_parent(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(surface_module, "_FORK_FROM", 100)
     parent = os.getpid()
-    original = Surface.to_json
 
-    def dies_in_the_child(self: Surface) -> str:
+    def dies_in_the_child() -> Surface:
         if os.getpid() != parent:
             os._exit(9)
-        return original(self)
+        return big()
 
-    monkeypatch.setattr(Surface, "to_json", dies_in_the_child)
-    assert big().json_beside()() == original(big())
+    assert Beside(dies_in_the_child, expected=401).text() == big().to_json()
 
 
-def test_above_the_threshold_it_is_made_inline_too(monkeypatch: pytest.MonkeyPatch) -> None:
+def test_above_the_range_it_is_made_here_too(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(surface_module, "_FORK_FROM", 100)
     monkeypatch.setattr(surface_module, "_FORK_UNTIL", 300)
-    monkeypatch.setattr(surface_module, "Forked", None)  # forking would fail the test
-    assert big().json_beside()() == big().to_json()
+    monkeypatch.setattr(surface_module, "Forked", None)
+    assert Beside(big, expected=401).text() == big().to_json()
+
+
+def test_a_real_surface_reads_back_from_its_text() -> None:
+    """The round trip `Beside` relies on, on a generated API (every kind of entry)."""
+    from pathlib import Path
+
+    from sdkforge.config import GenerateOptions
+    from sdkforge.pipeline import analyse
+
+    spec = Path(__file__).resolve().parent.parent / "specs" / "features.yaml"
+    made = analyse(GenerateOptions(spec)).surface
+    assert {e.kind for e in made.entries.values()} >= {"method", "param", "model", "field",
+                                                       "enum", "value", "client-arg"}
+    assert Surface.from_json(made.to_json()) == made
+    assert list(Surface.from_json(made.to_json()).entries) == list(made.entries)  # one order

@@ -13,6 +13,7 @@ old spec.
 from __future__ import annotations
 
 import ast
+import contextlib
 import hashlib
 import json
 import re
@@ -34,11 +35,11 @@ from sdkforge.model.usage import Usage, model_usage
 from sdkforge.names.assign import Names, OperationKey, operation_key
 
 SURFACE_FILE = ".sdkforge-api.json"
-# Entries from which `json_beside` forks, and up to which. Below, to_json takes under 0.2 s
-# (EC2's 20,000: 0.2 s, Mixpeek's 7,000: 0.1 s), not worth a process and its copy of the pages it
-# reads. Above, that copy is what the largest specs cannot spare, and their time is not the
-# limit: on Graph v1.0 (112,000 entries) the child saved 2.8 s of 37.6 and added 155 MB to the
-# tree's peak (593 -> 748 MB).
+# Entries from which `Beside` forks, and up to which. Below, the surface and its text take
+# under 0.4 s (EC2's 20,000: 0.4 s, Mixpeek's 7,000: 0.2 s), not worth a process and its copy
+# of the pages it reads. Above, that copy is what the largest specs cannot spare, and their time
+# is not the limit: on Graph v1.0 (112,000 entries) a child making only the text saved 2.8 s of
+# 37.6 and added 155 MB to the tree's peak (593 -> 748 MB).
 _FORK_FROM, _FORK_UNTIL = 30_000, 100_000
 FORMAT_VERSION = 2  # 1: one JSON object per entry (read, no longer written)
 
@@ -83,26 +84,6 @@ class Surface:
         head = json.dumps({"format": FORMAT_VERSION, "title": self.title, "version": self.version,
                            "package": self.package, "columns": list(_COLUMNS)})
         return head[:-1] + ', "entries": [\n' + ",\n".join(lines) + "\n]}\n"
-
-    def json_beside(self) -> Callable[[], str]:
-        """`to_json`, made in a forked child on the second core while the caller goes on (for
-        surfaces of `_FORK_FROM` entries up to `_FORK_UNTIL`), or inline when the returned
-        function is called. GitHub's 43,000 entries take 0.45 s, and the second core is free
-        then (validation is done, formatting has not started)."""
-        if not _FORK_FROM <= len(self.entries) < _FORK_UNTIL or not can_fork():
-            return self.to_json
-        try:
-            child = Forked(self.to_json, "surface")
-        except OSError:  # no process to be had
-            return self.to_json
-
-        def result() -> str:
-            try:
-                return child.result()
-            except ChildFailed:
-                return self.to_json()
-
-        return result
 
     @staticmethod
     def from_json(text: str) -> Surface:
@@ -251,6 +232,49 @@ def _top_level_parts(annotation: str) -> list[str]:
     return parts
 
 
+class Beside:
+    """A package's surface and its text (`to_json`), made on first use, or, for an API of
+    `_FORK_FROM` to `_FORK_UNTIL` entries, the text made in a forked child on the second core
+    while the caller renders and formats (GitHub's 43,000 entries: 0.4 s for the surface and
+    0.45 s for the text, taken off the critical path). The surface itself is then read back
+    from the text only if it is asked for (`check`, a changelog): `from_json` gives back what
+    `to_json` was given, as the next generation's `--package-version next` relies on."""
+
+    def __init__(self, make: Callable[[], Surface], expected: int = 0) -> None:
+        self._make = make
+        self._surface: Surface | None = None
+        self._text: str | None = None
+        self._child: Forked[str] | None = None
+        if _FORK_FROM <= expected < _FORK_UNTIL and can_fork():
+            with contextlib.suppress(OSError):  # no process to be had: made here, when asked
+                self._child = Forked(lambda: make().to_json(), "surface")
+
+    def surface(self) -> Surface:
+        if self._surface is None:
+            self._surface = (Surface.from_json(self._text) if self._text is not None
+                             else self._make())
+        return self._surface
+
+    def text(self) -> str:
+        if self._text is None:
+            if self._child is not None:
+                with contextlib.suppress(ChildFailed):  # made here instead
+                    self._text = self._child.result()
+                self._child = None
+            if self._text is None:
+                self._text = self.surface().to_json()
+        return self._text
+
+
+def expected_entries(api: ir.Api) -> int:
+    """About how many entries `surface` makes for `api` (within a tenth on real specs), known
+    before making them."""
+    return (sum(1 + len(op.params) + (len(op.body.fields) if op.body is not None else 0)
+                for op in api.operations)
+            + sum(1 + len(m.fields) for m in api.models)
+            + sum(1 + len(e.values) for e in api.enums))
+
+
 def surface(
     api: ir.Api, names: Names, signatures: Mapping[OperationKey, Signature] | None = None
 ) -> Surface:
@@ -308,7 +332,9 @@ def surface(
         entries[f"alias:{alias.key}"] = Entry("alias", name, name, alias.key,
                                               type=members(writer.expr(alias.target)),
                                               doc=digest(alias.description))
-    return Surface(api.title, api.version, names.package, entries)
+    # In identity order, as `from_json` reads a surface back: what iterates over entries (the
+    # bump's `reach`) sees one order, made here or read from the output folder.
+    return Surface(api.title, api.version, names.package, dict(sorted(entries.items())))
 
 
 def _resource_entries(
