@@ -36,10 +36,11 @@ from sdkforge.names.assign import Names, OperationKey, operation_key
 
 SURFACE_FILE = ".sdkforge-api.json"
 # Entries from which `Beside` forks, and up to which. Below, the surface and its text take
-# under 0.4 s (EC2's 20,000: 0.4 s, Mixpeek's 7,000: 0.2 s), not worth a process and its copy
-# of the pages it reads. Above, that copy is what the largest specs cannot spare, and their time
-# is not the limit: on Graph v1.0 (112,000 entries) a child making only the text saved 2.8 s of
-# 37.6 and added 155 MB to the tree's peak (593 -> 748 MB).
+# under 0.45 s (EC2's 20,000: 0.45 s, Mixpeek's 7,000: 0.2 s), not worth a process and its copy
+# of the pages it reads: forking from 15,000, EC2's time was within the noise and its tree's
+# peak 152 -> 211 MB. Above, that copy is what the largest specs cannot spare, and their time
+# is not the limit: on Graph v1.0 (112,000 entries) a child making only the text saved 2.8 s
+# of 37.6 and added 155 MB to the tree's peak (593 -> 748 MB).
 _FORK_FROM, _FORK_UNTIL = 30_000, 100_000
 FORMAT_VERSION = 2  # 1: one JSON object per entry (read, no longer written)
 
