@@ -265,6 +265,7 @@ def generate(
         if services.stage is not None:
             services.stage(files)
     except Exception:
+        analysed.made().close()  # the surface's child, if one was started, is not waited for
         findings.settle(options.strict)  # an invalid spec explains the failure better
         raise
     findings.settle(options.strict)

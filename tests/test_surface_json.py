@@ -90,3 +90,16 @@ def test_a_real_surface_reads_back_from_its_text() -> None:
                                                        "enum", "value", "client-arg"}
     assert Surface.from_json(made.to_json()) == made
     assert list(Surface.from_json(made.to_json()).entries) == list(made.entries)  # one order
+
+
+def test_a_run_that_fails_closes_the_child_instead_of_leaving_it_blocked(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setattr(surface_module, "_FORK_FROM", 100)
+    big_text = Surface("T", "1", "t", {f"model:M{i}": Entry(
+        "model", f"M{i}", f"M{i}", "#/x" * 50) for i in range(5000)})  # more than a pipe holds
+    made = Beside(lambda: big_text, expected=401)
+    child = made._child
+    assert child is not None
+    made.close()
+    assert child._child.exitcode is not None  # joined: it ended

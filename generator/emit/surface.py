@@ -266,6 +266,12 @@ class Beside:
                 self._text = self.surface().to_json()
         return self._text
 
+    def close(self) -> None:
+        """Stop waiting for the child (a run that failed): it ends instead of blocking."""
+        if self._child is not None:
+            self._child.close()
+            self._child = None
+
 
 def expected_entries(api: ir.Api) -> int:
     """About how many entries `surface` makes for `api` (within a tenth on real specs), known
