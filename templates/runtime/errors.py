@@ -27,6 +27,8 @@ if TYPE_CHECKING:
     import httpx
 
     from ._runtime._mismatches import Mismatch
+else:
+    from ._runtime._types import deferred_httpx as httpx
 
 __all__ = [
     "APIError",

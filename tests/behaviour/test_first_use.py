@@ -181,8 +181,9 @@ def test_the_client_imports_without_models_or_resources(
 
 def test_import_and_client_load_no_pydantic(generated: str, server: LoopbackServer) -> None:
     """pydantic and the runtime's response module load on the first request: `import` and
-    making a client need neither; httpx loads when a client is made, not with `import` (a
-    fresh process, since this one has both already)."""
+    making a client need neither; httpx loads when a client is made, not with `import`, and
+    annotations read at run time still find it (a fresh process, since this one has both
+    already)."""
     root = Path(str(importlib.import_module(generated).__file__)).parent.parent
     script = f"""
 import sys
@@ -196,13 +197,17 @@ lazy = pkg.APIResponse.__name__, pkg.Mismatch.__name__
 print(imported, made, before, folder.name, "pydantic" in sys.modules, *lazy)
 print(client.timeout == pkg.DEFAULT_TIMEOUT, pkg.DEFAULT_TIMEOUT.connect, client.timeout.read)
 print(pkg.FoldersClient(base_url="http://x", timeout=3.0).timeout)
+import typing  # annotations read at run time resolve, httpx's included
+hints = typing.get_type_hints(pkg.FoldersClient.__init__), typing.get_type_hints(
+    type(client.folders).get)
+print(all("httpx.Timeout" in str(h["timeout"]) for h in hints))
 """
     server.reply(200, json=FOLDER)
     run = subprocess.run([sys.executable, "-c", script], cwd=root, capture_output=True,
                          text=True, timeout=60, check=False)
     assert run.returncode == 0, run.stderr
     assert run.stdout.split() == ["False", "True", "[]", "docs", "True", "APIResponse",
-                                  "Mismatch", "True", "5.0", "60.0", "3.0"]
+                                  "Mismatch", "True", "5.0", "60.0", "3.0", "True"]
 
 
 def test_models_are_reached_every_way(pkg: ModuleType) -> None:

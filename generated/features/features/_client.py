@@ -29,6 +29,8 @@ if TYPE_CHECKING:
     from .resources.partner import AsyncPartner, Partner
     from .resources.pets import AsyncPets, Pets
     from .resources.store import AsyncStore, Store
+else:  # annotations read at run time (`typing.get_type_hints`) find httpx on first use
+    from ._runtime._types import deferred_httpx as httpx
 
 __all__ = ["Features", "AsyncFeatures"]
 

@@ -20,6 +20,8 @@ if TYPE_CHECKING:
     import httpx
 
     from .resources.cluster_triggers import AsyncClusterTriggers, ClusterTriggers
+else:  # annotations read at run time (`typing.get_type_hints`) find httpx on first use
+    from ._runtime._types import deferred_httpx as httpx
 
 __all__ = ["Mixpeek", "AsyncMixpeek"]
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 import importlib
 import os
 from collections.abc import Mapping
-from typing import IO, TYPE_CHECKING, Any, Final, Literal, TypeAlias, Union
+from typing import IO, TYPE_CHECKING, Any, Final, ForwardRef, Literal, TypeAlias, Union
 
 if TYPE_CHECKING:
     import httpx
@@ -31,6 +31,8 @@ class Deferred:
 
 
 deferred_httpx = Deferred("httpx")
+if not TYPE_CHECKING:
+    httpx = deferred_httpx  # what `Timeout`'s forward reference reads, at run time
 
 
 class NotGiven:
@@ -66,8 +68,9 @@ Query: TypeAlias = Mapping[str, object]
 Body: TypeAlias = Mapping[str, object]
 if TYPE_CHECKING:
     Timeout: TypeAlias = float | httpx.Timeout | None
-else:  # the same type, without importing httpx to build it
-    Timeout = Union[float, "httpx.Timeout", None]
+else:  # the same type, without importing httpx to build it; `typing.get_type_hints` reads
+    # the reference here, wherever the alias is used
+    Timeout = Union[float, ForwardRef("httpx.Timeout", module=__name__), None]
 FileContent: TypeAlias = bytes | IO[bytes] | os.PathLike[str]
 FileTypes: TypeAlias = (
     FileContent | tuple[str | None, FileContent] | tuple[str | None, FileContent, str | None]
