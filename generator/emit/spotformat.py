@@ -58,7 +58,7 @@ _KEYWORDS = frozenset(
 _COMPOUND = re.compile(
     r"(?:async\s+)?(?:def|class|if|elif|else|for|while|with|try|except|finally|match|case)\b|@"
 )
-_LONESTRING = re.compile(rf"{STRING},?")
+_LONE_STRING = re.compile(rf"{STRING},?")
 # Compound statements whose header black formats alone, given a body: the header is handed to
 # black as a snippet with `pass` for a body, and its lines are spliced back.
 _HEADER = re.compile(r"(?:async\s+)?(?:def|class|if|for|while|with)\b")
@@ -124,7 +124,7 @@ class SpotFormatter:
         self.width = width or (self._mode.line_length if self._mode is not None else 0)
         assert self.width, "a mode made on demand needs its width"
         self._snippets: dict[tuple[str, int], str | None] = {}  # None: black refused the snippet
-        self._effects: dict[str, Effect] = {}  # each line's `_effect`, for the run
+        self._effects: dict[str, Effect] = {}  # each line's `line_effect`, for the run
         # The snippets to format, when collecting.
         self._wanted: dict[tuple[str, int], tuple[str, str]] | None = None
         self._deferred = False
@@ -223,7 +223,7 @@ class SpotFormatter:
                 else:
                     lines[statement] = self._long_header(lines[statement : number + 1])
                     dropped.update(range(statement + 1, number + 1))
-            elif depth and _LONESTRING.fullmatch(line.strip()):
+            elif depth and _LONE_STRING.fullmatch(line.strip()):
                 continue  # an item that is one string: black cannot split it either
             else:
                 lines[number] = self._spot(line, _kind_at(opener))
@@ -325,7 +325,7 @@ _IMPORTED = re.compile(r"\w+(?: as \w+)?")
 _WRAP_CALL = re.compile(r"((?:self\.)?\w+) = (\w+)\(((?:\w+\.)*\w+)\)")
 _DICT_ARG = re.compile(r"(\w+)=\{(.*)\},")
 _ENTRY = re.compile(rf"(?:{STRING}|[\w.]+): (?:{STRING}|[\w.]+)")
-STRING_PAIR = re.compile(rf"{STRING}: {STRING},")
+_STRING_PAIR = re.compile(rf"{STRING}: {STRING},")
 
 
 def _native(body: str, pad: str, kind: str, width: int) -> str | None:
@@ -355,7 +355,7 @@ def _native(body: str, pad: str, kind: str, width: int) -> str | None:
             if not all(text_width(item) <= width for item in lines):
                 return None
             return f"{pad}{found.group(1)}={{\n" + "\n".join(lines) + f"\n{pad}}},"
-    if kind == "dict" and STRING_PAIR.fullmatch(body):
+    if kind == "dict" and _STRING_PAIR.fullmatch(body):
         return pad + body  # two strings: nothing black can split
     return None
 
