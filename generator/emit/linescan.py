@@ -1,9 +1,9 @@
 """The brackets and strings of generated Python, line by line, for spot formatting.
 
-`scan` follows one line's brackets on a stack of the ones open before it (what a too-long line
-is inside decides how black splits it); `line_effect` is the same scan apart from any stack, so a
-line that repeats (four lines in five do, across a big package's files) is scanned once and
-applied to each stack (`apply_effect`) it meets.
+A line's brackets are followed on a stack of the ones open before it (what a too-long line is
+inside decides how black splits it) in two steps: `line_effect` scans the line apart from any
+stack, and `apply_effect` puts that on a stack. A line that repeats (four lines in five do,
+across a big package's files) is scanned once and applied to each stack it meets.
 """
 
 from __future__ import annotations
@@ -39,44 +39,17 @@ def triple_end(line: str, start: int, quote: str) -> int:
         index = found + 1
 
 
-def scan(line: str, position: int, stack: list[tuple[str, int]]) -> tuple[int, bool, str | None]:
-    """Follow `line`'s brackets from `position` on `stack`: the lowest depth reached, whether a
-    comment ends the line, and the quote of a string left open at its end (if any)."""
-    lowest = len(stack)
-    for match in TOKENS.finditer(line, position):
-        start = match.start()
-        if start < position:
-            continue
-        group = match.lastgroup
-        if group == "open":
-            stack.append((line, start))
-        elif group == "close":
-            if not stack:
-                raise Unsure
-            stack.pop()
-            lowest = min(lowest, len(stack))
-        elif group == "triple":
-            quote = match.group()[-3:]
-            position = triple_end(line, match.end(), quote)
-            if position < 0:
-                return lowest, False, quote
-        elif group == "comment":
-            return lowest, True, None
-    return lowest, False, None
-
-
-# What scanning a whole line does to the stack of open brackets, whatever the stack was: the
-# brackets it closes that it did not open (`pops`), where the ones it leaves open are, whether a
-# comment ends it, and the quote of a string it leaves open.
+# What following a line's brackets does to the stack of open brackets, whatever the stack was:
+# the brackets it closes that it did not open (`pops`), where the ones it leaves open are,
+# whether a comment ends it, and the quote of a string it leaves open.
 Effect = tuple[int, tuple[int, ...], bool, str | None]
 
 
-def line_effect(line: str) -> Effect:
-    """`scan` of the whole line, apart from any stack (`apply_effect` puts it on one)."""
+def line_effect(line: str, position: int = 0) -> Effect:
+    """The effect of `line`'s brackets from `position` on (`apply_effect` puts it on a stack)."""
     opened: list[int] = []
     pops = 0
-    position = 0
-    for match in TOKENS.finditer(line):
+    for match in TOKENS.finditer(line, position):
         start = match.start()
         if start < position:
             continue
@@ -100,7 +73,8 @@ def line_effect(line: str) -> Effect:
 
 def apply_effect(line: str, effect: Effect,
                  stack: list[tuple[str, int]]) -> tuple[int, bool, str | None]:
-    """What `scan(line, 0, stack)` returns and does to `stack`, from the line's effect."""
+    """Put a line's effect on `stack`: the lowest depth the line reaches, whether a comment
+    ends it, and the quote of a string it leaves open."""
     pops, opened, comment, triple = effect
     if pops > len(stack):  # a bracket closed that nothing opened
         raise Unsure

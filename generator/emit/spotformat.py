@@ -30,7 +30,6 @@ from sdkforge.emit.linescan import (
     Unsure,
     apply_effect,
     line_effect,
-    scan,
     triple_end,
 )
 from sdkforge.emit.linesplit import split, split_def_tail
@@ -199,13 +198,14 @@ class SpotFormatter:
                 position = triple_end(line, 0, triple)
                 if position < 0:
                     continue
-            if position:
-                lowest, comment, triple = scan(line, position, stack)
+            effect: Effect | None
+            if position:  # the rest of a line after a string it closes
+                effect = line_effect(line, position)
             else:  # lines repeat from file to file (4 in 5 on EC2): each is scanned once
-                known = effects.get(line)
-                if known is None:
-                    known = effects[line] = line_effect(line)
-                lowest, comment, triple = apply_effect(line, known, stack)
+                effect = effects.get(line)
+                if effect is None:
+                    effect = effects[line] = line_effect(line)
+            lowest, comment, triple = apply_effect(line, effect, stack)
             if (len(line) <= width and line.isascii()) or not _too_wide(line, width):
                 continue
             if in_string or triple is not None or '"""' in line or "'''" in line:
