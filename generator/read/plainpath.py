@@ -17,6 +17,7 @@ anything else gets an AttributeError, and `validate` walks again with jsonschema
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from typing import Any
@@ -29,19 +30,13 @@ _NOTSET: Any = object()
 
 class Space:
     """What every path of one walk shares: the loaded documents, and the jsonschema-path root
-    that `resolve` needs, made on first use."""
+    that `resolve` needs, made on first use (`real()`)."""
 
-    __slots__ = ("_make_real", "_real", "documents")
+    __slots__ = ("documents", "real")
 
     def __init__(self, documents: Resolved, make_real: Callable[[], Any]) -> None:
         self.documents = documents
-        self._make_real: Callable[[], Any] | None = make_real
-        self._real: Any = None
-
-    def real(self) -> Any:
-        if self._make_real is not None:
-            self._real, self._make_real = self._make_real(), None
-        return self._real
+        self.real = functools.cache(make_real)
 
 
 class PlainPath:
@@ -65,7 +60,7 @@ class PlainPath:
         if isinstance(node, dict) and isinstance(node.get("$ref"), str):
             try:
                 node, loc = self._space.documents.deref(node, Location(file, ""))
-            except (KeyError, LookupError, ValueError):  # `resolve` reported it already
+            except (LookupError, ValueError):  # `resolve` reported it already
                 node = _MISSING
             else:
                 file = loc.file
@@ -169,14 +164,7 @@ class PlainPath:
 
 def _step(node: Any, key: Any) -> Any:
     """A member of a node, as pathable's step finds it (`_MISSING` where it does not)."""
-    if node is _MISSING:
-        return _MISSING
-    if isinstance(node, dict | list):
-        try:
-            return node[key]
-        except (KeyError, IndexError, TypeError):
-            return _MISSING
-    if getattr(type(node), "__getitem__", None) is None:
+    if node is _MISSING or getattr(type(node), "__getitem__", None) is None:
         return _MISSING
     try:
         return node[key]
