@@ -17,14 +17,13 @@ from sdkforge.diagnostics import Diagnostic, Diagnostics
 from sdkforge.emit.format import FormatStats, Known, format_files
 from sdkforge.emit.render import Meta, Options, render, template_digest
 from sdkforge.emit.resource_views import ResourceView, resource_views
-from sdkforge.emit.signatures import Signature
 from sdkforge.emit.surface import SURFACE_FILE, Beside, Surface, expected_entries, surface
 from sdkforge.errors import SpecError
 from sdkforge.model import ir
 from sdkforge.model.build import build
 from sdkforge.model.pagination import PageSettings
 from sdkforge.names import naming
-from sdkforge.names.assign import Names, OperationKey, assign, operation_key
+from sdkforge.names.assign import Names, assign, operation_key
 from sdkforge.output.manifest import text_hash, with_manifest
 from sdkforge.read.load import Document, load
 from sdkforge.read.overlay import apply_overlays
@@ -151,8 +150,7 @@ class Analysed:
     options: Options
     findings: Findings
     resources: list[ResourceView]  # made once, for the surface and the render
-    signatures: dict[OperationKey, Signature]  # the methods', by operation, for the surface
-    beside: Beside | None = None  # the surface, made when first asked for (`surface`, `made`)
+    beside: Beside  # the API surface and its text, made when first asked for
 
     @property
     def document(self) -> Document:
@@ -160,16 +158,7 @@ class Analysed:
 
     @property
     def surface(self) -> Surface:
-        return self.made().surface()
-
-    def made(self, fork: bool = False) -> Beside:
-        """The surface and its text, made on first use; with `fork`, the text is made in a
-        second process meanwhile when the API is big enough for that to pay."""
-        if self.beside is None:
-            self.beside = Beside(
-                lambda: surface(self.api, self.names, self.signatures),
-                expected_entries(self.api) if fork else 0)
-        return self.beside
+        return self.beside.surface()
 
 
 @dataclass(frozen=True, slots=True)
@@ -178,7 +167,7 @@ class Generated:
     diagnostics: list[Diagnostic]
     package: str
     client: str
-    made: Beside  # the package's API surface, made (or read back from its text) when asked for
+    beside: Beside  # the package's API surface, made (or read back from its text) when asked
     options: dict[str, object]  # as the manifest records them
     documents: dict[str, str]  # the spec's documents read, by name: the hash of their text
     bump: Bump | None = None  # the version `--package-version next` chose, and why
@@ -187,7 +176,7 @@ class Generated:
 
     @property
     def surface(self) -> Surface:
-        return self.made.surface()
+        return self.beside.surface()
 
 
 def analyse(options: GenerateOptions, cache: Cache | None = None, wait: bool = True) -> Analysed:
@@ -226,7 +215,8 @@ def analyse(options: GenerateOptions, cache: Cache | None = None, wait: bool = T
     signatures = {operation_key(op): m.signature
                   for r, view in zip(names.resources, resources, strict=True)
                   for op, m in zip(r.operations, view.methods, strict=True)}
-    analysed = Analysed(api, names, render_options, findings, resources, signatures)
+    analysed = Analysed(api, names, render_options, findings, resources,
+                        Beside(lambda: surface(api, names, signatures)))
     if wait:
         findings.settle(options.strict)
     return analysed
@@ -250,7 +240,7 @@ def generate(
             version = (options.package_version
                        or _package_version(api.version, document.name, findings.model))
             render_options = replace(render_options, meta=Meta(version=version))
-        made = analysed.made(fork=True)  # the API surface on the second core, for big APIs
+        analysed.beside.start(expected_entries(api))  # on the second core, for big APIs
         rendered = render(api, analysed.names, render_options, analysed.resources)
         if options.strict:  # warnings fail a strict run: find out before formatting
             findings.settle(options.strict)
@@ -259,19 +249,19 @@ def generate(
         formatted = format_files(rendered, services.cache, services.known, services.stats,
                                  spot=options.templates is None)
         # Asked for last: the second core makes it while this one renders and formats.
-        rendered[SURFACE_FILE] = formatted[SURFACE_FILE] = made.text()
+        rendered[SURFACE_FILE] = formatted[SURFACE_FILE] = analysed.beside.text()
         files = with_manifest(formatted, rendered, spec_hash, recorded,
                               tuple((_given(d.path), text_hash(d.text)) for d in findings.overlays))
         if services.stage is not None:
             services.stage(files)
     except Exception:
-        analysed.made().close()  # the surface's child, if one was started, is not waited for
+        analysed.beside.close()  # the surface's child, if one was started, is not waited for
         findings.settle(options.strict)  # an invalid spec explains the failure better
         raise
     findings.settle(options.strict)
     return Generated(
         files=files, diagnostics=findings.items(), package=render_options.package,
-        client=render_options.client, made=made, options=recorded,
+        client=render_options.client, beside=analysed.beside, options=recorded,
         documents={d.name: text_hash(d.text) for d in findings.documents.values()}, bump=bump,
         untyped_wrappers=(len(api.operations) if options.config.typed_wrappers is None
                           and not typed_wrappers(options.config, len(api.operations)) else None),

@@ -246,9 +246,15 @@ class Beside:
         self._surface: Surface | None = None
         self._text: str | None = None
         self._child: Forked[str] | None = None
-        if _FORK_FROM <= expected < _FORK_UNTIL and can_fork():
+        self.start(expected)
+
+    def start(self, expected: int) -> None:
+        """Have a forked child make the text from now on, for an API of about `expected`
+        entries in the fork range, unless something of it is made or being made already."""
+        if (self._child is None and self._surface is None and self._text is None
+                and _FORK_FROM <= expected < _FORK_UNTIL and can_fork()):
             with contextlib.suppress(OSError):  # no process to be had: made here, when asked
-                self._child = Forked(lambda: make().to_json(), "surface")
+                self._child = Forked(lambda: self._make().to_json(), "surface")
 
     def surface(self) -> Surface:
         if self._surface is None:
