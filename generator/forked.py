@@ -1,6 +1,6 @@
 """A function run in a forked child process, on the second core, what it returns sent back
 through a pipe: validation beside the pipeline (`read.validate`), half of the formatting
-(`emit.format`)."""
+(`emit.format`), a big API's surface file (`emit.surface.Beside`)."""
 
 from __future__ import annotations
 

@@ -256,7 +256,7 @@ def _cache_key(doc: Document, version: str, documents: Mapping[str, Document] | 
     for part in parts:
         digest.update(part.encode("utf-8", "surrogatepass"))
         digest.update(b"\0")
-    return f"{_NAMESPACE} {digest.hexdigest()}"
+    return digest.hexdigest()  # the cache files it under _NAMESPACE
 
 
 _GAVE_UP = "openapi-spec-validator could not finish"
