@@ -79,7 +79,7 @@ def test_no_import_cycle_between_runtime_modules() -> None:
     assert graph["_base_client.py"] >= {"_request.py", "_response.py", "_retries.py",
                                         "_pagination.py"}
     # `from ._runtime._constants import ...`; `_mismatches` for the type of `mismatches` only;
-    # `_types` for httpx, imported on first use (`deferred_httpx`)
+    # `_types` for httpx, imported on first use (`_types.Deferred`)
     assert graph["errors.py"] == {"_constants.py", "_mismatches.py", "_types.py"}
     cycle = find_cycle(graph)
     assert cycle is None, "runtime modules import each other: " + " -> ".join(cycle or [])

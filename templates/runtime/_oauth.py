@@ -34,7 +34,7 @@ if TYPE_CHECKING:
     import httpx
     import asyncio
 else:
-    from ._types import deferred_httpx as httpx
+    from ._types import httpx
 
 log = logging.getLogger(__name__.split(".")[0])
 

@@ -24,7 +24,7 @@ if TYPE_CHECKING:
     from .resources.folders import AsyncFolders, Folders
     from .resources.shares import AsyncShares, Shares
 else:  # annotations read at run time (`typing.get_type_hints`) find httpx on first use
-    from ._runtime._types import deferred_httpx as httpx
+    from ._runtime._types import httpx
 
 __all__ = ["FeaturesLegacy", "AsyncFeaturesLegacy"]
 

@@ -30,7 +30,7 @@ if TYPE_CHECKING:
     from .resources.pets import AsyncPets, Pets
     from .resources.store import AsyncStore, Store
 else:  # annotations read at run time (`typing.get_type_hints`) find httpx on first use
-    from ._runtime._types import deferred_httpx as httpx
+    from ._runtime._types import httpx
 
 __all__ = ["Features", "AsyncFeatures"]
 

@@ -28,7 +28,7 @@ if TYPE_CHECKING:
 
     from ._runtime._mismatches import Mismatch
 else:
-    from ._runtime._types import deferred_httpx as httpx
+    from ._runtime._types import httpx
 
 __all__ = [
     "APIError",

@@ -21,7 +21,7 @@ if TYPE_CHECKING:
 
     from .resources.cluster_triggers import AsyncClusterTriggers, ClusterTriggers
 else:  # annotations read at run time (`typing.get_type_hints`) find httpx on first use
-    from ._runtime._types import deferred_httpx as httpx
+    from ._runtime._types import httpx
 
 __all__ = ["Mixpeek", "AsyncMixpeek"]
 

@@ -37,7 +37,7 @@ if TYPE_CHECKING:
     from ._oauth import Grant
     from ._response import Mode
 else:
-    from ._types import deferred_httpx as httpx
+    from ._types import httpx
 
 # `_response` (and pydantic with it) is imported by the first request, not with the client:
 # `import <package>` and making a client need neither.

@@ -38,7 +38,7 @@ if TYPE_CHECKING:  # `_oauth` is imported by the clients of APIs with OAuth2 sch
 
     from ._oauth import Context, Grant, Source
 else:
-    from ._types import deferred_httpx as httpx
+    from ._types import httpx
 
 # Headers by lower-case name, each with its (name, value) pairs as sent; a client's own
 # httpx headers may repeat a name, everything else has one pair.

@@ -30,9 +30,8 @@ class Deferred:
         return f"<deferred module {self._name!r}>"
 
 
-deferred_httpx = Deferred("httpx")
-if not TYPE_CHECKING:
-    httpx = deferred_httpx  # what `Timeout`'s forward reference reads, at run time
+if not TYPE_CHECKING:  # the client's modules import it from here; `Timeout` refers to it
+    httpx = Deferred("httpx")
 
 
 class NotGiven:

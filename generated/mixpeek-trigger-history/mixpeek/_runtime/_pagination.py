@@ -27,7 +27,7 @@ if TYPE_CHECKING:
     from ._endpoint import Call, PageSpec
     from ._models import PageModel
 else:
-    from ._types import deferred_httpx as httpx
+    from ._types import httpx
 
 T = TypeVar("T")
 PageT = TypeVar("PageT", bound="PageModel | ListPage[Any]")

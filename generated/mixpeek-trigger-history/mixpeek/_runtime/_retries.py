@@ -27,7 +27,7 @@ from ._constants import (
 if TYPE_CHECKING:
     import httpx
 else:
-    from ._types import deferred_httpx as httpx
+    from ._types import httpx
 
 log = logging.getLogger(__name__.split(".")[0])
 
