@@ -36,7 +36,7 @@ from sdkforge.output import uptodate
 from sdkforge.output.edits import Edit
 from sdkforge.output.manifest import MANIFEST, known_formatting
 from sdkforge.output.shadow import installed_elsewhere
-from sdkforge.output.write import Staged, check_output_folder, compare, stage
+from sdkforge.output.write import Later, Staged, check_output_folder, compare, stage
 from sdkforge.pipeline import Generated, Services, analyse, generate, valid_version
 
 
@@ -117,10 +117,10 @@ def _generate_or_check(
     staged: Staged | None = None
     refused: OutputError | None = None  # raised once the spec's findings are reported
 
-    def stage_output(files: Mapping[str, str]) -> None:  # while the spec is being validated
+    def stage_output(files: Mapping[str, str], later: Later) -> None:  # while validating
         nonlocal staged, refused
         try:
-            staged = stage(out, files, force=args.force)
+            staged = stage(out, files, force=args.force, later=later)
         except OutputError as exc:
             refused = exc
 

@@ -24,12 +24,17 @@ from sdkforge.model.build import build
 from sdkforge.model.pagination import PageSettings
 from sdkforge.names import naming
 from sdkforge.names.assign import Names, assign, operation_key
-from sdkforge.output.manifest import text_hash, with_manifest
+from sdkforge.output.manifest import MANIFEST, text_hash, with_manifest
+from sdkforge.output.write import Later
 from sdkforge.read.load import Document, load
 from sdkforge.read.overlay import apply_overlays
 from sdkforge.read.provenance import SPEC, Provenance
 from sdkforge.read.resolve import resolve
 from sdkforge.read.validate import Pending, check_version
+
+# Written after the rest: the API surface (a second process may still be making it) and the
+# manifest, which hashes it.
+LAST = frozenset({SURFACE_FILE, MANIFEST})
 
 
 @dataclass(frozen=True, slots=True)
@@ -39,13 +44,14 @@ class Services:
     `cache` and `known` (formatted text of files the previous run rendered the same) spare
     black the files it has formatted before; `stats` counts what black did; `stage` is given
     the finished files while validation may still be running (writing them somewhere unseen
-    meanwhile takes that time off the run); when validation then stops generation, undoing
-    what it did is the caller's part."""
+    meanwhile takes that time off the run), and the last ones (`LAST`), which it asks for once
+    it has written the others; when validation then stops generation, undoing what it did is
+    the caller's part."""
 
     cache: Cache | None = None
     known: Known | None = None
     stats: FormatStats | None = None
-    stage: Callable[[Mapping[str, str]], None] | None = None
+    stage: Callable[[Mapping[str, str], Later], None] | None = None
 
 
 class Findings:
@@ -248,12 +254,23 @@ def generate(
         spec_hash = hashlib.sha256(document.text.encode("utf-8")).hexdigest()
         formatted = format_files(rendered, services.cache, services.known, services.stats,
                                  spot=options.templates is None)
-        # Asked for last: the second core makes it while this one renders and formats.
-        rendered[SURFACE_FILE] = formatted[SURFACE_FILE] = analysed.beside.text()
-        files = with_manifest(formatted, rendered, spec_hash, recorded,
-                              tuple((_given(d.path), text_hash(d.text)) for d in findings.overlays))
+        overlays = tuple((_given(d.path), text_hash(d.text)) for d in findings.overlays)
+        finished: dict[str, str] = {}
+
+        def last() -> dict[str, str]:
+            """The surface, asked for last (the second core makes it while this one renders,
+            formats and writes the rest), and the manifest of every file."""
+            if not finished:
+                text = analysed.beside.text()
+                finished.update(with_manifest({**formatted, SURFACE_FILE: text},
+                                              {**rendered, SURFACE_FILE: text},
+                                              spec_hash, recorded, overlays))
+            return {path: finished[path] for path in LAST}
+
         if services.stage is not None:
-            services.stage(files)
+            services.stage(formatted, Later(LAST, last))
+        last()
+        files = finished
     except Exception:
         analysed.beside.close()  # the surface's child, if one was started, is not waited for
         findings.settle(options.strict)  # an invalid spec explains the failure better

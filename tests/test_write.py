@@ -10,6 +10,8 @@ from pathlib import Path
 
 import pytest
 
+from sdkforge.output.write import Later, stage
+
 ROOT = Path(__file__).resolve().parent.parent
 SEED = ROOT / "specs" / "mixpeek-trigger-history.yaml"
 
@@ -227,3 +229,41 @@ def test_a_hand_edited_or_symlinked_file_is_written_afresh_under_force(tmp_path:
     assert run("generate", SEED, "-o", out, "-q", "--force").returncode == 0
     assert snapshot(out) == pristine
     assert not linked.is_symlink() and elsewhere.stat().st_nlink == 1
+
+
+# ------------------------------------------------------------------ the last files
+
+def test_the_last_files_are_asked_for_once_the_others_are_written(tmp_path: Path) -> None:
+    out = tmp_path / "client"
+    files = {"pkg/__init__.py": "", "pkg/models.py": "X = 1\n"}
+    seen: list[list[str]] = []
+
+    def texts() -> dict[str, str]:  # the surface's wait is spent writing the rest
+        (staging,) = (p for p in tmp_path.iterdir() if p.name != "client")
+        seen.append(sorted(p.relative_to(staging).as_posix()
+                           for p in staging.rglob("*") if p.is_file()))
+        return {".sdkforge-api.json": "{}\n", ".sdkforge-manifest.json": "{}\n"}
+
+    later = Later(frozenset({".sdkforge-api.json", ".sdkforge-manifest.json"}), texts)
+    stage(out, files, later=later).commit()
+    assert seen == [sorted(files)]
+    assert snapshot(out) == {".sdkforge-api.json": b"{}\n", ".sdkforge-manifest.json": b"{}\n",
+                             "pkg/__init__.py": b"", "pkg/models.py": b"X = 1\n",
+                             ".sdkforge-bases.zlib": (out / ".sdkforge-bases.zlib").read_bytes()}
+
+
+def test_last_files_that_fail_leave_no_staged_tree_and_the_output_as_it_was(
+    tmp_path: Path
+) -> None:
+    out = tmp_path / "client"
+    assert run("generate", SEED, "-o", out, "-q").returncode == 0
+    before = snapshot(out)
+
+    def texts() -> dict[str, str]:
+        raise RuntimeError("the surface could not be made")
+
+    later = Later(frozenset({".sdkforge-api.json"}), texts)
+    with pytest.raises(RuntimeError, match="could not be made"):
+        stage(out, {"mixpeek/__init__.py": ""}, later=later)
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["client"]
+    assert snapshot(out) == before

@@ -18,7 +18,7 @@ import os
 import shutil
 import stat
 import tempfile
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -101,53 +101,75 @@ def write(out: Path, files: Mapping[str, str], force: bool = False) -> None:
     stage(out, files, force).commit()
 
 
-def stage(out: Path, files: Mapping[str, str], force: bool = False) -> Staged:
+@dataclass(frozen=True, slots=True)
+class Later:
+    """Files known now by name and only later by text (the API surface, which a second process
+    may still be making, and the manifest, which hashes it): `stage` writes them after the
+    others, so that wait is spent writing."""
+
+    paths: frozenset[str]
+    texts: Callable[[], Mapping[str, str]]
+
+
+def stage(out: Path, files: Mapping[str, str], force: bool = False,
+          later: Later | None = None) -> Staged:
     """Write the tree that is to replace `out` next to it: `files` (a hand-edited one merged
-    with its edit), the merge bases, and the files in `out` sdkforge did not write. Files the
-    previous run wrote exactly as they are now, and that are unchanged on disk since, are
-    hard-linked rather than written again (creating files is most of the cost of a write on
-    some file systems; a link also keeps their modification time); so is the archive of merge
-    bases when none of its texts changed (unless forced: `--force` writes it afresh).
+    with its edit), then `later`'s, the merge bases, and the files in `out` sdkforge did not
+    write. Files the previous run wrote exactly as they are now, and that are unchanged on
+    disk since, are hard-linked rather than written again (creating files is most of the cost
+    of a write on some file systems; a link also keeps their modification time); so is the
+    archive of merge bases when none of its texts changed (unless forced: `--force` writes it
+    afresh).
 
     Raises EditedFilesError, before touching anything, when a file the previous run wrote
     was edited since and can be neither merged nor kept (unless `force`)."""
     check_output_folder(out, force)
     manifest = read_manifest(out) if out.is_dir() else None
-    unchanged: set[str] = set()
-    edits = Plan()
-    bases = editable(files)
-    same_bases = False
+    edited: list[str] = []
+    missing: list[str] = []
     if manifest is not None:
         edited, missing = changed_on_disk(out, manifest)
-        edits = plan(out, manifest, files, edited, missing, force)
-        same = {p for p, text in files.items() if manifest.files.get(p) == text_hash(text)}
-        unchanged = same - set(edited)
-        same_bases = (not force and bases.keys() <= same
-                      and bases.keys() == editable(manifest.files).keys()
-                      and not edits.damaged and looks_packed(out))
+    if later is not None and later.paths & {*edited, *missing}:
+        files, later = {**files, **later.texts()}, None  # the plan judges them by their text
+    edits = plan(out, manifest, files, edited, missing, force) if manifest is not None else Plan()
+    same = _same(manifest, files) - set(edited)  # linked from `out`, not written again
+    bases = editable(files)
+    same_bases = (manifest is not None and not force and bases.keys() <= same
+                  and bases.keys() == editable(manifest.files).keys()
+                  and not edits.damaged and looks_packed(out))
     staging = _staging(out)
+    ours = (owned_files(manifest) - edits.kept) | set(files) | (later.paths if later else set())
     # zlib lets go of the GIL: the archive is compressed on the other core while files are written
     with ThreadPoolExecutor(max_workers=1) as packer:
         packed = None if same_bases else packer.submit(pack, bases)
         try:
-            _write_tree(out, staging, {**files, **edits.texts}, unchanged,
-                        (owned_files(manifest) - edits.kept) | set(files))
+            if out.is_dir():
+                _keep_foreign_files(out, staging, ours)
+            _write_tree(out, staging, {**files, **edits.texts}, same)
+            if later is not None:
+                texts = later.texts()
+                _write_tree(out, staging, texts, _same(manifest, texts))
             if not (same_bases and _linked(out / BASES, staging / BASES)):
                 (staging / BASES).write_bytes(packed.result() if packed else pack(bases))
             os.chmod(staging, 0o755)
-        except OSError as exc:
+        except BaseException as exc:  # `later` may fail too: nothing half-written is left
             shutil.rmtree(staging, ignore_errors=True)
-            raise OutputError(f"cannot write the output folder {out}: "
-                              f"{exc.strerror or exc}") from None
+            if isinstance(exc, OSError):
+                raise OutputError(f"cannot write the output folder {out}: "
+                                  f"{exc.strerror or exc}") from None
+            raise
     return Staged(out, staging, edits)
 
 
-def _write_tree(out: Path, staging: Path, texts: Mapping[str, str], unchanged: set[str],
-                ours: set[str]) -> None:
-    """`texts` into `staging` (those in `unchanged` linked from `out` where they can be), with
-    the files of `out` that are not `ours`."""
-    if out.is_dir():
-        _keep_foreign_files(out, staging, ours)
+def _same(manifest: Manifest | None, files: Mapping[str, str]) -> set[str]:
+    """The files of `files` the previous run wrote with the same text."""
+    if manifest is None:
+        return set()
+    return {p for p, text in files.items() if manifest.files.get(p) == text_hash(text)}
+
+
+def _write_tree(out: Path, staging: Path, texts: Mapping[str, str], unchanged: set[str]) -> None:
+    """`texts` into `staging`, those in `unchanged` linked from `out` where they can be."""
     for rel, text in sorted(texts.items()):
         target = staging / rel
         target.parent.mkdir(parents=True, exist_ok=True)
