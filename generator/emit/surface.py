@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import ast
 import contextlib
+import functools
 import hashlib
 import json
 import re
@@ -202,10 +203,13 @@ _ROW_DEFAULTS: tuple[object, ...] = (0, *(_cell(_DEFAULTS[c]) for c in _COLUMNS[
 
 
 def digest(*texts: str) -> str:
+    if not any(texts):  # most entries: no description (GitHub's: 34,000 of 43,000)
+        return ""
     joined = "\n".join(t for t in texts if t)
-    return hashlib.sha256(joined.encode("utf-8")).hexdigest()[:12] if joined else ""
+    return hashlib.sha256(joined.encode("utf-8")).hexdigest()[:12]
 
 
+@functools.cache  # one annotation in ten is new: GitHub's 40,000 are 3,000 distinct ones
 def members(annotation: str) -> tuple[str, ...]:
     """The members of a type union as written: `list[A | B] | None` -> ("None", "list[A | B]").
     A builtin qualified because a method shadows it (`builtins.list`) is the plain builtin."""
