@@ -6,11 +6,13 @@ every read, and the same size cap as a local spec file.
 
 from __future__ import annotations
 
-import urllib.error
-import urllib.request
+from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
 
 from sdkforge.errors import RemoteError
+
+if TYPE_CHECKING:
+    import urllib.request
 
 TIMEOUT = 20.0  # seconds, for the connection and each read
 SCHEMES = ("http", "https")
@@ -21,6 +23,8 @@ def is_url(text: str) -> bool:
 
 
 def _opener() -> urllib.request.OpenerDirector:
+    import urllib.request  # with ssl and http.client, 13 ms: only for a remote $ref
+
     opener = urllib.request.OpenerDirector()
     for handler in (urllib.request.HTTPHandler(), urllib.request.HTTPSHandler(),
                     urllib.request.HTTPRedirectHandler(), urllib.request.HTTPErrorProcessor(),
@@ -31,6 +35,9 @@ def _opener() -> urllib.request.OpenerDirector:
 
 def fetch(url: str, limit: int) -> bytes:
     """The body at `url`, at most `limit` bytes; RemoteError for anything else."""
+    import urllib.error
+    import urllib.request
+
     scheme = urlsplit(url).scheme
     if scheme.lower() not in SCHEMES:
         raise RemoteError(f"only http and https references can be fetched, not {scheme or url!r}")
