@@ -323,6 +323,9 @@ def _snippet(mode: black.Mode, job: tuple[str, int, str, str]) -> str | None:
 _IMPORT = re.compile(r"from (\.*[\w.]*) import ([\w, ]+)")
 _IMPORTED = re.compile(r"\w+(?: as \w+)?")
 _WRAP_CALL = re.compile(r"((?:self\.)?\w+) = (\w+)\(((?:\w+\.)*\w+)\)")
+# `x: T = f(...)` (a field's `Field(...)`, a client's `resource(...)`): the head, up to the
+# call's bracket (an annotation holds no string, `=` or comment), and the arguments.
+_ASSIGN_CALL = re.compile(r"((?:\w+\.)*\w+(?:: [^=#\"']+)? = (?:\w+\.)*\w+\()(.*)\)")
 _DICT_ARG = re.compile(r"(\w+)=\{(.*)\},")
 _ENTRY = re.compile(rf"(?:{STRING}|[\w.]+): (?:{STRING}|[\w.]+)")
 _STRING_PAIR = re.compile(rf"{STRING}: {STRING},")
@@ -344,6 +347,9 @@ def _native(body: str, pad: str, kind: str, width: int) -> str | None:
             argument = f"{pad}    {found.group(3)}"
             if text_width(head) <= width and text_width(argument) <= width:
                 return f"{head}\n{argument}\n{pad})"
+        found = _ASSIGN_CALL.fullmatch(body)
+        if found is not None:
+            return _assigned_call(pad + found.group(1), found.group(2), pad, width)
         return None
     if kind == "call":
         found = _DICT_ARG.fullmatch(body)
@@ -358,6 +364,22 @@ def _native(body: str, pad: str, kind: str, width: int) -> str | None:
     if kind == "dict" and _STRING_PAIR.fullmatch(body):
         return pad + body  # two strings: nothing black can split
     return None
+
+
+def _assigned_call(head: str, arguments: str, pad: str, width: int) -> str | None:
+    """`x: T = f(a, b)` whose head (up to the call's bracket) fits: its arguments on one line
+    of their own when they fit there, else one a line with a trailing comma, as black splits
+    it; None for anything else (arguments with brackets, a trailing comma, a line too long)."""
+    entries = _split_entries(arguments)
+    if entries is None or text_width(head) > width:
+        return None
+    inner = f"{pad}    {arguments}"
+    if text_width(inner) <= width:
+        return f"{head}\n{inner}\n{pad})"
+    lines = [f"{pad}    {entry}," for entry in entries]
+    if len(entries) < 2 or not all(text_width(line) <= width for line in lines):
+        return None  # black would split an argument further, or wrap the call in parentheses
+    return f"{head}\n" + "\n".join(lines) + f"\n{pad})"
 
 
 def _split_entries(text: str) -> list[str] | None:
