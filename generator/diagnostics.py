@@ -134,4 +134,6 @@ def unescape_pointer_token(token: str) -> str:
 
 
 def join_pointer(pointer: str, *tokens: str | int) -> str:
-    return pointer + "".join("/" + escape_pointer_token(str(t)) for t in tokens)
+    for token in tokens:  # one or two, nearly always: a loop, not a generator's overhead
+        pointer += "/" + escape_pointer_token(str(token))
+    return pointer

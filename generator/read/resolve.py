@@ -91,6 +91,8 @@ class Resolved:
 def _tokens(pointer: str) -> list[str]:
     if not pointer:
         return []
+    if "~" not in pointer:  # nearly every pointer: no token to unescape
+        return pointer.split("/")[1:]
     return [unescape_pointer_token(t) for t in pointer.split("/")[1:]]
 
 
