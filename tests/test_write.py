@@ -10,7 +10,14 @@ from pathlib import Path
 
 import pytest
 
+from sdkforge.diagnostics import Diagnostics
+from sdkforge.emit.render import Options, render
+from sdkforge.model.build import build
+from sdkforge.names.assign import assign
+from sdkforge.output.manifest import known_formatting
 from sdkforge.output.write import Later, stage
+from sdkforge.read.load import load
+from sdkforge.read.resolve import resolve
 
 ROOT = Path(__file__).resolve().parent.parent
 SEED = ROOT / "specs" / "mixpeek-trigger-history.yaml"
@@ -267,3 +274,31 @@ def test_last_files_that_fail_leave_no_staged_tree_and_the_output_as_it_was(
         stage(out, {"mixpeek/__init__.py": ""}, later=later)
     assert sorted(p.name for p in tmp_path.iterdir()) == ["client"]
     assert snapshot(out) == before
+
+
+# ------------------------------------------------------------------ what a rerun reads back
+
+def test_a_rerun_reuses_formatting_read_back_with_any_line_ending(tmp_path: Path) -> None:
+    """`known_formatting` gives back a file's formatted text when its source and the file are
+    as the manifest says, reading any line ending as a newline (as a checkout may rewrite
+    them); a file changed since, or gone, gives nothing."""
+    out = tmp_path / "client"
+    assert run("generate", SEED, "-o", out, "-q").returncode == 0
+    path = "mixpeek/_client.py"
+    written = (out / path).read_text()
+    rendered = next(text for p, text in render_seed().items() if p == path)
+    known = known_formatting(out)
+    assert known is not None and known(path, rendered) == written
+    (out / path).write_bytes(written.replace("\n", "\r\n").encode())
+    assert known(path, rendered) == written
+    (out / path).write_text(written + "# mine\n")
+    assert known(path, rendered) is None
+    (out / path).unlink()
+    assert known(path, rendered) is None
+    assert known(path, rendered + "# another source\n") is None
+
+
+def render_seed() -> dict[str, str]:
+    api = build(resolve(load(SEED), Diagnostics()), Diagnostics())
+    names = assign(api)
+    return render(api, names, Options(package=names.package, client=names.client))

@@ -35,7 +35,7 @@ from sdkforge.emit.format import FORMATTER
 from sdkforge.emit.render import TEMPLATES, template_digest
 from sdkforge.errors import SdkforgeError
 from sdkforge.output.bases import BASES
-from sdkforge.output.manifest import MANIFEST, parse_manifest, text_hash
+from sdkforge.output.manifest import MANIFEST, parse_manifest, read_file, text_hash
 from sdkforge.read.load import decode
 from sdkforge.read.validate import validator_versions
 
@@ -120,7 +120,7 @@ def trusted(cache: Cache, options: GenerateOptions, out: Path) -> Trusted | None
 
 def _digest(path: Path) -> str | None:
     try:
-        return hashlib.sha256(path.read_bytes()).hexdigest()
+        return hashlib.sha256(read_file(path)).hexdigest()
     except OSError:
         return None
 
