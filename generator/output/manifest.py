@@ -49,6 +49,13 @@ def read_file(path: str | Path) -> bytes:
     return b"".join(chunks)
 
 
+def read_text_file(path: str | Path) -> str:
+    """The UTF-8 text of the file at `path`, any line ending read as a newline (as
+    `Path.read_text` reads it), by `read_file`; OSError or UnicodeDecodeError as it raises."""
+    text = read_file(path).decode("utf-8")
+    return text.replace("\r\n", "\n").replace("\r", "\n") if "\r" in text else text
+
+
 @dataclass(frozen=True, slots=True)
 class Manifest:
     spec_sha256: str
@@ -124,12 +131,10 @@ def known_formatting(out: Path) -> Known | None:
     def known(path: str, text: str) -> str | None:
         if manifest.sources.get(path) != text_hash(text):
             return None
-        try:  # as `read_text` reads it: any line ending is a newline
-            current = read_file(out / path).decode("utf-8")
+        try:
+            current = read_text_file(out / path)
         except (OSError, UnicodeDecodeError):
             return None
-        if "\r" in current:
-            current = current.replace("\r\n", "\n").replace("\r", "\n")
         return current if text_hash(current) == manifest.files.get(path) else None
 
     return known

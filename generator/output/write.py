@@ -33,6 +33,7 @@ from sdkforge.output.manifest import (
     changed_on_disk,
     parse_manifest,
     read_manifest,
+    read_text_file,
     text_hash,
 )
 from sdkforge.output.outdir import BACKUP_SUFFIX, dangerous, recover, staging_prefix, swap_in
@@ -246,7 +247,7 @@ def compare(
     for rel, text in sorted(files.items()):
         path = out / rel
         try:
-            current = path.read_text(encoding="utf-8")
+            current = read_text_file(path)
         except FileNotFoundError:
             added.append(rel)
             continue
