@@ -322,9 +322,8 @@ def _snippet(mode: black.Mode, job: tuple[str, int, str, str]) -> str | None:
 # compare with black on whole real specs); anything else goes to black as a snippet.
 _IMPORT = re.compile(r"from (\.*[\w.]*) import ([\w, ]+)")
 _IMPORTED = re.compile(r"\w+(?: as \w+)?")
-_WRAP_CALL = re.compile(r"((?:self\.)?\w+) = (\w+)\(((?:\w+\.)*\w+)\)")
-# `x: T = f(...)` (a field's `Field(...)`, a client's `resource(...)`): the head, up to the
-# call's bracket (an annotation holds no string, `=` or comment), and the arguments.
+# `x: T = f(...)` (a field's `Field(...)`, a client's `resource(...)`, `x = f(a.b)`): the head,
+# up to the call's bracket (an annotation holds no string, `=` or comment), and the arguments.
 _ASSIGN_CALL = re.compile(r"((?:\w+\.)*\w+(?:: [^=#\"']+)? = (?:\w+\.)*\w+\()(.*)\)")
 _DICT_ARG = re.compile(r"(\w+)=\{(.*)\},")
 _ENTRY = re.compile(rf"(?:{STRING}|[\w.]+): (?:{STRING}|[\w.]+)")
@@ -341,12 +340,6 @@ def _native(body: str, pad: str, kind: str, width: int) -> str | None:
                 inner = "".join(f"{pad}    {name},\n" for name in names)
                 return f"{pad}from {found.group(1)} import (\n{inner}{pad})"
             return None
-        found = _WRAP_CALL.fullmatch(body)
-        if found is not None:  # `x = f(a.b)`: black hugs the lone argument
-            head = f"{pad}{found.group(1)} = {found.group(2)}("
-            argument = f"{pad}    {found.group(3)}"
-            if text_width(head) <= width and text_width(argument) <= width:
-                return f"{head}\n{argument}\n{pad})"
         found = _ASSIGN_CALL.fullmatch(body)
         if found is not None:
             return _assigned_call(pad + found.group(1), found.group(2), pad, width)
@@ -368,8 +361,9 @@ def _native(body: str, pad: str, kind: str, width: int) -> str | None:
 
 def _assigned_call(head: str, arguments: str, pad: str, width: int) -> str | None:
     """`x: T = f(a, b)` whose head (up to the call's bracket) fits: its arguments on one line
-    of their own when they fit there, else one a line with a trailing comma, as black splits
-    it; None for anything else (arguments with brackets, a trailing comma, a line too long)."""
+    of their own when they fit there (black hugs a lone argument so too), else one a line with
+    a trailing comma, as black splits it; None for anything else (arguments with brackets, a
+    trailing comma, a line too long)."""
     entries = _split_entries(arguments)
     if entries is None or text_width(head) > width:
         return None
