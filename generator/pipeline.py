@@ -4,6 +4,7 @@ share every step with `generate`; `analyse` stops after naming, for `diff`."""
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import re
 from collections.abc import Callable, Mapping
@@ -255,22 +256,18 @@ def generate(
         formatted = format_files(rendered, services.cache, services.known, services.stats,
                                  spot=options.templates is None)
         overlays = tuple((_given(d.path), text_hash(d.text)) for d in findings.overlays)
-        finished: dict[str, str] = {}
 
-        def last() -> dict[str, str]:
-            """The surface, asked for last (the second core makes it while this one renders,
-            formats and writes the rest), and the manifest of every file."""
-            if not finished:
-                text = analysed.beside.text()
-                finished.update(with_manifest({**formatted, SURFACE_FILE: text},
-                                              {**rendered, SURFACE_FILE: text},
-                                              spec_hash, recorded, overlays))
-            return {path: finished[path] for path in LAST}
+        @functools.cache
+        def finished() -> dict[str, str]:
+            """Every file: the surface asked for last (the second core makes it while this one
+            renders, formats and writes the rest), and the manifest of them all."""
+            text = analysed.beside.text()
+            return with_manifest({**formatted, SURFACE_FILE: text},
+                                 {**rendered, SURFACE_FILE: text}, spec_hash, recorded, overlays)
 
         if services.stage is not None:
-            services.stage(formatted, Later(LAST, last))
-        last()
-        files = finished
+            services.stage(formatted, Later(LAST, lambda: {p: finished()[p] for p in LAST}))
+        files = finished()
     except Exception:
         analysed.beside.close()  # the surface's child, if one was started, is not waited for
         findings.settle(options.strict)  # an invalid spec explains the failure better
