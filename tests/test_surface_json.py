@@ -5,6 +5,7 @@ it is made here when the child cannot make it."""
 from __future__ import annotations
 
 import os
+from collections.abc import Callable
 
 import pytest
 
@@ -37,10 +38,17 @@ class Counted:
         return big()
 
 
+def started(make: Callable[[], Surface], expected: int) -> Beside:
+    """A `Beside` the pipeline has started for an API of `expected` entries."""
+    beside = Beside(make)
+    beside.start(expected)
+    return beside
+
+
 def test_below_the_threshold_it_is_made_here_once(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(surface_module, "Forked", None)  # forking would fail the test
     make = Counted()
-    made = Beside(make, expected=10)
+    made = started(make, 10)
     assert make.calls == 0  # nothing before it is asked for
     assert made.text() == big().to_json() and made.surface() == big()
     assert make.calls == 1
@@ -51,7 +59,7 @@ def test_in_range_a_child_makes_the_text_and_the_surface_is_read_back(
 ) -> None:
     monkeypatch.setattr(surface_module, "_FORK_FROM", 100)
     make = Counted()
-    made = Beside(make, expected=401)
+    made = started(make, 401)
     assert made.text() == big().to_json()
     assert make.calls == 0  # made in the child
     assert made.surface() == big()  # from the text: what `to_json` was given
@@ -67,14 +75,14 @@ def test_a_child_that_dies_leaves_it_to_the_parent(monkeypatch: pytest.MonkeyPat
             os._exit(9)
         return big()
 
-    assert Beside(dies_in_the_child, expected=401).text() == big().to_json()
+    assert started(dies_in_the_child, 401).text() == big().to_json()
 
 
 def test_above_the_range_it_is_made_here_too(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(surface_module, "_FORK_FROM", 100)
     monkeypatch.setattr(surface_module, "_FORK_UNTIL", 300)
     monkeypatch.setattr(surface_module, "Forked", None)
-    assert Beside(big, expected=401).text() == big().to_json()
+    assert started(big, 401).text() == big().to_json()
 
 
 def test_a_real_surface_reads_back_from_its_text() -> None:
@@ -98,7 +106,7 @@ def test_a_run_that_fails_closes_the_child_instead_of_leaving_it_blocked(
     monkeypatch.setattr(surface_module, "_FORK_FROM", 100)
     big_text = Surface("T", "1", "t", {f"model:M{i}": Entry(
         "model", f"M{i}", f"M{i}", "#/x" * 50) for i in range(5000)})  # more than a pipe holds
-    made = Beside(lambda: big_text, expected=401)
+    made = started(lambda: big_text, 401)
     child = made._child
     assert child is not None
     made.close()

@@ -245,12 +245,11 @@ class Beside:
     from the text only if it is asked for (`check`, a changelog): `from_json` gives back what
     `to_json` was given, as the next generation's `--package-version next` relies on."""
 
-    def __init__(self, make: Callable[[], Surface], expected: int = 0) -> None:
+    def __init__(self, make: Callable[[], Surface]) -> None:
         self._make = make
         self._surface: Surface | None = None
         self._text: str | None = None
         self._child: Forked[str] | None = None
-        self.start(expected)
 
     def start(self, expected: int) -> None:
         """Have a forked child make the text from now on, for an API of about `expected`
