@@ -17,6 +17,10 @@
                                      # arguments (true), or any arguments and a typed result
                                      # (false: mypy checks the package several times faster);
                                      # default: true below 2,000 operations
+    derived-async = true             # the async client's methods: derived from the sync ones,
+                                     # one line each with the same arguments and result
+                                     # (true: 30% smaller on a large API), or each written out
+                                     # (false); default: true from 2,000 operations
 
     [tool.sdkforge.headers]          # header parameters as client settings
     "X-Namespace" = "namespace"      # lift it, as this argument (env ACME_NAMESPACE)
@@ -55,7 +59,7 @@ from sdkforge.errors import ConfigError
 _TOP = {
     "spec", "output", "package-name", "client-name", "strict", "headers", "pagination",
     "templates", "meta", "package-version", "changelog", "cache-dir", "overlays",
-    "typed-wrappers",
+    "typed-wrappers", "derived-async",
 }
 _PAGE_STYLES = ("offset", "page", "cursor", "link", "url")
 _PAGE_PATHS = ("cursor", "next", "total", "pages", "has-more")
@@ -96,6 +100,7 @@ class Config:
     cache_dir: Path | None = None
     overlays: tuple[Path, ...] = ()
     typed_wrappers: bool | None = None  # None: decided by the spec's size (`typed_wrappers`)
+    derived_async: bool | None = None  # None: decided by the spec's size (`derived_async`)
 
 
 @dataclass(frozen=True, slots=True)
@@ -159,6 +164,8 @@ def _parse(table: Any, path: Path) -> Config:
         overlays=_paths(table, "overlays", where, base),
         typed_wrappers=(_bool(table, "typed-wrappers", where)
                         if "typed-wrappers" in table else None),
+        derived_async=(_bool(table, "derived-async", where)
+                       if "derived-async" in table else None),
     )
 
 
@@ -174,6 +181,20 @@ def typed_wrappers(config: Config, operations: int) -> bool:
     if config.typed_wrappers is not None:
         return config.typed_wrappers
     return operations < UNTYPED_WRAPPERS_FROM
+
+
+# Operations from which the async class derives its methods from the sync class's by default:
+# each written out is 40% of a large API's resource source (28 of 80 MB on Microsoft Graph
+# v1.0, 34 of 122 MB installed with bytecode); derived, mypy --strict takes 7-12% longer and
+# 17% less memory there (bench/results-scale-followup.md).
+DERIVED_ASYNC_FROM = 2000
+
+
+def derived_async(config: Config, operations: int) -> bool:
+    """Whether the async class's methods are derived from the sync class's, not written out."""
+    if config.derived_async is not None:
+        return config.derived_async
+    return operations >= DERIVED_ASYNC_FROM
 
 
 def _str(table: Mapping[str, Any], key: str, where: str) -> str:

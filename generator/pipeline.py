@@ -13,7 +13,7 @@ from pathlib import Path
 
 from sdkforge.bump.version import NEXT, Bump, Previous, resolve_next
 from sdkforge.cache import Cache
-from sdkforge.config import Config, GenerateOptions, typed_wrappers
+from sdkforge.config import Config, GenerateOptions, derived_async, typed_wrappers
 from sdkforge.diagnostics import Diagnostic, Diagnostics
 from sdkforge.emit.format import FormatStats, Known, format_files
 from sdkforge.emit.render import Meta, Options, render, template_digest
@@ -178,8 +178,10 @@ class Generated:
     options: dict[str, object]  # as the manifest records them
     documents: dict[str, str]  # the spec's documents read, by name: the hash of their text
     bump: Bump | None = None  # the version `--package-version next` chose, and why
-    # The operations, when their size alone made the wrappers untyped (`config.typed_wrappers`).
+    # The operations, when their size alone made the wrappers untyped (`config.typed_wrappers`)
+    # or the async methods derived (`config.derived_async`).
     untyped_wrappers: int | None = None
+    derived_async: int | None = None
 
     @property
     def surface(self) -> Surface:
@@ -217,8 +219,9 @@ def analyse(options: GenerateOptions, cache: Cache | None = None, wait: bool = T
     findings.release()  # the parsed spec is not needed past the model
     del resolved
     render_options = Options(package=names.package, client=names.client)
-    resources = resource_views(api, names,
-                               typed_wrappers(options.config, len(api.operations)))
+    count = len(api.operations)
+    resources = resource_views(api, names, typed_wrappers(options.config, count),
+                               derived_async(options.config, count))
     signatures = {operation_key(op): m.signature
                   for r, view in zip(names.resources, resources, strict=True)
                   for op, m in zip(r.operations, view.methods, strict=True)}
@@ -273,12 +276,15 @@ def generate(
         findings.settle(options.strict)  # an invalid spec explains the failure better
         raise
     findings.settle(options.strict)
+    count = len(api.operations)
     return Generated(
         files=files, diagnostics=findings.items(), package=render_options.package,
         client=render_options.client, beside=analysed.beside, options=recorded,
         documents={d.name: text_hash(d.text) for d in findings.documents.values()}, bump=bump,
-        untyped_wrappers=(len(api.operations) if options.config.typed_wrappers is None
-                          and not typed_wrappers(options.config, len(api.operations)) else None),
+        untyped_wrappers=(count if options.config.typed_wrappers is None
+                          and not typed_wrappers(options.config, count) else None),
+        derived_async=(count if options.config.derived_async is None
+                       and derived_async(options.config, count) else None),
     )
 
 
@@ -310,6 +316,8 @@ def _recorded_options(options: Options, config: Config) -> dict[str, object]:
         recorded["pagination"] = {k: repr(v) for k, v in sorted(config.pagination.items())}
     if config.typed_wrappers is not None:
         recorded["typed-wrappers"] = config.typed_wrappers
+    if config.derived_async is not None:
+        recorded["derived-async"] = config.derived_async
     return recorded
 
 

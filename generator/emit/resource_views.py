@@ -71,19 +71,26 @@ class ResourceView:
     # The raw- and streaming-response wrappers repeat each method's typed arguments (a generic
     # call per method, which mypy infers), or take any arguments (`config.typed_wrappers`).
     typed_wrappers: bool = True
+    # The methods the async class derives from the sync class's (`config.derived_async`): one
+    # line each, the same arguments and result. Those returning a stream (`AsyncStream` async),
+    # overloaded or deprecated (whose warning points at the caller's line) are written out.
+    derived: frozenset[str] = frozenset()
 
 
-def resource_views(api: ir.Api, names: Names, typed_wrappers: bool = True) -> list[ResourceView]:
+def resource_views(api: ir.Api, names: Names, typed_wrappers: bool = True,
+                   derived_async: bool = False) -> list[ResourceView]:
     """The view of every resource: what `render` writes and `surface` describes, made once
     for both. Aliases have no names here: references to them are inlined."""
     models = {m.key: m for m in api.models}
     aliases = named_aliases(api, names)
-    return [resource_view(r, names, models, aliases, typed_wrappers) for r in names.resources]
+    return [resource_view(r, names, models, aliases, typed_wrappers, derived_async)
+            for r in names.resources]
 
 
 def resource_view(
     resource: ResourceNames, names: Names, models: Mapping[str, ir.Model],
     aliases: Mapping[str, str] | None = None, typed_wrappers: bool = True,
+    derived_async: bool = False,
 ) -> ResourceView:
     defined = [names.method(op) for op in resource.operations]
     writer = signature_writer(names, methods=defined, aliases=aliases)
@@ -116,6 +123,8 @@ def resource_view(
         uses_list_pages=any(op.pagination is not None and not op.pagination.model
                             for op in resource.operations),
         streams=_stream_imports(methods), typed_wrappers=typed_wrappers,
+        derived=frozenset(m.name for m in methods if derived_async and not m.overloads
+                          and m.async_returns == m.returns and not m.deprecated),
     )
 
 

@@ -1,0 +1,219 @@
+"""`derived-async = true` (the default from `DERIVED_ASYNC_FROM` operations): the async class's
+methods are one line each, `name = async_method(SyncClass.name)`, instead of a second copy of
+every signature, docstring and body (40% of a large API's resource source). The derived
+methods must take the same typed arguments and give the same typed result to mypy --strict and
+pyright --strict, be real coroutine functions with the sync method's signature and docstring,
+work over a real socket (the raw and streamed wrappers too), and read as black writes them.
+Methods whose async form differs (a stream, overloads, a deprecation warning) stay written out.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import importlib
+import inspect
+import subprocess
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+from types import ModuleType
+from typing import Any
+
+import black
+import pytest
+from behaviour.packages import imported
+from behaviour.server import LoopbackServer
+from test_pyright import described, pyright_strict
+
+from sdkforge.config import DERIVED_ASYNC_FROM, Config, GenerateOptions, derived_async, load_config
+from sdkforge.emit.format import black_mode
+from sdkforge.output.write import write
+from sdkforge.pipeline import generate
+
+ROOT = Path(__file__).resolve().parents[1]
+SEED = ROOT / "specs" / "mixpeek-trigger-history.yaml"
+FEATURES = ROOT / "specs" / "features.yaml"
+PACKAGE = "mixpeek_derived"
+HISTORY = {"trigger_id": "trg_1", "executions": [], "total": 0, "offset": 0, "limit": 50}
+
+USER = """
+from typing import assert_type
+
+from mixpeek_derived import AsyncMixpeek
+from mixpeek_derived._runtime._response import APIResponse, AsyncStreamedResponse
+from mixpeek_derived.models import TriggerHistoryResponse
+
+
+async def main(client: AsyncMixpeek) -> None:
+    history = await client.cluster_triggers.get_history("trg_1", limit=1, offset=2)
+    assert_type(history, TriggerHistoryResponse)
+    raw = await client.cluster_triggers.with_raw_response.get_history("trg_1")
+    assert_type(raw, APIResponse[TriggerHistoryResponse])
+    streaming = client.cluster_triggers.with_streaming_response
+    async with await streaming.get_history("trg_1") as streamed:
+        assert_type(streamed, AsyncStreamedResponse[TriggerHistoryResponse])
+"""
+# Calls a type checker must refuse: the derived method's arguments are the sync method's.
+WRONG = """
+from mixpeek_derived import AsyncMixpeek
+
+
+async def main(client: AsyncMixpeek) -> None:
+    await client.cluster_triggers.get_history(1)
+    await client.cluster_triggers.get_history("trg_1", limit="ten")
+    await client.cluster_triggers.get_history("trg_1", no_such_argument=1)
+    client.cluster_triggers.get_history("trg_1").trigger_id
+"""
+
+
+def _generate(out: Path, typed: bool | None, derived: bool | None = True) -> dict[str, str]:
+    options = GenerateOptions(SEED, package=PACKAGE, client="Mixpeek",
+                              config=Config(typed_wrappers=typed, derived_async=derived))
+    files = generate(options).files
+    write(out, files)
+    return files
+
+
+@pytest.fixture(scope="module", params=[True, False], ids=["typed-wrappers", "untyped-wrappers"])
+def project(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    folder = tmp_path_factory.mktemp("derived")
+    _generate(folder / "out", typed=request.param)
+    return folder
+
+
+@pytest.fixture(scope="module")
+def package(project: Path) -> Iterator[ModuleType]:
+    with imported(project / "out", PACKAGE) as module:
+        yield module
+
+
+def test_the_default_is_derived_from_the_threshold_and_the_setting_wins(tmp_path: Path) -> None:
+    assert not derived_async(Config(), DERIVED_ASYNC_FROM - 1)
+    assert derived_async(Config(), DERIVED_ASYNC_FROM)
+    assert not derived_async(Config(derived_async=False), 10 * DERIVED_ASYNC_FROM)
+    assert derived_async(Config(derived_async=True), 1)
+    config = tmp_path / "pyproject.toml"
+    config.write_text("[tool.sdkforge]\nderived-async = true\n", encoding="utf-8")
+    assert load_config(config).derived_async is True
+    config.write_text('[tool.sdkforge]\nderived-async = "yes"\n', encoding="utf-8")
+    with pytest.raises(Exception, match="'derived-async' must be true or false"):
+        load_config(config)
+
+
+def test_the_async_methods_are_one_line_and_the_sync_class_is_unchanged(project: Path) -> None:
+    derived = (project / "out" / PACKAGE / "resources" / "cluster_triggers.py").read_text()
+    written = _generate(project / "written", typed=None, derived=None)[
+        f"{PACKAGE}/resources/cluster_triggers.py"]
+    assert "    get_history = async_method(ClusterTriggers.get_history)\n" in derived
+    assert "async def get_history(" not in derived and "async def get_history(" in written
+    cut = "\nclass AsyncClusterTriggers:"
+    assert derived[derived.index("\nclass ClusterTriggers:"):derived.index(cut)] == (
+        written[written.index("\nclass ClusterTriggers:"):written.index(cut)])
+    sync_method = derived[derived.index("    def get_history("):derived.index(cut)]
+    wrappers = "\nclass ClusterTriggersWithRawResponse"
+
+    def async_class(text: str) -> str:
+        return text[text.index(cut):text.index(wrappers)]
+
+    saved = len(async_class(written)) - len(async_class(derived))
+    assert saved > 0.9 * len(sync_method)  # written once, not twice
+
+
+def test_streams_and_overloads_stay_written_out_and_black_writes_the_same() -> None:
+    options = GenerateOptions(FEATURES, config=Config(derived_async=True))
+    files = generate(options).files
+    resources = {name: text for name, text in files.items() if "/resources/" in name}
+    for name, text in sorted(resources.items()):
+        assert black.format_str(text, mode=black_mode()) == text, name
+    events = resources["features/resources/events.py"]
+    async_class = events[events.index("\nclass AsyncEvents:"):]
+    assert "async def follow_events(" in async_class  # overloaded: stream or JSON
+    assert "async_method(" not in events
+    assert sum(text.count(" = async_method(") for text in resources.values()) >= 20
+
+
+def test_a_derived_method_is_a_coroutine_function_like_the_sync_one(package: ModuleType) -> None:
+    del package  # imported from the output folder
+    module = importlib.import_module(f"{PACKAGE}.resources.cluster_triggers")
+    sync_class, async_class = module.ClusterTriggers, module.AsyncClusterTriggers
+    method = async_class.get_history
+    assert inspect.iscoroutinefunction(method)
+    assert inspect.signature(method) == inspect.signature(sync_class.get_history)
+    assert method.__doc__ == sync_class.get_history.__doc__ and method.__doc__
+    assert method.__name__ == "get_history"
+    assert method.__qualname__ == "AsyncClusterTriggers.get_history"
+
+
+def test_derived_calls_work_over_a_socket(package: ModuleType) -> None:
+    with LoopbackServer() as server:
+        for _ in range(3):
+            server.reply(200, json=HISTORY, headers={"X-Request-Id": "req_1"})
+        history, raw, body = asyncio.run(_async_calls(package, server.url))
+        assert type(history).__name__ == "TriggerHistoryResponse"
+        assert history.trigger_id == "trg_1" and history.limit == 50
+        assert raw.status_code == 200 and raw.headers["x-request-id"] == "req_1"
+        assert raw.parse().trigger_id == "trg_1"
+        assert body.startswith(b'{"trigger_id":"trg_1"')
+        assert [r.body for r in server.requests] == [
+            b'{"offset":2,"limit":1}', b'{"limit":3}', b'{"offset":4}']
+        assert server.requests[0].path == "/v1/clusters/triggers/trg_1/history"
+
+
+async def _async_calls(package: ModuleType, url: str) -> tuple[Any, Any, bytes]:
+    async with package.AsyncMixpeek(base_url=url, max_retries=0, timeout=5.0) as client:
+        history = await client.cluster_triggers.get_history("trg_1", limit=1, offset=2)
+        raw = await client.cluster_triggers.with_raw_response.get_history("trg_1", limit=3)
+        streaming = client.cluster_triggers.with_streaming_response
+        async with await streaming.get_history("trg_1", offset=4) as streamed:
+            body = b"".join([chunk async for chunk in streamed.iter_bytes()])
+    return history, raw, body
+
+
+@pytest.mark.slow
+def test_mypy_strict_sees_the_arguments_and_the_result(project: Path) -> None:
+    (project / "user.py").write_text(USER.lstrip("\n"), encoding="utf-8")
+    (project / "wrong.py").write_text(WRONG.lstrip("\n"), encoding="utf-8")
+    done = subprocess.run(
+        [sys.executable, "-m", "mypy", "--strict", "--no-incremental",
+         str(project / "out" / PACKAGE), str(project / "user.py"), str(project / "wrong.py")],
+        capture_output=True, text=True, cwd=project, timeout=300,
+        env={"MYPYPATH": str(project / "out"), "PATH": "/usr/bin:/bin"},
+    )
+    errors = [line for line in done.stdout.splitlines() if ": error: " in line]
+    assert all(line.startswith("wrong.py:") for line in errors), done.stdout
+    assert sorted({int(line.split(":")[1]) for line in errors}) == [5, 6, 7, 8], done.stdout
+
+
+@pytest.mark.slow
+def test_pyright_strict_sees_the_arguments_and_the_result(project: Path) -> None:
+    user = project / "out" / "user_code"
+    user.mkdir(exist_ok=True)
+    (user / "user.py").write_text(USER.lstrip("\n"), encoding="utf-8")
+    (user / "wrong.py").write_text(WRONG.lstrip("\n"), encoding="utf-8")
+    report = pyright_strict([project / "out" / PACKAGE, user], project)
+    errors = [d for d in report["generalDiagnostics"] if d["severity"] == "error"]
+    assert [described(d, [project]) for d in errors
+            if not d["file"].endswith("wrong.py")] == []
+    # 0-based lines: each of the four wrong calls (the last one never awaited) is an error.
+    assert {d["range"]["start"]["line"] for d in errors if d["file"].endswith("wrong.py")} == {
+        4, 5, 6, 7}
+
+
+def test_a_spec_as_large_as_the_threshold_gets_them_derived_and_is_told(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from sdkforge import config
+    from sdkforge.cli import main
+
+    assert generate(GenerateOptions(SEED)).derived_async is None  # one operation: written out
+    monkeypatch.setattr(config, "DERIVED_ASYNC_FROM", 1)
+    result = generate(GenerateOptions(SEED))
+    assert result.derived_async == 1
+    assert " = async_method(" in result.files["mixpeek/resources/cluster_triggers.py"]
+    explicit = generate(GenerateOptions(SEED, config=Config(derived_async=True)))
+    assert explicit.derived_async is None  # asked for: nothing to explain
+    assert explicit.options["derived-async"] is True  # `check` sees the setting change
+    assert "derived-async" not in result.options
+    assert main(["generate", str(SEED), "-o", str(tmp_path / "out"), "--no-cache"]) == 0
+    assert ("1 operation: the async client's methods are derived from the sync ones"
+            in capsys.readouterr().out)
