@@ -171,7 +171,7 @@ def _summary(result: Generated, out: Path, stats: FormatStats, elapsed: float) -
         count = result.derived_async
         print(f"{count:,} operation{'s' if count != 1 else ''}: the async client's methods are "
               "derived from the sync ones, one line each (written out, the package would be "
-              "about 40% larger); `derived-async = false` in [tool.sdkforge] writes them out")
+              "about a third larger); `derived-async = false` in [tool.sdkforge] writes them out")
 
 
 def _report_edits(out: Path, edits: Sequence[Edit], quiet: bool) -> int:

@@ -19,7 +19,7 @@
                                      # default: true below 2,000 operations
     derived-async = true             # the async client's methods: derived from the sync ones,
                                      # one line each with the same arguments and result
-                                     # (true: 30% smaller on a large API), or each written out
+                                     # (true: Graph v1.0 installs 27% smaller), or each written out
                                      # (false); default: true from 2,000 operations
 
     [tool.sdkforge.headers]          # header parameters as client settings
@@ -185,8 +185,8 @@ def typed_wrappers(config: Config, operations: int) -> bool:
 
 # Operations from which the async class derives its methods from the sync class's by default:
 # each written out is 40% of a large API's resource source (28 of 80 MB on Microsoft Graph
-# v1.0, 34 of 122 MB installed with bytecode); derived, mypy --strict takes 7-12% longer and
-# 17% less memory there (bench/results-scale-followup.md).
+# v1.0; installed with bytecode 126 -> 92 MB); derived, mypy --strict on code using it takes
+# as long there, in 18% less memory (bench/results-scale-followup.md, fifth pass).
 DERIVED_ASYNC_FROM = 2000
 
 
