@@ -217,3 +217,38 @@ def test_a_spec_as_large_as_the_threshold_gets_them_derived_and_is_told(
     assert main(["generate", str(SEED), "-o", str(tmp_path / "out"), "--no-cache"]) == 0
     assert ("1 operation: the async client's methods are derived from the sync ones"
             in capsys.readouterr().out)
+
+
+CLASH = """
+openapi: 3.0.3
+info: {title: Clash, version: "1"}
+paths:
+  /things/a:
+    get:
+      operationId: asyncMethod
+      tags: [things]
+      responses: {"204": {description: done}}
+  /things/b:
+    get:
+      operationId: getThing
+      tags: [things]
+      responses: {"204": {description: done}}
+"""
+
+
+def test_an_operation_named_async_method_does_not_shadow_the_helper(tmp_path: Path) -> None:
+    # A class body's names come before the module's: a method bound as `async_method` there
+    # would be what every later derived line called.
+    spec = tmp_path / "clash.yaml"
+    spec.write_text(CLASH, encoding="utf-8")
+    files = generate(GenerateOptions(spec, config=Config(derived_async=True))).files
+    text = files["clash/resources/things.py"]
+    assert "\n    async_method = " not in text
+    assert "    get = async_method(Things.get)\n" in text
+    write(tmp_path / "out", files)
+    with imported(tmp_path / "out", "clash"):
+        things = importlib.import_module("clash.resources.things")
+        methods = [name for name in vars(things.AsyncThings) if not name.startswith("_")
+                   and name not in ("with_raw_response", "with_streaming_response")]
+        assert len(methods) == 2
+        assert all(inspect.iscoroutinefunction(getattr(things.AsyncThings, m)) for m in methods)

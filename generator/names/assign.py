@@ -28,8 +28,10 @@ OperationKey = tuple[str, str]  # (path, method): an operation's identity
 ArgumentKey = tuple[str, str]  # (location or "body", wire name): a method argument's identity
 
 # `int` is spelt by every method's `max_retries: int` (other builtin types that a method of
-# their name shadows are written `builtins.list` by the resource module's type writer).
-RESERVED_METHOD_NAMES = frozenset({"with_raw_response", "with_streaming_response", "int"})
+# their name shadows are written `builtins.list` by the resource module's type writer), and
+# `async_method` by each derived async method in the class body, after the methods before it.
+RESERVED_METHOD_NAMES = frozenset({"with_raw_response", "with_streaming_response", "int",
+                                   "async_method"})
 
 # Fixed names every generated package uses (reserved in their scopes by `naming`).
 BODY_ARGUMENT = Identifier("body")  # a request body that is not flattened into keywords
