@@ -120,6 +120,32 @@ def test_files_inside_the_spec_folder_are_followed(tmp_path: Path) -> None:
     assert "name: str | None" in (tmp_path / "out" / "refs" / "models" / "pet.py").read_text()
 
 
+def test_a_reference_to_the_spec_by_its_own_file_name_is_a_reference_into_it(
+    tmp_path: Path,
+) -> None:
+    from sdkforge.diagnostics import Diagnostics
+    from sdkforge.read.load import load
+    from sdkforge.read.resolve import Location, resolve
+
+    spec = write_spec(tmp_path / "api", """
+        paths: {}
+        components:
+          schemas:
+            Pet:
+              type: object
+              properties: {owner: {$ref: "./openapi.yaml#/components/schemas/Owner"}}
+            Owner: {$ref: "sub/../openapi.yaml#/components/schemas/Person"}
+            Person: {type: object, properties: {name: {type: string}}}
+    """)
+    resolved = resolve(load(spec), Diagnostics())
+    assert list(resolved.documents) == [""]  # not loaded a second time by its name
+    target = resolved.target("openapi.yaml#/components/schemas/Owner", Location("", ""))
+    assert target.key == "#/components/schemas/Owner"
+    node, at = resolved.deref({"$ref": "sub/../openapi.yaml#/components/schemas/Person"},
+                              Location("", ""))
+    assert at.key == "#/components/schemas/Person" and node["type"] == "object"
+
+
 @pytest.mark.parametrize(("content", "needle"), [
     (b"just some notes, not a spec\n", "not a JSON or YAML document (it reads as a single str)"),
     (b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\xff\xd8",

@@ -53,6 +53,13 @@ class Location:
 class Resolved:
     root: Document
     documents: dict[str, Document] = field(default_factory=dict)
+    # The spec's own file name in its folder: a reference to it by name is a reference to ""
+    # (a second copy would be loaded, and its nodes would be other nodes).
+    root_file: str = field(init=False, default="")
+
+    def __post_init__(self) -> None:
+        if not self.root.url:
+            self.root_file = self.root.path.resolve().name
 
     def display_file(self, file: str) -> str:
         return self.documents[file].name
@@ -74,7 +81,8 @@ class Resolved:
         if is_url(file_part) or is_url(at.file):
             return Location(urljoin(at.file, file_part) if is_url(at.file) else file_part, pointer)
         base = Path(at.file).parent if at.file else Path()
-        return Location(str(Path(_normalise(base / file_part))), pointer)
+        file = str(Path(_normalise(base / file_part)))
+        return Location("" if file == self.root_file else file, pointer)
 
     def deref(self, node: Any, loc: Location) -> tuple[Any, Location]:
         """Follow `$ref` chains from `node` to the first node that is not a pure reference."""
