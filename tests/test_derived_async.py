@@ -252,3 +252,25 @@ def test_an_operation_named_async_method_does_not_shadow_the_helper(tmp_path: Pa
                    and name not in ("with_raw_response", "with_streaming_response")]
         assert len(methods) == 2
         assert all(inspect.iscoroutinefunction(getattr(things.AsyncThings, m)) for m in methods)
+
+
+def test_a_method_of_no_result_is_sent_and_awaited(tmp_path: Path) -> None:
+    # Its sync body returns the request's result (`cast(None, ...)`), without which the async
+    # twin would get None and the request, never awaited, would not go out.
+    spec = tmp_path / "clash.yaml"
+    spec.write_text(CLASH, encoding="utf-8")
+    files = generate(GenerateOptions(spec, config=Config(derived_async=True))).files
+    assert "        return cast(\n            None,\n" in files["clash/resources/things.py"]
+    write(tmp_path / "out", files)
+    with imported(tmp_path / "out", "clash") as package, LoopbackServer() as server:
+        server.reply(204)
+        server.reply(204)
+
+        async def call() -> object:
+            async with package.AsyncClash(base_url=server.url, max_retries=0) as client:
+                return await client.things.get()
+
+        assert asyncio.run(call()) is None
+        with package.Clash(base_url=server.url, max_retries=0) as client:
+            assert client.things.get() is None
+        assert [r.path for r in server.requests] == ["/things/b", "/things/b"]

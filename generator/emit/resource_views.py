@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from sdkforge.emit.page_views import attributes
 from sdkforge.emit.pyexpr import TypeWriter, doc_lines, docstring_lines, literal, tuple_expr
@@ -98,6 +98,12 @@ def resource_view(
     runtime = signature_writer(names, plain=False, methods=defined)
     methods = tuple(_method(op, names, models, writer, runtime, inputs)
                     for op in resource.operations)
+    derived = frozenset(m.name for m in methods if derived_async and not m.overloads
+                        and m.async_returns == m.returns and not m.deprecated)
+    # A derived twin returns what the sync body returns: a method of no result returns the
+    # request's too (`cast(None, ...)`), which on the async resource is what is awaited.
+    methods = tuple(replace(m, casts_result=True) if m.name in derived and not m.returns_value
+                    else m for m in methods)
     deprecated = {"warnings"} if any(m.deprecated for m in methods) else set()
     modules = writer.modules | inputs.modules | runtime.modules
     imports = [f"import {m}" for m in sorted(modules | deprecated)]
@@ -123,8 +129,7 @@ def resource_view(
         uses_list_pages=any(op.pagination is not None and not op.pagination.model
                             for op in resource.operations),
         streams=_stream_imports(methods), typed_wrappers=typed_wrappers,
-        derived=frozenset(m.name for m in methods if derived_async and not m.overloads
-                          and m.async_returns == m.returns and not m.deprecated),
+        derived=derived,
     )
 
 
