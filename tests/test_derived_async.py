@@ -274,3 +274,23 @@ def test_a_method_of_no_result_is_sent_and_awaited(tmp_path: Path) -> None:
         with package.Clash(base_url=server.url, max_retries=0) as client:
             assert client.things.get() is None
         assert [r.path for r in server.requests] == ["/things/b", "/things/b"]
+
+
+def test_a_derived_list_method_pages_to_the_end(package: ModuleType) -> None:
+    first = {**HISTORY, "total": 3, "limit": 2, "executions": [{}, {}]}
+    last = {**HISTORY, "total": 3, "offset": 2, "limit": 2, "executions": [{}]}
+
+    async def pages(url: str) -> list[int]:
+        async with package.AsyncMixpeek(base_url=url, max_retries=0, timeout=5.0) as client:
+            page = await client.cluster_triggers.get_history("trg_1", limit=2)
+            sizes = [len(page.executions)]
+            while page.has_next_page():
+                page = await page.anext_page()
+                sizes.append(len(page.executions))
+        return sizes
+
+    with LoopbackServer() as server:
+        server.reply(200, json=first)
+        server.reply(200, json=last)
+        assert asyncio.run(pages(server.url)) == [2, 1]
+        assert [r.body for r in server.requests] == [b'{"limit":2}', b'{"offset":2,"limit":2}']
