@@ -169,34 +169,56 @@ async def _async_calls(package: ModuleType, url: str) -> tuple[Any, Any, bytes]:
     return history, raw, body
 
 
+@pytest.fixture(scope="module")
+def checked(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """Both packages (typed and untyped wrappers) in one folder, under two names, each with its
+    user files (`user_<name>.py`, `wrong_<name>.py`) in `user_code`: one run of each checker."""
+    folder = tmp_path_factory.mktemp("checked")
+    user = folder / "out" / "user_code"
+    user.mkdir(parents=True)
+    for name, typed in _VARIANTS.items():
+        options = GenerateOptions(SEED, package=name, client="Mixpeek",
+                                  config=Config(typed_wrappers=typed, derived_async=True))
+        write(folder / name, generate(options).files)
+        (folder / name / name).rename(folder / "out" / name)
+        for kind, text in (("user", USER), ("wrong", WRONG)):
+            (user / f"{kind}_{name}.py").write_text(
+                text.lstrip("\n").replace(PACKAGE, name), encoding="utf-8")
+    return folder
+
+
+_VARIANTS = {PACKAGE: True, f"{PACKAGE}_untyped": False}
+# The lines of WRONG's four calls (1-based), each of which a checker must report.
+_WRONG_LINES = [5, 6, 7, 8]
+
+
 @pytest.mark.slow
-def test_mypy_strict_sees_the_arguments_and_the_result(project: Path) -> None:
-    (project / "user.py").write_text(USER.lstrip("\n"), encoding="utf-8")
-    (project / "wrong.py").write_text(WRONG.lstrip("\n"), encoding="utf-8")
+def test_mypy_strict_sees_the_arguments_and_the_result(checked: Path) -> None:
+    user = checked / "out" / "user_code"
     done = subprocess.run(
         [sys.executable, "-m", "mypy", "--strict", "--no-incremental",
-         str(project / "out" / PACKAGE), str(project / "user.py"), str(project / "wrong.py")],
-        capture_output=True, text=True, cwd=project, timeout=300,
-        env={"MYPYPATH": str(project / "out"), "PATH": "/usr/bin:/bin"},
+         *[str(checked / "out" / name) for name in _VARIANTS], *map(str, sorted(user.iterdir()))],
+        capture_output=True, text=True, cwd=user, timeout=300,
+        env={"MYPYPATH": str(checked / "out"), "PATH": "/usr/bin:/bin"},
     )
     errors = [line for line in done.stdout.splitlines() if ": error: " in line]
-    assert all(line.startswith("wrong.py:") for line in errors), done.stdout
-    assert sorted({int(line.split(":")[1]) for line in errors}) == [5, 6, 7, 8], done.stdout
+    assert not [e for e in errors if not e.startswith("wrong_")], done.stdout
+    for name in _VARIANTS:
+        lines = {int(e.split(":")[1]) for e in errors if e.startswith(f"wrong_{name}.py:")}
+        assert sorted(lines) == _WRONG_LINES, (name, done.stdout)
 
 
 @pytest.mark.slow
-def test_pyright_strict_sees_the_arguments_and_the_result(project: Path) -> None:
-    user = project / "out" / "user_code"
-    user.mkdir(exist_ok=True)
-    (user / "user.py").write_text(USER.lstrip("\n"), encoding="utf-8")
-    (user / "wrong.py").write_text(WRONG.lstrip("\n"), encoding="utf-8")
-    report = pyright_strict([project / "out" / PACKAGE, user], project)
+def test_pyright_strict_sees_the_arguments_and_the_result(checked: Path) -> None:
+    user = checked / "out" / "user_code"
+    report = pyright_strict([*[checked / "out" / name for name in _VARIANTS], user], checked)
     errors = [d for d in report["generalDiagnostics"] if d["severity"] == "error"]
-    assert [described(d, [project]) for d in errors
-            if not d["file"].endswith("wrong.py")] == []
-    # 0-based lines: each of the four wrong calls (the last one never awaited) is an error.
-    assert {d["range"]["start"]["line"] for d in errors if d["file"].endswith("wrong.py")} == {
-        4, 5, 6, 7}
+    assert [described(d, [checked]) for d in errors
+            if not Path(d["file"]).name.startswith("wrong_")] == []
+    for name in _VARIANTS:
+        lines = {d["range"]["start"]["line"] + 1 for d in errors
+                 if Path(d["file"]).name == f"wrong_{name}.py"}
+        assert sorted(lines) == _WRONG_LINES, name  # the last call, never awaited, too
 
 
 def test_a_spec_as_large_as_the_threshold_gets_them_derived_and_is_told(
