@@ -37,6 +37,40 @@ def mypy_errors(folder: Path, package: Path, code: str) -> tuple[int, list[int]]
     return done.returncode, sorted(set(lines))
 
 
+def errors_by_file(folder: Path, package: Path, codes: dict[str, str]) -> dict[str, list[int]]:
+    """The lines of mypy --strict's and of pyright --strict's errors in each of `codes` (by file
+    name), all checked in one run of each: {"mypy:<name>": lines, "pyright:<name>": lines}."""
+    for name, code in codes.items():
+        (folder / name).write_text(code, encoding="utf-8")
+    done = subprocess.run(
+        [sys.executable, "-m", "mypy", "--strict", "--no-incremental", *codes],
+        capture_output=True, text=True, cwd=folder, timeout=600,
+        env={"MYPYPATH": str(package), "PATH": "/usr/bin:/bin"},
+    )
+    assert done.returncode in (0, 1), done.stdout + done.stderr
+    found: dict[str, set[int]] = {f"{checker}:{name}": set() for checker in ("mypy", "pyright")
+                                  for name in codes}
+    for line in done.stdout.splitlines():
+        name = Path(line.split(":")[0]).name
+        assert ": error:" not in line or name in codes, done.stdout  # none in the package
+        if ": error:" in line:
+            found[f"mypy:{name}"].add(int(line.split(":")[1]))
+    config = {"typeCheckingMode": "strict", "pythonVersion": "3.11", "include": list(codes),
+              "extraPaths": [str(package)]}
+    (folder / "pyrightconfig.json").write_text(json.dumps(config), encoding="utf-8")
+    checked = subprocess.run(
+        [sys.executable, "-m", "pyright", "--outputjson", "--pythonpath", sys.executable,
+         "--project", str(folder)],
+        capture_output=True, text=True, timeout=600,
+        env={**os.environ, "PYRIGHT_PYTHON_GLOBAL_NODE": "0"},
+    )
+    assert checked.stdout.lstrip().startswith("{"), checked.stdout[-2000:] + checked.stderr[-2000:]
+    for d in json.loads(checked.stdout)["generalDiagnostics"]:
+        if d["severity"] == "error":
+            found[f"pyright:{Path(d['file']).name}"].add(d["range"]["start"]["line"] + 1)
+    return {key: sorted(lines) for key, lines in found.items()}
+
+
 def pyright_errors(folder: Path, package: Path, code: str) -> list[int]:
     """The lines of pyright --strict's errors in `code` (the package on its path)."""
     script = folder / "user.py"
@@ -161,12 +195,10 @@ def test_openai_chat_messages_as_dicts_type_check(
     openai_package: tuple[Path, str, str], tmp_path: Path
 ) -> None:
     folder, pkg, client = openai_package
-    good = OPENAI_GOOD.format(pkg=pkg, client=client)
-    bad = OPENAI_BAD.format(pkg=pkg, client=client)
-    assert mypy_errors(tmp_path, folder, good) == (0, [])
-    assert mypy_errors(tmp_path, folder, bad) == (1, [5, 6])
-    assert pyright_errors(tmp_path, folder, good) == []
-    assert pyright_errors(tmp_path, folder, bad) == [5, 6]
+    codes = {"good.py": OPENAI_GOOD.format(pkg=pkg, client=client),
+             "bad.py": OPENAI_BAD.format(pkg=pkg, client=client)}
+    assert errors_by_file(tmp_path, folder, codes) == {
+        "mypy:good.py": [], "mypy:bad.py": [5, 6], "pyright:good.py": [], "pyright:bad.py": [5, 6]}
 
 
 def test_the_readme_example_of_dict_inputs_type_checks(tmp_path: Path) -> None:
