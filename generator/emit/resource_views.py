@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 
 from sdkforge.emit.page_views import attributes
 from sdkforge.emit.pyexpr import TypeWriter, doc_lines, docstring_lines, literal, tuple_expr
@@ -49,6 +49,11 @@ class MethodView:
     call_args: tuple[tuple[str, str], ...]  # keyword -> expression for runtime Call(endpoint, ...)
     returns_value: bool
     casts_result: bool  # the runtime returns Any: the method casts it to `returns`, unless Any
+    # The async class derives this method from the sync class's (`config.derived_async`): one
+    # line, the same arguments and result. One returning a stream (`AsyncStream` async),
+    # overloaded or deprecated (whose warning points at the caller's line) is written out; one
+    # of no result returns the request's (`cast(None, ...)`), which the async twin awaits.
+    derived: bool
     readme_call: str  # get_pet(pet_id, name=...)
     readme_returns: str  # models.Pet
     signature: Signature
@@ -71,10 +76,7 @@ class ResourceView:
     # The raw- and streaming-response wrappers repeat each method's typed arguments (a generic
     # call per method, which mypy infers), or take any arguments (`config.typed_wrappers`).
     typed_wrappers: bool = True
-    # The methods the async class derives from the sync class's (`config.derived_async`): one
-    # line each, the same arguments and result. Those returning a stream (`AsyncStream` async),
-    # overloaded or deprecated (whose warning points at the caller's line) are written out.
-    derived: frozenset[str] = frozenset()
+    uses_async_method: bool = False  # a method is derived (`MethodView.derived`)
 
 
 def resource_views(api: ir.Api, names: Names, typed_wrappers: bool = True,
@@ -96,14 +98,8 @@ def resource_view(
     writer = signature_writer(names, methods=defined, aliases=aliases)
     inputs = signature_writer(names, methods=defined, aliases=aliases, inputs=True)
     runtime = signature_writer(names, plain=False, methods=defined)
-    methods = tuple(_method(op, names, models, writer, runtime, inputs)
+    methods = tuple(_method(op, names, models, writer, runtime, inputs, derived_async)
                     for op in resource.operations)
-    derived = frozenset(m.name for m in methods if derived_async and not m.overloads
-                        and m.async_returns == m.returns and not m.deprecated)
-    # A derived twin returns what the sync body returns: a method of no result returns the
-    # request's too (`cast(None, ...)`), which on the async resource is what is awaited.
-    methods = tuple(replace(m, casts_result=True) if m.name in derived and not m.returns_value
-                    else m for m in methods)
     deprecated = {"warnings"} if any(m.deprecated for m in methods) else set()
     modules = writer.modules | inputs.modules | runtime.modules
     imports = [f"import {m}" for m in sorted(modules | deprecated)]
@@ -129,7 +125,7 @@ def resource_view(
         uses_list_pages=any(op.pagination is not None and not op.pagination.model
                             for op in resource.operations),
         streams=_stream_imports(methods), typed_wrappers=typed_wrappers,
-        derived=derived,
+        uses_async_method=any(m.derived for m in methods),
     )
 
 
@@ -166,10 +162,11 @@ def _stream_imports(methods: Iterable[MethodView]) -> tuple[str, ...]:
 
 def _method(
     op: ir.Operation, names: Names, models: Mapping[str, ir.Model], writer: TypeWriter,
-    runtime: TypeWriter, inputs: TypeWriter | None = None,
+    runtime: TypeWriter, inputs: TypeWriter | None = None, derived_async: bool = False,
 ) -> MethodView:
     """`writer` spells the types mypy reads; `runtime` the ones pydantic parses with;
-    `inputs` the arguments' (a model or its dict form)."""
+    `inputs` the arguments' (a model or its dict form); `derived_async`: the async twin is
+    derived where it can be."""
     sig = signature(op, names, writer, inputs)
     returns, async_returns = sig.returns, sig.returns_async
     if op.pagination is not None and not op.pagination.model:
@@ -200,6 +197,8 @@ def _method(
     positional = tuple(a.view for a in sig.positional)
     keyword = tuple(a.view for a in sig.keyword)
     required = [a.name for a in positional] + [f"{a.name}=..." for a in keyword if not a.default]
+    derived = (derived_async and not sig.overloads and async_returns == returns
+               and not op.deprecated)
     return MethodView(
         name=name, positional=positional, keyword=keyword,
         overloads=tuple(OverloadView(tuple(a.view for a in o.keyword), o.returns,
@@ -208,7 +207,8 @@ def _method(
         docstring_lines=tuple(docstring_lines(_method_doc(op, sig))), deprecated=op.deprecated,
         endpoint=f"_{name}_endpoint", endpoint_args=tuple(endpoint),
         call_args=_call_args(op, sig, names),
-        returns_value=returns != "None", casts_result=returns not in ("None", "Any"),
+        returns_value=returns != "None",
+        casts_result=returns != "Any" and (returns != "None" or derived), derived=derived,
         readme_returns=_public(returns),
         readme_call=f"{name}({', '.join(required)})", signature=sig,
     )
