@@ -162,16 +162,17 @@ def _summary(result: Generated, out: Path, stats: FormatStats, elapsed: float) -
     print(f"wrote {len(result.files)} files for package `{result.package}` to {out} "
           f"in {elapsed:.1f}s (black ran on {stats.formatted}; {stats.reused} unchanged, "
           f"{stats.cached} from the cache)")
-    if result.untyped_wrappers is not None:
-        count = result.untyped_wrappers
-        print(f"{count:,} operation{'s' if count != 1 else ''}: the with_raw_response and "
-              "with_streaming_response methods take any arguments (typed, they would make mypy "
-              "several times slower); `typed-wrappers = true` in [tool.sdkforge] types them")
-    if result.derived_async is not None:
-        count = result.derived_async
-        print(f"{count:,} operation{'s' if count != 1 else ''}: the async client's methods are "
-              "derived from the sync ones, one line each (written out, the package would be "
-              "about a third larger); `derived-async = false` in [tool.sdkforge] writes them out")
+    by_size = [
+        (result.untyped_wrappers, "the with_raw_response and with_streaming_response methods "
+         "take any arguments (typed, they would make mypy several times slower); "
+         "`typed-wrappers = true` in [tool.sdkforge] types them"),
+        (result.derived_async, "the async client's methods are derived from the sync ones, "
+         "one line each (written out, the package would be about a third larger); "
+         "`derived-async = false` in [tool.sdkforge] writes them out"),
+    ]
+    for count, what in by_size:
+        if count is not None:
+            print(f"{count:,} operation{'s' if count != 1 else ''}: {what}")
 
 
 def _report_edits(out: Path, edits: Sequence[Edit], quiet: bool) -> int:

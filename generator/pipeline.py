@@ -158,6 +158,10 @@ class Analysed:
     findings: Findings
     resources: list[ResourceView]  # made once, for the surface and the render
     beside: Beside  # the API surface and its text, made when first asked for
+    # The operations, when their count alone made the wrappers untyped (`config.typed_wrappers`)
+    # or the async methods derived (`config.derived_async`): the CLI says so.
+    untyped_wrappers: int | None = None
+    derived_async: int | None = None
 
     @property
     def document(self) -> Document:
@@ -178,9 +182,7 @@ class Generated:
     options: dict[str, object]  # as the manifest records them
     documents: dict[str, str]  # the spec's documents read, by name: the hash of their text
     bump: Bump | None = None  # the version `--package-version next` chose, and why
-    # The operations, when their size alone made the wrappers untyped (`config.typed_wrappers`)
-    # or the async methods derived (`config.derived_async`).
-    untyped_wrappers: int | None = None
+    untyped_wrappers: int | None = None  # as `Analysed` has them
     derived_async: int | None = None
 
     @property
@@ -219,14 +221,18 @@ def analyse(options: GenerateOptions, cache: Cache | None = None, wait: bool = T
     findings.release()  # the parsed spec is not needed past the model
     del resolved
     render_options = Options(package=names.package, client=names.client)
-    count = len(api.operations)
-    resources = resource_views(api, names, typed_wrappers(options.config, count),
-                               derived_async(options.config, count))
+    config, count = options.config, len(api.operations)
+    typed, derived = typed_wrappers(config, count), derived_async(config, count)
+    resources = resource_views(api, names, typed, derived)
     signatures = {operation_key(op): m.signature
                   for r, view in zip(names.resources, resources, strict=True)
                   for op, m in zip(r.operations, view.methods, strict=True)}
-    analysed = Analysed(api, names, render_options, findings, resources,
-                        Beside(lambda: surface(api, names, signatures)))
+    analysed = Analysed(
+        api, names, render_options, findings, resources,
+        Beside(lambda: surface(api, names, signatures)),
+        untyped_wrappers=count if config.typed_wrappers is None and not typed else None,
+        derived_async=count if config.derived_async is None and derived else None,
+    )
     if wait:
         findings.settle(options.strict)
     return analysed
@@ -276,15 +282,11 @@ def generate(
         findings.settle(options.strict)  # an invalid spec explains the failure better
         raise
     findings.settle(options.strict)
-    count = len(api.operations)
     return Generated(
         files=files, diagnostics=findings.items(), package=render_options.package,
         client=render_options.client, beside=analysed.beside, options=recorded,
         documents={d.name: text_hash(d.text) for d in findings.documents.values()}, bump=bump,
-        untyped_wrappers=(count if options.config.typed_wrappers is None
-                          and not typed_wrappers(options.config, count) else None),
-        derived_async=(count if options.config.derived_async is None
-                       and derived_async(options.config, count) else None),
+        untyped_wrappers=analysed.untyped_wrappers, derived_async=analysed.derived_async,
     )
 
 
