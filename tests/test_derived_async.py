@@ -133,8 +133,7 @@ def test_streams_and_overloads_stay_written_out_and_black_writes_the_same() -> N
 
 
 def test_a_derived_method_is_a_coroutine_function_like_the_sync_one(package: ModuleType) -> None:
-    del package  # imported from the output folder
-    module = importlib.import_module(f"{PACKAGE}.resources.cluster_triggers")
+    module = importlib.import_module(f"{package.__name__}.resources.cluster_triggers")
     sync_class, async_class = module.ClusterTriggers, module.AsyncClusterTriggers
     method = async_class.get_history
     assert inspect.iscoroutinefunction(method)

@@ -22,60 +22,28 @@ ROOT = Path(__file__).resolve().parent
 DICTS_SPEC = ROOT / "behaviour" / "dict_inputs.yaml"
 
 
-def mypy_errors(folder: Path, package: Path, code: str) -> tuple[int, list[int]]:
-    """mypy --strict's exit and the lines of its errors in `code` (the package on MYPYPATH)."""
-    script = folder / "user.py"
-    script.write_text(code, encoding="utf-8")
+def _mypy(folder: Path, package: Path, names: list[str]) -> tuple[int, dict[str, list[int]]]:
+    """mypy --strict's exit on the files `names` of `folder` (the package on MYPYPATH), and
+    the lines of its errors in each of them."""
     done = subprocess.run(
-        [sys.executable, "-m", "mypy", "--strict", "--no-incremental", str(script)],
-        capture_output=True, text=True, cwd=folder, timeout=600,
-        env={"MYPYPATH": str(package), "PATH": "/usr/bin:/bin"},
-    )
-    lines = [int(line.split(":")[1]) for line in done.stdout.splitlines()
-             if Path(line.split(":")[0]).name == "user.py" and ": error:" in line]
-    assert done.returncode in (0, 1), done.stdout + done.stderr
-    return done.returncode, sorted(set(lines))
-
-
-def errors_by_file(folder: Path, package: Path, codes: dict[str, str]) -> dict[str, list[int]]:
-    """The lines of mypy --strict's and of pyright --strict's errors in each of `codes` (by file
-    name), all checked in one run of each: {"mypy:<name>": lines, "pyright:<name>": lines}."""
-    for name, code in codes.items():
-        (folder / name).write_text(code, encoding="utf-8")
-    done = subprocess.run(
-        [sys.executable, "-m", "mypy", "--strict", "--no-incremental", *codes],
+        [sys.executable, "-m", "mypy", "--strict", "--no-incremental", *names],
         capture_output=True, text=True, cwd=folder, timeout=600,
         env={"MYPYPATH": str(package), "PATH": "/usr/bin:/bin"},
     )
     assert done.returncode in (0, 1), done.stdout + done.stderr
-    found: dict[str, set[int]] = {f"{checker}:{name}": set() for checker in ("mypy", "pyright")
-                                  for name in codes}
+    found: dict[str, set[int]] = {name: set() for name in names}
     for line in done.stdout.splitlines():
-        name = Path(line.split(":")[0]).name
-        assert ": error:" not in line or name in codes, done.stdout  # none in the package
         if ": error:" in line:
-            found[f"mypy:{name}"].add(int(line.split(":")[1]))
-    config = {"typeCheckingMode": "strict", "pythonVersion": "3.11", "include": list(codes),
-              "extraPaths": [str(package)]}
-    (folder / "pyrightconfig.json").write_text(json.dumps(config), encoding="utf-8")
-    checked = subprocess.run(
-        [sys.executable, "-m", "pyright", "--outputjson", "--pythonpath", sys.executable,
-         "--project", str(folder)],
-        capture_output=True, text=True, timeout=600,
-        env={**os.environ, "PYRIGHT_PYTHON_GLOBAL_NODE": "0"},
-    )
-    assert checked.stdout.lstrip().startswith("{"), checked.stdout[-2000:] + checked.stderr[-2000:]
-    for d in json.loads(checked.stdout)["generalDiagnostics"]:
-        if d["severity"] == "error":
-            found[f"pyright:{Path(d['file']).name}"].add(d["range"]["start"]["line"] + 1)
-    return {key: sorted(lines) for key, lines in found.items()}
+            name = Path(line.split(":")[0]).name
+            assert name in found, done.stdout  # none in the package
+            found[name].add(int(line.split(":")[1]))
+    return done.returncode, {name: sorted(lines) for name, lines in found.items()}
 
 
-def pyright_errors(folder: Path, package: Path, code: str) -> list[int]:
-    """The lines of pyright --strict's errors in `code` (the package on its path)."""
-    script = folder / "user.py"
-    script.write_text(code, encoding="utf-8")
-    config = {"typeCheckingMode": "strict", "pythonVersion": "3.11", "include": ["user.py"],
+def _pyright(folder: Path, package: Path, names: list[str]) -> dict[str, list[int]]:
+    """The lines of pyright --strict's errors in each of the files `names` of `folder` (the
+    package on its path)."""
+    config = {"typeCheckingMode": "strict", "pythonVersion": "3.11", "include": names,
               "extraPaths": [str(package)]}
     (folder / "pyrightconfig.json").write_text(json.dumps(config), encoding="utf-8")
     done = subprocess.run(
@@ -85,9 +53,35 @@ def pyright_errors(folder: Path, package: Path, code: str) -> list[int]:
         env={**os.environ, "PYRIGHT_PYTHON_GLOBAL_NODE": "0"},
     )
     assert done.stdout.lstrip().startswith("{"), done.stdout[-2000:] + done.stderr[-2000:]
-    report = json.loads(done.stdout)
-    return sorted({d["range"]["start"]["line"] + 1 for d in report["generalDiagnostics"]
-                   if d["severity"] == "error"})
+    found: dict[str, set[int]] = {name: set() for name in names}
+    for d in json.loads(done.stdout)["generalDiagnostics"]:
+        if d["severity"] == "error":
+            found[Path(d["file"]).name].add(d["range"]["start"]["line"] + 1)
+    return {name: sorted(lines) for name, lines in found.items()}
+
+
+def mypy_errors(folder: Path, package: Path, code: str) -> tuple[int, list[int]]:
+    """mypy --strict's exit and the lines of its errors in `code` (the package on MYPYPATH)."""
+    (folder / "user.py").write_text(code, encoding="utf-8")
+    status, found = _mypy(folder, package, ["user.py"])
+    return status, found["user.py"]
+
+
+def pyright_errors(folder: Path, package: Path, code: str) -> list[int]:
+    """The lines of pyright --strict's errors in `code` (the package on its path)."""
+    (folder / "user.py").write_text(code, encoding="utf-8")
+    return _pyright(folder, package, ["user.py"])["user.py"]
+
+
+def errors_by_file(folder: Path, package: Path, codes: dict[str, str]) -> dict[str, list[int]]:
+    """The lines of mypy --strict's and of pyright --strict's errors in each of `codes` (by file
+    name), all checked in one run of each: {"mypy:<name>": lines, "pyright:<name>": lines}."""
+    for name, code in codes.items():
+        (folder / name).write_text(code, encoding="utf-8")
+    _, mypy = _mypy(folder, package, list(codes))
+    pyright = _pyright(folder, package, list(codes))
+    return {**{f"mypy:{n}": lines for n, lines in mypy.items()},
+            **{f"pyright:{n}": lines for n, lines in pyright.items()}}
 
 
 @pytest.fixture(scope="module")
