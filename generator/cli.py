@@ -162,17 +162,22 @@ def _summary(result: Generated, out: Path, stats: FormatStats, elapsed: float) -
     print(f"wrote {len(result.files)} files for package `{result.package}` to {out} "
           f"in {elapsed:.1f}s (black ran on {stats.formatted}; {stats.reused} unchanged, "
           f"{stats.cached} from the cache)")
-    by_size = [
-        (result.untyped_wrappers, "the with_raw_response and with_streaming_response methods "
-         "take any arguments (typed, they would make mypy several times slower); "
-         "`typed-wrappers = true` in [tool.sdkforge] types them"),
-        (result.derived_async, "the async client's methods are derived from the sync ones, "
-         "one line each (written out, the package would be about a third larger); "
-         "`derived-async = false` in [tool.sdkforge] writes them out"),
-    ]
-    for count, what in by_size:
-        if count is not None:
-            print(f"{count:,} operation{'s' if count != 1 else ''}: {what}")
+    for key, count in result.by_size.items():
+        print(f"{count:,} operation{'s' if count != 1 else ''}: {_BY_SIZE[key]}")
+
+
+# What the spec's size alone chose (`pipeline.Analysed.by_size`), and how to choose otherwise.
+_BY_SIZE = {
+    "typed-wrappers": "the with_raw_response and with_streaming_response methods take any "
+    "arguments (typed, they would make mypy several times slower); `typed-wrappers = true` "
+    "in [tool.sdkforge] types them",
+    "derived-async": "the async client's methods are derived from the sync ones, one line "
+    "each (written out, the package would be about a third larger); `derived-async = false` "
+    "in [tool.sdkforge] writes them out",
+    "unpacked-options": "each method takes its per-call options (extra_headers, timeout, ...) "
+    "as `**request_options` (as five keywords each, the package would be about a tenth "
+    "larger); `unpacked-options = false` in [tool.sdkforge] writes them out",
+}
 
 
 def _report_edits(out: Path, edits: Sequence[Edit], quiet: bool) -> int:

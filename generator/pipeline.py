@@ -8,12 +8,18 @@ import functools
 import hashlib
 import re
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from sdkforge.bump.version import NEXT, Bump, Previous, resolve_next
 from sdkforge.cache import Cache
-from sdkforge.config import Config, GenerateOptions, derived_async, typed_wrappers
+from sdkforge.config import (
+    Config,
+    GenerateOptions,
+    derived_async,
+    typed_wrappers,
+    unpacked_options,
+)
 from sdkforge.diagnostics import Diagnostic, Diagnostics
 from sdkforge.emit.format import FormatStats, Known, format_files
 from sdkforge.emit.render import Meta, Options, render, template_digest
@@ -158,10 +164,9 @@ class Analysed:
     findings: Findings
     resources: list[ResourceView]  # made once, for the surface and the render
     beside: Beside  # the API surface and its text, made when first asked for
-    # The operations, when their count alone made the wrappers untyped (`config.typed_wrappers`)
-    # or the async methods derived (`config.derived_async`): the CLI says so.
-    untyped_wrappers: int | None = None
-    derived_async: int | None = None
+    # The settings the spec's size alone decided (the count of its operations, by the setting's
+    # key: `typed-wrappers`, `derived-async`, `unpacked-options`): the CLI says so.
+    by_size: dict[str, int] = field(default_factory=lambda: {})
 
     @property
     def document(self) -> Document:
@@ -182,8 +187,7 @@ class Generated:
     options: dict[str, object]  # as the manifest records them
     documents: dict[str, str]  # the spec's documents read, by name: the hash of their text
     bump: Bump | None = None  # the version `--package-version next` chose, and why
-    untyped_wrappers: int | None = None  # as `Analysed` has them
-    derived_async: int | None = None
+    by_size: dict[str, int] = field(default_factory=lambda: {})  # as `Analysed` has them
 
     @property
     def surface(self) -> Surface:
@@ -222,16 +226,17 @@ def analyse(options: GenerateOptions, cache: Cache | None = None, wait: bool = T
     del resolved
     render_options = Options(package=names.package, client=names.client)
     config, count = options.config, len(api.operations)
-    typed, derived = typed_wrappers(config, count), derived_async(config, count)
-    resources = resource_views(api, names, typed, derived)
+    sized = _sized(config, count)
+    resources = resource_views(api, names, typed_wrappers(config, count),
+                               derived_async(config, count), unpacked_options(config, count))
     signatures = {operation_key(op): m.signature
                   for r, view in zip(names.resources, resources, strict=True)
                   for op, m in zip(r.operations, view.methods, strict=True)}
     analysed = Analysed(
         api, names, render_options, findings, resources,
         Beside(lambda: surface(api, names, signatures)),
-        untyped_wrappers=count if config.typed_wrappers is None and not typed else None,
-        derived_async=count if config.derived_async is None and derived else None,
+        by_size={key: count for key, (setting, compact) in sized.items()
+                 if setting is None and compact},
     )
     if wait:
         findings.settle(options.strict)
@@ -286,7 +291,7 @@ def generate(
         files=files, diagnostics=findings.items(), package=render_options.package,
         client=render_options.client, beside=analysed.beside, options=recorded,
         documents={d.name: text_hash(d.text) for d in findings.documents.values()}, bump=bump,
-        untyped_wrappers=analysed.untyped_wrappers, derived_async=analysed.derived_async,
+        by_size=analysed.by_size,
     )
 
 
@@ -316,11 +321,19 @@ def _recorded_options(options: Options, config: Config) -> dict[str, object]:
         recorded["headers"] = {k: v for k, v in sorted(config.headers.items())}
     if config.pagination:
         recorded["pagination"] = {k: repr(v) for k, v in sorted(config.pagination.items())}
-    if config.typed_wrappers is not None:
-        recorded["typed-wrappers"] = config.typed_wrappers
-    if config.derived_async is not None:
-        recorded["derived-async"] = config.derived_async
+    recorded.update((key, setting) for key, (setting, _) in _sized(config, 0).items()
+                    if setting is not None)
     return recorded
+
+
+def _sized(config: Config, operations: int) -> dict[str, tuple[bool | None, bool]]:
+    """The settings a large API gets in their compact form by default, by key: the setting the
+    configuration gives (None: none), and whether `operations` make it compact by default."""
+    return {
+        "typed-wrappers": (config.typed_wrappers, not typed_wrappers(Config(), operations)),
+        "derived-async": (config.derived_async, derived_async(Config(), operations)),
+        "unpacked-options": (config.unpacked_options, unpacked_options(Config(), operations)),
+    }
 
 
 # PEP 440 public versions (its appendix's pattern, without local versions).

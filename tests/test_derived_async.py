@@ -226,13 +226,13 @@ def test_a_spec_as_large_as_the_threshold_gets_them_derived_and_is_told(
     from sdkforge import config
     from sdkforge.cli import main
 
-    assert generate(GenerateOptions(SEED)).derived_async is None  # one operation: written out
+    assert "derived-async" not in generate(GenerateOptions(SEED)).by_size  # one operation
     monkeypatch.setattr(config, "DERIVED_ASYNC_FROM", 1)
     result = generate(GenerateOptions(SEED))
-    assert result.derived_async == 1
+    assert result.by_size == {"derived-async": 1}
     assert " = async_method(" in result.files["mixpeek/resources/cluster_triggers.py"]
     explicit = generate(GenerateOptions(SEED, config=Config(derived_async=True)))
-    assert explicit.derived_async is None  # asked for: nothing to explain
+    assert "derived-async" not in explicit.by_size  # asked for: nothing to explain
     assert explicit.options["derived-async"] is True  # `check` sees the setting change
     assert "derived-async" not in result.options
     assert main(["generate", str(SEED), "-o", str(tmp_path / "out"), "--no-cache"]) == 0

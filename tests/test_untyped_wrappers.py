@@ -194,13 +194,13 @@ def test_a_spec_as_large_as_the_threshold_gets_them_untyped_and_is_told(
     from sdkforge import config
     from sdkforge.cli import main
 
-    assert generate(GenerateOptions(SEED)).untyped_wrappers is None  # one operation: typed
+    assert "typed-wrappers" not in generate(GenerateOptions(SEED)).by_size  # one operation: typed
     monkeypatch.setattr(config, "UNTYPED_WRAPPERS_FROM", 1)
     result = generate(GenerateOptions(SEED))
-    assert result.untyped_wrappers == 1
+    assert result.by_size == {"typed-wrappers": 1}
     assert "wrap_all(self, resource, " in result.files["mixpeek/resources/cluster_triggers.py"]
     explicit = generate(GenerateOptions(SEED, config=Config(typed_wrappers=False)))
-    assert explicit.untyped_wrappers is None  # asked for: nothing to explain
+    assert "typed-wrappers" not in explicit.by_size  # asked for: nothing to explain
     assert main(["generate", str(SEED), "-o", str(tmp_path / "out"), "--no-cache"]) == 0
     assert ("1 operation: the with_raw_response and with_streaming_response methods take any "
             "arguments") in capsys.readouterr().out

@@ -77,28 +77,31 @@ class ResourceView:
     # call per method, which mypy infers), or take any arguments (`config.typed_wrappers`).
     typed_wrappers: bool = True
     uses_async_method: bool = False  # a method is derived (`MethodView.derived`)
+    # Each method takes its per-call options as `**request_options` (`config.unpacked_options`)
+    unpacked_options: bool = False
+    runtime_types: tuple[str, ...] = ()  # what the module imports from the runtime's `_types`
 
 
 def resource_views(api: ir.Api, names: Names, typed_wrappers: bool = True,
-                   derived_async: bool = False) -> list[ResourceView]:
+                   derived_async: bool = False, unpacked: bool = False) -> list[ResourceView]:
     """The view of every resource: what `render` writes and `surface` describes, made once
     for both. Aliases have no names here: references to them are inlined."""
     models = {m.key: m for m in api.models}
     aliases = named_aliases(api, names)
-    return [resource_view(r, names, models, aliases, typed_wrappers, derived_async)
+    return [resource_view(r, names, models, aliases, typed_wrappers, derived_async, unpacked)
             for r in names.resources]
 
 
 def resource_view(
     resource: ResourceNames, names: Names, models: Mapping[str, ir.Model],
     aliases: Mapping[str, str] | None = None, typed_wrappers: bool = True,
-    derived_async: bool = False,
+    derived_async: bool = False, unpacked: bool = False,
 ) -> ResourceView:
     defined = [names.method(op) for op in resource.operations]
     writer = signature_writer(names, methods=defined, aliases=aliases)
     inputs = signature_writer(names, methods=defined, aliases=aliases, inputs=True)
     runtime = signature_writer(names, plain=False, methods=defined)
-    methods = tuple(_method(op, names, models, writer, runtime, inputs, derived_async)
+    methods = tuple(_method(op, names, models, writer, runtime, inputs, derived_async, unpacked)
                     for op in resource.operations)
     deprecated = {"warnings"} if any(m.deprecated for m in methods) else set()
     modules = writer.modules | inputs.modules | runtime.modules
@@ -107,26 +110,45 @@ def resource_view(
                    else "from functools import cached_property")
     casts = {"cast"} if any(m.casts_result for m in methods) else set()
     typing_only = _typing_only(inputs, wrapped=not typed_wrappers and bool(methods))
-    checking = {"TYPE_CHECKING"} if typing_only else set()
+    more = {"TYPE_CHECKING"} if typing_only else set()
+    more |= {"Unpack"} if unpacked and methods else set()
     # isort's order: TYPE_CHECKING (a constant) first
-    typing_names = sorted(writer.typing | inputs.typing | runtime.typing | casts | checking,
+    typing_names = sorted(writer.typing | inputs.typing | runtime.typing | casts | more,
                           key=lambda n: (n != "TYPE_CHECKING", n))
     if typing_names:
         imports.append(f"from typing import {', '.join(typing_names)}")
     if runtime.uses_discriminator:
         imports.extend(["", "from pydantic import Tag as _Tag"])
+    uses_files = any("FileTypes" in a.annotation for m in methods for a in m.keyword)
     return ResourceView(
         attribute=resource.attribute, class_name=resource.class_name, module=resource.module,
         imports=tuple(imports), typing_only=typing_only, methods=methods,
         uses_models=bool(writer.keys | inputs.keys | runtime.keys),
-        uses_files=any("FileTypes" in a.annotation for m in methods for a in m.keyword),
+        uses_files=uses_files,
         uses_discriminator=runtime.uses_discriminator,
         uses_pagination=any(op.pagination is not None for op in resource.operations),
         uses_list_pages=any(op.pagination is not None and not op.pagination.model
                             for op in resource.operations),
         streams=_stream_imports(methods), typed_wrappers=typed_wrappers,
-        uses_async_method=any(m.derived for m in methods),
+        uses_async_method=any(m.derived for m in methods), unpacked_options=unpacked,
+        runtime_types=_runtime_types(methods, uses_files, unpacked),
     )
+
+
+def _runtime_types(methods: Iterable[MethodView], uses_files: bool,
+                   unpacked: bool) -> tuple[str, ...]:
+    """The names the module imports from the runtime's `_types`, in isort's order: the per-call
+    options' types (five keywords, or `RequestOptions`), and what the arguments use."""
+    used = {"FileTypes"} if uses_files else set()
+    if not unpacked:
+        used |= {"NOT_GIVEN", "Body", "Headers", "NotGiven", "Query", "Timeout"}
+    else:
+        used.add("RequestOptions")
+        arguments = [a for m in methods for a in (*m.positional, *m.keyword,
+                                                  *(k for o in m.overloads for k in o.keyword))]
+        used |= {"NOT_GIVEN"} if any(a.default == "NOT_GIVEN" for a in arguments) else set()
+        used |= {"NotGiven"} if any("NotGiven" in a.annotation for a in arguments) else set()
+    return tuple(sorted(used, key=lambda n: (not n.isupper(), n)))
 
 
 def _auth_fields(op: ir.Operation) -> list[tuple[str, str]]:
@@ -163,10 +185,11 @@ def _stream_imports(methods: Iterable[MethodView]) -> tuple[str, ...]:
 def _method(
     op: ir.Operation, names: Names, models: Mapping[str, ir.Model], writer: TypeWriter,
     runtime: TypeWriter, inputs: TypeWriter | None = None, derived_async: bool = False,
+    unpacked: bool = False,
 ) -> MethodView:
     """`writer` spells the types mypy reads; `runtime` the ones pydantic parses with;
     `inputs` the arguments' (a model or its dict form); `derived_async`: the async twin is
-    derived where it can be."""
+    derived where it can be; `unpacked`: the per-call options are `**request_options`."""
     sig = signature(op, names, writer, inputs)
     returns, async_returns = sig.returns, sig.returns_async
     if op.pagination is not None and not op.pagination.model:
@@ -190,9 +213,9 @@ def _method(
     endpoint += [("cast_to", cast_expr), ("response_kind", literal(sig.response_kind))]
     if sig.stream is not None:
         endpoint.append(("stream", _stream_spec(sig, runtime)))
-    errors = _error_types(op, runtime)
+    errors = _error_map(op, runtime)
     if errors:
-        endpoint.append(("errors", "{" + ", ".join(f"{literal(s)}: {e}" for s, e in errors) + "}"))
+        endpoint.append(("errors", errors))
     name = names.method(op)
     positional = tuple(a.view for a in sig.positional)
     keyword = tuple(a.view for a in sig.keyword)
@@ -206,7 +229,7 @@ def _method(
         returns=returns, async_returns=async_returns,
         docstring_lines=tuple(docstring_lines(_method_doc(op, sig))), deprecated=op.deprecated,
         endpoint=f"_{name}_endpoint", endpoint_args=tuple(endpoint),
-        call_args=_call_args(op, sig, names),
+        call_args=_call_args(op, sig, names, unpacked),
         returns_value=returns != "None",
         casts_result=returns != "Any" and (returns != "None" or derived), derived=derived,
         readme_returns=_public(returns),
@@ -258,8 +281,10 @@ def _body_encoding(body: ir.Body) -> list[tuple[str, str]]:
     return found
 
 
-def _call_args(op: ir.Operation, sig: Signature, names: Names) -> tuple[tuple[str, str], ...]:
-    """Keyword -> expression for the runtime `Call(endpoint, ...)` a method makes."""
+def _call_args(op: ir.Operation, sig: Signature, names: Names,
+               unpacked: bool = False) -> tuple[tuple[str, str], ...]:
+    """Keyword -> expression for the runtime `Call(endpoint, ...)` a method makes; the per-call
+    options are passed on one by one, or as `**request_options` (the template's) if `unpacked`."""
     call: list[tuple[str, str]] = []
     if sig.path_params:
         call.append(("path_params", _mapping((p.wire_name, names.argument(op, "path", p.wire_name))
@@ -283,19 +308,21 @@ def _call_args(op: ir.Operation, sig: Signature, names: Names) -> tuple[tuple[st
             call.append(("body", sig.body_arg))
         if body.content_types:
             call.append(("content_type", "content_type"))
-    call += [(extra, extra)
-             for extra in ("extra_headers", "extra_query", "extra_body", "timeout", "max_retries")]
+    if not unpacked:
+        call += [(extra, extra) for extra in
+                 ("extra_headers", "extra_query", "extra_body", "timeout", "max_retries")]
     return tuple(call)
 
 
-def _error_types(op: ir.Operation, runtime: TypeWriter) -> list[tuple[str, str]]:
-    """(status, runtime type) of the JSON error responses (4XX, 5XX, default)."""
-    return [
+def _error_map(op: ir.Operation, runtime: TypeWriter) -> str:
+    """`{status: runtime type}` of the JSON error responses (4XX, 5XX, default); "" if none."""
+    errors = [
         (r.status if r.status == "default" else r.status.upper(), runtime.expr(r.type))
         for r in op.responses
         if r.type is not None and r.kind == "json" and not r.status.startswith("2")
         and (r.status[0] in "45" or r.status == "default")
     ]
+    return "{" + ", ".join(f"{literal(s)}: {e}" for s, e in errors) + "}" if errors else ""
 
 
 def _page_spec(pg: ir.Pagination, names: Names, models: Mapping[str, ir.Model]) -> str:

@@ -52,7 +52,7 @@ RESERVED_FIELD_NAMES = frozenset(
 RESERVED_KWARGS = frozenset(
     {
         "extra_headers", "extra_query", "extra_body", "timeout", "max_retries", "self", "body",
-        "content_type",
+        "content_type", "request_options",
     }
 )
 

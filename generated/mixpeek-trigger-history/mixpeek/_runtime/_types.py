@@ -6,7 +6,17 @@ from __future__ import annotations
 import importlib
 import os
 from collections.abc import Mapping
-from typing import IO, TYPE_CHECKING, Any, Final, ForwardRef, Literal, TypeAlias, Union
+from typing import (
+    IO,
+    TYPE_CHECKING,
+    Any,
+    Final,
+    ForwardRef,
+    Literal,
+    TypeAlias,
+    TypedDict,
+    Union,
+)
 
 if TYPE_CHECKING:
     import httpx
@@ -70,6 +80,20 @@ if TYPE_CHECKING:
 else:  # the same type, without importing httpx to build it; `typing.get_type_hints` reads
     # the reference here, wherever the alias is used
     Timeout = Union[float, ForwardRef("httpx.Timeout", module=__name__), None]
+
+
+class RequestOptions(TypedDict, total=False):
+    """The per-call options every method takes as keywords, none required: the methods of a
+    large API take them as `**request_options: Unpack[RequestOptions]` (sdkforge's
+    `unpacked-options`), each method of a smaller one as five keyword arguments."""
+
+    extra_headers: Headers | None  # merged into the request's headers
+    extra_query: Query | None  # merged into its query
+    extra_body: Body | None  # merged into its JSON body
+    timeout: Timeout | NotGiven  # overrides the client's
+    max_retries: int | NotGiven  # overrides the client's
+
+
 FileContent: TypeAlias = bytes | IO[bytes] | os.PathLike[str]
 FileTypes: TypeAlias = (
     FileContent | tuple[str | None, FileContent] | tuple[str | None, FileContent, str | None]
