@@ -1,6 +1,7 @@
 """`typed-wrappers = false`: the `with_raw_response` / `with_streaming_response` methods are
-class annotations, `Callable[..., APIResponse[Result]]`, set from the resource's methods at run
-time, instead of one generic call per method that mypy infers (most of its time on a large
+class annotations, one per method for the four wrappers (`Wrapped[WrapperKind, Result]`, whose
+call gives `APIResponse[Result]`, ... by the wrapper's kind), set from the resource's methods at
+run time, instead of one generic call per method that mypy infers (most of its time on a large
 API). The default is typed below `UNTYPED_WRAPPERS_FROM` operations. The untyped form must
 still work over a real socket, give type checkers the result's type, read as black writes it,
 and pass mypy --strict and pyright --strict.
@@ -59,6 +60,30 @@ async def main(aclient: AsyncMixpeek) -> None:
 """
 
 
+# The feature spec's stream (`follow_events`): its async twin's result differs (`Wrapped2`).
+STREAMS_USER = """
+from typing import assert_type
+
+from features import AsyncFeatures, Features
+from features._runtime._response import APIResponse, AsyncStreamedResponse, StreamedResponse
+from features._runtime._streaming import AsyncStream, Stream
+from features.models import ShopEventSummary, ShopOrderPlaced, ShopPetListed
+
+Events = ShopPetListed | ShopOrderPlaced
+
+
+async def main(c: Features, a: AsyncFeatures) -> None:
+    raw = c.events.with_raw_response.follow_events(stream=True)
+    assert_type(raw, APIResponse[ShopEventSummary | Stream[Events]])
+    araw = await a.events.with_raw_response.follow_events(stream=True)
+    assert_type(araw, APIResponse[ShopEventSummary | AsyncStream[Events]])
+    with c.events.with_streaming_response.follow_events() as s:
+        assert_type(s, StreamedResponse[ShopEventSummary | Stream[Events]])
+    async with await a.events.with_streaming_response.follow_events() as t:
+        assert_type(t, AsyncStreamedResponse[ShopEventSummary | AsyncStream[Events]])
+"""
+
+
 def _generate(out: Path, typed: bool | None) -> dict[str, str]:
     options = GenerateOptions(SEED, package=PACKAGE, client="Mixpeek",
                               config=Config(typed_wrappers=typed))
@@ -71,6 +96,9 @@ def _generate(out: Path, typed: bool | None) -> dict[str, str]:
 def project(tmp_path_factory: pytest.TempPathFactory) -> Path:
     folder = tmp_path_factory.mktemp("untyped")
     _generate(folder / "out", typed=False)
+    features = GenerateOptions(ROOT / "specs" / "features.yaml",
+                               config=Config(typed_wrappers=False))
+    write(folder / "features", generate(features).files)
     return folder
 
 
@@ -102,16 +130,19 @@ def test_the_wrappers_are_annotations_and_the_methods_are_unchanged(project: Pat
     untyped = (project / "out" / PACKAGE / "resources" / "cluster_triggers.py").read_text()
     typed = _generate(project / "typed", typed=None)[f"{PACKAGE}/resources/cluster_triggers.py"]
     assert "to_raw_response(resource." not in untyped
-    assert ("    get_history: Callable[..., APIResponse[_models.TriggerHistoryResponse]]\n"
-            in untyped)
-    assert ("    get_history: Callable[..., Awaitable[AsyncStreamedResponse["
-            "_models.TriggerHistoryResponse]]]\n") in untyped
-    assert untyped.count("wrap_all(self, resource, ") == 4
+    # One class serves the four wrappers, one annotation per method (`Wrapped`).
+    assert "\nclass ClusterTriggersWrappers(Generic[WrapperKind]):\n" in untyped
+    assert "    get_history: Wrapped[WrapperKind, _models.TriggerHistoryResponse]\n" in untyped
+    assert untyped.count("wrap_all(self, resource, wrap)") == 1
+    for kind, wrap in (("Raw", "to_raw_response"),
+                       ("AsyncStreaming", "async_to_streamed_response")):
+        assert (f"-> ClusterTriggersWrappers[{kind}]:\n" in untyped
+                and f"return ClusterTriggersWrappers(self, {wrap})\n" in untyped)
     assert "self.get_history = to_raw_response(resource.get_history)" in typed
-    # The resources' own classes are the same either way.
-    cut = "class ClusterTriggersWithRawResponse"
-    assert untyped[untyped.index("\nclass ClusterTriggers:"):untyped.index(cut)] == (
-        typed[typed.index("\nclass ClusterTriggers:"):typed.index(cut)])
+    # The resources' own methods are the same either way.
+    start, cut = "    def get_history(", "\nclass AsyncClusterTriggers:"
+    assert untyped[untyped.index(start):untyped.index(cut)] == (
+        typed[typed.index(start):typed.index(cut)])
 
 
 def test_black_writes_the_same(project: Path) -> None:
@@ -125,7 +156,7 @@ def test_black_writes_the_same(project: Path) -> None:
     for name, text in sorted(files.items()):
         if "/resources/" in name or (name.endswith(".py") and "/" not in name):
             assert black.format_str(text, mode=black_mode()) == text, name
-            split += ": Callable[\n" in text
+            split += ": Wrapped2[\n" in text
     assert split, "some annotation is long enough to be split"
 
 
@@ -168,11 +199,13 @@ async def _async_calls(package: ModuleType, url: str) -> tuple[Any, bytes]:
 @pytest.mark.slow
 def test_mypy_strict_sees_the_results_types(project: Path) -> None:
     (project / "user.py").write_text(USER.lstrip("\n"), encoding="utf-8")
+    (project / "streams_user.py").write_text(STREAMS_USER.lstrip("\n"), encoding="utf-8")
     done = subprocess.run(
         [sys.executable, "-m", "mypy", "--strict", "--no-incremental",
-         str(project / "out" / PACKAGE), str(project / "user.py")],
+         str(project / "out" / PACKAGE), str(project / "features" / "features"),
+         str(project / "user.py"), str(project / "streams_user.py")],
         capture_output=True, text=True, cwd=project, timeout=300,
-        env={"MYPYPATH": str(project / "out"), "PATH": "/usr/bin:/bin"},
+        env={"MYPYPATH": f"{project / 'out'}:{project / 'features'}", "PATH": "/usr/bin:/bin"},
     )
     assert done.returncode == 0, done.stdout
 
@@ -182,7 +215,11 @@ def test_pyright_strict_is_clean(project: Path) -> None:
     user = project / "out" / "user_code"
     user.mkdir(exist_ok=True)
     (user / "user.py").write_text(USER.lstrip("\n"), encoding="utf-8")
-    report = pyright_strict([project / "out" / PACKAGE, user], project)
+    streams_user = project / "features" / "streams_user"
+    streams_user.mkdir(exist_ok=True)
+    (streams_user / "user.py").write_text(STREAMS_USER.lstrip("\n"), encoding="utf-8")
+    report = pyright_strict([project / "out" / PACKAGE, user,
+                             project / "features" / "features", streams_user], project)
     errors = [described(d, [project]) for d in report["generalDiagnostics"]
               if d["severity"] == "error"]
     assert errors == []

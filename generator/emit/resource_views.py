@@ -81,6 +81,8 @@ class ResourceView:
     # Each method takes its per-call options as `**request_options` (`config.unpacked_options`)
     unpacked_options: bool = False
     runtime_types: tuple[str, ...] = ()  # what the module imports from the runtime's `_types`
+    # What the untyped wrappers' class imports from the runtime's `_response` (`Wrapped`, ...)
+    wrapper_types: tuple[str, ...] = ()
     # (function, map) of the error maps several endpoints share (`_shared_errors`)
     shared_errors: tuple[tuple[str, str], ...] = ()
 
@@ -114,8 +116,12 @@ def resource_view(
                    else "from functools import cached_property")
     casts = {"cast"} if any(m.casts_result for m in methods) else set()
     typing_only = _typing_only(inputs, wrapped=not typed_wrappers and bool(methods))
+    wrapped = {"Wrapped" if m.returns == m.async_returns else "Wrapped2" for m in methods}
+    wrapper_types = ["AsyncRaw", "AsyncStreaming", "Raw", "Streaming", *sorted(wrapped)]
     more = {"TYPE_CHECKING"} if typing_only else set()
     more |= {"Unpack"} if unpacked and methods else set()
+    untyped = not typed_wrappers and bool(methods)
+    more |= {"Any", "Generic"} if untyped else set()
     # isort's order: TYPE_CHECKING (a constant) first
     typing_names = sorted(writer.typing | inputs.typing | runtime.typing | casts | more,
                           key=lambda n: (n != "TYPE_CHECKING", n))
@@ -136,6 +142,7 @@ def resource_view(
         streams=_stream_imports(methods), typed_wrappers=typed_wrappers,
         uses_async_method=any(m.derived for m in methods), unpacked_options=unpacked,
         runtime_types=_runtime_types(methods, uses_files, unpacked),
+        wrapper_types=(*wrapper_types, "WrapperKind") if untyped else (),
         shared_errors=tuple((call.removesuffix("()"), errors) for errors, call in shared.items()),
     )
 
@@ -170,8 +177,8 @@ def _auth_fields(op: ir.Operation) -> list[tuple[str, str]]:
 def _typing_only(inputs: TypeWriter, wrapped: bool = False) -> tuple[str, ...]:
     """What only the annotations name: `collections.abc` types and the params package,
     imported for type checkers alone, so a call never imports a `TypedDict`; the `Callable`
-    (and `Awaitable`) of untyped wrappers' attributes when `wrapped`."""
-    abc = set(inputs.abc) | ({"Awaitable", "Callable"} if wrapped else set())
+    the untyped wrappers' class takes when `wrapped`."""
+    abc = set(inputs.abc) | ({"Callable"} if wrapped else set())
     lines = [f"from collections.abc import {', '.join(sorted(abc))}"] if abc else []
     if inputs.params:
         lines += [*([""] if lines else []), "from .. import params as _params"]

@@ -12,7 +12,17 @@ import logging
 import os
 from collections.abc import AsyncIterator, Awaitable, Callable, Coroutine, Iterator, Mapping
 from types import TracebackType
-from typing import Any, Concatenate, Generic, Literal, ParamSpec, Protocol, TypeVar, cast
+from typing import (
+    Any,
+    Concatenate,
+    Generic,
+    Literal,
+    ParamSpec,
+    Protocol,
+    TypeVar,
+    cast,
+    overload,
+)
 
 import httpx
 import pydantic
@@ -324,3 +334,68 @@ def async_method(method: Callable[Concatenate[Any, P], R]) -> AsyncMethod[P, R]:
     functools.update_wrapper(call, method)
     call.__qualname__ = f"Async{method.__qualname__}"  # the async class is Async<sync class>
     return cast("AsyncMethod[P, R]", call)
+
+
+class Raw:
+    """The kind of a sync `with_raw_response` method (`Wrapped`): an `APIResponse`."""
+
+
+class Streaming:
+    """The kind of a sync `with_streaming_response` method: a `StreamedResponse`."""
+
+
+class AsyncRaw:
+    """The kind of an async `with_raw_response` method: an awaited `APIResponse`."""
+
+
+class AsyncStreaming:
+    """The kind of an async `with_streaming_response` method: an awaited
+    `AsyncStreamedResponse`."""
+
+
+WrapperKind = TypeVar("WrapperKind")
+A = TypeVar("A")
+
+
+class Wrapped(Generic[WrapperKind, R]):
+    """What type checkers see of a method of a large API's wrappers (`typed-wrappers = false`):
+    it takes any arguments and gives the result `R` of the resource's method of that name in
+    the wrapper's kind (`Raw`, `Streaming`, `AsyncRaw`, `AsyncStreaming`). One annotation per
+    method serves the four wrappers. At run time the attribute is the wrapped method itself."""
+
+    @overload
+    def __call__(self: Wrapped[Raw, R], *args: Any, **kwargs: Any) -> APIResponse[R]: ...
+    @overload
+    def __call__(self: Wrapped[Streaming, R], *args: Any, **kwargs: Any) -> StreamedResponse[R]: ...
+    @overload
+    def __call__(
+        self: Wrapped[AsyncRaw, R], *args: Any, **kwargs: Any
+    ) -> Awaitable[APIResponse[R]]: ...
+    @overload
+    def __call__(
+        self: Wrapped[AsyncStreaming, R], *args: Any, **kwargs: Any
+    ) -> Awaitable[AsyncStreamedResponse[R]]: ...
+    def __call__(self, *args: Any, **kwargs: Any) -> Any:
+        raise NotImplementedError  # never made: the wrapper's attribute is the wrapped method
+
+
+class Wrapped2(Generic[WrapperKind, R, A]):
+    """`Wrapped` for a method whose async twin's result `A` is not the sync one's `R` (a
+    stream: `Stream[T]` and `AsyncStream[T]`)."""
+
+    @overload
+    def __call__(self: Wrapped2[Raw, R, A], *args: Any, **kwargs: Any) -> APIResponse[R]: ...
+    @overload
+    def __call__(
+        self: Wrapped2[Streaming, R, A], *args: Any, **kwargs: Any
+    ) -> StreamedResponse[R]: ...
+    @overload
+    def __call__(
+        self: Wrapped2[AsyncRaw, R, A], *args: Any, **kwargs: Any
+    ) -> Awaitable[APIResponse[A]]: ...
+    @overload
+    def __call__(
+        self: Wrapped2[AsyncStreaming, R, A], *args: Any, **kwargs: Any
+    ) -> Awaitable[AsyncStreamedResponse[A]]: ...
+    def __call__(self, *args: Any, **kwargs: Any) -> Any:
+        raise NotImplementedError  # never made: the wrapper's attribute is the wrapped method
