@@ -9,6 +9,7 @@ from __future__ import annotations
 import contextlib
 import hashlib
 import os
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -219,11 +220,31 @@ def _render(
     for view in resources:
         files[f"{pkg}/resources/{view.module}.py"] = resource_template.render(view=view,
                                                                               options=options)
-    files["README.md"] = env.get_template("README.md.jinja").render(common)
+    files.update(_readme(env, common))
     if options.meta is not None:
         files["pyproject.toml"] = env.get_template("pyproject.toml.jinja").render(
             common, package_version=_toml_string(options.meta.version))
     return files
+
+
+# The README's list of resources and methods is written inline up to this size; past it, in
+# API.md beside it, with a table of the resources in the README: the README is the package's
+# long description (`--meta`), which its metadata holds and PyPI shows (Microsoft Graph v1.0's
+# would be 2.1 MB).
+README_METHODS_UP_TO = 256 * 1024
+
+
+def _readme(env: jinja2.Environment, common: Mapping[str, object]) -> dict[str, str]:
+    """README.md, and API.md when the methods' list is too long for the README."""
+    methods = env.get_template("_methods.md.jinja").render(common)
+    size = len(methods.encode("utf-8"))
+    reference = size // 1024 if size > README_METHODS_UP_TO else 0
+    readme = env.get_template("README.md.jinja").render(common, methods=methods,
+                                                        reference=reference)
+    if not reference:
+        return {"README.md": readme}
+    return {"README.md": readme,
+            "API.md": env.get_template("API.md.jinja").render(common, methods=methods)}
 
 
 def _toml_string(text: str) -> str:
