@@ -48,11 +48,15 @@ def ensure_peers() -> Path:
 
 
 def generate(spec: Path, out: Path, *extra: str) -> Path:
-    """sdkforge's package for `spec` in `out`, generated once and reused (delete it to remake)."""
-    if not (out / ".sdkforge-manifest.json").exists():
-        argv: list[str | Path] = [SDKFORGE, "generate", spec, "-o", out, "--no-cache", "--quiet",
-                                  *extra]
-        subprocess.run(argv, check=True, cwd=REPO)
+    """sdkforge's package for `spec` in `out`, reused while `sdkforge check` finds it what this
+    sdkforge writes (a second), generated again when not (a change of the generator)."""
+    if (out / ".sdkforge-manifest.json").exists():
+        check: list[str | Path] = [SDKFORGE, "check", spec, "-o", out, *extra]
+        if subprocess.run(check, cwd=REPO, capture_output=True).returncode == 0:
+            return out
+    argv: list[str | Path] = [SDKFORGE, "generate", spec, "-o", out, "--no-cache", "--quiet",
+                              *extra]
+    subprocess.run(argv, check=True, cwd=REPO)
     return out
 
 
