@@ -198,8 +198,8 @@ def derived_async(config: Config, operations: int) -> bool:
 
 # Operations from which a method's per-call options (extra_headers, extra_query, extra_body,
 # timeout, max_retries) are one `**request_options: Unpack[RequestOptions]` by default, not five
-# keyword arguments passed on one by one: on Microsoft Graph v1.0, 88 -> 80.5 MB installed with
-# bytecode (bench/results-scale-followup.md, sixth pass).
+# keyword arguments passed on one by one: on Microsoft Graph v1.0, the package's files and their
+# bytecode 88.4 -> 80.5 MB (bench/results-scale-followup.md, sixth pass).
 UNPACKED_OPTIONS_FROM = 2000
 
 
