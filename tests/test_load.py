@@ -103,6 +103,21 @@ def test_depth_just_under_the_limit_loads(tmp_path: Path) -> None:
         load(spec)
 
 
+def test_depth_counts_the_brackets_outside_strings_only(tmp_path: Path) -> None:
+    # Strings full of brackets, escaped quotes and escaped backslashes (which end a string
+    # when they come last) are no nesting; the same nesting as real brackets is.
+    tricky = ["[" * 300, "]{" * 150, 'a \\"[[[', "x\\", "\\\\\"", "\u005c", "[\"]"]
+    spec = tmp_path / "strings.json"
+    nested: object = {"s": tricky}
+    for _ in range(MAX_DEPTH - 3):  # the outer object, these lists, {"s": ...}, the list
+        nested = [nested, "]]]", {"k[": "{{\\"}]
+    spec.write_text(json.dumps({"x": nested}))
+    load(spec)  # exactly MAX_DEPTH deep
+    spec.write_text(json.dumps({"x": [nested]}))
+    with pytest.raises(SpecError, match=f"more than {MAX_DEPTH} levels"):
+        load(spec)
+
+
 def test_files_over_the_configured_size_are_refused_without_reading_them_whole(
     tmp_path: Path
 ) -> None:
