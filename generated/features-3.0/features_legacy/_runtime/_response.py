@@ -357,31 +357,13 @@ WrapperKind = TypeVar("WrapperKind")
 A = TypeVar("A")
 
 
-class Wrapped(Generic[WrapperKind, R]):
-    """What type checkers see of a method of a large API's wrappers (`typed-wrappers = false`):
-    it takes any arguments and gives the result `R` of the resource's method of that name in
-    the wrapper's kind (`Raw`, `Streaming`, `AsyncRaw`, `AsyncStreaming`). One annotation per
-    method serves the four wrappers. At run time the attribute is the wrapped method itself."""
-
-    @overload
-    def __call__(self: Wrapped[Raw, R], *args: Any, **kwargs: Any) -> APIResponse[R]: ...
-    @overload
-    def __call__(self: Wrapped[Streaming, R], *args: Any, **kwargs: Any) -> StreamedResponse[R]: ...
-    @overload
-    def __call__(
-        self: Wrapped[AsyncRaw, R], *args: Any, **kwargs: Any
-    ) -> Awaitable[APIResponse[R]]: ...
-    @overload
-    def __call__(
-        self: Wrapped[AsyncStreaming, R], *args: Any, **kwargs: Any
-    ) -> Awaitable[AsyncStreamedResponse[R]]: ...
-    def __call__(self, *args: Any, **kwargs: Any) -> Any:
-        raise NotImplementedError  # never made: the wrapper's attribute is the wrapped method
-
-
 class Wrapped2(Generic[WrapperKind, R, A]):
-    """`Wrapped` for a method whose async twin's result `A` is not the sync one's `R` (a
-    stream: `Stream[T]` and `AsyncStream[T]`)."""
+    """What type checkers see of a method of a large API's wrappers (`typed-wrappers = false`):
+    it takes any arguments and gives the result of the resource's method of that name in the
+    wrapper's kind (`Raw`, `Streaming`, `AsyncRaw`, `AsyncStreaming`), `R` from the sync
+    resource and `A` from the async one (a stream: `Stream[T]` and `AsyncStream[T]`). One
+    annotation per method serves the four wrappers. At run time the attribute is the wrapped
+    method itself."""
 
     @overload
     def __call__(self: Wrapped2[Raw, R, A], *args: Any, **kwargs: Any) -> APIResponse[R]: ...
@@ -399,3 +381,7 @@ class Wrapped2(Generic[WrapperKind, R, A]):
     ) -> Awaitable[AsyncStreamedResponse[A]]: ...
     def __call__(self, *args: Any, **kwargs: Any) -> Any:
         raise NotImplementedError  # never made: the wrapper's attribute is the wrapped method
+
+
+class Wrapped(Wrapped2[WrapperKind, R, R]):
+    """`Wrapped2` for a method whose sync and async results are the same `R` (most of them)."""
