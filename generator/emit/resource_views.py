@@ -86,6 +86,11 @@ class ResourceView:
     # (function, map) of the error maps several endpoints share (`_shared_errors`)
     shared_errors: tuple[tuple[str, str], ...] = ()
 
+    @property
+    def untyped_wrappers(self) -> bool:
+        """The wrappers are one class of annotations (`Wrapped`): asked for, and a method."""
+        return not self.typed_wrappers and bool(self.methods)
+
 
 def resource_views(api: ir.Api, names: Names, typed_wrappers: bool = True,
                    derived_async: bool = False, unpacked: bool = False) -> list[ResourceView]:
@@ -115,12 +120,10 @@ def resource_view(
     imports.append("from functools import cache, cached_property" if methods
                    else "from functools import cached_property")
     casts = {"cast"} if any(m.casts_result for m in methods) else set()
-    typing_only = _typing_only(inputs, wrapped=not typed_wrappers and bool(methods))
-    wrapped = {"Wrapped" if m.returns == m.async_returns else "Wrapped2" for m in methods}
-    wrapper_types = ["AsyncRaw", "AsyncStreaming", "Raw", "Streaming", *sorted(wrapped)]
+    untyped = not typed_wrappers and bool(methods)  # `ResourceView.untyped_wrappers`
+    typing_only = _typing_only(inputs, wrapped=untyped)
     more = {"TYPE_CHECKING"} if typing_only else set()
     more |= {"Unpack"} if unpacked and methods else set()
-    untyped = not typed_wrappers and bool(methods)
     more |= {"Any", "Generic"} if untyped else set()
     # isort's order: TYPE_CHECKING (a constant) first
     typing_names = sorted(writer.typing | inputs.typing | runtime.typing | casts | more,
@@ -142,9 +145,16 @@ def resource_view(
         streams=_stream_imports(methods), typed_wrappers=typed_wrappers,
         uses_async_method=any(m.derived for m in methods), unpacked_options=unpacked,
         runtime_types=_runtime_types(methods, uses_files, unpacked),
-        wrapper_types=(*wrapper_types, "WrapperKind") if untyped else (),
-        shared_errors=tuple((call.removesuffix("()"), errors) for errors, call in shared.items()),
+        wrapper_types=_wrapper_types(methods) if untyped else (),
+        shared_errors=tuple((function, errors) for errors, function in shared.items()),
     )
+
+
+def _wrapper_types(methods: Iterable[MethodView]) -> tuple[str, ...]:
+    """What the untyped wrappers' class imports from `_response`, in isort's order: the kinds,
+    `Wrapped` for a method of one result, `Wrapped2` for one whose async result differs."""
+    wrapped = {"Wrapped" if m.returns == m.async_returns else "Wrapped2" for m in methods}
+    return ("AsyncRaw", "AsyncStreaming", "Raw", "Streaming", *sorted(wrapped), "WrapperKind")
 
 
 def _runtime_types(methods: Iterable[MethodView], uses_files: bool,
@@ -202,7 +212,7 @@ def _method(
     """`writer` spells the types mypy reads; `runtime` the ones pydantic parses with;
     `inputs` the arguments' (a model or its dict form); `derived_async`: the async twin is
     derived where it can be; `unpacked`: the per-call options are `**request_options`;
-    `shared_errors`: the error maps made by a function of the module (`_shared_errors`)."""
+    `shared_errors`: the error maps a function of the module makes, to its name."""
     shared_errors = shared_errors or {}
     sig = signature(op, names, writer, inputs)
     returns, async_returns = sig.returns, sig.returns_async
@@ -229,7 +239,8 @@ def _method(
         endpoint.append(("stream", _stream_spec(sig, runtime)))
     errors = _error_map(op, runtime)
     if errors:
-        endpoint.append(("errors", shared_errors.get(errors, errors)))
+        function = shared_errors.get(errors)
+        endpoint.append(("errors", f"{function}()" if function else errors))
     name = names.method(op)
     positional = tuple(a.view for a in sig.positional)
     keyword = tuple(a.view for a in sig.keyword)
@@ -340,13 +351,13 @@ def _error_map(op: ir.Operation, runtime: TypeWriter) -> str:
 
 
 def _shared_errors(ops: Iterable[ir.Operation], runtime: TypeWriter) -> dict[str, str]:
-    """The error maps that operations share, each to the call of the function that makes it
-    (`_errors_1()`), in order of first use: a large API's operations mostly share one
+    """The error maps that operations share, each to the name of the function that makes it
+    (`_errors_1`), in order of first use: a large API's operations mostly share one
     (Microsoft Graph's 11,422 all do), which each endpoint would spell out. A map is shared
     when its repeats are longer than the function (a short one used twice stays inline)."""
     counts = Counter(_error_map(op, runtime) for op in ops)
     shared = [errors for errors, n in counts.items() if errors and (n - 1) * len(errors) > 120]
-    return {errors: f"_errors_{i}()" for i, errors in enumerate(shared, 1)}
+    return {errors: f"_errors_{i}" for i, errors in enumerate(shared, 1)}
 
 
 def _page_spec(pg: ir.Pagination, names: Names, models: Mapping[str, ir.Model]) -> str:
