@@ -208,6 +208,13 @@ def unpacked_options(config: Config, operations: int) -> bool:
     return _sized(config.unpacked_options, operations >= UNPACKED_OPTIONS_FROM)
 
 
+def size_settings(config: Config) -> dict[str, bool | None]:
+    """The settings the spec's size decides unless the configuration gives them, by key, as the
+    configuration gives them (None: the size decides)."""
+    return {"typed-wrappers": config.typed_wrappers, "derived-async": config.derived_async,
+            "unpacked-options": config.unpacked_options}
+
+
 def _sized(setting: bool | None, by_size: bool) -> bool:
     """A setting the spec's size decides unless the configuration gives it."""
     return by_size if setting is None else setting

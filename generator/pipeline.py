@@ -17,6 +17,7 @@ from sdkforge.config import (
     Config,
     GenerateOptions,
     derived_async,
+    size_settings,
     typed_wrappers,
     unpacked_options,
 )
@@ -226,17 +227,18 @@ def analyse(options: GenerateOptions, cache: Cache | None = None, wait: bool = T
     del resolved
     render_options = Options(package=names.package, client=names.client)
     config, count = options.config, len(api.operations)
-    sized = _sized(config, count)
-    resources = resource_views(api, names, typed_wrappers(config, count),
-                               derived_async(config, count), unpacked_options(config, count))
+    typed, derived, unpacked = (typed_wrappers(config, count), derived_async(config, count),
+                                unpacked_options(config, count))
+    resources = resource_views(api, names, typed, derived, unpacked)
+    compact = {"typed-wrappers": not typed, "derived-async": derived, "unpacked-options": unpacked}
     signatures = {operation_key(op): m.signature
                   for r, view in zip(names.resources, resources, strict=True)
                   for op, m in zip(r.operations, view.methods, strict=True)}
     analysed = Analysed(
         api, names, render_options, findings, resources,
         Beside(lambda: surface(api, names, signatures)),
-        by_size={key: count for key, (setting, compact) in sized.items()
-                 if setting is None and compact},
+        by_size={key: count for key, setting in size_settings(config).items()
+                 if setting is None and compact[key]},
     )
     if wait:
         findings.settle(options.strict)
@@ -321,19 +323,9 @@ def _recorded_options(options: Options, config: Config) -> dict[str, object]:
         recorded["headers"] = {k: v for k, v in sorted(config.headers.items())}
     if config.pagination:
         recorded["pagination"] = {k: repr(v) for k, v in sorted(config.pagination.items())}
-    recorded.update((key, setting) for key, (setting, _) in _sized(config, 0).items()
+    recorded.update((key, setting) for key, setting in size_settings(config).items()
                     if setting is not None)
     return recorded
-
-
-def _sized(config: Config, operations: int) -> dict[str, tuple[bool | None, bool]]:
-    """The settings a large API gets in their compact form by default, by key: the setting the
-    configuration gives (None: none), and whether `operations` make it compact by default."""
-    return {
-        "typed-wrappers": (config.typed_wrappers, not typed_wrappers(Config(), operations)),
-        "derived-async": (config.derived_async, derived_async(Config(), operations)),
-        "unpacked-options": (config.unpacked_options, unpacked_options(Config(), operations)),
-    }
 
 
 # PEP 440 public versions (its appendix's pattern, without local versions).
