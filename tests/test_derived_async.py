@@ -25,7 +25,7 @@ from behaviour.packages import imported
 from behaviour.server import LoopbackServer
 from test_pyright import described, pyright_strict
 
-from sdkforge.config import DERIVED_ASYNC_FROM, Config, GenerateOptions, derived_async, load_config
+from sdkforge.config import Config, GenerateOptions
 from sdkforge.emit.format import black_mode
 from sdkforge.output.write import write
 from sdkforge.pipeline import generate
@@ -85,19 +85,6 @@ def project(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFac
 def package(project: Path) -> Iterator[ModuleType]:
     with imported(project / "out", PACKAGE) as module:
         yield module
-
-
-def test_the_default_is_derived_from_the_threshold_and_the_setting_wins(tmp_path: Path) -> None:
-    assert not derived_async(Config(), DERIVED_ASYNC_FROM - 1)
-    assert derived_async(Config(), DERIVED_ASYNC_FROM)
-    assert not derived_async(Config(derived_async=False), 10 * DERIVED_ASYNC_FROM)
-    assert derived_async(Config(derived_async=True), 1)
-    config = tmp_path / "pyproject.toml"
-    config.write_text("[tool.sdkforge]\nderived-async = true\n", encoding="utf-8")
-    assert load_config(config).derived_async is True
-    config.write_text('[tool.sdkforge]\nderived-async = "yes"\n', encoding="utf-8")
-    with pytest.raises(Exception, match="'derived-async' must be true or false"):
-        load_config(config)
 
 
 def test_the_async_methods_are_one_line_and_the_sync_class_is_unchanged(project: Path) -> None:
@@ -217,26 +204,6 @@ def test_pyright_strict_sees_the_arguments_and_the_result(checked: Path) -> None
         lines = {d["range"]["start"]["line"] + 1 for d in errors
                  if Path(d["file"]).name == f"wrong_{name}.py"}
         assert sorted(lines) == _WRONG_LINES, name  # the last call, never awaited, too
-
-
-def test_a_spec_as_large_as_the_threshold_gets_them_derived_and_is_told(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
-) -> None:
-    from sdkforge import config
-    from sdkforge.cli import main
-
-    assert "derived-async" not in generate(GenerateOptions(SEED)).by_size  # one operation
-    monkeypatch.setattr(config, "DERIVED_ASYNC_FROM", 1)
-    result = generate(GenerateOptions(SEED))
-    assert result.by_size == {"derived-async": 1}
-    assert " = async_method(" in result.files["mixpeek/resources/cluster_triggers.py"]
-    explicit = generate(GenerateOptions(SEED, config=Config(derived_async=True)))
-    assert "derived-async" not in explicit.by_size  # asked for: nothing to explain
-    assert explicit.options["derived-async"] is True  # `check` sees the setting change
-    assert "derived-async" not in result.options
-    assert main(["generate", str(SEED), "-o", str(tmp_path / "out"), "--no-cache"]) == 0
-    assert ("1 operation: the async client's methods are derived from the sync ones"
-            in capsys.readouterr().out)
 
 
 CLASH = """

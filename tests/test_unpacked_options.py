@@ -26,11 +26,8 @@ from behaviour.server import LoopbackServer
 from test_pyright import pyright_strict
 
 from sdkforge.config import (
-    UNPACKED_OPTIONS_FROM,
     Config,
     GenerateOptions,
-    load_config,
-    unpacked_options,
 )
 from sdkforge.emit.format import black_mode
 from sdkforge.output.write import write
@@ -138,19 +135,6 @@ def package(request: pytest.FixtureRequest, spec: Path,
         yield module
 
 
-def test_the_default_is_unpacked_from_the_threshold_and_the_setting_wins(tmp_path: Path) -> None:
-    assert not unpacked_options(Config(), UNPACKED_OPTIONS_FROM - 1)
-    assert unpacked_options(Config(), UNPACKED_OPTIONS_FROM)
-    assert not unpacked_options(Config(unpacked_options=False), 10 * UNPACKED_OPTIONS_FROM)
-    assert unpacked_options(Config(unpacked_options=True), 1)
-    config = tmp_path / "pyproject.toml"
-    config.write_text("[tool.sdkforge]\nunpacked-options = true\n", encoding="utf-8")
-    assert load_config(config).unpacked_options is True
-    config.write_text('[tool.sdkforge]\nunpacked-options = "yes"\n', encoding="utf-8")
-    with pytest.raises(Exception, match="'unpacked-options' must be true or false"):
-        load_config(config)
-
-
 def test_the_signature_takes_one_unpacked_argument_and_black_writes_the_same(spec: Path) -> None:
     text = _files(spec)["things/resources/things.py"]
     spelled = _files(spec, unpacked=False)["things/resources/things.py"]
@@ -256,22 +240,3 @@ def test_pyright_strict_checks_each_option(checked: Path) -> None:
     errors = [d for d in report["generalDiagnostics"] if d["severity"] == "error"]
     assert [d for d in errors if Path(d["file"]).name != "wrong.py"] == []
     assert sorted({d["range"]["start"]["line"] + 1 for d in errors}) == _WRONG_LINES
-
-
-def test_a_spec_as_large_as_the_threshold_gets_them_unpacked_and_is_told(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
-) -> None:
-    from sdkforge import config
-    from sdkforge.cli import main
-
-    assert "unpacked-options" not in generate(GenerateOptions(SEED)).by_size
-    monkeypatch.setattr(config, "UNPACKED_OPTIONS_FROM", 1)
-    result = generate(GenerateOptions(SEED))
-    assert result.by_size == {"unpacked-options": 1}
-    assert "**request_options," in result.files["mixpeek/resources/cluster_triggers.py"]
-    explicit = generate(GenerateOptions(SEED, config=Config(unpacked_options=True)))
-    assert "unpacked-options" not in explicit.by_size  # asked for: nothing to explain
-    assert explicit.options["unpacked-options"] is True  # `check` sees the setting change
-    assert "unpacked-options" not in result.options
-    assert main(["generate", str(SEED), "-o", str(tmp_path / "out"), "--no-cache"]) == 0
-    assert ("1 operation: each method takes its per-call options" in capsys.readouterr().out)

@@ -24,11 +24,8 @@ from behaviour.server import LoopbackServer
 from test_pyright import described, pyright_strict
 
 from sdkforge.config import (
-    UNTYPED_WRAPPERS_FROM,
     Config,
     GenerateOptions,
-    load_config,
-    typed_wrappers,
 )
 from sdkforge.emit.format import black_mode
 from sdkforge.output.write import write
@@ -108,24 +105,6 @@ def package(project: Path) -> Iterator[ModuleType]:
         yield module
 
 
-def test_the_default_is_typed_below_the_threshold_and_the_setting_wins() -> None:
-    assert typed_wrappers(Config(), UNTYPED_WRAPPERS_FROM - 1)
-    assert not typed_wrappers(Config(), UNTYPED_WRAPPERS_FROM)
-    assert typed_wrappers(Config(typed_wrappers=True), 10 * UNTYPED_WRAPPERS_FROM)
-    assert not typed_wrappers(Config(typed_wrappers=False), 1)
-
-
-def test_the_setting_is_read_and_checked(tmp_path: Path) -> None:
-    config = tmp_path / "pyproject.toml"
-    config.write_text("[tool.sdkforge]\ntyped-wrappers = false\n", encoding="utf-8")
-    assert load_config(config).typed_wrappers is False
-    config.write_text("[tool.sdkforge]\n", encoding="utf-8")
-    assert load_config(config).typed_wrappers is None
-    config.write_text('[tool.sdkforge]\ntyped-wrappers = "no"\n', encoding="utf-8")
-    with pytest.raises(Exception, match="'typed-wrappers' must be true or false"):
-        load_config(config)
-
-
 def test_the_wrappers_are_annotations_and_the_methods_are_unchanged(project: Path) -> None:
     untyped = (project / "out" / PACKAGE / "resources" / "cluster_triggers.py").read_text()
     typed = _generate(project / "typed", typed=None)[f"{PACKAGE}/resources/cluster_triggers.py"]
@@ -158,13 +137,6 @@ def test_black_writes_the_same(project: Path) -> None:
             assert black.format_str(text, mode=black_mode()) == text, name
             split += ": Wrapped2[\n" in text
     assert split, "some annotation is long enough to be split"
-
-
-def test_check_sees_the_setting_change(project: Path) -> None:
-    recorded = generate(GenerateOptions(SEED, package=PACKAGE,
-                                        config=Config(typed_wrappers=False))).options
-    assert recorded["typed-wrappers"] is False
-    assert "typed-wrappers" not in generate(GenerateOptions(SEED, package=PACKAGE)).options
 
 
 @pytest.mark.parametrize("kind", ["sync", "async"])
@@ -223,21 +195,3 @@ def test_pyright_strict_is_clean(project: Path) -> None:
     errors = [described(d, [project]) for d in report["generalDiagnostics"]
               if d["severity"] == "error"]
     assert errors == []
-
-
-def test_a_spec_as_large_as_the_threshold_gets_them_untyped_and_is_told(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
-) -> None:
-    from sdkforge import config
-    from sdkforge.cli import main
-
-    assert "typed-wrappers" not in generate(GenerateOptions(SEED)).by_size  # one operation: typed
-    monkeypatch.setattr(config, "UNTYPED_WRAPPERS_FROM", 1)
-    result = generate(GenerateOptions(SEED))
-    assert result.by_size == {"typed-wrappers": 1}
-    assert "wrap_all(self, resource, " in result.files["mixpeek/resources/cluster_triggers.py"]
-    explicit = generate(GenerateOptions(SEED, config=Config(typed_wrappers=False)))
-    assert "typed-wrappers" not in explicit.by_size  # asked for: nothing to explain
-    assert main(["generate", str(SEED), "-o", str(tmp_path / "out"), "--no-cache"]) == 0
-    assert ("1 operation: the with_raw_response and with_streaming_response methods take any "
-            "arguments") in capsys.readouterr().out
