@@ -111,9 +111,11 @@ def resource_view(
     writer = signature_writer(names, methods=defined, aliases=aliases)
     inputs = signature_writer(names, methods=defined, aliases=aliases, inputs=True)
     runtime = signature_writer(names, plain=False, methods=defined)
-    shared = _shared_errors(resource.operations, runtime)
+    maps = [_error_map(op, runtime) for op in resource.operations]
+    shared = _shared_errors(maps)
     methods = tuple(_method(op, names, models, writer, runtime, inputs, derived_async, unpacked,
-                            shared) for op in resource.operations)
+                            f"{shared[errors]}()" if errors in shared else errors)
+                    for op, errors in zip(resource.operations, maps, strict=True))
     deprecated = {"warnings"} if any(m.deprecated for m in methods) else set()
     modules = writer.modules | inputs.modules | runtime.modules
     imports = [f"import {m}" for m in sorted(modules | deprecated)]
@@ -207,13 +209,12 @@ def _stream_imports(methods: Iterable[MethodView]) -> tuple[str, ...]:
 def _method(
     op: ir.Operation, names: Names, models: Mapping[str, ir.Model], writer: TypeWriter,
     runtime: TypeWriter, inputs: TypeWriter | None = None, derived_async: bool = False,
-    unpacked: bool = False, shared_errors: Mapping[str, str] | None = None,
+    unpacked: bool = False, errors: str = "",
 ) -> MethodView:
     """`writer` spells the types mypy reads; `runtime` the ones pydantic parses with;
     `inputs` the arguments' (a model or its dict form); `derived_async`: the async twin is
     derived where it can be; `unpacked`: the per-call options are `**request_options`;
-    `shared_errors`: the error maps a function of the module makes, to its name."""
-    shared_errors = shared_errors or {}
+    `errors`: the Endpoint's error map, or the call of the function that makes it."""
     sig = signature(op, names, writer, inputs)
     returns, async_returns = sig.returns, sig.returns_async
     if op.pagination is not None and not op.pagination.model:
@@ -237,10 +238,8 @@ def _method(
     endpoint += [("cast_to", cast_expr), ("response_kind", literal(sig.response_kind))]
     if sig.stream is not None:
         endpoint.append(("stream", _stream_spec(sig, runtime)))
-    errors = _error_map(op, runtime)
     if errors:
-        function = shared_errors.get(errors)
-        endpoint.append(("errors", f"{function}()" if function else errors))
+        endpoint.append(("errors", errors))
     name = names.method(op)
     positional = tuple(a.view for a in sig.positional)
     keyword = tuple(a.view for a in sig.keyword)
@@ -350,12 +349,12 @@ def _error_map(op: ir.Operation, runtime: TypeWriter) -> str:
     return "{" + ", ".join(f"{literal(s)}: {e}" for s, e in errors) + "}" if errors else ""
 
 
-def _shared_errors(ops: Iterable[ir.Operation], runtime: TypeWriter) -> dict[str, str]:
-    """The error maps that operations share, each to the name of the function that makes it
-    (`_errors_1`), in order of first use: a large API's operations mostly share one
-    (Microsoft Graph's 11,422 all do), which each endpoint would spell out. A map is shared
-    when its repeats are longer than the function (a short one used twice stays inline)."""
-    counts = Counter(_error_map(op, runtime) for op in ops)
+def _shared_errors(maps: Iterable[str]) -> dict[str, str]:
+    """Of the operations' error maps (`_error_map`), those they share, each to the name of the
+    function that makes it (`_errors_1`), in order of first use: a large API's operations
+    mostly share one (Microsoft Graph's 11,422 all do), which each endpoint would spell out. A
+    map is shared when its repeats are longer than the function (one short, used twice, is not)."""
+    counts = Counter(maps)
     shared = [errors for errors, n in counts.items() if errors and (n - 1) * len(errors) > 120]
     return {errors: f"_errors_{i}" for i, errors in enumerate(shared, 1)}
 
