@@ -229,7 +229,8 @@ def analyse(options: GenerateOptions, cache: Cache | None = None, wait: bool = T
     config, count = options.config, len(api.operations)
     typed, derived, unpacked = (typed_wrappers(config, count), derived_async(config, count),
                                 unpacked_options(config, count))
-    resources = resource_views(api, names, typed, derived, unpacked)
+    resources = resource_views(api, names, typed_wrappers=typed, derived_async=derived,
+                               unpacked=unpacked)
     compact = {"typed-wrappers": not typed, "derived-async": derived, "unpacked-options": unpacked}
     signatures = {operation_key(op): m.signature
                   for r, view in zip(names.resources, resources, strict=True)
