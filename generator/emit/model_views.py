@@ -92,18 +92,22 @@ def _module_view(
 ) -> ModelModuleView:
     names, exported = context.names.types, context.names.exported
     writer = TypeWriter(ref=lambda key: names[key], names=names, lenient_enums=True)
+    # the long enums of parameters are only sent: no lenient parsing of values added later
+    plain = TypeWriter(ref=lambda key: names[key], names=names, lenient_enums=False)
     enum_views = []
     class_views = []
     uses_field = False
     for item in items:
         if isinstance(item, (ir.Enum, ir.Alias)):
-            expr = writer.expr(ir.LiteralOf(item.values) if isinstance(item, ir.Enum)
-                               else item.target)
+            expr = (plain.expr(item.target) if isinstance(item, ir.Alias) and item.parameter
+                    else writer.expr(ir.LiteralOf(item.values) if isinstance(item, ir.Enum)
+                                     else item.target))
             enum_views.append(AliasView(exported[item.key], expr, docstring(item.description, "")))
         else:
             view, needs_field = _class_view(item, context, writer)
             class_views.append(view)
             uses_field = uses_field or needs_field
+    writer.typing |= plain.typing
     modules = context.names.modules
     own = {item.key for item in items} | context.keys_in.get(module, set())
     foreign = sorted({(modules[k], names[k])

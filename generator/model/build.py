@@ -11,6 +11,7 @@ from sdkforge.model import ir
 from sdkforge.model.events import EventBuilder
 from sdkforge.model.operations import OperationBuilder
 from sdkforge.model.pagination import PageSettings, detect_all
+from sdkforge.model.param_enums import param_enum_aliases
 from sdkforge.model.schemas import SchemaBuilder, component_hint
 from sdkforge.model.security import auth_schemes, lift_shared_headers
 from sdkforge.model.servers import servers
@@ -52,6 +53,8 @@ def build(
                     key="#" + pointer, hint=component_hint(Location("", pointer), title),
                     target=target, description=ir.spec_text(description), pointer=pointer,
                 ))
+    operations = sorted(operations, key=lambda o: (o.path, o.method))
+    aliases += param_enum_aliases(operations, (a.target for a in aliases))
     events, union = EventBuilder(resolved, schemas, diagnostics).build()
     if union is not None:
         aliases.append(union)
@@ -61,7 +64,7 @@ def build(
         version=str(info.get("version") or ""),
         description=str(info.get("description") or "").strip(),
         servers=servers(data, resolved.root.name, diagnostics),
-        operations=tuple(sorted(operations, key=lambda o: (o.path, o.method))),
+        operations=tuple(operations),
         models=tuple(sorted(schemas.models.values(), key=lambda m: m.key)),
         enums=tuple(sorted(schemas.enums.values(), key=lambda e: e.key)),
         aliases=tuple(aliases),

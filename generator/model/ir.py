@@ -209,6 +209,9 @@ class Alias:
     description: str
     pointer: str
     inline: bool = False
+    # a long inline enum of parameters (`param_enums`): the models package holds these
+    # together, in one module
+    parameter: bool = False
 
 
 Location = Literal["path", "query", "header", "cookie"]

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import hashlib
 import keyword
-from collections.abc import Iterable, Mapping
+from collections.abc import Collection, Iterable, Mapping
 
 from sdkforge.model import ir
 from sdkforge.names import naming
@@ -96,21 +96,32 @@ def _components(graph: dict[str, list[str]]) -> list[list[str]]:
     return result
 
 
+# The module of the long enums of parameters (`model.param_enums`), all together: hundreds of
+# modules of one alias each would cost a file, its bytecode and a line of the installed RECORD.
+PARAMETER_ENUMS = ModuleName("parameter_enums")
+
+
 def assign_modules(
-    models: Iterable[ir.Model], names: Mapping[str, ClassName], budget: int
+    models: Iterable[ir.Model], names: Mapping[str, ClassName], budget: int,
+    together: Collection[str] = (),
 ) -> dict[str, ModuleName]:
     """key -> module name (without package) for every named type: `names` are the classes,
-    enums and aliases of the models package by key; no name is longer than `budget`."""
+    enums and aliases of the models package by key; no name is longer than `budget`. The
+    keys `together` (aliases that refer to nothing) share the module `PARAMETER_ENUMS`."""
+    modules = Namespace("models package")
+    result: dict[str, ModuleName] = {}
+    if together:
+        shared = ModuleName(modules.claim(PARAMETER_ENUMS))
+        result.update((key, shared) for key in together)
+        names = {key: name for key, name in names.items() if key not in result}
     graph: dict[str, list[str]] = {key: [] for key in names}
     for model in models:
         refs = {k for f in model.fields for k in ir.references(f.type)}
         refs |= set(ir.references(model.extra)) if model.extra is not None else set()
         refs |= {model.base} if model.base else set()
         graph[model.key] = sorted(k for k in refs if k in names)
-    modules = Namespace("models package")
     spelt = module_names(set(names.values()), budget)
     by_class = {name: ModuleName(modules.claim(module)) for name, module in sorted(spelt.items())}
-    result: dict[str, ModuleName] = {}
     for component in _components(graph):
         leader = min(component, key=lambda k: names[k])
         for key in component:

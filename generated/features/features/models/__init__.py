@@ -33,6 +33,7 @@ if TYPE_CHECKING:
     from .import_pets_response_problems_item import (
         ImportPetsResponseProblemsItem as ImportPetsResponseProblemsItem,
     )
+    from .parameter_enums import ListPetsFieldsItem as ListPetsFieldsItem
     from .list_pets_filter import ListPetsFilter as ListPetsFilter
     from .new_pet import NewPet as NewPet
     from .new_pet_microchip import NewPetMicrochip as NewPetMicrochip
@@ -90,6 +91,7 @@ _MODULES: dict[str, str] = {
     "ImportPetsImportFinishedBody": "import_pets_import_finished_body",
     "ImportPetsResponse": "import_pets_response",
     "ImportPetsResponseProblemsItem": "import_pets_response_problems_item",
+    "ListPetsFieldsItem": "parameter_enums",
     "ListPetsFilter": "list_pets_filter",
     "NewPet": "new_pet",
     "NewPetMicrochip": "new_pet_microchip",
@@ -148,6 +150,7 @@ __all__ = [
     "ImportPetsImportFinishedBody",
     "ImportPetsResponse",
     "ImportPetsResponseProblemsItem",
+    "ListPetsFieldsItem",
     "ListPetsFilter",
     "NewPet",
     "NewPetMicrochip",

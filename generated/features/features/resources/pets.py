@@ -85,7 +85,7 @@ def _search_endpoint() -> Endpoint:
     return Endpoint(
         method="get",
         path="/pets/search",
-        query_styles={"near": ("form", False)},
+        query_styles={"fields": ("pipeDelimited", False), "near": ("form", False)},
         auth=("bearerAuth",),
         cast_to=_models.PetPage,
         response_kind="json",
@@ -224,7 +224,7 @@ class Pets:
     def list(
         self,
         *,
-        fields: builtins.list[str] | NotGiven = NOT_GIVEN,
+        fields: builtins.list[_models.ListPetsFieldsItem] | NotGiven = NOT_GIVEN,
         filter: _models.ListPetsFilter | _params.ListPetsFilterParam | NotGiven = NOT_GIVEN,
         limit: int | NotGiven = NOT_GIVEN,
         sort: builtins.list[str] | NotGiven = NOT_GIVEN,
@@ -241,7 +241,7 @@ class Pets:
         Pets in the shop, filtered and sorted.
 
         Args:
-            fields: The fields to return.
+            fields: The fields to return (an inline enum this long is named, once).
             filter: Match pets by their looks.
             limit: How many pets to return.
             sort: Sort keys, most significant first.
@@ -351,6 +351,7 @@ class Pets:
         self,
         *,
         near: _models.SearchPetsNear | _params.SearchPetsNearParam,
+        fields: builtins.list[_models.ListPetsFieldsItem] | NotGiven = NOT_GIVEN,
         paging: _models.SearchPetsPaging | _params.SearchPetsPagingParam | NotGiven = NOT_GIVEN,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
@@ -365,6 +366,7 @@ class Pets:
         Deprecated: this operation is deprecated by the API.
 
         Args:
+            fields: The fields to return (the same enum as listPets', so the same name).
             near: A point, sent as `near=lat,52.5,lon,13.4`.
             paging: Paging, sent as `cursor=...&size=...`.
 
@@ -377,7 +379,7 @@ class Pets:
             self._client.request(
                 Call(
                     _search_endpoint(),
-                    query={"near": near, "paging": paging},
+                    query={"fields": fields, "near": near, "paging": paging},
                     extra_headers=extra_headers,
                     extra_query=extra_query,
                     extra_body=extra_body,
@@ -682,7 +684,7 @@ class AsyncPets:
     async def list(
         self,
         *,
-        fields: builtins.list[str] | NotGiven = NOT_GIVEN,
+        fields: builtins.list[_models.ListPetsFieldsItem] | NotGiven = NOT_GIVEN,
         filter: _models.ListPetsFilter | _params.ListPetsFilterParam | NotGiven = NOT_GIVEN,
         limit: int | NotGiven = NOT_GIVEN,
         sort: builtins.list[str] | NotGiven = NOT_GIVEN,
@@ -699,7 +701,7 @@ class AsyncPets:
         Pets in the shop, filtered and sorted.
 
         Args:
-            fields: The fields to return.
+            fields: The fields to return (an inline enum this long is named, once).
             filter: Match pets by their looks.
             limit: How many pets to return.
             sort: Sort keys, most significant first.
@@ -809,6 +811,7 @@ class AsyncPets:
         self,
         *,
         near: _models.SearchPetsNear | _params.SearchPetsNearParam,
+        fields: builtins.list[_models.ListPetsFieldsItem] | NotGiven = NOT_GIVEN,
         paging: _models.SearchPetsPaging | _params.SearchPetsPagingParam | NotGiven = NOT_GIVEN,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
@@ -823,6 +826,7 @@ class AsyncPets:
         Deprecated: this operation is deprecated by the API.
 
         Args:
+            fields: The fields to return (the same enum as listPets', so the same name).
             near: A point, sent as `near=lat,52.5,lon,13.4`.
             paging: Paging, sent as `cursor=...&size=...`.
 
@@ -835,7 +839,7 @@ class AsyncPets:
             await self._client.request(
                 Call(
                     _search_endpoint(),
-                    query={"near": near, "paging": paging},
+                    query={"fields": fields, "near": near, "paging": paging},
                     extra_headers=extra_headers,
                     extra_query=extra_query,
                     extra_body=extra_body,

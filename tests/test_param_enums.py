@@ -1,0 +1,92 @@
+"""A long inline enum of parameters (8 values or more) is an alias of the models package, named
+after its parameter in the operation of the shortest path that takes it; signatures name it
+where they spelt out its values in every method (Microsoft Graph's `$select`, `$orderby`,
+`$expand`). A short one stays spelt out, and one a component alias already names keeps that
+name."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from behaviour.packages import imported
+from behaviour.server import LoopbackServer
+
+from sdkforge.config import GenerateOptions
+from sdkforge.output.write import write
+from sdkforge.pipeline import generate
+
+_LONG = "[id, name, size, color, owner, created, updated, tags]"
+_OTHER = "[id, 'id desc', name, 'name desc', size, 'size desc', color, 'color desc']"
+
+
+def _op(op_id: str, params: str) -> str:
+    return f"""
+    get:
+      operationId: {op_id}
+      tags: [things]
+      parameters: [{params}]
+      responses:
+        "200": {{description: ok, content: {{application/json: {{schema: {{type: string}}}}}}}}"""
+
+
+def _select(values: str, name: str = "$select") -> str:
+    return (f'{{name: "{name}", in: query, style: form, explode: false, '
+            f"schema: {{type: array, items: {{type: string, enum: {values}}}}}}}")
+
+
+SPEC = f"""
+openapi: 3.0.3
+info: {{title: Enums, version: "1"}}
+paths:
+  /owners/{{owner}}/things:{_op("listOwnerThings",
+                                 _select(_LONG) + ", {name: owner, in: path, required: true, "
+                                 "schema: {type: string}}")}
+  /things:{_op("listThings", _select(_LONG) + ", " + _select(_OTHER, "$orderby"))}
+  /things/short:{_op("listShort", _select("[a, b, c]"))}
+  /things/named:{_op("listNamed", '{name: kind, in: query, schema: {$ref: "#/components/schemas/Kind"}}')}
+components:
+  schemas:
+    Kind:
+      anyOf:
+        - {{type: string, enum: {_OTHER}}}
+        - {{type: integer}}
+"""
+
+
+@pytest.fixture(scope="module")
+def files(tmp_path_factory: pytest.TempPathFactory) -> dict[str, str]:
+    spec = tmp_path_factory.mktemp("spec") / "enums.yaml"
+    spec.write_text(SPEC, encoding="utf-8")
+    return generate(GenerateOptions(spec)).files
+
+
+def test_each_long_enum_is_one_alias_named_by_the_shortest_path(files: dict[str, str]) -> None:
+    module = files["enums/models/parameter_enums.py"]
+    assert module.count(": TypeAlias = Literal[") == 2
+    # `/things` is shorter than `/owners/{owner}/things`, which comes first by path
+    assert "\nListThingsSelectItem: TypeAlias = Literal[" in module
+    assert "\nListThingsOrderbyItem: TypeAlias = Literal[" in module
+    assert "ListOwnerThings" not in module
+    assert "LENIENT" not in module  # only sent: nothing parses it
+    resource = files["enums/resources/things.py"]
+    # two methods, each sync and async
+    assert resource.count("builtins.list[_models.ListThingsSelectItem]") == 4
+    assert resource.count("builtins.list[_models.ListThingsOrderbyItem]") == 2
+    assert 'builtins.list[Literal["a", "b", "c"]]' in resource  # short: spelt out
+    # the component alias keeps its own name; its values are not named again
+    assert "kind: _models.Kind | NotGiven" in resource
+    assert '"name desc"' not in resource
+
+
+def test_the_alias_is_exported_and_the_values_go_out(files: dict[str, str], tmp_path: Path) -> None:
+    write(tmp_path, files)
+    with imported(tmp_path, "enums") as package, LoopbackServer() as server:
+        from typing import get_args
+
+        assert get_args(package.models.ListThingsSelectItem)[:2] == ("id", "name")
+        assert "ListThingsSelectItem" in package.models.__all__
+        server.reply(200, json="ok")
+        client = package.Enums(base_url=server.url)
+        assert client.things.list(select=["id", "tags"]) == "ok"
+        assert server.requests[-1].query == [("$select", "id,tags")]
