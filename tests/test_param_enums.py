@@ -35,6 +35,8 @@ def _select(values: str, name: str = "$select") -> str:
             f"schema: {{type: array, items: {{type: string, enum: {values}}}}}}}")
 
 
+_KIND = '{name: kind, in: query, schema: {$ref: "#/components/schemas/Kind"}}'
+
 SPEC = f"""
 openapi: 3.0.3
 info: {{title: Enums, version: "1"}}
@@ -44,7 +46,7 @@ paths:
                                  "schema: {type: string}}")}
   /things:{_op("listThings", _select(_LONG) + ", " + _select(_OTHER, "$orderby"))}
   /things/short:{_op("listShort", _select("[a, b, c]"))}
-  /things/named:{_op("listNamed", '{name: kind, in: query, schema: {$ref: "#/components/schemas/Kind"}}')}
+  /things/named:{_op("listNamed", _KIND)}
 components:
   schemas:
     Kind:

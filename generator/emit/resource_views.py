@@ -235,7 +235,10 @@ def _method(
     if op.pagination is not None:
         endpoint.append(("pagination", _page_spec(op.pagination, names, models)))
     endpoint += _auth_fields(op)
-    endpoint += [("cast_to", cast_expr), ("response_kind", literal(sig.response_kind))]
+    # the runtime's defaults (`cast_to=None`, `response_kind="json"`) are not written
+    endpoint += [("cast_to", cast_expr)] if cast_expr != "None" else []
+    endpoint += ([("response_kind", literal(sig.response_kind))]
+                 if sig.response_kind != "json" else [])
     if sig.stream is not None:
         endpoint.append(("stream", _stream_spec(sig, runtime)))
     if errors:
@@ -274,16 +277,31 @@ def _stream_spec(sig: Signature, runtime: TypeWriter) -> str:
 
 def _parameter_styles(op: ir.Operation) -> list[tuple[str, str]]:
     """`query_styles`, `path_styles`, `header_styles`, `cookie_styles`: the parameters whose
-    style and explode are not their location's defaults, which the runtime assumes."""
+    style and explode are not their location's defaults, which the runtime assumes; but a
+    scalar's `explode`, which changes nothing (Microsoft Graph's `$filter`, `form` unexploded
+    in 3,211 operations)."""
     found: list[tuple[str, str]] = []
     for location in ("query", "path", "header", "cookie"):
         default = (DEFAULT_STYLES[location], DEFAULT_STYLES[location] == "form")
         odd = [(p.wire_name, p.style, p.explode) for p in op.params
-               if p.location == location and (p.style, p.explode) != default]
+               if p.location == location and (p.style, p.explode) != default
+               and not (p.style == default[0] and _scalar(p.type))]
         if odd:
             shown = ", ".join(f"{literal(w)}: ({literal(s)}, {e})" for w, s, e in odd)
             found.append((f"{location}_styles", "{" + shown + "}"))
     return found
+
+
+def _scalar(t: ir.TypeRef) -> bool:
+    """Whether every value of `t` is written as one text (no list, no object), which each
+    style of its location's default writes alike, exploded or not."""
+    if isinstance(t, ir.Nullable):
+        return _scalar(t.inner)
+    if isinstance(t, ir.UnionOf):
+        return all(_scalar(v) for v in t.variants)
+    if isinstance(t, ir.Primitive):
+        return t.kind not in ("bytes", "file")
+    return isinstance(t, (ir.EnumRef, ir.LiteralOf))
 
 
 def _body_encoding(body: ir.Body) -> list[tuple[str, str]]:

@@ -26,7 +26,6 @@ def _empty_trash_endpoint() -> Endpoint:
         method="delete",
         path="/admin/trash",
         auth=("basicAuth",),
-        cast_to=None,
         response_kind="empty",
     )
 
@@ -36,7 +35,6 @@ def _health_endpoint() -> Endpoint:
     return Endpoint(
         method="get",
         path="/health",
-        cast_to=None,
         response_kind="text",
     )
 

@@ -31,7 +31,6 @@ def _upload_endpoint() -> Endpoint:
         body_required=True,
         auth=("apiKeyAuth",),
         cast_to=_models.FileMeta,
-        response_kind="json",
         errors={"default": _models.Error},
     )
 
@@ -43,7 +42,6 @@ def _get_meta_endpoint() -> Endpoint:
         path="/files/{file_id}",
         auth=("apiKeyAuth",),
         cast_to=_models.FileMeta,
-        response_kind="json",
         errors={"404": _models.Error},
     )
 
@@ -54,7 +52,6 @@ def _download_content_endpoint() -> Endpoint:
         method="get",
         path="/files/{file_id}/content",
         auth=("apiKeyAuth",),
-        cast_to=None,
         response_kind="binary",
     )
 
@@ -69,7 +66,6 @@ def _replace_content_endpoint() -> Endpoint:
         body_required=True,
         auth=("apiKeyAuth",),
         cast_to=_models.FileMeta,
-        response_kind="json",
     )
 
 

@@ -31,7 +31,6 @@ def _get_endpoint() -> Endpoint:
         path="/folders/{folder_id}",
         auth=("apiKeyAuth",),
         cast_to=_models.Folder,
-        response_kind="json",
         errors={"404": _models.Error},
     )
 
@@ -46,7 +45,6 @@ def _update_endpoint() -> Endpoint:
         body_required=True,
         auth=("apiKeyAuth",),
         cast_to=_models.Folder,
-        response_kind="json",
         errors={"default": _models.Error},
     )
 
@@ -65,7 +63,6 @@ def _list_entries_endpoint() -> Endpoint:
                 discriminate("entry_type", {"file": "FileEntry", "folder": "FolderEntry"}),
             ]
         ],
-        response_kind="json",
     )
 
 

@@ -31,7 +31,6 @@ def _create_endpoint() -> Endpoint:
         body_required=True,
         auth=("apiKeyAuth",),
         cast_to=_models.Share,
-        response_kind="json",
         errors={"default": _models.Error},
     )
 

@@ -33,7 +33,6 @@ def _register_feeder_endpoint() -> Endpoint:
         body_required=True,
         auth=("bearerAuth",),
         cast_to=_models.Feeder,
-        response_kind="json",
     )
 
 
@@ -47,7 +46,6 @@ def _put_oddities_endpoint() -> Endpoint:
         body_required=True,
         auth=("bearerAuth",),
         cast_to=_models.Oddities,
-        response_kind="json",
     )
 
 

@@ -34,7 +34,6 @@ def _follow_events_endpoint() -> Endpoint:
         body_required=True,
         auth=("bearerAuth",),
         cast_to=_models.ShopEventSummary,
-        response_kind="json",
         stream=StreamSpec(
             "sse",
             Annotated[

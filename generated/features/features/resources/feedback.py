@@ -26,7 +26,6 @@ def _send_endpoint() -> Endpoint:
         body_kind="form",
         content_type="application/x-www-form-urlencoded",
         body_required=True,
-        cast_to=None,
         response_kind="empty",
     )
 

@@ -32,7 +32,6 @@ def _upload_endpoint() -> Endpoint:
         part_types={"file": "application/pdf"},
         auth=("sessionCookie",),
         cast_to=_models.FileInfo,
-        response_kind="json",
     )
 
 
@@ -42,7 +41,6 @@ def _download_endpoint() -> Endpoint:
         method="get",
         path="/files/{file_id}",
         auth=("bearerAuth",),
-        cast_to=None,
         response_kind="binary",
         errors={"404": _models.Error},
     )

@@ -30,7 +30,6 @@ def _import_pets_endpoint() -> Endpoint:
         body_required=True,
         auth=("bearerAuth",),
         cast_to=_models.ImportPetsResponse,
-        response_kind="json",
     )
 
 

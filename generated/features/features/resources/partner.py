@@ -28,7 +28,6 @@ def _list_reports_endpoint() -> Endpoint:
         auth=("partnerOAuth",),
         scopes={"partnerOAuth": "reports:read"},
         cast_to=list[_models.PartnerReport],
-        response_kind="json",
     )
 
 

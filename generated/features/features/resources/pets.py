@@ -44,7 +44,6 @@ def _list_endpoint() -> Endpoint:
         },
         auth=("bearerAuth",),
         cast_to=_models.PetPage,
-        response_kind="json",
         errors={"default": _models.Error},
     )
 
@@ -65,7 +64,6 @@ def _create_endpoint() -> Endpoint:
             discriminate("pet_type", {"bird": "Bird", "cat": "Cat", "dog": "Dog"}),
         ]
         | _models.Review,
-        response_kind="json",
         errors={"422": _models.ValidationError, "default": _models.Error},
     )
 
@@ -76,7 +74,6 @@ def _list_categories_endpoint() -> Endpoint:
         method="get",
         path="/pets/categories",
         cast_to=builtins.list[_models.Category],
-        response_kind="json",
     )
 
 
@@ -88,7 +85,6 @@ def _search_endpoint() -> Endpoint:
         query_styles={"fields": ("pipeDelimited", False), "near": ("form", False)},
         auth=("bearerAuth",),
         cast_to=_models.PetPage,
-        response_kind="json",
     )
 
 
@@ -98,7 +94,6 @@ def _delete_endpoint() -> Endpoint:
         method="delete",
         path="/pets/{pet_id}",
         auth=("basicAuth",),
-        cast_to=None,
         response_kind="empty",
         errors={"default": _models.Error},
     )
@@ -116,7 +111,6 @@ def _get_endpoint() -> Endpoint:
             | Annotated[_models.Bird, _Tag("Bird")],
             discriminate("pet_type", {"bird": "Bird", "cat": "Cat", "dog": "Dog"}),
         ],
-        response_kind="json",
         errors={"404": _models.Error, "default": _models.Error},
     )
 
@@ -136,7 +130,6 @@ def _update_endpoint() -> Endpoint:
             | Annotated[_models.Bird, _Tag("Bird")],
             discriminate("pet_type", {"bird": "Bird", "cat": "Cat", "dog": "Dog"}),
         ],
-        response_kind="json",
         errors={"default": _models.Error},
     )
 
@@ -151,7 +144,6 @@ def _book_appointment_endpoint() -> Endpoint:
         body_required=True,
         auth=("bearerAuth",),
         cast_to=_models.Appointment,
-        response_kind="json",
     )
 
 
@@ -161,7 +153,6 @@ def _get_notes_endpoint() -> Endpoint:
         method="get",
         path="/pets/{pet_id}/notes",
         auth=("bearerAuth",),
-        cast_to=None,
         response_kind="text",
     )
 
@@ -175,7 +166,6 @@ def _set_notes_endpoint() -> Endpoint:
         content_type="text/plain",
         body_required=True,
         auth=("bearerAuth",),
-        cast_to=None,
         response_kind="empty",
     )
 
@@ -186,7 +176,6 @@ def _download_photo_endpoint() -> Endpoint:
         method="get",
         path="/pets/{pet_id}/photo",
         auth=("bearerAuth",),
-        cast_to=None,
         response_kind="binary",
     )
 
@@ -200,7 +189,6 @@ def _upload_photo_endpoint() -> Endpoint:
         content_type="application/octet-stream",
         body_required=True,
         auth=("bearerAuth",),
-        cast_to=None,
         response_kind="empty",
     )
 

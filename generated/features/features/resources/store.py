@@ -39,7 +39,6 @@ def _pack_gift_box_endpoint() -> Endpoint:
         content_type="application/json",
         body_required=True,
         auth=("bearerAuth",),
-        cast_to=None,
         response_kind="empty",
     )
 
@@ -50,7 +49,6 @@ def _get_inventory_endpoint() -> Endpoint:
         method="get",
         path="/store/inventory",
         cast_to=dict[str, int],
-        response_kind="json",
     )
 
 
@@ -65,7 +63,6 @@ def _place_order_endpoint() -> Endpoint:
         body_kinds={"application/json": "json", "application/x-www-form-urlencoded": "form"},
         auth=("partnerKey",),
         cast_to=_models.Order,
-        response_kind="json",
         errors={"default": _models.Error},
     )
 
@@ -83,7 +80,6 @@ def _list_notifications_endpoint() -> Endpoint:
                 discriminate("kind", {"EmailNotice": "EmailNotice", "SmsNotice": "SmsNotice"}),
             ]
         ],
-        response_kind="json",
     )
 
 
@@ -101,7 +97,6 @@ def _create_payment_endpoint() -> Endpoint:
             | Annotated[_models.BankTransfer, _Tag("BankTransfer")],
             discriminate("method", {"bank_transfer": "BankTransfer", "card": "CardPayment"}),
         ],
-        response_kind="json",
     )
 
 
@@ -112,7 +107,6 @@ def _list_toys_endpoint() -> Endpoint:
         path="/store/toys",
         auth=("bearerAuth",),
         cast_to=list[_models.Ball | _models.Rope],
-        response_kind="json",
     )
 
 

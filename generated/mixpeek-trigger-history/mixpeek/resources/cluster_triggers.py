@@ -30,7 +30,6 @@ def _get_history_endpoint() -> Endpoint:
         body_required=True,
         pagination=PageSpec("offset", "body", "offset", "executions", total=("total",)),
         cast_to=_models.TriggerHistoryResponse,
-        response_kind="json",
         errors={
             "400": _models.ErrorResponse,
             "401": _models.ErrorResponse,
