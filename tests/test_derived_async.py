@@ -242,12 +242,14 @@ def test_an_operation_named_async_method_does_not_shadow_the_helper(tmp_path: Pa
 
 
 def test_a_method_of_no_result_is_sent_and_awaited(tmp_path: Path) -> None:
-    # Its sync body returns the request's result (`cast(None, ...)`), without which the async
-    # twin would get None and the request, never awaited, would not go out.
+    # Its sync body returns the request's result (None, typed by `Endpoint[None]`), without
+    # which the async twin would get None and the request, never awaited, would not go out.
     spec = tmp_path / "clash.yaml"
     spec.write_text(CLASH, encoding="utf-8")
     files = generate(GenerateOptions(spec, config=Config(derived_async=True))).files
-    assert "        return cast(\n            None,\n" in files["clash/resources/things.py"]
+    text = files["clash/resources/things.py"]
+    assert "def _get_endpoint() -> Endpoint[None]:" in text
+    assert '"""GET things_b"""\n        return self._client.request(\n' in text
     write(tmp_path / "out", files)
     with imported(tmp_path / "out", "clash") as package, LoopbackServer() as server:
         server.reply(204)

@@ -48,12 +48,15 @@ class MethodView:
     endpoint: str  # the module-level function that makes the method's Endpoint once
     endpoint_args: tuple[tuple[str, str], ...]  # keyword -> expression for runtime Endpoint(...)
     call_args: tuple[tuple[str, str], ...]  # keyword -> expression for runtime Call(endpoint, ...)
+    # The `Endpoint[...]`'s type: what the client's `request` gives for it, the method's result
+    # as it is; `Any` where the async method's differs (a stream), which then `cast`s it.
+    result: str
     returns_value: bool
-    casts_result: bool  # the runtime returns Any: the method casts it to `returns`, unless Any
+    casts_result: bool
     # The async class derives this method from the sync class's (`config.derived_async`): one
     # line, the same arguments and result. One returning a stream (`AsyncStream` async),
     # overloaded or deprecated (whose warning points at the caller's line) is written out; one
-    # of no result returns the request's (`cast(None, ...)`), which the async twin awaits.
+    # of no result returns the request's (None), which the async twin awaits.
     derived: bool
     readme_call: str  # get_pet(pet_id, name=...)
     readme_returns: str  # models.Pet
@@ -122,6 +125,7 @@ def resource_view(
     imports.append("from functools import cache, cached_property" if methods
                    else "from functools import cached_property")
     casts = {"cast"} if any(m.casts_result for m in methods) else set()
+    casts |= {"Any"} if any(m.result == "Any" for m in methods) else set()
     untyped = not typed_wrappers and bool(methods)  # `ResourceView.untyped_wrappers`
     typing_only = _typing_only(inputs, wrapped=untyped)
     more = {"TYPE_CHECKING"} if typing_only else set()
@@ -247,8 +251,8 @@ def _method(
     positional = tuple(a.view for a in sig.positional)
     keyword = tuple(a.view for a in sig.keyword)
     required = [a.name for a in positional] + [f"{a.name}=..." for a in keyword if not a.default]
-    derived = (derived_async and not sig.overloads and async_returns == returns
-               and not op.deprecated)
+    typed = async_returns == returns
+    derived = derived_async and typed and not sig.overloads and not op.deprecated
     return MethodView(
         name=name, positional=positional, keyword=keyword,
         overloads=tuple(OverloadView(tuple(a.view for a in o.keyword), o.returns,
@@ -257,8 +261,9 @@ def _method(
         docstring_lines=tuple(docstring_lines(_method_doc(op, sig))), deprecated=op.deprecated,
         endpoint=f"_{name}_endpoint", endpoint_args=tuple(endpoint),
         call_args=_call_args(op, sig, names, unpacked),
-        returns_value=returns != "None",
-        casts_result=returns != "Any" and (returns != "None" or derived), derived=derived,
+        result=returns if typed else "Any", returns_value=returns != "None" or derived,
+        casts_result=not typed and returns != "Any" and (returns != "None" or derived),
+        derived=derived,
         readme_returns=_public(returns),
         readme_call=f"{name}({', '.join(required)})", signature=sig,
     )

@@ -184,7 +184,7 @@ class LineDecoder:
 # ------------------------------------------------------------------ items
 
 
-def stream_format(response: httpx.Response, endpoint: Endpoint) -> StreamFormat | None:
+def stream_format(response: httpx.Response, endpoint: Endpoint[Any]) -> StreamFormat | None:
     """The response's stream format by its content type, else the endpoint's (None when the
     endpoint has no stream)."""
     media = response.headers.get("content-type", "").split(";", 1)[0].strip().lower()
@@ -194,7 +194,7 @@ def stream_format(response: httpx.Response, endpoint: Endpoint) -> StreamFormat 
     return endpoint.stream.format
 
 
-def requested(call: Call) -> bool:
+def requested(call: Call[Any]) -> bool:
     """Whether the call asks for a stream, and so is sent streaming: always, unless the
     operation answers otherwise when the body's stream field is not true."""
     spec = call.endpoint.stream
@@ -208,7 +208,7 @@ def requested(call: Call) -> bool:
     return False
 
 
-def is_stream(response: httpx.Response, call: Call) -> bool:
+def is_stream(response: httpx.Response, call: Call[Any]) -> bool:
     """Whether the method returns this successful response as a stream."""
     endpoint = call.endpoint
     if endpoint.stream is None:
@@ -224,7 +224,7 @@ class _Items:
 
     __slots__ = ("response", "errors", "strict", "sse", "decoder", "item", "validate", "done")
 
-    def __init__(self, response: httpx.Response, endpoint: Endpoint, strict: bool) -> None:
+    def __init__(self, response: httpx.Response, endpoint: Endpoint[Any], strict: bool) -> None:
         assert endpoint.stream is not None
         fmt = stream_format(response, endpoint)
         self.response, self.errors, self.strict = response, endpoint.errors, strict
@@ -361,7 +361,9 @@ class Stream(Generic[T]):
     (or call `close()`) to release the connection when you stop early. `response` is the
     `httpx.Response`, its status and headers there before the first item."""
 
-    def __init__(self, response: httpx.Response, endpoint: Endpoint, strict: bool = False) -> None:
+    def __init__(
+        self, response: httpx.Response, endpoint: Endpoint[Any], strict: bool = False
+    ) -> None:
         self.response = response
         self._items = _Items(response, endpoint, strict)
         self._iterator = self._stream()
@@ -408,7 +410,9 @@ class Stream(Generic[T]):
 class AsyncStream(Generic[T]):
     """The async form of `Stream`: `async for`, `async with`, `await close()`."""
 
-    def __init__(self, response: httpx.Response, endpoint: Endpoint, strict: bool = False) -> None:
+    def __init__(
+        self, response: httpx.Response, endpoint: Endpoint[Any], strict: bool = False
+    ) -> None:
         self.response = response
         self._items = _Items(response, endpoint, strict)
         self._iterator = self._stream()

@@ -36,7 +36,7 @@ PageT = TypeVar("PageT", bound="PageModel | ListPage[Any]")
 class Requester(Protocol):
     """What fetches the next page: the client that fetched this one."""
 
-    def request(self, call: Call) -> Any: ...
+    def request(self, call: Call[Any]) -> Any: ...
 
 
 # Not frozen: a frozen dataclass sets each field through object.__setattr__, which made every
@@ -47,7 +47,7 @@ class PageState:
 
     client: Requester
     asynchronous: bool  # whether `client.request` gives a coroutine
-    call: Call
+    call: Call[Any]
     spec: PageSpec
     headers: httpx.Headers | None = None  # the response's (a `Link` header)
     url: str = ""  # the URL the page came from: a relative next-page URL is resolved against it
@@ -140,7 +140,7 @@ def _number(value: object) -> int | None:
     return None
 
 
-def _sent(call: Call, spec: PageSpec, name: str) -> object:
+def _sent(call: Call[Any], spec: PageSpec, name: str) -> object:
     source = call.query if spec.location == "query" else object_fields(call.body)
     value = source.get(name)
     return None if isinstance(value, NotGiven) else value
@@ -229,7 +229,7 @@ def _next_value(page: PageModel | ListPage[Any], state: PageState, items: list[A
     return cursor
 
 
-def _next_call(page: PageModel | ListPage[Any]) -> Call | None:
+def _next_call(page: PageModel | ListPage[Any]) -> Call[Any] | None:
     """The request for the page after `page`, or None when it is the last one."""
     state = _state(page)
     spec, call = state.spec, state.call

@@ -3,7 +3,6 @@ from __future__ import annotations
 
 import warnings
 from functools import cache, cached_property
-from typing import cast
 
 from .._runtime._base_client import AsyncAPIClient, SyncAPIClient
 from .._runtime._endpoint import Call, Endpoint
@@ -21,7 +20,7 @@ __all__ = ["Admin", "AsyncAdmin"]
 # What each operation sends and expects: the same on every call, so made once (on the first
 # call, which is when its models are imported) and shared by the sync and async methods.
 @cache
-def _empty_trash_endpoint() -> Endpoint:
+def _empty_trash_endpoint() -> Endpoint[None]:
     return Endpoint(
         method="delete",
         path="/admin/trash",
@@ -31,7 +30,7 @@ def _empty_trash_endpoint() -> Endpoint:
 
 
 @cache
-def _health_endpoint() -> Endpoint:
+def _health_endpoint() -> Endpoint[str]:
     return Endpoint(
         method="get",
         path="/health",
@@ -95,18 +94,15 @@ class Admin:
         max_retries: int | NotGiven = NOT_GIVEN,
     ) -> str:
         """Is the store up?"""
-        return cast(
-            str,
-            self._client.request(
-                Call(
-                    _health_endpoint(),
-                    extra_headers=extra_headers,
-                    extra_query=extra_query,
-                    extra_body=extra_body,
-                    timeout=timeout,
-                    max_retries=max_retries,
-                )
-            ),
+        return self._client.request(
+            Call(
+                _health_endpoint(),
+                extra_headers=extra_headers,
+                extra_query=extra_query,
+                extra_body=extra_body,
+                timeout=timeout,
+                max_retries=max_retries,
+            )
         )
 
 
@@ -166,18 +162,15 @@ class AsyncAdmin:
         max_retries: int | NotGiven = NOT_GIVEN,
     ) -> str:
         """Is the store up?"""
-        return cast(
-            str,
-            await self._client.request(
-                Call(
-                    _health_endpoint(),
-                    extra_headers=extra_headers,
-                    extra_query=extra_query,
-                    extra_body=extra_body,
-                    timeout=timeout,
-                    max_retries=max_retries,
-                )
-            ),
+        return await self._client.request(
+            Call(
+                _health_endpoint(),
+                extra_headers=extra_headers,
+                extra_query=extra_query,
+                extra_body=extra_body,
+                timeout=timeout,
+                max_retries=max_retries,
+            )
         )
 
 

@@ -3,7 +3,6 @@ from __future__ import annotations
 
 import uuid
 from functools import cache, cached_property
-from typing import cast
 
 from .. import models as _models
 from .._runtime._base_client import AsyncAPIClient, SyncAPIClient
@@ -22,7 +21,7 @@ __all__ = ["Files", "AsyncFiles"]
 # What each operation sends and expects: the same on every call, so made once (on the first
 # call, which is when its models are imported) and shared by the sync and async methods.
 @cache
-def _upload_endpoint() -> Endpoint:
+def _upload_endpoint() -> Endpoint[_models.FileMeta]:
     return Endpoint(
         method="post",
         path="/files",
@@ -36,7 +35,7 @@ def _upload_endpoint() -> Endpoint:
 
 
 @cache
-def _get_meta_endpoint() -> Endpoint:
+def _get_meta_endpoint() -> Endpoint[_models.FileMeta]:
     return Endpoint(
         method="get",
         path="/files/{file_id}",
@@ -47,7 +46,7 @@ def _get_meta_endpoint() -> Endpoint:
 
 
 @cache
-def _download_content_endpoint() -> Endpoint:
+def _download_content_endpoint() -> Endpoint[bytes]:
     return Endpoint(
         method="get",
         path="/files/{file_id}/content",
@@ -57,7 +56,7 @@ def _download_content_endpoint() -> Endpoint:
 
 
 @cache
-def _replace_content_endpoint() -> Endpoint:
+def _replace_content_endpoint() -> Endpoint[_models.FileMeta]:
     return Endpoint(
         method="put",
         path="/files/{file_id}/content",
@@ -100,20 +99,17 @@ class Files:
         max_retries: int | NotGiven = NOT_GIVEN,
     ) -> _models.FileMeta:
         """Upload a file with thumbnails"""
-        return cast(
-            _models.FileMeta,
-            self._client.request(
-                Call(
-                    _upload_endpoint(),
-                    body={"folder_id": folder_id, "tags": tags, "description": description},
-                    files={"file": file, "thumbnails": thumbnails},
-                    extra_headers=extra_headers,
-                    extra_query=extra_query,
-                    extra_body=extra_body,
-                    timeout=timeout,
-                    max_retries=max_retries,
-                )
-            ),
+        return self._client.request(
+            Call(
+                _upload_endpoint(),
+                body={"folder_id": folder_id, "tags": tags, "description": description},
+                files={"file": file, "thumbnails": thumbnails},
+                extra_headers=extra_headers,
+                extra_query=extra_query,
+                extra_body=extra_body,
+                timeout=timeout,
+                max_retries=max_retries,
+            )
         )
 
     def get_meta(
@@ -127,19 +123,16 @@ class Files:
         max_retries: int | NotGiven = NOT_GIVEN,
     ) -> _models.FileMeta:
         """A file's metadata"""
-        return cast(
-            _models.FileMeta,
-            self._client.request(
-                Call(
-                    _get_meta_endpoint(),
-                    path_params={"file_id": file_id},
-                    extra_headers=extra_headers,
-                    extra_query=extra_query,
-                    extra_body=extra_body,
-                    timeout=timeout,
-                    max_retries=max_retries,
-                )
-            ),
+        return self._client.request(
+            Call(
+                _get_meta_endpoint(),
+                path_params={"file_id": file_id},
+                extra_headers=extra_headers,
+                extra_query=extra_query,
+                extra_body=extra_body,
+                timeout=timeout,
+                max_retries=max_retries,
+            )
         )
 
     def download_content(
@@ -153,19 +146,16 @@ class Files:
         max_retries: int | NotGiven = NOT_GIVEN,
     ) -> bytes:
         """Download a file's bytes"""
-        return cast(
-            bytes,
-            self._client.request(
-                Call(
-                    _download_content_endpoint(),
-                    path_params={"file_id": file_id},
-                    extra_headers=extra_headers,
-                    extra_query=extra_query,
-                    extra_body=extra_body,
-                    timeout=timeout,
-                    max_retries=max_retries,
-                )
-            ),
+        return self._client.request(
+            Call(
+                _download_content_endpoint(),
+                path_params={"file_id": file_id},
+                extra_headers=extra_headers,
+                extra_query=extra_query,
+                extra_body=extra_body,
+                timeout=timeout,
+                max_retries=max_retries,
+            )
         )
 
     def replace_content(
@@ -189,21 +179,18 @@ class Files:
         Per-call options: extra_headers, extra_query and extra_body are merged into the
         request; timeout and max_retries override the client's.
         """
-        return cast(
-            _models.FileMeta,
-            self._client.request(
-                Call(
-                    _replace_content_endpoint(),
-                    path_params={"file_id": file_id},
-                    headers={"If-Match": if_match},
-                    body=body,
-                    extra_headers=extra_headers,
-                    extra_query=extra_query,
-                    extra_body=extra_body,
-                    timeout=timeout,
-                    max_retries=max_retries,
-                )
-            ),
+        return self._client.request(
+            Call(
+                _replace_content_endpoint(),
+                path_params={"file_id": file_id},
+                headers={"If-Match": if_match},
+                body=body,
+                extra_headers=extra_headers,
+                extra_query=extra_query,
+                extra_body=extra_body,
+                timeout=timeout,
+                max_retries=max_retries,
+            )
         )
 
 
@@ -238,20 +225,17 @@ class AsyncFiles:
         max_retries: int | NotGiven = NOT_GIVEN,
     ) -> _models.FileMeta:
         """Upload a file with thumbnails"""
-        return cast(
-            _models.FileMeta,
-            await self._client.request(
-                Call(
-                    _upload_endpoint(),
-                    body={"folder_id": folder_id, "tags": tags, "description": description},
-                    files={"file": file, "thumbnails": thumbnails},
-                    extra_headers=extra_headers,
-                    extra_query=extra_query,
-                    extra_body=extra_body,
-                    timeout=timeout,
-                    max_retries=max_retries,
-                )
-            ),
+        return await self._client.request(
+            Call(
+                _upload_endpoint(),
+                body={"folder_id": folder_id, "tags": tags, "description": description},
+                files={"file": file, "thumbnails": thumbnails},
+                extra_headers=extra_headers,
+                extra_query=extra_query,
+                extra_body=extra_body,
+                timeout=timeout,
+                max_retries=max_retries,
+            )
         )
 
     async def get_meta(
@@ -265,19 +249,16 @@ class AsyncFiles:
         max_retries: int | NotGiven = NOT_GIVEN,
     ) -> _models.FileMeta:
         """A file's metadata"""
-        return cast(
-            _models.FileMeta,
-            await self._client.request(
-                Call(
-                    _get_meta_endpoint(),
-                    path_params={"file_id": file_id},
-                    extra_headers=extra_headers,
-                    extra_query=extra_query,
-                    extra_body=extra_body,
-                    timeout=timeout,
-                    max_retries=max_retries,
-                )
-            ),
+        return await self._client.request(
+            Call(
+                _get_meta_endpoint(),
+                path_params={"file_id": file_id},
+                extra_headers=extra_headers,
+                extra_query=extra_query,
+                extra_body=extra_body,
+                timeout=timeout,
+                max_retries=max_retries,
+            )
         )
 
     async def download_content(
@@ -291,19 +272,16 @@ class AsyncFiles:
         max_retries: int | NotGiven = NOT_GIVEN,
     ) -> bytes:
         """Download a file's bytes"""
-        return cast(
-            bytes,
-            await self._client.request(
-                Call(
-                    _download_content_endpoint(),
-                    path_params={"file_id": file_id},
-                    extra_headers=extra_headers,
-                    extra_query=extra_query,
-                    extra_body=extra_body,
-                    timeout=timeout,
-                    max_retries=max_retries,
-                )
-            ),
+        return await self._client.request(
+            Call(
+                _download_content_endpoint(),
+                path_params={"file_id": file_id},
+                extra_headers=extra_headers,
+                extra_query=extra_query,
+                extra_body=extra_body,
+                timeout=timeout,
+                max_retries=max_retries,
+            )
         )
 
     async def replace_content(
@@ -327,21 +305,18 @@ class AsyncFiles:
         Per-call options: extra_headers, extra_query and extra_body are merged into the
         request; timeout and max_retries override the client's.
         """
-        return cast(
-            _models.FileMeta,
-            await self._client.request(
-                Call(
-                    _replace_content_endpoint(),
-                    path_params={"file_id": file_id},
-                    headers={"If-Match": if_match},
-                    body=body,
-                    extra_headers=extra_headers,
-                    extra_query=extra_query,
-                    extra_body=extra_body,
-                    timeout=timeout,
-                    max_retries=max_retries,
-                )
-            ),
+        return await self._client.request(
+            Call(
+                _replace_content_endpoint(),
+                path_params={"file_id": file_id},
+                headers={"If-Match": if_match},
+                body=body,
+                extra_headers=extra_headers,
+                extra_query=extra_query,
+                extra_body=extra_body,
+                timeout=timeout,
+                max_retries=max_retries,
+            )
         )
 
 

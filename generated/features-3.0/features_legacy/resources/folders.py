@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import uuid
 from functools import cache, cached_property
-from typing import Annotated, Literal, cast
+from typing import Annotated, Literal
 
 from pydantic import Tag as _Tag
 
@@ -25,7 +25,7 @@ __all__ = ["Folders", "AsyncFolders"]
 # What each operation sends and expects: the same on every call, so made once (on the first
 # call, which is when its models are imported) and shared by the sync and async methods.
 @cache
-def _get_endpoint() -> Endpoint:
+def _get_endpoint() -> Endpoint[_models.Folder]:
     return Endpoint(
         method="get",
         path="/folders/{folder_id}",
@@ -36,7 +36,7 @@ def _get_endpoint() -> Endpoint:
 
 
 @cache
-def _update_endpoint() -> Endpoint:
+def _update_endpoint() -> Endpoint[_models.Folder]:
     return Endpoint(
         method="patch",
         path="/folders/{folder_id}",
@@ -50,7 +50,7 @@ def _update_endpoint() -> Endpoint:
 
 
 @cache
-def _list_entries_endpoint() -> Endpoint:
+def _list_entries_endpoint() -> Endpoint[list[_models.FileEntry | _models.FolderEntry]]:
     return Endpoint(
         method="get",
         path="/folders/{folder_id}/entries",
@@ -93,19 +93,16 @@ class Folders:
         max_retries: int | NotGiven = NOT_GIVEN,
     ) -> _models.Folder:
         """A folder and its entries"""
-        return cast(
-            _models.Folder,
-            self._client.request(
-                Call(
-                    _get_endpoint(),
-                    path_params={"folder_id": folder_id},
-                    extra_headers=extra_headers,
-                    extra_query=extra_query,
-                    extra_body=extra_body,
-                    timeout=timeout,
-                    max_retries=max_retries,
-                )
-            ),
+        return self._client.request(
+            Call(
+                _get_endpoint(),
+                path_params={"folder_id": folder_id},
+                extra_headers=extra_headers,
+                extra_query=extra_query,
+                extra_body=extra_body,
+                timeout=timeout,
+                max_retries=max_retries,
+            )
         )
 
     def update(
@@ -122,20 +119,17 @@ class Folders:
         max_retries: int | NotGiven = NOT_GIVEN,
     ) -> _models.Folder:
         """Rename or move a folder"""
-        return cast(
-            _models.Folder,
-            self._client.request(
-                Call(
-                    _update_endpoint(),
-                    path_params={"folder_id": folder_id},
-                    body={"name": name, "parent_id": parent_id, "description": description},
-                    extra_headers=extra_headers,
-                    extra_query=extra_query,
-                    extra_body=extra_body,
-                    timeout=timeout,
-                    max_retries=max_retries,
-                )
-            ),
+        return self._client.request(
+            Call(
+                _update_endpoint(),
+                path_params={"folder_id": folder_id},
+                body={"name": name, "parent_id": parent_id, "description": description},
+                extra_headers=extra_headers,
+                extra_query=extra_query,
+                extra_body=extra_body,
+                timeout=timeout,
+                max_retries=max_retries,
+            )
         )
 
     def list_entries(
@@ -151,20 +145,17 @@ class Folders:
         max_retries: int | NotGiven = NOT_GIVEN,
     ) -> list[_models.FileEntry | _models.FolderEntry]:
         """Files and subfolders of a folder"""
-        return cast(
-            list[_models.FileEntry | _models.FolderEntry],
-            self._client.request(
-                Call(
-                    _list_entries_endpoint(),
-                    path_params={"folder_id": folder_id},
-                    query={"kinds": kinds, "order_by": order_by},
-                    extra_headers=extra_headers,
-                    extra_query=extra_query,
-                    extra_body=extra_body,
-                    timeout=timeout,
-                    max_retries=max_retries,
-                )
-            ),
+        return self._client.request(
+            Call(
+                _list_entries_endpoint(),
+                path_params={"folder_id": folder_id},
+                query={"kinds": kinds, "order_by": order_by},
+                extra_headers=extra_headers,
+                extra_query=extra_query,
+                extra_body=extra_body,
+                timeout=timeout,
+                max_retries=max_retries,
+            )
         )
 
 
@@ -195,19 +186,16 @@ class AsyncFolders:
         max_retries: int | NotGiven = NOT_GIVEN,
     ) -> _models.Folder:
         """A folder and its entries"""
-        return cast(
-            _models.Folder,
-            await self._client.request(
-                Call(
-                    _get_endpoint(),
-                    path_params={"folder_id": folder_id},
-                    extra_headers=extra_headers,
-                    extra_query=extra_query,
-                    extra_body=extra_body,
-                    timeout=timeout,
-                    max_retries=max_retries,
-                )
-            ),
+        return await self._client.request(
+            Call(
+                _get_endpoint(),
+                path_params={"folder_id": folder_id},
+                extra_headers=extra_headers,
+                extra_query=extra_query,
+                extra_body=extra_body,
+                timeout=timeout,
+                max_retries=max_retries,
+            )
         )
 
     async def update(
@@ -224,20 +212,17 @@ class AsyncFolders:
         max_retries: int | NotGiven = NOT_GIVEN,
     ) -> _models.Folder:
         """Rename or move a folder"""
-        return cast(
-            _models.Folder,
-            await self._client.request(
-                Call(
-                    _update_endpoint(),
-                    path_params={"folder_id": folder_id},
-                    body={"name": name, "parent_id": parent_id, "description": description},
-                    extra_headers=extra_headers,
-                    extra_query=extra_query,
-                    extra_body=extra_body,
-                    timeout=timeout,
-                    max_retries=max_retries,
-                )
-            ),
+        return await self._client.request(
+            Call(
+                _update_endpoint(),
+                path_params={"folder_id": folder_id},
+                body={"name": name, "parent_id": parent_id, "description": description},
+                extra_headers=extra_headers,
+                extra_query=extra_query,
+                extra_body=extra_body,
+                timeout=timeout,
+                max_retries=max_retries,
+            )
         )
 
     async def list_entries(
@@ -253,20 +238,17 @@ class AsyncFolders:
         max_retries: int | NotGiven = NOT_GIVEN,
     ) -> list[_models.FileEntry | _models.FolderEntry]:
         """Files and subfolders of a folder"""
-        return cast(
-            list[_models.FileEntry | _models.FolderEntry],
-            await self._client.request(
-                Call(
-                    _list_entries_endpoint(),
-                    path_params={"folder_id": folder_id},
-                    query={"kinds": kinds, "order_by": order_by},
-                    extra_headers=extra_headers,
-                    extra_query=extra_query,
-                    extra_body=extra_body,
-                    timeout=timeout,
-                    max_retries=max_retries,
-                )
-            ),
+        return await self._client.request(
+            Call(
+                _list_entries_endpoint(),
+                path_params={"folder_id": folder_id},
+                query={"kinds": kinds, "order_by": order_by},
+                extra_headers=extra_headers,
+                extra_query=extra_query,
+                extra_body=extra_body,
+                timeout=timeout,
+                max_retries=max_retries,
+            )
         )
 
 

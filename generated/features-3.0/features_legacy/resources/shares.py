@@ -3,7 +3,6 @@ from __future__ import annotations
 
 import uuid
 from functools import cache, cached_property
-from typing import cast
 
 from .. import models as _models
 from .._runtime._base_client import AsyncAPIClient, SyncAPIClient
@@ -22,7 +21,7 @@ __all__ = ["Shares", "AsyncShares"]
 # What each operation sends and expects: the same on every call, so made once (on the first
 # call, which is when its models are imported) and shared by the sync and async methods.
 @cache
-def _create_endpoint() -> Endpoint:
+def _create_endpoint() -> Endpoint[_models.Share]:
     return Endpoint(
         method="post",
         path="/shares",
@@ -65,24 +64,21 @@ class Shares:
         max_retries: int | NotGiven = NOT_GIVEN,
     ) -> _models.Share:
         """Share a file by e-mail"""
-        return cast(
-            _models.Share,
-            self._client.request(
-                Call(
-                    _create_endpoint(),
-                    body={
-                        "file_id": file_id,
-                        "email": email,
-                        "expires_in_days": expires_in_days,
-                        "can_edit": can_edit,
-                    },
-                    extra_headers=extra_headers,
-                    extra_query=extra_query,
-                    extra_body=extra_body,
-                    timeout=timeout,
-                    max_retries=max_retries,
-                )
-            ),
+        return self._client.request(
+            Call(
+                _create_endpoint(),
+                body={
+                    "file_id": file_id,
+                    "email": email,
+                    "expires_in_days": expires_in_days,
+                    "can_edit": can_edit,
+                },
+                extra_headers=extra_headers,
+                extra_query=extra_query,
+                extra_body=extra_body,
+                timeout=timeout,
+                max_retries=max_retries,
+            )
         )
 
 
@@ -116,24 +112,21 @@ class AsyncShares:
         max_retries: int | NotGiven = NOT_GIVEN,
     ) -> _models.Share:
         """Share a file by e-mail"""
-        return cast(
-            _models.Share,
-            await self._client.request(
-                Call(
-                    _create_endpoint(),
-                    body={
-                        "file_id": file_id,
-                        "email": email,
-                        "expires_in_days": expires_in_days,
-                        "can_edit": can_edit,
-                    },
-                    extra_headers=extra_headers,
-                    extra_query=extra_query,
-                    extra_body=extra_body,
-                    timeout=timeout,
-                    max_retries=max_retries,
-                )
-            ),
+        return await self._client.request(
+            Call(
+                _create_endpoint(),
+                body={
+                    "file_id": file_id,
+                    "email": email,
+                    "expires_in_days": expires_in_days,
+                    "can_edit": can_edit,
+                },
+                extra_headers=extra_headers,
+                extra_query=extra_query,
+                extra_body=extra_body,
+                timeout=timeout,
+                max_retries=max_retries,
+            )
         )
 
 

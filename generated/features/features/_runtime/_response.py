@@ -74,7 +74,7 @@ def _not_json(response: httpx.Response) -> errors.APIResponseValidationError:
     )
 
 
-def parse(response: httpx.Response, endpoint: Endpoint, strict: bool = False) -> Any:
+def parse(response: httpx.Response, endpoint: Endpoint[Any], strict: bool = False) -> Any:
     """A successful response as the method returns it: None, bytes, text, or the JSON body
     validated into `endpoint.cast_to`, in one pass. A body that does not match is built as far
     as it matches (see `_lenient`); with `strict`, it raises `APIResponseValidationError`
@@ -100,7 +100,10 @@ def parse(response: httpx.Response, endpoint: Endpoint, strict: bool = False) ->
 
 
 def _mismatched(
-    response: httpx.Response, endpoint: Endpoint, strict: bool, failed: pydantic.ValidationError
+    response: httpx.Response,
+    endpoint: Endpoint[Any],
+    strict: bool,
+    failed: pydantic.ValidationError,
 ) -> Any:
     """A JSON body that did not validate: built leniently, or with `strict` an error."""
     data = response.json()

@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from functools import cache, cached_property
-from typing import TYPE_CHECKING, Any, Literal, cast
+from typing import TYPE_CHECKING, Any, Literal
 
 from .. import models as _models
 from .._runtime._base_client import AsyncAPIClient, SyncAPIClient
@@ -24,7 +24,7 @@ __all__ = ["Admin", "AsyncAdmin"]
 # What each operation sends and expects: the same on every call, so made once (on the first
 # call, which is when its models are imported) and shared by the sync and async methods.
 @cache
-def _register_feeder_endpoint() -> Endpoint:
+def _register_feeder_endpoint() -> Endpoint[_models.Feeder]:
     return Endpoint(
         method="post",
         path="/admin/feeders",
@@ -37,7 +37,7 @@ def _register_feeder_endpoint() -> Endpoint:
 
 
 @cache
-def _put_oddities_endpoint() -> Endpoint:
+def _put_oddities_endpoint() -> Endpoint[_models.Oddities]:
     return Endpoint(
         method="put",
         path="/admin/oddities",
@@ -86,31 +86,28 @@ class Admin:
         max_retries: int | NotGiven = NOT_GIVEN,
     ) -> _models.Feeder:
         """Register a smart feeder"""
-        return cast(
-            _models.Feeder,
-            self._client.request(
-                Call(
-                    _register_feeder_endpoint(),
-                    body={
-                        "name": name,
-                        "api_version": api_version,
-                        "ipv4_address": ipv4_address,
-                        "ipv6_address": ipv6_address,
-                        "firmware_sha256": firmware_sha256,
-                        "uptime_seconds": uptime_seconds,
-                        "temperature_c": temperature_c,
-                        "battery_level": battery_level,
-                        "settings": settings,
-                        "labels": labels,
-                        "readings": readings,
-                    },
-                    extra_headers=extra_headers,
-                    extra_query=extra_query,
-                    extra_body=extra_body,
-                    timeout=timeout,
-                    max_retries=max_retries,
-                )
-            ),
+        return self._client.request(
+            Call(
+                _register_feeder_endpoint(),
+                body={
+                    "name": name,
+                    "api_version": api_version,
+                    "ipv4_address": ipv4_address,
+                    "ipv6_address": ipv6_address,
+                    "firmware_sha256": firmware_sha256,
+                    "uptime_seconds": uptime_seconds,
+                    "temperature_c": temperature_c,
+                    "battery_level": battery_level,
+                    "settings": settings,
+                    "labels": labels,
+                    "readings": readings,
+                },
+                extra_headers=extra_headers,
+                extra_query=extra_query,
+                extra_body=extra_body,
+                timeout=timeout,
+                max_retries=max_retries,
+            )
         )
 
     def put_oddities(
@@ -134,29 +131,26 @@ class Admin:
         max_retries: int | NotGiven = NOT_GIVEN,
     ) -> _models.Oddities:
         """Store awkwardly named fields"""
-        return cast(
-            _models.Oddities,
-            self._client.request(
-                Call(
-                    _put_oddities_endpoint(),
-                    body={
-                        "class": class_,
-                        "type": type,
-                        "id": id,
-                        "list": list_,
-                        "1st_place": n1st_place,
-                        "größe": grosse,
-                        "user-id": user_id_,
-                        "user_id": user_id,
-                        "days_since_this_pet_last_visited_a_licensed_veterinarian_for_a_routine_checkup_including_vaccinations_dental_care_and_weighing": days_since_this_pet_last_visited_a_licensed_veterinarian_for_a_routine_31bf5a32,
-                    },
-                    extra_headers=extra_headers,
-                    extra_query=extra_query,
-                    extra_body=extra_body,
-                    timeout=timeout,
-                    max_retries=max_retries,
-                )
-            ),
+        return self._client.request(
+            Call(
+                _put_oddities_endpoint(),
+                body={
+                    "class": class_,
+                    "type": type,
+                    "id": id,
+                    "list": list_,
+                    "1st_place": n1st_place,
+                    "größe": grosse,
+                    "user-id": user_id_,
+                    "user_id": user_id,
+                    "days_since_this_pet_last_visited_a_licensed_veterinarian_for_a_routine_checkup_including_vaccinations_dental_care_and_weighing": days_since_this_pet_last_visited_a_licensed_veterinarian_for_a_routine_31bf5a32,
+                },
+                extra_headers=extra_headers,
+                extra_query=extra_query,
+                extra_body=extra_body,
+                timeout=timeout,
+                max_retries=max_retries,
+            )
         )
 
 
@@ -197,31 +191,28 @@ class AsyncAdmin:
         max_retries: int | NotGiven = NOT_GIVEN,
     ) -> _models.Feeder:
         """Register a smart feeder"""
-        return cast(
-            _models.Feeder,
-            await self._client.request(
-                Call(
-                    _register_feeder_endpoint(),
-                    body={
-                        "name": name,
-                        "api_version": api_version,
-                        "ipv4_address": ipv4_address,
-                        "ipv6_address": ipv6_address,
-                        "firmware_sha256": firmware_sha256,
-                        "uptime_seconds": uptime_seconds,
-                        "temperature_c": temperature_c,
-                        "battery_level": battery_level,
-                        "settings": settings,
-                        "labels": labels,
-                        "readings": readings,
-                    },
-                    extra_headers=extra_headers,
-                    extra_query=extra_query,
-                    extra_body=extra_body,
-                    timeout=timeout,
-                    max_retries=max_retries,
-                )
-            ),
+        return await self._client.request(
+            Call(
+                _register_feeder_endpoint(),
+                body={
+                    "name": name,
+                    "api_version": api_version,
+                    "ipv4_address": ipv4_address,
+                    "ipv6_address": ipv6_address,
+                    "firmware_sha256": firmware_sha256,
+                    "uptime_seconds": uptime_seconds,
+                    "temperature_c": temperature_c,
+                    "battery_level": battery_level,
+                    "settings": settings,
+                    "labels": labels,
+                    "readings": readings,
+                },
+                extra_headers=extra_headers,
+                extra_query=extra_query,
+                extra_body=extra_body,
+                timeout=timeout,
+                max_retries=max_retries,
+            )
         )
 
     async def put_oddities(
@@ -245,29 +236,26 @@ class AsyncAdmin:
         max_retries: int | NotGiven = NOT_GIVEN,
     ) -> _models.Oddities:
         """Store awkwardly named fields"""
-        return cast(
-            _models.Oddities,
-            await self._client.request(
-                Call(
-                    _put_oddities_endpoint(),
-                    body={
-                        "class": class_,
-                        "type": type,
-                        "id": id,
-                        "list": list_,
-                        "1st_place": n1st_place,
-                        "größe": grosse,
-                        "user-id": user_id_,
-                        "user_id": user_id,
-                        "days_since_this_pet_last_visited_a_licensed_veterinarian_for_a_routine_checkup_including_vaccinations_dental_care_and_weighing": days_since_this_pet_last_visited_a_licensed_veterinarian_for_a_routine_31bf5a32,
-                    },
-                    extra_headers=extra_headers,
-                    extra_query=extra_query,
-                    extra_body=extra_body,
-                    timeout=timeout,
-                    max_retries=max_retries,
-                )
-            ),
+        return await self._client.request(
+            Call(
+                _put_oddities_endpoint(),
+                body={
+                    "class": class_,
+                    "type": type,
+                    "id": id,
+                    "list": list_,
+                    "1st_place": n1st_place,
+                    "größe": grosse,
+                    "user-id": user_id_,
+                    "user_id": user_id,
+                    "days_since_this_pet_last_visited_a_licensed_veterinarian_for_a_routine_checkup_including_vaccinations_dental_care_and_weighing": days_since_this_pet_last_visited_a_licensed_veterinarian_for_a_routine_31bf5a32,
+                },
+                extra_headers=extra_headers,
+                extra_query=extra_query,
+                extra_body=extra_body,
+                timeout=timeout,
+                max_retries=max_retries,
+            )
         )
 
 

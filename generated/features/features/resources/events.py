@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from functools import cache, cached_property
-from typing import Annotated, Literal, cast, overload
+from typing import Annotated, Any, Literal, cast, overload
 
 from pydantic import Tag as _Tag
 
@@ -25,7 +25,7 @@ __all__ = ["Events", "AsyncEvents"]
 # What each operation sends and expects: the same on every call, so made once (on the first
 # call, which is when its models are imported) and shared by the sync and async methods.
 @cache
-def _follow_events_endpoint() -> Endpoint:
+def _follow_events_endpoint() -> Endpoint[Any]:
     return Endpoint(
         method="post",
         path="/events",

@@ -19,7 +19,7 @@ __all__ = ["Feedback", "AsyncFeedback"]
 # What each operation sends and expects: the same on every call, so made once (on the first
 # call, which is when its models are imported) and shared by the sync and async methods.
 @cache
-def _send_endpoint() -> Endpoint:
+def _send_endpoint() -> Endpoint[None]:
     return Endpoint(
         method="post",
         path="/feedback",

@@ -3,7 +3,6 @@ from __future__ import annotations
 
 import uuid
 from functools import cache, cached_property
-from typing import cast
 
 from .. import models as _models
 from .._runtime._base_client import AsyncAPIClient, SyncAPIClient
@@ -22,7 +21,7 @@ __all__ = ["Files", "AsyncFiles"]
 # What each operation sends and expects: the same on every call, so made once (on the first
 # call, which is when its models are imported) and shared by the sync and async methods.
 @cache
-def _upload_endpoint() -> Endpoint:
+def _upload_endpoint() -> Endpoint[_models.FileInfo]:
     return Endpoint(
         method="post",
         path="/files",
@@ -36,7 +35,7 @@ def _upload_endpoint() -> Endpoint:
 
 
 @cache
-def _download_endpoint() -> Endpoint:
+def _download_endpoint() -> Endpoint[bytes]:
     return Endpoint(
         method="get",
         path="/files/{file_id}",
@@ -77,20 +76,17 @@ class Files:
         max_retries: int | NotGiven = NOT_GIVEN,
     ) -> _models.FileInfo:
         """Upload a document with attachments"""
-        return cast(
-            _models.FileInfo,
-            self._client.request(
-                Call(
-                    _upload_endpoint(),
-                    body={"description": description, "labels": labels, "pet_id": pet_id},
-                    files={"file": file, "attachments": attachments},
-                    extra_headers=extra_headers,
-                    extra_query=extra_query,
-                    extra_body=extra_body,
-                    timeout=timeout,
-                    max_retries=max_retries,
-                )
-            ),
+        return self._client.request(
+            Call(
+                _upload_endpoint(),
+                body={"description": description, "labels": labels, "pet_id": pet_id},
+                files={"file": file, "attachments": attachments},
+                extra_headers=extra_headers,
+                extra_query=extra_query,
+                extra_body=extra_body,
+                timeout=timeout,
+                max_retries=max_retries,
+            )
         )
 
     def download(
@@ -104,19 +100,16 @@ class Files:
         max_retries: int | NotGiven = NOT_GIVEN,
     ) -> bytes:
         """Download a file"""
-        return cast(
-            bytes,
-            self._client.request(
-                Call(
-                    _download_endpoint(),
-                    path_params={"file_id": file_id},
-                    extra_headers=extra_headers,
-                    extra_query=extra_query,
-                    extra_body=extra_body,
-                    timeout=timeout,
-                    max_retries=max_retries,
-                )
-            ),
+        return self._client.request(
+            Call(
+                _download_endpoint(),
+                path_params={"file_id": file_id},
+                extra_headers=extra_headers,
+                extra_query=extra_query,
+                extra_body=extra_body,
+                timeout=timeout,
+                max_retries=max_retries,
+            )
         )
 
 
@@ -151,20 +144,17 @@ class AsyncFiles:
         max_retries: int | NotGiven = NOT_GIVEN,
     ) -> _models.FileInfo:
         """Upload a document with attachments"""
-        return cast(
-            _models.FileInfo,
-            await self._client.request(
-                Call(
-                    _upload_endpoint(),
-                    body={"description": description, "labels": labels, "pet_id": pet_id},
-                    files={"file": file, "attachments": attachments},
-                    extra_headers=extra_headers,
-                    extra_query=extra_query,
-                    extra_body=extra_body,
-                    timeout=timeout,
-                    max_retries=max_retries,
-                )
-            ),
+        return await self._client.request(
+            Call(
+                _upload_endpoint(),
+                body={"description": description, "labels": labels, "pet_id": pet_id},
+                files={"file": file, "attachments": attachments},
+                extra_headers=extra_headers,
+                extra_query=extra_query,
+                extra_body=extra_body,
+                timeout=timeout,
+                max_retries=max_retries,
+            )
         )
 
     async def download(
@@ -178,19 +168,16 @@ class AsyncFiles:
         max_retries: int | NotGiven = NOT_GIVEN,
     ) -> bytes:
         """Download a file"""
-        return cast(
-            bytes,
-            await self._client.request(
-                Call(
-                    _download_endpoint(),
-                    path_params={"file_id": file_id},
-                    extra_headers=extra_headers,
-                    extra_query=extra_query,
-                    extra_body=extra_body,
-                    timeout=timeout,
-                    max_retries=max_retries,
-                )
-            ),
+        return await self._client.request(
+            Call(
+                _download_endpoint(),
+                path_params={"file_id": file_id},
+                extra_headers=extra_headers,
+                extra_query=extra_query,
+                extra_body=extra_body,
+                timeout=timeout,
+                max_retries=max_retries,
+            )
         )
 
 

@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from functools import cache, cached_property
-from typing import Literal, cast
+from typing import Literal
 
 from .. import models as _models
 from .._runtime._base_client import AsyncAPIClient, SyncAPIClient
@@ -21,7 +21,7 @@ __all__ = ["Import", "AsyncImport"]
 # What each operation sends and expects: the same on every call, so made once (on the first
 # call, which is when its models are imported) and shared by the sync and async methods.
 @cache
-def _import_pets_endpoint() -> Endpoint:
+def _import_pets_endpoint() -> Endpoint[_models.ImportPetsResponse]:
     return Endpoint(
         method="post",
         path="/import",
@@ -69,24 +69,21 @@ class Import:
         Per-call options: extra_headers, extra_query and extra_body are merged into the
         request; timeout and max_retries override the client's.
         """
-        return cast(
-            _models.ImportPetsResponse,
-            self._client.request(
-                Call(
-                    _import_pets_endpoint(),
-                    body={
-                        "source": source,
-                        "format": format,
-                        "dry_run": dry_run,
-                        "callback_url": callback_url,
-                    },
-                    extra_headers=extra_headers,
-                    extra_query=extra_query,
-                    extra_body=extra_body,
-                    timeout=timeout,
-                    max_retries=max_retries,
-                )
-            ),
+        return self._client.request(
+            Call(
+                _import_pets_endpoint(),
+                body={
+                    "source": source,
+                    "format": format,
+                    "dry_run": dry_run,
+                    "callback_url": callback_url,
+                },
+                extra_headers=extra_headers,
+                extra_query=extra_query,
+                extra_body=extra_body,
+                timeout=timeout,
+                max_retries=max_retries,
+            )
         )
 
 
@@ -126,24 +123,21 @@ class AsyncImport:
         Per-call options: extra_headers, extra_query and extra_body are merged into the
         request; timeout and max_retries override the client's.
         """
-        return cast(
-            _models.ImportPetsResponse,
-            await self._client.request(
-                Call(
-                    _import_pets_endpoint(),
-                    body={
-                        "source": source,
-                        "format": format,
-                        "dry_run": dry_run,
-                        "callback_url": callback_url,
-                    },
-                    extra_headers=extra_headers,
-                    extra_query=extra_query,
-                    extra_body=extra_body,
-                    timeout=timeout,
-                    max_retries=max_retries,
-                )
-            ),
+        return await self._client.request(
+            Call(
+                _import_pets_endpoint(),
+                body={
+                    "source": source,
+                    "format": format,
+                    "dry_run": dry_run,
+                    "callback_url": callback_url,
+                },
+                extra_headers=extra_headers,
+                extra_query=extra_query,
+                extra_body=extra_body,
+                timeout=timeout,
+                max_retries=max_retries,
+            )
         )
 
 

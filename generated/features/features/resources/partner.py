@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 from functools import cache, cached_property
-from typing import cast
 
 from .. import models as _models
 from .._runtime._base_client import AsyncAPIClient, SyncAPIClient
@@ -21,7 +20,7 @@ __all__ = ["Partner", "AsyncPartner"]
 # What each operation sends and expects: the same on every call, so made once (on the first
 # call, which is when its models are imported) and shared by the sync and async methods.
 @cache
-def _list_reports_endpoint() -> Endpoint:
+def _list_reports_endpoint() -> Endpoint[list[_models.PartnerReport]]:
     return Endpoint(
         method="get",
         path="/partner/reports",
@@ -65,18 +64,15 @@ class Partner:
         Per-call options: extra_headers, extra_query and extra_body are merged into the
         request; timeout and max_retries override the client's.
         """
-        return cast(
-            list[_models.PartnerReport],
-            self._client.request(
-                Call(
-                    _list_reports_endpoint(),
-                    extra_headers=extra_headers,
-                    extra_query=extra_query,
-                    extra_body=extra_body,
-                    timeout=timeout,
-                    max_retries=max_retries,
-                )
-            ),
+        return self._client.request(
+            Call(
+                _list_reports_endpoint(),
+                extra_headers=extra_headers,
+                extra_query=extra_query,
+                extra_body=extra_body,
+                timeout=timeout,
+                max_retries=max_retries,
+            )
         )
 
 
@@ -114,18 +110,15 @@ class AsyncPartner:
         Per-call options: extra_headers, extra_query and extra_body are merged into the
         request; timeout and max_retries override the client's.
         """
-        return cast(
-            list[_models.PartnerReport],
-            await self._client.request(
-                Call(
-                    _list_reports_endpoint(),
-                    extra_headers=extra_headers,
-                    extra_query=extra_query,
-                    extra_body=extra_body,
-                    timeout=timeout,
-                    max_retries=max_retries,
-                )
-            ),
+        return await self._client.request(
+            Call(
+                _list_reports_endpoint(),
+                extra_headers=extra_headers,
+                extra_query=extra_query,
+                extra_body=extra_body,
+                timeout=timeout,
+                max_retries=max_retries,
+            )
         )
 
 

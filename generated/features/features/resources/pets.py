@@ -7,7 +7,7 @@ import decimal
 import uuid
 import warnings
 from functools import cache, cached_property
-from typing import TYPE_CHECKING, Annotated, cast
+from typing import TYPE_CHECKING, Annotated
 
 from pydantic import Tag as _Tag
 
@@ -32,7 +32,7 @@ __all__ = ["Pets", "AsyncPets"]
 # What each operation sends and expects: the same on every call, so made once (on the first
 # call, which is when its models are imported) and shared by the sync and async methods.
 @cache
-def _list_endpoint() -> Endpoint:
+def _list_endpoint() -> Endpoint[_models.PetPage]:
     return Endpoint(
         method="get",
         path="/pets",
@@ -49,7 +49,7 @@ def _list_endpoint() -> Endpoint:
 
 
 @cache
-def _create_endpoint() -> Endpoint:
+def _create_endpoint() -> Endpoint[_models.Cat | _models.Dog | _models.Bird | _models.Review]:
     return Endpoint(
         method="post",
         path="/pets",
@@ -69,7 +69,7 @@ def _create_endpoint() -> Endpoint:
 
 
 @cache
-def _list_categories_endpoint() -> Endpoint:
+def _list_categories_endpoint() -> Endpoint[builtins.list[_models.Category]]:
     return Endpoint(
         method="get",
         path="/pets/categories",
@@ -78,7 +78,7 @@ def _list_categories_endpoint() -> Endpoint:
 
 
 @cache
-def _search_endpoint() -> Endpoint:
+def _search_endpoint() -> Endpoint[_models.PetPage]:
     return Endpoint(
         method="get",
         path="/pets/search",
@@ -89,7 +89,7 @@ def _search_endpoint() -> Endpoint:
 
 
 @cache
-def _delete_endpoint() -> Endpoint:
+def _delete_endpoint() -> Endpoint[None]:
     return Endpoint(
         method="delete",
         path="/pets/{pet_id}",
@@ -100,7 +100,7 @@ def _delete_endpoint() -> Endpoint:
 
 
 @cache
-def _get_endpoint() -> Endpoint:
+def _get_endpoint() -> Endpoint[_models.Cat | _models.Dog | _models.Bird]:
     return Endpoint(
         method="get",
         path="/pets/{pet_id}",
@@ -116,7 +116,7 @@ def _get_endpoint() -> Endpoint:
 
 
 @cache
-def _update_endpoint() -> Endpoint:
+def _update_endpoint() -> Endpoint[_models.Cat | _models.Dog | _models.Bird]:
     return Endpoint(
         method="patch",
         path="/pets/{pet_id}",
@@ -135,7 +135,7 @@ def _update_endpoint() -> Endpoint:
 
 
 @cache
-def _book_appointment_endpoint() -> Endpoint:
+def _book_appointment_endpoint() -> Endpoint[_models.Appointment]:
     return Endpoint(
         method="post",
         path="/pets/{pet_id}/appointments",
@@ -148,7 +148,7 @@ def _book_appointment_endpoint() -> Endpoint:
 
 
 @cache
-def _get_notes_endpoint() -> Endpoint:
+def _get_notes_endpoint() -> Endpoint[str]:
     return Endpoint(
         method="get",
         path="/pets/{pet_id}/notes",
@@ -158,7 +158,7 @@ def _get_notes_endpoint() -> Endpoint:
 
 
 @cache
-def _set_notes_endpoint() -> Endpoint:
+def _set_notes_endpoint() -> Endpoint[None]:
     return Endpoint(
         method="put",
         path="/pets/{pet_id}/notes",
@@ -171,7 +171,7 @@ def _set_notes_endpoint() -> Endpoint:
 
 
 @cache
-def _download_photo_endpoint() -> Endpoint:
+def _download_photo_endpoint() -> Endpoint[bytes]:
     return Endpoint(
         method="get",
         path="/pets/{pet_id}/photo",
@@ -181,7 +181,7 @@ def _download_photo_endpoint() -> Endpoint:
 
 
 @cache
-def _upload_photo_endpoint() -> Endpoint:
+def _upload_photo_endpoint() -> Endpoint[None]:
     return Endpoint(
         method="put",
         path="/pets/{pet_id}/photo",
@@ -239,26 +239,23 @@ class Pets:
         Per-call options: extra_headers, extra_query and extra_body are merged into the
         request; timeout and max_retries override the client's.
         """
-        return cast(
-            _models.PetPage,
-            self._client.request(
-                Call(
-                    _list_endpoint(),
-                    query={
-                        "fields": fields,
-                        "filter": filter,
-                        "limit": limit,
-                        "sort": sort,
-                        "status": status,
-                        "tags": tags,
-                    },
-                    extra_headers=extra_headers,
-                    extra_query=extra_query,
-                    extra_body=extra_body,
-                    timeout=timeout,
-                    max_retries=max_retries,
-                )
-            ),
+        return self._client.request(
+            Call(
+                _list_endpoint(),
+                query={
+                    "fields": fields,
+                    "filter": filter,
+                    "limit": limit,
+                    "sort": sort,
+                    "status": status,
+                    "tags": tags,
+                },
+                extra_headers=extra_headers,
+                extra_query=extra_query,
+                extra_body=extra_body,
+                timeout=timeout,
+                max_retries=max_retries,
+            )
         )
 
     def create(
@@ -286,29 +283,26 @@ class Pets:
         Per-call options: extra_headers, extra_query and extra_body are merged into the
         request; timeout and max_retries override the client's.
         """
-        return cast(
-            _models.Cat | _models.Dog | _models.Bird | _models.Review,
-            self._client.request(
-                Call(
-                    _create_endpoint(),
-                    body={
-                        "name": name,
-                        "pet_type": pet_type,
-                        "birth_date": birth_date,
-                        "weight_kg": weight_kg,
-                        "nickname": nickname,
-                        "owner_id": owner_id,
-                        "tags": tags,
-                        "microchip": microchip,
-                        "secret_note": secret_note,
-                    },
-                    extra_headers=extra_headers,
-                    extra_query=extra_query,
-                    extra_body=extra_body,
-                    timeout=timeout,
-                    max_retries=max_retries,
-                )
-            ),
+        return self._client.request(
+            Call(
+                _create_endpoint(),
+                body={
+                    "name": name,
+                    "pet_type": pet_type,
+                    "birth_date": birth_date,
+                    "weight_kg": weight_kg,
+                    "nickname": nickname,
+                    "owner_id": owner_id,
+                    "tags": tags,
+                    "microchip": microchip,
+                    "secret_note": secret_note,
+                },
+                extra_headers=extra_headers,
+                extra_query=extra_query,
+                extra_body=extra_body,
+                timeout=timeout,
+                max_retries=max_retries,
+            )
         )
 
     def list_categories(
@@ -321,18 +315,15 @@ class Pets:
         max_retries: int | NotGiven = NOT_GIVEN,
     ) -> builtins.list[_models.Category]:
         """The category tree"""
-        return cast(
-            builtins.list[_models.Category],
-            self._client.request(
-                Call(
-                    _list_categories_endpoint(),
-                    extra_headers=extra_headers,
-                    extra_query=extra_query,
-                    extra_body=extra_body,
-                    timeout=timeout,
-                    max_retries=max_retries,
-                )
-            ),
+        return self._client.request(
+            Call(
+                _list_categories_endpoint(),
+                extra_headers=extra_headers,
+                extra_query=extra_query,
+                extra_body=extra_body,
+                timeout=timeout,
+                max_retries=max_retries,
+            )
         )
 
     def search(
@@ -362,19 +353,16 @@ class Pets:
         request; timeout and max_retries override the client's.
         """
         warnings.warn("search is deprecated by the API", DeprecationWarning, stacklevel=2)
-        return cast(
-            _models.PetPage,
-            self._client.request(
-                Call(
-                    _search_endpoint(),
-                    query={"fields": fields, "near": near, "paging": paging},
-                    extra_headers=extra_headers,
-                    extra_query=extra_query,
-                    extra_body=extra_body,
-                    timeout=timeout,
-                    max_retries=max_retries,
-                )
-            ),
+        return self._client.request(
+            Call(
+                _search_endpoint(),
+                query={"fields": fields, "near": near, "paging": paging},
+                extra_headers=extra_headers,
+                extra_query=extra_query,
+                extra_body=extra_body,
+                timeout=timeout,
+                max_retries=max_retries,
+            )
         )
 
     def delete(
@@ -434,21 +422,18 @@ class Pets:
         Per-call options: extra_headers, extra_query and extra_body are merged into the
         request; timeout and max_retries override the client's.
         """
-        return cast(
-            _models.Cat | _models.Dog | _models.Bird,
-            self._client.request(
-                Call(
-                    _get_endpoint(),
-                    path_params={"pet_id": pet_id},
-                    headers={"Accept-Language": accept_language, "X-Request-Id": x_request_id},
-                    cookies={"cart_id": cart_id},
-                    extra_headers=extra_headers,
-                    extra_query=extra_query,
-                    extra_body=extra_body,
-                    timeout=timeout,
-                    max_retries=max_retries,
-                )
-            ),
+        return self._client.request(
+            Call(
+                _get_endpoint(),
+                path_params={"pet_id": pet_id},
+                headers={"Accept-Language": accept_language, "X-Request-Id": x_request_id},
+                cookies={"cart_id": cart_id},
+                extra_headers=extra_headers,
+                extra_query=extra_query,
+                extra_body=extra_body,
+                timeout=timeout,
+                max_retries=max_retries,
+            )
         )
 
     def update(
@@ -475,21 +460,18 @@ class Pets:
         Per-call options: extra_headers, extra_query and extra_body are merged into the
         request; timeout and max_retries override the client's.
         """
-        return cast(
-            _models.Cat | _models.Dog | _models.Bird,
-            self._client.request(
-                Call(
-                    _update_endpoint(),
-                    path_params={"pet_id": pet_id},
-                    headers={"X-Request-Id": x_request_id},
-                    body={"name": name, "nickname": nickname, "status": status, "tags": tags},
-                    extra_headers=extra_headers,
-                    extra_query=extra_query,
-                    extra_body=extra_body,
-                    timeout=timeout,
-                    max_retries=max_retries,
-                )
-            ),
+        return self._client.request(
+            Call(
+                _update_endpoint(),
+                path_params={"pet_id": pet_id},
+                headers={"X-Request-Id": x_request_id},
+                body={"name": name, "nickname": nickname, "status": status, "tags": tags},
+                extra_headers=extra_headers,
+                extra_query=extra_query,
+                extra_body=extra_body,
+                timeout=timeout,
+                max_retries=max_retries,
+            )
         )
 
     def book_appointment(
@@ -511,29 +493,26 @@ class Pets:
         max_retries: int | NotGiven = NOT_GIVEN,
     ) -> _models.Appointment:
         """Book a vet appointment"""
-        return cast(
-            _models.Appointment,
-            self._client.request(
-                Call(
-                    _book_appointment_endpoint(),
-                    path_params={"pet_id": pet_id},
-                    body={
-                        "day": day,
-                        "starts_at": starts_at,
-                        "duration": duration,
-                        "fee": fee,
-                        "priority": priority,
-                        "reminder_minutes": reminder_minutes,
-                        "clinic_url": clinic_url,
-                        "vet_email": vet_email,
-                    },
-                    extra_headers=extra_headers,
-                    extra_query=extra_query,
-                    extra_body=extra_body,
-                    timeout=timeout,
-                    max_retries=max_retries,
-                )
-            ),
+        return self._client.request(
+            Call(
+                _book_appointment_endpoint(),
+                path_params={"pet_id": pet_id},
+                body={
+                    "day": day,
+                    "starts_at": starts_at,
+                    "duration": duration,
+                    "fee": fee,
+                    "priority": priority,
+                    "reminder_minutes": reminder_minutes,
+                    "clinic_url": clinic_url,
+                    "vet_email": vet_email,
+                },
+                extra_headers=extra_headers,
+                extra_query=extra_query,
+                extra_body=extra_body,
+                timeout=timeout,
+                max_retries=max_retries,
+            )
         )
 
     def get_notes(
@@ -547,19 +526,16 @@ class Pets:
         max_retries: int | NotGiven = NOT_GIVEN,
     ) -> str:
         """The keeper's notes"""
-        return cast(
-            str,
-            self._client.request(
-                Call(
-                    _get_notes_endpoint(),
-                    path_params={"pet_id": pet_id},
-                    extra_headers=extra_headers,
-                    extra_query=extra_query,
-                    extra_body=extra_body,
-                    timeout=timeout,
-                    max_retries=max_retries,
-                )
-            ),
+        return self._client.request(
+            Call(
+                _get_notes_endpoint(),
+                path_params={"pet_id": pet_id},
+                extra_headers=extra_headers,
+                extra_query=extra_query,
+                extra_body=extra_body,
+                timeout=timeout,
+                max_retries=max_retries,
+            )
         )
 
     def set_notes(
@@ -605,19 +581,16 @@ class Pets:
         max_retries: int | NotGiven = NOT_GIVEN,
     ) -> bytes:
         """The pet's photo"""
-        return cast(
-            bytes,
-            self._client.request(
-                Call(
-                    _download_photo_endpoint(),
-                    path_params={"pet_id": pet_id},
-                    extra_headers=extra_headers,
-                    extra_query=extra_query,
-                    extra_body=extra_body,
-                    timeout=timeout,
-                    max_retries=max_retries,
-                )
-            ),
+        return self._client.request(
+            Call(
+                _download_photo_endpoint(),
+                path_params={"pet_id": pet_id},
+                extra_headers=extra_headers,
+                extra_query=extra_query,
+                extra_body=extra_body,
+                timeout=timeout,
+                max_retries=max_retries,
+            )
         )
 
     def upload_photo(
@@ -699,26 +672,23 @@ class AsyncPets:
         Per-call options: extra_headers, extra_query and extra_body are merged into the
         request; timeout and max_retries override the client's.
         """
-        return cast(
-            _models.PetPage,
-            await self._client.request(
-                Call(
-                    _list_endpoint(),
-                    query={
-                        "fields": fields,
-                        "filter": filter,
-                        "limit": limit,
-                        "sort": sort,
-                        "status": status,
-                        "tags": tags,
-                    },
-                    extra_headers=extra_headers,
-                    extra_query=extra_query,
-                    extra_body=extra_body,
-                    timeout=timeout,
-                    max_retries=max_retries,
-                )
-            ),
+        return await self._client.request(
+            Call(
+                _list_endpoint(),
+                query={
+                    "fields": fields,
+                    "filter": filter,
+                    "limit": limit,
+                    "sort": sort,
+                    "status": status,
+                    "tags": tags,
+                },
+                extra_headers=extra_headers,
+                extra_query=extra_query,
+                extra_body=extra_body,
+                timeout=timeout,
+                max_retries=max_retries,
+            )
         )
 
     async def create(
@@ -746,29 +716,26 @@ class AsyncPets:
         Per-call options: extra_headers, extra_query and extra_body are merged into the
         request; timeout and max_retries override the client's.
         """
-        return cast(
-            _models.Cat | _models.Dog | _models.Bird | _models.Review,
-            await self._client.request(
-                Call(
-                    _create_endpoint(),
-                    body={
-                        "name": name,
-                        "pet_type": pet_type,
-                        "birth_date": birth_date,
-                        "weight_kg": weight_kg,
-                        "nickname": nickname,
-                        "owner_id": owner_id,
-                        "tags": tags,
-                        "microchip": microchip,
-                        "secret_note": secret_note,
-                    },
-                    extra_headers=extra_headers,
-                    extra_query=extra_query,
-                    extra_body=extra_body,
-                    timeout=timeout,
-                    max_retries=max_retries,
-                )
-            ),
+        return await self._client.request(
+            Call(
+                _create_endpoint(),
+                body={
+                    "name": name,
+                    "pet_type": pet_type,
+                    "birth_date": birth_date,
+                    "weight_kg": weight_kg,
+                    "nickname": nickname,
+                    "owner_id": owner_id,
+                    "tags": tags,
+                    "microchip": microchip,
+                    "secret_note": secret_note,
+                },
+                extra_headers=extra_headers,
+                extra_query=extra_query,
+                extra_body=extra_body,
+                timeout=timeout,
+                max_retries=max_retries,
+            )
         )
 
     async def list_categories(
@@ -781,18 +748,15 @@ class AsyncPets:
         max_retries: int | NotGiven = NOT_GIVEN,
     ) -> builtins.list[_models.Category]:
         """The category tree"""
-        return cast(
-            builtins.list[_models.Category],
-            await self._client.request(
-                Call(
-                    _list_categories_endpoint(),
-                    extra_headers=extra_headers,
-                    extra_query=extra_query,
-                    extra_body=extra_body,
-                    timeout=timeout,
-                    max_retries=max_retries,
-                )
-            ),
+        return await self._client.request(
+            Call(
+                _list_categories_endpoint(),
+                extra_headers=extra_headers,
+                extra_query=extra_query,
+                extra_body=extra_body,
+                timeout=timeout,
+                max_retries=max_retries,
+            )
         )
 
     async def search(
@@ -822,19 +786,16 @@ class AsyncPets:
         request; timeout and max_retries override the client's.
         """
         warnings.warn("search is deprecated by the API", DeprecationWarning, stacklevel=2)
-        return cast(
-            _models.PetPage,
-            await self._client.request(
-                Call(
-                    _search_endpoint(),
-                    query={"fields": fields, "near": near, "paging": paging},
-                    extra_headers=extra_headers,
-                    extra_query=extra_query,
-                    extra_body=extra_body,
-                    timeout=timeout,
-                    max_retries=max_retries,
-                )
-            ),
+        return await self._client.request(
+            Call(
+                _search_endpoint(),
+                query={"fields": fields, "near": near, "paging": paging},
+                extra_headers=extra_headers,
+                extra_query=extra_query,
+                extra_body=extra_body,
+                timeout=timeout,
+                max_retries=max_retries,
+            )
         )
 
     async def delete(
@@ -894,21 +855,18 @@ class AsyncPets:
         Per-call options: extra_headers, extra_query and extra_body are merged into the
         request; timeout and max_retries override the client's.
         """
-        return cast(
-            _models.Cat | _models.Dog | _models.Bird,
-            await self._client.request(
-                Call(
-                    _get_endpoint(),
-                    path_params={"pet_id": pet_id},
-                    headers={"Accept-Language": accept_language, "X-Request-Id": x_request_id},
-                    cookies={"cart_id": cart_id},
-                    extra_headers=extra_headers,
-                    extra_query=extra_query,
-                    extra_body=extra_body,
-                    timeout=timeout,
-                    max_retries=max_retries,
-                )
-            ),
+        return await self._client.request(
+            Call(
+                _get_endpoint(),
+                path_params={"pet_id": pet_id},
+                headers={"Accept-Language": accept_language, "X-Request-Id": x_request_id},
+                cookies={"cart_id": cart_id},
+                extra_headers=extra_headers,
+                extra_query=extra_query,
+                extra_body=extra_body,
+                timeout=timeout,
+                max_retries=max_retries,
+            )
         )
 
     async def update(
@@ -935,21 +893,18 @@ class AsyncPets:
         Per-call options: extra_headers, extra_query and extra_body are merged into the
         request; timeout and max_retries override the client's.
         """
-        return cast(
-            _models.Cat | _models.Dog | _models.Bird,
-            await self._client.request(
-                Call(
-                    _update_endpoint(),
-                    path_params={"pet_id": pet_id},
-                    headers={"X-Request-Id": x_request_id},
-                    body={"name": name, "nickname": nickname, "status": status, "tags": tags},
-                    extra_headers=extra_headers,
-                    extra_query=extra_query,
-                    extra_body=extra_body,
-                    timeout=timeout,
-                    max_retries=max_retries,
-                )
-            ),
+        return await self._client.request(
+            Call(
+                _update_endpoint(),
+                path_params={"pet_id": pet_id},
+                headers={"X-Request-Id": x_request_id},
+                body={"name": name, "nickname": nickname, "status": status, "tags": tags},
+                extra_headers=extra_headers,
+                extra_query=extra_query,
+                extra_body=extra_body,
+                timeout=timeout,
+                max_retries=max_retries,
+            )
         )
 
     async def book_appointment(
@@ -971,29 +926,26 @@ class AsyncPets:
         max_retries: int | NotGiven = NOT_GIVEN,
     ) -> _models.Appointment:
         """Book a vet appointment"""
-        return cast(
-            _models.Appointment,
-            await self._client.request(
-                Call(
-                    _book_appointment_endpoint(),
-                    path_params={"pet_id": pet_id},
-                    body={
-                        "day": day,
-                        "starts_at": starts_at,
-                        "duration": duration,
-                        "fee": fee,
-                        "priority": priority,
-                        "reminder_minutes": reminder_minutes,
-                        "clinic_url": clinic_url,
-                        "vet_email": vet_email,
-                    },
-                    extra_headers=extra_headers,
-                    extra_query=extra_query,
-                    extra_body=extra_body,
-                    timeout=timeout,
-                    max_retries=max_retries,
-                )
-            ),
+        return await self._client.request(
+            Call(
+                _book_appointment_endpoint(),
+                path_params={"pet_id": pet_id},
+                body={
+                    "day": day,
+                    "starts_at": starts_at,
+                    "duration": duration,
+                    "fee": fee,
+                    "priority": priority,
+                    "reminder_minutes": reminder_minutes,
+                    "clinic_url": clinic_url,
+                    "vet_email": vet_email,
+                },
+                extra_headers=extra_headers,
+                extra_query=extra_query,
+                extra_body=extra_body,
+                timeout=timeout,
+                max_retries=max_retries,
+            )
         )
 
     async def get_notes(
@@ -1007,19 +959,16 @@ class AsyncPets:
         max_retries: int | NotGiven = NOT_GIVEN,
     ) -> str:
         """The keeper's notes"""
-        return cast(
-            str,
-            await self._client.request(
-                Call(
-                    _get_notes_endpoint(),
-                    path_params={"pet_id": pet_id},
-                    extra_headers=extra_headers,
-                    extra_query=extra_query,
-                    extra_body=extra_body,
-                    timeout=timeout,
-                    max_retries=max_retries,
-                )
-            ),
+        return await self._client.request(
+            Call(
+                _get_notes_endpoint(),
+                path_params={"pet_id": pet_id},
+                extra_headers=extra_headers,
+                extra_query=extra_query,
+                extra_body=extra_body,
+                timeout=timeout,
+                max_retries=max_retries,
+            )
         )
 
     async def set_notes(
@@ -1065,19 +1014,16 @@ class AsyncPets:
         max_retries: int | NotGiven = NOT_GIVEN,
     ) -> bytes:
         """The pet's photo"""
-        return cast(
-            bytes,
-            await self._client.request(
-                Call(
-                    _download_photo_endpoint(),
-                    path_params={"pet_id": pet_id},
-                    extra_headers=extra_headers,
-                    extra_query=extra_query,
-                    extra_body=extra_body,
-                    timeout=timeout,
-                    max_retries=max_retries,
-                )
-            ),
+        return await self._client.request(
+            Call(
+                _download_photo_endpoint(),
+                path_params={"pet_id": pet_id},
+                extra_headers=extra_headers,
+                extra_query=extra_query,
+                extra_body=extra_body,
+                timeout=timeout,
+                max_retries=max_retries,
+            )
         )
 
     async def upload_photo(

@@ -4,7 +4,7 @@ from __future__ import annotations
 import datetime
 import uuid
 from functools import cache, cached_property
-from typing import TYPE_CHECKING, Annotated, Literal, cast
+from typing import TYPE_CHECKING, Annotated, Literal
 
 from pydantic import Tag as _Tag
 
@@ -31,7 +31,7 @@ __all__ = ["Store", "AsyncStore"]
 # What each operation sends and expects: the same on every call, so made once (on the first
 # call, which is when its models are imported) and shared by the sync and async methods.
 @cache
-def _pack_gift_box_endpoint() -> Endpoint:
+def _pack_gift_box_endpoint() -> Endpoint[None]:
     return Endpoint(
         method="post",
         path="/store/gift-boxes",
@@ -44,7 +44,7 @@ def _pack_gift_box_endpoint() -> Endpoint:
 
 
 @cache
-def _get_inventory_endpoint() -> Endpoint:
+def _get_inventory_endpoint() -> Endpoint[dict[str, int]]:
     return Endpoint(
         method="get",
         path="/store/inventory",
@@ -53,7 +53,7 @@ def _get_inventory_endpoint() -> Endpoint:
 
 
 @cache
-def _place_order_endpoint() -> Endpoint:
+def _place_order_endpoint() -> Endpoint[_models.Order]:
     return Endpoint(
         method="post",
         path="/store/orders",
@@ -68,7 +68,7 @@ def _place_order_endpoint() -> Endpoint:
 
 
 @cache
-def _list_notifications_endpoint() -> Endpoint:
+def _list_notifications_endpoint() -> Endpoint[list[_models.EmailNotice | _models.SmsNotice]]:
     return Endpoint(
         method="get",
         path="/store/orders/{order_id}/notifications",
@@ -84,7 +84,7 @@ def _list_notifications_endpoint() -> Endpoint:
 
 
 @cache
-def _create_payment_endpoint() -> Endpoint:
+def _create_payment_endpoint() -> Endpoint[_models.CardPayment | _models.BankTransfer]:
     return Endpoint(
         method="post",
         path="/store/payments",
@@ -101,7 +101,7 @@ def _create_payment_endpoint() -> Endpoint:
 
 
 @cache
-def _list_toys_endpoint() -> Endpoint:
+def _list_toys_endpoint() -> Endpoint[list[_models.Ball | _models.Rope]]:
     return Endpoint(
         method="get",
         path="/store/toys",
@@ -168,18 +168,15 @@ class Store:
         max_retries: int | NotGiven = NOT_GIVEN,
     ) -> dict[str, int]:
         """Pets in stock per status"""
-        return cast(
-            dict[str, int],
-            self._client.request(
-                Call(
-                    _get_inventory_endpoint(),
-                    extra_headers=extra_headers,
-                    extra_query=extra_query,
-                    extra_body=extra_body,
-                    timeout=timeout,
-                    max_retries=max_retries,
-                )
-            ),
+        return self._client.request(
+            Call(
+                _get_inventory_endpoint(),
+                extra_headers=extra_headers,
+                extra_query=extra_query,
+                extra_body=extra_body,
+                timeout=timeout,
+                max_retries=max_retries,
+            )
         )
 
     def place_order(
@@ -208,28 +205,25 @@ class Store:
         Per-call options: extra_headers, extra_query and extra_body are merged into the
         request; timeout and max_retries override the client's.
         """
-        return cast(
-            _models.Order,
-            self._client.request(
-                Call(
-                    _place_order_endpoint(),
-                    body={
-                        "pet_id": pet_id,
-                        "quantity": quantity,
-                        "ship_date": ship_date,
-                        "status": status,
-                        "size": size,
-                        "gift_wrap": gift_wrap,
-                        "note": note,
-                    },
-                    content_type=content_type,
-                    extra_headers=extra_headers,
-                    extra_query=extra_query,
-                    extra_body=extra_body,
-                    timeout=timeout,
-                    max_retries=max_retries,
-                )
-            ),
+        return self._client.request(
+            Call(
+                _place_order_endpoint(),
+                body={
+                    "pet_id": pet_id,
+                    "quantity": quantity,
+                    "ship_date": ship_date,
+                    "status": status,
+                    "size": size,
+                    "gift_wrap": gift_wrap,
+                    "note": note,
+                },
+                content_type=content_type,
+                extra_headers=extra_headers,
+                extra_query=extra_query,
+                extra_body=extra_body,
+                timeout=timeout,
+                max_retries=max_retries,
+            )
         )
 
     def list_notifications(
@@ -243,19 +237,16 @@ class Store:
         max_retries: int | NotGiven = NOT_GIVEN,
     ) -> list[_models.EmailNotice | _models.SmsNotice]:
         """Messages sent about an order"""
-        return cast(
-            list[_models.EmailNotice | _models.SmsNotice],
-            self._client.request(
-                Call(
-                    _list_notifications_endpoint(),
-                    path_params={"order_id": order_id},
-                    extra_headers=extra_headers,
-                    extra_query=extra_query,
-                    extra_body=extra_body,
-                    timeout=timeout,
-                    max_retries=max_retries,
-                )
-            ),
+        return self._client.request(
+            Call(
+                _list_notifications_endpoint(),
+                path_params={"order_id": order_id},
+                extra_headers=extra_headers,
+                extra_query=extra_query,
+                extra_body=extra_body,
+                timeout=timeout,
+                max_retries=max_retries,
+            )
         )
 
     def create_payment(
@@ -281,19 +272,16 @@ class Store:
         Per-call options: extra_headers, extra_query and extra_body are merged into the
         request; timeout and max_retries override the client's.
         """
-        return cast(
-            _models.CardPayment | _models.BankTransfer,
-            self._client.request(
-                Call(
-                    _create_payment_endpoint(),
-                    body=body,
-                    extra_headers=extra_headers,
-                    extra_query=extra_query,
-                    extra_body=extra_body,
-                    timeout=timeout,
-                    max_retries=max_retries,
-                )
-            ),
+        return self._client.request(
+            Call(
+                _create_payment_endpoint(),
+                body=body,
+                extra_headers=extra_headers,
+                extra_query=extra_query,
+                extra_body=extra_body,
+                timeout=timeout,
+                max_retries=max_retries,
+            )
         )
 
     def list_toys(
@@ -306,18 +294,15 @@ class Store:
         max_retries: int | NotGiven = NOT_GIVEN,
     ) -> list[_models.Ball | _models.Rope]:
         """Toys for sale"""
-        return cast(
-            list[_models.Ball | _models.Rope],
-            self._client.request(
-                Call(
-                    _list_toys_endpoint(),
-                    extra_headers=extra_headers,
-                    extra_query=extra_query,
-                    extra_body=extra_body,
-                    timeout=timeout,
-                    max_retries=max_retries,
-                )
-            ),
+        return self._client.request(
+            Call(
+                _list_toys_endpoint(),
+                extra_headers=extra_headers,
+                extra_query=extra_query,
+                extra_body=extra_body,
+                timeout=timeout,
+                max_retries=max_retries,
+            )
         )
 
 
@@ -379,18 +364,15 @@ class AsyncStore:
         max_retries: int | NotGiven = NOT_GIVEN,
     ) -> dict[str, int]:
         """Pets in stock per status"""
-        return cast(
-            dict[str, int],
-            await self._client.request(
-                Call(
-                    _get_inventory_endpoint(),
-                    extra_headers=extra_headers,
-                    extra_query=extra_query,
-                    extra_body=extra_body,
-                    timeout=timeout,
-                    max_retries=max_retries,
-                )
-            ),
+        return await self._client.request(
+            Call(
+                _get_inventory_endpoint(),
+                extra_headers=extra_headers,
+                extra_query=extra_query,
+                extra_body=extra_body,
+                timeout=timeout,
+                max_retries=max_retries,
+            )
         )
 
     async def place_order(
@@ -419,28 +401,25 @@ class AsyncStore:
         Per-call options: extra_headers, extra_query and extra_body are merged into the
         request; timeout and max_retries override the client's.
         """
-        return cast(
-            _models.Order,
-            await self._client.request(
-                Call(
-                    _place_order_endpoint(),
-                    body={
-                        "pet_id": pet_id,
-                        "quantity": quantity,
-                        "ship_date": ship_date,
-                        "status": status,
-                        "size": size,
-                        "gift_wrap": gift_wrap,
-                        "note": note,
-                    },
-                    content_type=content_type,
-                    extra_headers=extra_headers,
-                    extra_query=extra_query,
-                    extra_body=extra_body,
-                    timeout=timeout,
-                    max_retries=max_retries,
-                )
-            ),
+        return await self._client.request(
+            Call(
+                _place_order_endpoint(),
+                body={
+                    "pet_id": pet_id,
+                    "quantity": quantity,
+                    "ship_date": ship_date,
+                    "status": status,
+                    "size": size,
+                    "gift_wrap": gift_wrap,
+                    "note": note,
+                },
+                content_type=content_type,
+                extra_headers=extra_headers,
+                extra_query=extra_query,
+                extra_body=extra_body,
+                timeout=timeout,
+                max_retries=max_retries,
+            )
         )
 
     async def list_notifications(
@@ -454,19 +433,16 @@ class AsyncStore:
         max_retries: int | NotGiven = NOT_GIVEN,
     ) -> list[_models.EmailNotice | _models.SmsNotice]:
         """Messages sent about an order"""
-        return cast(
-            list[_models.EmailNotice | _models.SmsNotice],
-            await self._client.request(
-                Call(
-                    _list_notifications_endpoint(),
-                    path_params={"order_id": order_id},
-                    extra_headers=extra_headers,
-                    extra_query=extra_query,
-                    extra_body=extra_body,
-                    timeout=timeout,
-                    max_retries=max_retries,
-                )
-            ),
+        return await self._client.request(
+            Call(
+                _list_notifications_endpoint(),
+                path_params={"order_id": order_id},
+                extra_headers=extra_headers,
+                extra_query=extra_query,
+                extra_body=extra_body,
+                timeout=timeout,
+                max_retries=max_retries,
+            )
         )
 
     async def create_payment(
@@ -492,19 +468,16 @@ class AsyncStore:
         Per-call options: extra_headers, extra_query and extra_body are merged into the
         request; timeout and max_retries override the client's.
         """
-        return cast(
-            _models.CardPayment | _models.BankTransfer,
-            await self._client.request(
-                Call(
-                    _create_payment_endpoint(),
-                    body=body,
-                    extra_headers=extra_headers,
-                    extra_query=extra_query,
-                    extra_body=extra_body,
-                    timeout=timeout,
-                    max_retries=max_retries,
-                )
-            ),
+        return await self._client.request(
+            Call(
+                _create_payment_endpoint(),
+                body=body,
+                extra_headers=extra_headers,
+                extra_query=extra_query,
+                extra_body=extra_body,
+                timeout=timeout,
+                max_retries=max_retries,
+            )
         )
 
     async def list_toys(
@@ -517,18 +490,15 @@ class AsyncStore:
         max_retries: int | NotGiven = NOT_GIVEN,
     ) -> list[_models.Ball | _models.Rope]:
         """Toys for sale"""
-        return cast(
-            list[_models.Ball | _models.Rope],
-            await self._client.request(
-                Call(
-                    _list_toys_endpoint(),
-                    extra_headers=extra_headers,
-                    extra_query=extra_query,
-                    extra_body=extra_body,
-                    timeout=timeout,
-                    max_retries=max_retries,
-                )
-            ),
+        return await self._client.request(
+            Call(
+                _list_toys_endpoint(),
+                extra_headers=extra_headers,
+                extra_query=extra_query,
+                extra_body=extra_body,
+                timeout=timeout,
+                max_retries=max_retries,
+            )
         )
 
 

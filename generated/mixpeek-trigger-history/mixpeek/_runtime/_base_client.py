@@ -179,7 +179,7 @@ class BaseClient(RequestBuilder):
         return f"<{type(self).__name__} base_url={str(self.base_url)!r}>"  # never the credentials
 
     # ---------------------------------------------------------------- responses
-    def _finish(self, response: httpx.Response, call: Call, mode: Mode) -> Any:
+    def _finish(self, response: httpx.Response, call: Call[Any], mode: Mode) -> Any:
         """The parsed result, or in raw mode the response with a deferred parse."""
         from ._response import APIResponse, status_error
 
@@ -189,7 +189,7 @@ class BaseClient(RequestBuilder):
             return APIResponse[Any](response, functools.partial(self._process, response, call))
         return self._process(response, call)
 
-    def _process(self, response: httpx.Response, call: Call) -> Any:
+    def _process(self, response: httpx.Response, call: Call[Any]) -> Any:
         """What the method returns for this response: parsed, and a page able to fetch the next."""
         from ._response import parse, status_error
 
@@ -209,7 +209,7 @@ class BaseClient(RequestBuilder):
         return result
 
     # ---------------------------------------------------------------- retries
-    def _max_retries(self, call: Call) -> int:
+    def _max_retries(self, call: Call[Any]) -> int:
         return self.max_retries if isinstance(call.max_retries, NotGiven) else call.max_retries
 
     def _after_failure(
@@ -257,7 +257,7 @@ class BaseClient(RequestBuilder):
         )
 
     @staticmethod
-    def _streamed(call: Call, mode: Mode) -> bool:
+    def _streamed(call: Call[Any], mode: Mode) -> bool:
         """Whether the response is sent streaming: for `with_streaming_response`, or when an
         event stream may come (read as it is iterated; retries decided on the status alone)."""
         return mode == "stream" or (
@@ -265,7 +265,7 @@ class BaseClient(RequestBuilder):
         )
 
     @staticmethod
-    def _streams_items(response: httpx.Response, call: Call) -> bool:
+    def _streams_items(response: httpx.Response, call: Call[Any]) -> bool:
         """Whether a response sent streaming is the event stream itself (else it is read whole
         before it is parsed: an error, or the JSON answer of an operation that may stream)."""
         return not response.is_error and _streaming().is_stream(response, call)
@@ -324,7 +324,7 @@ class SyncAPIClient(BaseClient):
     def _http(self) -> httpx.Client:
         return cast(httpx.Client, self._pool.get())
 
-    def request(self, call: Call) -> Any:
+    def request(self, call: Call[R]) -> R:
         from ._response import MODE, StreamedResponse, status_error
 
         http = self._http
@@ -357,12 +357,12 @@ class SyncAPIClient(BaseClient):
                 if response.is_error:
                     response.read()
                     raise status_error(response, call.endpoint.errors)
-                return StreamedResponse[Any](
-                    response, functools.partial(self._process, response, call)
-                )
+                # a `with_streaming_response` method's result, typed by its wrapper
+                process = functools.partial(self._process, response, call)
+                return cast(R, StreamedResponse[Any](response, process))
             if streamed and not self._streams_items(response, call):
                 response.read()
-            return self._finish(response, call, mode)
+            return cast(R, self._finish(response, call, mode))
         raise AssertionError("unreachable")  # pragma: no cover
 
     def _token(self, grant: Grant, http: httpx.Client, refused: str | None = None) -> str:
@@ -392,7 +392,7 @@ class AsyncAPIClient(BaseClient):
     def _http(self) -> httpx.AsyncClient:
         return cast(httpx.AsyncClient, self._pool.get())
 
-    async def request(self, call: Call) -> Any:
+    async def request(self, call: Call[R]) -> R:
         from ._response import MODE, AsyncStreamedResponse, status_error
 
         http = self._http
@@ -425,12 +425,12 @@ class AsyncAPIClient(BaseClient):
                 if response.is_error:
                     await response.aread()
                     raise status_error(response, call.endpoint.errors)
-                return AsyncStreamedResponse[Any](
-                    response, functools.partial(self._process, response, call)
-                )
+                # a `with_streaming_response` method's result, typed by its wrapper
+                process = functools.partial(self._process, response, call)
+                return cast(R, AsyncStreamedResponse[Any](response, process))
             if streamed and not self._streams_items(response, call):
                 await response.aread()
-            return self._finish(response, call, mode)
+            return cast(R, self._finish(response, call, mode))
         raise AssertionError("unreachable")  # pragma: no cover
 
     async def _token(

@@ -11,13 +11,16 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import Any, Literal
+from typing import Any, Generic, Literal, TypeVar
 
 from ._types import NOT_GIVEN, Body, Headers, NotGiven, Query, Timeout
 
 BodyKind = Literal["json", "form", "multipart", "binary", "text"]
 ResponseKind = Literal["json", "binary", "text", "empty", "stream"]
 StreamFormat = Literal["sse", "ndjson", "json-seq"]
+# What the client's `request` gives for an endpoint: its method's result (`Endpoint[Pet]`), so
+# the method returns it as it is, without a `cast`.
+R = TypeVar("R")
 
 
 @dataclass(frozen=True, slots=True)
@@ -59,7 +62,7 @@ class StreamSpec:
 # Empty mappings come from `lambda: {}` rather than `dict`: a type checker gives the literal the
 # field's own type, where `dict` alone would leave its keys and values unknown.
 @dataclass(frozen=True, slots=True)
-class Endpoint:
+class Endpoint(Generic[R]):
     """What a generated method sends and expects, the same on every call: each resource
     module makes one per operation on its first call (types and error maps included)."""
 
@@ -97,10 +100,10 @@ class Endpoint:
 # each field through object.__setattr__ (about 2% of the CPU of a call, network aside). Nothing
 # changes a Call once made; pagination makes the next one with `replace`.
 @dataclass(slots=True)
-class Call:
+class Call(Generic[R]):
     """One request: its endpoint and the values of this call."""
 
-    endpoint: Endpoint
+    endpoint: Endpoint[R]
     path_params: Mapping[str, object] = field(default_factory=lambda: {})
     query: Mapping[str, object] = field(default_factory=lambda: {})
     headers: Mapping[str, object] = field(default_factory=lambda: {})

@@ -111,7 +111,7 @@ class RequestBuilder:
             elif source is not None:
                 self._token_sources[scheme] = source
 
-    def _grant(self, call: Call) -> Grant | None:
+    def _grant(self, call: Call[Any]) -> Grant | None:
         """Where the call's token comes from, when the Authorization header is an OAuth2 token
         the client fetches: the first of the endpoint's schemes the client has credentials for
         that sends one, and no Authorization header given by the caller."""
@@ -194,7 +194,7 @@ class RequestBuilder:
             url = memo[full] = httpx.URL(full)  # immutable, so one instance serves every request
         return url
 
-    def _timeout(self, call: Call) -> dict[str, float | None]:
+    def _timeout(self, call: Call[Any]) -> dict[str, float | None]:
         """httpx's timeout extension for this call, made once per client or per-call timeout."""
         timeout = self.timeout if isinstance(call.timeout, NotGiven) else call.timeout
         cached = self.__dict__.get("_timeout_dict")
@@ -207,7 +207,7 @@ class RequestBuilder:
 
     # ---------------------------------------------------------------- the request
     def _build_request(
-        self, http: httpx.Client | httpx.AsyncClient, call: Call, token: str | None = None
+        self, http: httpx.Client | httpx.AsyncClient, call: Call[Any], token: str | None = None
     ) -> httpx.Request:
         """The request, built as `http.build_request` would (the httpx client's headers, cookies
         and params included) from pieces merged and checked once per client where they can be;
@@ -237,7 +237,7 @@ class RequestBuilder:
         )
 
     def _headers(
-        self, http: httpx.Client | httpx.AsyncClient, call: Call, method: str
+        self, http: httpx.Client | httpx.AsyncClient, call: Call[Any], method: str
     ) -> _HeaderMap:
         """The call's headers by lower-case name. A later source replaces a header of the same
         name whatever its case: built-in < client < call < extra_headers; then a fresh
@@ -260,7 +260,7 @@ class RequestBuilder:
                 headers[lower] = ((raw, f"sdkforge-retry-{uuid.uuid4()}".encode("ascii")),)
         return headers
 
-    def _query(self, call: Call) -> list[str]:
+    def _query(self, call: Call[Any]) -> list[str]:
         """The call's encoded query pairs. A later source replaces a parameter of the same name:
         client < call (in the parameters' styles) < extra_query."""
         extra = dict(call.extra_query or {})
@@ -274,7 +274,9 @@ class RequestBuilder:
             + query_pairs(extra)
         )
 
-    def _sign(self, call: Call, headers: _HeaderMap, query: list[str], token: str | None) -> None:
+    def _sign(
+        self, call: Call[Any], headers: _HeaderMap, query: list[str], token: str | None
+    ) -> None:
         """The call's cookie parameters and the credentials of its endpoint's schemes, added to
         `headers` (a Cookie header) and `query`."""
         endpoint = call.endpoint
@@ -317,7 +319,7 @@ class RequestBuilder:
             elif kind == "cookie" and all(name != percent(wire) for name, _ in cookies):
                 cookies.append((percent(wire), percent(secret)))
 
-    def _body(self, call: Call, headers: _HeaderMap) -> dict[str, Any]:
+    def _body(self, call: Call[Any], headers: _HeaderMap) -> dict[str, Any]:
         """httpx's body arguments for the call, and its Content-Type header unless one was given.
         The body is encoded as the generator decided for the content type: the endpoint's, or the
         one the caller chose among those the operation accepts. An optional body none of whose
@@ -360,7 +362,7 @@ class RequestBuilder:
         return {"content": content}
 
     def _follow(
-        self, http: httpx.Client | httpx.AsyncClient, call: Call, text: str, token: str | None
+        self, http: httpx.Client | httpx.AsyncClient, call: Call[Any], text: str, token: str | None
     ) -> httpx.Request:
         """A GET of a next-page URL the server gave, with its own query. On the base URL's
         origin (scheme, host and port) it carries what the call would: headers, credentials,
@@ -397,7 +399,7 @@ class RequestBuilder:
         )
 
 
-def _left_out(call: Call) -> bool:
+def _left_out(call: Call[Any]) -> bool:
     """Whether the call sends no body: an optional body left out, or one whose every field
     is a keyword (the method's own mapping, or its files) and none of them was given."""
     if call.endpoint.body_required or call.extra_body:

@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 from functools import cache, cached_property
-from typing import cast
 
 from .. import models as _models
 from .._runtime._base_client import AsyncAPIClient, SyncAPIClient
@@ -21,7 +20,7 @@ __all__ = ["ClusterTriggers", "AsyncClusterTriggers"]
 # What each operation sends and expects: the same on every call, so made once (on the first
 # call, which is when its models are imported) and shared by the sync and async methods.
 @cache
-def _get_history_endpoint() -> Endpoint:
+def _get_history_endpoint() -> Endpoint[_models.TriggerHistoryResponse]:
     return Endpoint(
         method="post",
         path="/v1/clusters/triggers/{trigger_id}/history",
@@ -83,20 +82,17 @@ class ClusterTriggers:
         Per-call options: extra_headers, extra_query and extra_body are merged into the
         request; timeout and max_retries override the client's.
         """
-        return cast(
-            _models.TriggerHistoryResponse,
-            self._client.request(
-                Call(
-                    _get_history_endpoint(),
-                    path_params={"trigger_id": trigger_id},
-                    body={"offset": offset, "limit": limit, "status_filter": status_filter},
-                    extra_headers=extra_headers,
-                    extra_query=extra_query,
-                    extra_body=extra_body,
-                    timeout=timeout,
-                    max_retries=max_retries,
-                )
-            ),
+        return self._client.request(
+            Call(
+                _get_history_endpoint(),
+                path_params={"trigger_id": trigger_id},
+                body={"offset": offset, "limit": limit, "status_filter": status_filter},
+                extra_headers=extra_headers,
+                extra_query=extra_query,
+                extra_body=extra_body,
+                timeout=timeout,
+                max_retries=max_retries,
+            )
         )
 
 
@@ -142,20 +138,17 @@ class AsyncClusterTriggers:
         Per-call options: extra_headers, extra_query and extra_body are merged into the
         request; timeout and max_retries override the client's.
         """
-        return cast(
-            _models.TriggerHistoryResponse,
-            await self._client.request(
-                Call(
-                    _get_history_endpoint(),
-                    path_params={"trigger_id": trigger_id},
-                    body={"offset": offset, "limit": limit, "status_filter": status_filter},
-                    extra_headers=extra_headers,
-                    extra_query=extra_query,
-                    extra_body=extra_body,
-                    timeout=timeout,
-                    max_retries=max_retries,
-                )
-            ),
+        return await self._client.request(
+            Call(
+                _get_history_endpoint(),
+                path_params={"trigger_id": trigger_id},
+                body={"offset": offset, "limit": limit, "status_filter": status_filter},
+                extra_headers=extra_headers,
+                extra_query=extra_query,
+                extra_body=extra_body,
+                timeout=timeout,
+                max_retries=max_retries,
+            )
         )
 
 
