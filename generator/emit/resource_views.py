@@ -46,6 +46,12 @@ class MethodView:
     docstring_lines: tuple[str, ...]
     deprecated: bool
     endpoint: str  # the module-level function that makes the method's Endpoint once
+    # Made in the method's body instead, on each call (2 microseconds), where only that one
+    # body makes the request (its async twin is derived from it): a function of the module
+    # would cost Microsoft Graph's package 4 MB for its 9,000 such methods. It is written
+    # `Endpoint[None](...)` for a method of no result, whose `return` mypy reads without the
+    # method's result type to infer it from.
+    inline_endpoint: bool
     endpoint_args: tuple[tuple[str, str], ...]  # keyword -> expression for runtime Endpoint(...)
     call_args: tuple[tuple[str, str], ...]  # keyword -> expression for runtime Call(endpoint, ...)
     # The `Endpoint[...]`'s type: what the client's `request` gives for it, the method's result
@@ -122,7 +128,8 @@ def resource_view(
     deprecated = {"warnings"} if any(m.deprecated for m in methods) else set()
     modules = writer.modules | inputs.modules | runtime.modules
     imports = [f"import {m}" for m in sorted(modules | deprecated)]
-    imports.append("from functools import cache, cached_property" if methods
+    cached = shared or any(not m.inline_endpoint for m in methods)
+    imports.append("from functools import cache, cached_property" if cached
                    else "from functools import cached_property")
     casts = {"cast"} if any(m.casts_result for m in methods) else set()
     casts |= {"Any"} if any(m.result == "Any" for m in methods) else set()
@@ -259,7 +266,7 @@ def _method(
                                      o.async_returns) for o in sig.overloads),
         returns=returns, async_returns=async_returns,
         docstring_lines=tuple(docstring_lines(_method_doc(op, sig))), deprecated=op.deprecated,
-        endpoint=f"_{name}_endpoint", endpoint_args=tuple(endpoint),
+        endpoint=f"_{name}_endpoint", inline_endpoint=derived, endpoint_args=tuple(endpoint),
         call_args=_call_args(op, sig, names, unpacked),
         result=returns if typed else "Any", returns_value=returns != "None" or derived,
         casts_result=not typed and returns != "Any" and (returns != "None" or derived),

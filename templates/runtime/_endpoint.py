@@ -60,11 +60,16 @@ class StreamSpec:
 
 
 # Empty mappings come from `lambda: {}` rather than `dict`: a type checker gives the literal the
-# field's own type, where `dict` alone would leave its keys and values unknown.
-@dataclass(frozen=True, slots=True)
+# field's own type, where `dict` alone would leave its keys and values unknown. Not frozen, like
+# Call: a large API's methods make theirs on each call (a frozen dataclass sets each field
+# through object.__setattr__, three times slower), and `Endpoint[None](...)` sets the
+# instance's `__orig_class__`, which only a frozen dataclass refuses with an error typing lets
+# through. Nothing changes an Endpoint once made.
+@dataclass(slots=True)
 class Endpoint(Generic[R]):
-    """What a generated method sends and expects, the same on every call: each resource
-    module makes one per operation on its first call (types and error maps included)."""
+    """What a generated method sends and expects, the same on every call: a resource module
+    makes one per operation on its first call (types and error maps included), or, where the
+    async method is derived from the sync one (a large API), the method on each call."""
 
     method: str
     path: str
@@ -96,9 +101,9 @@ class Endpoint(Generic[R]):
     stream: StreamSpec | None = None  # the success may be an event stream
 
 
-# Not frozen, unlike Endpoint: a Call is made on every method call, and a frozen dataclass sets
-# each field through object.__setattr__ (about 2% of the CPU of a call, network aside). Nothing
-# changes a Call once made; pagination makes the next one with `replace`.
+# Not frozen: a Call is made on every method call, and a frozen dataclass sets each field
+# through object.__setattr__ (about 2% of the CPU of a call, network aside). Nothing changes a
+# Call once made; pagination makes the next one with `replace`.
 @dataclass(slots=True)
 class Call(Generic[R]):
     """One request: its endpoint and the values of this call."""
