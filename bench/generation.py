@@ -20,6 +20,7 @@ from .layout import (
     SDKFORGE,
     WORK,
     Spec,
+    discard,
     env,
     fresh,
     generate_argv,
@@ -74,7 +75,7 @@ def regenerate(old: Spec, new: Spec, runs: int, opc_cold: Series | None, results
 
     def run_one(tool: str, index: int) -> Sample:
         if run_root.exists():
-            shutil.rmtree(run_root)
+            discard(run_root)  # not deleted: that would stall the next run (`layout.discard`)
         # The old output and sdkforge's cache, untimed
         shutil.copytree(base, run_root, symlinks=True)
         return run_measured(generate_argv(SDK, new.path, run_root / "out"), cwd=run_root,
