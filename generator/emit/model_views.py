@@ -48,6 +48,9 @@ class ModelModuleView:
     imports: tuple[str, ...]
     enums: tuple[AliasView, ...]
     classes: tuple[ClassView, ...]
+    # aliases that name a type (`Pets = list[Pet]`), written after the classes they may name
+    # (`names.modules.homes` puts such an alias in the module of the type it names)
+    late: tuple[AliasView, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -94,7 +97,8 @@ def _module_view(
     writer = TypeWriter(ref=lambda key: names[key], names=names, lenient_enums=True)
     # the long enums of parameters are only sent: no lenient parsing of values added later
     plain = TypeWriter(ref=lambda key: names[key], names=names, lenient_enums=False)
-    enum_views = []
+    enum_views: list[AliasView] = []
+    late: list[AliasView] = []
     class_views = []
     uses_field = False
     for item in items:
@@ -102,7 +106,9 @@ def _module_view(
             expr = (plain.expr(item.target) if isinstance(item, ir.Alias) and item.parameter
                     else writer.expr(ir.LiteralOf(item.values) if isinstance(item, ir.Enum)
                                      else item.target))
-            enum_views.append(AliasView(exported[item.key], expr, docstring(item.description, "")))
+            alias = AliasView(exported[item.key], expr, docstring(item.description, ""))
+            naming = isinstance(item, ir.Alias) and any(True for _ in ir.references(item.target))
+            (late if naming else enum_views).append(alias)
         else:
             view, needs_field = _class_view(item, context, writer)
             class_views.append(view)
@@ -113,12 +119,12 @@ def _module_view(
     foreign = sorted({(modules[k], names[k])
                       for k in writer.keys if k not in own and modules[k] != module})
     runtime_bases = {b for c in class_views for b in c.bases} & {"BaseModel", "PageModel"}
-    imports = _model_imports(writer, uses_field, sorted(runtime_bases), bool(enum_views), foreign,
-                             any(c.page_item for c in class_views))
+    imports = _model_imports(writer, uses_field, sorted(runtime_bases), bool(enum_views or late),
+                             foreign, any(c.page_item for c in class_views))
     # A class naming one defined after it (or itself) is completed by pydantic when first
     # validated, from the module's namespace: no `model_rebuild()`, which would build it now.
     class_views = _bases_first(class_views)
-    return ModelModuleView(module, imports, tuple(enum_views), tuple(class_views))
+    return ModelModuleView(module, imports, tuple(enum_views), tuple(class_views), tuple(late))
 
 
 def _class_view(item: ir.Model, context: _Context, writer: TypeWriter) -> tuple[ClassView, bool]:

@@ -36,6 +36,10 @@ def problems(views: list[ModelModuleView], exported: Mapping[str, str]) -> Itera
                 elif base not in names and base not in imported and base not in RUNTIME_BASES:
                     yield f"{where}: its base {base} is neither defined above it nor imported"
             names.add(cls.name)
+        for alias in view.late:
+            if alias.name in names:
+                yield f"models/{view.module}.py, alias {alias.name}: a second of that name"
+            names.add(alias.name)
         defined[view.module] = names
     for name, module in sorted(exported.items()):
         if name not in defined.get(module, set()):

@@ -118,9 +118,7 @@ def assign(api: ir.Api, package: str | None = None, client: str | None = None) -
     params = param_names(api.models, inputs, types, {*types.values(), *aliases.values()})
     return Names(
         package=package_name, client=client_name, types=types, aliases=aliases,
-        modules=assign_modules(api.models, {**types, **aliases}, budget,
-                               [a.key for a in api.aliases if a.parameter and a.key in aliases]),
-        fields=fields,
+        modules=assign_modules(api, {**types, **aliases}, budget), fields=fields,
         resources=resources, methods=methods, arguments=arguments,
         credentials=credentials, server_options=server_options, exported={**types, **aliases},
         webhooks=(webhooks_attribute([r.attribute for r in resources]) if api.unwraps else None),

@@ -1,5 +1,5 @@
-"""Module files: which model lives in which module (one module per model, mutually recursive models
-together), and how long a module's name may be for every path to fit in MAX_PATH.
+"""Module files: which model lives in which module (its home's: `homes`; homes that name each
+other together), and how long a module's name may be for every path to fit in MAX_PATH.
 
 Grouping strongly connected components keeps imports between model modules acyclic.
 """
@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import hashlib
 import keyword
-from collections.abc import Collection, Iterable, Mapping
+from collections.abc import Iterable, Mapping
 
 from sdkforge.model import ir
 from sdkforge.names import naming
@@ -96,34 +96,108 @@ def _components(graph: dict[str, list[str]]) -> list[list[str]]:
     return result
 
 
-# The module of the long enums of parameters (`model.param_enums`), all together: hundreds of
-# modules of one alias each would cost a file, its bytecode and a line of the installed RECORD.
-PARAMETER_ENUMS = ModuleName("parameter_enums")
+# The module of the aliases and enums that name no other type (`Status = Literal[...]`, the long
+# enums of parameters of `model.param_enums`, `Timestamp = datetime.datetime`) that no one
+# model owns: all together, where a module each cost a file, its bytecode and a line of the
+# installed RECORD (AWS EC2: 1,193 of its 3,150 modules).
+ALIASES = ModuleName("aliases")
+_SHARED = ""  # a home: the module ALIASES
+
+
+def homes(api: ir.Api, names: Mapping[str, ClassName]) -> dict[str, str]:
+    """The key of the type whose module each named type (in `names`) lives in: its own, but
+    - an inline model (a property's object) that one model alone names, and no operation or
+      event: that model's (GitHub: 2,217 of its 3,048 types), so it is loaded with the model
+      that needs it and is not a file of its own. Not a component schema: one a spec bump
+      gives a second user would move, and a class keeps its module across bumps;
+    - an alias that names one type: that type's (`Pets = list[Pet]` lives with `Pet`);
+    - an enum, or an alias that names no type: "" (the module ALIASES).
+    """
+    models = {m.key: m for m in api.models}
+    referrers: dict[str, set[str]] = {}
+    for model in api.models:
+        for key in _named(model) - {model.key}:
+            referrers.setdefault(key, set()).add(model.key)
+    aliases = [a for a in api.aliases if a.key in names]
+    for alias in aliases:
+        for key in ir.references(alias.target):
+            referrers.setdefault(key, set()).add(alias.key)
+    direct = _named_by_requests(api)
+    parent: dict[str, str] = {}
+    for key in names:
+        found = referrers.get(key, set())
+        if (key in models and models[key].inline and key not in direct and len(found) == 1
+                and next(iter(found)) in models):
+            parent[key] = next(iter(found))
+
+    def root(key: str) -> str:
+        chain = [key]
+        while (up := parent.get(chain[-1])) is not None and up not in chain:
+            chain.append(up)
+        return chain[-1]
+
+    result = {key: root(key) for key in names}
+    result.update((enum.key, _SHARED) for enum in api.enums if enum.key in names)
+    for alias in aliases:
+        named = {k for k in ir.references(alias.target) if k in names}
+        result[alias.key] = (_SHARED if not named
+                             else result[next(iter(named))] if len(named) == 1 else alias.key)
+    # Types that share a class (structurally identical) share its module: where their homes
+    # differ, each lives in the module of the first of them
+    sharing: dict[str, list[str]] = {}
+    for key in sorted(names):
+        sharing.setdefault(names[key], []).append(key)
+    for keys in sharing.values():
+        if len({result[k] for k in keys}) > 1:
+            result.update((k, keys[0]) for k in keys)
+    return result
+
+
+def _named(model: ir.Model) -> set[str]:
+    """The keys a model's fields, extra properties and base name."""
+    refs = {k for f in model.fields for k in ir.references(f.type)}
+    refs |= set(ir.references(model.extra)) if model.extra is not None else set()
+    return refs | ({model.base} if model.base else set())
+
+
+def _named_by_requests(api: ir.Api) -> set[str]:
+    """The keys the operations and events name themselves (not through a model): what a
+    method's call loads."""
+    types: list[ir.TypeRef] = []
+    for op in api.operations:
+        types += [p.type for p in op.params]
+        if op.body is not None:
+            types += [op.body.type, *(f.type for f in op.body.fields)]
+        types += [r.type for r in op.responses if r.type is not None]
+        types += [r.stream.item for r in op.responses
+                  if r.stream is not None and r.stream.item is not None]
+    types += [e.payload for e in api.events if e.payload is not None]
+    return {key for t in types for key in ir.references(t)}
 
 
 def assign_modules(
-    models: Iterable[ir.Model], names: Mapping[str, ClassName], budget: int,
-    together: Collection[str] = (),
+    api: ir.Api, names: Mapping[str, ClassName], budget: int
 ) -> dict[str, ModuleName]:
     """key -> module name (without package) for every named type: `names` are the classes,
-    enums and aliases of the models package by key; no name is longer than `budget`. The
-    keys `together` (aliases that refer to nothing) share the module `PARAMETER_ENUMS`."""
+    enums and aliases of the models package by key; no name is longer than `budget`. A type
+    lives in its home's module (`homes`); homes that name each other share one (imports
+    between modules stay acyclic)."""
+    home = homes(api, names)
     modules = Namespace("models package")
     result: dict[str, ModuleName] = {}
-    if together:
-        shared = ModuleName(modules.claim(PARAMETER_ENUMS))
-        result.update((key, shared) for key in together)
-        names = {key: name for key, name in names.items() if key not in result}
-    graph: dict[str, list[str]] = {key: [] for key in names}
-    for model in models:
-        refs = {k for f in model.fields for k in ir.references(f.type)}
-        refs |= set(ir.references(model.extra)) if model.extra is not None else set()
-        refs |= {model.base} if model.base else set()
-        graph[model.key] = sorted(k for k in refs if k in names)
-    spelt = module_names(set(names.values()), budget)
+    if _SHARED in home.values():
+        shared = ModuleName(modules.claim(ALIASES))
+        result.update((key, shared) for key, at in home.items() if at == _SHARED)
+    graph: dict[str, set[str]] = {at: set() for at in home.values() if at != _SHARED}
+    for model in api.models:
+        if model.key in home and home[model.key] != _SHARED:
+            graph[home[model.key]] |= {home[k] for k in _named(model)
+                                      if k in home and home[k] != _SHARED}
+    spelt = module_names({names[at] for at in graph}, budget)
     by_class = {name: ModuleName(modules.claim(module)) for name, module in sorted(spelt.items())}
-    for component in _components(graph):
+    by_home: dict[str, ModuleName] = {}
+    for component in _components({at: sorted(edges - {at}) for at, edges in graph.items()}):
         leader = min(component, key=lambda k: names[k])
-        for key in component:
-            result[key] = by_class[names[leader]]
+        by_home.update((at, by_class[names[leader]]) for at in component)
+    result.update((key, by_home[at]) for key, at in home.items() if at != _SHARED)
     return result

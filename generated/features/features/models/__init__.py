@@ -30,10 +30,10 @@ if TYPE_CHECKING:
         ImportPetsImportFinishedBody as ImportPetsImportFinishedBody,
     )
     from .import_pets_response import ImportPetsResponse as ImportPetsResponse
-    from .import_pets_response_problems_item import (
+    from .import_pets_response import (
         ImportPetsResponseProblemsItem as ImportPetsResponseProblemsItem,
     )
-    from .parameter_enums import ListPetsFieldsItem as ListPetsFieldsItem
+    from .aliases import ListPetsFieldsItem as ListPetsFieldsItem
     from .list_pets_filter import ListPetsFilter as ListPetsFilter
     from .new_pet import NewPet as NewPet
     from .new_pet_microchip import NewPetMicrochip as NewPetMicrochip
@@ -49,9 +49,9 @@ if TYPE_CHECKING:
     from .pet_page import PetPage as PetPage
     from .pet_patch import PetPatch as PetPatch
     from .pet_returned_event import PetReturnedEvent as PetReturnedEvent
-    from .pet_status import PetStatus as PetStatus
-    from .pet_type import PetType as PetType
-    from .priority import Priority as Priority
+    from .aliases import PetStatus as PetStatus
+    from .aliases import PetType as PetType
+    from .aliases import Priority as Priority
     from .rating import Rating as Rating
     from .review import Review as Review
     from .rope import Rope as Rope
@@ -61,7 +61,7 @@ if TYPE_CHECKING:
     from .shop_event_summary import ShopEventSummary as ShopEventSummary
     from .shop_order_placed import ShopOrderPlaced as ShopOrderPlaced
     from .shop_pet_listed import ShopPetListed as ShopPetListed
-    from .size import Size as Size
+    from .aliases import Size as Size
     from .sms_notice import SmsNotice as SmsNotice
     from .toy import Toy as Toy
     from .upload_files_body import UploadFilesBody as UploadFilesBody
@@ -90,8 +90,8 @@ _MODULES: dict[str, str] = {
     "ImportPetsBody": "import_pets_body",
     "ImportPetsImportFinishedBody": "import_pets_import_finished_body",
     "ImportPetsResponse": "import_pets_response",
-    "ImportPetsResponseProblemsItem": "import_pets_response_problems_item",
-    "ListPetsFieldsItem": "parameter_enums",
+    "ImportPetsResponseProblemsItem": "import_pets_response",
+    "ListPetsFieldsItem": "aliases",
     "ListPetsFilter": "list_pets_filter",
     "NewPet": "new_pet",
     "NewPetMicrochip": "new_pet_microchip",
@@ -107,9 +107,9 @@ _MODULES: dict[str, str] = {
     "PetPage": "pet_page",
     "PetPatch": "pet_patch",
     "PetReturnedEvent": "pet_returned_event",
-    "PetStatus": "pet_status",
-    "PetType": "pet_type",
-    "Priority": "priority",
+    "PetStatus": "aliases",
+    "PetType": "aliases",
+    "Priority": "aliases",
     "Rating": "rating",
     "Review": "review",
     "Rope": "rope",
@@ -119,7 +119,7 @@ _MODULES: dict[str, str] = {
     "ShopEventSummary": "shop_event_summary",
     "ShopOrderPlaced": "shop_order_placed",
     "ShopPetListed": "shop_pet_listed",
-    "Size": "size",
+    "Size": "aliases",
     "SmsNotice": "sms_notice",
     "Toy": "toy",
     "UploadFilesBody": "upload_files_body",

@@ -7,7 +7,7 @@ import uuid
 from typing import Annotated
 
 from .._runtime._models import BaseModel, LENIENT
-from .priority import Priority
+from .aliases import Priority
 
 
 class Appointment(BaseModel):

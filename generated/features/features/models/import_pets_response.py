@@ -2,9 +2,13 @@
 from __future__ import annotations
 
 from .._runtime._models import BaseModel
-from .import_pets_response_problems_item import ImportPetsResponseProblemsItem
 
 
 class ImportPetsResponse(BaseModel):
     imported: int
     problems: list[ImportPetsResponseProblemsItem] | None = None
+
+
+class ImportPetsResponseProblemsItem(BaseModel):
+    line: int
+    message: str

@@ -5,7 +5,7 @@ from typing import Annotated
 
 from .._runtime._models import BaseModel, LENIENT
 from .._runtime._types import NOT_GIVEN, NotGiven
-from .size import Size
+from .aliases import Size
 
 
 class ListPetsFilter(BaseModel):

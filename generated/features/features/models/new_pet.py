@@ -7,8 +7,8 @@ from typing import Annotated
 
 from .._runtime._models import BaseModel, LENIENT
 from .._runtime._types import NOT_GIVEN, NotGiven
+from .aliases import PetType
 from .new_pet_microchip import NewPetMicrochip
-from .pet_type import PetType
 
 
 class NewPet(BaseModel):

@@ -6,7 +6,7 @@ import uuid
 from typing import Annotated, Literal
 
 from .._runtime._models import BaseModel, LENIENT
-from .size import Size
+from .aliases import Size
 
 
 class Order(BaseModel):

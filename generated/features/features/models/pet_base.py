@@ -6,9 +6,9 @@ import uuid
 from typing import Annotated, Any
 
 from .._runtime._models import BaseModel, LENIENT
+from .aliases import PetStatus
 from .category import Category
 from .household import Owner
-from .pet_status import PetStatus
 
 
 class PetBase(BaseModel):

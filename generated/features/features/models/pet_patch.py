@@ -5,7 +5,7 @@ from typing import Annotated
 
 from .._runtime._models import BaseModel, LENIENT
 from .._runtime._types import NOT_GIVEN, NotGiven
-from .pet_status import PetStatus
+from .aliases import PetStatus
 
 
 class PetPatch(BaseModel):

@@ -7,3 +7,14 @@ ListPetsFieldsItem: TypeAlias = Literal[
     "id", "name", "pet_type", "owner_id", "tags", "status", "born_on", "photo_url"
 ]
 """The values of the query parameter `fields`."""
+
+PetStatus: TypeAlias = Literal["available", "pending", "sold"]
+"""Where a pet is in the sale."""
+
+PetType: TypeAlias = Literal["cat", "dog", "bird"]
+
+Priority: TypeAlias = Literal[1, 2, 3]
+"""1 is the most urgent."""
+
+Size: TypeAlias = Literal["small", "medium", "large", 2, 3]
+"""A size name, or a shoe-box count for odd shapes."""
