@@ -375,3 +375,27 @@ def test_real_operations_give_the_calls_a_user_would_type(
     resource = naming.resource_name([tag] if tag else [], path)
     full = naming.method_name(operation_id, method, path)
     assert f"{resource}.{naming.without_resource(full, resource) or full}" == call
+
+
+def test_a_resource_named_resource_does_not_shadow_the_descriptor(
+    make_client: Callable[[str, str], ModuleType],
+) -> None:
+    """The client's class body makes each resource with `resource(...)`: a resource taking that
+    name (Kubernetes' `resource` API group) made the class body call the attribute after it,
+    and the package did not import."""
+    spec = """
+    openapi: 3.1.0
+    info: {title: Groups, version: '1'}
+    paths:
+      /resource/things:
+        get:
+          tags: [resource]
+          operationId: listResourceThings
+          responses: {'204': {description: ok}}
+      /zones:
+        get: {tags: [zones], operationId: listZones, responses: {'204': {description: ok}}}
+    """
+    pkg = make_client(spec, "groups")
+    client = pkg.Groups(base_url="http://127.0.0.1:9")
+    assert type(client.resource_resource).__name__ == "ResourceResource"
+    assert type(client.zones).__name__ == "Zones"

@@ -56,11 +56,13 @@ RESERVED_KWARGS = frozenset(
     }
 )
 
-# Attributes of the generated client; resources may not take them.
+# Attributes of the generated client, and `resource`, the descriptor its class body makes each
+# resource with (a resource of that name would shadow it for the ones after it: Kubernetes'
+# `resource` API group); resources may not take them.
 RESERVED_RESOURCE_NAMES = frozenset(
     {
         "base_url", "timeout", "max_retries", "default_headers", "close", "request",
-        "with_options", "copy", "models", "errors", "self", "webhook_secret",
+        "with_options", "copy", "models", "errors", "self", "webhook_secret", "resource",
     }
 )
 
