@@ -124,9 +124,12 @@ def walk(t: TypeRef) -> Iterator[TypeRef]:
 
 def references(t: TypeRef) -> Iterator[str]:
     """Keys of the models and enums `t` refers to, in order (with repeats)."""
-    for inner in walk(t):
-        if isinstance(inner, (ModelRef, EnumRef)):
-            yield inner.key
+    if isinstance(t, (ModelRef, EnumRef)):  # most types are one reference or none: no walk
+        yield t.key
+    elif not isinstance(t, (Primitive, AnyValue, LiteralOf)):
+        for inner in walk(t):
+            if isinstance(inner, (ModelRef, EnumRef)):
+                yield inner.key
 
 
 def non_null(t: TypeRef) -> TypeRef:

@@ -104,7 +104,8 @@ ALIASES = ModuleName("aliases")
 _SHARED = ""  # a home: the module ALIASES
 
 
-def homes(api: ir.Api, names: Mapping[str, ClassName]) -> dict[str, str]:
+def homes(api: ir.Api, names: Mapping[str, ClassName],
+          named: Mapping[str, set[str]] | None = None) -> dict[str, str]:
     """The key of the type whose module each named type (in `names`) lives in: its own, but
     - an inline model (a property's object) that one model alone names, and no operation or
       event: that model's (GitHub: 2,217 of its 3,048 types), so it is loaded with the model
@@ -112,11 +113,14 @@ def homes(api: ir.Api, names: Mapping[str, ClassName]) -> dict[str, str]:
       gives a second user would move, and a class keeps its module across bumps;
     - an alias that names one type: that type's (`Pets = list[Pet]` lives with `Pet`);
     - an enum, or an alias that names no type: "" (the module ALIASES).
+    `named`: each model's `_named`, when the caller has them.
     """
     models = {m.key: m for m in api.models}
+    if named is None:
+        named = {m.key: _named(m) for m in api.models}
     referrers: dict[str, set[str]] = {}
     for model in api.models:
-        for key in _named(model) - {model.key}:
+        for key in named[model.key] - {model.key}:
             referrers.setdefault(key, set()).add(model.key)
     aliases = [a for a in api.aliases if a.key in names]
     for alias in aliases:
@@ -139,9 +143,9 @@ def homes(api: ir.Api, names: Mapping[str, ClassName]) -> dict[str, str]:
     result = {key: root(key) for key in names}
     result.update((enum.key, _SHARED) for enum in api.enums if enum.key in names)
     for alias in aliases:
-        named = {k for k in ir.references(alias.target) if k in names}
-        result[alias.key] = (_SHARED if not named
-                             else result[next(iter(named))] if len(named) == 1 else alias.key)
+        targets = {k for k in ir.references(alias.target) if k in names}
+        result[alias.key] = (_SHARED if not targets
+                             else result[next(iter(targets))] if len(targets) == 1 else alias.key)
     # Types that share a class (structurally identical) share its module: where their homes
     # differ, each lives in the module of the first of them
     sharing: dict[str, list[str]] = {}
@@ -182,7 +186,8 @@ def assign_modules(
     enums and aliases of the models package by key; no name is longer than `budget`. A type
     lives in its home's module (`homes`); homes that name each other share one (imports
     between modules stay acyclic)."""
-    home = homes(api, names)
+    named = {m.key: _named(m) for m in api.models}
+    home = homes(api, names, named)
     modules = Namespace("models package")
     result: dict[str, ModuleName] = {}
     if _SHARED in home.values():
@@ -191,7 +196,7 @@ def assign_modules(
     graph: dict[str, set[str]] = {at: set() for at in home.values() if at != _SHARED}
     for model in api.models:
         if model.key in home and home[model.key] != _SHARED:
-            graph[home[model.key]] |= {home[k] for k in _named(model)
+            graph[home[model.key]] |= {home[k] for k in named[model.key]
                                       if k in home and home[k] != _SHARED}
     spelt = module_names({names[at] for at in graph}, budget)
     by_class = {name: ModuleName(modules.claim(module)) for name, module in sorted(spelt.items())}
