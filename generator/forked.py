@@ -58,6 +58,13 @@ class Forked(Generic[T]):
             raise ChildFailed(payload)
         raise ChildFailed(f"the {self._name} process ended with exit code {self._child.exitcode}")
 
+    def busy(self) -> bool:
+        """Whether the child is still at work: it has sent nothing yet and is alive."""
+        try:
+            return not self._receive.poll()
+        except OSError:  # closed: its result was taken
+            return False
+
     def close(self) -> None:
         self._receive.close()
         self._child.join()

@@ -93,6 +93,10 @@ class Findings:
     def validating(self, pending: Pending) -> None:
         self._validation = pending
 
+    def validating_now(self) -> bool:
+        """Whether the spec is being validated on the second core at this moment."""
+        return self._validation is not None and self._validation.busy()
+
     def release(self) -> None:
         """Keep the documents' text (for lines and columns), not their parsed data: on the
         largest specs that is hundreds of MB no stage after the model reads."""
@@ -270,8 +274,10 @@ def generate(
             findings.settle(options.strict)
         recorded = _recorded_options(render_options, options.config)
         spec_hash = hashlib.sha256(document.text.encode("utf-8")).hexdigest()
+        # the second core, while it validates, would only be shared by a formatting child
         formatted = format_files(rendered, services.cache, services.known, services.stats,
-                                 spot=options.templates is None)
+                                 spot=options.templates is None,
+                                 cores=1 if findings.validating_now() else None)
         overlays = tuple((_given(d.path), text_hash(d.text)) for d in findings.overlays)
 
         @functools.cache

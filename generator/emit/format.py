@@ -114,14 +114,15 @@ class FormatStats:
 
 def format_files(
     files: Mapping[str, str], cache: Cache | None = None, known: Known | None = None,
-    stats: FormatStats | None = None, spot: bool = True,
+    stats: FormatStats | None = None, spot: bool = True, cores: int | None = None,
 ) -> dict[str, str]:
     """Format every .py file of `files`; black runs only on text neither `known` nor `cache` has,
-    and (with `spot`, for text from the built-in templates) only on the lines it would change."""
+    and (with `spot`, for text from the built-in templates) only on the lines it would change.
+    `cores`: how many to use (default: two, where the machine has them)."""
     stats = stats if stats is not None else FormatStats()
     result: dict[str, str] = {}
     unknown: dict[str, str] = {}
-    workers = min(2, os.cpu_count() or 1)
+    workers = cores or min(2, os.cpu_count() or 1)
     for path, text in sorted(files.items()):
         if not path.endswith(".py"):
             result[path] = text

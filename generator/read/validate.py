@@ -223,6 +223,10 @@ class Pending:
         validate(self._doc, self._version, found, self._documents)
         return found.items
 
+    def busy(self) -> bool:
+        """Whether a forked child is validating now, on the second core."""
+        return self._items is None and self._child is not None and self._child.busy()
+
     def result(self) -> list[Diagnostic]:
         if self._items is None:
             self._items = self._store(self._collect())
