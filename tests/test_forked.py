@@ -34,3 +34,18 @@ def test_leaving_without_the_result_ends_a_child_still_sending() -> None:
     with Forked(lambda: big) as child:
         pass
     assert child._child.exitcode == 0
+
+
+def test_busy_while_the_child_works_and_not_once_it_has_sent() -> None:
+    import time
+
+    read, write = os.pipe()
+    child = Forked(lambda: os.read(read, 1))  # works until the parent writes a byte
+    assert child.busy()
+    os.write(write, b"x")
+    deadline = time.monotonic() + 10
+    while child.busy() and time.monotonic() < deadline:
+        time.sleep(0.01)
+    assert not child.busy()
+    assert child.result() == b"x"
+    assert not child.busy()  # its result taken: nothing runs
