@@ -274,10 +274,11 @@ def generate(
             findings.settle(options.strict)
         recorded = _recorded_options(render_options, options.config)
         spec_hash = hashlib.sha256(document.text.encode("utf-8")).hexdigest()
-        # the second core, while it validates, would only be shared by a formatting child
+        # the second core, while it validates or makes the surface, would only be shared by a
+        # formatting child
+        busy = findings.validating_now() or analysed.beside.busy()
         formatted = format_files(rendered, services.cache, services.known, services.stats,
-                                 spot=options.templates is None,
-                                 cores=1 if findings.validating_now() else None)
+                                 spot=options.templates is None, cores=1 if busy else None)
         overlays = tuple((_given(d.path), text_hash(d.text)) for d in findings.overlays)
 
         @functools.cache

@@ -259,6 +259,10 @@ class Beside:
             with contextlib.suppress(OSError):  # no process to be had: made here, when asked
                 self._child = Forked(lambda: self._make().to_json(), "surface")
 
+    def busy(self) -> bool:
+        """Whether a forked child is making the text now, on the second core."""
+        return self._child is not None and self._child.busy()
+
     def surface(self) -> Surface:
         if self._surface is None:
             self._surface = (Surface.from_json(self._text) if self._text is not None
