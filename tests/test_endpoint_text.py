@@ -9,12 +9,10 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from behaviour.packages import imported
+from behaviour.packages import generated_files, imported
 from behaviour.server import LoopbackServer
 
-from sdkforge.config import GenerateOptions
 from sdkforge.output.write import write
-from sdkforge.pipeline import generate
 
 
 def _param(name: str, where: str, schema: str, explode: str) -> str:
@@ -52,9 +50,7 @@ paths:
 
 @pytest.fixture(scope="module")
 def files(tmp_path_factory: pytest.TempPathFactory) -> dict[str, str]:
-    spec = tmp_path_factory.mktemp("spec") / "styles.yaml"
-    spec.write_text(SPEC, encoding="utf-8")
-    return generate(GenerateOptions(spec)).files
+    return generated_files(tmp_path_factory.mktemp("spec"), SPEC, "styles")
 
 
 def test_only_what_differs_from_the_defaults_is_written(files: dict[str, str]) -> None:

@@ -9,12 +9,10 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from behaviour.packages import imported
+from behaviour.packages import generated_files, imported
 from test_dict_input_types import mypy_errors
 
-from sdkforge.config import GenerateOptions
 from sdkforge.output.write import write
-from sdkforge.pipeline import generate
 
 SPEC = """
 openapi: 3.1.0
@@ -70,9 +68,7 @@ components:
 
 @pytest.fixture(scope="module")
 def files(tmp_path_factory: pytest.TempPathFactory) -> dict[str, str]:
-    spec = tmp_path_factory.mktemp("spec") / "homes.yaml"
-    spec.write_text(SPEC, encoding="utf-8")
-    return generate(GenerateOptions(spec)).files
+    return generated_files(tmp_path_factory.mktemp("spec"), SPEC, "homes")
 
 
 def test_each_type_lives_in_its_home(files: dict[str, str]) -> None:

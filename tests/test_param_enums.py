@@ -9,12 +9,10 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from behaviour.packages import imported
+from behaviour.packages import generated_files, imported
 from behaviour.server import LoopbackServer
 
-from sdkforge.config import GenerateOptions
 from sdkforge.output.write import write
-from sdkforge.pipeline import generate
 
 _LONG = "[id, name, size, color, owner, created, updated, tags]"
 _OTHER = "[id, 'id desc', name, 'name desc', size, 'size desc', color, 'color desc']"
@@ -58,9 +56,7 @@ components:
 
 @pytest.fixture(scope="module")
 def files(tmp_path_factory: pytest.TempPathFactory) -> dict[str, str]:
-    spec = tmp_path_factory.mktemp("spec") / "enums.yaml"
-    spec.write_text(SPEC, encoding="utf-8")
-    return generate(GenerateOptions(spec)).files
+    return generated_files(tmp_path_factory.mktemp("spec"), SPEC, "enums")
 
 
 def test_each_long_enum_is_one_alias_named_by_the_shortest_path(files: dict[str, str]) -> None:

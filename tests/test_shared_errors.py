@@ -9,13 +9,11 @@ from pathlib import Path
 
 import black
 import pytest
-from behaviour.packages import imported
+from behaviour.packages import generated_files, imported
 from behaviour.server import LoopbackServer
 
-from sdkforge.config import GenerateOptions
 from sdkforge.emit.format import black_mode
 from sdkforge.output.write import write
-from sdkforge.pipeline import generate
 
 
 def _error(status: str, schema: str) -> str:
@@ -58,9 +56,7 @@ components:
 
 @pytest.fixture(scope="module")
 def files(tmp_path_factory: pytest.TempPathFactory) -> dict[str, str]:
-    spec = tmp_path_factory.mktemp("spec") / "shared.yaml"
-    spec.write_text(SPEC, encoding="utf-8")
-    return generate(GenerateOptions(spec)).files
+    return generated_files(tmp_path_factory.mktemp("spec"), SPEC, "shared")
 
 
 def test_a_shared_map_is_written_once_and_a_short_one_stays_inline(files: dict[str, str]) -> None:

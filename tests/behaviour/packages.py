@@ -24,6 +24,14 @@ def forget(package: str) -> None:
             del sys.modules[name]
 
 
+def generated_files(folder: Path, spec_text: str, name: str) -> dict[str, str]:
+    """The files `generate` makes of `spec_text` (written into `folder` as `<name>.yaml`), by
+    relative path, nothing written out."""
+    spec = folder / f"{name}.yaml"
+    spec.write_text(spec_text, encoding="utf-8")
+    return generate(GenerateOptions(spec)).files
+
+
 @contextmanager
 def generated_package(folder: Path, spec_text: str, package: str) -> Iterator[ModuleType]:
     """Write `spec_text` (dedented) into `folder`, generate it as `package`, import it; the
