@@ -46,19 +46,8 @@ class MethodView:
     docstring_lines: tuple[str, ...]
     deprecated: bool
     endpoint: str  # the module-level function that makes the method's Endpoint once
-    # Made in the method's body instead, on each call (2 microseconds), where only that one
-    # body makes the request (its async twin is derived from it): a function of the module
-    # would cost Microsoft Graph's package 4 MB for its 9,000 such methods. It is written
-    # `Endpoint[None](...)` for a method of no result, whose `return` mypy reads without the
-    # method's result type to infer it from.
-    inline_endpoint: bool
     endpoint_args: tuple[tuple[str, str], ...]  # keyword -> expression for runtime Endpoint(...)
     call_args: tuple[tuple[str, str], ...]  # keyword -> expression for runtime Call(endpoint, ...)
-    # The `Endpoint[...]`'s type: what the client's `request` gives for it, the method's result
-    # as it is; `Any` where the async method's differs (a stream), which then `cast`s it.
-    result: str
-    returns_value: bool
-    casts_result: bool
     # The async class derives this method from the sync class's (`config.derived_async`): one
     # line, the same arguments and result. One returning a stream (`AsyncStream` async),
     # overloaded or deprecated (whose warning points at the caller's line) is written out; one
@@ -67,6 +56,28 @@ class MethodView:
     readme_call: str  # get_pet(pet_id, name=...)
     readme_returns: str  # models.Pet
     signature: Signature
+
+    @property
+    def result(self) -> str:
+        """The `Endpoint[...]`'s type, what `request` gives: the result, or `Any` where the
+        async method's differs (a stream), which then `cast`s it."""
+        return self.returns if self.returns == self.async_returns else "Any"
+
+    @property
+    def casts_result(self) -> bool:
+        return self.result == "Any" and self.returns not in ("Any", "None")
+
+    @property
+    def returns_value(self) -> bool:
+        return self.returns != "None" or self.derived
+
+    @property
+    def inline_endpoint(self) -> str:
+        """The class a derived method's one body calls to make its Endpoint on each call (0.6
+        us; as functions of the module, Graph's 9,000 would cost 4 MB), else "". mypy does not
+        infer the type from a `-> None` method's return: there, `Endpoint[None]`."""
+        return ("" if not self.derived else "Endpoint[None]" if self.returns == "None"
+                else "Endpoint")
 
 
 @dataclass(frozen=True, slots=True)
@@ -258,19 +269,16 @@ def _method(
     positional = tuple(a.view for a in sig.positional)
     keyword = tuple(a.view for a in sig.keyword)
     required = [a.name for a in positional] + [f"{a.name}=..." for a in keyword if not a.default]
-    typed = async_returns == returns
-    derived = derived_async and typed and not sig.overloads and not op.deprecated
+    derived = (derived_async and async_returns == returns and not sig.overloads
+               and not op.deprecated)
     return MethodView(
         name=name, positional=positional, keyword=keyword,
         overloads=tuple(OverloadView(tuple(a.view for a in o.keyword), o.returns,
                                      o.async_returns) for o in sig.overloads),
         returns=returns, async_returns=async_returns,
         docstring_lines=tuple(docstring_lines(_method_doc(op, sig))), deprecated=op.deprecated,
-        endpoint=f"_{name}_endpoint", inline_endpoint=derived, endpoint_args=tuple(endpoint),
-        call_args=_call_args(op, sig, names, unpacked),
-        result=returns if typed else "Any", returns_value=returns != "None" or derived,
-        casts_result=not typed and returns != "Any" and (returns != "None" or derived),
-        derived=derived,
+        endpoint=f"_{name}_endpoint", endpoint_args=tuple(endpoint),
+        call_args=_call_args(op, sig, names, unpacked), derived=derived,
         readme_returns=_public(returns),
         readme_call=f"{name}({', '.join(required)})", signature=sig,
     )
@@ -307,10 +315,8 @@ def _parameter_styles(op: ir.Operation) -> list[tuple[str, str]]:
 def _scalar(t: ir.TypeRef) -> bool:
     """Whether every value of `t` is written as one text (no list, no object), which each
     style of its location's default writes alike, exploded or not."""
-    if isinstance(t, ir.Nullable):
-        return _scalar(t.inner)
-    if isinstance(t, ir.UnionOf):
-        return all(_scalar(v) for v in t.variants)
+    if isinstance(t, (ir.Nullable, ir.UnionOf)):
+        return all(_scalar(inner) for inner in ir.children(t))
     if isinstance(t, ir.Primitive):
         return t.kind not in ("bytes", "file")
     return isinstance(t, (ir.EnumRef, ir.LiteralOf))
