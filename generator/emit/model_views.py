@@ -107,8 +107,9 @@ def _module_view(
                     else writer.expr(ir.LiteralOf(item.values) if isinstance(item, ir.Enum)
                                      else item.target))
             alias = AliasView(exported[item.key], expr, docstring(item.description, ""))
-            naming = isinstance(item, ir.Alias) and any(True for _ in ir.references(item.target))
-            (late if naming else enum_views).append(alias)
+            names_a_type = (isinstance(item, ir.Alias)
+                            and any(True for _ in ir.references(item.target)))
+            (late if names_a_type else enum_views).append(alias)
         else:
             view, needs_field = _class_view(item, context, writer)
             class_views.append(view)

@@ -105,7 +105,7 @@ _SHARED = ""  # a home: the module ALIASES
 
 
 def homes(api: ir.Api, names: Mapping[str, ClassName],
-          named: Mapping[str, set[str]] | None = None) -> dict[str, str]:
+          named: Mapping[str, set[str]]) -> dict[str, str]:
     """The key of the type whose module each named type (in `names`) lives in: its own, but
     - an inline model (a property's object) that one model alone names, and no operation or
       event: that model's (GitHub: 2,217 of its 3,048 types), so it is loaded with the model
@@ -113,19 +113,18 @@ def homes(api: ir.Api, names: Mapping[str, ClassName],
       gives a second user would move, and a class keeps its module across bumps;
     - an alias that names one type: that type's (`Pets = list[Pet]` lives with `Pet`);
     - an enum, or an alias that names no type: "" (the module ALIASES).
-    `named`: each model's `_named`, when the caller has them.
+    `named`: each model's `_named`.
     """
     models = {m.key: m for m in api.models}
-    if named is None:
-        named = {m.key: _named(m) for m in api.models}
     referrers: dict[str, set[str]] = {}
     for model in api.models:
         for key in named[model.key] - {model.key}:
             referrers.setdefault(key, set()).add(model.key)
-    aliases = [a for a in api.aliases if a.key in names]
-    for alias in aliases:
-        for key in ir.references(alias.target):
-            referrers.setdefault(key, set()).add(alias.key)
+    targets = {a.key: set(ir.references(a.target)) & names.keys()
+               for a in api.aliases if a.key in names}  # what each written alias names
+    for alias, refs in targets.items():
+        for key in refs:
+            referrers.setdefault(key, set()).add(alias)
     direct = _named_by_requests(api)
     parent: dict[str, str] = {}
     for key in names:
@@ -142,10 +141,9 @@ def homes(api: ir.Api, names: Mapping[str, ClassName],
 
     result = {key: root(key) for key in names}
     result.update((enum.key, _SHARED) for enum in api.enums if enum.key in names)
-    for alias in aliases:
-        targets = {k for k in ir.references(alias.target) if k in names}
-        result[alias.key] = (_SHARED if not targets
-                             else result[next(iter(targets))] if len(targets) == 1 else alias.key)
+    for alias, refs in targets.items():
+        result[alias] = (_SHARED if not refs
+                         else result[next(iter(refs))] if len(refs) == 1 else alias)
     # Types that share a class (structurally identical) share its module: where their homes
     # differ, each lives in the module of the first of them
     sharing: dict[str, list[str]] = {}
