@@ -212,8 +212,8 @@ class Alias:
     description: str
     pointer: str
     inline: bool = False
-    # a long inline enum of parameters (`param_enums`): the models package holds these
-    # together, in one module
+    # a long inline enum of parameters (`param_enums`): only sent, so written without the
+    # lenient parsing of values added later (`emit.model_views`)
     parameter: bool = False
 
 

@@ -1,7 +1,8 @@
 """Long inline enums of parameters, named: each distinct one becomes an alias of the models
 package, which signatures name (`orderby: list[_models.ListUsersOrderbyItem]`) where they
 spelt out its values in every method that takes it (Microsoft Graph's `$select`, `$orderby`
-and `$expand`: 966 distinct lists of up to hundreds of values, taken 9,199 times)."""
+and `$expand`: 496 distinct lists of 8 to hundreds of values, taken by about 3,060
+parameters)."""
 
 from __future__ import annotations
 
