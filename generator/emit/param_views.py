@@ -9,8 +9,11 @@ type checker picks the variant a dict literal is. Keys that cannot be class attr
 identifiers, keywords, names mangled in a class body, names the annotations use) make the
 functional form, `X = TypedDict("X", {...}, total=False)`, whose values are quoted.
 
-Params are typing only: a resource module imports the package `if TYPE_CHECKING:`, and a
-params module imports what its annotations name the same way, so a call never imports one.
+A call never imports a Param, yet every annotation resolves at run time (`typing.get_type_hints`,
+and pydantic or a tool framework building a schema from a method): resource modules import the
+params package, whose `__getattr__` loads a Param's module on first use; a params module
+imports the models and params packages the same way, and names a Param of another module
+through the package (`_params.GiftItemParam`), so params modules never import each other.
 """
 
 from __future__ import annotations
@@ -49,8 +52,8 @@ class ParamClassView:
 @dataclass(frozen=True, slots=True)
 class ParamModuleView:
     module: ModuleName
-    imports: tuple[str, ...]
-    typing_only: tuple[str, ...]  # imported `if TYPE_CHECKING:`
+    imports: tuple[str, ...]  # the standard library's
+    packages: tuple[str, ...]  # the package's own: the models and params packages it names
     classes: tuple[ParamClassView, ...]
 
 
@@ -88,25 +91,32 @@ def _module(
     home: Mapping[ClassName, ModuleName],
 ) -> ParamModuleView:
     """One module: `home` is the module each Param is written in."""
-    types = names.types
+    types, params = names.types, names.params
+
+    def param(key: str) -> str | None:
+        """A Param by its name in this module, or through the package from another one."""
+        name = params.get(key)
+        if name is None or home[name] == module:
+            return name
+        return f"_params.{name}"
+
     writer = TypeWriter(ref=lambda key: f"_models.{types[key]}", names=types, lenient_enums=False,
-                        plain=True, named=aliases, param=names.params.get)
-    classes = tuple(_class(m, names, writer, tags.get(names.params[m.key], {})) for m in models)
-    # the Params of other modules the annotations name (`writer.params`: not those of a union
-    # that turned out `Any`)
-    local = {names.params[key] for key in writer.params if home[names.params[key]] != module}
+                        plain=True, named=aliases, param=param)
+    classes = tuple(_class(m, names, writer, tags.get(params[m.key], {})) for m in models)
+    annotations = [k.annotation for c in classes for k in c.keys]
     stdlib = [f"import {m}" for m in sorted(writer.modules)]
     if writer.abc:
         stdlib.append(f"from collections.abc import {', '.join(sorted(writer.abc))}")
-    wanted = writer.typing | {"Required" for c in classes for k in c.keys
-                              if "Required[" in k.annotation}
-    # enums, and the aliases long enums are named by (`signatures.named_aliases`)
-    uses_models = any("_models." in k.annotation for c in classes for k in c.keys)
-    wanted |= {"TYPE_CHECKING"} if uses_models or local else set()
-    stdlib.append(f"from typing import {', '.join(_typing_order(wanted | {'TypedDict'}))}")
-    typing_only = (["from .. import models as _models"] if uses_models else []) + sorted(
-        {f"from .{home[param]} import {param}" for param in local})
-    return ParamModuleView(module, tuple(stdlib), tuple(typing_only), classes)
+    wanted = writer.typing | {"Required" for a in annotations if "Required[" in a}
+    if wanted:
+        stdlib.append(f"from typing import {', '.join(_typing_order(wanted))}")
+    # pydantic builds a schema of `typing_extensions.TypedDict` only, before Python 3.12
+    stdlib += ["", "from typing_extensions import TypedDict"]
+    # enums, and the aliases long enums are named by (`signatures.named_aliases`); the Params
+    # of other modules (not those of a union that turned out `Any`)
+    packages = [f"from .. import {package} as _{package}" for package in ("models", "params")
+                if any(f"_{package}." in a for a in annotations)]
+    return ParamModuleView(module, tuple(stdlib), tuple(packages), classes)
 
 
 def _typing_order(names: set[str]) -> list[str]:

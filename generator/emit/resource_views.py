@@ -86,7 +86,7 @@ class ResourceView:
     class_name: ClassName
     module: ModuleName
     imports: tuple[str, ...]
-    typing_only: tuple[str, ...]  # imported `if TYPE_CHECKING:` (the arguments' dict forms)
+    uses_params: bool  # the arguments' dict forms name the params package (`_params.XParam`)
     methods: tuple[MethodView, ...]
     uses_models: bool
     uses_files: bool
@@ -139,19 +139,20 @@ def resource_view(
     deprecated = {"warnings"} if any(m.deprecated for m in methods) else set()
     modules = writer.modules | inputs.modules | runtime.modules
     imports = [f"import {m}" for m in sorted(modules | deprecated)]
+    # the abstract types the arguments' dict forms take; the untyped wrappers' class takes a
+    # `Callable`
+    abc = sorted(set(inputs.abc) | ({"Callable"} if not typed_wrappers and methods else set()))
+    if abc:
+        imports.append(f"from collections.abc import {', '.join(abc)}")
     cached = shared or any(not m.inline_endpoint for m in methods)
     imports.append("from functools import cache, cached_property" if cached
                    else "from functools import cached_property")
     casts = {"cast"} if any(m.casts_result for m in methods) else set()
     casts |= {"Any"} if any(m.result == "Any" for m in methods) else set()
     untyped = not typed_wrappers and bool(methods)  # `ResourceView.untyped_wrappers`
-    typing_only = _typing_only(inputs, wrapped=untyped)
-    more = {"TYPE_CHECKING"} if typing_only else set()
-    more |= {"Unpack"} if unpacked and methods else set()
+    more = {"Unpack"} if unpacked and methods else set()
     more |= {"Any", "Generic"} if untyped else set()
-    # isort's order: TYPE_CHECKING (a constant) first
-    typing_names = sorted(writer.typing | inputs.typing | runtime.typing | casts | more,
-                          key=lambda n: (n != "TYPE_CHECKING", n))
+    typing_names = sorted(writer.typing | inputs.typing | runtime.typing | casts | more)
     if typing_names:
         imports.append(f"from typing import {', '.join(typing_names)}")
     if runtime.uses_discriminator:
@@ -159,7 +160,7 @@ def resource_view(
     uses_files = any("FileTypes" in a.annotation for m in methods for a in m.keyword)
     return ResourceView(
         attribute=resource.attribute, class_name=resource.class_name, module=resource.module,
-        imports=tuple(imports), typing_only=typing_only, methods=methods,
+        imports=tuple(imports), uses_params=bool(inputs.params), methods=methods,
         uses_models=bool(writer.keys | inputs.keys | runtime.keys),
         uses_files=uses_files,
         uses_discriminator=runtime.uses_discriminator,
@@ -206,17 +207,6 @@ def _auth_fields(op: ir.Operation) -> list[tuple[str, str]]:
         scopes = ", ".join(f"{literal(scheme)}: {literal(wanted)}" for scheme, wanted in op.scopes)
         fields.append(("scopes", "{" + scopes + "}"))
     return fields
-
-
-def _typing_only(inputs: TypeWriter, wrapped: bool = False) -> tuple[str, ...]:
-    """What only the annotations name: `collections.abc` types and the params package,
-    imported for type checkers alone, so a call never imports a `TypedDict`; the `Callable`
-    the untyped wrappers' class takes when `wrapped`."""
-    abc = set(inputs.abc) | ({"Callable"} if wrapped else set())
-    lines = [f"from collections.abc import {', '.join(sorted(abc))}"] if abc else []
-    if inputs.params:
-        lines += [*([""] if lines else []), "from .. import params as _params"]
-    return tuple(lines)
 
 
 def _stream_imports(methods: Iterable[MethodView]) -> tuple[str, ...]:

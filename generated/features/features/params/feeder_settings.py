@@ -2,7 +2,8 @@
 from __future__ import annotations
 
 import datetime
-from typing import TypedDict
+
+from typing_extensions import TypedDict
 
 
 class FeederSettingsParam(TypedDict, total=False):

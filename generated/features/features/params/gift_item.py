@@ -2,7 +2,9 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import Required, TypedDict
+from typing import Required
+
+from typing_extensions import TypedDict
 
 GiftItemParam = TypedDict(
     "GiftItemParam",

@@ -2,7 +2,9 @@
 from __future__ import annotations
 
 import datetime
-from typing import Required, TypedDict
+from typing import Required
+
+from typing_extensions import TypedDict
 
 
 class NewPetMicrochipParam(TypedDict, total=False):

@@ -2,9 +2,10 @@
 from __future__ import annotations
 
 from functools import cache, cached_property
-from typing import TYPE_CHECKING, Any, Literal
+from typing import Any, Literal
 
 from .. import models as _models
+from .. import params as _params
 from .._runtime._base_client import AsyncAPIClient, SyncAPIClient
 from .._runtime._endpoint import Call, Endpoint
 from .._runtime._response import (
@@ -14,9 +15,6 @@ from .._runtime._response import (
     to_streamed_response,
 )
 from .._runtime._types import NOT_GIVEN, Body, Headers, NotGiven, Query, Timeout
-
-if TYPE_CHECKING:
-    from .. import params as _params
 
 __all__ = ["Admin", "AsyncAdmin"]
 

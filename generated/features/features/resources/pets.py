@@ -7,11 +7,12 @@ import decimal
 import uuid
 import warnings
 from functools import cache, cached_property
-from typing import TYPE_CHECKING, Annotated
+from typing import Annotated
 
 from pydantic import Tag as _Tag
 
 from .. import models as _models
+from .. import params as _params
 from .._runtime._base_client import AsyncAPIClient, SyncAPIClient
 from .._runtime._endpoint import Call, Endpoint
 from .._runtime._models import discriminate
@@ -22,9 +23,6 @@ from .._runtime._response import (
     to_streamed_response,
 )
 from .._runtime._types import NOT_GIVEN, Body, Headers, NotGiven, Query, Timeout
-
-if TYPE_CHECKING:
-    from .. import params as _params
 
 __all__ = ["Pets", "AsyncPets"]
 

@@ -3,12 +3,14 @@ from __future__ import annotations
 
 import datetime
 import uuid
+from collections.abc import Sequence
 from functools import cache, cached_property
-from typing import TYPE_CHECKING, Annotated, Literal
+from typing import Annotated, Literal
 
 from pydantic import Tag as _Tag
 
 from .. import models as _models
+from .. import params as _params
 from .._runtime._base_client import AsyncAPIClient, SyncAPIClient
 from .._runtime._endpoint import Call, Endpoint
 from .._runtime._models import discriminate
@@ -19,11 +21,6 @@ from .._runtime._response import (
     to_streamed_response,
 )
 from .._runtime._types import NOT_GIVEN, Body, Headers, NotGiven, Query, Timeout
-
-if TYPE_CHECKING:
-    from collections.abc import Sequence
-
-    from .. import params as _params
 
 __all__ = ["Store", "AsyncStore"]
 
