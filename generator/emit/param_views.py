@@ -111,7 +111,7 @@ def _module(
     if wanted:
         stdlib.append(f"from typing import {', '.join(_typing_order(wanted))}")
     # pydantic builds a schema of `typing_extensions.TypedDict` only, before Python 3.12
-    stdlib += ["", "from typing_extensions import TypedDict"]
+    stdlib += [*([""] if stdlib else []), "from typing_extensions import TypedDict"]
     # enums, and the aliases long enums are named by (`signatures.named_aliases`); the Params
     # of other modules (not those of a union that turned out `Any`)
     packages = [f"from .. import {package} as _{package}" for package in ("models", "params")
