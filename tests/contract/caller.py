@@ -173,7 +173,29 @@ def python_value(method: Any, arg: Arg, value: Any) -> Any:
     hints = typing.get_type_hints(method)
     from pydantic import TypeAdapter
 
-    return TypeAdapter(hints[arg.name]).validate_python(value)
+    return TypeAdapter(_models_only(hints[arg.name])).validate_python(value)
+
+
+def _models_only(annotation: Any) -> Any:
+    """`annotation` without the Params (`TypedDict`s) beside its models: a synthesized object
+    becomes the model (its extra keys kept, where a `TypedDict` drops them); the methods' dict
+    forms are driven over the socket by tests/behaviour/test_dict_inputs.py."""
+    import collections.abc
+    import functools
+    import operator
+    import types
+
+    import typing_extensions
+
+    origin, args = typing.get_origin(annotation), typing.get_args(annotation)
+    if origin in (typing.Union, types.UnionType):
+        kept = [_models_only(a) for a in args if not typing_extensions.is_typeddict(a)]
+        return functools.reduce(operator.or_, kept) if kept else annotation
+    if origin in (collections.abc.Sequence, list) and args:
+        return list[_models_only(args[0])]  # type: ignore[misc]  # a type made at run time
+    if origin in (collections.abc.Mapping, dict) and len(args) == 2:
+        return dict[args[0], _models_only(args[1])]  # type: ignore[misc]  # the same
+    return annotation
 
 
 class Recorder:
