@@ -45,6 +45,7 @@ paths:
   /things:{_op("listThings", _select(_LONG) + ", " + _select(_OTHER, "$orderby"))}
   /things/short:{_op("listShort", _select("[a, b, c]"))}
   /things/named:{_op("listNamed", _KIND)}
+  /others/of/things:{_op("listOthers", _select(_LONG)).replace("tags: [things]", "tags: [others]")}
 components:
   schemas:
     Kind:
@@ -75,6 +76,22 @@ def test_each_long_enum_is_one_alias_named_by_the_shortest_path(files: dict[str,
     # the component alias keeps its own name; its values are not named again
     assert "kind: _models.Kind | NotGiven" in resource
     assert '"name desc"' not in resource
+
+
+def test_a_resource_naming_models_only_through_an_alias_imports_them(
+    files: dict[str, str], tmp_path: Path
+) -> None:
+    resource = files["enums/resources/others.py"]
+    assert "_models.ListThingsSelectItem" in resource  # its one use of the models package
+    assert "from .. import models as _models" in resource
+    write(tmp_path, files)
+    with imported(tmp_path, "enums"):
+        import importlib
+        from typing import get_type_hints
+
+        others = importlib.import_module("enums.resources.others")
+        hints = get_type_hints(others.Others.list)
+        assert "Literal['id', 'name'" in str(hints["select"])  # the alias resolved
 
 
 def test_the_alias_is_exported_and_the_values_go_out(files: dict[str, str], tmp_path: Path) -> None:

@@ -68,6 +68,7 @@ class TypeWriter:
     keys: set[str] = field(default_factory=set)
     abc: set[str] = field(default_factory=set)  # names from `collections.abc`
     params: set[str] = field(default_factory=set)  # keys of the models whose Param is spelt
+    uses_named: bool = False  # a type was written by its name in `named` (a models alias)
     uses_lenient: bool = False
     uses_discriminator: bool = False
     uses_not_given: bool = False  # a field defaults to the runtime's NOT_GIVEN (model modules)
@@ -107,6 +108,7 @@ class TypeWriter:
                 and not self._dicts_inside(t)):
             name = self.named.get(repr(t))
             if name is not None:
+                self.uses_named = True
                 return name
         if isinstance(t, ir.UnionOf) and t.discriminator is not None and not self.plain:
             return self._discriminated(t, t.discriminator)
@@ -182,6 +184,7 @@ class TypeWriter:
         self.keys |= other.keys
         self.abc |= other.abc
         self.params |= other.params
+        self.uses_named = self.uses_named or other.uses_named
         self.uses_lenient = self.uses_lenient or other.uses_lenient
         self.uses_discriminator = self.uses_discriminator or other.uses_discriminator
 

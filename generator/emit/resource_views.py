@@ -161,7 +161,8 @@ def resource_view(
     return ResourceView(
         attribute=resource.attribute, class_name=resource.class_name, module=resource.module,
         imports=tuple(imports), uses_params=bool(inputs.params), methods=methods,
-        uses_models=bool(writer.keys | inputs.keys | runtime.keys),
+        uses_models=bool(writer.keys | inputs.keys | runtime.keys) or writer.uses_named
+        or inputs.uses_named,
         uses_files=uses_files,
         uses_discriminator=runtime.uses_discriminator,
         uses_pagination=any(op.pagination is not None for op in resource.operations),
