@@ -73,6 +73,12 @@ class TypeWriter:
     uses_discriminator: bool = False
     uses_not_given: bool = False  # a field defaults to the runtime's NOT_GIVEN (model modules)
 
+    @property
+    def names_models(self) -> bool:
+        """Whether what it wrote names the models package: a model or enum, or a models alias
+        by its name (`named`)."""
+        return bool(self.keys) or self.uses_named
+
     def _builtin(self, name: str) -> str:
         if name in self.shadowed:
             self.modules.add("builtins")

@@ -139,9 +139,10 @@ def resource_view(
     deprecated = {"warnings"} if any(m.deprecated for m in methods) else set()
     modules = writer.modules | inputs.modules | runtime.modules
     imports = [f"import {m}" for m in sorted(modules | deprecated)]
+    untyped = not typed_wrappers and bool(methods)  # `ResourceView.untyped_wrappers`
     # the abstract types the arguments' dict forms take; the untyped wrappers' class takes a
     # `Callable`
-    abc = sorted(set(inputs.abc) | ({"Callable"} if not typed_wrappers and methods else set()))
+    abc = sorted(set(inputs.abc) | ({"Callable"} if untyped else set()))
     if abc:
         imports.append(f"from collections.abc import {', '.join(abc)}")
     cached = shared or any(not m.inline_endpoint for m in methods)
@@ -149,7 +150,6 @@ def resource_view(
                    else "from functools import cached_property")
     casts = {"cast"} if any(m.casts_result for m in methods) else set()
     casts |= {"Any"} if any(m.result == "Any" for m in methods) else set()
-    untyped = not typed_wrappers and bool(methods)  # `ResourceView.untyped_wrappers`
     more = {"Unpack"} if unpacked and methods else set()
     more |= {"Any", "Generic"} if untyped else set()
     typing_names = sorted(writer.typing | inputs.typing | runtime.typing | casts | more)
@@ -161,8 +161,7 @@ def resource_view(
     return ResourceView(
         attribute=resource.attribute, class_name=resource.class_name, module=resource.module,
         imports=tuple(imports), uses_params=bool(inputs.params), methods=methods,
-        uses_models=bool(writer.keys | inputs.keys | runtime.keys) or writer.uses_named
-        or inputs.uses_named,
+        uses_models=any(w.names_models for w in (writer, inputs, runtime)),
         uses_files=uses_files,
         uses_discriminator=runtime.uses_discriminator,
         uses_pagination=any(op.pagination is not None for op in resource.operations),
