@@ -15,10 +15,11 @@ from sdkforge.model import ir
 from sdkforge.model.usage import Inputs
 from sdkforge.names.allocate import ClassName, Namespace
 
-# What a params module imports or spells in its annotations.
+# What a params module imports or spells in its annotations (the models and params packages
+# it imports are `_models` and `_params`, which no class name is).
 RESERVED_PARAM_NAMES = frozenset({
     "TypedDict", "Required", "NotRequired", "Literal", "Any", "Sequence", "Mapping",
-    "TYPE_CHECKING", "datetime", "uuid", "decimal", "annotations",
+    "datetime", "uuid", "decimal", "annotations",
 })
 
 
