@@ -20,16 +20,21 @@ shows up as the mock's complaint, not as a harness error.
 from __future__ import annotations
 
 import asyncio
+import collections.abc
+import functools
 import importlib
 import json
+import operator
 import sys
 import traceback
+import types
 import typing
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
 import httpx
+import typing_extensions
 
 from sdkforge.emit.surface import Surface
 
@@ -180,13 +185,6 @@ def _models_only(annotation: Any) -> Any:
     """`annotation` without the Params (`TypedDict`s) beside its models: a synthesized object
     becomes the model (its extra keys kept, where a `TypedDict` drops them); the methods' dict
     forms are driven over the socket by tests/behaviour/test_dict_inputs.py."""
-    import collections.abc
-    import functools
-    import operator
-    import types
-
-    import typing_extensions
-
     origin, args = typing.get_origin(annotation), typing.get_args(annotation)
     if origin in (typing.Union, types.UnionType):
         kept = [_models_only(a) for a in args if not typing_extensions.is_typeddict(a)]
