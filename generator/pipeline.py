@@ -5,7 +5,6 @@ share every step with `generate`; `analyse` stops after naming, for `diff`."""
 from __future__ import annotations
 
 import functools
-import hashlib
 import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, replace
@@ -32,7 +31,7 @@ from sdkforge.model.build import build
 from sdkforge.model.pagination import PageSettings
 from sdkforge.names import naming
 from sdkforge.names.assign import Names, assign, operation_key
-from sdkforge.output.manifest import MANIFEST, text_hash, with_manifest
+from sdkforge.output.manifest import MANIFEST, with_manifest
 from sdkforge.output.write import Later
 from sdkforge.read.load import Document, load
 from sdkforge.read.overlay import apply_overlays
@@ -273,13 +272,13 @@ def generate(
         if options.strict:  # warnings fail a strict run: find out before formatting
             findings.settle(options.strict)
         recorded = _recorded_options(render_options, options.config)
-        spec_hash = hashlib.sha256(document.text.encode("utf-8")).hexdigest()
+        spec_hash = document.digest
         # the second core, while it validates or makes the surface, would only be shared by a
         # formatting child
         busy = findings.validating_now() or analysed.beside.busy()
         formatted = format_files(rendered, services.cache, services.known, services.stats,
                                  spot=options.templates is None, cores=1 if busy else None)
-        overlays = tuple((_given(d.path), text_hash(d.text)) for d in findings.overlays)
+        overlays = tuple((_given(d.path), d.digest) for d in findings.overlays)
 
         @functools.cache
         def finished() -> dict[str, str]:
@@ -300,7 +299,7 @@ def generate(
     return Generated(
         files=files, diagnostics=findings.items(), package=render_options.package,
         client=render_options.client, beside=analysed.beside, options=recorded,
-        documents={d.name: text_hash(d.text) for d in findings.documents.values()}, bump=bump,
+        documents={d.name: d.digest for d in findings.documents.values()}, bump=bump,
         by_size=analysed.by_size,
     )
 

@@ -152,7 +152,21 @@ def test_byte_order_marks_are_read(tmp_path: Path, encoding: str) -> None:
     if encoding == "utf-16-be":
         raw = b"\xfe\xff" + raw
     spec.write_bytes(raw)
-    assert load(spec).data["info"]["title"].startswith("Mixpeék")
+    document = load(spec)
+    assert document.data["info"]["title"].startswith("Mixpeék")
+    # held as the text's UTF-8, without the mark: what the hashes of the run are taken of
+    assert document.source == text.encode("utf-8") and document.text == text
+
+
+def test_the_text_is_held_as_the_bytes_read(tmp_path: Path) -> None:
+    """Not as a `str`, which takes 4 bytes a character for all of it once one character is
+    outside the Basic Multilingual Plane (an emoji in a description)."""
+    spec = tmp_path / "emoji.json"
+    spec.write_text(json.dumps({"openapi": "3.1.0", "info": {"title": "Load 🚀", "version": "1"},
+                                "paths": {}}, ensure_ascii=False), encoding="utf-8")
+    document = load(spec)
+    assert document.source == spec.read_bytes()
+    assert document.data["info"]["title"] == "Load 🚀" and "🚀" in document.text
 
 
 def test_nul_bytes_are_refused_with_their_line(tmp_path: Path) -> None:

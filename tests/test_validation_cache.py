@@ -165,7 +165,7 @@ def test_the_key_covers_every_document_and_the_overlays_but_holds_no_copy_of_the
     from sdkforge.read.load import load
 
     spec = load(SEED)
-    other = replace(spec, text=spec.text.replace("trigger", "Trigger", 1))
+    other = replace(spec, source=spec.source.replace(b"trigger", b"Trigger", 1))
     key = validate_stage._cache_key(spec, "3.1", {"": spec, "parts.yaml": spec})
     assert len(key) < 100  # a digest, not the texts
     assert key == validate_stage._cache_key(spec, "3.1", {"": spec, "parts.yaml": spec})

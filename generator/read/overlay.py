@@ -77,7 +77,7 @@ def apply_overlays(document: Document, paths: Sequence[Path], found: Diagnostics
         return Applied(document, overlays, provenance)
     for action in actions:
         _apply(document.data, action, provenance, found)
-    edits = hashlib.sha256("\0".join(o.text for o in overlays).encode("utf-8")).hexdigest()
+    edits = hashlib.sha256(b"\0".join(o.source for o in overlays)).hexdigest()
     return Applied(replace(document, edits=edits), overlays, provenance)
 
 

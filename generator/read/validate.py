@@ -206,7 +206,7 @@ class Pending:
                 return
             except (ValueError, TypeError):
                 pass
-        if background and len(doc.text) >= _BACKGROUND_FROM and can_fork():
+        if background and len(doc.source) >= _BACKGROUND_FROM and can_fork():
             self._child = Forked(self._validate, "validator")
         else:
             self._items = self._store(self._validate())
@@ -252,13 +252,13 @@ def _cache_key(doc: Document, version: str, documents: Mapping[str, Document] | 
     document's name and text, an overlay's edits), as a digest: the texts themselves, joined,
     were a second copy of the spec held for the whole run (22 MB on GitHub's)."""
     digest = hashlib.sha256()
-    parts = [validator_versions(), version, doc.name]
+    parts: list[str | bytes] = [validator_versions(), version, doc.name]
     for key, related in sorted((documents or {}).items()):
         if key:
-            parts += [key, related.text]
-    parts += [doc.text, f"overlaid {doc.edits}" if doc.edits else ""]
+            parts += [key, related.source]
+    parts += [doc.source, f"overlaid {doc.edits}" if doc.edits else ""]
     for part in parts:
-        digest.update(part.encode("utf-8", "surrogatepass"))
+        digest.update(part if isinstance(part, bytes) else part.encode("utf-8", "surrogatepass"))
         digest.update(b"\0")
     return digest.hexdigest()  # the cache files it under _NAMESPACE
 
