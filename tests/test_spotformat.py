@@ -333,3 +333,20 @@ def test_format_files_formats_everything_itself_when_no_process_can_be_started(
 
     monkeypatch.setattr(multiprocessing.process.BaseProcess, "start", refused)
     assert format_files(texts) == alone
+
+
+@pytest.mark.skipif(not format_module.can_fork(), reason="no fork on this platform")
+def test_the_forked_half_sends_back_only_what_it_changed(monkeypatch: pytest.MonkeyPatch) -> None:
+    """With a second process formatting half of the files, a file it leaves as it is comes back
+    as the very text the parent holds, not a second copy pickled through the pipe; what it
+    changed comes back changed, as formatting in one process gives."""
+    monkeypatch.setattr(format_module, "_FORK_FROM", 0)
+    files = _rendered(ROOT / "specs" / "features.yaml")
+    wide = f"x = call({', '.join(f'{LONG}_{i}' for i in range(4))})\n"
+    texts = {**files, "zz_wide.py": wide, "zz_wider.py": wide + wide}
+    got = format_module._spot_format(texts, 2)
+    assert got == format_module._spot(dict(texts))
+    assert got["zz_wide.py"] != wide and got["zz_wider.py"] != wide + wide
+    unchanged = [path for path in texts if got[path] == texts[path]]
+    assert len(unchanged) > 10
+    assert all(got[path] is texts[path] for path in unchanged)
