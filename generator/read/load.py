@@ -99,7 +99,6 @@ def _document(path: Path, raw: bytes, name: str, kind: str = "spec file",
     text = decode(raw, name, kind)
     # the bytes as read, unless they start with a byte order mark (or are UTF-16 or 32)
     source = text.encode("utf-8", "surrogatepass") if raw.startswith(_MARKS) else raw
-    del raw
     data = parse(text, source, name, json_first=_looks_like_json(path, text))
     return Document(path=path, data=data, source=source, url=url)
 
