@@ -6,7 +6,9 @@ names keeps that name."""
 
 from __future__ import annotations
 
+import importlib
 from pathlib import Path
+from typing import get_type_hints
 
 import pytest
 from behaviour.packages import generated_files, imported
@@ -86,9 +88,6 @@ def test_a_resource_naming_models_only_through_an_alias_imports_them(
     assert "from .. import models as _models" in resource
     write(tmp_path, files)
     with imported(tmp_path, "enums"):
-        import importlib
-        from typing import get_type_hints
-
         others = importlib.import_module("enums.resources.others")
         hints = get_type_hints(others.Others.list)
         assert "Literal['id', 'name'" in str(hints["select"])  # the alias resolved
