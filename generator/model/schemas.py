@@ -16,18 +16,11 @@ from sdkforge.model import ir
 from sdkforge.model.annotations import property_annotations, sole_member
 from sdkforge.model.discriminators import discriminator
 from sdkforge.model.inheritance import extends_soundly
+from sdkforge.model.primitives import primitive, raw_binary
 from sdkforge.model.literals import Scalar, literal_ready, loose_type, unique_values
 from sdkforge.read.advice import show
 from sdkforge.read.resolve import Location, Resolved
 
-_STRING_FORMATS: dict[str, ir.PrimitiveKind] = {
-    "date-time": "datetime",
-    "date": "date",
-    "time": "time",
-    "duration": "timedelta",
-    "uuid": "uuid",
-    "binary": "bytes",
-}
 _SCALARS = (str, int, float, bool)
 _RECURSIVE = "recursive schema that is not an object; the recursion is typed as Any"
 
@@ -173,6 +166,8 @@ class SchemaBuilder:
         self, node: dict[str, Any], t: Any, loc: Location, hint: ir.NameHint
     ) -> ir.TypeRef:
         if t is None:
+            if raw_binary(node):
+                return ir.Primitive("bytes")
             if isinstance(node.get("properties"), dict) or "additionalProperties" in node:
                 t = "object"
             elif "items" in node or "prefixItems" in node:
@@ -182,17 +177,9 @@ class SchemaBuilder:
                 return ir.AnyValue()
             else:
                 return ir.AnyValue()
-        if t == "string":
-            fmt = node.get("format")
-            if node.get("contentEncoding") == "base64" or fmt == "byte":
-                return ir.Primitive("str")
-            return ir.Primitive(_STRING_FORMATS.get(fmt, "str") if isinstance(fmt, str) else "str")
-        if t == "integer":
-            return ir.Primitive("int")
-        if t == "number":
-            return ir.Primitive("decimal" if node.get("format") == "decimal" else "float")
-        if t == "boolean":
-            return ir.Primitive("bool")
+        scalar = primitive(node, t) if isinstance(t, str) else None
+        if scalar is not None:
+            return scalar
         if t == "null":
             return ir.LiteralOf((None,))
         if t == "array":
@@ -447,3 +434,4 @@ def _unique(variants: list[ir.TypeRef] | tuple[ir.TypeRef, ...]) -> tuple[ir.Typ
         if v not in seen:
             seen.append(v)
     return tuple(seen)
+

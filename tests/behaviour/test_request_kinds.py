@@ -125,6 +125,47 @@ def test_multipart_upload_from_bytes_file_object_and_tuple(
         assert got["name"] == (None, b"cat") and got["count"] == (None, b"3")
 
 
+UPLOAD_31 = """
+openapi: 3.1.0
+info: {title: Uploads, version: '1'}
+servers: [{url: 'https://uploads.example'}]
+paths:
+  /files:
+    post:
+      operationId: create_file_files_post
+      tags: [Files]
+      requestBody:
+        required: true
+        content:
+          multipart/form-data:
+            schema: {$ref: '#/components/schemas/Body_create_file_files_post'}
+      responses:
+        '204': {description: stored}
+components:
+  schemas:
+    Body_create_file_files_post:
+      type: object
+      required: [file, note]
+      properties:
+        file: {type: string, contentMediaType: application/octet-stream, title: File}
+        note: {type: string, contentMediaType: text/plain}
+        thumbnail: {type: string, contentEncoding: base64, contentMediaType: image/png}
+"""
+
+
+def test_an_openapi_31_upload_is_a_file_part(make_client: Make, server: LoopbackServer) -> None:
+    """3.1 writes binary data as `contentMediaType` with no `contentEncoding` (FastAPI's
+    `UploadFile`): it is sent as a file part, where text media and base64 stay form fields."""
+    uploads = make_client(UPLOAD_31, "uploads_31")
+    client = getattr(uploads, uploads.__all__[0])(base_url=server.url, max_retries=0)
+    server.reply(204)
+    assert client.files.create(file=b"\x89PNG", note="hi", thumbnail="iVBO") is None
+    seen = server.requests[-1]
+    got = parts(seen.body, seen.header("Content-Type") or "")
+    assert got == {"file": ("upload", b"\x89PNG"), "note": (None, b"hi"),
+                   "thumbnail": (None, b"iVBO")}
+
+
 def test_raw_response_gives_status_and_headers(make_client: Make, server: LoopbackServer) -> None:
     kinds = make_client(SPEC, "kinds_raw")
     client = getattr(kinds, kinds.__all__[0])(base_url=server.url, max_retries=0)
