@@ -16,8 +16,8 @@ from sdkforge.model import ir
 from sdkforge.model.annotations import property_annotations, sole_member
 from sdkforge.model.discriminators import discriminator
 from sdkforge.model.inheritance import extends_soundly
-from sdkforge.model.primitives import primitive, raw_binary
 from sdkforge.model.literals import Scalar, literal_ready, loose_type, unique_values
+from sdkforge.model.primitives import primitive, raw_binary
 from sdkforge.read.advice import show
 from sdkforge.read.resolve import Location, Resolved
 
