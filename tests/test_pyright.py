@@ -1,7 +1,8 @@
 """The generated clients are clean under `pyright --strict` as well as `mypy --strict`: a user's
 own pyright settings apply to a vendored client. One pyright run checks the newest Mixpeek
-client, every public spec's (OpenAI's among them) and the golden packages in generated/; the
-clients are the ones test_real_specs and test_public_specs generate (conftest.py)."""
+client, every public spec's (OpenAI's among them), the golden packages in generated/ and
+`EDGES`, the constructs that once broke pyright alone; the clients are the ones test_real_specs
+and test_public_specs generate (conftest.py)."""
 
 from __future__ import annotations
 
@@ -14,13 +15,38 @@ from typing import Any
 
 import pytest
 
-from sdkforge.pipeline import Generated
+from sdkforge.config import GenerateOptions
+from sdkforge.output.write import write
+from sdkforge.pipeline import Generated, generate
 
 ROOT = Path(__file__).resolve().parent.parent
 GOLDEN = ROOT / "generated"
 SHOWN = 40  # diagnostics a failure prints
 
 pytestmark = pytest.mark.slow
+
+# Constructs that mypy --strict accepts and pyright --strict once did not.
+EDGES = """
+openapi: 3.1.0
+info: {title: Edges, version: '1'}
+servers: [{url: 'https://edges.example'}]
+paths:
+  /scores:
+    get:
+      operationId: get_scores
+      responses:
+        '200':
+          description: ok
+          content: {application/json: {schema: {$ref: '#/components/schemas/Scores'}}}
+components:
+  schemas:
+    Item: {type: object, properties: {a: {type: integer}}}
+    Scores:  # typed properties the schema does not name: an override of pydantic's own type
+      type: object
+      properties:
+        total: {type: integer}
+      additionalProperties: {$ref: '#/components/schemas/Item'}
+"""
 
 
 def pyright_strict(packages: list[Path], project: Path) -> dict[str, Any]:
@@ -74,6 +100,9 @@ def test_pyright_strict_is_clean_on_the_real_and_golden_clients(
 ) -> None:
     clients = [mixpeek_clients[max(mixpeek_clients)], *public_clients.values()]
     packages = [folder / gen.package for folder, gen in clients]
+    (tmp_path / "edges.yaml").write_text(EDGES, encoding="utf-8")
+    write(tmp_path / "edges", generate(GenerateOptions(tmp_path / "edges.yaml")).files)
+    packages.append(tmp_path / "edges" / "edges")
     packages += sorted(init.parent for init in GOLDEN.glob("*/*/__init__.py"))
     assert any(p.name == "pub_openai_openapi" for p in packages)
     report = pyright_strict(packages, tmp_path)

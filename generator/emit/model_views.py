@@ -13,7 +13,7 @@ from sdkforge.emit.pyexpr import TypeWriter, docstring, fits, literal
 from sdkforge.model import ir
 from sdkforge.model.usage import model_usage
 from sdkforge.names.allocate import ClassName, Identifier, ModuleName
-from sdkforge.names.assign import EXTRA_FIELD, Names
+from sdkforge.names.assign import Names
 
 
 @dataclass(frozen=True, slots=True)
@@ -33,6 +33,10 @@ class ClassView:
     page_item: str = ""  # the item type when this model is a page of a list call
     # As written in the class statement: `base`, and `PageModel` for a page.
     bases: tuple[str, ...] = ()
+    # The type of the properties the schema does not name, "" when they are untyped. Declared
+    # for pydantic only: type checkers keep pydantic's own `dict[str, Any] | None`, which an
+    # override could only narrow by breaking the rule that a mutable attribute's type is kept.
+    extra: str = ""
 
 
 @dataclass(frozen=True, slots=True)
@@ -143,11 +147,11 @@ def _class_view(item: ir.Model, context: _Context, writer: TypeWriter) -> tuple[
         uses_field = uses_field or needs_field
         text = f"Deprecated. {f.description}".strip() if f.deprecated else f.description
         fields.append(FieldView(attribute, annotation, default, docstring(text, "    ")))
+    extra = ""
     if item.extra is not None and not isinstance(item.extra, ir.AnyValue):
         uses_field = True
         extra = f"dict[str, {writer.expr(item.extra)}]"
-        doc = '"""Properties the spec does not name, with their declared type."""'
-        fields.append(FieldView(EXTRA_FIELD, extra, "Field(init=False)", doc))
+        writer.typing.add("TYPE_CHECKING")
     if item.base:
         writer.keys.add(item.base)
     base = names.types[item.base] if item.base else "BaseModel"
@@ -155,7 +159,7 @@ def _class_view(item: ir.Model, context: _Context, writer: TypeWriter) -> tuple[
     paged_base = item.base is not None and _paged(item.base, context.pages, context.models)
     bases = _bases(base, bool(page_item), paged_base)
     view = ClassView(names.exported[item.key], base, docstring(item.description, "    "),
-                     tuple(fields), page_item, bases)
+                     tuple(fields), page_item, bases, extra)
     return view, uses_field
 
 

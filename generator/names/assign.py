@@ -36,7 +36,6 @@ RESERVED_METHOD_NAMES = frozenset({"with_raw_response", "with_streaming_response
 # Fixed names every generated package uses (reserved in their scopes by `naming`).
 BODY_ARGUMENT = Identifier("body")  # a request body that is not flattened into keywords
 CONTENT_TYPE_ARGUMENT = Identifier("content_type")  # the body's content type, if it has several
-EXTRA_FIELD = Identifier("__pydantic_extra__")  # properties a model's schema does not name
 
 
 def operation_key(op: ir.Operation) -> OperationKey:
