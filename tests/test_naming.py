@@ -35,6 +35,7 @@ def test_field_names_avoid_basemodel_attributes_and_annotation_names() -> None:
     assert naming.field_name("model_dump") == "model_dump_"
     assert naming.field_name("json") == "json_"
     assert naming.field_name("datetime") == "datetime_"
+    assert naming.field_name("to_dict") == "to_dict_"  # the runtime BaseModel's methods
     assert naming.field_name("type") == "type"
 
 
@@ -399,3 +400,25 @@ def test_a_resource_named_resource_does_not_shadow_the_descriptor(
     client = pkg.Groups(base_url="http://127.0.0.1:9")
     assert type(client.resource_resource).__name__ == "ResourceResource"
     assert type(client.zones).__name__ == "Zones"
+
+
+def test_models_named_like_what_the_models_package_calls_still_load(
+    make_client: Callable[[str, str], ModuleType],
+) -> None:
+    """Loading a model module binds its name in the models package: a schema named `Importlib`
+    in a module `importlib` replaced the module the lazy `__getattr__` calls, and no model
+    loaded. A property `to_dict` hid the runtime's method of that name."""
+    spec = """
+    openapi: 3.1.0
+    info: {title: Shadows, version: '1'}
+    paths: {}
+    components:
+      schemas:
+        Importlib: {type: object, properties: {to_dict: {type: string}}}
+        str: {type: object, properties: {s: {type: string}}}
+        Getattr: {type: object, properties: {s: {type: string}}}
+    """
+    models = make_client(spec, "shadows").models
+    loaded = models.Importlib.model_validate({"to_dict": "x"})
+    assert loaded.to_dict() == {"to_dict": "x"}
+    assert models.Str(s="a").s == "a" and models.Getattr(s="b").s == "b"

@@ -46,6 +46,11 @@ components:
       properties:
         total: {type: integer}
       additionalProperties: {$ref: '#/components/schemas/Item'}
+    str:  # `from .str import Str` in models/__init__ made `str` the module there
+      type: object
+      properties:
+        to_dict: {type: string}  # shadowed the runtime's method
+        s: {type: string}
 """
 
 

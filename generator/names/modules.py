@@ -14,9 +14,15 @@ from sdkforge.model import ir
 from sdkforge.names import naming
 from sdkforge.names.allocate import ClassName, ModuleName, Namespace
 
+# The names the models package's lazy `__init__` uses: importing a submodule binds its name
+# there, so a model module named `importlib` or `str` would replace what the code calls.
+_INIT_NAMES = frozenset({"importlib", "annotations", "dict", "str", "list", "getattr", "globals",
+                         "sorted"})
+
 
 def _module_safe(name: str) -> str:
-    return name + "_" if keyword.iskeyword(name) or keyword.issoftkeyword(name) else name
+    unsafe = keyword.iskeyword(name) or keyword.issoftkeyword(name) or name in _INIT_NAMES
+    return name + "_" if unsafe else name
 
 
 # Every path inside site-packages stays within MAX_PATH characters, bytecode included (Windows

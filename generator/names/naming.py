@@ -42,6 +42,8 @@ RESERVED_FIELD_NAMES = frozenset(
         "model_dump_json", "model_json_schema", "model_parametrized_name",
         "model_post_init", "model_rebuild", "model_validate", "model_validate_json",
         "model_validate_strings", "self",
+        # The runtime BaseModel's own methods.
+        "to_dict", "to_json",
         # Names the annotations of a model module use: a field may not shadow them.
         "str", "int", "float", "bool", "bytes", "list", "tuple", "datetime", "uuid",
         "decimal", "Any", "Literal", "Annotated", "LENIENT", "Field", "BaseModel",
