@@ -13,8 +13,11 @@ from sdkforge.model import ir
 
 ITEMS = ("data", "items", "results", "records", "entries", "executions", "objects", "value",
          "content")
-TOTAL = ("total", "total_count", "totalCount", "count", "total_results", "totalResults",
-         "total_items", "totalItems", "totalElements", "total_entries", "totalEntries")
+# A count after the list's filter comes first: a filtered list pages through that many
+# (Directus's `meta` has both `filter_count` and the collection's `total_count`).
+TOTAL = ("filter_count", "filterCount", "filtered_count", "total", "total_count", "totalCount",
+         "count", "total_results", "totalResults", "total_items", "totalItems", "totalElements",
+         "total_entries", "totalEntries")
 PAGES = ("pages", "total_pages", "totalPages", "page_count", "pageCount", "num_pages",
          "numPages", "last_page", "lastPage")
 HAS_MORE = ("has_more", "hasMore", "has_next", "hasNext", "has_next_page", "hasNextPage",

@@ -137,7 +137,7 @@ def detect(
     """`links`: some response of the spec declares a `Link` header, so an operation with
     `page` or `per_page` whose response says nothing of the end follows the header even
     where its own response does not declare it."""
-    listed = _listed(op, models)
+    listed = _listed(op, models) if _reads(op) else None
     if listed is None or listed.item_type is None:
         return None
     model = listed.model
@@ -175,6 +175,15 @@ def detect(
     if ends.next:
         return replace(base, style="url", next=ends.next)
     return None
+
+
+def _reads(op: ir.Operation) -> bool:
+    """Whether sending the operation again for the next page is safe: GET and QUERY, and a POST
+    that answers no 201 (a search taking its criteria as a body). PUT, PATCH and DELETE change
+    what they name, and a 201 says the POST made something: they page only when configured."""
+    if op.method in ("get", "query"):
+        return True
+    return op.method == "post" and not any(r.status == "201" for r in op.responses)
 
 
 def _ends(model: ir.Model, models: Mapping[str, ir.Model]) -> ir.Pagination:

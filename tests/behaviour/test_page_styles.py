@@ -99,9 +99,16 @@ def chained(request: RecordedRequest, url: str) -> Reply:
 
 def plain(request: RecordedRequest, url: str) -> Reply:
     page = _number(request, "page_number", 1)
-    if page > 4:  # page 4 is empty: with nothing else to go by, the one request past the end
+    if page > 3:  # page 3 holds fewer than the pages before it: the last
         return _past(request)
     return Reply(json={"items": _slice(page, 4)})
+
+
+def even(request: RecordedRequest, url: str) -> Reply:
+    page = _number(request, "page_number", 1)
+    if page > 3:  # page 3 is empty: with nothing else to go by, the one request past the end
+        return _past(request)
+    return Reply(json={"items": _slice(page, 5)})
 
 
 def offsets(request: RecordedRequest, url: str) -> Reply:
@@ -170,7 +177,9 @@ CASES = {
                                                  [None, "2", "3"]),
     "has_next_page": Case("flagged", {}, flagged, 4, query("page"), [None, "2", "3", "4"]),
     "a null next": Case("chained", {}, chained, 3, query("page"), [None, "2", "3"]),
-    "an empty page": Case("plain", {}, plain, 4, query("page_number"), [None, "2", "3", "4"]),
+    "a page shorter than the one before": Case("plain", {}, plain, 3, query("page_number"),
+                                               [None, "2", "3"]),
+    "an empty page": Case("even", {}, even, 3, query("page_number"), [None, "2", "3"]),
     "offset and has_more": Case("offsets", {"limit": 4}, offsets, 3, query("offset"),
                                 [None, "4", "8"]),
     "the last item's id": Case("customers", {"limit": 3}, customers, 4, query("starting_after"),
@@ -245,6 +254,65 @@ def test_pages_end_where_the_server_says(paging: ModuleType, server: LoopbackSer
                for r in server.requests)
     if case.resource == "users":  # the call's header parameters go with every page too
         assert all(r.header("ConsistencyLevel") == "eventual" for r in server.requests)
+
+
+DRF = """
+openapi: 3.0.3
+info: {title: Tasks, version: '1'}
+paths:
+  /tasks/:
+    get:
+      operationId: tasks_list
+      parameters:
+        - {name: page, in: query, schema: {type: integer}}
+        - {name: page_size, in: query, schema: {type: integer}}
+      responses:
+        '200':
+          description: a bare list, Django REST framework's page of it
+          content:
+            application/json:
+              schema:
+                type: array
+                items: {type: object, properties: {id: {type: string}}}
+        '404': {description: Invalid page.}
+"""
+
+
+def test_a_404_past_the_last_page_ends_the_walk(
+    make_client: Callable[[str, str], ModuleType], server: LoopbackServer, kind: str
+) -> None:
+    """Django REST framework answers a page number past the end with 404 ("Invalid page."):
+    one page of fewer items than asked for cannot tell that it is the last, so the walk asks
+    for the next and ends at the 404, where it used to raise NotFoundError."""
+    drf = make_client(DRF, f"drf_{kind}")
+
+    def tasks(request: RecordedRequest) -> Reply:
+        if _number(request, "page", 1) > 1:
+            return Reply(404, json={"detail": "Invalid page."})
+        return Reply(json=_things(ITEMS))
+
+    server.default = tasks
+    if kind == "sync":
+        with getattr(drf, drf.__all__[0])(base_url=server.url, max_retries=0) as client:
+            ids = [t.id for t in client.tasks.list(page_size=20).iter_all()]
+    else:
+        async def run() -> list[str]:
+            async with getattr(drf, drf.__all__[1])(base_url=server.url, max_retries=0) as client:
+                return [t.id async for t in (await client.tasks.list(page_size=20)).iter_all()]
+
+        ids = asyncio.run(run())
+    assert ids == ITEMS
+    assert [dict(r.query).get("page") for r in server.requests] == [None, "2"]
+
+
+def test_a_write_is_not_a_list_to_page_through(paging: ModuleType, server: LoopbackServer) -> None:
+    """A PATCH with offset and limit answering a list (Directus' "update many") is not paged:
+    fetching its next page would send the change again."""
+    server.default = lambda request: Reply(json={"data": _things(ITEMS[:2])})
+    with paging.Paging(base_url=server.url, max_retries=0, token=TOKEN, key=KEY) as client:
+        result = client.tasks.update(limit=2, done=True)
+    assert [t.id for t in result.data] == ITEMS[:2]
+    assert not hasattr(result, "has_next_page") and len(server.requests) == 1
 
 
 def test_a_next_url_on_another_host_gets_no_credentials(paging: ModuleType,

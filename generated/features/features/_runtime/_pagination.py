@@ -5,8 +5,10 @@
 A page knows the call that fetched it and the response's headers; the next call comes from the
 operation's `PageSpec`: the next offset, page number or cursor, or the next-page URL the server
 gave. No next call is made when the page says it is the last (a count of items or pages reached,
-a `has_more` that is false, a null next-page URL), when it is empty, or when it repeats the one
-before.
+a `has_more` that is false, a null next-page URL), when it is empty, when it repeats the one
+before, or, for offsets and page numbers, when it holds fewer items than a page before it.
+Walking with `iter_all()`, a 404 for a page number or offset after the first page also ends the
+walk: Django REST framework answers an out-of-range page so.
 """
 
 from __future__ import annotations
@@ -18,6 +20,7 @@ from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Any, Generic, Protocol, Self, TypeVar, cast
 
 
+from ..errors import NotFoundError
 from ._encoding import object_fields
 from ._types import NotGiven
 
@@ -52,6 +55,7 @@ class PageState:
     headers: httpx.Headers | None = None  # the response's (a `Link` header)
     url: str = ""  # the URL the page came from: a relative next-page URL is resolved against it
     size: int | None = None  # the items of a full page, as the first page had them
+    most: int = 0  # the most items a page before this one held
     repeated: bool = False  # the server answered with the same items as the page before
 
 
@@ -163,10 +167,12 @@ def _last(page: PageModel | ListPage[Any], state: PageState, items: list[Any]) -
         return True  # a null next-page URL
     total = _number(_lookup(page, spec.total)[1]) if spec.total else None
     current = _number(_sent(state.call, spec, spec.param))
+    if spec.style not in ("offset", "page"):
+        return False
+    if len(items) < state.most:
+        return True  # shorter than a page before it: the rest did not fill it
     if spec.style == "offset":
         return total is not None and (current or 0) + len(items) >= total
-    if spec.style != "page":
-        return False
     done = (spec.first if current is None else current) - spec.first + 1  # pages until this one
     pages = _number(_lookup(page, spec.pages)[1]) if spec.pages else None
     return (pages is not None and done >= pages) or (
@@ -269,6 +275,7 @@ def _fetched(page: PageT, result: PageT) -> PageT:
     state = replace(
         _state(result),
         size=_size(before, _items(page, before.spec)),
+        most=max(before.most, len(_items(page, before.spec))),
         repeated=_same_items(page, result, before.spec),
     )
     result._page_state = state  # pyright: ignore[reportPrivateUsage]
@@ -311,7 +318,12 @@ class PageItems(Generic[T]):
             yield from _items(page, _state(page).spec)
             if not has_next_page(page):
                 return
-            page = next_page(page)
+            try:
+                page = next_page(page)
+            except NotFoundError:
+                if _state(page).spec.style in ("offset", "page"):
+                    return  # past the last page
+                raise
             if _state(page).repeated:
                 return
 
@@ -322,6 +334,11 @@ class PageItems(Generic[T]):
                 yield item
             if not has_next_page(page):
                 return
-            page = await anext_page(page)
+            try:
+                page = await anext_page(page)
+            except NotFoundError:
+                if _state(page).spec.style in ("offset", "page"):
+                    return  # past the last page
+                raise
             if _state(page).repeated:
                 return
