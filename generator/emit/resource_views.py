@@ -249,6 +249,10 @@ def _method(
     endpoint += _auth_fields(op)
     # the runtime's defaults (`cast_to=None`, `response_kind="json"`) are not written
     endpoint += [("cast_to", cast_expr)] if cast_expr != "None" else []
+    if sig.statuses:
+        by_status = (f"{code}: {'None' if t is None else runtime.expr(t)}"
+                     for code, t in sig.statuses)
+        endpoint.append(("statuses", "{" + ", ".join(by_status) + "}"))
     endpoint += ([("response_kind", literal(sig.response_kind))]
                  if sig.response_kind != "json" else [])
     if sig.stream is not None:

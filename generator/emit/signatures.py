@@ -74,6 +74,9 @@ class Signature:
     stream: ir.ItemStream | None = None  # the event stream a success may be
     async_returns: str = ""  # the return annotation of the async method, when not `returns`
     stream_field: str = ""  # wire name of the body's boolean `stream` field the overloads split
+    # The type of each 2XX status's JSON body (None: no body), when they differ: the runtime
+    # parses an answer by its status, and gives None for a status that has no content.
+    statuses: tuple[tuple[int, ir.TypeRef | None], ...] = ()
 
     @property
     def returns_async(self) -> str:
@@ -159,7 +162,8 @@ def signature(
     returns, kind = _returns(success, parsed, returned)
     sig = Signature(path_params, positional, _keyword_order(args, tail), returns, kind, parsed,
                     body_arg, positional + tuple(args),
-                    tuple(Overload(k, returns, returns) for k in keyword_sets))
+                    tuple(Overload(k, returns, returns) for k in keyword_sets),
+                    statuses=_by_status(success) if kind == "json" else ())
     stream = next((r.stream for r in success if r.stream is not None), None)
     if stream is not None and op.pagination is None:
         sig = with_stream(sig, stream, op, returned)
@@ -261,6 +265,16 @@ def _success_type(success: list[ir.Response]) -> ir.TypeRef | None:
     t: ir.TypeRef = (variants[0] if len(set(variants)) == 1
                      else ir.UnionOf(tuple(dict.fromkeys(variants))))
     return ir.Nullable(t) if any(r.kind == "empty" for r in success) else t
+
+
+def _by_status(success: list[ir.Response]) -> tuple[tuple[int, ir.TypeRef | None], ...]:
+    """Each exact 2XX status's body type (None when it has no content), when they are not all
+    one; () when a JSON body has no schema (its status parses into the union as it is)."""
+    found = [(int(r.status), r.type if r.kind == "json" else None) for r in success
+             if r.status.isdigit() and r.kind in ("json", "empty")]
+    if any(r.kind == "json" and r.type is None for r in success):
+        return ()
+    return tuple(found) if len({t for _, t in found}) > 1 else ()
 
 
 def _returns(

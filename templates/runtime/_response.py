@@ -85,8 +85,11 @@ def parse(response: httpx.Response, endpoint: Endpoint[Any], strict: bool = Fals
         return response.content
     if endpoint.response_kind == "text":
         return response.text
+    cast_to = endpoint.statuses.get(response.status_code, endpoint.cast_to)
+    if cast_to is None:
+        return None  # a status the spec gives no content
     try:
-        checked = adapter(endpoint.cast_to)
+        checked = adapter(cast_to)
         if _utf8(response):  # parsed and validated in one pass
             return validated(checked.validate_json, response.content)
         return validated(checked.validate_python, response.json())
@@ -96,18 +99,18 @@ def parse(response: httpx.Response, endpoint: Endpoint[Any], strict: bool = Fals
         failed = exc
     except ValueError:  # response.json() on a body in another charset
         raise _not_json(response) from None
-    return _mismatched(response, endpoint, strict, failed)
+    return _mismatched(response, cast_to, strict, failed)
 
 
 def _mismatched(
     response: httpx.Response,
-    endpoint: Endpoint[Any],
+    cast_to: object,
     strict: bool,
     failed: pydantic.ValidationError,
 ) -> Any:
     """A JSON body that did not validate: built leniently, or with `strict` an error."""
     data = response.json()
-    value, found = build(endpoint.cast_to, data, failed.errors(include_url=False))
+    value, found = build(cast_to, data, failed.errors(include_url=False))
     if found:
         what = f"{len(found)} mismatch(es); the first: {found[0]}"
     else:  # validated from JSON text and from decoded data differently: pydantic's own words

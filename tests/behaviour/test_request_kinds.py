@@ -5,12 +5,14 @@ Each test generates a client from a tiny inline spec and drives it against the l
 
 from __future__ import annotations
 
+import asyncio
 import email.parser
 import email.policy
 import io
 from collections.abc import Callable
 from pathlib import Path
 from types import ModuleType
+from typing import Any
 
 import pytest
 
@@ -374,3 +376,57 @@ def test_a_query_written_into_the_path_key(make_client: Make, server: LoopbackSe
     client.rides.list(20, page=2)
     assert server.requests[-1].path == "/rides"
     assert server.requests[-1].query == [("size", "20"), ("page", "2")]
+
+
+STATUSES = """
+openapi: 3.1.0
+info: {title: Jobs, version: '1'}
+servers: [{url: 'https://jobs.example'}]
+paths:
+  /jobs:
+    post:
+      operationId: create_job
+      tags: [Jobs]
+      responses:
+        '200':
+          description: done
+          content: {application/json: {schema: {$ref: '#/components/schemas/Done'}}}
+        '201':
+          description: made
+          content: {application/json: {schema: {$ref: '#/components/schemas/Made'}}}
+        '202': {description: accepted, to be done later}
+components:
+  schemas:
+    Done: {type: object, properties: {id: {type: string}, result: {type: string}}}
+    Made: {type: object, properties: {id: {type: string}, location: {type: string}}}
+"""
+
+
+def test_each_success_status_is_parsed_by_its_own_schema(
+    make_client: Make, server: LoopbackServer
+) -> None:
+    """200, 201 and a 202 without content: a 201's body is the 201's model (it used to come
+    back as the first that matched, the 200's), and a 202 with no body is None (it used to
+    raise "expected a JSON body")."""
+    jobs = make_client(STATUSES, "jobs_statuses")
+    replies = [(201, {"id": "1", "location": "/jobs/1"}), (200, {"id": "1", "result": "ok"}),
+               (202, None)]
+    for status, body in replies:
+        server.reply(status, **({"json": body} if body else {}))
+
+    def check(results: list[Any]) -> None:
+        made, done, accepted = results
+        assert type(made).__name__ == "Made" and made.location == "/jobs/1"
+        assert type(done).__name__ == "Done" and done.result == "ok"
+        assert accepted is None
+
+    with getattr(jobs, jobs.__all__[0])(base_url=server.url, max_retries=0) as client:
+        check([client.jobs.create() for _ in replies])
+    for status, body in replies:
+        server.reply(status, **({"json": body} if body else {}))
+
+    async def run() -> list[Any]:
+        async with getattr(jobs, jobs.__all__[1])(base_url=server.url, max_retries=0) as client:
+            return [await client.jobs.create() for _ in replies]
+
+    check(asyncio.run(run()))

@@ -62,6 +62,15 @@ def _create_endpoint() -> Endpoint[_models.Cat | _models.Dog | _models.Bird | _m
             discriminate("pet_type", {"bird": "Bird", "cat": "Cat", "dog": "Dog"}),
         ]
         | _models.Review,
+        statuses={
+            201: Annotated[
+                Annotated[_models.Cat, _Tag("Cat")]
+                | Annotated[_models.Dog, _Tag("Dog")]
+                | Annotated[_models.Bird, _Tag("Bird")],
+                discriminate("pet_type", {"bird": "Bird", "cat": "Cat", "dog": "Dog"}),
+            ],
+            202: _models.Review,
+        },
         errors={"422": _models.ValidationError, "default": _models.Error},
     )
 

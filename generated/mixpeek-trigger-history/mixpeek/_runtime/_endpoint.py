@@ -92,6 +92,9 @@ class Endpoint(Generic[R]):
     # each choosable content type's kind
     body_kinds: Mapping[str, BodyKind] = field(default_factory=lambda: {})
     cast_to: object = None
+    # The type of each 2XX status's body when they differ (None: that status has no content);
+    # another status is parsed into `cast_to`.
+    statuses: Mapping[int, object] = field(default_factory=lambda: {})
     response_kind: ResponseKind = "json"
     errors: Mapping[str, object] = field(default_factory=lambda: {})
     auth: tuple[str, ...] = ()  # security schemes whose credentials this request carries
