@@ -82,7 +82,9 @@ def test_a_header_setting_is_not_shown_as_the_credential(tmp_path: Path) -> None
     readme = generate(GenerateOptions(spec)).files["README.md"]
     assert 'client = flows.FlowsClient(api_key="...")' in readme
     assert "# api_key: your credential, or leave it out and set $FLOWS_API_KEY" in readme
-    spec.write_text(HEADERS_SPEC.replace("      security: [{token: []}]\n", ""), encoding="utf-8")
+    unsecured = HEADERS_SPEC.replace("      security: [{token: []}]\n", "").replace(
+        "  securitySchemes:\n    token: {type: http, scheme: bearer}\n", "")
+    spec.write_text(unsecured, encoding="utf-8")
     readme = generate(GenerateOptions(spec)).files["README.md"]
     assert 'client = flows.FlowsClient(flows_api_version="...")' in readme
     assert ("# flows_api_version: a header every call sends, or leave it out and set "

@@ -203,6 +203,9 @@ def _auth_fields(op: ir.Operation) -> list[tuple[str, str]]:
     fields = []
     if op.security:
         fields.append(("auth", tuple_expr([literal(s) for s in op.security])))
+    if op.alternatives:
+        sets = [tuple_expr([literal(s) for s in names]) for names in op.alternatives]
+        fields.append(("auth_sets", tuple_expr(sets)))
     if op.scopes:
         scopes = ", ".join(f"{literal(scheme)}: {literal(wanted)}" for scheme, wanted in op.scopes)
         fields.append(("scopes", "{" + scopes + "}"))

@@ -29,7 +29,15 @@ def build(
     auth = auth_schemes(data, resolved.root.name, diagnostics)
     known = {scheme.name for scheme in auth}
     fetching = {scheme.name for scheme in auth if scheme.token_url}
-    operations = OperationBuilder(resolved, schemas, diagnostics, known, fetching).build_all()
+    builder = OperationBuilder(resolved, schemas, diagnostics, known, fetching)
+    operations = builder.build_all()
+    if known and builder.unsaid:
+        diagnostics.warning(
+            resolved.root.name, "/security",
+            f"the spec declares security schemes but no `security`, so {builder.unsaid} "
+            "operation(s) do not say which they need; those send any one credential the client "
+            "is given",
+            "add a top-level `security`, and `security: []` on operations that need none")
     operations, auth = lift_shared_headers(operations, auth, _header_texts(data), headers or {})
 
     def report(op: ir.Operation, message: str) -> None:

@@ -361,6 +361,9 @@ class Operation:
     pointer: str
     tag: str  # its first tag ("" when it has none): the resource it belongs to
     security: tuple[str, ...] = ()  # names of the schemes whose credentials this operation sends
+    # Its `security` requirements when more than one will do: the client sends the first it
+    # has every credential of (plus the header settings it took), rather than all it has.
+    alternatives: tuple[tuple[str, ...], ...] = ()
     # (scheme, its scopes space-separated and sorted) for the schemes with a token_url whose
     # requirement names scopes: the scope set the operation's token is fetched for
     scopes: tuple[tuple[str, str], ...] = ()

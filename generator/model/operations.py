@@ -9,7 +9,7 @@ from sdkforge.diagnostics import Diagnostics, join_pointer, unescape_pointer_tok
 from sdkforge.model import ir
 from sdkforge.model.encoding import body_encoding, only_empty, param_style, transport_owned
 from sdkforge.model.schemas import SchemaBuilder
-from sdkforge.model.security import operation_scopes, operation_security
+from sdkforge.model.security import operation_scopes, operation_security, unsaid
 from sdkforge.model.streams import FORMATS, item_stream, stream_format
 from sdkforge.read.resolve import Location, Resolved
 
@@ -47,6 +47,7 @@ class OperationBuilder:
         self.diagnostics = diagnostics
         self.auth_schemes = auth_schemes
         self.token_schemes = token_schemes or set()  # those the client fetches tokens for
+        self.unsaid = 0  # operations whose security neither they nor the document say
 
     def build_all(self) -> list[ir.Operation]:
         paths = self.resolved.root.data.get("paths") or {}
@@ -78,6 +79,9 @@ class OperationBuilder:
                    or {r.kind for r in responses if r.status == "default"}) - {"empty"}
         params = self._params(self._merged_params(item, op, loc), hint,
                               has_body=body is not None, json_response=success == {"json"})
+        data = self.resolved.root.data
+        security, alternatives = operation_security(op, data, self.auth_schemes)
+        self.unsaid += unsaid(op, data)
         return ir.Operation(
             method=method, path=path, operation_id=operation_id,
             summary=ir.spec_text(op.get("summary")),
@@ -85,8 +89,8 @@ class OperationBuilder:
             deprecated=op.get("deprecated") is True, params=params,
             body=body, responses=responses, pointer=loc.pointer,
             tag=_first_tag(op.get("tags")),
-            security=operation_security(op, self.resolved.root.data, self.auth_schemes),
-            scopes=operation_scopes(op, self.resolved.root.data, self.token_schemes),
+            security=security, alternatives=alternatives,
+            scopes=operation_scopes(op, data, self.token_schemes),
         )
 
     def _merged_params(

@@ -73,16 +73,26 @@ def _kind(scheme: dict[str, Any]) -> ir.AuthKind | None:
 
 def operation_security(
     op: dict[str, Any], data: dict[str, Any], known: set[str]
-) -> tuple[str, ...]:
-    """The schemes an operation may send: its own `security`, else the document's; none when
-    empty."""
-    requirements = op["security"] if "security" in op else data.get("security")
-    names: list[str] = []
+) -> tuple[tuple[str, ...], tuple[tuple[str, ...], ...]]:
+    """The schemes an operation may send (its own `security`, else the document's; none when
+    empty), and its requirements when more than one will do. A document that says `security`
+    nowhere lets any declared scheme do (its authors left it out: `unsaid`)."""
+    if "security" in op or "security" in data:
+        requirements = op["security"] if "security" in op else data["security"]
+    else:
+        requirements = [{name: []} for name in sorted(known)]
+    alternatives: list[tuple[str, ...]] = []
     for requirement in requirements if isinstance(requirements, list) else ():
-        for name in requirement if isinstance(requirement, dict) else ():
-            if name in known and name not in names:
-                names.append(name)
-    return tuple(names)
+        names = tuple(n for n in requirement if n in known) if isinstance(requirement, dict) else ()
+        if names and names not in alternatives:
+            alternatives.append(names)
+    flat = tuple(dict.fromkeys(name for names in alternatives for name in names))
+    return flat, tuple(alternatives) if len(alternatives) > 1 else ()
+
+
+def unsaid(op: dict[str, Any], data: dict[str, Any]) -> bool:
+    """Whether neither the operation nor the document says which schemes it needs."""
+    return "security" not in op and "security" not in data
 
 
 def operation_scopes(

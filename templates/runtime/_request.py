@@ -29,7 +29,7 @@ from ._encoding import (
     percent,
     query_pairs,
 )
-from ._endpoint import Call
+from ._endpoint import Call, Endpoint
 from ._files import multipart
 from ._types import NotGiven, Timeout
 
@@ -119,7 +119,7 @@ class RequestBuilder:
         if not sources:
             return None
         endpoint = call.endpoint
-        for scheme in endpoint.auth:
+        for scheme in self._schemes(endpoint):
             source = sources.get(scheme)
             if source is None:
                 if self._credentials.get(scheme, ("",))[0] in ("bearer", "basic"):
@@ -282,10 +282,22 @@ class RequestBuilder:
         endpoint = call.endpoint
         cookies = cookie_pairs(call.cookies, endpoint.cookie_styles) if call.cookies else []
         if endpoint.auth:
-            self._authorize(endpoint.auth, headers, query, cookies, token)
+            self._authorize(self._schemes(endpoint), headers, query, cookies, token)
         if cookies:
             _, raw, encoded = self._header("Cookie", cookie_header(cookies))
             headers[b"cookie"] = ((raw, encoded),)
+
+    def _schemes(self, endpoint: Endpoint[Any]) -> tuple[str, ...]:
+        """The schemes whose credentials a call sends: of the spec's alternatives, the first the
+        client has every credential of, with the header settings it took; with no
+        alternatives, or none complete, every scheme of the endpoint it has credentials for."""
+        if not endpoint.auth_sets:
+            return endpoint.auth
+        for names in endpoint.auth_sets:
+            if all(n in self._credentials or n in self._token_sources for n in names):
+                grouped = {n for group in endpoint.auth_sets for n in group}
+                return tuple(n for n in endpoint.auth if n in names or n not in grouped)
+        return endpoint.auth
 
     def _authorize(
         self,

@@ -98,6 +98,9 @@ class Endpoint(Generic[R]):
     response_kind: ResponseKind = "json"
     errors: Mapping[str, object] = field(default_factory=lambda: {})
     auth: tuple[str, ...] = ()  # security schemes whose credentials this request carries
+    # The spec's alternatives among them (any one will do): a call sends the first the client
+    # has every credential of, and the schemes of `auth` in none of them (header settings).
+    auth_sets: tuple[tuple[str, ...], ...] = ()
     # the OAuth2 scopes (space-separated) of the schemes whose tokens the client fetches
     scopes: Mapping[str, str] = field(default_factory=lambda: {})
     pagination: PageSpec | None = None
