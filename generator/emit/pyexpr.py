@@ -37,6 +37,7 @@ _PRIMITIVES: dict[ir.PrimitiveKind, tuple[str, str | None]] = {
 
 # The builtin types a type expression may spell, which a method of that name would shadow.
 SHADOWABLE_BUILTINS = frozenset({"str", "int", "float", "bool", "bytes", "list", "tuple", "dict"})
+LONGEST_CHAIN = 128  # variants written as `A | B | ...`; more are `Union[...]`
 
 
 @dataclass(slots=True)
@@ -181,7 +182,15 @@ class TypeWriter:
             self.typing.add("Any")
             return "Any"
         self._record(variants)
-        return " | ".join(parts)
+        return self._chain(parts)
+
+    def _chain(self, parts: list[str]) -> str:
+        """`A | B | ...`, or `Union[A, B, ...]` for more variants than pyright parses as a chain
+        of `|` (it stops at a nesting depth of about 256: GitHub's 261 webhook events)."""
+        if len(parts) <= LONGEST_CHAIN:
+            return " | ".join(parts)
+        self.typing.add("Union")
+        return f"Union[{', '.join(parts)}]"
 
     def _record(self, other: TypeWriter) -> None:
         """What `other` wrote needs importing here too."""
@@ -203,7 +212,7 @@ class TypeWriter:
                     for v in t.variants if isinstance(v, ir.ModelRef)]
         tags = "{" + ", ".join(f"{literal(value)}: {literal(self.names[key])}"
                                for value, key in d.tags) + "}"
-        return f"Annotated[{' | '.join(variants)}, discriminate({literal(d.property)}, {tags})]"
+        return f"Annotated[{self._chain(variants)}, discriminate({literal(d.property)}, {tags})]"
 
 
 def literal(value: object) -> str:

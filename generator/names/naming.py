@@ -46,7 +46,7 @@ RESERVED_FIELD_NAMES = frozenset(
         "to_dict", "to_json",
         # Names the annotations of a model module use: a field may not shadow them.
         "str", "int", "float", "bool", "bytes", "list", "tuple", "datetime", "uuid",
-        "decimal", "Any", "Literal", "Annotated", "LENIENT", "Field", "BaseModel",
+        "decimal", "Any", "Literal", "Annotated", "Union", "LENIENT", "Field", "BaseModel",
     }
 )
 
