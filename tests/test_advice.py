@@ -130,6 +130,15 @@ WARNINGS: dict[str, tuple[str, Callable[[Any], None], str, str, str]] = {
     "response-without-description": (
         "3.0.3", at("paths", "/pets", "get", "responses", "200", "description", drop=True),
         f"{LIST_PETS}/responses/200", "`responses/200` has no `description`", "def list("),
+    "empty-required-3.0": (  # drf-spectacular writes it (Label Studio: 34 of them)
+        "3.0.3", prop("owner", {"type": "object", "required": [],
+                                "properties": {"id": {"type": "string"}}}),
+        f"{PET}/owner/required", "`required` must not be empty", "id: str | None = None"),
+    "null-schema": (  # Directus
+        "3.0.3", at("paths", "/pets", "get", "responses", "200", "content",
+                    value={"application/json": {"schema": None}}),
+        f"{LIST_PETS}/responses/200/content/application~1json/schema",
+        "`schema` must be an object, got null", "def list("),
     "documentation-of-the-wrong-type": (
         "3.1.0", at("paths", "/pets", "get", "summary", value=5), f"{LIST_PETS}/summary",
         "`summary` must be a string, got 5", "def list("),

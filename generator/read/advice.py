@@ -94,8 +94,10 @@ def _plain(failure: Failure) -> bool:
     parent = path[-2] if len(path) > 1 else ""
     if keyword == "format":
         return last != "$ref"
-    if keyword == "uniqueItems" or (keyword == "minItems" and last == "enum"):
+    if keyword == "uniqueItems" or (keyword == "minItems" and last in ("enum", "required")):
         return True
+    if keyword == "type" and last == "schema" and failure.instance is None:
+        return True  # `schema: null`: no schema
     if keyword == "required" and failure.expected and set(failure.expected) <= {"description"}:
         return True
     if keyword == "propertyNames" and parent == "components":
@@ -149,8 +151,11 @@ def _type_words(types: Sequence[Any]) -> list[str]:
 
 # ---------------------------------------------------------------- one keyword each
 def _type(failure: Failure) -> tuple[str, str]:
+    hint = ("read as no schema: the value is typed Any"
+            if failure.path[-1:] == ("schema",) and failure.instance is None
+            else _type_hint(failure))
     return (f"{name(failure.path)} must be {_either(_type_words(failure.expected))}, "
-            f"got {show(failure.instance)}", _type_hint(failure))
+            f"got {show(failure.instance)}", hint)
 
 
 def _enum(failure: Failure) -> tuple[str, str]:
@@ -245,8 +250,9 @@ def _size(failure: Failure) -> tuple[str, str]:
         rule = "must not be empty"
     else:
         rule = f"must have at {'most' if at_most else 'least'} {limit} {unit}"
-    hint = ("an empty `enum` allows no value; it is ignored, the type is `type`'s"
-            if failure.path[-1:] == ("enum",) else "")
+    hint = {"enum": "an empty `enum` allows no value; it is ignored, the type is `type`'s",
+            "required": "an empty `required` requires nothing; it is read so"}.get(
+                failure.path[-1] if failure.path else "", "")
     if failure.path[-1:] == ("responses",) and not at_most:
         hint = "list at least one response, e.g. `'200': {description: OK}`"
     return f"{name(failure.path)} {rule}", hint

@@ -158,6 +158,9 @@ def _own(error: Any, kind: str, base: tuple[str, ...]) -> Finding | None:
             True, "`$schema` names a dialect the validator does not know",
             "the schema is not checked; the generator reads it as OpenAPI's dialect"))
     if text.endswith(" is not of type 'object', 'boolean'"):
+        if text.startswith("None "):  # `schema: null` (Directus): no schema
+            return Finding(base, Advice(True, f"{name(base)} must be an object, got null",
+                                        "read as no schema: the value is typed Any"))
         return Finding(base, Advice(False, f"{name(base)} is not a schema: a schema is an "
                                     "object or a boolean"))
     if not getattr(error, "validator", None):  # another check of openapi-spec-validator's own
