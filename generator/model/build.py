@@ -32,12 +32,7 @@ def build(
     builder = OperationBuilder(resolved, schemas, diagnostics, known, fetching)
     operations = builder.build_all()
     if known and builder.unsaid:
-        diagnostics.warning(
-            resolved.root.name, "/security",
-            f"the spec declares security schemes but no `security`, so {builder.unsaid} "
-            "operation(s) do not say which they need; those send any one credential the client "
-            "is given",
-            "add a top-level `security`, and `security: []` on operations that need none")
+        _warn_unsaid(builder.unsaid, resolved.root.name, diagnostics)
     operations, auth = lift_shared_headers(operations, auth, _header_texts(data), headers or {})
 
     def report(op: ir.Operation, message: str) -> None:
@@ -110,3 +105,11 @@ def _needs_alias(t: ir.TypeRef, key: str) -> bool:
     """Every component schema has a public name in `models`: its own class or enum, else an
     alias (of a union, a list, a scalar, `Any`, a constant, or another schema it wraps)."""
     return not (isinstance(t, (ir.ModelRef, ir.EnumRef)) and t.key == key)
+
+
+def _warn_unsaid(count: int, file: str, diagnostics: Diagnostics) -> None:
+    diagnostics.warning(
+        file, "/security",
+        f"the spec declares security schemes but no `security`, so {count} operation(s) do "
+        "not say which they need; those send any one credential the client is given",
+        "add a top-level `security`, and `security: []` on operations that need none")

@@ -92,7 +92,7 @@ paths:
   /a:
     get:
       responses: {'204': {description: none}}
-security: [{bearer: []}, {key: []}]
+security: [{bearer: [], key: []}]  # both together: each is checked on the wire
 components:
   securitySchemes:
     bearer: {type: http, scheme: bearer}
