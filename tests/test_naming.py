@@ -21,7 +21,9 @@ from sdkforge.pipeline import generate
     ("wire", "expected"),
     [("user-id", "user_id"), ("from", "from_"), ("1st", "n1st"), ("X-Namespace", "x_namespace"),
      ("camelCase", "camelCase"), ("_private", "private"), ("Über", "uber"), ("", "unnamed"),
-     ("a" * 200, None)],
+     ("a" * 200, None),
+     # no letter: the symbols are spelt, so GitHub's reactions stay apart and keep their sign
+     ("+1", "plus_1"), ("-1", "minus_1"), (">=", "gt_eq")],
 )
 def test_py_name_is_always_a_plain_identifier(wire: str, expected: str | None) -> None:
     name = naming.py_name(wire)

@@ -114,9 +114,19 @@ def _ascii(text: str) -> str:
     return decomposed.encode("ascii", "ignore").decode("ascii")
 
 
+# Symbols spelt out in a name that has no letter (GitHub's reactions `+1` and `-1`), where
+# dropping them would leave `1` twice.
+_SYMBOLS = {"+": "plus", "-": "minus", "*": "star", "%": "percent", "<": "lt", ">": "gt",
+            "=": "eq", "!": "not", "@": "at", "#": "hash", "$": "dollar", "&": "and",
+            "|": "or", "~": "tilde", "^": "caret", "?": "question"}
+
+
 def words(text: str) -> list[str]:
     """Split any spelling (camelCase, kebab-case, Title Case, snake_case) into words."""
-    return _WORD.findall(_ascii(text).replace("'", ""))
+    plain = _ascii(text).replace("'", "")
+    if not any(c.isalpha() for c in plain):
+        plain = "".join(f" {_SYMBOLS[c]} " if c in _SYMBOLS else c for c in plain)
+    return _WORD.findall(plain)
 
 
 def capped(text: str, limit: int = MAX_IDENTIFIER) -> str:
