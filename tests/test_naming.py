@@ -138,7 +138,9 @@ def test_colliding_method_names_are_qualified_by_their_paths(tmp_path: Path) -> 
 @pytest.mark.parametrize(
     ("title", "package"),
     [("json", "json_api"), ("Email API", "email_api"), ("httpx", "httpx_api"),
-     ("typing", "typing_api"), ("class", "class_api"), ("Mixpeek API", "mixpeek")],
+     ("typing", "typing_api"), ("class", "class_api"), ("Mixpeek API", "mixpeek"),
+     # FastAPI's default title, kept by apps that set none (mlserver, dstack)
+     ("FastAPI", "fastapi_api"), ("Flask", "flask_api")],
 )
 def test_package_names_never_shadow_the_standard_library_or_the_runtime_dependencies(
     title: str, package: str

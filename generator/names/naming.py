@@ -95,6 +95,11 @@ RESERVED_RESOURCE_CLASS_NAMES = frozenset(
 SHADOWED_MODULES = frozenset(sys.stdlib_module_names) | {
     "httpx", "httpcore", "h11", "anyio", "sniffio", "idna", "certifi", "pydantic", "pydantic_core",
     "typing_extensions", "typing_inspection", "annotated_types",
+    # The web frameworks whose default title a spec keeps when its authors set none (FastAPI's
+    # is "FastAPI"): a client named so would shadow the framework of the server beside it.
+    "fastapi", "starlette", "flask", "django", "litestar", "ninja", "sanic", "aiohttp",
+    "tornado", "falcon", "connexion", "quart", "pyramid", "bottle", "werkzeug", "uvicorn",
+    "requests", "urllib3",
 }
 
 # An acronym's plural stays one word (`IPs`, `URLs`, `VPCs`: floating_ips, not floating_i_ps);
