@@ -426,3 +426,13 @@ def test_models_named_like_what_the_models_package_calls_still_load(
     loaded = models.Importlib.model_validate({"to_dict": "x"})
     assert loaded.to_dict() == {"to_dict": "x"}
     assert models.Str(s="a").s == "a" and models.Getattr(s="b").s == "b"
+
+
+def test_of_schemas_spelt_alike_the_one_spelt_as_the_class_keeps_the_name() -> None:
+    """`User`, `user` and `User_` all ask for `User`: `User` keeps it, where all three took a
+    digest and nobody could tell which was the spec's `User`."""
+    keys = ["#/components/schemas/User", "#/components/schemas/user",
+            "#/components/schemas/User_"]
+    names = naming.resolve_class_names({k: ("User", False, 0) for k in keys}, lambda k: k)
+    assert names[keys[0]] == "User"
+    assert len(set(names.values())) == 3 and all(n.startswith("User") for n in names.values())

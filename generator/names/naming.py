@@ -391,7 +391,9 @@ def resolve_class_names(
             continue
         top = min(wanted[k][2] for k in keys)
         plain = [k for k in keys if wanted[k][2] == top and not wanted[k][1]]
-        keeps = plain[0] if len(plain) == 1 else None
+        # Of schemas spelt alike (`User`, `user`, `User_`), the one spelt as the class keeps it.
+        exact = [k for k in plain if k.rsplit("/", 1)[-1] == name]
+        keeps = plain[0] if len(plain) == 1 else exact[0] if len(exact) == 1 else None
         if keeps is None:
             # The shape most of the colliding schemas share keeps the plain name, so a bump that
             # adds one more, different schema of that name renames nothing that existed.
