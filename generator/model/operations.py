@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from typing import Any
 
 from sdkforge.diagnostics import Diagnostics, join_pointer, unescape_pointer_token
@@ -189,6 +190,9 @@ class OperationBuilder:
         fields: tuple[ir.Field, ...] = ()
         if isinstance(body_type, ir.ModelRef) and kind in ("json", "form", "multipart"):
             fields = tuple(f for f in self.schemas.models[body_type.key].fields if not f.read_only)
+        else:  # a form or multipart body is an object's fields: an array or a scalar is JSON
+            same_schema = [(ct, k) for ct, k in same_schema if k == kind]
+        self._unoffered(usable, content_type, same_schema, body_loc)
         files = (tuple(f.wire_name for f in fields if _is_file(f.type)) if kind == "multipart"
                  else ())
         encoding = self._encoding(media, kind, fields, files, at, content_type)
@@ -199,6 +203,18 @@ class OperationBuilder:
             content_kinds=tuple(k for _, k in same_schema) if len(same_schema) > 1 else (),
             encoding=encoding,
         )
+
+    def _unoffered(self, usable: Sequence[tuple[int, str, ir.BodyKind]], sent: str,
+                   offered: Sequence[tuple[str, str]], at: Location) -> None:
+        """Warn of the body's content types the method does not offer (another schema: an
+        upload beside a JSON form of the same call)."""
+        left = [ct for _, ct, _ in usable if ct != sent and ct not in dict(offered)]
+        if left:
+            self.diagnostics.warning(
+                self.resolved.display_file(at.file), at.pointer,
+                f"the body is sent as {sent}; its {', '.join(left)} form is not offered (another "
+                "schema, or not an object's fields)",
+                "an overlay that removes the other content types makes the method send that one")
 
     def _empty_body(
         self, kind: ir.BodyKind, content_type: str, required: bool, description: str,
