@@ -620,3 +620,28 @@ components:
                            "shapes_declared_again"], capture_output=True, text=True, cwd=folder,
                           timeout=300)
     assert done.returncode == 0, done.stdout
+
+
+def test_prefix_items_are_a_tuple_only_when_nothing_may_follow(make_client: Make) -> None:
+    """2020-12's `prefixItems` types the first items; more may follow unless `items: false` (or
+    `maxItems` is the prefix's length). An open one was a closed tuple, so a longer array or
+    the items `items` allows after the prefix were mismatches."""
+    pkg = make_client("""
+    openapi: 3.1.0
+    info: {title: Tuples, version: '1'}
+    paths: {}
+    components:
+      schemas:
+        Row:
+          type: object
+          properties:
+            point: {type: array, prefixItems: [{type: number}, {type: number}], items: false}
+            pair: {type: array, prefixItems: [{type: string}, {type: integer}], maxItems: 2}
+            head: {type: array, prefixItems: [{type: string}], items: {type: integer}}
+            open: {type: array, prefixItems: [{type: string}]}
+    """, "tuples")
+    row = pkg.models.Row.model_validate(
+        {"point": [1, 2], "pair": ["a", 1], "head": ["h", 1, 2], "open": ["o", {"x": 1}, 3]})
+    assert not pkg._runtime._mismatches.mismatches(row)
+    assert row.point == (1, 2) and row.pair == ("a", 1)
+    assert row.head == ["h", 1, 2] and row.open == ["o", {"x": 1}, 3]

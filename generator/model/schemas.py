@@ -191,13 +191,19 @@ class SchemaBuilder:
 
     def _array(self, node: dict[str, Any], loc: Location, hint: ir.NameHint) -> ir.TypeRef:
         prefix = node.get("prefixItems")
-        if isinstance(prefix, list) and prefix and node.get("items") in (None, False):
-            return ir.TupleOf(tuple(
-                self.type_of(item, _at(loc, "prefixItems", i),
-                             ir.NameHint("text", f"Item{i + 1}", hint))
-                for i, item in enumerate(prefix)
-            ))
         items = node.get("items")
+        if isinstance(prefix, list) and prefix:
+            heads = tuple(self.type_of(item, _at(loc, "prefixItems", i),
+                                       ir.NameHint("text", f"Item{i + 1}", hint))
+                          for i, item in enumerate(prefix))
+            if items is False or (items is None and node.get("maxItems") == len(prefix)):
+                return ir.TupleOf(heads)  # closed: nothing may follow the prefix
+            # Open (2020-12 lets any item follow, or `items`' after the prefix): a list of each.
+            rest = (ir.AnyValue() if not isinstance(items, dict)
+                    else self.type_of(items, _at(loc, "items"), ir.NameHint("text", "Item", hint)))
+            every = _unique([*heads, rest])
+            return ir.ListOf(ir.AnyValue() if any(isinstance(t, ir.AnyValue) for t in every)
+                             else every[0] if len(every) == 1 else ir.UnionOf(every))
         if items is None:
             return ir.ListOf(ir.AnyValue())
         return ir.ListOf(self.type_of(items, _at(loc, "items"), ir.NameHint("text", "Item", hint)))
