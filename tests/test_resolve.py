@@ -267,3 +267,36 @@ def test_remote_failures_are_located_errors(tmp_path: Path,
     refused(result, "the server answered 404", "larger than the limit of 2,097,152 bytes",
             "#/components/schemas/Pet/$ref", "#/components/schemas/Big/$ref")
 
+
+
+ANCHORED = """
+paths:
+  /prices:
+    get:
+      responses:
+        '200':
+          description: ok
+          content:
+            application/json:
+              schema:
+                type: object
+                properties: {price: {$ref: '{ref}'}}
+components:
+  schemas:
+    Money:
+      $anchor: money
+      type: object
+      properties: {amount: {type: string}}
+"""
+
+
+def test_a_reference_to_an_anchor_is_followed_and_an_unknown_one_refused(tmp_path: Path) -> None:
+    """`$ref: '#money'` names a schema's `$anchor` (JSON Schema 2020-12): it was read as the
+    pointer '' (the whole document) and typed Any with no word said."""
+    spec = write_spec(tmp_path / "api", ANCHORED.replace("{ref}", "#money"))
+    result = run("generate", spec, "-o", tmp_path / "out")
+    assert result.returncode == 0, result.stderr
+    response = next((tmp_path / "out" / "refs" / "models").glob("*response*.py")).read_text()
+    assert "price: Money | None" in response
+    spec = write_spec(tmp_path / "api", ANCHORED.replace("{ref}", "#cash"))
+    refused(run("generate", spec, "-o", tmp_path / "out2"), "reference '#cash' does not resolve")

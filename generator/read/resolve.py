@@ -56,6 +56,9 @@ class Resolved:
     # The spec's own file name in its folder: a reference to it by name is a reference to ""
     # (a second copy would be loaded, and its nodes would be other nodes).
     root_file: str = field(init=False, default="")
+    # Per document, the pointer of each `$anchor` (JSON Schema 2020-12's plain-name fragments:
+    # `$ref: '#money'`), found when a reference first names one.
+    anchors: dict[str, dict[str, str]] = field(init=False, default_factory=dict)
 
     def __post_init__(self) -> None:
         if not self.root.url:
@@ -66,6 +69,8 @@ class Resolved:
 
     def get(self, loc: Location) -> Any:
         node = self.documents[loc.file].data
+        if loc.pointer and loc.pointer[0] != "/":
+            raise KeyError(loc.key)  # an anchor no schema declares
         for token in _tokens(loc.pointer):
             node = child(node, token)
             if node is ABSENT:
@@ -77,12 +82,33 @@ class Resolved:
         file_part, _, fragment = ref.partition("#")
         pointer = unquote(fragment)
         if not file_part:
-            return Location(at.file, pointer)
-        if is_url(file_part) or is_url(at.file):
-            return Location(urljoin(at.file, file_part) if is_url(at.file) else file_part, pointer)
-        base = Path(at.file).parent if at.file else Path()
-        file = str(Path(_normalise(base / file_part)))
-        return Location("" if file == self.root_file else file, pointer)
+            file = at.file
+        elif is_url(file_part) or is_url(at.file):
+            file = urljoin(at.file, file_part) if is_url(at.file) else file_part
+        else:
+            base = Path(at.file).parent if at.file else Path()
+            file = str(Path(_normalise(base / file_part)))
+            file = "" if file == self.root_file else file
+        if pointer and pointer[0] != "/" and file in self.documents:
+            pointer = self._anchored(file).get(pointer, pointer)
+        return Location(file, pointer)
+
+    def _anchored(self, file: str) -> dict[str, str]:
+        """The pointer of each `$anchor` in the document `file`."""
+        found = self.anchors.get(file)
+        if found is None:
+            found = self.anchors[file] = {}
+            pending: list[tuple[Any, str]] = [(self.documents[file].data, "")]
+            while pending:
+                node, pointer = pending.pop()
+                if isinstance(node, dict):
+                    if isinstance(node.get("$anchor"), str):
+                        found.setdefault(node["$anchor"], pointer)
+                    pending.extend((v, f"{pointer}/{escape_pointer_token(str(k))}")
+                                   for k, v in node.items())
+                elif isinstance(node, list):
+                    pending.extend((v, f"{pointer}/{i}") for i, v in enumerate(node))
+        return found
 
     def deref(self, node: Any, loc: Location) -> tuple[Any, Location]:
         """Follow `$ref` chains from `node` to the first node that is not a pure reference."""
