@@ -59,17 +59,21 @@ components:
   schemas:
     Pet:
       type: object
-      required: [name]
+      required: [name, tag, keeper]
       properties:
         name: {type: string, nullable: true}
         owner: {$ref: '#/components/schemas/Owner'}
+        tag: {type: string, x-nullable: true}  # Swagger 2.0's spelling, kept by converted specs
+        keeper: {allOf: [{$ref: '#/components/schemas/Owner'}], x-nullable: true}
     Owner:
       type: object
       properties:
         id: {type: integer, format: int64}
 """, "shapes_old")
-    pet = pkg.models.Pet.model_validate({"name": None, "owner": {"id": 3}})
-    assert pet.name is None and pet.owner.id == 3
+    pet = pkg.models.Pet.model_validate({"name": None, "owner": {"id": 3}, "tag": None,
+                                         "keeper": None})
+    assert pet.name is None and pet.owner.id == 3 and pet.tag is None and pet.keeper is None
+    assert not pkg._runtime._mismatches.mismatches(pet)
 
 
 def test_formats_defaults_enums_const_and_extra_fields(make_client: Make) -> None:

@@ -63,11 +63,13 @@ class SchemaBuilder:
             else:
                 self._warn(loc, f"schema is a {type(node).__name__}, not an object; typed as Any")
             return ir.AnyValue()
+        # `x-nullable`: Swagger 2.0's spelling, kept by converted specs and by NSwag
+        nullable = node.get("nullable") is True or node.get("x-nullable") is True
         if isinstance(node.get("$ref"), str):
             inner = self._named(node, loc)
-            return ir.Nullable(inner) if node.get("nullable") is True else inner
+            return ir.Nullable(inner) if nullable else inner
         base = self._type_without_nullable(node, loc, hint)
-        if node.get("nullable") is True and not isinstance(base, ir.Nullable):
+        if nullable and not isinstance(base, ir.Nullable):
             return ir.Nullable(base)
         return base
 
@@ -251,7 +253,8 @@ class SchemaBuilder:
         sole = sole_member(node)
         if sole is not None:  # `allOf: [{$ref: X}, {description: ...}]`: X, described in place
             inner = self.type_of(parts[sole], _at(loc, "allOf", sole), hint)
-            nullable = any(isinstance(p, dict) and p.get("nullable") is True for p in parts)
+            nullable = any(isinstance(p, dict) and (p.get("nullable") is True
+                                                    or p.get("x-nullable") is True) for p in parts)
             return ir.Nullable(inner) if nullable and not isinstance(inner, ir.Nullable) else inner
         if self._all_of_objects(node, loc):
             return self._model(node, loc, ir.NameHint("class", parent=hint), inline=True)
