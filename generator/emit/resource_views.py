@@ -256,6 +256,7 @@ def _method(
         by_status = (f"{code}: {'None' if t is None else runtime.expr(t)}"
                      for code, t in sig.statuses)
         endpoint.append(("statuses", "{" + ", ".join(by_status) + "}"))
+    endpoint += [("accept", literal(sig.accept))] if sig.accept else []
     endpoint += ([("response_kind", literal(sig.response_kind))]
                  if sig.response_kind != "json" else [])
     if sig.stream is not None:

@@ -77,6 +77,7 @@ class Signature:
     # The type of each 2XX status's JSON body (None: no body), when they differ: the runtime
     # parses an answer by its status, and gives None for a status that has no content.
     statuses: tuple[tuple[int, ir.TypeRef | None], ...] = ()
+    accept: str = ""  # the JSON success's one media type, when it is not application/json
 
     @property
     def returns_async(self) -> str:
@@ -163,7 +164,8 @@ def signature(
     sig = Signature(path_params, positional, _keyword_order(args, tail), returns, kind, parsed,
                     body_arg, positional + tuple(args),
                     tuple(Overload(k, returns, returns) for k in keyword_sets),
-                    statuses=_by_status(success) if kind == "json" else ())
+                    statuses=_by_status(success) if kind == "json" else (),
+                    accept=_accept(success) if kind == "json" else "")
     stream = next((r.stream for r in success if r.stream is not None), None)
     if stream is not None and op.pagination is None:
         sig = with_stream(sig, stream, op, returned)
@@ -275,6 +277,15 @@ def _by_status(success: list[ir.Response]) -> tuple[tuple[int, ir.TypeRef | None
     if any(r.kind == "json" and r.type is None for r in success):
         return ()
     return tuple(found) if len({t for _, t in found}) > 1 else ()
+
+
+def _accept(success: list[ir.Response]) -> str:
+    """The media type to ask for when every JSON success is one vendor type
+    (`application/vnd.api+json`): a server that negotiates may refuse `application/json`."""
+    types = {r.content_type for r in success if r.kind == "json"}
+    (only,) = types if len(types) == 1 else ("",)
+    essence = only.split(";", 1)[0].strip().lower()
+    return only if essence and "*" not in essence and essence != "application/json" else ""
 
 
 def _returns(

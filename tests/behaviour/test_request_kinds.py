@@ -467,3 +467,36 @@ def test_an_array_body_is_json_only(make_client: Make, server: LoopbackServer) -
     assert seen.body == b'[{"title":"a"}]'
     with pytest.raises(TypeError):
         client.labels.create(body=[], content_type="multipart/form-data")
+
+
+VENDOR_JSON = """
+openapi: 3.1.0
+info: {title: Articles, version: '1'}
+servers: [{url: 'https://articles.example'}]
+paths:
+  /articles:
+    get:
+      operationId: list_articles
+      tags: [Articles]
+      responses:
+        '200':
+          description: a JSON:API document
+          content:
+            application/vnd.api+json:
+              schema: {type: object, properties: {data: {type: array, items: {}}}}
+"""
+
+
+def test_a_vendor_json_response_is_asked_for_by_its_media_type(
+    make_client: Make, server: LoopbackServer
+) -> None:
+    """A JSON:API server answers 406 to `Accept: application/json`: the client asks for the
+    media type the spec gives, unless the caller's default headers set one."""
+    articles = make_client(VENDOR_JSON, "articles_vendor")
+    make = getattr(articles, articles.__all__[0])
+    server.reply(200, json={"data": []}, content_type="application/vnd.api+json")
+    assert make(base_url=server.url, max_retries=0).articles.list().data == []
+    assert server.requests[-1].header("Accept") == "application/vnd.api+json"
+    server.reply(200, json={"data": []}, content_type="application/vnd.api+json")
+    make(base_url=server.url, max_retries=0, default_headers={"Accept": "*/*"}).articles.list()
+    assert server.requests[-1].header("Accept") == "*/*"

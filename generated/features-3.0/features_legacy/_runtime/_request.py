@@ -54,6 +54,9 @@ def _user_agent(package: str, version: str) -> str:
     return f"{package}/{version} python/{platform.python_version()}"
 
 
+_ACCEPT_JSON = ((b"Accept", b"application/json"),)
+
+
 class RequestBuilder:
     """Builds each call's request from the client's settings and the call's values."""
 
@@ -172,7 +175,7 @@ class RequestBuilder:
         for raw, value in snapshot[1]:
             merged[raw.lower()] = (*merged.get(raw.lower(), ()), (raw, value))
         if json:
-            merged[b"accept"] = ((b"Accept", b"application/json"),)
+            merged[b"accept"] = _ACCEPT_JSON
         for name, text in (("User-Agent", self.user_agent), *snapshot[0]):
             lower, raw, value = self._header(name, text)
             merged[lower] = ((raw, value),)
@@ -243,6 +246,8 @@ class RequestBuilder:
         name whatever its case: built-in < client < call < extra_headers; then a fresh
         idempotency key for a POST or PATCH (the same on every attempt) unless one was given."""
         headers = dict(self._prefix(http, call.endpoint.response_kind == "json"))
+        if call.endpoint.accept and headers.get(b"accept") == _ACCEPT_JSON:
+            headers[b"accept"] = ((b"Accept", call.endpoint.accept.encode("ascii")),)
         if call.headers:
             styles = call.endpoint.header_styles
             for name, value in call.headers.items():

@@ -96,6 +96,7 @@ class Endpoint(Generic[R]):
     # another status is parsed into `cast_to`.
     statuses: Mapping[int, object] = field(default_factory=lambda: {})
     response_kind: ResponseKind = "json"
+    accept: str = ""  # the Accept header of a JSON response that is not application/json
     errors: Mapping[str, object] = field(default_factory=lambda: {})
     auth: tuple[str, ...] = ()  # security schemes whose credentials this request carries
     # The spec's alternatives among them (any one will do): a call sends the first the client
