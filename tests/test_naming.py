@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 import keyword
 import random
+import re
 from collections.abc import Callable
 from pathlib import Path
 from types import ModuleType
@@ -133,6 +134,30 @@ def test_colliding_method_names_are_qualified_by_their_paths(tmp_path: Path) -> 
     for name in ("get_failure_analysis_clusters", "get_failure_analysis_collections",
                  "get_summary"):
         assert f"    def {name}(" in code
+
+
+def test_one_route_mounted_at_several_paths_is_told_apart_by_version_and_parameter(
+    tmp_path: Path,
+) -> None:
+    """LiteLLM mounts one handler at `/batches`, `/v1/batches` and `/{provider}/v1/batches`:
+    their static segments are alike, and the methods were `list_batches_get_get`,
+    `list_batches_get_get_` and `list_batches_get_get__`."""
+    def op(op_id: str, *params: str) -> dict[str, object]:
+        return {"tags": ["Batches"], "operationId": op_id,
+                "responses": {"204": {"description": "ok"}},
+                "parameters": [{"name": p, "in": "path", "required": True,
+                                "schema": {"type": "string"}} for p in params]}
+
+    paths = {
+        "/batches": {"get": op("list_batches_batches_get")},
+        "/v1/batches": {"get": op("list_batches_v1_batches_get")},
+        "/{provider}/v1/batches": {"get": op("list_batches__provider__v1_batches_get", "provider")},
+    }
+    spec = tmp_path / "spec.json"
+    spec.write_text(_spec({}, paths))
+    code = generate(GenerateOptions(spec)).files["t/resources/batches.py"]
+    methods = re.findall(r"^    def (\w+)\(", code, flags=re.M)
+    assert {"list_batches", "list_batches_v1", "list_batches_provider_v1"} <= set(methods), methods
 
 
 @pytest.mark.parametrize(

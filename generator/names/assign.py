@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
 
 from sdkforge.model import ir
@@ -238,14 +238,9 @@ def _method_names(
         if len(ops) == 1 and name not in RESERVED_METHOD_NAMES:
             chosen[operation_key(ops[0])] = name
             continue
-        segments = [_static_segments(op.path) for op in ops]
-        shared = set.intersection(*(set(s) for s in segments)) if len(ops) > 1 else set()
-        taken = set(name.split("_"))
-        extras = [
-            [w for s in segs if s not in shared
-             for w in naming.snake(s).split("_") if w not in taken]
-            for segs in segments
-        ]
+        extras = _extras(ops, name, _static_segments)
+        if len({tuple(e) for e in extras}) < len(ops):  # one path under versions or parameters
+            extras = _extras(ops, name, _all_segments)
         plain_one = sum(1 for e in extras if not e) == 1 and name not in RESERVED_METHOD_NAMES
         for op, extra in zip(ops, extras, strict=True):
             if extra:
@@ -264,9 +259,26 @@ def _method_names(
     return result
 
 
+def _extras(ops: list[ir.Operation], name: str,
+            segments_of: Callable[[str], list[str]]) -> list[list[str]]:
+    """The words of each operation's path that the others' paths and `name` lack."""
+    segments = [segments_of(op.path) for op in ops]
+    shared = set.intersection(*(set(s) for s in segments)) if len(ops) > 1 else set()
+    taken = set(name.split("_"))
+    return [[w for s in segs if s not in shared
+             for w in naming.snake(s).split("_") if w not in taken]
+            for segs in segments]
+
+
 def _static_segments(path: str) -> list[str]:
     return [s for s in path.split("/")
             if s and not s.startswith("{") and not re.fullmatch(r"v\d+", s)]
+
+
+def _all_segments(path: str) -> list[str]:
+    """Every segment, a version's and a parameter's (by its name) too: what tells apart one
+    route mounted at `/batches`, `/v1/batches` and `/{provider}/v1/batches` (LiteLLM)."""
+    return [s.strip("{}") for s in path.split("/") if s]
 
 
 # ---------------------------------------------------------------- arguments
