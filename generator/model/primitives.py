@@ -1,5 +1,5 @@
 """The Python type of a scalar schema: its `type`, `format` and, for strings, the media type of
-their content.
+their content; and whether a schema admits null alone.
 
 OpenAPI 3.0 writes binary data as `format: binary`; 3.1 (§4.8.14.3) as `contentMediaType`
 naming a media type that is not text, with no `contentEncoding` (FastAPI's upload). Both are
@@ -46,3 +46,16 @@ def raw_binary(node: dict[str, Any]) -> bool:
     media = node.get("contentMediaType")
     return (isinstance(media, str) and "contentEncoding" not in node
             and _TEXT_MEDIA.match(media.strip().lower()) is None)
+
+
+def is_null_schema(node: Any) -> bool:
+    """Whether the schema admits null alone (`type: null`, an enum or const of null)."""
+    if not isinstance(node, dict):
+        return False
+    t = node.get("type")
+    if t == "null" or t == ["null"]:
+        return True
+    values = node.get("enum")
+    # [null, null] too
+    only_null = isinstance(values, list) and bool(values) and all(v is None for v in values)
+    return only_null or ("const" in node and node["const"] is None)

@@ -17,24 +17,12 @@ from sdkforge.model.annotations import property_annotations, sole_member
 from sdkforge.model.discriminators import discriminator
 from sdkforge.model.inheritance import extends_soundly
 from sdkforge.model.literals import Scalar, literal_ready, loose_type, unique_values
-from sdkforge.model.primitives import primitive, raw_binary
+from sdkforge.model.primitives import is_null_schema, primitive, raw_binary
 from sdkforge.read.advice import show
 from sdkforge.read.resolve import Location, Resolved
 
 _SCALARS = (str, int, float, bool)
 _RECURSIVE = "recursive schema that is not an object; the recursion is typed as Any"
-
-
-def is_null_schema(node: Any) -> bool:
-    if not isinstance(node, dict):
-        return False
-    t = node.get("type")
-    if t == "null" or t == ["null"]:
-        return True
-    values = node.get("enum")
-    # [null, null] too
-    only_null = isinstance(values, list) and bool(values) and all(v is None for v in values)
-    return only_null or ("const" in node and node["const"] is None)
 
 
 class SchemaBuilder:
