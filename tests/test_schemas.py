@@ -649,3 +649,23 @@ def test_prefix_items_are_a_tuple_only_when_nothing_may_follow(make_client: Make
     assert not pkg._runtime._mismatches.mismatches(row)
     assert row.point == (1, 2) and row.pair == ("a", 1)
     assert row.head == ["h", 1, 2] and row.open == ["o", {"x": 1}, 3]
+
+
+def test_a_component_whose_type_list_admits_null_is_nullable_where_used(make_client: Make) -> None:
+    """`type: [object, "null"]` on a component model: a required property that refers to it
+    takes null (it was typed the model alone, so null was a mismatch and could not be sent)."""
+    pkg = make_client("""
+    openapi: 3.1.0
+    info: {title: Lists, version: '1'}
+    paths: {}
+    components:
+      schemas:
+        Maybe: {type: [object, 'null'], properties: {a: {type: string}}}
+        Holder:
+          type: object
+          required: [maybe]
+          properties: {maybe: {$ref: '#/components/schemas/Maybe'}}
+    """, "type_lists")
+    holder = pkg.models.Holder.model_validate({"maybe": None})
+    assert holder.maybe is None and not pkg._runtime._mismatches.mismatches(holder)
+    assert pkg.models.Holder(maybe=None).to_dict() == {"maybe": None}

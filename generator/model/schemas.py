@@ -64,6 +64,15 @@ class SchemaBuilder:
     # ------------------------------------------------------------ references
     def _named(self, node: dict[str, Any], loc: Location) -> ir.TypeRef:
         target, target_loc = self.resolved.deref(node, loc)
+        named = self._named_target(target, target_loc)
+        # A component model whose `type` list admits null (`[object, "null"]`): the model, or
+        # null, wherever it is used (the model itself is the object).
+        types = target.get("type") if isinstance(target, dict) else None
+        if isinstance(named, ir.ModelRef) and isinstance(types, list) and "null" in types:
+            return ir.Nullable(named)
+        return named
+
+    def _named_target(self, target: Any, target_loc: Location) -> ir.TypeRef:
         key = target_loc.key
         if key in self.models or key in self._building:
             return ir.ModelRef(key)
