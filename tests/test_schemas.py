@@ -669,3 +669,61 @@ def test_a_component_whose_type_list_admits_null_is_nullable_where_used(make_cli
     holder = pkg.models.Holder.model_validate({"maybe": None})
     assert holder.maybe is None and not pkg._runtime._mismatches.mismatches(holder)
     assert pkg.models.Holder(maybe=None).to_dict() == {"maybe": None}
+
+
+POLYMORPHIC = """
+openapi: 3.0.3
+info: {title: Zoo, version: '1'}
+paths: {}
+components:
+  schemas:
+    Shape:  # a base, as Java and .NET tools write one: the subtypes extend it
+      type: object
+      required: [shapeType]
+      properties: {shapeType: {type: string}, name: {type: string}}
+      discriminator:
+        propertyName: shapeType
+        mapping: {circle: '#/components/schemas/Circle', square: Square}
+    Circle:
+      allOf:
+        - {$ref: '#/components/schemas/Shape'}
+        - {type: object, properties: {radius: {type: number}}}
+    Square:
+      allOf:
+        - {$ref: '#/components/schemas/Shape'}
+        - {type: object, properties: {side: {type: number}}}
+    Animal:  # no mapping: the schemas that extend it, by their names
+      type: object
+      required: [kind]
+      properties: {kind: {type: string}}
+      discriminator: {propertyName: kind}
+    Dog:
+      allOf:
+        - {$ref: '#/components/schemas/Animal'}
+        - {type: object, properties: {barks: {type: boolean}}}
+    Drawing:
+      type: object
+      properties:
+        shapes: {type: array, items: {$ref: '#/components/schemas/Shape'}}
+        pet: {$ref: '#/components/schemas/Animal'}
+"""
+
+
+def test_a_reference_to_a_polymorphic_base_is_any_of_its_subtypes(make_client: Make) -> None:
+    """A base with a discriminator and no oneOf: a reference to it is the subtype the tag
+    names (it was always the base, the subtype's fields left as untyped extras), and a tag
+    no subtype claims is the base itself, its fields kept."""
+    zoo = make_client(POLYMORPHIC, "zoo")
+    m = zoo.models
+    drawing = m.Drawing.model_validate({
+        "shapes": [{"shapeType": "circle", "radius": 2}, {"shapeType": "square", "side": 3},
+                   {"shapeType": "hexagon", "corners": 6}],
+        "pet": {"kind": "Dog", "barks": True}})
+    circle, square, other = drawing.shapes
+    assert type(circle) is m.Circle and circle.radius == 2 and isinstance(circle, m.Shape)
+    assert type(square) is m.Square and square.side == 3
+    assert type(other) is m.Shape and other.model_extra == {"corners": 6}
+    assert type(drawing.pet) is m.Dog and drawing.pet.barks is True
+    assert not zoo._runtime._mismatches.mismatches(drawing)
+    assert m.Drawing(shapes=[m.Circle(shapeType="circle", radius=1)]).to_dict() == {
+        "shapes": [{"shapeType": "circle", "radius": 1.0}]}

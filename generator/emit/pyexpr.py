@@ -212,6 +212,8 @@ class TypeWriter:
                     for v in t.variants if isinstance(v, ir.ModelRef)]
         tags = "{" + ", ".join(f"{literal(value)}: {literal(self.names[key])}"
                                for value, key in d.tags) + "}"
+        if d.default:  # a value no tag names is the base's own
+            tags += f", {literal(self.names[d.default])}"
         return f"Annotated[{self._chain(variants)}, discriminate({literal(d.property)}, {tags})]"
 
 

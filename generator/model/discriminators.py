@@ -56,8 +56,7 @@ def _mapped(
     for value, ref in (mapping.items() if isinstance(mapping, dict) else ()):
         if not isinstance(ref, str):
             continue
-        target = (ref if "#" in ref or "/" in ref or ref.endswith((".yaml", ".yml", ".json"))
-                  else f"#/components/schemas/{ref}")
+        target = mapped_ref(ref)
         try:
             _, target_loc = resolved.deref({"$ref": target}, at)
         except KeyError:
@@ -66,6 +65,12 @@ def _mapped(
         if target_loc.key in keys:
             tags[_text(value)] = target_loc.key
     return tags
+
+
+def mapped_ref(ref: str) -> str:
+    """A `mapping` value as a `$ref`: a bare name is a component schema's."""
+    return (ref if "#" in ref or "/" in ref or ref.endswith((".yaml", ".yml", ".json"))
+            else f"#/components/schemas/{ref}")
 
 
 def _location(key: str) -> Location:

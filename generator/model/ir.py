@@ -60,6 +60,7 @@ class Discriminator:
 
     property: str
     tags: tuple[tuple[str, str], ...]  # (wire value, model key), sorted
+    default: str = ""  # the model key of a value no tag names (a polymorphic base itself)
 
 
 @dataclass(frozen=True, slots=True)

@@ -17,6 +17,7 @@ from sdkforge.model.annotations import property_annotations, sole_member
 from sdkforge.model.discriminators import discriminator
 from sdkforge.model.inheritance import extends_soundly
 from sdkforge.model.literals import Scalar, literal_ready, loose_type, unique_values
+from sdkforge.model.polymorphism import Polymorphism
 from sdkforge.model.primitives import is_null_schema, primitive, raw_binary
 from sdkforge.read.advice import show
 from sdkforge.read.resolve import Location, Resolved
@@ -35,6 +36,7 @@ class SchemaBuilder:
         self.enums: dict[str, ir.Enum] = {}
         self._building: set[str] = set()
         self._inlining: set[str] = set()
+        self.polymorphism = Polymorphism(resolved)
 
     # ------------------------------------------------------------ diagnostics
     def _warn(self, loc: Location, message: str, hint: str = "") -> None:
@@ -65,12 +67,14 @@ class SchemaBuilder:
     def _named(self, node: dict[str, Any], loc: Location) -> ir.TypeRef:
         target, target_loc = self.resolved.deref(node, loc)
         named = self._named_target(target, target_loc)
+        if not isinstance(named, ir.ModelRef) or not isinstance(target, dict):
+            return named
+        typed = self.polymorphism.typed(target, target_loc, named, self._named_target, self._warn)
         # A component model whose `type` list admits null (`[object, "null"]`): the model, or
         # null, wherever it is used (the model itself is the object).
-        types = target.get("type") if isinstance(target, dict) else None
-        if isinstance(named, ir.ModelRef) and isinstance(types, list) and "null" in types:
-            return ir.Nullable(named)
-        return named
+        types = target.get("type")
+        return ir.Nullable(typed) if isinstance(types, list) and "null" in types else typed
+
 
     def _named_target(self, target: Any, target_loc: Location) -> ir.TypeRef:
         key = target_loc.key
@@ -340,14 +344,15 @@ class SchemaBuilder:
         return ir.ModelRef(key)
 
     def _base(self, node: dict[str, Any], loc: Location) -> str | None:
-        """The model an `allOf` extends: its one `$ref` member, when that is an object model."""
+        """The model an `allOf` extends: its one `$ref` member, when that is an object model
+        (a polymorphic base as itself, not as the union of its subtypes)."""
         parts = node.get("allOf")
         refs = [(i, p) for i, p in enumerate(parts if isinstance(parts, list) else [])
-                if isinstance(p, dict) and "$ref" in p]
+                if isinstance(p, dict) and isinstance(p.get("$ref"), str)]
         if len(refs) != 1:
             return None
         index, part = refs[0]
-        t = self.type_of(part, _at(loc, "allOf", index), ir.NameHint("text", "Base"))
+        t = self._named_target(*self.resolved.deref(part, _at(loc, "allOf", index)))
         return t.key if isinstance(t, ir.ModelRef) and t.key in self.models else None
 
     def _extra(self, node: dict[str, Any], loc: Location, name: ir.NameHint) -> ir.TypeRef | None:

@@ -37,6 +37,8 @@ def type_text(t: ir.TypeRef, names: Mapping[str, str]) -> str:
             tags = ", ".join(f"{json.dumps(tag)}: {names.get(key, key)}"
                              for tag, key in t.discriminator.tags)
             text += f" by {t.discriminator.property} {{{tags}}}"
+            if t.discriminator.default:
+                text += f" else {names.get(t.discriminator.default, t.discriminator.default)}"
         return f"({text})"
     if isinstance(t, (ir.ModelRef, ir.EnumRef)):
         return names.get(t.key, f"<unnamed {t.key}>")

@@ -74,14 +74,17 @@ def _keep_unknown(value: Any, handler: pydantic.ValidatorFunctionWrapHandler) ->
 LENIENT = pydantic.WrapValidator(_keep_unknown)
 
 
-def discriminate(prop: str, tags: Mapping[str, str]) -> pydantic.Discriminator:
+def discriminate(
+    prop: str, tags: Mapping[str, str], default: str | None = None
+) -> pydantic.Discriminator:
     """Choose a union's model by the wire value of `prop` (a model instance is its own class):
-    `tags` maps each wire value (JSON text for one that is not a string) to a variant's tag."""
+    `tags` maps each wire value (JSON text for one that is not a string) to a variant's tag;
+    another value, or none, is `default`'s (a polymorphic base's own model), if given."""
 
     def pick(value: Any) -> str | None:
         if isinstance(value, Mapping):
             raw = cast("Mapping[str, object]", value).get(prop)
-            return tags.get(raw if isinstance(raw, str) else json.dumps(raw))
+            return tags.get(raw if isinstance(raw, str) else json.dumps(raw), default)
         return type(value).__name__
 
     TAGS[pick] = (prop, tags)
