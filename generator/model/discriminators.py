@@ -15,7 +15,6 @@ import json
 from collections.abc import Callable
 from typing import Any
 
-from sdkforge.diagnostics import join_pointer
 from sdkforge.model import ir
 from sdkforge.read.resolve import Location, Resolved
 
@@ -99,14 +98,14 @@ def _allowed(resolved: Resolved, loc: Location, prop: str, depth: int) -> list[o
     node, loc = found_node
     properties = node.get("properties")
     if isinstance(properties, dict) and prop in properties:
-        found = _values(resolved, Location(loc.file, join_pointer(loc.pointer, "properties", prop)),
+        found = _values(resolved, loc.at("properties", prop),
                         depth + 1)
         if found is not None:
             return found
     parts = node.get("allOf")
     found = None
     for index in range(len(parts) if isinstance(parts, list) else 0):
-        member = _allowed(resolved, Location(loc.file, join_pointer(loc.pointer, "allOf", index)),
+        member = _allowed(resolved, loc.at("allOf", index),
                           prop, depth + 1)
         found = member if member is not None else found
     return found
@@ -125,7 +124,7 @@ def _values(resolved: Resolved, loc: Location, depth: int) -> list[object] | Non
         return [v for v in node["enum"] if v is not None]
     parts = node.get("allOf")
     for index in range(len(parts) if isinstance(parts, list) else 0):
-        found = _values(resolved, Location(loc.file, join_pointer(loc.pointer, "allOf", index)),
+        found = _values(resolved, loc.at("allOf", index),
                         depth + 1)
         if found is not None:
             return found

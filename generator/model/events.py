@@ -68,7 +68,7 @@ class EventBuilder:
     ) -> list[ir.Event]:
         """One entry of an operation's `callbacks`: its requests, by URL expression and method;
         their payloads are named after the operation and the callback's key."""
-        at = Location(op_loc.file, join_pointer(op_loc.pointer, "callbacks", name))
+        at = op_loc.at("callbacks", name)
         try:
             node, at = self.resolved.deref(raw, at)
         except KeyError:
@@ -76,7 +76,7 @@ class EventBuilder:
         hint = ir.NameHint("text", "Body", ir.NameHint("word", name, owner))
         found = []
         for expression, item in (node.items() if isinstance(node, dict) else ()):
-            item_loc = Location(at.file, join_pointer(at.pointer, str(expression)))
+            item_loc = at.at(str(expression))
             for method, op, loc in self._operations(item, item_loc):
                 found.append(self._event("callback", name, method, op, loc, hint, op_loc.pointer))
         return found
@@ -91,7 +91,7 @@ class EventBuilder:
             return []
         if not isinstance(node, dict):
             return []
-        return [(method, node[method], Location(loc.file, join_pointer(loc.pointer, method)))
+        return [(method, node[method], loc.at(method))
                 for method in HTTP_METHODS if isinstance(node.get(method), dict)]
 
     def _event(
@@ -104,7 +104,7 @@ class EventBuilder:
 
     def _payload(self, op: dict[str, Any], loc: Location, hint: ir.NameHint) -> ir.TypeRef | None:
         """The type of the request body's JSON schema; None without one (a form body, say)."""
-        at = Location(loc.file, join_pointer(loc.pointer, "requestBody"))
+        at = loc.at("requestBody")
         try:
             node, at = self.resolved.deref(op.get("requestBody"), at)
         except KeyError:
@@ -112,8 +112,8 @@ class EventBuilder:
         content = node.get("content") if isinstance(node, dict) else None
         for content_type, media in (content.items() if isinstance(content, dict) else ()):
             if body_kind(str(content_type)) == "json" and isinstance(media, dict):
-                schema_loc = Location(at.file, join_pointer(at.pointer, "content",
-                                                            str(content_type), "schema"))
+                schema_loc = at.at("content",
+                                                            str(content_type), "schema")
                 return self.schemas.type_of(media.get("schema") or {}, schema_loc, hint)
         if isinstance(content, dict) and content:
             self.diagnostics.info(self.resolved.display_file(loc.file), loc.pointer,

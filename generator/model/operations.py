@@ -63,7 +63,7 @@ class OperationBuilder:
             for method in HTTP_METHODS:
                 op = item.get(method)
                 if isinstance(op, dict):
-                    loc = Location(item_loc.file, join_pointer(item_loc.pointer, method))
+                    loc = item_loc.at(method)
                     operations.append(self._operation(str(path), method, op, item, loc))
         return operations
 
@@ -135,11 +135,11 @@ class OperationBuilder:
             if schema is None and isinstance(node.get("content"), dict) and node["content"]:
                 first = next(iter(node["content"]))
                 schema = (node["content"][first] or {}).get("schema")
-                at = Location(at.file, join_pointer(at.pointer, "content", first))
+                at = at.at("content", first)
             params.append(ir.Param(
                 wire_name=node["name"], location=location,
                 type=self.schemas.type_of(schema if schema is not None else {},
-                                          Location(at.file, join_pointer(at.pointer, "schema")),
+                                          at.at("schema"),
                                           ir.NameHint("word", node["name"], hint)),
                 required=location == "path" or node.get("required") is True,
                 description=ir.spec_text(node.get("description")),
@@ -155,7 +155,7 @@ class OperationBuilder:
         raw = op.get("requestBody")
         if raw is None:
             return None
-        body_loc = Location(loc.file, join_pointer(loc.pointer, "requestBody"))
+        body_loc = loc.at("requestBody")
         node, at = self.resolved.deref(raw, body_loc)
         content = node.get("content") if isinstance(node, dict) else None
         if not isinstance(content, dict) or not content:
@@ -173,7 +173,7 @@ class OperationBuilder:
             and isinstance(content[ct], dict)
             and (content[ct] or {}).get("schema") == media.get("schema")
         ]
-        schema_loc = Location(at.file, join_pointer(at.pointer, "content", content_type, "schema"))
+        schema_loc = at.at("content", content_type, "schema")
         required = node.get("required") is True
         description = ir.spec_text(node.get("description"))
         schema, _ = self.resolved.deref(media.get("schema"), schema_loc)
@@ -287,7 +287,7 @@ class OperationBuilder:
                 suffix = "Response" if status.startswith("2") else f"Error{status.upper()}"
                 rtype: ir.TypeRef = self.schemas.type_of(
                     schema if schema is not None else {},
-                    Location(at.file, join_pointer(at.pointer, "content", content_type, "schema")),
+                    at.at("content", content_type, "schema"),
                     _shared_hint(at, "responses") or ir.NameHint("text", suffix, hint),
                 )
                 declared = node.get("headers")

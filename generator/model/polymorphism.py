@@ -42,7 +42,7 @@ class Polymorphism:
             found = [build(self.resolved.get(sub), sub) for sub in self.subtypes.of(base, at)]
             variants = tuple(t for t in found if isinstance(t, ir.ModelRef) and t != ref)
             tags = (discriminator(base["discriminator"], variants,
-                                  Location(at.file, join_pointer(at.pointer, "discriminator")),
+                                  at.at("discriminator"),
                                   self.resolved, warn) if variants else None)
             if tags is not None:
                 self._typed[ref.key] = ir.UnionOf((*variants, ref), replace(tags, default=ref.key))
@@ -87,7 +87,6 @@ class Subtypes:
                 loc = Location("", join_pointer("/components/schemas", str(name)))
                 for index, part in enumerate(parts if isinstance(parts, list) else ()):
                     if isinstance(part, dict) and isinstance(part.get("$ref"), str):
-                        at = Location("", join_pointer(loc.pointer, "allOf", str(index)))
-                        target = self.resolved.target(part["$ref"], at)
+                        target = self.resolved.target(part["$ref"], loc.at("allOf", index))
                         self._extending.setdefault(target.key, []).append(loc)
         return self._extending

@@ -11,7 +11,7 @@ import json
 from pathlib import PurePosixPath
 from typing import Any
 
-from sdkforge.diagnostics import Diagnostics, join_pointer
+from sdkforge.diagnostics import Diagnostics
 from sdkforge.model import ir
 from sdkforge.model.annotations import property_annotations, sole_member
 from sdkforge.model.discriminators import discriminator
@@ -144,7 +144,7 @@ class SchemaBuilder:
             loose = self._loose(loc, "enum", [v for v in listed if v is not None])
             return ir.Nullable(loose) if None in listed else loose
         if listed == []:
-            self._warn(_at(loc, "enum"), "`enum` is empty, so no value is valid; it is ignored "
+            self._warn(loc.at("enum"), "`enum` is empty, so no value is valid; it is ignored "
                        "and the type is `type`'s", "list the values, or remove `enum`")
         for keyword in ("anyOf", "oneOf"):
             if isinstance(node.get(keyword), list) and node[keyword]:
@@ -152,7 +152,7 @@ class SchemaBuilder:
         if isinstance(node.get("allOf"), list) and node["allOf"]:
             return self._all_of(node, loc, hint)
         if "not" in node:
-            self._warn(_at(loc, "not"), "`not` cannot be expressed as a Python type; "
+            self._warn(loc.at("not"), "`not` cannot be expressed as a Python type; "
                        "it is not checked (the rest of the schema is)")
         types = node.get("type")
         if isinstance(types, list):
@@ -189,27 +189,27 @@ class SchemaBuilder:
             return self._array(node, loc, hint)
         if t == "object":
             return self._object(node, loc, hint)
-        self._warn(_at(loc, "type"), f"unknown type {show(t)}; typed as Any")
+        self._warn(loc.at("type"), f"unknown type {show(t)}; typed as Any")
         return ir.AnyValue()
 
     def _array(self, node: dict[str, Any], loc: Location, hint: ir.NameHint) -> ir.TypeRef:
         prefix = node.get("prefixItems")
         items = node.get("items")
         if isinstance(prefix, list) and prefix:
-            heads = tuple(self.type_of(item, _at(loc, "prefixItems", i),
+            heads = tuple(self.type_of(item, loc.at("prefixItems", i),
                                        ir.NameHint("text", f"Item{i + 1}", hint))
                           for i, item in enumerate(prefix))
             if items is False or (items is None and node.get("maxItems") == len(prefix)):
                 return ir.TupleOf(heads)  # closed: nothing may follow the prefix
             # Open (2020-12 lets any item follow, or `items`' after the prefix): a list of each.
             rest = (ir.AnyValue() if not isinstance(items, dict)
-                    else self.type_of(items, _at(loc, "items"), ir.NameHint("text", "Item", hint)))
+                    else self.type_of(items, loc.at("items"), ir.NameHint("text", "Item", hint)))
             every = _unique([*heads, rest])
             return ir.ListOf(ir.AnyValue() if any(isinstance(t, ir.AnyValue) for t in every)
                              else every[0] if len(every) == 1 else ir.UnionOf(every))
         if items is None:
             return ir.ListOf(ir.AnyValue())
-        return ir.ListOf(self.type_of(items, _at(loc, "items"), ir.NameHint("text", "Item", hint)))
+        return ir.ListOf(self.type_of(items, loc.at("items"), ir.NameHint("text", "Item", hint)))
 
     def _object(self, node: dict[str, Any], loc: Location, hint: ir.NameHint) -> ir.TypeRef:
         if self._is_model(node, loc):
@@ -229,7 +229,7 @@ class SchemaBuilder:
             sub_hint = ir.NameHint("text", f"Variant{index + 1}", hint)
             if isinstance(title, str):  # named after its title, when that has words
                 sub_hint = ir.NameHint("title", title, sub_hint)
-            variants.append(self.type_of(option, _at(loc, keyword, index), sub_hint))
+            variants.append(self.type_of(option, loc.at(keyword, index), sub_hint))
         unique = _unique(variants)
         if not unique:
             return ir.LiteralOf((None,))
@@ -243,17 +243,17 @@ class SchemaBuilder:
         spec = node.get("discriminator")
         if not isinstance(spec, dict) or not isinstance(spec.get("propertyName"), str):
             return None
-        return discriminator(spec, variants, _at(loc, "discriminator"), self.resolved, self._warn)
+        return discriminator(spec, variants, loc.at("discriminator"), self.resolved, self._warn)
 
     def _all_of(self, node: dict[str, Any], loc: Location, hint: ir.NameHint) -> ir.TypeRef:
         parts = node["allOf"]
         own = {k: v for k, v in node.items()
                if k not in ("allOf", "description", "title", "default", "examples", "example")}
         if len(parts) == 1 and not own.get("properties"):
-            return self.type_of(parts[0], _at(loc, "allOf", 0), hint)
+            return self.type_of(parts[0], loc.at("allOf", 0), hint)
         sole = sole_member(node)
         if sole is not None:  # `allOf: [{$ref: X}, {description: ...}]`: X, described in place
-            inner = self.type_of(parts[sole], _at(loc, "allOf", sole), hint)
+            inner = self.type_of(parts[sole], loc.at("allOf", sole), hint)
             nullable = any(isinstance(p, dict) and (p.get("nullable") is True
                                                     or p.get("x-nullable") is True) for p in parts)
             return ir.Nullable(inner) if nullable and not isinstance(inner, ir.Nullable) else inner
@@ -263,7 +263,7 @@ class SchemaBuilder:
         merged: dict[str, Any] = {}
         entered: set[str] = set()  # referenced members, merged here past the guards of `_named`
         for index, part in enumerate(parts):
-            target, target_loc = self.resolved.deref(part, _at(loc, "allOf", index))
+            target, target_loc = self.resolved.deref(part, loc.at("allOf", index))
             if target_loc.key in self._inlining:
                 self._warn(target_loc, _RECURSIVE)
                 return ir.AnyValue()
@@ -282,7 +282,7 @@ class SchemaBuilder:
         """Whether an `allOf` combines objects (a model) rather than constraints on one value."""
         for index, part in enumerate(node.get("allOf") or []):
             try:
-                target, _ = self.resolved.deref(part, _at(loc, "allOf", index))
+                target, _ = self.resolved.deref(part, loc.at("allOf", index))
             except KeyError:  # a dangling reference is reported by `resolve`
                 continue
             if isinstance(target, dict) and (
@@ -297,14 +297,14 @@ class SchemaBuilder:
         """The enum's values but None, each once; a repeated value is warned about."""
         values, repeats = unique_values([v for v in node["enum"] if v is not None])
         if repeats:
-            self._warn(_at(loc, "enum"), f"`enum` lists {json.dumps(repeats[0])} more than once; "
+            self._warn(loc.at("enum"), f"`enum` lists {json.dumps(repeats[0])} more than once; "
                        "each value is kept once", "remove the repeated values")
         return values
 
     def _loose(self, loc: Location, keyword: str, values: list[Scalar]) -> ir.TypeRef:
         """A `const` or `enum` a `Literal` cannot hold (a float): typed by its values' kinds."""
         loose = loose_type(values)
-        self._warn(_at(loc, keyword), f"`{keyword}` holds a number that is not an integer "
+        self._warn(loc.at(keyword), f"`{keyword}` holds a number that is not an integer "
                    f"({json.dumps(next(v for v in values if type(v) is float))}), which a Python "
                    "Literal cannot; typed as the values' type (float) instead")
         return loose
@@ -352,7 +352,7 @@ class SchemaBuilder:
         if len(refs) != 1:
             return None
         index, part = refs[0]
-        t = self._named_target(*self.resolved.deref(part, _at(loc, "allOf", index)))
+        t = self._named_target(*self.resolved.deref(part, loc.at("allOf", index)))
         return t.key if isinstance(t, ir.ModelRef) and t.key in self.models else None
 
     def _extra(self, node: dict[str, Any], loc: Location, name: ir.NameHint) -> ir.TypeRef | None:
@@ -360,13 +360,13 @@ class SchemaBuilder:
         extra = node.get("additionalProperties")
         types: list[ir.TypeRef] = []
         if isinstance(extra, dict) and extra:
-            types.append(self.type_of(extra, _at(loc, "additionalProperties"),
+            types.append(self.type_of(extra, loc.at("additionalProperties"),
                                       ir.NameHint("text", "Value", name)))
         elif extra is not False:
             return ir.AnyValue()  # absent, true or {}: anything goes
         patterns = node.get("patternProperties")
         for pattern, schema in (patterns.items() if isinstance(patterns, dict) else ()):
-            types.append(self.type_of(schema, _at(loc, "patternProperties", str(pattern)),
+            types.append(self.type_of(schema, loc.at("patternProperties", str(pattern)),
                                       ir.NameHint("text", "Value", name)))
         unique = _unique(types)
         if not unique:
@@ -381,7 +381,7 @@ class SchemaBuilder:
         required: set[str] = set()
         description = ir.spec_text(node.get("description"))
         for index, part in enumerate(node.get("allOf") or []):
-            target, target_loc = self.resolved.deref(part, _at(loc, "allOf", index))
+            target, target_loc = self.resolved.deref(part, loc.at("allOf", index))
             if isinstance(target, dict):
                 props, req, desc = self._collect_properties(target, target_loc)
                 properties.update(props)
@@ -390,7 +390,7 @@ class SchemaBuilder:
         own = node.get("properties")
         if isinstance(own, dict):
             for wire, schema in own.items():
-                properties[str(wire)] = (schema, _at(loc, "properties", str(wire)))
+                properties[str(wire)] = (schema, loc.at("properties", str(wire)))
         listed = node.get("required")
         if isinstance(listed, list):
             required |= {r for r in listed if isinstance(r, str)}
@@ -433,10 +433,6 @@ def component_hint(loc: Location, title: object) -> ir.NameHint:
     """A component schema's name hint: its location (a whole file: the file's name) and title."""
     where = loc.pointer or PurePosixPath(loc.file).stem
     return ir.NameHint("schema", where, title=title if isinstance(title, str) else None)
-
-
-def _at(loc: Location, *tokens: str | int) -> Location:
-    return Location(loc.file, join_pointer(loc.pointer, *tokens))
 
 
 def _unique(variants: list[ir.TypeRef] | tuple[ir.TypeRef, ...]) -> tuple[ir.TypeRef, ...]:

@@ -54,19 +54,17 @@ def item_stream(
     raw = media.get(key)
     node, node_loc = resolved.deref(raw, loc) if raw is not None else (None, loc)
     if key == "schema" and fmt != "sse" and isinstance(node, dict) and node.get("type") == "array":
-        raw, loc = node.get("items", {}), Location(node_loc.file, join_pointer(node_loc.pointer,
-                                                                               "items"))
+        raw, loc = node.get("items", {}), node_loc.at("items")
         node, node_loc = resolved.deref(raw, loc)
     if fmt == "sse":
         if key == "itemSchema" and _event_object(node):
             assert isinstance(node, dict)
-            data, data_loc = resolved.deref(
-                node["properties"]["data"],
-                Location(node_loc.file, join_pointer(node_loc.pointer, "properties", "data")))
+            data, data_loc = resolved.deref(node["properties"]["data"],
+                                            node_loc.at("properties", "data"))
             if not isinstance(data, dict) or "contentSchema" not in data:
                 return ir.ItemStream(fmt, content_type, None)
             raw = data["contentSchema"]
-            loc = Location(data_loc.file, join_pointer(data_loc.pointer, "contentSchema"))
+            loc = data_loc.at("contentSchema")
             node, _ = resolved.deref(raw, loc)
         if node is None or (isinstance(node, dict) and node.get("type") == "string"):
             return ir.ItemStream(fmt, content_type, None)

@@ -200,5 +200,5 @@ def written_at(resolved: Resolved, tokens: Iterable[str]) -> Location:
                 return Location("", join_pointer("", *route))
         found = child(node, token)
         node = None if found is ABSENT else found
-        loc = Location(loc.file, join_pointer(loc.pointer, token))
+        loc = loc.at(token)
     return loc

@@ -48,6 +48,10 @@ class Location:
     def key(self) -> str:
         return f"{self.file}#{self.pointer}"
 
+    def at(self, *tokens: str | int) -> Location:
+        """The place of a node below this one, `tokens` down."""
+        return Location(self.file, join_pointer(self.pointer, *tokens))
+
 
 @dataclass(slots=True)
 class Resolved:
