@@ -103,7 +103,10 @@ def _header_texts(data: dict[str, Any]) -> dict[str, str]:
 
 def _needs_alias(t: ir.TypeRef, key: str) -> bool:
     """Every component schema has a public name in `models`: its own class or enum, else an
-    alias (of a union, a list, a scalar, `Any`, a constant, or another schema it wraps)."""
+    alias (of a union, a list, a scalar, `Any`, a constant, or another schema it wraps). A
+    polymorphic base, referred to as the union of its subtypes, has its own class."""
+    if isinstance(t, ir.UnionOf) and t.discriminator is not None:
+        return t.discriminator.default != key
     return not (isinstance(t, (ir.ModelRef, ir.EnumRef)) and t.key == key)
 
 

@@ -335,6 +335,12 @@ class SchemaBuilder:
             extra = self._extra(node, loc, name)
         finally:
             self._building.discard(key)
+        for keyword in ("oneOf", "anyOf"):
+            if any(isinstance(v, dict) and ("$ref" in v or "properties" in v)
+                   for v in node.get(keyword) or ()):
+                self._warn(loc.at(keyword), f"a `{keyword}` beside `properties` is not typed: "
+                           "the model has the properties; what a variant adds is kept as extra "
+                           "properties", f"move the properties into each `{keyword}` variant")
         if base is not None and not extends_soundly(self.models[base], fields):
             base = None
         self.models[key] = ir.Model(
