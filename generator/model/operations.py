@@ -20,7 +20,7 @@ _LOCATIONS: tuple[ir.Location, ...] = ("path", "query", "header", "cookie")
 
 def body_kind(content_type: str) -> ir.BodyKind | None:
     media = content_type.split(";", 1)[0].strip().lower()
-    if media == "application/json" or media.endswith("+json") or media == "*/*":
+    if media.endswith(("/json", "+json")) or media == "*/*":  # text/json too (ASP.NET)
         return "json"
     if media == "application/x-www-form-urlencoded":
         return "form"
@@ -161,19 +161,24 @@ class OperationBuilder:
         if not isinstance(content, dict) or not content:
             return None
         choices = [(ct, body_kind(ct)) for ct in content]
-        usable = sorted((_BODY_PREFERENCE[k], ct, k) for ct, k in choices if k is not None)
+        # A concrete media type before a range of them (`application/*+json`, ASP.NET's first)
+        usable = sorted((_BODY_PREFERENCE[k], "*" in ct, ct, k) for ct, k in choices
+                        if k is not None)
         if not usable:
             return None
-        _, content_type, kind = usable[0]
-        media = content[content_type] if isinstance(content[content_type], dict) else {}
-        # Other structured content types with the same schema are the caller's to choose.
+        *_, declared, kind = usable[0]
+        media = content[declared] if isinstance(content[declared], dict) else {}
+        # Other structured content types with the same schema are the caller's to choose; a
+        # range is no type to send. A JSON body declared only by a range is sent as JSON.
         same_schema = [
-            (ct, k) for _, ct, k in usable
+            (ct, k) for *_, ct, k in usable
             if k in ("json", "form", "multipart") and kind in ("json", "form", "multipart")
-            and isinstance(content[ct], dict)
+            and isinstance(content[ct], dict) and ("*" not in ct or ct == declared)
             and (content[ct] or {}).get("schema") == media.get("schema")
         ]
-        schema_loc = at.at("content", content_type, "schema")
+        content_type = "application/json" if kind == "json" and "*" in declared else declared
+        same_schema = [(content_type if ct == declared else ct, k) for ct, k in same_schema]
+        schema_loc = at.at("content", declared, "schema")
         required = node.get("required") is True
         description = ir.spec_text(node.get("description"))
         schema, _ = self.resolved.deref(media.get("schema"), schema_loc)
@@ -192,7 +197,8 @@ class OperationBuilder:
             fields = tuple(f for f in self.schemas.models[body_type.key].fields if not f.read_only)
         else:  # a form or multipart body is an object's fields: an array or a scalar is JSON
             same_schema = [(ct, k) for ct, k in same_schema if k == kind]
-        self._unoffered(usable, content_type, same_schema, body_loc)
+        self._unoffered([ct for *_, ct, _ in usable if "*" not in ct or ct == declared], declared,
+                        same_schema, body_loc)
         files = (tuple(f.wire_name for f in fields if _is_file(f.type)) if kind == "multipart"
                  else ())
         encoding = self._encoding(media, kind, fields, files, at, content_type)
@@ -204,11 +210,11 @@ class OperationBuilder:
             encoding=encoding,
         )
 
-    def _unoffered(self, usable: Sequence[tuple[int, str, ir.BodyKind]], sent: str,
-                   offered: Sequence[tuple[str, str]], at: Location) -> None:
+    def _unoffered(self, usable: Sequence[str], sent: str, offered: Sequence[tuple[str, str]],
+                   at: Location) -> None:
         """Warn of the body's content types the method does not offer (another schema: an
         upload beside a JSON form of the same call)."""
-        left = [ct for _, ct, _ in usable if ct != sent and ct not in dict(offered)]
+        left = [ct for ct in usable if ct != sent and ct not in dict(offered)]
         if left:
             self.diagnostics.warning(
                 self.resolved.display_file(at.file), at.pointer,
