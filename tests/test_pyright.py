@@ -38,8 +38,23 @@ paths:
         '200':
           description: ok
           content: {application/json: {schema: {$ref: '#/components/schemas/Scores'}}}
+  /shape:
+    get:
+      operationId: get_shape
+      responses:  # a nullable discriminated union as a value (cast_to): `Annotated[...] | None`
+        '200':
+          description: ok
+          content: {application/json: {schema: {$ref: '#/components/schemas/Shape'}}}
+        '204': {description: none}
 components:
   schemas:
+    Shape:
+      type: object
+      required: [kind]
+      properties: {kind: {type: string}}
+      discriminator: {propertyName: kind}
+    Circle:
+      allOf: [{$ref: '#/components/schemas/Shape'}, {properties: {radius: {type: number}}}]
     Item: {type: object, properties: {a: {type: integer}}}
     Scores:  # typed properties the schema does not name: an override of pydantic's own type
       type: object

@@ -52,6 +52,9 @@ class TypeWriter:
     names: Mapping[str, str]
     lenient_enums: bool
     plain: bool = False  # no Annotated metadata: for annotations mypy reads and cast() targets
+    # Value expressions (an Endpoint's `cast_to`), not annotations: pyright takes no `| None`
+    # after an `Annotated[...]` there, so such a type is `Optional[...]`.
+    values: bool = False
     # Builtin types a class body shadows with a method of the same name (`def list`): spelt
     # `builtins.list` so annotations after that method still name the type.
     shadowed: frozenset[str] = frozenset()
@@ -109,8 +112,12 @@ class TypeWriter:
             return f"{self._builtin('dict')}[{self._builtin('str')}, {self.expr(t.value)}]"
         if isinstance(t, ir.Nullable):
             inner = self.expr(t.inner)
-            return (inner if inner.endswith("| None") or inner == "None" or inner == "Any"
-                    else f"{inner} | None")
+            if inner.endswith("| None") or inner == "None" or inner == "Any":
+                return inner
+            if self.values and inner.startswith("Annotated["):
+                self.typing.add("Optional")
+                return f"Optional[{inner}]"
+            return f"{inner} | None"
         if (self.named and isinstance(t, (ir.UnionOf, ir.LiteralOf))
                 and not self._dicts_inside(t)):
             name = self.named.get(repr(t))
@@ -170,7 +177,7 @@ class TypeWriter:
     def _union(self, t: ir.UnionOf) -> str:
         # The variants are written apart: when one is `Any` the union is `Any`, and what the
         # others would have imported must not be imported (it would go unused).
-        variants = TypeWriter(self.ref, self.names, self.lenient_enums, self.plain,
+        variants = TypeWriter(self.ref, self.names, self.lenient_enums, self.plain, self.values,
                               shadowed=self.shadowed, named=self.named, param=self.param,
                               models_too=self.models_too)
         parts: list[str] = []

@@ -118,7 +118,8 @@ def signature_writer(
     `inputs`, for the arguments: a model or its dict form (`_models.Pet | _params.PetParam`)."""
     types, params = names.types, names.params
     return TypeWriter(ref=lambda key: f"_models.{types[key]}", names=types, lenient_enums=False,
-                      plain=plain, shadowed=frozenset(methods) & SHADOWABLE_BUILTINS,
+                      plain=plain, values=not plain,
+                      shadowed=frozenset(methods) & SHADOWABLE_BUILTINS,
                       named=(aliases or {}) if plain else {},
                       param=((lambda key: f"_params.{params[key]}" if key in params else None)
                              if inputs else None),
