@@ -111,13 +111,7 @@ class TypeWriter:
                 return f"Mapping[{self._builtin('str')}, {self.expr(t.value)}]"
             return f"{self._builtin('dict')}[{self._builtin('str')}, {self.expr(t.value)}]"
         if isinstance(t, ir.Nullable):
-            inner = self.expr(t.inner)
-            if inner.endswith("| None") or inner == "None" or inner == "Any":
-                return inner
-            if self.values and inner.startswith("Annotated["):
-                self.typing.add("Optional")
-                return f"Optional[{inner}]"
-            return f"{inner} | None"
+            return self._nullable(self.expr(t.inner))
         if (self.named and isinstance(t, (ir.UnionOf, ir.LiteralOf))
                 and not self._dicts_inside(t)):
             name = self.named.get(repr(t))
@@ -190,6 +184,14 @@ class TypeWriter:
             return "Any"
         self._record(variants)
         return self._chain(parts)
+
+    def _nullable(self, inner: str) -> str:
+        if inner.endswith("| None") or inner == "None" or inner == "Any":
+            return inner
+        if self.values and inner.startswith("Annotated["):
+            self.typing.add("Optional")
+            return f"Optional[{inner}]"
+        return f"{inner} | None"
 
     def _chain(self, parts: list[str]) -> str:
         """`A | B | ...`, or `Union[A, B, ...]` for more variants than pyright parses as a chain

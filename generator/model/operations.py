@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
 from typing import Any
 
 from sdkforge.diagnostics import Diagnostics, join_pointer, unescape_pointer_token
@@ -197,8 +196,7 @@ class OperationBuilder:
             fields = tuple(f for f in self.schemas.models[body_type.key].fields if not f.read_only)
         else:  # a form or multipart body is an object's fields: an array or a scalar is JSON
             same_schema = [(ct, k) for ct, k in same_schema if k == kind]
-        self._unoffered([ct for *_, ct, _ in usable if "*" not in ct or ct == declared], declared,
-                        same_schema, body_loc)
+        self._unoffered(content, media, declared, body_loc)
         files = (tuple(f.wire_name for f in fields if _is_file(f.type)) if kind == "multipart"
                  else ())
         encoding = self._encoding(media, kind, fields, files, at, content_type)
@@ -210,16 +208,18 @@ class OperationBuilder:
             encoding=encoding,
         )
 
-    def _unoffered(self, usable: Sequence[str], sent: str, offered: Sequence[tuple[str, str]],
+    def _unoffered(self, content: dict[str, Any], media: dict[str, Any], sent: str,
                    at: Location) -> None:
-        """Warn of the body's content types the method does not offer (another schema: an
-        upload beside a JSON form of the same call)."""
-        left = [ct for ct in usable if ct != sent and ct not in dict(offered)]
-        if left:
+        """Warn of the body's content types of another schema, which the method does not offer
+        (an upload beside a JSON form of the same call); one of the same schema (XML, a form
+        of an array) says nothing the sent one does not."""
+        other = [ct for ct, m in content.items() if "*" not in ct and body_kind(ct) is not None
+                 and isinstance(m, dict) and m.get("schema") != media.get("schema")]
+        if other:
             self.diagnostics.warning(
                 self.resolved.display_file(at.file), at.pointer,
-                f"the body is sent as {sent}; its {', '.join(left)} form is not offered (another "
-                "schema, or not an object's fields)",
+                f"the body is sent as {sent}; its {', '.join(other)} form, of another schema, is "
+                "not offered",
                 "an overlay that removes the other content types makes the method send that one")
 
     def _empty_body(

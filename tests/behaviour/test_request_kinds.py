@@ -465,7 +465,7 @@ paths:
 def test_an_array_body_is_json_only(make_client: Make, server: LoopbackServer) -> None:
     """A form or multipart body is an object's fields: offered for an array (drf-spectacular
     offers all three for every body), it went out empty. The method sends JSON and takes no
-    content type, and generation says the other forms are not offered."""
+    content type."""
     labels = make_client(ARRAY_BODY, "labels_array")
     client = getattr(labels, labels.__all__[0])(base_url=server.url, max_retries=0)
     server.reply(204)
