@@ -451,3 +451,50 @@ def test_a_configured_page_style_counts_from_its_first_page(
         sys.path.remove(str(tmp_path / "out"))
         for name in [n for n in sys.modules if n == "rows" or n.startswith("rows.")]:
             del sys.modules[name]
+
+
+FILTERED = """
+openapi: 3.0.1
+info: {title: Items, version: '1'}
+paths:
+  /items:
+    get:
+      operationId: read_items
+      parameters:
+        - {name: limit, in: query, schema: {type: integer}}
+        - {name: offset, in: query, schema: {type: integer}}
+        - {name: filter, in: query, schema: {type: string}}
+      responses:
+        '200':
+          description: Directus's list, with both counts when asked for them
+          content:
+            application/json:
+              schema:
+                type: object
+                properties:
+                  data: {type: array, items: {type: object, properties: {id: {type: string}}}}
+                  meta:
+                    type: object
+                    properties: {total_count: {type: integer}, filter_count: {type: integer}}
+"""
+
+
+def test_a_filtered_list_ends_at_the_count_of_what_the_filter_kept(
+    make_client: Callable[[str, str], ModuleType], server: LoopbackServer
+) -> None:
+    """`total_count` counts the whole collection, `filter_count` what the filter kept: the
+    walk counted against the first and asked for pages past the end of a filtered list."""
+    items = make_client(FILTERED, "filtered")
+
+    def serve(request: RecordedRequest) -> Reply:
+        offset, limit = _number(request, "offset", 0), _number(request, "limit", 10)
+        kept = ITEMS[::2]  # the filter keeps 5 of the 10
+        if offset >= len(kept):
+            return _past(request)
+        return Reply(json={"data": _things(kept[offset:offset + limit]),
+                           "meta": {"total_count": len(ITEMS), "filter_count": len(kept)}})
+
+    server.default = serve
+    with getattr(items, items.__all__[0])(base_url=server.url, max_retries=0) as client:
+        ids = [t.id for t in client.items.read(limit=5, filter="even").iter_all()]
+    assert ids == ITEMS[::2] and len(server.requests) == 1
