@@ -39,6 +39,10 @@ def servers(data: dict[str, Any], file: str, diagnostics: Diagnostics) -> tuple[
 
 def _server(node: dict[str, Any], pointer: str, file: str, diagnostics: Diagnostics) -> ir.Server:
     url = str(node["url"]).strip()
+    if url.startswith("//"):  # scheme-relative (Swagger 2.0's `host` without `schemes`)
+        diagnostics.warning(file, f"{pointer}/url", f"the server URL {url!r} names a host but no "
+                            f"scheme; read as 'https:{url}'", "write the scheme in the spec")
+        url = "https:" + url
     declared = node.get("variables")
     variables: list[ir.ServerVariable] = []
     for name in dict.fromkeys(_VARIABLE.findall(url)):

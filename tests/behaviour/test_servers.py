@@ -58,6 +58,20 @@ def test_no_usable_server_warns_at_generation(
     assert '(base_url="https://' in readme
 
 
+def test_a_scheme_relative_server_is_read_as_https(make_client: Make, tmp_path: Path) -> None:
+    """`//api.example.com/v1` (40 specs of the directory, converted from Swagger 2.0 without
+    `schemes`) names a host: it is the default base URL over https, with a warning, where the
+    client had no default and asked for one."""
+    text = RELATIVE.replace("url: /api", "url: '//api.example.com/v1'")
+    found, readme = _generated(tmp_path, text, "srv_schemeless")
+    assert any(f.startswith("/servers/0/url:") and "read as 'https://api.example.com/v1'" in f
+               for f in found), found
+    assert "your-host" not in readme  # the README's example needs no base URL of its own
+    module = make_client(text, "srv_schemeless_client")
+    with getattr(module, module.__all__[0])() as client:
+        assert str(client.base_url).rstrip("/") == "https://api.example.com/v1"
+
+
 def test_relative_server_asks_for_a_base_url(
     make_client: Make, server: LoopbackServer, monkeypatch: pytest.MonkeyPatch
 ) -> None:
