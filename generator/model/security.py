@@ -77,10 +77,10 @@ def operation_security(
     """The schemes an operation may send (its own `security`, else the document's; none when
     empty), and its requirements when more than one will do. A document that says `security`
     nowhere lets any declared scheme do (its authors left it out: `unsaid`)."""
-    if "security" in op or "security" in data:
-        requirements = op["security"] if "security" in op else data["security"]
+    if unsaid(op, data):
+        requirements: object = [{name: []} for name in sorted(known)]
     else:
-        requirements = [{name: []} for name in sorted(known)]
+        requirements = op["security"] if "security" in op else data["security"]
     alternatives: list[tuple[str, ...]] = []
     for requirement in requirements if isinstance(requirements, list) else ():
         names = tuple(n for n in requirement if n in known) if isinstance(requirement, dict) else ()
