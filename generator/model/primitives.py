@@ -1,5 +1,5 @@
 """The Python type of a scalar schema: its `type`, `format` and, for strings, the media type of
-their content; and whether a schema admits null alone.
+their content; whether a schema admits null alone, or is marked nullable.
 
 OpenAPI 3.0 writes binary data as `format: binary`; 3.1 (§4.8.14.3) as `contentMediaType`
 naming a media type that is not text, with no `contentEncoding` (FastAPI's upload). Both are
@@ -59,3 +59,10 @@ def is_null_schema(node: Any) -> bool:
     # [null, null] too
     only_null = isinstance(values, list) and bool(values) and all(v is None for v in values)
     return only_null or ("const" in node and node["const"] is None)
+
+
+def marked_nullable(node: object) -> bool:
+    """Whether the schema says `nullable: true` (OpenAPI 3.0), or `x-nullable: true` (Swagger
+    2.0's spelling, kept by converted specs and by NSwag)."""
+    return isinstance(node, dict) and (node.get("nullable") is True
+                                       or node.get("x-nullable") is True)

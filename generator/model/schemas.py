@@ -18,7 +18,7 @@ from sdkforge.model.discriminators import discriminator
 from sdkforge.model.inheritance import extends_soundly
 from sdkforge.model.literals import Scalar, literal_ready, loose_type, unique_values
 from sdkforge.model.polymorphism import Polymorphism
-from sdkforge.model.primitives import is_null_schema, primitive, raw_binary
+from sdkforge.model.primitives import is_null_schema, marked_nullable, primitive, raw_binary
 from sdkforge.read.advice import show
 from sdkforge.read.resolve import Location, Resolved
 
@@ -53,8 +53,7 @@ class SchemaBuilder:
             else:
                 self._warn(loc, f"schema is a {type(node).__name__}, not an object; typed as Any")
             return ir.AnyValue()
-        # `x-nullable`: Swagger 2.0's spelling, kept by converted specs and by NSwag
-        nullable = node.get("nullable") is True or node.get("x-nullable") is True
+        nullable = marked_nullable(node)
         if isinstance(node.get("$ref"), str):
             inner = self._named(node, loc)
             return ir.Nullable(inner) if nullable else inner
@@ -74,7 +73,6 @@ class SchemaBuilder:
         # null, wherever it is used (the model itself is the object).
         types = target.get("type")
         return ir.Nullable(typed) if isinstance(types, list) and "null" in types else typed
-
 
     def _named_target(self, target: Any, target_loc: Location) -> ir.TypeRef:
         key = target_loc.key
@@ -254,8 +252,7 @@ class SchemaBuilder:
         sole = sole_member(node)
         if sole is not None:  # `allOf: [{$ref: X}, {description: ...}]`: X, described in place
             inner = self.type_of(parts[sole], loc.at("allOf", sole), hint)
-            nullable = any(isinstance(p, dict) and (p.get("nullable") is True
-                                                    or p.get("x-nullable") is True) for p in parts)
+            nullable = any(marked_nullable(p) for p in parts)
             return ir.Nullable(inner) if nullable and not isinstance(inner, ir.Nullable) else inner
         if self._all_of_objects(node, loc):
             return self._model(node, loc, ir.NameHint("class", parent=hint), inline=True)
