@@ -167,16 +167,15 @@ class OperationBuilder:
             return None
         *_, declared, kind = usable[0]
         media = content[declared] if isinstance(content[declared], dict) else {}
-        # Other structured content types with the same schema are the caller's to choose; a
-        # range is no type to send. A JSON body declared only by a range is sent as JSON.
+        # A JSON body declared only by a range is sent as JSON. Other structured content types
+        # with the same schema are the caller's to choose; a range is no type to send.
+        content_type = "application/json" if kind == "json" and "*" in declared else declared
         same_schema = [
-            (ct, k) for *_, ct, k in usable
+            (content_type if ct == declared else ct, k) for *_, ct, k in usable
             if k in ("json", "form", "multipart") and kind in ("json", "form", "multipart")
             and isinstance(content[ct], dict) and ("*" not in ct or ct == declared)
             and (content[ct] or {}).get("schema") == media.get("schema")
         ]
-        content_type = "application/json" if kind == "json" and "*" in declared else declared
-        same_schema = [(content_type if ct == declared else ct, k) for ct, k in same_schema]
         schema_loc = at.at("content", declared, "schema")
         required = node.get("required") is True
         description = ir.spec_text(node.get("description"))
