@@ -33,6 +33,8 @@ else:
     from ._types import httpx
 
 T = TypeVar("T")
+# The styles that count their way through the list, and so may ask past its end.
+_NUMBERED = ("offset", "page")
 PageT = TypeVar("PageT", bound="PageModel | ListPage[Any]")
 
 
@@ -167,7 +169,7 @@ def _last(page: PageModel | ListPage[Any], state: PageState, items: list[Any]) -
         return True  # a null next-page URL
     total = _number(_lookup(page, spec.total)[1]) if spec.total else None
     current = _number(_sent(state.call, spec, spec.param))
-    if spec.style not in ("offset", "page"):
+    if spec.style not in _NUMBERED:
         return False
     if len(items) < state.most:
         return True  # shorter than a page before it: the rest did not fill it
@@ -321,7 +323,7 @@ class PageItems(Generic[T]):
             try:
                 page = next_page(page)
             except NotFoundError:
-                if _state(page).spec.style in ("offset", "page"):
+                if _state(page).spec.style in _NUMBERED:
                     return  # past the last page
                 raise
             if _state(page).repeated:
@@ -337,7 +339,7 @@ class PageItems(Generic[T]):
             try:
                 page = await anext_page(page)
             except NotFoundError:
-                if _state(page).spec.style in ("offset", "page"):
+                if _state(page).spec.style in _NUMBERED:
                     return  # past the last page
                 raise
             if _state(page).repeated:
